@@ -1,0 +1,141 @@
+"""Core value objects shared by every layer. Pure data: no I/O, no platform names."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class ArticleKind(str, enum.Enum):
+    NEWS = "news"
+    OPINION = "opinion"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """What ingestion hands over: the text as found, plus whatever metadata was available.
+
+    `origin` names where it came from (a path, URL or `file:line`) for error messages.
+    `input_id` is the caller's own id (JSONL `id`), kept so outputs can be matched to inputs.
+    """
+
+    text: str
+    origin: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    kind: ArticleKind | None = None
+    input_id: str | None = None
+    published_is_fallback: bool = False  # True when no date was found and a fallback was used
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """An article body after boilerplate removal, as paragraphs of running text."""
+
+    paragraphs: list[str]
+    title: str | None = None
+    author: str | None = None
+    is_opinion: bool = False
+
+
+@dataclass
+class Article:
+    """A processed article: clean sentences and key points, ready to store and group."""
+
+    key: str  # stable identity: the input id, else URL, else content hash
+    title: str
+    source: str
+    published: datetime
+    kind: ArticleKind
+    sentences: list[str]
+    key_points: list[str]
+    content_hash: str
+    url: str | None = None
+    author: str | None = None
+    input_id: str | None = None
+    origin: str = ""
+    published_is_fallback: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A story people follow; its name is the slash command (`/visit facts`)."""
+
+    name: str
+    title: str
+    keywords: tuple[str, ...] = ()
+
+
+class InputError(Exception):
+    """An input that cannot be used. The message is one line naming the input and the problem."""
+
+
+# --- Stories, what's new, facts (filled by stories/novelty/facts; rendered by render) ---
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """One article as cited by a story item: enough to show outlet, kind, time and link."""
+
+    article_key: str
+    source: str
+    kind: ArticleKind
+    published: datetime
+    title: str
+    url: str | None = None
+
+
+@dataclass
+class NewItem:
+    """A development in newer coverage that earlier coverage did not report.
+
+    `before` is set when the item updates an earlier fact (a changed figure or status):
+    the old value as first reported, with `before_sources` saying who reported it.
+    """
+
+    text: str
+    sources: list[SourceRef]
+    before: str | None = None
+    before_sources: list[SourceRef] = field(default_factory=list)
+
+    @property
+    def is_update(self) -> bool:
+        return self.before is not None
+
+
+@dataclass
+class Fact:
+    """A who/what/when/where/how-many fact of a story with the sources that state it.
+
+    `conflicts` holds differing values stated by other sources, side by side.
+    """
+
+    category: str  # who | what | when | where | how_many
+    text: str
+    sources: list[SourceRef]
+    conflicts: list[tuple[str, list[SourceRef]]] = field(default_factory=list)
+
+    @property
+    def agreeing(self) -> int:
+        return len({s.article_key for s in self.sources})
+
+
+@dataclass
+class Story:
+    """Articles about one event, oldest first, with what's new and its facts."""
+
+    key: str
+    title: str
+    articles: list[Article]
+    topic: str | None = None
+    whats_new: list[NewItem] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    score: float = 0.0
