@@ -1,0 +1,1 @@
+"""The embedded default corpus: the seed articles and their metadata (installed as digestbot.seeds)."""

@@ -1,0 +1,38 @@
+"""The one place that wires settings, configuration, storage and the service together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import AppConfig, load_config
+from .service import DigestService
+from .settings import Settings
+from .storage import SqlStore
+
+
+@dataclass
+class App:
+    settings: Settings
+    config: AppConfig
+    store: SqlStore
+    service: DigestService
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def bootstrap(settings: Settings | None = None, **overrides: object) -> App:
+    """Build the application from the environment; keyword overrides win over it."""
+    settings = settings or Settings()
+    if overrides:
+        settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    config = load_config(settings.config)
+    store = SqlStore.from_url(settings.database_url)
+    service = DigestService(
+        store,
+        config.topic_models(),
+        key_points=settings.key_points,
+        method=settings.method,
+        max_article_chars=settings.max_article_chars,
+    )
+    return App(settings, config, store, service)

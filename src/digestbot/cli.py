@@ -1,0 +1,302 @@
+"""The `digestbot` command line. Its commands and flags are a contract (docs/ARCHITECTURE.md).
+
+Exit codes: 0 done, 1 some input could not be used (the rest was processed), 2 bad usage or
+configuration. Every error is one line on stderr naming the input or the setting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from . import __version__
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+EPILOG = """\
+examples:
+  digestbot digest                          digest of the seed articles (seeds/)
+  digestbot digest news/ https://example.org/feed.xml --format markdown
+  digestbot digest --jsonl archive.jsonl --since 2026-01-05T00:00:00+09:00 --format json
+  digestbot summarise --jsonl articles.jsonl -n 3 > key_points.jsonl
+  digestbot chat "/visit facts"             the reply a chat user would get
+  digestbot chat                            interactive prompt
+
+environment:
+  DIGESTBOT_DATABASE_URL   where articles are stored (default: a SQLite file in your data folder)
+  DIGESTBOT_CONFIG         the TOML configuration file (topics, feeds, destinations)
+"""
+
+
+class UsageError(Exception):
+    """Bad usage or configuration: exit 2."""
+
+
+def _positive_count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 1 <= number <= 20:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 20, got {number}")
+    return number
+
+
+def _datetime(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 date or datetime: {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .keypoints import METHODS
+
+    parser = argparse.ArgumentParser(
+        prog="digestbot",
+        description="News digests for Slack and Discord: key points, stories, what's new, facts.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"digestbot {__version__}")
+    parser.add_argument("--config", type=Path, help="TOML configuration file (default: $DIGESTBOT_CONFIG)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens on stderr")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add_summary_options(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("-n", "--key-points", type=_positive_count, help="key points per article (default 3)")
+        cmd.add_argument("--method", choices=sorted(METHODS), help="key-point method (default: digestbot)")
+
+    digest = commands.add_parser(
+        "digest",
+        help="ingest articles and print their digest",
+        description="Ingest files, folders, URLs and feeds (default: seeds/), store them, print the digest.",
+        epilog="examples:\n  digestbot digest\n  digestbot digest news/ --format json\n"
+        "  digestbot digest --jsonl - --since 2026-01-05 < archive.jsonl",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    digest.add_argument("inputs", nargs="*", metavar="PATH|URL|FEED", help="what to ingest (default: seeds/)")
+    digest.add_argument("--jsonl", metavar="FILE|-", help="read articles as JSON lines {id, text, title?, ...}")
+    digest.add_argument("--since", type=_datetime, metavar="DATETIME",
+                        help="what's new = what articles published after DATETIME add to earlier ones")
+    digest.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    digest.add_argument("--top", type=_positive_count, default=5, help="stories shown in text/markdown (default 5)")
+    add_summary_options(digest)
+
+    summarise = commands.add_parser(
+        "summarise",
+        aliases=["summarize"],
+        help="key points for JSON lines, one line out per line in",
+        description="Read {\"id\", \"text\", ...} lines, write {\"id\", \"key_points\": [...]} lines in input order.",
+        epilog="example:\n  digestbot summarise --jsonl articles.jsonl -n 3 > key_points.jsonl",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    summarise.add_argument("--jsonl", required=True, metavar="FILE|-", help="input JSON lines ('-' for stdin)")
+    add_summary_options(summarise)
+
+    chat = commands.add_parser(
+        "chat",
+        help="answer a chat command as the bot would",
+        description="Print the reply a chat user would get, against the local store "
+        "(built from seeds/ when empty). With no command: an interactive prompt.",
+        epilog='examples:\n  digestbot chat "/visit facts"\n  digestbot chat "/visit new"\n  digestbot chat',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    chat.add_argument("text", nargs="?", metavar="COMMAND", help='for example "/visit facts"')
+    return parser
+
+
+def _error(message: str) -> None:
+    print(f"digestbot: {message}", file=sys.stderr, flush=True)
+
+
+def default_seed_inputs() -> list[str]:
+    """seeds/ in the working directory, else the copy installed with the package."""
+    local = Path("seeds")
+    if local.is_dir():
+        return [str(local)]
+    return [str(resources.files("digestbot.seeds"))]
+
+
+def _open_jsonl(spec: str) -> TextIO:
+    if spec == "-":
+        return sys.stdin
+    try:
+        return open(spec, encoding="utf-8", errors="strict")  # noqa: SIM115 - closed by caller
+    except OSError as exc:
+        raise UsageError(f"{spec}: cannot open ({exc.strerror or exc})") from None
+
+
+def _bootstrap(args: argparse.Namespace):
+    from .bootstrap import bootstrap
+    from .config import ConfigError
+    from .settings import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise UsageError(f"DIGESTBOT_{str(first['loc'][0]).upper()}: {first['msg']}") from None
+    try:
+        return bootstrap(
+            settings,
+            config=args.config,
+            key_points=getattr(args, "key_points", None),
+            method=getattr(args, "method", None),
+        )
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from .ingest import load_sources, read_jsonl
+    from .render import RENDERERS, render_json
+
+    app = _bootstrap(args)
+    try:
+        sources = []
+        if args.jsonl:
+            stream = _open_jsonl(args.jsonl)
+            sources.append(read_jsonl(stream, "stdin" if args.jsonl == "-" else args.jsonl))
+        if args.inputs or not args.jsonl:
+            sources.append(load_sources(args.inputs or default_seed_inputs()))
+        report = app.service.ingest(_chain(sources), on_problem=_error)
+        digest = app.service.build_digest(report.articles, since=args.since)
+        renderer = RENDERERS[args.format]
+        output = renderer(digest) if renderer is render_json else renderer(digest, top=args.top)
+        sys.stdout.write(output)
+    finally:
+        app.close()
+    return EXIT_INPUT if report.errors else EXIT_OK
+
+
+def _chain(iterables: list) -> Iterator:
+    for iterable in iterables:
+        yield from iterable
+
+
+def cmd_summarise(args: argparse.Namespace) -> int:
+    from .analysis import analyse_text
+    from .ingest import read_jsonl
+    from .models import InputError
+
+    n = args.key_points or 3
+    method = args.method or "digestbot"
+    stream = _open_jsonl(args.jsonl)
+    origin = "stdin" if args.jsonl == "-" else args.jsonl
+    failed = 0
+    items = read_jsonl(stream, origin)
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        items = tqdm(items, desc="summarising", unit=" articles", file=sys.stderr)
+    out = sys.stdout
+    for item in items:
+        if isinstance(item, InputError):
+            failed += 1
+            _error(str(item))
+            continue
+        key_points = analyse_text(item.text, title=item.title, n=n, method=method).key_points
+        out.write(json.dumps({"id": item.input_id, "key_points": key_points}, ensure_ascii=False) + "\n")
+    out.flush()
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+def _ensure_seeded(app) -> None:
+    """The chat works out of the box: an empty store is filled from the seeds."""
+    from .ingest import load_sources
+
+    if app.store.count() == 0:
+        app.service.ingest(load_sources(default_seed_inputs()), on_problem=_error)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from .commands import render_reply_text
+
+    app = _bootstrap(args)
+    try:
+        _ensure_seeded(app)
+        if args.text is not None:
+            sys.stdout.write(render_reply_text(app.service.answer(args.text)).rstrip() + "\n")
+            return EXIT_OK
+        return _interactive_chat(app, render_reply_text)
+    finally:
+        app.close()
+
+
+def _interactive_chat(app, render_reply_text) -> int:
+    history = _history_file()
+    try:
+        import readline
+
+        if history.exists():
+            readline.read_history_file(history)
+    except (ImportError, OSError):
+        readline = None  # type: ignore[assignment]
+    print("digestbot chat: type a command such as /visit facts, /digest, or 'quit'.")
+    try:
+        while True:
+            try:
+                line = input("> ").strip()
+            except EOFError:
+                print()
+                break
+            if line in {"quit", "exit", ":q"}:
+                break
+            if line:
+                print(render_reply_text(app.service.answer(line)).rstrip())
+    except KeyboardInterrupt:
+        print()
+    finally:
+        if readline is not None:
+            try:
+                history.parent.mkdir(parents=True, exist_ok=True)
+                readline.write_history_file(history)
+            except OSError:
+                pass
+    return EXIT_OK
+
+
+def _history_file() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("digestbot", appauthor=False)) / "chat_history"
+
+
+COMMANDS = {"digest": cmd_digest, "summarise": cmd_summarise, "summarize": cmd_summarise, "chat": cmd_chat}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="digestbot: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""From a RawArticle to a processed Article: clean, split, key points, and input checks.
+
+Pure: no I/O. Problems come back as InputError (the article is not usable) or as
+warnings on the returned result (usable, but the user should know).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from .analysis import analyse_text
+from .models import Article, ArticleKind, InputError, RawArticle
+
+# Words that make up a large share of any English running text.
+_ENGLISH_MARKERS = frozenset(
+    "the of and to in a is that for it on was with as by at be this are from has have "
+    "its his her their an not but which will said were been would who after".split()
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+
+
+@dataclass
+class Processed:
+    article: Article
+    warnings: list[str] = field(default_factory=list)
+
+
+def content_hash(sentences: list[str]) -> str:
+    normalised = " ".join(" ".join(sentences).lower().split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def looks_english(text: str) -> bool:
+    """True when the text reads as English: Latin script and common English function words."""
+    sample = text[:5000]
+    letters = [c for c in sample if c.isalpha()]
+    if not letters:
+        return False
+    latin_share = sum(1 for c in letters if _LATIN_LETTER.match(c)) / len(letters)
+    if latin_share < 0.6:
+        return False
+    words = [w.lower() for w in _WORD.findall(sample)]
+    if len(words) < 8:
+        return True  # too short to judge: let it through
+    return sum(1 for w in words if w in _ENGLISH_MARKERS) / len(words) >= 0.08
+
+
+def _source_from(raw: RawArticle) -> str:
+    if raw.source:
+        return raw.source
+    if raw.url:
+        host = urlsplit(raw.url).hostname or ""
+        return host.removeprefix("www.") or "unknown source"
+    return "local file"
+
+
+def process_article(
+    raw: RawArticle,
+    *,
+    key_points: int = 3,
+    method: str = "digestbot",
+    max_chars: int = 200_000,
+    now: datetime | None = None,
+) -> Processed:
+    """Clean and summarise one article; raise InputError when it cannot be used."""
+    text = raw.text
+    if not text or not text.strip():
+        raise InputError(f"{raw.origin}: empty article (no text)")
+    warnings: list[str] = []
+    if len(text) > max_chars:
+        text = text[:max_chars]
+        warnings.append(f"{raw.origin}: article longer than {max_chars} characters; the rest was ignored")
+    if not looks_english(text):
+        raise InputError(f"{raw.origin}: not English text; key points need English (article skipped)")
+    analysis = analyse_text(text, title=raw.title, n=key_points, method=method)
+    if not analysis.sentences:
+        raise InputError(f"{raw.origin}: no article text left after removing boilerplate")
+    if len(analysis.sentences) == 1:
+        warnings.append(f"{raw.origin}: only one sentence; it is its own key point")
+
+    kind = raw.kind or (ArticleKind.OPINION if analysis.is_opinion else ArticleKind.NEWS)
+    published = raw.published
+    published_is_fallback = raw.published_is_fallback
+    if published is None:
+        published = now or datetime.now(timezone.utc)
+        published_is_fallback = True
+    elif published.tzinfo is None:
+        published = published.replace(tzinfo=timezone.utc)
+    digest_of_content = content_hash(analysis.sentences)
+    article = Article(
+        key=raw.url or f"sha256:{digest_of_content}",
+        title=raw.title or analysis.title or analysis.sentences[0][:120],
+        source=_source_from(raw),
+        published=published,
+        kind=kind,
+        sentences=analysis.sentences,
+        key_points=analysis.key_points,
+        content_hash=digest_of_content,
+        url=raw.url,
+        author=raw.author or analysis.author,
+        input_id=raw.input_id,
+        origin=raw.origin,
+        published_is_fallback=published_is_fallback,
+    )
+    return Processed(article, warnings)

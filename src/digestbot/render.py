@@ -1,0 +1,198 @@
+"""Render a Digest for the terminal and files: plain text, Markdown, JSON (the CLI contract)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from .models import Article, ArticleKind, Digest, Fact, NewItem, SourceRef, Story
+
+TOP_STORIES = 5
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def cite(ref: SourceRef) -> str:
+    """A short attribution: outlet, kind when opinion, day."""
+    kind = ", opinion" if ref.kind is ArticleKind.OPINION else ""
+    return f"{ref.source}{kind}, {_day(ref.published)}"
+
+
+def cite_all(refs: list[SourceRef]) -> str:
+    seen: dict[str, str] = {}
+    for ref in refs:
+        seen.setdefault(ref.article_key, cite(ref))
+    return "; ".join(seen.values())
+
+
+def item_text(item: NewItem) -> str:
+    if item.is_update:
+        was = f"was {item.before}"
+        if item.before_sources:
+            was += f", {cite_all(item.before_sources)}"
+        return f"Update: {item.text} ({was})"
+    return item.text
+
+
+def fact_text(fact: Fact) -> str:
+    agree = f"{fact.agreeing} sources agree" if fact.agreeing > 1 else cite_all(fact.sources)
+    text = f"{fact.text} ({agree})"
+    for value, refs in fact.conflicts:
+        text += f" | differs: {value} ({cite_all(refs)})"
+    return text
+
+
+def story_key_points(story: Story, limit: int = 3) -> list[tuple[str, Article]]:
+    """The newest news article's key points lead; opinion only when nothing else exists."""
+    ordered = sorted(story.articles, key=lambda a: (a.kind is ArticleKind.OPINION, -a.published.timestamp()))
+    points: list[tuple[str, Article]] = []
+    for article in ordered:
+        for point in article.key_points:
+            if len(points) < limit:
+                points.append((point, article))
+    return points
+
+
+def _label(article: Article) -> str:
+    return " [opinion]" if article.kind is ArticleKind.OPINION else ""
+
+
+# --- plain text ---------------------------------------------------------------------------
+
+
+def render_text(digest: Digest, top: int = TOP_STORIES) -> str:
+    if not digest.stories:
+        return "No stories yet: nothing was ingested.\n"
+    lines = [f"digestbot — {len(digest.stories)} stories, {_day(digest.generated_at)}", ""]
+    for number, story in enumerate(digest.stories[:top], 1):
+        lines.append(f"{number}. {story.title}  ({_article_count(story)})")
+        lines.append("   Key points:")
+        lines += [f"   - {point}{_label(article)}" for point, article in story_key_points(story)]
+        if story.whats_new:
+            lines.append("   What's new:")
+            lines += [f"   + {item_text(item)} [{cite_all(item.sources)}]" for item in story.whats_new]
+        lines.append("   Sources:")
+        lines += [f"   · {_source_line(article)}" for article in story.articles]
+        lines.append("")
+    hidden = len(digest.stories) - top
+    if hidden > 0:
+        lines.append(f"... and {hidden} more stories (--format json lists every story)")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _article_count(story: Story) -> str:
+    n = len(story.articles)
+    return f"{n} article" if n == 1 else f"{n} articles"
+
+
+def _source_line(article: Article) -> str:
+    parts = [article.source, str(article.kind), _day(article.published), f"“{article.title}”"]
+    if article.url:
+        parts.append(article.url)
+    return " · ".join(parts)
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("[", "\\[")
+
+
+def render_markdown(digest: Digest, top: int = TOP_STORIES) -> str:
+    if not digest.stories:
+        return "# Digest\n\nNo stories yet: nothing was ingested.\n"
+    out = [f"# Digest — {_day(digest.generated_at)}", ""]
+    for story in digest.stories[:top]:
+        out += [f"## {_md_escape(story.title)}", "", f"*{_article_count(story)}*", "", "**Key points**", ""]
+        out += [f"- {_md_escape(point)}{_label(article)}" for point, article in story_key_points(story)]
+        if story.whats_new:
+            out += ["", "**What's new**", ""]
+            out += [f"- {_md_escape(item_text(item))} ({_md_escape(cite_all(item.sources))})" for item in story.whats_new]
+        out += ["", "**Sources**", ""]
+        for article in story.articles:
+            title = _md_escape(article.title)
+            linked = f"[{title}]({article.url})" if article.url else title
+            out.append(f"- {linked} — {_md_escape(article.source)}, {article.kind}, {_day(article.published)}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --- JSON (the CLI contract) ----------------------------------------------------------------
+
+
+def _ref_json(ref: SourceRef) -> dict[str, Any]:
+    return {
+        "source": ref.source,
+        "kind": str(ref.kind),
+        "published": _iso(ref.published),
+        "title": ref.title,
+        "url": ref.url,
+        "article": ref.article_key,
+    }
+
+
+def _article_json(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.input_id,
+        "key": article.key,
+        "title": article.title,
+        "source": article.source,
+        "author": article.author,
+        "published": _iso(article.published),
+        "published_is_fallback": article.published_is_fallback,
+        "kind": str(article.kind),
+        "url": article.url,
+        "key_points": article.key_points,
+    }
+
+
+def _item_json(item: NewItem) -> dict[str, Any]:
+    data: dict[str, Any] = {"text": item.text, "sources": [_ref_json(r) for r in item.sources]}
+    if item.is_update:
+        data["update"] = {"before": item.before, "before_sources": [_ref_json(r) for r in item.before_sources]}
+    return data
+
+
+def _fact_json(fact: Fact) -> dict[str, Any]:
+    return {
+        "category": fact.category,
+        "text": fact.text,
+        "sources": [_ref_json(r) for r in fact.sources],
+        "agreeing": fact.agreeing,
+        "conflicts": [{"text": value, "sources": [_ref_json(r) for r in refs]} for value, refs in fact.conflicts],
+    }
+
+
+def digest_to_json(digest: Digest) -> dict[str, Any]:
+    return {
+        "generated_at": _iso(digest.generated_at),
+        "since": _iso(digest.since),
+        "stories": [
+            {
+                "key": story.key,
+                "title": story.title,
+                "topic": story.topic,
+                "score": round(story.score, 4),
+                "article_count": len(story.articles),
+                "articles": [_article_json(a) for a in story.articles],
+                "whats_new": [_item_json(i) for i in story.whats_new],
+                "facts": [_fact_json(f) for f in story.facts],
+            }
+            for story in digest.stories
+        ],
+    }
+
+
+def render_json(digest: Digest) -> str:
+    return json.dumps(digest_to_json(digest), ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}

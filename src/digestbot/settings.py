@@ -1,0 +1,33 @@
+"""Settings from the environment (DIGESTBOT_*): the one place that reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_database_url() -> str:
+    data_dir = Path(user_data_dir("digestbot", appauthor=False))
+    return f"sqlite:///{data_dir / 'digestbot.db'}"
+
+
+class Settings(BaseSettings):
+    """Runtime settings. Secrets never live here: platform adapters read their own."""
+
+    model_config = SettingsConfigDict(env_prefix="DIGESTBOT_", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    config: Path | None = None
+    key_points: int = Field(default=3, ge=1, le=20)
+    method: str = "digestbot"
+    max_article_chars: int = Field(default=200_000, ge=1_000)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, url: str) -> str:
+        if "://" not in url:
+            raise ValueError("must be a SQLAlchemy URL such as sqlite:///path/to/file.db")
+        return url

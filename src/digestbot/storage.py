@@ -1,0 +1,196 @@
+"""Article storage through SQLAlchemy: SQLite by default, any SQLAlchemy URL works.
+
+Re-ingesting the same article (same URL, else same content) updates the stored row
+instead of adding a duplicate.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+
+from .models import Article, ArticleKind
+
+
+class UpsertOutcome(str, enum.Enum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+class ArticleStore(Protocol):
+    """The port the service layer depends on."""
+
+    def upsert(self, article: Article) -> UpsertOutcome: ...
+
+    def all_articles(self) -> list[Article]: ...
+
+    def count(self) -> int: ...
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(600), unique=True)
+    url: Mapped[str | None] = mapped_column(String(2000), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    input_id: Mapped[str | None] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(300))
+    author: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    published: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    published_is_fallback: Mapped[bool] = mapped_column(default=False)
+    origin: Mapped[str] = mapped_column(Text, default="")
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sentences: Mapped[list[SentenceRow]] = relationship(
+        order_by="SentenceRow.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+    key_points: Mapped[list[KeyPointRow]] = relationship(
+        order_by="KeyPointRow.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class SentenceRow(Base):
+    __tablename__ = "sentences"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class KeyPointRow(Base):
+    __tablename__ = "key_points"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine with SQLite tuned for a bot: WAL, a busy timeout, foreign keys on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001 - DB-API types
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # SQLite drops the offset; everything is stored and returned in UTC.
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+class SqlStore:
+    """ArticleStore on a SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        Base.metadata.create_all(engine)
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str) -> SqlStore:
+        return cls(create_store_engine(url))
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def upsert(self, article: Article) -> UpsertOutcome:
+        with self._sessions.begin() as session:
+            row = self._find_existing(session, article)
+            if row is None:
+                session.add(self._new_row(article))
+                return UpsertOutcome.CREATED
+            if row.content_hash == article.content_hash and row.title == article.title:
+                return UpsertOutcome.UNCHANGED
+            self._fill(row, article)
+            return UpsertOutcome.UPDATED
+
+    def all_articles(self) -> list[Article]:
+        with self._sessions() as session:
+            rows = session.scalars(select(ArticleRow).order_by(ArticleRow.published, ArticleRow.id))
+            return [self._to_article(row) for row in rows]
+
+    def count(self) -> int:
+        with self._sessions() as session:
+            return len(session.scalars(select(ArticleRow.id)).all())
+
+    @staticmethod
+    def _find_existing(session: Session, article: Article) -> ArticleRow | None:
+        if article.url:
+            row = session.scalars(select(ArticleRow).where(ArticleRow.url == article.url)).first()
+            if row is not None:
+                return row
+        return session.scalars(
+            select(ArticleRow).where(ArticleRow.content_hash == article.content_hash)
+        ).first()
+
+    def _new_row(self, article: Article) -> ArticleRow:
+        row = ArticleRow(key=article.key, ingested_at=datetime.now(timezone.utc))
+        self._fill(row, article)
+        return row
+
+    @staticmethod
+    def _fill(row: ArticleRow, article: Article) -> None:
+        row.url = article.url
+        row.content_hash = article.content_hash
+        row.input_id = article.input_id
+        row.title = article.title
+        row.source = article.source
+        row.author = article.author
+        row.kind = article.kind.value
+        row.published = _as_utc(article.published)
+        row.published_is_fallback = article.published_is_fallback
+        row.origin = article.origin
+        row.sentences = [SentenceRow(position=i, text=t) for i, t in enumerate(article.sentences)]
+        row.key_points = [KeyPointRow(position=i, text=t) for i, t in enumerate(article.key_points)]
+
+    @staticmethod
+    def _to_article(row: ArticleRow) -> Article:
+        return Article(
+            key=row.key,
+            title=row.title,
+            source=row.source,
+            published=_as_utc(row.published),
+            kind=ArticleKind(row.kind),
+            sentences=[s.text for s in row.sentences],
+            key_points=[k.text for k in row.key_points],
+            content_hash=row.content_hash,
+            url=row.url,
+            author=row.author,
+            input_id=row.input_id,
+            origin=row.origin,
+            published_is_fallback=row.published_is_fallback,
+        )
