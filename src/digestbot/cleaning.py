@@ -26,40 +26,45 @@ import unicodedata
 
 from digestbot.models import CleanText
 
-__all__ = ["clean_text", "dedupe_sentences", "normalise_key"]
+__all__ = ["clean_text", "dedupe_sentences", "dedupe_tokenised", "normalise_key", "word_tokens"]
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# Punctuation (ASCII and the usual typographic marks) to spaces, for word comparisons.
+_PUNCT = str.maketrans(
+    {c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…•·\u00a0\u200b"}
+)
 # A line that ends like a sentence (optionally followed by closing quotes/brackets).
-_SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*$""")
 
 _COOKIE = re.compile(
     r"\bcookies?\b|\bprivacy (?:policy|statement|notice|settings)\b|\bterms of (?:use|service)\b"
     r"|\bcontinu\w* to (?:browse|use) (?:our|this) (?:site|website)",
     re.I,
 )
-_CONSENT_BUTTON = re.compile(
-    r"^(?:i agree|i accept|accept(?: all)?(?: cookies)?|agree|ok|got it|allow all|reject all|"
-    r"manage (?:cookies|preferences|settings)|close)\W*$",
+# Short button-like lines and in-body markers that are never running text.
+_BUTTON = re.compile(
+    r"^(?:i agree|i accept|accept(?: all)?(?: cookies)?|agree|ok|got it|allow all|reject all"
+    r"|manage (?:cookies|preferences|settings)|close|advertisement|advertising|sponsored"
+    r"|read more|continue reading|story continues below\b.*|share(?: this)?(?: article| story)?"
+    r"|print|email|whatsapp|facebook|twitter|linkedin)\W*$",
     re.I,
 )
 # Credits at the end of a caption: "/CFP", "/ Xinhua", "(Reuters)", "REUTERS/Jane Doe",
-# "Photo: ...", "Getty Images", "AP Photo/...".
+# "Photo: ...", "(Getty Images)".
+_AGENCY = r"(?:REUTERS|Reuters|AFP|EPA|AP|AP Photo|Getty Images|Xinhua|CFP|IC|VCG|Shutterstock|Bloomberg|Yonhap)"
 _CREDIT_END = re.compile(
     r"(?:\s/\s?[A-Z][\w.&' -]{0,40}"
-    r"|\((?:photo|reuters|ap|afp|getty|xinhua|epa|file)[^)]{0,60}\)"
-    r"|\b(?:REUTERS|AFP|EPA|AP Photo|Getty Images|Xinhua|CFP|IC|VCG|Shutterstock|AFP via Getty Images)"
-    r"(?:\s?/\s?[\w.' -]{1,40})?"
-    r"|\b(?:photo|image|picture)s?(?: credit)?:\s?[\w.&'/ -]{1,60}"
-    r"|\bfile photo)\W*$"
+    r"|\((?i:photo|picture|image|file|reuters|ap|afp|getty|xinhua|epa|cfp)[^)]{0,60}\)"
+    r"|(?:[.!?]\s*|/\s?)" + _AGENCY + r"(?:\s?/\s?[\w.' -]{1,40})?"
+    r"|\b(?i:(?:photo|image|picture)s?(?: credit)?|credit):\s?[\w.&'/ -]{1,60}"
+    r"|\b(?i:file photo))\W*$"
 )
 _LONE_CREDIT = re.compile(
-    r"^(?:\(?(?:photo|image|picture|credit|source|file)s?:?\s*)?"
+    r"^\(?(?:(?:photo|image|picture|credit|source|file)s?:?\s*)?"
     r"(?:reuters|ap|afp|epa|xinhua|cfp|getty images|associated press|shutterstock|ic|vcg)"
     r"(?:\s?/\s?[\w.' -]{1,40})?\)?$",
     re.I,
 )
-_DATE = re.compile(
+_DATE_END = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,? \d{4}"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})\W*$",
@@ -67,7 +72,7 @@ _DATE = re.compile(
 )
 _EDITORS_NOTE = re.compile(r"^\(?\s*editor(?:'|’)?s?(?:'|’)? ?note\b\s*[:.-]?\s*", re.I)
 _OPINION_MARK = re.compile(
-    r"\b(?:opinion|views? (?:expressed|are (?:his|her|their|the author))|commentar(?:y|ies|or)"
+    r"\b(?:opinions?|views? (?:expressed|are (?:his|her|their|the author))|comment(?:ary|aries|ator)"
     r"|columnist|op-ed|author(?:'|’)s own|not necessarily (?:reflect|the view))",
     re.I,
 )
@@ -76,62 +81,114 @@ _DISCLAIMER = re.compile(
     r"|not necessarily (?:reflect|represent)",
     re.I,
 )
-_NAME = re.compile(r"^(?:by\s+)?([A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|van|von|bin|al|da)){1,3})\s*(?:,|$|\bis\b|\bwas\b)")
+_NAME = re.compile(
+    r"^(?:by\s+)?([A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|van|von|bin|al|da|del|la)){1,3})"
+    r"\s*(?:,|$|\(|\bis\b|\bwas\b|\bwrites\b)"
+)
 _BYLINE = re.compile(
-    r"^(?:by\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3})*$"
+    r"^(?:by\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}"
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})*$"
 )
 _PROMO = re.compile(
-    r"\b(?:contact us|follow us|follow @|subscribe|sign up|newsletter|download (?:our|the) app"
-    r"|click here|share this|like us on|join us on)\b|[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)@\w{2,}",
+    r"\b(?:contact us|follow us|follow @\w+|subscribe (?:to our|now|here)|sign up (?:for|to) our"
+    r"|our newsletter|download (?:our|the \w+) app|click here|like us on|join us on"
+    r"|(?:share|send) (?:your|us your) (?:story|stories|photos|tips))\b",
     re.I,
 )
-_CONTRIBUTED = re.compile(r"\bcontributed (?:to )?(?:this )?report|\bcontributed reporting\b", re.I)
+_HANDLE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)@\w{2,}")
+_PROMO_CONTEXT = re.compile(r"\b(?:follow|contact|e-?mail|write to|tips?|twitter|facebook|instagram)\b", re.I)
+_CONTRIBUTED = re.compile(
+    r"\bcontributed (?:to )?(?:this )?report|\bcontributed reporting\b|\breporting by\b|\bediting by\b",
+    re.I,
+)
+# Headings after which the rest of a page is navigation, not article.
 _TRAILER = re.compile(
-    r"^(?:tags?|keywords|topics|related(?: articles| stories| content| news| coverage| links)?"
-    r"|search trends|trending(?: now| stories)?|more (?:from|on|stories|news)\b.*|you (?:may|might) also like"
-    r"|recommended(?: for you| stories)?|most (?:read|popular|viewed)|read next|further reading"
-    r"|comments?|share (?:this|on)\b.*)\W*$",
+    r"^(?:tags?|keywords|topics|related(?: articles| stories| content| news| coverage| links| topics)?"
+    r"|search trends|trending(?: now| stories| topics)?|more (?:from|on|stories|news)\b.*"
+    r"|you (?:may|might) also like|recommended(?: for you| stories| articles)?|most (?:read|popular|viewed)"
+    r"|read next|further reading|comments?|latest (?:news|stories))\s*(?::.*)?$",
     re.I,
 )
 # A leading dateline: "LONDON, England (Reuters) -- ", "(CNN) -- ", "WASHINGTON (AP) — ".
+_PLACE = r"(?:[A-Z][\w.'’-]*(?:[ ,]+[A-Z0-9][\w.'’-]*){0,5},?\s*)?"
 _DATELINE = re.compile(
-    r"^(?:[A-Z][\w.'’-]*(?:[ ,]+[A-Z0-9][\w.'’-]*){0,5},?\s*)?"
-    r"\((?:[A-Z][\w.&' -]{0,24})\)\s*(?:--|—|–|-)\s*"
-    r"|^(?:[A-Z][\w.'’-]*(?:[ ,]+[A-Z0-9][\w.'’-]*){0,5},?\s*)?\((?:CNN|Reuters|AP|AFP|Xinhua)\)\s*"
+    r"^" + _PLACE + r"\([A-Z][\w.&' -]{0,24}\)\s*(?:--|—|–|-)\s*"
+    r"|^" + _PLACE + r"\((?:CNN|Reuters|AP|AFP|Xinhua|Yonhap)\)\s*"
     r"|^[A-Z][A-Z .,'’-]{2,40}\s(?:--|—|–)\s"
 )
 
-_SHORT_WORDS = 8  # an unpunctuated line shorter than this is never running text
 _LONG_WORDS = 25  # an unpunctuated line this long is running text that lost its period
+_NOT_NAMES = frozenset("the this these that an a in our his her its their it".split())
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lower-case words: punctuation (apostrophes included) splits and is dropped."""
+    return text.lower().translate(_PUNCT).split()
 
 
 def normalise_key(text: str) -> str:
     """A comparison key: lower-case words only (punctuation, quotes and spacing ignored)."""
-    return " ".join(_WORD.findall(text.lower()))
+    return " ".join(text.lower().translate(_PUNCT).split())
 
 
-def _word_count(line: str) -> int:
-    return len(line.split())
+_CLOSERS = "\"'”’»)] "
 
 
-def _is_caption(line: str) -> bool:
-    if _CREDIT_END.search(line):
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip(_CLOSERS)[-1:] in (".", "!", "?", "…")
+
+
+def _is_caption(line: str, words: int, punctuated: bool) -> bool:
+    tail = line[-90:]
+    if _CREDIT_END.search(tail):
         return True
-    return _word_count(line) < 40 and not _SENTENCE_END.search(line[:-1] if line.endswith(".") else line) and bool(_DATE.search(line))
+    if words <= 6 and _LONE_CREDIT.match(line):
+        return True
+    # "<who> <does what> in <where>, January 14, 2025" with no sentence punctuation.
+    return words < 40 and not punctuated and bool(_DATE_END.search(line[-30:]))
 
 
 def _editor_note_author(note: str) -> str | None:
     m = _NAME.match(note)
     if m:
         name = m.group(1).rstrip(".,")
-        if name.lower().split()[0] not in {"the", "this", "these", "an", "a", "in", "our"}:
+        if name.split()[0].lower() not in _NOT_NAMES:
             return name
     return None
 
 
+def _is_byline(line: str, words: int) -> bool:
+    """A line that is just a name or "By <name>[, <name>]"."""
+    if line[:3].lower() == "by ":
+        return words <= 9 and bool(_BYLINE.match(line))
+    return 2 <= words <= 4 and bool(_BYLINE.match(line))
+
+
+def _is_promo(line: str, low: str, words: int) -> bool:
+    if words < 50 and (
+        "contact" in low or "follow" in low or "subscribe" in low or "sign up" in low
+        or "newsletter" in low or "download" in low or "click" in low or " us on" in low
+        or "share" in low or "send us" in low
+    ) and _PROMO.search(line):
+        return True
+    if "@" in line and _HANDLE.search(line):
+        boxed = line[0] in "([" and line[-1] in ")]"
+        return boxed or (words < 30 and bool(_PROMO_CONTEXT.search(line)))
+    return False
+
+
+def _is_cookie(low: str, words: int) -> bool:
+    return (
+        ("cookie" in low or "privacy" in low or "terms of" in low or "site" in low)
+        and (words < 60 or "agree" in low)
+        and bool(_COOKIE.search(low))
+    )
+
+
 def clean_text(text: str, title: str | None = None) -> CleanText:
     """Strip boilerplate from an article's text; return its paragraphs and what was learnt."""
-    text = unicodedata.normalize("NFC", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     title_key = normalise_key(title) if title else ""
     author: str | None = None
     is_opinion = False
@@ -140,53 +197,58 @@ def clean_text(text: str, title: str | None = None) -> CleanText:
     kept: list[str] = []
 
     for raw in text.splitlines():
-        line = _WS.sub(" ", raw).strip()
+        line = raw.strip()
+        if not line.isascii() or "  " in line or "\t" in line:
+            line = _WS.sub(" ", line)
         if not line:
             continue
-        key = normalise_key(line)
-        if not key:
-            continue
-        if key in seen:
-            continue  # verbatim repeat (captions, repeated headline, repeated blocks)
+        low = line.lower()
+        key = " ".join(low.translate(_PUNCT).split())
+        if not key or key in seen:
+            continue  # empty, or a verbatim repeat (captions, headline, repeated blocks)
         seen.add(key)
-        words = _word_count(line)
+        words = line.count(" ") + 1
 
-        if _EDITORS_NOTE.match(line) or (_DISCLAIMER.search(line) and words < 60):
+        if low.startswith(("editor", "(editor")) and _EDITORS_NOTE.match(line) or (
+            words < 60
+            and ("expressed" in low or "reflect" in low or "represent" in low)
+            and _DISCLAIMER.search(line)
+        ):
             body = _EDITORS_NOTE.sub("", line)
-            if _OPINION_MARK.search(line) or _DISCLAIMER.search(line):
+            if _OPINION_MARK.search(line):
                 is_opinion = True
-            who = _editor_note_author(body)
-            if who:
-                author = who
+            if author is None:
+                author = _editor_note_author(body)
             continue
         if title_key and (key == title_key or (words < 30 and key in title_key)):
             continue
-        if _COOKIE.search(line) and (words < 60 or "agree" in line.lower()):
+        if _is_cookie(low, words):
             continue
-        if _CONSENT_BUTTON.match(line) or _LONE_CREDIT.match(line):
+        if words <= 6 and _BUTTON.match(line):
             continue
-        if _TRAILER.match(line):
-            if kept:
-                break  # the article is over: tags, related links, trends follow
+        punctuated = _ends_sentence(line)
+        if kept and not punctuated and words <= 6 and _TRAILER.match(line):
+            break  # the article is over: tags, related links, trends follow
+        if _is_caption(line, words, punctuated):
             continue
-        if _is_caption(line):
+        if (
+            ("contributed" in low or "reporting by" in low or "editing by" in low)
+            and words < 40
+            and _CONTRIBUTED.search(line)
+        ):
             continue
-        if _CONTRIBUTED.search(line) and words < 40:
+        if _is_promo(line, low, words):
             continue
-        if _PROMO.search(line) and (words < 50 or (line[0] in "([" and line[-1] in ")]")):
-            continue
-        if not _SENTENCE_END.search(line):
-            if words < _SHORT_WORDS or words < _LONG_WORDS and not kept:
-                # Headline, byline, section label, button, tag list.
-                if not kept:
-                    if found_title is None and words >= 3 and not _BYLINE_ONLY(line):
-                        found_title = line
-                        title_key = key
-                    elif author is None and _BYLINE.match(line) and 2 <= words <= 5:
+        if not punctuated and not line.endswith((":", ";")) and words < _LONG_WORDS:
+            # Headline, byline, section label, subheading, tag list.
+            if not kept:
+                if _is_byline(line, words):
+                    if author is None:
                         author = re.sub(r"^by\s+", "", line, flags=re.I)
-                continue
-            if words < _LONG_WORDS:
-                continue
+                elif found_title is None and words >= 3 and not _TRAILER.match(line):
+                    found_title = line
+                    title_key = key
+            continue
         kept.append(line)
 
     if kept:
@@ -198,46 +260,70 @@ def clean_text(text: str, title: str | None = None) -> CleanText:
     return CleanText(paragraphs=kept, title=found_title, author=author, is_opinion=is_opinion)
 
 
-def _BYLINE_ONLY(line: str) -> bool:
-    """A line that is just a name or "By <name>" (2-4 capitalised words)."""
-    words = line.split()
-    if words and words[0].lower() == "by":
-        return True
-    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and bool(_BYLINE.match(line))
-
-
-_CONTENT = re.compile(r"[^\W_]{3,}")
+# Frequent function words, ignored when comparing sentences (they make every pair "similar").
+_FUNCTION_WORDS = frozenset(
+    """the and for that with was were are his her its their they them this these those from
+    have has had not but who which what when where will would said says say told also been
+    being into than then there here about after before over more most some such only other
+    all any can could may might must should one two new our out you your she him just very""".split()
+) | frozenset(
+    a + b for a in "abcdefghijklmnopqrstuvwxyz0123456789" for b in ["", *"abcdefghijklmnopqrstuvwxyz0123456789"]
+)
 
 
 def dedupe_sentences(sentences: list[str], threshold: float = 0.8) -> list[str]:
     """Drop repeated and near-duplicate sentences, keeping the first occurrence.
 
-    Two sentences are near-duplicates when their word sets overlap by at least `threshold`
-    of the smaller one (so a sentence repeated with a few words changed, or contained in
-    a longer one that came first, is dropped).
+    Two sentences are near-duplicates when the content words (3+ letters, function words
+    ignored) of the shorter one are at least `threshold` shared with the other: a sentence
+    repeated with a few words changed, or contained in one that came before.
     """
+    return dedupe_tokenised(sentences, threshold)[0]
+
+
+def dedupe_tokenised(
+    sentences: list[str], threshold: float = 0.8
+) -> tuple[list[str], list[list[str]]]:
+    """`dedupe_sentences`, also returning each kept sentence's `word_tokens` (for reuse)."""
     out: list[str] = []
-    sets: list[frozenset[str]] = []
+    out_toks: list[list[str]] = []
     seen: set[str] = set()
+    # Word -> indices (in `sets`) of kept sentences containing it: only sentences sharing a
+    # word are ever compared.
+    index: dict[str, list[int]] = {}
+    sets: list[frozenset[str]] = []
+    punct = _PUNCT
+    function_words = _FUNCTION_WORDS
     for s in sentences:
-        key = normalise_key(s)
+        toks = s.lower().translate(punct).split()
+        key = " ".join(toks)
         if not key or key in seen:
             continue
         seen.add(key)
-        ws = frozenset(_CONTENT.findall(key))
+        ws = frozenset(toks)
+        ws = ws - function_words  # (and every one- or two-character ASCII token)
         n = len(ws)
-        dup = False
         if n >= 4:
-            for other in sets:
-                m = len(other)
-                if m < 4:
-                    continue
-                small = n if n < m else m
-                if len(ws & other) >= threshold * small:
+            shared: dict[int, int] = {}
+            for w in ws:
+                for j in index.get(w, ()):
+                    shared[j] = shared.get(j, 0) + 1
+            dup = False
+            for j, c in shared.items():
+                m = len(sets[j])
+                if c >= threshold * (n if n < m else m):
                     dup = True
                     break
-        if dup:
-            continue
+            if dup:
+                continue
+            k = len(sets)
+            sets.append(ws)
+            for w in ws:
+                lst = index.get(w)
+                if lst is None:
+                    index[w] = [k]
+                else:
+                    lst.append(k)
         out.append(s)
-        sets.append(ws)
-    return out
+        out_toks.append(toks)
+    return out, out_toks

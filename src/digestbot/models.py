@@ -139,3 +139,32 @@ class Story:
     whats_new: list[NewItem] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     score: float = 0.0
+
+
+@dataclass
+class Digest:
+    """Stories ranked by importance and recency: what a scheduled post or `digest` shows."""
+
+    stories: list[Story]
+    generated_at: datetime
+    since: datetime | None = None
+
+
+# --- Chat replies (built by the command layer, rendered by each adapter) ---
+
+
+@dataclass
+class ReplySection:
+    heading: str | None
+    lines: list[str]
+
+
+@dataclass
+class Reply:
+    """A platform-neutral answer to a chat command. Lines are plain text, no markup."""
+
+    title: str
+    sections: list[ReplySection] = field(default_factory=list)
+    ok: bool = True
+    ephemeral: bool = True
+

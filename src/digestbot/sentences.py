@@ -112,5 +112,7 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     for line in text.splitlines():
         if line and not line.isspace():
-            out.extend(split_paragraph(_WS.sub(" ", line)))
+            if "  " in line or "\t" in line or not line.isascii():
+                line = _WS.sub(" ", line)
+            out.extend(split_paragraph(line))
     return out

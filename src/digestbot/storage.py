@@ -7,7 +7,7 @@ instead of adding a duplicate.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
 
@@ -18,9 +18,12 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     event,
     select,
+    update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
@@ -194,3 +197,79 @@ class SqlStore:
             origin=row.origin,
             published_is_fallback=row.published_is_fallback,
         )
+
+
+# --- The delivery ledger: exactly-once scheduled digests -----------------------------------
+
+
+class DeliveryRow(Base):
+    __tablename__ = "deliveries"
+
+    destination: Mapped[str] = mapped_column(String(300), primary_key=True)
+    period: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))  # claimed | posted | missed
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class SqlLedger:
+    """The scheduling Ledger on the database every process shares; the primary key decides."""
+
+    def __init__(self, engine: Engine, lease: timedelta = timedelta(minutes=10)):
+        self._engine = engine
+        Base.metadata.create_all(engine)
+        self._sessions = sessionmaker(engine)
+        self._lease = lease
+
+    def claim(self, destination: str, period: str, now: datetime) -> bool:
+        now = _as_utc(now)
+        if self._insert(destination, period, "claimed", now):
+            return True
+        stale = now - self._lease
+        with self._sessions.begin() as session:
+            taken = session.execute(
+                update(DeliveryRow)
+                .where(
+                    DeliveryRow.destination == destination,
+                    DeliveryRow.period == period,
+                    DeliveryRow.status == "claimed",
+                    DeliveryRow.claimed_at < stale,
+                )
+                .values(claimed_at=now)
+            )
+            return taken.rowcount == 1
+
+    def complete(self, destination: str, period: str, message_id: str | None) -> None:
+        with self._sessions.begin() as session:
+            session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.destination == destination, DeliveryRow.period == period)
+                .values(status="posted", completed_at=datetime.now(timezone.utc), message_id=message_id)
+            )
+
+    def release(self, destination: str, period: str) -> None:
+        with self._sessions.begin() as session:
+            session.execute(
+                delete(DeliveryRow).where(
+                    DeliveryRow.destination == destination,
+                    DeliveryRow.period == period,
+                    DeliveryRow.status == "claimed",
+                )
+            )
+
+    def mark_missed(self, destination: str, period: str, now: datetime) -> bool:
+        return self._insert(destination, period, "missed", _as_utc(now))
+
+    def status(self, destination: str, period: str) -> str | None:
+        with self._sessions() as session:
+            row = session.get(DeliveryRow, (destination, period))
+            return row.status if row else None
+
+    def _insert(self, destination: str, period: str, status: str, now: datetime) -> bool:
+        try:
+            with self._sessions.begin() as session:
+                session.add(DeliveryRow(destination=destination, period=period, status=status, claimed_at=now))
+            return True
+        except IntegrityError:
+            return False

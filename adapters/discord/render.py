@@ -1,0 +1,385 @@
+"""Render digests and command replies as Discord messages that fit every limit in `limits`.
+
+Everything that comes from articles is escaped (markdown and mentions), so a masked link
+`[x](http://evil)` or `@everyone` in a headline is shown as text and pings no one; only
+http(s) links survive. Lengths are counted in UTF-16 code units, which is never less than
+what Discord counts, so a message that fits here fits there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import quote, urlsplit
+
+import discord
+
+from digestbot.models import Article, ArticleKind, Digest, NewItem, Reply, SourceRef, Story
+
+from . import limits
+
+ELLIPSIS = "…"
+BLANK = "\u200b"  # Discord rejects empty field names and values
+KEY_POINTS = 3
+OK_COLOUR = 0x2E8B57
+ERROR_COLOUR = 0xC0392B
+
+
+@dataclass
+class DiscordMessage:
+    """One message to send: plain content plus up to ten embeds."""
+
+    content: str = ""
+    embeds: list[discord.Embed] = field(default_factory=list)
+
+    def send_kwargs(self) -> dict:
+        """Keyword arguments for `Messageable.send` / `Webhook.send` (mentions always off)."""
+        kwargs: dict = {"allowed_mentions": discord.AllowedMentions.none()}
+        if self.content:
+            kwargs["content"] = self.content
+        if self.embeds:
+            kwargs["embeds"] = self.embeds
+        return kwargs
+
+
+# --- measuring and fitting text -------------------------------------------------------------
+
+
+def discord_len(text: str) -> int:
+    """Length in UTF-16 code units: an upper bound on how Discord counts characters."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut `text` to at most `limit` units, ending in an ellipsis, never mid-escape."""
+    if len(text) <= limit // 2 or discord_len(text) <= limit:
+        return text
+    budget = limit - 1
+    cut = text[:budget]
+    while (excess := discord_len(cut) - budget) > 0:
+        cut = cut[: len(cut) - (excess + 1) // 2]
+    # A trailing odd run of backslashes would escape the ellipsis (or be a half escape).
+    trailing = len(cut) - len(cut.rstrip("\\"))
+    if trailing % 2:
+        cut = cut[:-1]
+    return cut.rstrip() + ELLIPSIS
+
+
+def escape(text: str) -> str:
+    """Make article text inert: markdown shown literally, mentions broken."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def inert(text: str, limit: int) -> str:
+    """Article text as one escaped line of at most `limit` units.
+
+    The raw text is cut before escaping (escaping only lengthens it), so a megabyte of
+    input costs no more than a line's worth of work.
+    """
+    cap = limit * 8 + 64
+    flat = one_line(text[:cap])
+    if len(text) > cap and len(flat) <= limit:
+        flat += " " + ELLIPSIS
+    return truncate(escape(flat[: limit + 1]), limit)
+
+
+_UNSAFE_IN_URL = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) link that fits an embed, else None."""
+    if not url or len(url) > limits.URL + 64:
+        return None
+    url = url.strip()
+    if _UNSAFE_IN_URL.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    # Parentheses, angle brackets and the like would end a masked link early.
+    quoted = quote(url, safe="/:?&=#%+@!$,;~.-_*'")
+    if discord_len(quoted) > limits.URL:
+        return None
+    return quoted
+
+
+def link(text: str, url: str | None) -> str:
+    """A masked link with escaped text, or the escaped text alone when the URL is unsafe."""
+    # escape_markdown leaves "]" alone, which would close the label early: escape it too.
+    label = inert(text, limits.FIELD_VALUE).replace("]", "\\]") or "link"
+    target = safe_url(url)
+    return f"[{label}]({target})" if target else label
+
+
+def colour_for(key: str) -> discord.Colour:
+    """A stable colour per story (the same key always gets the same colour)."""
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
+    return discord.Colour(int.from_bytes(digest[:3], "big"))
+
+
+def embed_len(embed: discord.Embed) -> int:
+    """Characters Discord counts towards the 6000 across a message's embeds."""
+    data = embed.to_dict()
+    total = discord_len(data.get("title", "")) + discord_len(data.get("description", ""))
+    for f in data.get("fields", []):
+        total += discord_len(f["name"]) + discord_len(f["value"])
+    total += discord_len(data.get("footer", {}).get("text", ""))
+    total += discord_len(data.get("author", {}).get("name", ""))
+    return total
+
+
+def pack_lines(lines: list[str], limit: int, more: str = "… and {n} more", extra: int = 0) -> str:
+    """Join whole lines up to `limit` and say how many were left out. Overlong lines are cut.
+
+    `extra` counts further lines the caller did not even render (they are left out too).
+    """
+    out: list[str] = []
+    used = 0
+    left_out = extra
+    for index, line in enumerate(lines):
+        line = truncate(line, limit)
+        width = discord_len(line) + (1 if out else 0)
+        if used + width > limit:
+            left_out += len(lines) - index
+            break
+        out.append(line)
+        used += width
+    if left_out:
+        note = more.format(n=left_out)
+        while out and used + discord_len(note) + 1 > limit:
+            used -= discord_len(out.pop()) + (1 if out else 0)
+            left_out += 1
+            note = more.format(n=left_out)
+        if used + (1 if out else 0) + discord_len(note) <= limit:
+            out.append(note)
+    return "\n".join(out)
+
+
+# --- digests -------------------------------------------------------------------------------
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def _when(moment: datetime) -> str:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+        return f"{_day(moment)} {moment:%H:%M} UTC"
+    return f"{_day(moment)} {moment:%H:%M}"
+
+
+def _opinion(kind: ArticleKind) -> str:
+    return " (opinion)" if kind is ArticleKind.OPINION else ""
+
+
+def _cite(refs: list[SourceRef]) -> str:
+    seen: dict[str, str] = {}
+    for ref in refs:
+        seen.setdefault(ref.article_key, f"{inert(ref.source, limits.FIELD_NAME)}{_opinion(ref.kind)}, {_day(ref.published)}")
+    return "; ".join(seen.values())
+
+
+def _key_points(story: Story, limit: int = KEY_POINTS) -> list[tuple[str, Article]]:
+    """The newest news article's points lead; opinion only when nothing else is there."""
+    ordered = sorted(
+        story.articles, key=lambda a: (a.kind is ArticleKind.OPINION, -_timestamp(a.published))
+    )
+    points: list[tuple[str, Article]] = []
+    for article in ordered:
+        for point in article.key_points:
+            if len(points) < limit and point.strip():
+                points.append((point, article))
+    return points
+
+
+def _timestamp(moment: datetime) -> float:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
+
+
+def _lead(story: Story) -> Article | None:
+    """The article the title links to: the newest news article with a safe link."""
+    ordered = sorted(
+        story.articles, key=lambda a: (a.kind is ArticleKind.OPINION, -_timestamp(a.published))
+    )
+    for article in ordered:
+        if safe_url(article.url):
+            return article
+    return None
+
+
+def _item_line(item: NewItem) -> str:
+    text = inert(item.text, limits.DESCRIPTION)
+    if item.is_update:
+        was = f"was {inert(item.before or '', limits.DESCRIPTION)}"
+        if item.before_sources:
+            was += f", {_cite(item.before_sources)}"
+        text = f"Update: {text} ({was})"
+    cites = _cite(item.sources)
+    return f"+ {text}" + (f" [{cites}]" if cites else "")
+
+
+def _source_line(article: Article) -> str:
+    kind = " · **opinion**" if article.kind is ArticleKind.OPINION else ""
+    outlet = inert(article.source, limits.FIELD_NAME) or "unknown source"
+    headline = link(article.title, article.url) if article.title.strip() else ""
+    line = f"{outlet}{kind} · {_when(article.published)}"
+    return f"{line} · {headline}" if headline else line
+
+
+def _description(story: Story) -> str:
+    sections: list[str] = []
+    points = _key_points(story)
+    if points:
+        lines = [f"• {inert(point, limits.DESCRIPTION)}{_opinion(article.kind)}" for point, article in points]
+        sections.append("**Key points**\n" + "\n".join(lines))
+    if story.whats_new:
+        sections.append("**What's new**\n" + "\n".join(_item_line(item) for item in story.whats_new))
+    text = "\n\n".join(sections)
+    if discord_len(text) <= limits.DESCRIPTION:
+        return text
+    return pack_lines(text.split("\n"), limits.DESCRIPTION, "… and {n} more lines")
+
+
+def _footer(story: Story) -> str:
+    n = len(story.articles)
+    count = f"{n} article" if n == 1 else f"{n} articles"
+    opinion = sum(1 for a in story.articles if a.kind is ArticleKind.OPINION)
+    if opinion:
+        count += f" ({opinion} opinion)"
+    if not story.articles:
+        return count
+    times = sorted(story.articles, key=lambda a: _timestamp(a.published))
+    first, last = times[0].published, times[-1].published
+    span = _when(last) if first == last else f"{_when(first)} – {_when(last)}"
+    return truncate(f"{count} · {one_line(span)}", limits.FOOTER)
+
+
+def _fields(story: Story, budget: int) -> list[tuple[str, str]]:
+    """Facts and sources as fields, within `budget` characters and the field limits."""
+    fields: list[tuple[str, str]] = []
+    if story.facts:
+        lines = []
+        for fact in story.facts:
+            agree = f"{fact.agreeing} sources agree" if fact.agreeing > 1 else _cite(fact.sources)
+            line = f"• {inert(fact.text, limits.FIELD_VALUE)}" + (f" ({agree})" if agree else "")
+            for value, refs in fact.conflicts:
+                line += f" | differs: {inert(value, limits.FIELD_VALUE)} ({_cite(refs)})"
+            lines.append(line)
+        fields.append(("Facts", pack_lines(lines, limits.FIELD_VALUE, "… and {n} more facts")))
+    if story.articles:
+        newest_first = sorted(story.articles, key=lambda a: -_timestamp(a.published))
+        # A source line has at least 20 characters (outlet and time): no more than this many fit.
+        shown = newest_first[: limits.FIELD_VALUE // 20 + 1]
+        lines = [_source_line(a) for a in shown]
+        extra = len(newest_first) - len(shown)
+        fields.append(("Sources", pack_lines(lines, limits.FIELD_VALUE, "… and {n} more sources", extra)))
+    kept: list[tuple[str, str]] = []
+    for name, value in fields[: limits.FIELDS]:
+        value = value or BLANK
+        room = budget - discord_len(name)
+        if room < 40:
+            break
+        if discord_len(value) > room:
+            value = pack_lines(value.split("\n"), room, "… and {n} more")
+            if not value.strip():
+                break
+        kept.append((name, value))
+        budget -= discord_len(name) + discord_len(value)
+    return kept
+
+
+def render_story(story: Story) -> discord.Embed:
+    """One embed for one story, itself within every per-embed limit and the 6000 total."""
+    title = inert(story.title, limits.TITLE) or "Untitled story"
+    lead = _lead(story)
+    embed = discord.Embed(
+        title=title,
+        url=safe_url(lead.url) if lead else None,
+        description=_description(story) or None,
+        colour=colour_for(story.key),
+    )
+    if story.articles:
+        embed.timestamp = max((a.published for a in story.articles), key=_timestamp)
+        if embed.timestamp.tzinfo is None:
+            embed.timestamp = embed.timestamp.replace(tzinfo=timezone.utc)
+    footer = _footer(story)
+    embed.set_footer(text=footer)
+    used = discord_len(title) + discord_len(embed.description or "") + discord_len(footer)
+    for name, value in _fields(story, limits.EMBED_TOTAL - used):
+        embed.add_field(name=name, value=value, inline=False)
+    return embed
+
+
+def _header(digest: Digest) -> str:
+    n = len(digest.stories)
+    stories = "1 story" if n == 1 else f"{n} stories"
+    text = f"**digestbot** — {stories}, {_day(digest.generated_at)}"
+    if digest.since is not None:
+        text += f" (new since {_when(digest.since)})"
+    return truncate(text, limits.CONTENT)
+
+
+def pack_embeds(embeds: list[discord.Embed], first_content: str = "") -> list[DiscordMessage]:
+    """Group embeds into messages of at most 10 embeds and 6000 embed characters."""
+    messages: list[DiscordMessage] = []
+    current = DiscordMessage(content=first_content)
+    total = 0
+    for embed in embeds:
+        size = embed_len(embed)
+        if current.embeds and (
+            len(current.embeds) >= limits.EMBEDS_PER_MESSAGE or total + size > limits.EMBED_TOTAL
+        ):
+            messages.append(current)
+            current = DiscordMessage()
+            total = 0
+        current.embeds.append(embed)
+        total += size
+    if current.embeds or current.content:
+        messages.append(current)
+    return messages
+
+
+def render_digest(digest: Digest) -> list[DiscordMessage]:
+    """A digest as one or more messages: a header line, then one embed per story."""
+    if not digest.stories:
+        return [DiscordMessage(content="No stories yet: nothing was ingested.")]
+    return pack_embeds([render_story(story) for story in digest.stories], _header(digest))
+
+
+# --- command replies -----------------------------------------------------------------------
+
+
+def render_reply(reply: Reply) -> DiscordMessage:
+    """A command answer as one embed: the title, then each section's heading and lines."""
+    title = inert(reply.title, limits.TITLE) or "digestbot"
+    lines: list[str] = []
+    for section in reply.sections:
+        if lines:
+            lines.append("")
+        if section.heading:
+            lines.append(f"**{inert(section.heading, limits.FIELD_NAME)}**")
+        lines += [f"• {inert(line, limits.DESCRIPTION)}" for line in section.lines if line.strip()]
+    description = pack_lines(lines, limits.DESCRIPTION, "… and {n} more lines") if lines else ""
+    embed = discord.Embed(
+        title=title,
+        description=description or None,
+        colour=discord.Colour(OK_COLOUR if reply.ok else ERROR_COLOUR),
+    )
+    return DiscordMessage(embeds=[embed])
+
+
+def render_error(text: str) -> DiscordMessage:
+    """A short error shown to the user (never a traceback)."""
+    return DiscordMessage(content=inert(text, limits.CONTENT))

@@ -1,0 +1,122 @@
+"""The slack-bolt `AsyncApp`, its HTTP endpoint and its Socket Mode handler.
+
+Socket Mode when SLACK_APP_TOKEN is set (`build_socket_mode_handler`, started by the caller
+with `await handler.connect_async()`), HTTP mode otherwise: `serve_http` (or `events_handler`
+mounted on another aiohttp app) serves `/slack/events`, refusing unsigned requests itself
+before bolt sees them (see `signature.py`). Never `app.start()`: it runs its own loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from digestbot.models import Topic
+
+from . import commands
+from .commands import Answer
+from .publisher import Sleep, build_web_client
+from .settings import SlackSettings
+from .signature import SignatureRefused, check_signature
+
+log = logging.getLogger("digestbot.adapters.slack")
+
+EVENTS_PATH = "/slack/events"
+_SECRETS: weakref.WeakKeyDictionary[AsyncApp, str] = weakref.WeakKeyDictionary()
+
+
+def build_slack_app(
+    settings: SlackSettings,
+    topics: Sequence[Topic],
+    answer: Answer,
+    *,
+    process_before_response: bool = False,
+    client: AsyncWebClient | None = None,
+    sleep: Sleep = asyncio.sleep,
+) -> AsyncApp:
+    """A bolt app with the slash commands registered; its client honours SLACK_API_URL.
+
+    `process_before_response=True` finishes the listener before answering Slack's HTTP request
+    (handy in tests, but a slow answer then delays the ack): keep the default in production.
+    `sleep` is what 429 retries wait with (injectable for tests).
+    """
+    secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
+    app = AsyncApp(
+        client=client or build_web_client(settings, sleep=sleep),
+        signing_secret=secret,
+        process_before_response=process_before_response,
+        logger=logging.getLogger("digestbot.adapters.slack.bolt"),
+    )
+    _SECRETS[app] = secret
+    commands.register(app, topics, answer, sleep=sleep)
+    return app
+
+
+def events_handler(
+    app: AsyncApp,
+    signing_secret: str | None = None,
+    *,
+    clock: Callable[[], float] = time.time,
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """An aiohttp handler for `POST /slack/events`: signature first, then bolt."""
+    secret = signing_secret if signing_secret is not None else _SECRETS.get(app, "")
+    if not secret:
+        raise ValueError("Slack HTTP mode needs SLACK_SIGNING_SECRET to verify requests")
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        try:
+            check_signature(secret, request.headers, body, clock=clock)
+        except SignatureRefused as refused:
+            log.info("slack request refused (%s) from %s", refused.reason, request.remote)
+            return web.json_response({"error": refused.reason}, status=refused.status)
+        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    return handle
+
+
+def build_web_app(
+    app: AsyncApp,
+    *,
+    path: str = EVENTS_PATH,
+    signing_secret: str | None = None,
+    clock: Callable[[], float] = time.time,
+) -> web.Application:
+    web_app = web.Application()
+    web_app.router.add_post(path, events_handler(app, signing_secret, clock=clock))
+    return web_app
+
+
+async def serve_http(
+    app: AsyncApp,
+    host: str,
+    port: int,
+    *,
+    path: str = EVENTS_PATH,
+    signing_secret: str | None = None,
+) -> web.AppRunner:
+    """Serve `path` on host:port in the running loop; `await runner.cleanup()` to stop.
+
+    The bound port (when `port=0`) is `runner.addresses[0][1]`.
+    """
+    runner = web.AppRunner(build_web_app(app, path=path, signing_secret=signing_secret))
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
+
+
+def build_socket_mode_handler(app: AsyncApp, settings: SlackSettings) -> AsyncSocketModeHandler:
+    """Socket Mode handler (not started): `await handler.connect_async()` / `close_async()`."""
+    if settings.app_token is None:
+        raise ValueError("Socket Mode needs SLACK_APP_TOKEN")
+    return AsyncSocketModeHandler(app, settings.app_token.get_secret_value(), web_client=app.client)

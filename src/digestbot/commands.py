@@ -1,0 +1,253 @@
+"""The chat command layer: parse `/<topic> <verb> [args]` and `/digest`, answer with a Reply.
+
+Platform-neutral and pure: replies are plain-text lines; adapters render them. Rules:
+- topic names and verbs are case-insensitive; the leading slash is optional;
+- `/<topic>` alone means `/<topic> summary`; `/digest` lists the top stories;
+- `public` anywhere in the arguments makes the reply visible to the channel (ephemeral=False);
+- empty input, an unknown topic or verb, or arguments over 200 characters get a helpful Reply
+  with ok=False.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .models import Article, ArticleKind, Digest, Fact, NewItem, Reply, ReplySection, SourceRef, Story, Topic
+
+MAX_ARGS_CHARS = 200
+MAX_DIGEST_STORIES = 5
+
+VERBS: dict[str, str] = {
+    "facts": "key facts (who, what, when, where, how many) with sources, agreement and conflicts",
+    "new": "what the latest coverage adds to earlier coverage",
+    "summary": "the story's key points",
+    "sources": "the articles behind the story: outlet, kind, time, link",
+    "timeline": "the coverage in time order",
+    "help": "this list",
+}
+CATEGORY_HEADINGS = {"who": "Who", "what": "What", "when": "When", "where": "Where", "how_many": "How many"}
+
+
+@dataclass(frozen=True)
+class Command:
+    topic: str | None  # None for /digest
+    verb: str
+    args: list[str] = field(default_factory=list)
+    public: bool = False
+
+
+def _topics_line(topic_names: list[str]) -> str:
+    names = ", ".join(f"/{n}" for n in sorted(topic_names)) or "none configured"
+    return f"Topics: {names}; and /digest for all stories."
+
+
+def _verbs_line() -> str:
+    return "Verbs: " + ", ".join(VERBS) + "."
+
+
+def _error(title: str, *lines: str) -> Reply:
+    return Reply(title=title, sections=[ReplySection(None, list(lines))], ok=False)
+
+
+def parse_command(text: str, topic_names: list[str]) -> Command | Reply:
+    words = (text or "").split()
+    if not words or words == ["/"]:
+        return _error("Empty command", "Try /<topic> <verb>, for example /"
+                      + (sorted(topic_names)[0] if topic_names else "topic") + " facts.",
+                      _topics_line(topic_names), _verbs_line())
+    head = words[0].lstrip("/").lower()
+    rest = words[1:]
+    if len(" ".join(rest)) > MAX_ARGS_CHARS:
+        return _error("Arguments too long",
+                      f"Arguments are limited to {MAX_ARGS_CHARS} characters; try a shorter command.",
+                      _verbs_line())
+    public = any(w.lower() == "public" for w in rest)
+    rest = [w for w in rest if w.lower() != "public"]
+    if head == "digest":
+        if not rest:
+            return Command(None, "digest", [], public)
+        if rest[0].lower() == "help":
+            return Command(None, "help", rest[1:], public)
+        return _error(f"Unknown option for /digest: {rest[0][:40]}",
+                      "Use /digest for the top stories or /digest help.", _topics_line(topic_names))
+    by_lower = {n.lower(): n for n in topic_names}
+    if head not in by_lower:
+        return _error(f"Unknown topic: /{head[:40]}", _topics_line(topic_names))
+    topic = by_lower[head]
+    if not rest:
+        return Command(topic, "summary", [], public)
+    verb = rest[0].lower()
+    if verb not in VERBS:
+        return _error(f"Unknown verb for /{topic}: {rest[0][:40]}", _verbs_line(),
+                      f"Example: /{topic} facts")
+    return Command(topic, verb, rest[1:], public)
+
+
+# --- attribution and formatting -----------------------------------------------------------
+
+
+def _day(d: datetime) -> str:
+    return f"{d.day} {d:%b}"
+
+
+def attribution(refs: list[SourceRef]) -> str:
+    """'(CGTN, opinion, 3 Jan; AnewZ, 5 Jan)': outlet, opinion label, day."""
+    parts = []
+    for r in refs:
+        kind = ", opinion" if r.kind == ArticleKind.OPINION else ""
+        parts.append(f"{r.source}{kind}, {_day(r.published)}")
+    return f"({'; '.join(parts)})" if parts else ""
+
+
+def _ref(a: Article) -> SourceRef:
+    return SourceRef(a.key, a.source, a.kind, a.published, a.title, a.url)
+
+
+def new_item_line(item: NewItem) -> str:
+    if item.is_update:
+        return f"Update: {item.text} (was {item.before}, {attribution(item.before_sources)[1:-1]}) {attribution(item.sources)}"
+    return f"{item.text} {attribution(item.sources)}".strip()
+
+
+def fact_line(fact: Fact) -> str:
+    line = f"{fact.text} {attribution(fact.sources)}"
+    if fact.agreeing >= 2:
+        line += f"; {fact.agreeing} sources agree"
+    if fact.conflicts:
+        others = "; ".join(f"{text} {attribution(refs)}" for text, refs in fact.conflicts)
+        line += f"; but: {others}"
+    return line
+
+
+# --- answers -----------------------------------------------------------------------------
+
+
+def _story_for(digest: Digest, topic: str) -> Story | None:
+    matches = [s for s in digest.stories if s.topic == topic]
+    return max(matches, key=lambda s: (len(s.articles), s.score)) if matches else None
+
+
+def _help(topic: str | None, topic_names: list[str]) -> Reply:
+    name = topic or (sorted(topic_names)[0] if topic_names else "topic")
+    lines = [f"/{name} {verb}: {desc}" for verb, desc in VERBS.items()]
+    lines.append("Add 'public' to share the reply with the channel.")
+    sections = [ReplySection("Commands", lines)]
+    if topic is None:
+        sections.insert(0, ReplySection("Digest", ["/digest: the top stories and what is new in each"]))
+        sections.append(ReplySection("Topics", [_topics_line(topic_names)]))
+    return Reply(title=f"Help for /{topic}" if topic else "Digest help", sections=sections)
+
+
+def _summary(story: Story) -> list[ReplySection]:
+    lines: list[str] = []
+    seen: set[str] = set()
+    ordered = sorted(story.articles, key=lambda a: (a.kind == ArticleKind.OPINION, -a.published.timestamp()))
+    for a in ordered:
+        for kp in a.key_points or a.sentences[:2]:
+            norm = " ".join(kp.lower().split())
+            if norm in seen:
+                continue
+            seen.add(norm)
+            lines.append(f"{kp} {attribution([_ref(a)])}")
+    return [ReplySection("Key points", lines[:6] or ["No key points yet."])]
+
+
+def _new(story: Story, since: datetime | None) -> list[ReplySection]:
+    if not story.whats_new:
+        return [ReplySection(None, ["Nothing new compared with earlier coverage."])]
+    newest = max(a.published for a in story.articles)
+    heading = (f"New since {since:%Y-%m-%d %H:%M}" if since
+               else f"What the {_day(newest)} coverage adds to earlier coverage")
+    return [ReplySection(heading, [new_item_line(i) for i in story.whats_new])]
+
+
+def _facts(story: Story) -> list[ReplySection]:
+    sections = []
+    for cat, heading in CATEGORY_HEADINGS.items():
+        lines = [fact_line(f) for f in story.facts if f.category == cat]
+        if lines:
+            sections.append(ReplySection(heading, lines))
+    return sections or [ReplySection(None, ["No facts extracted yet."])]
+
+
+def _sources(story: Story) -> list[ReplySection]:
+    lines = []
+    for a in story.articles:
+        line = f"{a.source}, {a.kind.value}, {a.published:%Y-%m-%d %H:%M}: {a.title}"
+        if a.url:
+            line += f" {a.url}"
+        lines.append(line)
+    return [ReplySection(f"{len(lines)} articles", lines)]
+
+
+def _timeline(story: Story) -> list[ReplySection]:
+    lines = []
+    for a in sorted(story.articles, key=lambda x: x.published):
+        point = a.key_points[0] if a.key_points else a.title
+        kind = ", opinion" if a.kind == ArticleKind.OPINION else ""
+        lines.append(f"{a.published:%Y-%m-%d %H:%M} {a.source}{kind}: {point}")
+    return [ReplySection(None, lines)]
+
+
+def _digest_overview(digest: Digest) -> Reply:
+    if not digest.stories:
+        return Reply(title="Digest", sections=[ReplySection(None, ["No stories yet."])])
+    sections = []
+    for story in digest.stories[:MAX_DIGEST_STORIES]:
+        newest = max(a.published for a in story.articles)
+        outlets = len({a.source for a in story.articles})
+        meta = f"{len(story.articles)} articles from {outlets} outlets, latest {_day(newest)}"
+        if story.topic:
+            meta += f"; /{story.topic} facts, /{story.topic} new"
+        lines = [meta] + [new_item_line(i) for i in story.whats_new[:2]]
+        sections.append(ReplySection(story.title, lines))
+    more = len(digest.stories) - MAX_DIGEST_STORIES
+    if more > 0:
+        sections.append(ReplySection(None, [f"and {more} more stories"]))
+    return Reply(title="Digest", sections=sections)
+
+
+def answer(text: str, digest: Digest, topics: list[Topic]) -> Reply:
+    names = [t.name for t in topics]
+    parsed = parse_command(text, names)
+    if isinstance(parsed, Reply):
+        return parsed
+    reply = _answer(parsed, digest, topics)
+    reply.ephemeral = not parsed.public
+    return reply
+
+
+def _answer(cmd: Command, digest: Digest, topics: list[Topic]) -> Reply:
+    names = [t.name for t in topics]
+    if cmd.verb == "help":
+        return _help(cmd.topic, names)
+    if cmd.topic is None:
+        return _digest_overview(digest)
+    topic = next(t for t in topics if t.name == cmd.topic)
+    story = _story_for(digest, cmd.topic)
+    if story is None:
+        return Reply(title=topic.title, sections=[ReplySection(None, [
+            f"No coverage of /{topic.name} yet.", "Try /digest for the stories there are."])])
+    builders = {
+        "summary": _summary,
+        "new": lambda s: _new(s, digest.since),
+        "facts": _facts,
+        "sources": _sources,
+        "timeline": _timeline,
+    }
+    label = {"summary": "summary", "new": "what's new", "facts": "facts", "sources": "sources",
+             "timeline": "timeline"}[cmd.verb]
+    return Reply(title=f"{story.title}: {label}", sections=builders[cmd.verb](story))
+
+
+def render_reply_text(reply: Reply) -> str:
+    """The reply as terminal text (`digestbot chat`)."""
+    out = [reply.title, "=" * min(len(reply.title), 72)]
+    for section in reply.sections:
+        if section.heading:
+            out += ["", section.heading]
+        elif len(out) > 2:
+            out.append("")
+        out += [f"- {line}" for line in section.lines]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,50 @@
+"""Build a digest: cluster articles into stories, fill what's new and facts, rank. Pure."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone
+
+from .facts import extract_facts
+from .models import Article, Digest, Story, Topic
+from .novelty import whats_new
+from .stories import cluster_articles
+
+TOPIC_BONUS = 3.0
+RECENCY_HALF_LIFE_HOURS = 36.0
+
+
+def score_story(story: Story, reference: datetime, followed: set[str]) -> float:
+    """Importance (articles, distinct outlets, developments) plus recency, followed topics first.
+
+    Recency is measured against `reference` (the digest's `now`, else its newest article), so
+    the same input always ranks the same way.
+    """
+    n_articles = len(story.articles)
+    n_sources = len({a.source for a in story.articles})
+    importance = math.log1p(n_articles) + 0.5 * math.log1p(n_sources) + 0.1 * min(5, len(story.whats_new))
+    newest = max(a.published for a in story.articles)
+    age_hours = max(0.0, (reference - newest).total_seconds() / 3600)
+    recency = 2.0 * 0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS)
+    bonus = TOPIC_BONUS if story.topic and story.topic in followed else 0.0
+    return round(importance + recency + bonus, 4)
+
+
+def build_digest(
+    articles: list[Article],
+    topics: list[Topic],
+    since: datetime | None = None,
+    now: datetime | None = None,
+    max_stories: int | None = None,
+) -> Digest:
+    stories = cluster_articles(articles, topics)
+    reference = now or max((a.published for a in articles), default=datetime.now(timezone.utc))
+    followed = {t.name for t in topics}
+    for story in stories:
+        story.whats_new = whats_new(story.articles, since)
+        story.facts = extract_facts(story)
+        story.score = score_story(story, reference, followed)
+    stories.sort(key=lambda s: (-s.score, -max(a.published for a in s.articles).timestamp(), s.key))
+    if max_stories is not None:
+        stories = stories[: max(0, max_stories)]
+    return Digest(stories=stories, generated_at=now or datetime.now(timezone.utc), since=since)

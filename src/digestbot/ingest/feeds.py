@@ -1,0 +1,171 @@
+"""RSS and Atom feeds: bytes the project read itself to one RawArticle per entry.
+
+feedparser opens local paths and `file://` URLs when handed a string, and tries `open()` on
+`bytes` too, so it only ever gets an in-memory stream of bytes the project read itself here.
+Feeds that declare entities in a DOCTYPE are refused before parsing (expat already refuses
+billion-laughs and external entities; this keeps it that way whatever parser feedparser
+picks).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from digestbot.models import ArticleKind, InputError, RawArticle
+
+from .dates import from_struct_time
+from .text import html_fragment_to_text
+
+log = logging.getLogger("digestbot.ingest")
+
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
+_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.I)
+
+
+def domain_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def http_url_or_none(url: object) -> str | None:
+    """Only http(s) links survive (feedparser passes `javascript:` links through)."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") and len(url) <= 4096 else None
+
+
+def parse_feed(
+    data: bytes,
+    origin: str,
+    *,
+    feed_url: str | None = None,
+    fetched_at: datetime | None = None,
+    fetcher=None,
+    fetch_entries: bool = False,
+    source: str | None = None,
+    kind: ArticleKind | None = None,
+) -> Iterator[RawArticle | InputError]:
+    """One RawArticle per entry; an InputError for the feed or for each unusable entry."""
+    import feedparser
+
+    if not isinstance(data, bytes):  # never a path or URL string
+        raise TypeError("parse_feed takes the feed's bytes")
+    head = data[:65536]
+    if _ENTITY_DECL.search(head) or _DOCTYPE_SUBSET.search(head):
+        yield InputError(f"{origin}: feed declares XML entities in a DOCTYPE (refused)")
+        return
+    # A file object, not bytes: feedparser calls open() on bytes too (b"/etc/passwd" would be
+    # read from disk), but it only ever .read()s a stream.
+    parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=True)
+    entries = parsed.get("entries") or []
+    if not entries:
+        problem = parsed.get("bozo_exception")
+        detail = f" ({str(problem).splitlines()[0]})" if problem else ""
+        yield InputError(f"{origin}: not a usable feed, no entries{detail}")
+        return
+    if parsed.get("bozo"):
+        log.warning("%s: feed is not well-formed, read leniently (%s)", origin,
+                    str(parsed.get("bozo_exception")).splitlines()[0][:200])
+
+    channel = parsed.get("feed") or {}
+    feed_source = source or _one_line(channel.get("title")) or domain_of(
+        http_url_or_none(channel.get("link"))) or domain_of(feed_url)
+    feed_date = from_struct_time(channel.get("updated_parsed") or channel.get("published_parsed"))
+    fetched_at = fetched_at or datetime.now(timezone.utc)
+
+    for n, entry in enumerate(entries, 1):
+        where = f"{origin} entry {n}"
+        try:
+            yield from _entry(entry, where, feed_source, feed_date, fetched_at, fetcher,
+                              fetch_entries, kind)
+        except InputError as exc:  # pragma: no cover - _entry yields its errors
+            yield exc
+
+
+def _one_line(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _entry_text(entry) -> str | None:
+    contents = entry.get("content") or []
+    best = ""
+    for item in contents:
+        value = item.get("value") or ""
+        if len(value) > len(best):
+            best = value
+    if not best:
+        best = entry.get("summary") or ""
+    text = html_fragment_to_text(best) if best else ""
+    return text or None
+
+
+def _entry(entry, where, feed_source, feed_date, fetched_at, fetcher, fetch_entries, kind):
+    title = _one_line(entry.get("title"))
+    link = http_url_or_none(entry.get("link"))
+    if title:
+        where = f"{where} ({title[:60]})"
+    text = _entry_text(entry)
+    author = _one_line(entry.get("author"))
+    published = from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed"))
+
+    if fetch_entries and link and fetcher is not None:
+        from .sources import load_url  # late import: sources imports this module
+
+        page = None
+        for item in load_url(link, fetcher, warn_fallback=False):
+            if isinstance(item, InputError):
+                if text:
+                    log.warning("%s: kept the feed summary, page not usable: %s", where, item)
+                else:
+                    yield InputError(f"{where}: {item}")
+            else:
+                page = item
+        if page is not None:
+            text = page.text
+            title = title or page.title
+            author = author or page.author
+            if published is None and not page.published_is_fallback:
+                published = page.published
+
+    if not text:
+        hint = "" if fetch_entries else "; fetch_entries=True would fetch its page"
+        yield InputError(f"{where}: entry has no text{hint}")
+        return
+
+    fallback = False
+    if published is None:
+        fallback = True
+        published = feed_date or fetched_at
+        log.warning("%s: no date, using the %s", where,
+                    "feed's date" if feed_date else "fetch time")
+    yield RawArticle(
+        text=text,
+        origin=where,
+        title=title,
+        source=feed_source or domain_of(link),
+        url=link,
+        author=author,
+        published=published,
+        kind=kind,
+        published_is_fallback=fallback,
+    )

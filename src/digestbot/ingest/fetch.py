@@ -1,0 +1,419 @@
+"""Fetch a URL from the open internet without being turned against the host it runs on.
+
+`SafeFetcher.fetch(url)` returns a `FetchResult` or raises `InputError` (one line naming the URL
+and the problem). Rules, each checked at every redirect hop:
+
+- http and https only; no credentials in the URL;
+- the host name is resolved once, every address it resolves to must be globally routable
+  (see `addresses.address_problem`), and the connection goes to the address that was checked
+  (the Host header and TLS SNI/certificate check still use the name), so a resolver that
+  answers differently the second time (DNS rebinding) never matters;
+- a body cap before decompression (Content-Length over the cap is refused up front, the stream
+  is cut at the cap) and after it (gzip/deflate are decoded here, in bounded steps; any other
+  Content-Encoding is refused);
+- one wall-clock deadline for the whole fetch, redirects included: socket timeouts shrink to the
+  time left, and a watchdog closes the socket at the deadline, so a server dribbling one byte a
+  second is cut off.
+
+`allow_hosts` names hosts exempt from the address check. It exists for tests that serve pages
+on 127.0.0.1; it is empty by default and never filled from user input.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import quote, urljoin, urlsplit
+
+from digestbot.models import InputError
+
+from .addresses import address_problem, parse_address
+
+DEFAULT_USER_AGENT = "digestbot/0.1 (+https://github.com/digestbot; news digest bot)"
+_REDIRECTS = {301, 302, 303, 307, 308}
+_CHUNK = 64 * 1024
+_PATH_SAFE = "/%?=&;:@!$'()*+,~-._[]"  # quote only what is not already legal (non-ASCII)
+
+Resolver = Callable[[str, int], Iterable[str]]
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Resolve with getaddrinfo, returning the literal addresses (numeric tricks included:
+    `2130706433`, `0x7f000001`, `0177.0.0.1` and `127.1` all come back as 127.0.0.1)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    seen: list[str] = []
+    for _family, _type, _proto, _canon, sockaddr in infos:
+        addr = str(sockaddr[0])
+        if addr not in seen:
+            seen.append(addr)
+    return seen
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str  # what was asked for
+    final_url: str  # after redirects
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    body: bytes = b""  # decoded (no Content-Encoding left), at most max_bytes
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = part.partition("=")
+            if name.strip().lower() == "charset" and value.strip():
+                return value.strip().strip("\"'")
+        return None
+
+
+def check_url(url: str) -> tuple[str, str, int]:
+    """Refuse anything but a plain http(s) URL, before any I/O. Returns (scheme, host, port)."""
+    if any(c in url for c in "\r\n\t ") or any(ord(c) < 32 for c in url):
+        raise InputError(f"{url!r}: URL contains whitespace or control characters")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise InputError(f"{url}: not a valid URL ({exc})") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        shown = f"'{scheme}'" if scheme else "none"
+        raise InputError(f"{url}: only http and https URLs are fetched (scheme {shown})")
+    if parts.username is not None or parts.password is not None:
+        raise InputError(f"{url}: URLs with credentials are refused")
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host:
+        raise InputError(f"{url}: URL has no host")
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise InputError(f"{url}: invalid international host name") from None
+    return scheme, host, port or (443 if scheme == "https" else 80)
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to a fixed, already-checked IP; Host header from the name."""
+
+    def __init__(self, host: str, port: int, ip: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._ip = ip
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._ip, self.port), self.timeout)
+        self.sock = self._raw_sock = sock
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to a fixed, already-checked IP; SNI and certificate check use the name."""
+
+    def __init__(self, host: str, port: int, ip: str, timeout: float, context: ssl.SSLContext):
+        super().__init__(host, port, timeout=timeout, context=context)
+        self._ip = ip
+
+    def connect(self) -> None:
+        sock = self._raw_sock = socket.create_connection((self._ip, self.port), self.timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock = self._raw_sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+class _Deadline:
+    def __init__(self, seconds: float, url: str):
+        self.seconds = seconds
+        self.url = url
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise InputError(f"{self.url}: fetch took longer than {self.seconds:g} s (deadline)")
+        return left
+
+
+class _Decoder:
+    """Content-Encoding decoding with a cap on the output."""
+
+    def __init__(self, encoding: str, cap: int, url: str):
+        self.cap = cap
+        self.url = url
+        self.out = bytearray()
+        self.encoding = encoding
+        if encoding == "gzip":
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._z = None  # zlib-wrapped or raw: decided on the first bytes
+            self._pending = b""
+        else:
+            self._z = None
+
+    def _too_big(self) -> InputError:
+        return InputError(f"{self.url}: body larger than {self.cap} bytes after decompression")
+
+    def feed(self, data: bytes) -> None:
+        if self.encoding == "identity":
+            if len(self.out) + len(data) > self.cap:
+                raise InputError(f"{self.url}: body larger than {self.cap} bytes")
+            self.out += data
+            return
+        if self._z is None:  # deflate, first bytes
+            self._pending += data
+            if len(self._pending) < 2:
+                return
+            first = self._pending[:2]
+            looks_zlib = (first[0] & 0x0F) == 8 and int.from_bytes(first, "big") % 31 == 0
+            self._z = zlib.decompressobj(zlib.MAX_WBITS if looks_zlib else -zlib.MAX_WBITS)
+            data, self._pending = self._pending, b""
+        try:
+            while data:
+                room = self.cap - len(self.out)
+                chunk = self._z.decompress(data, room + 1)
+                self.out += chunk
+                if len(self.out) > self.cap:
+                    raise self._too_big()
+                data = self._z.unconsumed_tail
+                if self._z.eof:
+                    break
+        except zlib.error as exc:
+            raise InputError(f"{self.url}: corrupt {self.encoding} body ({exc})") from None
+
+    def finish(self) -> bytes:
+        if self.encoding == "deflate" and self._z is None and self._pending:
+            raise InputError(f"{self.url}: corrupt deflate body (truncated)")
+        if self._z is not None:
+            try:
+                tail = self._z.flush()
+            except zlib.error as exc:
+                raise InputError(f"{self.url}: corrupt {self.encoding} body ({exc})") from None
+            if len(self.out) + len(tail) > self.cap:
+                raise self._too_big()
+            self.out += tail
+        return bytes(self.out)
+
+
+class SafeFetcher:
+    """Fetches http(s) URLs under the rules in this module's docstring."""
+
+    def __init__(
+        self,
+        max_bytes: int = 5_000_000,
+        deadline: float = 20.0,
+        max_redirects: int = 5,
+        allow_hosts: frozenset[str] = frozenset(),
+        user_agent: str = DEFAULT_USER_AGENT,
+        resolver: Resolver | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ):
+        self.max_bytes = max_bytes
+        self.deadline = deadline
+        self.max_redirects = max_redirects
+        self.allow_hosts = frozenset(h.lower().rstrip(".") for h in allow_hosts)
+        self.user_agent = user_agent
+        self.resolver: Resolver = resolver or system_resolver
+        self.ssl_context = ssl_context or ssl.create_default_context()
+
+    # --- the checks, usable on their own -------------------------------------------------
+
+    def _resolve(self, url: str, host: str, port: int, deadline: _Deadline | None) -> list[str]:
+        """Call the resolver, within the deadline (getaddrinfo has no timeout of its own)."""
+        box: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                box["result"] = [str(a) for a in self.resolver(host, port)]
+            except (OSError, UnicodeError) as exc:
+                box["error"] = exc
+            except Exception as exc:  # a broken resolver is still an input problem
+                box["error"] = exc
+
+        if deadline is None:
+            run()
+        else:
+            worker = threading.Thread(target=run, daemon=True, name="digestbot-resolve")
+            worker.start()
+            worker.join(deadline.left())
+            if worker.is_alive():
+                raise InputError(f"{url}: resolving {host} took longer than the "
+                                 f"{deadline.seconds:g} s deadline")
+        if "error" in box:
+            raise InputError(f"{url}: cannot resolve host {host} "
+                             f"({_describe(box['error'])})")  # type: ignore[arg-type]
+        return box["result"]  # type: ignore[return-value]
+
+    def resolve_checked(self, url: str, host: str, port: int,
+                        deadline: _Deadline | None = None) -> list[str]:
+        """Resolve `host` once and refuse unless every address is globally routable."""
+        try:
+            literal = parse_address(host.strip("[]"))
+        except ValueError:
+            literal = None
+        if literal is not None:
+            addresses = [str(literal)]
+        else:
+            addresses = self._resolve(url, host, port, deadline)
+        if not addresses:
+            raise InputError(f"{url}: host {host} resolves to no address")
+        if host in self.allow_hosts:
+            return addresses
+        for address in addresses:
+            problem = address_problem(address)
+            if problem:
+                raise InputError(f"{url}: refused, {host} resolves to a {problem} ({address})")
+        return addresses
+
+    # --- fetching --------------------------------------------------------------------------
+
+    def fetch(self, url: str) -> FetchResult:
+        check_url(url)  # before any I/O, even before the deadline starts
+        deadline = _Deadline(self.deadline, url)
+        current = url
+        for hop in range(self.max_redirects + 1):
+            status, headers, body, location = self._fetch_one(current, deadline, url)
+            if location is None:
+                if status >= 400:
+                    raise InputError(f"{url}: HTTP {status}")
+                if not 200 <= status < 300:
+                    raise InputError(f"{url}: unexpected HTTP status {status}")
+                return FetchResult(url=url, final_url=current, status=status, headers=headers,
+                                   body=body)
+            current = urljoin(current, location)
+            try:
+                check_url(current)
+            except InputError as exc:
+                raise InputError(f"{url}: redirect refused: {exc}") from None
+        raise InputError(f"{url}: more than {self.max_redirects} redirects")
+
+    def _connection(self, scheme: str, host: str, port: int, ip: str,
+                    timeout: float) -> http.client.HTTPConnection:
+        if scheme == "https":
+            return _PinnedHTTPSConnection(host, port, ip, timeout, self.ssl_context)
+        return _PinnedHTTPConnection(host, port, ip, timeout)
+
+    def _fetch_one(self, url: str, deadline: _Deadline, original: str):
+        scheme, host, port = check_url(url)
+        where = original if url == original else f"{original} (redirected to {url})"
+        try:
+            addresses = self.resolve_checked(url, host, port, deadline)
+        except InputError as exc:
+            if url == original:
+                raise
+            raise InputError(f"{original}: redirect refused: {exc}") from None
+
+        last_error: Exception | None = None
+        for ip in addresses:
+            conn = self._connection(scheme, host, port, ip, deadline.left())
+            watchdog = threading.Timer(deadline.left(), _kill, args=(conn,))
+            watchdog.daemon = True
+            watchdog.start()
+            try:
+                return self._exchange(conn, url, deadline, where)
+            except InputError:
+                raise
+            except ssl.SSLError as exc:  # a certificate problem will not differ by address
+                detail = getattr(exc, "verify_message", None) or _describe(exc)
+                raise InputError(f"{where}: TLS failed ({detail})") from None
+            except (ValueError, UnicodeError) as exc:  # http.client refusing the request line
+                raise InputError(f"{where}: cannot request this URL ({_describe(exc)})") from None
+            except (OSError, http.client.HTTPException) as exc:
+                if time.monotonic() >= deadline.end:
+                    raise InputError(
+                        f"{where}: fetch took longer than {deadline.seconds:g} s (deadline)"
+                    ) from None
+                last_error = exc
+                if getattr(conn, "_digestbot_sent", False):
+                    break  # the request reached a server: do not retry elsewhere
+            finally:
+                watchdog.cancel()
+                conn.close()
+        reason = _describe(last_error)
+        raise InputError(f"{where}: cannot fetch ({reason})")
+
+    def _exchange(self, conn: http.client.HTTPConnection, url: str, deadline: _Deadline,
+                  where: str):
+        parts = urlsplit(url)
+        path = quote(parts.path or "/", safe=_PATH_SAFE)
+        if parts.query:
+            path += "?" + quote(parts.query, safe=_PATH_SAFE)
+        conn.timeout = deadline.left()
+        conn.putrequest("GET", path, skip_accept_encoding=True)
+        conn.putheader("User-Agent", self.user_agent)
+        conn.putheader("Accept", "text/html, application/xhtml+xml, application/rss+xml, "
+                       "application/atom+xml, application/xml;q=0.9, text/*;q=0.8")
+        conn.putheader("Accept-Encoding", "gzip, deflate")
+        conn.putheader("Connection", "close")
+        conn.endheaders()
+        conn._digestbot_sent = True  # type: ignore[attr-defined]
+        # http.client drops conn.sock once the response owns it: keep our own handle.
+        sock: socket.socket = conn._raw_sock  # type: ignore[attr-defined]
+        sock.settimeout(deadline.left())
+        resp = conn.getresponse()
+        try:
+            return self._read_response(resp, sock, deadline, where)
+        finally:
+            resp.close()
+
+    def _read_response(self, resp: http.client.HTTPResponse, sock: socket.socket,
+                       deadline: _Deadline, where: str):
+        headers = {k.lower(): v for k, v in resp.getheaders()}
+        status = resp.status
+
+        if status in _REDIRECTS and headers.get("location"):
+            return status, headers, b"", headers["location"]
+        if status >= 400:
+            return status, headers, b"", None  # an error page is not worth reading
+
+        length = headers.get("content-length")
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                raise InputError(f"{where}: invalid Content-Length {length!r}") from None
+            if declared > self.max_bytes:
+                raise InputError(
+                    f"{where}: body of {declared} bytes is over the {self.max_bytes}-byte cap"
+                )
+        encoding = headers.get("content-encoding", "identity").strip().lower() or "identity"
+        if encoding == "x-gzip":
+            encoding = "gzip"
+        if encoding not in ("identity", "gzip", "deflate"):
+            raise InputError(f"{where}: unsupported Content-Encoding {encoding!r}")
+
+        decoder = _Decoder(encoding, self.max_bytes, where)
+        received = 0
+        while True:
+            sock.settimeout(deadline.left())
+            chunk = resp.read1(_CHUNK)
+            deadline.left()  # wall-clock check after every read
+            if not chunk:
+                break
+            received += len(chunk)
+            if received > self.max_bytes:
+                raise InputError(f"{where}: body larger than {self.max_bytes} bytes")
+            decoder.feed(chunk)
+        return status, headers, decoder.finish(), None
+
+
+def _kill(conn: http.client.HTTPConnection) -> None:
+    sock = getattr(conn, "_raw_sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _describe(exc: Exception | None) -> str:
+    if exc is None:
+        return "no address could be reached"
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text

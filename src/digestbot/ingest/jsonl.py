@@ -1,0 +1,135 @@
+"""Articles as JSON lines: `{"id", "text", "title"?, "published"?, "source"?, "url"?, "kind"?}`."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterator
+from typing import TextIO
+
+from digestbot.models import ArticleKind, InputError, RawArticle
+
+from .dates import parse_datetime
+from .feeds import domain_of, http_url_or_none
+
+MAX_LINE_CHARS = 5_000_000
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_OPTIONAL_TEXT = ("title", "source", "author")
+
+
+def read_jsonl(stream: TextIO, origin: str) -> Iterator[RawArticle | InputError]:
+    """One RawArticle per usable line; an InputError naming `origin:LINE` for each bad one.
+    Blank lines are skipped. `published` missing stays None (the caller decides)."""
+    if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower().replace("_", "-") in (
+            "utf-8", "utf8", "utf-8-sig"):
+        # One bad byte must cost one line, not the rest of the file: keep undecodable bytes
+        # as surrogates and report the lines that hold them.
+        try:
+            stream.reconfigure(errors="surrogateescape")
+        except (ValueError, io.UnsupportedOperation):
+            pass
+    lineno = 0
+    while True:
+        try:
+            line = stream.readline(MAX_LINE_CHARS + 1)
+        except UnicodeDecodeError:
+            yield InputError(f"{origin}:{lineno + 1}: not UTF-8 text; stopped reading")
+            return
+        if not line:
+            return
+        lineno += 1
+        where = f"{origin}:{lineno}"
+        if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+            yield InputError(f"{where}: line longer than {MAX_LINE_CHARS} characters")
+            while line and not line.endswith("\n"):  # skip the rest of that line
+                line = stream.readline(MAX_LINE_CHARS + 1)
+            continue
+        if not line.strip():
+            continue
+        if _SURROGATE.search(line):
+            yield InputError(f"{where}: not UTF-8 text")
+            continue
+        if lineno == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        item = _parse_line(line, where)
+        yield item
+
+
+def _parse_line(line: str, where: str) -> RawArticle | InputError:
+    try:
+        data = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        return InputError(f"{where}: invalid JSON ({msg})")
+    if not isinstance(data, dict):
+        return InputError(f"{where}: expected a JSON object, got {type(data).__name__}")
+
+    raw_id = data.get("id")
+    if raw_id is None:
+        return InputError(f"{where}: missing 'id'")
+    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
+        return InputError(f"{where}: 'id' must be a string or an integer")
+    input_id = str(raw_id)
+    if not input_id.strip():
+        return InputError(f"{where}: 'id' is empty")
+    where = f"{where} (id {input_id[:40]})"
+
+    text = data.get("text")
+    if text is None:
+        return InputError(f"{where}: missing 'text'")
+    if not isinstance(text, str):
+        return InputError(f"{where}: 'text' must be a string")
+    if not text.strip():
+        return InputError(f"{where}: 'text' is empty")
+
+    fields: dict[str, object] = {}
+    for key in _OPTIONAL_TEXT:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return InputError(f"{where}: '{key}' must be a string")
+        value = " ".join(value.split())
+        if value:
+            fields[key] = value
+
+    url = data.get("url")
+    if url is not None:
+        if not isinstance(url, str):
+            return InputError(f"{where}: 'url' must be a string")
+        if url.strip():
+            checked = http_url_or_none(url)
+            if checked is None:
+                return InputError(f"{where}: 'url' must be an http(s) URL")
+            fields["url"] = checked
+
+    published = data.get("published")
+    if published is not None:
+        if not isinstance(published, str):
+            return InputError(f"{where}: 'published' must be an ISO-8601 string")
+        when = parse_datetime(published)
+        if when is None:
+            return InputError(f"{where}: 'published' is not an ISO-8601 date-time: "
+                              f"{published[:40]!r}")
+        fields["published"] = when
+
+    kind = data.get("kind")
+    if kind is not None:
+        try:
+            fields["kind"] = ArticleKind(kind.strip().lower() if isinstance(kind, str) else kind)
+        except ValueError:
+            return InputError(f"{where}: 'kind' must be 'news' or 'opinion'")
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return RawArticle(
+        text=text,
+        origin=where.split(" (id ", 1)[0],
+        input_id=input_id,
+        source=fields.get("source") or domain_of(fields.get("url")),  # type: ignore[arg-type]
+        title=fields.get("title"),  # type: ignore[arg-type]
+        author=fields.get("author"),  # type: ignore[arg-type]
+        url=fields.get("url"),  # type: ignore[arg-type]
+        published=fields.get("published"),  # type: ignore[arg-type]
+        kind=fields.get("kind"),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,224 @@
+"""Scheduled digests, posted exactly once per (destination, digest period).
+
+APScheduler 3 only wakes us up; whether a digest is due, missed or already posted is decided
+by the ledger in the database, so restarts, downtime and two processes on one database never
+post a digest twice or silently skip one. The only module that imports apscheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+log = logging.getLogger("digestbot.scheduling")
+
+
+class ScheduleError(ValueError):
+    """A cron expression or time zone that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When one destination's digest is due."""
+
+    destination: str  # a stable id, e.g. "slack:C0123"
+    cron: str
+    timezone: str
+
+    def trigger(self) -> CronTrigger:
+        try:
+            zone = ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ScheduleError(f"unknown time zone {self.timezone!r}") from None
+        fields = self.cron.split()
+        if len(fields) != 5:
+            raise ScheduleError(f"bad cron {self.cron!r}: needs 5 fields (minute hour day month weekday)")
+        minute, hour, day, month, weekday = fields
+        try:
+            return CronTrigger(
+                minute=minute, hour=hour, day=day, month=month,
+                day_of_week=standard_weekdays(weekday), timezone=zone,
+            )
+        except ValueError as exc:
+            raise ScheduleError(f"bad cron {self.cron!r}: {exc}") from None
+
+
+_WEEKDAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def standard_weekdays(field: str) -> str:
+    """Standard cron numbers weekdays from Sunday = 0 (or 7); APScheduler 3 from Monday = 0.
+
+    Numbers are translated to names so `1-5` means Monday to Friday, as everywhere else.
+    """
+    if field == "*" or not any(ch.isdigit() for ch in field):
+        return field
+    days: set[int] = set()
+    for item in field.split(","):
+        span, _, step_text = item.partition("/")
+        step = int(step_text) if step_text else 1
+        if span == "*":
+            first, last = 0, 6
+        elif "-" in span:
+            first_text, last_text = span.split("-", 1)
+            first, last = _weekday_number(first_text), _weekday_number(last_text)
+        else:
+            first = last = _weekday_number(span)
+            if step_text:
+                last = 6
+        if last < first:
+            last += 7
+        days.update(d % 7 for d in range(first, last + 1, step))
+    return ",".join(_WEEKDAY_NAMES[d] for d in sorted(days))
+
+
+def _weekday_number(text: str) -> int:
+    text = text.strip().lower()
+    if text.isdigit() and 0 <= int(text) <= 7:
+        return int(text) % 7 if int(text) != 7 else 7
+    if text[:3] in _WEEKDAY_NAMES:
+        return _WEEKDAY_NAMES.index(text[:3])
+    raise ValueError(f"unknown weekday {text!r}")
+
+
+def latest_fire_time(trigger: CronTrigger, now: datetime, lookback: timedelta) -> datetime | None:
+    """The last time the trigger fired at or before `now`, looking back at most `lookback`.
+
+    Trigger arithmetic walks forward from the start of the window: it handles DST because
+    CronTrigger computes wall-clock times in the trigger's zone.
+    """
+    # Compare in UTC: Python compares datetimes sharing a tzinfo by wall time, ignoring DST folds.
+    now = now.astimezone(timezone.utc)
+    fire = trigger.get_next_fire_time(None, now - lookback)
+    latest = None
+    while fire is not None and fire.astimezone(timezone.utc) <= now:
+        latest = fire
+        fire = _next_fire_after(trigger, fire)
+    return latest
+
+
+def _next_fire_after(trigger: CronTrigger, fire: datetime) -> datetime | None:
+    # On the autumn DST change APScheduler 3 can answer the same folded wall time again;
+    # step further past it in UTC until time moves on.
+    after = fire.astimezone(timezone.utc)
+    for minutes in (1, 61, 121):
+        following = trigger.get_next_fire_time(None, after + timedelta(minutes=minutes))
+        if following is None or following.astimezone(timezone.utc) > after:
+            return following
+    return None
+
+
+def period_key(fire_time: datetime) -> str:
+    """A digest period is named by its scheduled wall-clock time in the destination's zone.
+
+    Local time, not UTC: on the autumn DST change 01:30 happens twice, and both are one period.
+    """
+    return fire_time.strftime("%Y-%m-%dT%H:%M")
+
+
+class Ledger:
+    """Port: the exactly-once record of digests, shared by every process on one database.
+
+    `claim` succeeds for one caller only; a claim left behind by a crash can be taken over
+    after its lease, and the publisher then checks the platform for an earlier post of
+    the same period (message metadata / nonce) before posting.
+    """
+
+    def claim(self, destination: str, period: str, now: datetime) -> bool: ...
+    def complete(self, destination: str, period: str, message_id: str | None) -> None: ...
+    def release(self, destination: str, period: str) -> None: ...
+    def mark_missed(self, destination: str, period: str, now: datetime) -> bool: ...
+
+
+@dataclass
+class Outcome:
+    destination: str
+    period: str
+    status: str  # posted | skipped (already claimed) | missed | failed
+
+
+class DigestScheduler:
+    """Decides what is due and posts it once; `run_due` is pure logic on an injected clock."""
+
+    def __init__(
+        self,
+        schedules: list[Schedule],
+        ledger: Ledger,
+        post: Callable[[str, str], Awaitable[str | None]],
+        *,
+        grace: timedelta = timedelta(hours=1),
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ):
+        self._schedules = schedules
+        self._triggers = {s.destination: s.trigger() for s in schedules}
+        self._ledger = ledger
+        self._post = post
+        self._grace = grace
+        self._clock = clock
+        self._scheduler: AsyncIOScheduler | None = None
+
+    async def run_due(self) -> list[Outcome]:
+        """Post every digest that is due now and not yet in the ledger (within the grace)."""
+        outcomes = []
+        for schedule in self._schedules:
+            outcome = await self._run_one(schedule.destination)
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    async def _run_one(self, destination: str) -> Outcome | None:
+        now = self._clock().astimezone(timezone.utc)
+        # Look back far enough to notice a digest missed beyond the grace, once.
+        fire = latest_fire_time(self._triggers[destination], now, max(self._grace * 2, timedelta(days=8)))
+        if fire is None:
+            return None
+        period = period_key(fire)
+        if now - fire > self._grace:
+            if self._ledger.mark_missed(destination, period, now):
+                log.warning("digest missed", extra={"destination": destination, "period": period})
+                return Outcome(destination, period, "missed")
+            return None
+        if not self._ledger.claim(destination, period, now):
+            return None
+        try:
+            message_id = await self._post(destination, period)
+        except Exception:
+            self._ledger.release(destination, period)
+            log.exception("digest failed", extra={"destination": destination, "period": period})
+            return Outcome(destination, period, "failed")
+        self._ledger.complete(destination, period, message_id)
+        log.info("digest posted", extra={"destination": destination, "period": period})
+        return Outcome(destination, period, "posted")
+
+    def start(self) -> None:
+        """Start APScheduler in the running loop: one job per destination, plus a catch-up now."""
+        scheduler = AsyncIOScheduler(timezone=timezone.utc)
+        for destination, trigger in self._triggers.items():
+            scheduler.add_job(
+                self._run_one,
+                trigger,
+                args=[destination],
+                id=f"digest:{destination}",
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=None,  # lateness is judged by the ledger, not by APScheduler
+            )
+        scheduler.start()
+        self._scheduler = scheduler
+        asyncio.get_running_loop().create_task(self.run_due())
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None and self._scheduler.running
+
+    def shutdown(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)

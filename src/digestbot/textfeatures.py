@@ -1,0 +1,641 @@
+"""Small text features shared by stories, novelty and facts. Pure functions, no I/O.
+
+- `content_terms`: canonical content words (stemmed, synonyms folded: "business leaders" and
+  "executives" both give "executive") for similarity.
+- `quantities`: numbers with their unit noun ("more than 200 business leaders" -> 200 executive,
+  "four-day" -> 4 day, "150th anniversary" -> ordinal 150 anniversary, "killed 12" -> 12 death).
+- `entities`: capitalised names and places, titles split off ("Chinese President Xi Jinping" ->
+  person "xi jinping"), aliases folded ("ROK" -> "south korea").
+- `dates`: weekdays, month-day, "mid-January", years.
+- `status_of`: planned / underway / concluded from the verbs of a sentence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+STOPWORDS = frozenset(
+    """a about above after again against all also although am an and any are aren't as at be because been
+    before being below between both but by can could did do does doing down during each either else ever
+    every few for from further had has have having he her here hers herself him himself his how however i
+    if in into is isn't it its itself just least less let like many may me might more most much must my
+    myself neither no nor not now of off on once one only or other others our ours ourselves out over own
+    per quite rather same says said say shall she should since so some still such than that the their
+    theirs them themselves then there these they this those though through thus to too under until up upon
+    us very via was we were what when where whether which while who whom whose why will with within without
+    would yet you your yours yourself also amid among along across toward towards onto well even whose
+    mr mrs ms dr
+    """.split()
+)
+
+# Words that add little to "what is this about" in news text (kept out of similarity).
+WEAK_WORDS = frozenset(
+    """new year years time times week day days month months today yesterday tomorrow recently recent
+    last next first second third part way ways lot number including include includes included
+    make makes made take takes took taken get gets got go goes went come comes came see sees seen
+    saw given give gives go going say told tell tells report reported reports according
+    """.split()
+)
+
+# Phrases (lower case) folded onto one canonical noun: a small synonym/hypernym table for
+# the nouns news reports count. Longest phrases are tried first.
+_SYNONYM_GROUPS: dict[str, tuple[str, ...]] = {
+    "executive": (
+        "executives", "executive", "business leaders", "business leader", "business executives",
+        "business people", "businesspeople", "businessmen", "businesswomen", "ceos", "ceo",
+        "chief executives", "corporate leaders", "industry leaders", "company heads",
+        "industrialists", "tycoons", "entrepreneurs",
+    ),
+    "person": (
+        "people", "persons", "person", "residents", "resident", "civilians", "citizens",
+        "individuals", "inhabitants", "villagers", "locals", "passengers",
+    ),
+    "death": (
+        "killed", "dead", "deaths", "death", "died", "fatalities", "death toll", "lives lost",
+        "dead bodies", "bodies",
+    ),
+    "injury": ("injured", "wounded", "injuries", "hurt", "casualties"),
+    "official": (
+        "officials", "official", "government officials", "senior officials", "civil servants",
+        "bureaucrats",
+    ),
+    "soldier": ("troops", "soldiers", "service members", "servicemen", "military personnel"),
+    "company": ("companies", "company", "firms", "firm", "businesses", "enterprises", "corporations"),
+    "worker": ("workers", "employees", "staff", "labourers", "laborers", "staffers"),
+    "delegate": ("delegates", "participants", "attendees", "representatives"),
+    "student": ("students", "pupils"),
+    "meeting": ("meeting", "meetings", "summit", "summits", "talks", "summit talks"),
+    "agreement": (
+        "agreements", "agreement", "deals", "deal", "accords", "accord", "pacts", "pact",
+        "memoranda of understanding", "memorandum of understanding", "mous", "mou",
+        "treaties", "treaty",
+    ),
+    "visit": ("visit", "visits", "trip", "trips", "tour", "journey", "state visit"),
+    "home": ("homes", "houses", "dwellings", "households"),
+    "vehicle": ("cars", "vehicles"),
+    "dollar": ("dollars", "usd", "us dollars"),
+    "percent": ("percent", "per cent", "%"),
+}
+SYNONYMS: dict[str, str] = {p: canon for canon, ps in _SYNONYM_GROUPS.items() for p in ps}
+_MAX_PHRASE = max(len(p.split()) for p in SYNONYMS)
+
+ALIASES = {
+    "rok": "south korea",
+    "republic of korea": "south korea",
+    "south korean": "south korea",
+    "dprk": "north korea",
+    "democratic people's republic of korea": "north korea",
+    "north korean": "north korea",
+    "u.s.": "united states",
+    "u.s": "united states",
+    "us": "united states",
+    "usa": "united states",
+    "american": "united states",
+    "america": "united states",
+    "uk": "united kingdom",
+    "britain": "united kingdom",
+    "british": "united kingdom",
+    "chinese": "china",
+    "prc": "china",
+    "japanese": "japan",
+    "korean": "korea",
+    "russian": "russia",
+    "french": "france",
+    "german": "germany",
+    "indian": "india",
+}
+
+TITLE_WORDS = frozenset(
+    """president vice prime minister premier chancellor secretary king queen prince princess governor
+    mayor chairman chairwoman chair ceo leader general activist senator ambassador envoy spokesperson
+    spokesman spokeswoman commissioner director professor judge pope chief foreign defence defense
+    finance""".split()
+)
+
+IRREGULAR = {
+    "met": "meet", "meets": "meet", "meeting": "meet", "held": "hold", "holds": "hold",
+    "began": "begin", "begun": "begin", "begins": "begin", "went": "go", "gone": "go",
+    "took": "take", "taken": "take", "taking": "take", "left": "leave", "leaves": "leave",
+    "flew": "fly", "flown": "fly", "flies": "fly", "came": "come", "comes": "come", "said": "say",
+    "says": "say", "told": "tell", "signed": "sign", "spoke": "speak", "spoken": "speak",
+    "ran": "run", "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall",
+    "won": "win", "lost": "lose", "sought": "seek", "seeks": "seek", "brought": "bring",
+    "news": "news", "business": "business", "series": "series", "towards": "toward",
+    "ties": "tie", "relations": "relation", "stabilise": "stabilize", "stabilised": "stabilize",
+}
+
+NUMBER_WORDS = {
+    "a dozen": 12, "dozen": 12, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
+    "thirtieth": 30, "fiftieth": 50, "hundredth": 100, "centennial": 100, "centenary": 100,
+    "bicentennial": 200, "bicentenary": 200,
+}
+MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+               "trillion": 1_000_000_000_000}
+QUALIFIERS = {
+    "more than": "more than", "over": "more than", "at least": "at least", "upwards of": "more than",
+    "about": "about", "around": "about", "roughly": "about", "approximately": "about",
+    "some": "about", "nearly": "almost", "almost": "almost", "close to": "almost",
+    "an estimated": "about", "estimated": "about", "up to": "up to", "fewer than": "less than",
+    "less than": "less than", "under": "less than", "just over": "more than",
+}
+MEASURE_UNITS = {
+    "day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
+    "months": "month", "year": "year", "years": "year", "hour": "hour", "hours": "hour",
+    "minute": "minute", "minutes": "minute", "decade": "decade", "decades": "decade",
+    "mile": "mile", "miles": "mile", "km": "km", "kilometre": "km", "kilometres": "km",
+    "kilometer": "km", "kilometers": "km", "strong": "strong", "member": "member",
+    "nation": "nation", "point": "point", "storey": "storey", "story": "storey",
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+
+# Status of an event, from its verbs: planned < underway < concluded.
+STATUS_ORDER = {"planned": 0, "underway": 1, "concluded": 2}
+_STATUS_PATTERNS = [
+    ("concluded", re.compile(
+        r"\b(concluded|wrapped up|ended|ends|finished|completed|signed|returned home|"
+        r"flew home|closed|wound up|came to an end|has ended|was held|were held|took place|"
+        r"agreed to|reached an agreement|called off|cancelled|canceled)\b", re.I)),
+    ("underway", re.compile(
+        r"\b(arrived|arrives|landed|began|begins|started|starts|opened|kicked off|is under ?way|"
+        r"are under ?way|under ?way|is holding|are holding|is meeting|are meeting|is visiting|"
+        r"is on|continues|continued|is taking place|are taking place|met|meets|held talks|"
+        r"holds talks|is in)\b", re.I)),
+    ("planned", re.compile(
+        r"\b(will|is set to|are set to|set to|plans to|planned|plans|is expected to|"
+        r"are expected to|expected to|is due to|are due to|scheduled|to be held|is to|are to|"
+        r"intends to|is going to|upcoming|would|is poised to|prepares to|preparing to)\b", re.I)),
+]
+
+_TOKEN_RE = re.compile(r"\$|%|[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F'’.\-]*[A-Za-z0-9\u00C0-\u024F%])?")
+_NUM_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+_ORDINAL_NUM_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
+_DECADE_RE = re.compile(r"^(1[89]|20)\d0s$")
+
+
+def normalise_quotes(text: str) -> str:
+    return (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+            .replace("\u201d", '"').replace("\u2013", "-").replace("\u2014", "-"))
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens with character offsets; possessive 's is kept on the word ("Lee's")."""
+    text = normalise_quotes(text)
+    return [Token(m.group(0).rstrip("."), m.start(), m.start() + len(m.group(0).rstrip(".")))
+            if not m.group(0).lower() in ("u.s.",) else Token(m.group(0), m.start(), m.end())
+            for m in _TOKEN_RE.finditer(text)]
+
+
+def strip_possessive(word: str) -> str:
+    for suffix in ("'s", "’s", "s'"):
+        if word.lower().endswith(suffix) and len(word) > 3:
+            return word[:-2] if suffix != "s'" else word[:-1]
+    return word
+
+
+def stem(word: str) -> str:
+    """A light, deterministic suffix stripper (good enough for overlap, not linguistics)."""
+    w = strip_possessive(word.lower()).strip("'-")
+    if w in IRREGULAR:
+        return IRREGULAR[w]
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ations", "ation", "ingly", "ings", "ing", "edly", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            if suffix.startswith("ation"):
+                w += "at"
+            break
+    if w.endswith("ly") and len(w) > 5:
+        w = w[:-2]
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    if w.endswith("is") and len(w) > 5:
+        w = w[:-2] + "iz"
+    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "lsz":
+        w = w[:-1]
+    return w
+
+
+def canonical_terms(text: str, *, keep_weak: bool = False) -> list[str]:
+    """Content terms in order: synonym phrases folded, stopwords dropped, the rest stemmed."""
+    raw = tokenize(text)
+    toks = [strip_possessive(t.text).lower() for t in raw]
+    proper = [k > 0 and _is_cap(t.text) for k, t in enumerate(raw)]
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        matched = False
+        for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
+            phrase = " ".join(toks[i : i + n])
+            if phrase in SYNONYMS:
+                out.append(SYNONYMS[phrase])
+                i += n
+                matched = True
+                break
+        if matched:
+            continue
+        t = toks[i]
+        is_proper = proper[i]
+        i += 1
+        if t in STOPWORDS or (not keep_weak and t in WEAK_WORDS):
+            continue
+        if t in ALIASES:
+            out.append(ALIASES[t].replace(" ", "_"))
+            continue
+        if len(t) < 2 and not t.isdigit():
+            continue
+        if is_proper or (t.isalpha() and t.endswith("ing") and t.capitalize() in text):
+            out.append(t)
+        else:
+            out.append(stem(t) if t.isalpha() else t.replace(",", ""))
+    return out
+
+
+def content_terms(text: str) -> set[str]:
+    return set(canonical_terms(text))
+
+
+# --- quantities ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str | None  # canonical noun ("executive", "day", "anniversary") or None
+    kind: str  # count | measure | ordinal | year | percent | money
+    qualifier: str  # "", "about", "more than", ...
+    text: str  # surface span, e.g. "more than 200 business leaders"
+    start: int
+    end: int
+    event: str | None = None  # for measures: the noun they modify ("four-day state visit" -> visit)
+
+    def same_fact(self, other: "Quantity") -> bool:
+        return (self.kind == other.kind and self.unit == other.unit
+                and math.isclose(self.value, other.value))
+
+    def same_slot(self, other: "Quantity") -> bool:
+        return self.kind == other.kind and self.unit is not None and self.unit == other.unit and (
+            self.event == other.event)
+
+
+def _number_value(word: str) -> float | None:
+    w = word.lower()
+    if _NUM_RE.match(w):
+        return float(w.replace(",", ""))
+    return float(NUMBER_WORDS[w]) if w in NUMBER_WORDS and w != "dozen" else None
+
+
+def _unit_after(toks: list[Token], j: int) -> tuple[str | None, int]:
+    """The canonical noun after position j (exclusive end index of the span used)."""
+    run: list[str] = []
+    k = j
+    while k < len(toks) and len(run) < 3:
+        w = strip_possessive(toks[k].text).lower()
+        if w in STOPWORDS or _number_value(w) is not None or not w.replace("-", "").isalpha():
+            break
+        run.append(w)
+        k += 1
+        # stop early at a canonical phrase
+    for n in range(len(run), 0, -1):
+        for start in range(0, len(run) - n + 1):
+            phrase = " ".join(run[start : start + n])
+            if phrase in SYNONYMS:
+                return SYNONYMS[phrase], j + start + n
+            if n == 1 and phrase in MEASURE_UNITS:
+                return MEASURE_UNITS[phrase], j + start + 1
+    if run:
+        # head noun: the last word of a short run
+        return stem(run[-1]), j + len(run)
+    return None, j
+
+
+_EVENT_HEADS = frozenset(
+    "visit trip tour stay journey summit meeting talks conference hiatus break ban war term "
+    "sentence strike ceasefire truce campaign mission span delay gap search operation".split())
+
+
+def _measure_event(toks: list[Token], j: int) -> tuple[str | None, int]:
+    """The event a hyphenated measure modifies: "four-day state visit" -> visit."""
+    for k in range(j, min(j + 2, len(toks))):
+        w = strip_possessive(toks[k].text).lower()
+        if w in _EVENT_HEADS:
+            return SYNONYMS.get(w, w), k + 1
+        if w not in ("state", "official", "working", "private", "long", "short"):
+            break
+    return None, j
+
+
+def _unit_before(toks: list[Token], i: int) -> str | None:
+    words = [strip_possessive(t.text).lower() for t in toks[max(0, i - 4) : i]]
+    for n in (2, 1):
+        for s in range(len(words) - n, -1, -1):
+            phrase = " ".join(words[s : s + n])
+            if phrase in SYNONYMS and SYNONYMS[phrase] in ("death", "injury", "percent"):
+                return SYNONYMS[phrase]
+    return None
+
+
+def _qualifier_before(toks: list[Token], i: int) -> tuple[str, int]:
+    for n in (3, 2, 1):
+        if i - n >= 0:
+            phrase = " ".join(t.lower for t in toks[i - n : i])
+            if phrase in QUALIFIERS:
+                return QUALIFIERS[phrase], toks[i - n].start
+    return "", toks[i].start
+
+
+def _death_context(toks: list[Token], i: int, j: int, whole: bool = False) -> str | None:
+    window = " ".join(t.lower for t in (toks if whole else toks[max(0, i - 8) : j + 4]))
+    if re.search(r"\b(kill\w*|dead|died|deaths?|death toll|fatalities|lives|bodies)\b", window):
+        return "death"
+    if re.search(r"\b(injured|wounded|hurt|injuries)\b", window):
+        return "injury"
+    return None
+
+
+def quantities(text: str) -> list[Quantity]:
+    text = normalise_quotes(text)
+    toks = tokenize(text)
+    out: list[Quantity] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        w = tok.lower
+        # hyphenated measures: four-day, six-year, 200-strong, three-month
+        if "-" in w:
+            left, _, right = w.partition("-")
+            val = _number_value(left)
+            if val is not None and right in MEASURE_UNITS:
+                unit = MEASURE_UNITS[right]
+                event, _end = _measure_event(toks, i + 1)
+                span_end = toks[min(_end, len(toks)) - 1].end if _end > i + 1 else tok.end
+                out.append(Quantity(val, unit, "measure", "", text[tok.start : span_end],
+                                    tok.start, span_end, event))
+                i += 1
+                continue
+            if _number_value(left) is not None and _number_value(right) is not None:
+                i += 1  # ranges such as 1910-1945: dates, not counts
+                continue
+        m = _ORDINAL_NUM_RE.match(w)
+        if m or w in ORDINAL_WORDS:
+            val = float(m.group(1)) if m else float(ORDINAL_WORDS[w])
+            unit, end = _unit_after(toks, i + 1)
+            if w in ("centennial", "centenary", "bicentennial", "bicentenary"):
+                unit = "anniversary"
+                if end < len(toks) and toks[end - 1].lower.startswith("anniversar"):
+                    pass
+            if unit:
+                span_end = toks[end - 1].end if end > i + 1 else tok.end
+                out.append(Quantity(val, unit, "ordinal", "", text[tok.start : span_end],
+                                    tok.start, span_end))
+            i += 1
+            continue
+        if _DECADE_RE.match(w):
+            out.append(Quantity(float(w[:4]), "decade", "year", "", tok.text, tok.start, tok.end))
+            i += 1
+            continue
+        val = _number_value(w)
+        if val is None and w == "$" and i + 1 < len(toks):
+            nv = _number_value(toks[i + 1].lower)
+            if nv is not None:
+                j = i + 2
+                while j < len(toks) and toks[j].lower in MULTIPLIERS:
+                    nv *= MULTIPLIERS[toks[j].lower]
+                    j += 1
+                out.append(Quantity(nv, "dollar", "money", "", text[tok.start : toks[j - 1].end],
+                                    tok.start, toks[j - 1].end))
+                i = j
+                continue
+        if val is None or (w in ("one",) and not (i + 1 < len(toks) and toks[i + 1].lower not in STOPWORDS)):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(toks) and toks[j].lower in MULTIPLIERS:
+            val *= MULTIPLIERS[toks[j].lower]
+            j += 1
+        qualifier, qstart = _qualifier_before(toks, i)
+        is_year = (val.is_integer() and 1900 <= val <= 2100 and _NUM_RE.match(w) and "," not in w)
+        unit, end = _unit_after(toks, j)
+        kind = "count"
+        if unit == "percent":
+            kind = "percent"
+        elif unit == "dollar":
+            kind = "money"
+        elif unit in ("day", "week", "month", "year", "hour", "minute", "decade"):
+            kind = "measure"
+        if is_year and kind == "count" and unit not in SYNONYMS.values():
+            out.append(Quantity(val, "year", "year", "", tok.text, tok.start, tok.end))
+            i = j
+            continue
+        if unit is None or unit in ("person",):
+            unit = (_death_context(toks, i, j, whole=unit is None) or unit
+                    or _unit_before(toks, i))
+        span_end = toks[end - 1].end if end > j else toks[j - 1].end
+        out.append(Quantity(val, unit, kind, qualifier, text[qstart:span_end], qstart, span_end))
+        i = max(j, end) if unit else j
+    return out
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+_MONTH_RE = "|".join(m.capitalize() for m in MONTHS)
+_DATE_RES = [
+    ("md", re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
+    ("dm", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})(?:,?\s+(\d{{4}}))?\b")),
+    ("part", re.compile(rf"\b(mid|early|late|end of|beginning of)[- ]({_MONTH_RE})\b", re.I)),
+    ("month", re.compile(rf"\b(?:in|since|by|until|from|during)\s+({_MONTH_RE})(?:\s+(\d{{4}}))?\b")),
+    ("weekday", re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    norm: str  # "sunday", "january 14", "mid-january", "june 2026"
+    text: str
+    start: int
+    end: int
+
+
+def dates(text: str) -> list[DateMention]:
+    text = normalise_quotes(text)
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for kind, rx in _DATE_RES:
+        for m in rx.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            if kind == "md":
+                norm = f"{m.group(1).lower()} {int(m.group(2))}" + (f" {m.group(3)}" if m.group(3) else "")
+            elif kind == "dm":
+                norm = f"{m.group(2).lower()} {int(m.group(1))}" + (f" {m.group(3)}" if m.group(3) else "")
+            elif kind == "part":
+                norm = f"{m.group(1).lower().replace(' of', '')}-{m.group(2).lower()}"
+            elif kind == "month":
+                norm = m.group(1).lower() + (f" {m.group(2)}" if m.group(2) else "")
+            else:
+                norm = m.group(1).lower()
+            s = m.start() if kind != "month" else m.start(1)
+            found.append(DateMention(norm, text[s : m.end()], s, m.end()))
+            taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+# --- entities --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entity:
+    norm: str  # lower case, aliases folded
+    text: str  # as written (title removed)
+    start: int
+    end: int
+    is_person: bool = False
+    role: str = ""  # "Chinese President"
+
+
+_CONNECTORS = {"of", "de", "del", "von", "van", "al", "bin"}
+_LEADING_DROP = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our"}
+
+
+def _is_cap(word: str) -> bool:
+    return bool(word) and (word[0].isupper() or (word[0].isdigit() is False and word.isupper()))
+
+
+def entities(sentence: str, known: set[str] | frozenset[str] = frozenset()) -> list[Entity]:
+    """Capitalised names in one sentence.
+
+    A single capitalised word that opens the sentence counts only if it is in `known`
+    (names seen mid-sentence elsewhere), so "Officials said" is not a name but "Lee said" is.
+    """
+    text = normalise_quotes(sentence)
+    toks = tokenize(text)
+    out: list[Entity] = []
+    i = 0
+    while i < len(toks):
+        if not _is_cap(toks[i].text) or toks[i].lower in _LEADING_DROP and i + 1 < len(toks) and not _is_cap(toks[i + 1].text):
+            i += 1
+            continue
+        j = i
+        run: list[Token] = []
+        while j < len(toks):
+            t = toks[j]
+            if _is_cap(t.text):
+                run.append(t)
+                j += 1
+                if t.text.endswith(("'s", "’s")):
+                    break
+            elif t.lower in _CONNECTORS and j + 1 < len(toks) and _is_cap(toks[j + 1].text) and run:
+                run.append(t)
+                j += 1
+            else:
+                break
+        i = max(j, i + 1)
+        while run and run[0].lower in _LEADING_DROP | STOPWORDS:
+            run = run[1:]
+        if not run:
+            continue
+        words = [strip_possessive(t.text) for t in run]
+        # split off titles: everything up to the last title word is the role
+        role = ""
+        last_title = max((k for k, w in enumerate(words) if w.lower() in TITLE_WORDS), default=-1)
+        is_person = False
+        if 0 <= last_title < len(words) - 1:
+            role = " ".join(words[: last_title + 1])
+            run = run[last_title + 1 :]
+            words = words[last_title + 1 :]
+            is_person = True
+        elif last_title == len(words) - 1:
+            continue  # only a title ("President")
+        if len(words) == 1:
+            w = words[0]
+            if w.lower() in STOPWORDS or w.lower() in WEAK_WORDS:
+                continue
+            if run[0].start == toks[0].start and not is_person and w.lower() not in known and w.lower() not in ALIASES:
+                continue
+            if w.lower() in (m for m in MONTHS) or w.lower() in WEEKDAYS:
+                continue
+        name = " ".join(words)
+        norm = ALIASES.get(name.lower(), name.lower())
+        out.append(Entity(norm, name, run[0].start, run[-1].end, is_person, role))
+    return out
+
+
+def mid_sentence_names(sentences: list[str]) -> set[str]:
+    """Lower-case single words written capitalised somewhere other than a sentence start."""
+    names: set[str] = set()
+    for s in sentences:
+        toks = tokenize(s)
+        for t in toks[1:]:
+            if _is_cap(t.text):
+                names.add(strip_possessive(t.text).lower())
+    return names - STOPWORDS
+
+
+def entity_set(sentences: list[str]) -> Counter:
+    known = mid_sentence_names(sentences)
+    c: Counter = Counter()
+    for s in sentences:
+        for e in entities(s, known):
+            c[e.norm] += 1
+    return c
+
+
+# --- status ---------------------------------------------------------------------------------
+
+
+def status_of(sentence: str) -> tuple[str, str] | None:
+    """(status, the matched words) for the strongest status signal in a sentence, or None.
+
+    Completed events beat ongoing ones, which beat plans: "signed ... will meet" is concluded.
+    """
+    text = normalise_quotes(sentence)
+    for status, rx in _STATUS_PATTERNS:
+        m = rx.search(text)
+        if m:
+            return status, m.group(0)
+    return None
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """Split a sentence at clause boundaries that keep each part readable."""
+    parts = re.split(
+        r"(?:,|;|\s[-\u2013\u2014])\s+(?=(?:including|which|while|whereas|as|after|before|"
+        r"alongside|but|although|though|with|where|amid|seeking|highlighting|reinforcing|"
+        r"stressing|saying|adding)\b)",
+        sentence,
+    )
+    return [p.strip(" ,;") for p in parts if p and p.strip(" ,;")]

@@ -1,0 +1,91 @@
+"""Test-data builders: readable defaults, override only what a test is about."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from digestbot.models import Article, ArticleKind, Topic
+
+CORPUS = Path(__file__).parent / "corpus"
+_counter = itertools.count(1)
+BASE_TIME = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
+
+
+def split_simple(text: str) -> list[str]:
+    """A tiny sentence splitter for test data (clean prose only)."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n", text):
+        para = " ".join(para.split())
+        out.extend(s.strip() for s in _SENTENCE_END.split(para) if s.strip())
+    return out
+
+
+def an_article(
+    *sentences: str,
+    title: str | None = None,
+    source: str = "Test Wire",
+    published: datetime | str | None = None,
+    days: float = 0,
+    kind: ArticleKind | str = ArticleKind.NEWS,
+    key: str | None = None,
+    key_points: list[str] | None = None,
+    url: str | None = None,
+) -> Article:
+    """An Article with explicit sentences; key points default to the first two sentences."""
+    n = next(_counter)
+    sents = list(sentences) or [f"Placeholder sentence number {n}."]
+    if isinstance(published, str):
+        published = datetime.fromisoformat(published)
+    when = published or BASE_TIME + timedelta(days=days)
+    text = " ".join(sents)
+    return Article(
+        key=key or f"a{n}",
+        title=title or sents[0][:80],
+        source=source,
+        published=when,
+        kind=ArticleKind(kind) if isinstance(kind, str) else kind,
+        sentences=sents,
+        key_points=list(key_points) if key_points is not None else sents[:2],
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        url=url or f"https://example.org/{key or n}",
+        input_id=key,
+    )
+
+
+def an_opinion(*sentences: str, **kw) -> Article:
+    return an_article(*sentences, kind=ArticleKind.OPINION, **kw)
+
+
+def a_topic(name: str = "arnvik", title: str = "The Kessel Dam failure",
+            keywords: tuple[str, ...] = ("Kessel Dam", "Arnvik")) -> Topic:
+    return Topic(name=name, title=title, keywords=keywords)
+
+
+def article_from_record(rec: dict) -> Article:
+    sents = split_simple(rec["text"])
+    return an_article(
+        *sents,
+        title=rec.get("title"),
+        source=rec.get("source", "Test Wire"),
+        published=rec.get("published"),
+        kind=rec.get("kind", "news"),
+        key=rec["id"],
+        key_points=sents[:2],
+        url=rec.get("url"),
+    )
+
+
+def corpus_articles(name: str = "arnvik.jsonl") -> list[Article]:
+    lines = (CORPUS / name).read_text(encoding="utf-8").splitlines()
+    return [article_from_record(json.loads(line)) for line in lines if line.strip()]
+
+
+def corpus_article(key: str) -> Article:
+    return next(a for a in corpus_articles() if a.key == key)

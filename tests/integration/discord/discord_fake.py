@@ -1,0 +1,313 @@
+"""A fake Discord REST API (used by conftest.py's `fake_discord` fixture) on 127.0.0.1 that the real discord.py talks to.
+
+It records every request and answers the few routes the adapter uses. Every response has
+`Content-Type: application/json` exactly: discord.py does not parse
+`application/json; charset=utf-8` as JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BODY = web.RequestKey("body", object)
+
+
+APP_ID = 1100000000000000001
+BOT_USER_ID = 1100000000000000002
+GUILD_ID = 1100000000000000003
+CHANNEL_ID = 1100000000000000004
+USER_ID = 1100000000000000005
+WEBHOOK_ID = 1100000000000000006
+WEBHOOK_TOKEN = "w" * 68
+WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
+# The shape of a bot token (three base64url parts); not a real one.
+TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMg.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+TIMESTAMP = "2026-01-03T10:00:00.000000+00:00"
+
+
+# A masked link Discord would render: an unescaped "[", a label of escaped pairs or
+# non-bracket characters, then "](target)".
+MASKED_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\\\[\]])*)\]\(([^)\s]+)\)")
+
+
+def masked_link_targets(text: str) -> list[str]:
+    return [match.group(2) for match in MASKED_LINK.finditer(text)]
+
+
+def message_texts(body: dict) -> list[str]:
+    """Every piece of text Discord renders from a message payload."""
+    texts = [body.get("content") or ""]
+    for embed in body.get("embeds") or []:
+        texts += [embed.get("title", ""), embed.get("description", ""), embed.get("footer", {}).get("text", "")]
+        for f in embed.get("fields", []):
+            texts += [f["name"], f["value"]]
+    return texts
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(
+        status=status,
+        body=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+def user_payload(user_id: int, name: str, bot: bool = False) -> dict:
+    return {
+        "id": str(user_id),
+        "username": name,
+        "discriminator": "0",
+        "global_name": None,
+        "avatar": None,
+        "bot": bot,
+        "flags": 0,
+        "public_flags": 0,
+    }
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+
+    def message_body(self) -> dict | None:
+        """The message part of the body: an interaction callback nests it under `data`."""
+        body = self.body
+        if isinstance(body, dict) and isinstance(body.get("type"), int) and isinstance(body.get("data"), dict):
+            body = body["data"]
+        return body if isinstance(body, dict) else None
+
+    @property
+    def is_message(self) -> bool:
+        """A request that carries message content (a post, follow-up, edit or reply)."""
+        body = self.message_body()
+        return body is not None and ("content" in body or "embeds" in body)
+
+
+@dataclass
+class FakeDiscord:
+    """The fake's state: what was asked, and scripted failures per route key."""
+
+    url: str = ""
+    requests: list[Recorded] = field(default_factory=list)
+    # channel id -> responses (status, body, headers) to give before answering normally
+    channel_script: dict[int, list[tuple[int, Any, dict] | None]] = field(default_factory=dict)
+    webhook_script: list[tuple[int, Any, dict] | None] = field(default_factory=list)
+    callback_script: list[tuple[int, Any, dict] | None] = field(default_factory=list)
+    login_status: int = 200
+    callback_seen: asyncio.Event = field(default_factory=asyncio.Event)
+    _ids: Any = field(default_factory=lambda: itertools.count(1200000000000000001))
+
+    def calls(self, method: str, path_fragment: str) -> list[Recorded]:
+        return [r for r in self.requests if r.method == method and path_fragment in r.path]
+
+    def message_requests(self) -> list[Recorded]:
+        return [r for r in self.requests if r.is_message]
+
+    def message(self, channel_id: int, body: dict, webhook_id: int | None = None) -> dict:
+        return {
+            "id": str(next(self._ids)),
+            "channel_id": str(channel_id),
+            "type": 0,
+            "content": body.get("content") or "",
+            "embeds": body.get("embeds") or [],
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": None,
+            "flags": body.get("flags", 0) or 0,
+            "components": [],
+            "author": user_payload(webhook_id or BOT_USER_ID, "digestbot", bot=True),
+            **({"webhook_id": str(webhook_id)} if webhook_id else {}),
+        }
+
+
+def build_app(fake: FakeDiscord) -> web.Application:
+    routes = web.RouteTableDef()
+    api = "/api/v10"
+
+    @web.middleware
+    async def record(request: web.Request, handler):
+        raw = await request.read()
+        body: Any = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = raw.decode("utf-8", "replace")
+        fake.requests.append(Recorded(request.method, request.path, dict(request.query), body))
+        request[BODY] = body
+        return await handler(request)
+
+    def scripted(script: list[tuple[int, Any, dict]]) -> web.Response | None:
+        if script:
+            step = script.pop(0)
+            if step is not None:  # None: answer this one normally
+                status, body, headers = step
+                return json_response(body, status, headers)
+        return None
+
+    @routes.get(api + "/users/@me")
+    async def me(request: web.Request) -> web.Response:
+        if fake.login_status != 200:
+            return json_response({"message": "401: Unauthorized", "code": 0}, fake.login_status)
+        return json_response(user_payload(BOT_USER_ID, "digestbot", bot=True))
+
+    @routes.get(api + "/oauth2/applications/@me")
+    async def application(request: web.Request) -> web.Response:
+        return json_response(
+            {
+                "id": str(APP_ID),
+                "name": "digestbot",
+                "icon": None,
+                "description": "",
+                "bot_public": False,
+                "bot_require_code_grant": False,
+                "owner": user_payload(USER_ID, "owner"),
+                "verify_key": "0" * 64,
+                "flags": 0,
+                "team": None,
+            }
+        )
+
+    @routes.post(api + "/channels/{channel_id}/messages")
+    async def channel_message(request: web.Request) -> web.Response:
+        channel_id = int(request.match_info["channel_id"])
+        answer = scripted(fake.channel_script.get(channel_id, []))
+        if answer is not None:
+            return answer
+        return json_response(fake.message(channel_id, request[BODY]))
+
+    @routes.post(api + "/interactions/{interaction_id}/{token}/callback")
+    async def callback(request: web.Request) -> web.Response:
+        answer = scripted(fake.callback_script)
+        if answer is not None:
+            return answer
+        body = request[BODY]
+        flags = (body.get("data") or {}).get("flags", 0) or 0
+        resource: dict = {"type": body["type"]}
+        if body["type"] == 4:
+            resource["message"] = fake.message(CHANNEL_ID, body.get("data") or {})
+        fake.callback_seen.set()
+        return json_response(
+            {
+                "interaction": {
+                    "id": request.match_info["interaction_id"],
+                    "type": 2,
+                    "response_message_loading": body["type"] == 5,
+                    "response_message_ephemeral": bool(flags & 64),
+                },
+                "resource": resource,
+            }
+        )
+
+    @routes.post(api + "/webhooks/{webhook_id}/{token}")
+    async def webhook(request: web.Request) -> web.Response:
+        webhook_id = int(request.match_info["webhook_id"])
+        if webhook_id == WEBHOOK_ID:
+            answer = scripted(fake.webhook_script)
+            if answer is not None:
+                return answer
+        body = request[BODY]
+        if isinstance(body, str):  # multipart: the JSON is in payload_json
+            return json_response({"message": "unexpected multipart", "code": 0}, 400)
+        return json_response(fake.message(CHANNEL_ID, body, webhook_id=webhook_id))
+
+    @routes.patch(api + "/webhooks/{webhook_id}/{token}/messages/{message_id}")
+    async def edit(request: web.Request) -> web.Response:
+        return json_response(fake.message(CHANNEL_ID, request[BODY], webhook_id=APP_ID))
+
+    @routes.put(api + "/applications/{app_id}/commands")
+    @routes.put(api + "/applications/{app_id}/guilds/{guild_id}/commands")
+    async def sync(request: web.Request) -> web.Response:
+        synced = []
+        for command in request[BODY]:
+            synced.append(
+                {
+                    **command,
+                    "id": str(next(fake._ids)),
+                    "application_id": request.match_info["app_id"],
+                    "version": "1",
+                    "default_member_permissions": None,
+                    **(
+                        {"guild_id": request.match_info["guild_id"]}
+                        if "guild_id" in request.match_info
+                        else {}
+                    ),
+                }
+            )
+        return json_response(synced)
+
+    app = web.Application(middlewares=[record])
+    app.add_routes(routes)
+
+    async def not_found(request: web.Request) -> web.Response:
+        return json_response({"message": "404: Not Found", "code": 0}, 404)
+
+    app.router.add_route("*", "/{tail:.*}", not_found)
+    return app
+
+
+def interaction_payload(
+    command: str = "visit",
+    sub: str | None = "facts",
+    *,
+    public: bool | None = None,
+    interaction_id: int = 1300000000000000001,
+    token: str = "interaction-token-abc",
+) -> dict:
+    """An INTERACTION_CREATE payload for a slash command, as the gateway delivers it."""
+    options: list[dict] = []
+    if public is not None:
+        options.append({"name": "public", "type": 5, "value": public})
+    if sub is not None:
+        options = [{"name": sub, "type": 1, "options": options}]
+    return {
+        "id": str(interaction_id),
+        "application_id": str(APP_ID),
+        "type": 2,
+        "token": token,
+        "version": 1,
+        "data": {"id": "1400000000000000001", "name": command, "type": 1, "options": options},
+        "guild_id": str(GUILD_ID),
+        "channel_id": str(CHANNEL_ID),
+        "channel": {
+            "id": str(CHANNEL_ID),
+            "type": 0,
+            "guild_id": str(GUILD_ID),
+            "name": "news",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        },
+        "member": {
+            "user": user_payload(USER_ID, "reader"),
+            "roles": [],
+            "joined_at": TIMESTAMP,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": "2147483647",
+        },
+        "app_permissions": "2147483647",
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "attachment_size_limit": 8 * 1024 * 1024,
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": str(GUILD_ID)},
+        "context": 0,
+    }

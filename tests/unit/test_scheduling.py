@@ -1,0 +1,141 @@
+"""Exactly-once scheduled digests on a fixed clock: no sleeping, the real ledger on SQLite."""
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from digestbot.scheduling import DigestScheduler, Schedule, ScheduleError, latest_fire_time
+from digestbot.storage import SqlLedger, create_store_engine
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+class FakeClock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class RecordingPoster:
+    def __init__(self):
+        self.sent: list[tuple[str, str]] = []
+
+    async def __call__(self, destination: str, period: str) -> str:
+        self.sent.append((destination, period))
+        return f"msg-{len(self.sent)}"
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+    yield engine
+    engine.dispose()
+
+
+def a_scheduler(engine, clock, poster, cron="0 8 * * *", tz="Asia/Seoul", grace=timedelta(hours=1)):
+    schedule = Schedule("console:team", cron, tz)
+    return DigestScheduler([schedule], SqlLedger(engine), poster, grace=grace, clock=clock)
+
+
+async def test_due_digest_is_posted_once(engine):
+    clock, poster = FakeClock(datetime(2026, 1, 5, 8, 0, 5, tzinfo=SEOUL)), RecordingPoster()
+    scheduler = a_scheduler(engine, clock, poster)
+    assert [o.status for o in await scheduler.run_due()] == ["posted"]
+    clock.now += timedelta(minutes=5)
+    assert await scheduler.run_due() == []
+    assert poster.sent == [("console:team", "2026-01-05T08:00")]
+
+
+async def test_downtime_within_grace_posts_once_on_restart(engine):
+    poster = RecordingPoster()
+    restarted = a_scheduler(engine, FakeClock(datetime(2026, 1, 5, 8, 40, tzinfo=SEOUL)), poster)
+    assert [o.status for o in await restarted.run_due()] == ["posted"]
+    again = a_scheduler(engine, FakeClock(datetime(2026, 1, 5, 8, 50, tzinfo=SEOUL)), poster)
+    assert await again.run_due() == []
+    assert len(poster.sent) == 1
+
+
+async def test_downtime_past_grace_is_reported_missed_once(engine):
+    poster = RecordingPoster()
+    clock = FakeClock(datetime(2026, 1, 5, 10, 0, tzinfo=SEOUL))
+    scheduler = a_scheduler(engine, clock, poster)
+    assert [o.status for o in await scheduler.run_due()] == ["missed"]
+    assert await scheduler.run_due() == []
+    assert poster.sent == []
+
+
+async def test_two_schedulers_on_one_database_post_once(engine, tmp_path):
+    other_engine = create_store_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+    clock, poster = FakeClock(datetime(2026, 1, 5, 8, 1, tzinfo=SEOUL)), RecordingPoster()
+    first, second = a_scheduler(engine, clock, poster), a_scheduler(other_engine, clock, poster)
+    await first.run_due()
+    await second.run_due()
+    assert len(poster.sent) == 1
+    other_engine.dispose()
+
+
+async def test_failed_post_is_released_and_retried(engine):
+    clock = FakeClock(datetime(2026, 1, 5, 8, 1, tzinfo=SEOUL))
+    calls = []
+
+    async def flaky(destination, period):
+        calls.append(period)
+        if len(calls) == 1:
+            raise ConnectionError("platform down")
+        return "ok"
+
+    scheduler = a_scheduler(engine, clock, flaky)
+    assert [o.status for o in await scheduler.run_due()] == ["failed"]
+    assert [o.status for o in await scheduler.run_due()] == ["posted"]
+
+
+async def test_crash_after_claim_is_not_posted_again_within_the_lease(engine):
+    clock, poster = FakeClock(datetime(2026, 1, 5, 8, 1, tzinfo=SEOUL)), RecordingPoster()
+    ledger = SqlLedger(engine)
+    assert ledger.claim("console:team", "2026-01-05T08:00", clock.now)  # claimed, then the process died
+    scheduler = a_scheduler(engine, clock, poster)
+    assert await scheduler.run_due() == []
+    assert poster.sent == []
+
+
+@pytest.mark.parametrize(
+    "zone, day_before",
+    [("America/New_York", datetime(2026, 3, 7)), ("America/New_York", datetime(2026, 10, 31)),
+     ("Europe/London", datetime(2026, 3, 28)), ("Europe/London", datetime(2026, 10, 24))],
+)
+async def test_daily_digest_posts_once_per_local_day_across_dst(engine, zone, day_before):
+    tz = ZoneInfo(zone)
+    start = day_before.replace(tzinfo=tz)
+    clock, poster = FakeClock(start), RecordingPoster()
+    scheduler = a_scheduler(engine, clock, poster, cron="30 1 * * *", tz=zone)
+    while clock.now < start + timedelta(days=3):
+        await scheduler.run_due()
+        clock.now += timedelta(minutes=10)
+    days = [period[:10] for _, period in poster.sent]
+    assert len(days) == len(set(days)) == 3
+
+
+def test_latest_fire_time_is_trigger_arithmetic():
+    trigger = Schedule("d", "0 8 * * 1-5", "Asia/Seoul").trigger()
+    saturday = datetime(2026, 1, 10, 12, tzinfo=SEOUL)
+    assert latest_fire_time(trigger, saturday, timedelta(days=8)) == datetime(2026, 1, 9, 8, tzinfo=SEOUL)
+
+
+@pytest.mark.parametrize("cron, tz, message", [("nope", "UTC", "bad cron"), ("0 8 * * *", "Mars/Base", "unknown time zone")])
+def test_bad_schedule_is_named(cron, tz, message):
+    with pytest.raises(ScheduleError, match=message):
+        Schedule("d", cron, tz).trigger()
+
+
+@pytest.mark.parametrize(
+    "field, expected",
+    [("*", "*"), ("1-5", "mon,tue,wed,thu,fri"), ("0", "sun"), ("7", "sun"), ("5-1", "sun,mon,fri,sat"),
+     ("*/3", "sun,wed,sat"), ("sat,sun", "sat,sun"), ("1,3", "mon,wed")],
+)
+def test_weekdays_follow_standard_cron(field, expected):
+    from digestbot.scheduling import standard_weekdays
+
+    assert standard_weekdays(field) == expected
