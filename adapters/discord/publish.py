@@ -56,24 +56,26 @@ class DiscordChannelPublisher:
         self.client = client
         self.unavailable: set[int] = set()
 
-    async def post_digest(self, channel_id: int, digest: Digest, *, key: str | None = None) -> list[int]:
+    async def post_digest(self, channel_id: int, digest: Digest, *, period: str | None = None) -> list[int]:
         """Post the digest; the ids of the messages sent ([] when the channel is unavailable).
 
-        `key` (e.g. destination and period) makes each message carry a stable nonce.
+        `period` (the scheduler's period key) gives each message a stable nonce, so a repeat
+        within Discord's nonce window is dropped rather than posted twice.
         Raises DeliveryDeferred when Discord wants a wait longer than the client's cap.
         """
-        return await self.post_messages(channel_id, render_digest(digest), key=key)
+        return await self.post_messages(channel_id, render_digest(digest), period=period)
 
     async def post_messages(
-        self, channel_id: int, messages: list[DiscordMessage], *, key: str | None = None, start: int = 0
+        self, channel_id: int, messages: list[DiscordMessage], *, period: str | None = None, start: int = 0
     ) -> list[int]:
+        """Post rendered messages; `start` is the index of the first (to resume a deferral)."""
         channel = self.client.get_partial_messageable(channel_id)
         destination = f"channel {channel_id}"
         sent: list[int] = []
         for index, message in enumerate(messages):
             kwargs = message.send_kwargs()
-            if key is not None:
-                kwargs["nonce"] = message_nonce(key, start + index)  # discord.py adds enforce_nonce
+            if period is not None:
+                kwargs["nonce"] = message_nonce(f"{channel_id}:{period}", start + index)  # discord.py adds enforce_nonce
             try:
                 posted = await channel.send(**kwargs)
             except discord.RateLimited as exc:

@@ -60,11 +60,12 @@ def truncate(text: str, limit: int) -> str:
     cut = text[:budget]
     while (excess := discord_len(cut) - budget) > 0:
         cut = cut[: len(cut) - (excess + 1) // 2]
+    cut = cut.rstrip()
     # A trailing odd run of backslashes would escape the ellipsis (or be a half escape).
     trailing = len(cut) - len(cut.rstrip("\\"))
     if trailing % 2:
         cut = cut[:-1]
-    return cut.rstrip() + ELLIPSIS
+    return cut + ELLIPSIS
 
 
 def escape(text: str) -> str:
@@ -112,12 +113,16 @@ def safe_url(url: str | None) -> str | None:
     return quoted
 
 
-def link(text: str, url: str | None) -> str:
-    """A masked link with escaped text, or the escaped text alone when the URL is unsafe."""
-    # escape_markdown leaves "]" alone, which would close the label early: escape it too.
-    label = inert(text, limits.FIELD_VALUE).replace("]", "\\]") or "link"
+def link(text: str, url: str | None, limit: int = limits.FIELD_VALUE) -> str:
+    """A masked link with escaped text, at most `limit` units; the text alone if the URL is
+    unsafe or too long to fit. Never cut inside the link, so no bracket is left open."""
     target = safe_url(url)
-    return f"[{label}]({target})" if target else label
+    # escape_markdown leaves "]" alone, which would close the label early: escape it too.
+    label = inert(text, limit).replace("]", "\\]")
+    if target and discord_len(target) + 4 + 8 <= limit:
+        label = truncate(label, limit - discord_len(target) - 4) or "link"
+        return f"[{label}]({target})"
+    return truncate(inert(text, limit), limit)
 
 
 def colour_for(key: str) -> discord.Colour:
@@ -230,12 +235,17 @@ def _item_line(item: NewItem) -> str:
     return f"+ {text}" + (f" [{cites}]" if cites else "")
 
 
-def _source_line(article: Article) -> str:
+def _source_line(article: Article, limit: int = limits.FIELD_VALUE) -> str:
     kind = " · **opinion**" if article.kind is ArticleKind.OPINION else ""
     outlet = inert(article.source, limits.FIELD_NAME) or "unknown source"
-    headline = link(article.title, article.url) if article.title.strip() else ""
     line = f"{outlet}{kind} · {_when(article.published)}"
-    return f"{line} · {headline}" if headline else line
+    if not article.title.strip():
+        return line
+    # Sized so pack_lines never has to cut the line (and with it, the link) short.
+    room = limit - discord_len(line) - 3
+    if room < 8:
+        return line
+    return f"{line} · {link(article.title, article.url, room)}"
 
 
 def _description(story: Story) -> str:
@@ -269,7 +279,8 @@ def _footer(story: Story) -> str:
 def _fields(story: Story, budget: int) -> list[tuple[str, str]]:
     """Facts and sources as fields, within `budget` characters and the field limits."""
     fields: list[tuple[str, str]] = []
-    if story.facts:
+    if story.facts and budget - len("Facts") >= 40:
+        room = min(limits.FIELD_VALUE, budget - len("Facts"))
         lines = []
         for fact in story.facts:
             agree = f"{fact.agreeing} sources agree" if fact.agreeing > 1 else _cite(fact.sources)
@@ -277,27 +288,19 @@ def _fields(story: Story, budget: int) -> list[tuple[str, str]]:
             for value, refs in fact.conflicts:
                 line += f" | differs: {inert(value, limits.FIELD_VALUE)} ({_cite(refs)})"
             lines.append(line)
-        fields.append(("Facts", pack_lines(lines, limits.FIELD_VALUE, "… and {n} more facts")))
-    if story.articles:
+        value = pack_lines(lines, room, "… and {n} more facts") or BLANK
+        fields.append(("Facts", value))
+        budget -= len("Facts") + discord_len(value)
+    if story.articles and budget - len("Sources") >= 80:
+        room = min(limits.FIELD_VALUE, budget - len("Sources"))
         newest_first = sorted(story.articles, key=lambda a: -_timestamp(a.published))
         # A source line has at least 20 characters (outlet and time): no more than this many fit.
-        shown = newest_first[: limits.FIELD_VALUE // 20 + 1]
-        lines = [_source_line(a) for a in shown]
+        shown = newest_first[: room // 20 + 1]
+        lines = [_source_line(a, room) for a in shown]
         extra = len(newest_first) - len(shown)
-        fields.append(("Sources", pack_lines(lines, limits.FIELD_VALUE, "… and {n} more sources", extra)))
-    kept: list[tuple[str, str]] = []
-    for name, value in fields[: limits.FIELDS]:
-        value = value or BLANK
-        room = budget - discord_len(name)
-        if room < 40:
-            break
-        if discord_len(value) > room:
-            value = pack_lines(value.split("\n"), room, "… and {n} more")
-            if not value.strip():
-                break
-        kept.append((name, value))
-        budget -= discord_len(name) + discord_len(value)
-    return kept
+        value = pack_lines(lines, room, "… and {n} more sources", extra) or BLANK
+        fields.append(("Sources", value))
+    return fields
 
 
 def render_story(story: Story) -> discord.Embed:

@@ -144,7 +144,8 @@ def header(text: str) -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": truncate(text, limits.HEADER_TEXT), "emoji": True}}
 
 
-DIVIDER: Block = {"type": "divider"}
+def divider() -> Block:
+    return {"type": "divider"}
 
 
 def bullets(title: str, lines: list[str], limit: int = limits.SECTION_TEXT, *, more: str = "more") -> str:
@@ -172,6 +173,10 @@ def bullets(title: str, lines: list[str], limit: int = limits.SECTION_TEXT, *, m
 # --- digests -------------------------------------------------------------------------------
 
 
+def _oneline(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _opinion(kind: ArticleKind) -> str:
     return " _(opinion)_" if kind is ArticleKind.OPINION else ""
 
@@ -197,7 +202,7 @@ def _cite(refs: list[SourceRef]) -> str:
 
 
 def _item_line(item: NewItem) -> str:
-    text = fit(item.text, 600)
+    text = fit(_oneline(item.text), 600)
     if item.is_update:
         was = fit(item.before or "", 200)
         if item.before_sources:
@@ -210,7 +215,7 @@ def _item_line(item: NewItem) -> str:
 
 def _source_element(article: Article) -> str:
     kind = " · _opinion_" if article.kind is ArticleKind.OPINION else ""
-    lead = f"{fit(article.source, 80)}{kind} · {when(article.published)} · "
+    lead = f"{fit(_oneline(article.source), 80)}{kind} · {when(article.published)} · "
     return lead + link(article.url, article.title, limits.SOURCE_ELEMENT_TEXT - slack_len(lead))
 
 
@@ -220,11 +225,11 @@ def _count(n: int, word: str, plural: str | None = None) -> str:
 
 def story_blocks(story: Story, number: int) -> list[Block]:
     """At most five blocks for one story: title, key points, what's new, sources, divider."""
-    title = fit(story.title.strip() or "Untitled story", 300)
-    blocks: list[Block] = [DIVIDER, section(f"*{number}. {title}*  ({_count(len(story.articles), 'article')})")]
+    title = fit(_oneline(story.title) or "Untitled story", 300)
+    blocks: list[Block] = [divider(), section(f"*{number}. {title}*  ({_count(len(story.articles), 'article')})")]
     points = _key_points(story)
     if points:
-        lines = [fit(point, 1000) + _opinion(article.kind) for point, article in points]
+        lines = [fit(_oneline(point), 1000) + _opinion(article.kind) for point, article in points]
         blocks.append(section(bullets("Key points", lines)))
     if story.whats_new:
         blocks.append(section(bullets("What's new", [_item_line(item) for item in story.whats_new])))
@@ -282,7 +287,7 @@ def render_digest(digest: Digest, *, top: int = limits.TOP_STORIES) -> list[Slac
         groups.append(story_blocks(story, number))
     hidden = len(stories) - top
     if hidden > 0:
-        groups.append([DIVIDER, context([f"…and {hidden} more {'story' if hidden == 1 else 'stories'} not shown"])])
+        groups.append([divider(), context([f"…and {hidden} more {'story' if hidden == 1 else 'stories'} not shown"])])
 
     packed = pack(groups, f"{title} (continued)")
     total = len(packed)

@@ -58,6 +58,9 @@ _CREDIT_END = re.compile(
     r"|\b(?i:(?:photo|image|picture)s?(?: credit)?|credit):\s?[\w.&'/ -]{1,60}"
     r"|\b(?i:file photo))\W*$"
 )
+_CREDIT_WORDS = frozenset(
+    "REUTERS Reuters AFP EPA AP Photo Images Xinhua CFP IC VCG Shutterstock Bloomberg Yonhap".split()
+)
 _LONE_CREDIT = re.compile(
     r"^\(?(?:(?:photo|image|picture|credit|source|file)s?:?\s*)?"
     r"(?:reuters|ap|afp|epa|xinhua|cfp|getty images|associated press|shutterstock|ic|vcg)"
@@ -140,7 +143,13 @@ def _ends_sentence(line: str) -> bool:
 
 def _is_caption(line: str, words: int, punctuated: bool) -> bool:
     tail = line[-90:]
-    if _CREDIT_END.search(tail):
+    if (
+        "/" in tail
+        or ":" in tail
+        or "hoto" in tail
+        or tail.endswith(")")
+        or tail.rstrip(" .").rpartition(" ")[2] in _CREDIT_WORDS
+    ) and _CREDIT_END.search(tail):
         return True
     if words <= 6 and _LONE_CREDIT.match(line):
         return True

@@ -113,6 +113,16 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     chat.add_argument("text", nargs="?", metavar="COMMAND", help='for example "/visit facts"')
+
+    commands.add_parser(
+        "run",
+        help="run the bot: platforms, scheduled digests, HTTP health and metrics",
+        description="Start everything configured in one process. With no platform credentials the "
+        "console adapter prints scheduled digests to stdout. HTTP on "
+        "$DIGESTBOT_HTTP_HOST:$DIGESTBOT_HTTP_PORT (default 127.0.0.1:8080): /healthz, /readyz, /metrics.",
+        epilog="examples:\n  digestbot run\n  DIGESTBOT_CONFIG=config/digestbot.example.toml digestbot run",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     return parser
 
 
@@ -273,7 +283,27 @@ def _history_file() -> Path:
     return Path(user_data_dir("digestbot", appauthor=False)) / "chat_history"
 
 
-COMMANDS = {"digest": cmd_digest, "summarise": cmd_summarise, "summarize": cmd_summarise, "chat": cmd_chat}
+def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .runtime import Runtime, run_until_stopped
+    from .platforms import PlatformError, build_platforms
+
+    app = _bootstrap(args)
+    try:
+        _ensure_seeded(app)
+        try:
+            platforms = build_platforms(app)
+            runtime = Runtime(app, platforms)
+        except (PlatformError, RuntimeError, ValueError) as exc:
+            raise UsageError(str(exc)) from None
+        announce = lambda port: _error(f"running; http://{app.settings.http_host}:{port}/healthz")  # noqa: E731
+        return asyncio.run(run_until_stopped(runtime, announce))
+    finally:
+        app.close()
+
+
+COMMANDS = {"digest": cmd_digest, "summarise": cmd_summarise, "summarize": cmd_summarise, "chat": cmd_chat, "run": cmd_run}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .models import Topic
 
@@ -49,6 +49,17 @@ class DestinationConfig(BaseModel):
     cron: str = "0 8 * * *"
     timezone: str = "UTC"
     topics: list[str] = Field(default_factory=lambda: ["*"])
+
+    @model_validator(mode="after")
+    def _schedule_is_usable(self) -> DestinationConfig:
+        from .scheduling import Schedule
+
+        Schedule("check", self.cron, self.timezone).trigger()  # raises ScheduleError (a ValueError)
+        if self.platform == "discord-webhook" and not (self.webhook or "").startswith("https://"):
+            raise ValueError("discord-webhook needs webhook = \"https://...\"")
+        if self.platform in {"slack", "discord"} and not self.channel:
+            raise ValueError(f"{self.platform} needs channel = \"<channel id>\"")
+        return self
 
 
 class AppConfig(BaseModel):

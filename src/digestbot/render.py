@@ -69,8 +69,9 @@ def _label(article: Article) -> str:
 
 def render_text(digest: Digest, top: int = TOP_STORIES) -> str:
     if not digest.stories:
-        return "No stories yet: nothing was ingested.\n"
-    lines = [f"digestbot — {len(digest.stories)} stories, {_day(digest.generated_at)}", ""]
+        return "No stories to report.\n"
+    count = len(digest.stories)
+    lines = [f"digestbot — {count} {'story' if count == 1 else 'stories'}, {_day(digest.generated_at)}", ""]
     for number, story in enumerate(digest.stories[:top], 1):
         lines.append(f"{number}. {story.title}  ({_article_count(story)})")
         lines.append("   Key points:")
@@ -108,7 +109,7 @@ def _md_escape(text: str) -> str:
 
 def render_markdown(digest: Digest, top: int = TOP_STORIES) -> str:
     if not digest.stories:
-        return "# Digest\n\nNo stories yet: nothing was ingested.\n"
+        return "# Digest\n\nNo stories to report.\n"
     out = [f"# Digest — {_day(digest.generated_at)}", ""]
     for story in digest.stories[:top]:
         out += [f"## {_md_escape(story.title)}", "", f"*{_article_count(story)}*", "", "**Key points**", ""]

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     key_points: int = Field(default=3, ge=1, le=20)
     method: str = "digestbot"
     max_article_chars: int = Field(default=200_000, ge=1_000)
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    grace_minutes: int = Field(default=60, ge=0)  # how late a missed digest may still be posted
 
     @field_validator("database_url")
     @classmethod

@@ -127,6 +127,10 @@ class SqlStore:
     def from_url(cls, url: str) -> SqlStore:
         return cls(create_store_engine(url))
 
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
     def close(self) -> None:
         self._engine.dispose()
 

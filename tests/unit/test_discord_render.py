@@ -87,6 +87,22 @@ def assert_within_limits(message: DiscordMessage) -> None:
     assert total <= limits.EMBED_TOTAL
 
 
+# A masked link Discord would render: an unescaped "[", a label of escaped pairs or other
+# characters (brackets allowed only as escaped pairs), then "](target)".
+MASKED_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\\\[\]])*)\]\(([^)]*)\)", re.DOTALL)
+
+
+def assert_only_safe_links(message: DiscordMessage) -> None:
+    texts = [message.content]
+    for embed in message.embeds:
+        texts += [embed.title or "", embed.description or "", embed.footer.text or ""]
+        texts += [f.name for f in embed.fields] + [f.value for f in embed.fields]
+    for text in texts:
+        for match in MASKED_LINK.finditer(text):
+            assert re.fullmatch(r"https?://[^\s()<>]+", match.group(2)), match.group(0)
+        assert "@everyone" not in text and "@here" not in text
+
+
 # --- hypothesis strategies ------------------------------------------------------------------
 
 NASTY = [
@@ -206,9 +222,7 @@ def test_any_digest_renders_within_every_discord_limit(digest):
     assert messages
     for message in messages:
         assert_within_limits(message)
-        for embed in message.embeds:
-            for text in (embed.title or "", embed.description or "", *(f.value for f in embed.fields)):
-                assert "@everyone" not in text and "@here" not in text
+        assert_only_safe_links(message)
     # Every story is shown, once and in order.
     assert sum(len(m.embeds) for m in messages) == len(digest.stories)
 
@@ -218,6 +232,7 @@ def test_any_digest_renders_within_every_discord_limit(digest):
 def test_any_reply_renders_within_every_discord_limit(reply):
     message = render_reply(reply)
     assert_within_limits(message)
+    assert_only_safe_links(message)
     assert len(message.embeds) == 1
 
 

@@ -9,7 +9,7 @@ import threading
 import discord
 import pytest
 
-from digestbot.adapters.discord import DigestBot, DiscordConfigError, sync_commands
+from digestbot.adapters.discord import DigestBot, DiscordConfigError, DiscordSettings, build_bot, sync_commands
 from digestbot.models import Reply, ReplySection, Topic
 from discord_fake import APP_ID, GUILD_ID, TOKEN, interaction_payload
 
@@ -94,6 +94,19 @@ async def test_global_sync_when_no_guild_is_configured(fake_discord, answer):
         assert {c.name for c in synced} == {"visit", "digest"}
     finally:
         await bot.close()
+
+
+async def test_build_bot_from_environment_settings(fake_discord, answer):
+    settings = DiscordSettings.from_env(
+        {"DISCORD_BOT_TOKEN": TOKEN, "DISCORD_API_URL": fake_discord.url, "DISCORD_GUILD_ID": str(GUILD_ID)}
+    )
+    bot = build_bot(settings, answer, [Topic("visit", "State visit")])
+    try:
+        await bot.login(settings.token)
+    finally:
+        await bot.close()
+    assert fake_discord.calls("GET", "/api/v10/users/@me")
+    assert fake_discord.calls("PUT", f"/guilds/{GUILD_ID}/commands")
 
 
 async def test_client_asks_for_guilds_only_and_allows_no_mentions(bot):

@@ -157,7 +157,7 @@ async def test_short_rate_limit_is_waited_out_by_discord_py(fake_discord, client
 
 
 LONG_WAIT = (429, {"message": "You are being rate limited.", "retry_after": 600, "global": False}, RATE_LIMITED)
-PERIOD_KEY = "discord:news:2026-01-03T08:00:00Z"
+PERIOD = "2026-01-03T08:00:00Z"
 
 
 async def test_long_rate_limit_leaves_the_digest_queued(fake_discord, client):
@@ -166,7 +166,7 @@ async def test_long_rate_limit_leaves_the_digest_queued(fake_discord, client):
     publisher = DiscordChannelPublisher(client)
 
     with pytest.raises(DeliveryDeferred) as caught:
-        await publisher.post_digest(CHANNEL_ID, digest, key=PERIOD_KEY)
+        await publisher.post_digest(CHANNEL_ID, digest, period=PERIOD)
 
     deferred = caught.value
     assert deferred.sent == [] and deferred.retry_after == 600
@@ -181,12 +181,12 @@ async def test_rate_limit_mid_digest_reports_what_was_sent_and_resumes(fake_disc
     publisher = DiscordChannelPublisher(client)
 
     with pytest.raises(DeliveryDeferred) as caught:
-        await publisher.post_digest(CHANNEL_ID, digest, key=PERIOD_KEY)
+        await publisher.post_digest(CHANNEL_ID, digest, period=PERIOD)
     deferred = caught.value
     assert len(deferred.sent) == 1
 
     # Later the rest goes out, continuing the nonces where the first attempt stopped.
-    ids = await publisher.post_messages(CHANNEL_ID, deferred.remaining, key=PERIOD_KEY, start=len(deferred.sent))
+    ids = await publisher.post_messages(CHANNEL_ID, deferred.remaining, period=PERIOD, start=len(deferred.sent))
     assert len(ids) == len(deferred.remaining)
     delivered = [p for p in posts(fake_discord) if p.body is not None]
     nonces = [p.body["nonce"] for p in delivered]

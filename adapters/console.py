@@ -1,0 +1,20 @@
+"""The console adapter: the embedded default, printing scheduled digests to stdout."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from digestbot.models import Digest
+from digestbot.render import render_text
+
+
+class ConsolePublisher:
+    def __init__(self, stream: TextIO | None = None):
+        self._stream = stream
+
+    async def publish(self, target: str, digest: Digest, period: str) -> str:
+        stream = self._stream or sys.stdout
+        stream.write(f"=== digest for {target or 'console'} · {period} ===\n{render_text(digest)}\n")
+        stream.flush()
+        return f"console:{period}"

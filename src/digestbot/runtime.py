@@ -1,0 +1,167 @@
+"""`digestbot run`: one process, one asyncio loop: platforms, the scheduler, the HTTP server.
+
+Platforms plug in as `Platform` objects (console by default; Slack and Discord when their
+credentials are set). SIGTERM stops taking work, releases what is in flight, exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+from sqlalchemy import text
+
+from .bootstrap import App
+from .config import DestinationConfig
+from .http_server import build_http_app, serve
+from .metrics import Metrics
+from .models import Digest
+from .scheduling import DigestScheduler, Schedule
+from .storage import SqlLedger
+
+log = logging.getLogger("digestbot.run")
+
+SHUTDOWN_DEADLINE = 8.0  # seconds: well inside Docker's 10 s grace
+
+
+class Publisher(Protocol):
+    async def publish(self, target: str, digest: Digest, period: str) -> str | None: ...
+
+
+@dataclass
+class Platform:
+    """A connected chat platform (or the console) as `run` sees it."""
+
+    name: str
+    publisher: Publisher
+    connected: Callable[[], bool] = lambda: True
+    start: Callable[[], object] | None = None  # coroutine function
+    stop: Callable[[], object] | None = None  # coroutine function
+    routes: dict = field(default_factory=dict)  # HTTP routes to mount, e.g. /slack/events
+
+
+@dataclass(frozen=True)
+class Destination:
+    id: str
+    platform: str
+    target: str
+    topics: tuple[str, ...]
+    schedule: Schedule
+
+
+def destinations_from(configs: list[DestinationConfig]) -> list[Destination]:
+    """Configured destinations, or the embedded default: the console at 08:00 UTC daily."""
+    if not configs:
+        configs = [DestinationConfig(platform="console")]
+    destinations = []
+    for config in configs:
+        target = config.channel or config.webhook or ""
+        # Webhook URLs carry a secret: the id uses a digest of it, never the URL itself.
+        label = hashlib.sha256(target.encode()).hexdigest()[:12] if config.webhook else target or "stdout"
+        dest_id = f"{config.platform}:{label}"
+        destinations.append(
+            Destination(dest_id, config.platform, target, tuple(config.topics), Schedule(dest_id, config.cron, config.timezone))
+        )
+    return destinations
+
+
+def digest_for(digest: Digest, topics: tuple[str, ...]) -> Digest:
+    if "*" in topics:
+        return digest
+    return Digest([s for s in digest.stories if s.topic in topics], digest.generated_at, digest.since)
+
+
+class Runtime:
+    def __init__(
+        self,
+        app: App,
+        platforms: dict[str, Platform],
+        *,
+        metrics: Metrics | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ):
+        self.app = app
+        self.platforms = platforms
+        self.metrics = metrics or Metrics()
+        self.destinations = {d.id: d for d in destinations_from(app.config.destinations)}
+        missing = sorted({d.platform for d in self.destinations.values()} - set(platforms))
+        if missing:
+            raise RuntimeError(f"destinations use {', '.join(missing)} but it is not configured")
+        self.scheduler = DigestScheduler(
+            [d.schedule for d in self.destinations.values()],
+            SqlLedger(app.store.engine),
+            self._post,
+            grace=timedelta(minutes=app.settings.grace_minutes),
+            clock=clock,
+        )
+        self._runner = None
+
+    async def _post(self, destination_id: str, period: str) -> str | None:
+        destination = self.destinations[destination_id]
+        digest = await asyncio.to_thread(self.app.service.build_digest)
+        try:
+            message_id = await self.platforms[destination.platform].publisher.publish(
+                destination.target, digest_for(digest, destination.topics), period
+            )
+        except Exception:
+            self.metrics.digests_failed.labels(destination_id).inc()
+            raise
+        self.metrics.digests_posted.labels(destination_id).inc()
+        return message_id
+
+    def _database_reachable(self) -> bool:
+        with self.app.store.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+
+    def readiness_checks(self) -> dict:
+        checks = {"database": self._database_reachable, "scheduler": lambda: self.scheduler.running}
+        for name, platform in self.platforms.items():
+            checks[name] = platform.connected
+        return checks
+
+    async def start(self) -> int:
+        """Start everything; returns the HTTP port actually bound."""
+        from .http_server import bound_port
+
+        routes = {path: handler for p in self.platforms.values() for path, handler in p.routes.items()}
+        http_app = build_http_app(self.metrics, self.readiness_checks(), routes)
+        settings = self.app.settings
+        self._runner = await serve(http_app, settings.http_host, settings.http_port)
+        for platform in self.platforms.values():
+            if platform.start is not None:
+                await platform.start()
+        self.scheduler.start()
+        port = bound_port(self._runner)
+        log.info("digestbot running", extra={"http": f"{settings.http_host}:{port}"})
+        return port
+
+    async def stop(self) -> None:
+        self.scheduler.shutdown()
+        for platform in self.platforms.values():
+            if platform.stop is not None:
+                await platform.stop()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+
+async def run_until_stopped(runtime: Runtime, ready: Callable[[int], None] = lambda port: None) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    port = await runtime.start()
+    ready(port)
+    await stop.wait()
+    log.info("stopping")
+    try:
+        await asyncio.wait_for(runtime.stop(), SHUTDOWN_DEADLINE)
+    except asyncio.TimeoutError:
+        log.warning("shutdown took longer than %.0f s; exiting anyway", SHUTDOWN_DEADLINE)
+    return 0

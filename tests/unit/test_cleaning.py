@@ -1,0 +1,149 @@
+"""Boilerplate removal on a synthetic page and on the two real seeds."""
+
+from pathlib import Path
+
+import pytest
+
+from digestbot.cleaning import clean_text, dedupe_sentences, normalise_key
+from digestbot.sentences import split_sentences
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+PAGE = """\
+We use cookies to improve your experience. By continuing to browse our site you agree to our use of cookies.
+Accept all cookies
+
+Harbour city opens its new tidal barrier after five years of work
+Harbour city opens its new tidal barrier after five years of work
+By Ana Torres
+
+Workers stand on the new barrier in Port Ellis, March 3, 2026. /Northwind Photo
+Workers stand on the new barrier in Port Ellis, March 3, 2026. /Northwind Photo
+Workers stand on the new barrier in Port Ellis, March 3, 2026. /Northwind Photo
+Reuters
+
+Editor's note: Ana Torres is a columnist for the Coastal Review. The article reflects the author's opinions and not necessarily the views of the paper.
+
+PORT ELLIS, Norland (Reuters) -- The city of Port Ellis opened its tidal barrier on Tuesday, ending five years of construction.
+The barrier can close in twelve minutes and protects about 40,000 homes from storm surges.
+The barrier can close in twelve minutes and protects about 40,000 homes from storm surges.
+Engineers said the design would cope with a sea level rise of one metre.
+Advertisement
+Critics said the project cost twice its original budget of 300 million crowns.
+Share this
+(If you want to write for us, please contact us at letters@coastal.example. Follow @coastal_review on X for the latest stories.)
+Read more
+Tags
+Flooding
+Infrastructure
+Related articles
+City council approves new sea wall budget
+"""
+
+
+@pytest.fixture(scope="module")
+def page():
+    return clean_text(PAGE)
+
+
+def test_synthetic_page_keeps_only_the_article(page):
+    assert page.paragraphs == [
+        "The city of Port Ellis opened its tidal barrier on Tuesday, ending five years of construction.",
+        "The barrier can close in twelve minutes and protects about 40,000 homes from storm surges.",
+        "Engineers said the design would cope with a sea level rise of one metre.",
+        "Critics said the project cost twice its original budget of 300 million crowns.",
+    ]
+
+
+def test_synthetic_page_metadata(page):
+    assert page.title == "Harbour city opens its new tidal barrier after five years of work"
+    assert page.author == "Ana Torres"
+    assert page.is_opinion is True
+
+
+def test_given_title_is_removed_from_the_body():
+    text = "Storm closes schools\nStorm closes schools\nA storm closed 40 schools on Monday, officials said."
+    clean = clean_text(text, title="Storm closes schools")
+    assert clean.paragraphs == ["A storm closed 40 schools on Monday, officials said."]
+    assert clean.title == "Storm closes schools"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("(CNN) -- The storm hit the coast on Monday.", "The storm hit the coast on Monday."),
+        ("LONDON, England (Reuters) -- Shares fell sharply.", "Shares fell sharply."),
+        ("WASHINGTON (AP) — Lawmakers passed the bill.", "Lawmakers passed the bill."),
+        ("Kennesaw, Georgia (CNN) -- A train was stolen here.", "A train was stolen here."),
+        ("(CNN)The match ended in a draw.", "The match ended in a draw."),
+    ],
+)
+def test_dateline_is_stripped_not_dropped(line, expected):
+    assert clean_text(line + "\nA second paragraph follows here.").paragraphs[0] == expected
+
+
+def test_news_sentence_mentioning_an_agency_is_kept():
+    text = "The minister told AFP the talks would resume.\nHe spoke to Reuters by phone on Monday."
+    assert clean_text(text).paragraphs == text.splitlines()
+
+
+def test_contributor_credit_is_dropped():
+    text = "The vote passed by 60 to 40.\nJane Roe and John Doe contributed to this report."
+    assert clean_text(text).paragraphs == ["The vote passed by 60 to 40."]
+
+
+def test_long_unpunctuated_paragraph_is_kept():
+    line = " ".join(["word"] * 30)
+    assert clean_text("First sentence here.\n" + line).paragraphs[-1] == line
+
+
+def test_not_opinion_without_a_note():
+    clean = clean_text("The council met on Monday.\nIt approved the budget.")
+    assert clean.is_opinion is False and clean.author is None
+
+
+def test_dedupe_sentences_keeps_first_and_drops_near_duplicates():
+    sents = [
+        "The barrier protects about 40,000 homes from storm surges.",
+        "Officials opened it on Tuesday.",
+        "The barrier protects about 40,000 homes from storm surges.",
+        "The new barrier protects about 40,000 homes from big storm surges.",
+        "Officials opened it on Tuesday!",
+        "Critics said the cost doubled.",
+    ]
+    assert dedupe_sentences(sents) == [sents[0], sents[1], sents[5]]
+
+
+def test_normalise_key_ignores_case_punctuation_and_spacing():
+    assert normalise_key("Hello,  World!") == normalise_key("hello world")
+
+
+JUNK = ("cookie", "/CFP", "/Xinhua", "Search Trends", "contact us", "Editor's note", "Reuters", "I agree", "Tags")
+
+
+@pytest.mark.parametrize("name", ["000_c6207ea7c36c1f43.txt", "003_dcca783728d5cbeb.txt"])
+def test_seeds_come_out_without_junk(name):
+    clean = clean_text((SEEDS / name).read_text(encoding="utf-8"))
+    sentences = split_sentences("\n".join(clean.paragraphs))
+    assert len(sentences) >= 15
+    for s in sentences:
+        for junk in JUNK:
+            assert junk.lower() not in s.lower(), (junk, s)
+    assert len(set(sentences)) == len(sentences)
+    assert clean.title and clean.title not in sentences
+
+
+def test_opinion_seed_is_detected():
+    clean = clean_text((SEEDS / "003_dcca783728d5cbeb.txt").read_text(encoding="utf-8"))
+    assert clean.is_opinion is True
+    assert clean.author == "Gabriela Bernal"
+    assert clean.title == "Seoul kicks off 2026 with Beijing visit to rebuild ties"
+    assert clean.paragraphs[0].startswith("President of the Republic of Korea (ROK) Lee Jae Myung")
+    assert clean.paragraphs[-1].startswith("Ultimately, the significance of Lee's visit")
+
+
+def test_news_seed_is_not_opinion():
+    clean = clean_text((SEEDS / "000_c6207ea7c36c1f43.txt").read_text(encoding="utf-8"))
+    assert clean.is_opinion is False
+    assert clean.paragraphs[0].startswith("South Korean President Lee Jae Myung arrived in China")
+    assert clean.paragraphs[-1].startswith("As the visit continues")
