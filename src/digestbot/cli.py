@@ -114,6 +114,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.add_argument("text", nargs="?", metavar="COMMAND", help='for example "/visit facts"')
 
+    manifest = commands.add_parser(
+        "slack-manifest",
+        help="print a Slack app manifest with the configured topics' slash commands",
+        description="Print a Slack app manifest (YAML or JSON) to paste at api.slack.com/apps: slash "
+        "commands of the configured topics and /digest, the bot scopes, Socket Mode or request URLs.",
+        epilog="examples:\n  digestbot slack-manifest --socket-mode\n"
+        "  digestbot slack-manifest --request-url https://bot.example.org/slack/events --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mode = manifest.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--socket-mode", action="store_true", help="the app connects out (no public URL)")
+    mode.add_argument("--request-url", metavar="URL", help="public https URL of /slack/events (HTTP mode)")
+    manifest.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    manifest.add_argument("--name", default="digestbot", help="the app's display name")
+
     commands.add_parser(
         "run",
         help="run the bot: platforms, scheduled digests, HTTP health and metrics",
@@ -283,18 +298,38 @@ def _history_file() -> Path:
     return Path(user_data_dir("digestbot", appauthor=False)) / "chat_history"
 
 
+def cmd_slack_manifest(args: argparse.Namespace) -> int:
+    try:
+        from digestbot.adapters.slack.manifest import build_manifest, manifest_json, manifest_yaml
+    except ImportError:
+        raise UsageError("the Slack extra is not installed: pip install 'digestbot[slack]'") from None
+    app = _bootstrap(args)
+    try:
+        manifest = build_manifest(
+            app.service.topics, socket_mode=args.socket_mode, request_url=args.request_url, app_name=args.name
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        app.close()
+    sys.stdout.write(manifest_json(manifest) if args.format == "json" else manifest_yaml(manifest))
+    return EXIT_OK
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from .runtime import Runtime, run_until_stopped
+    from .metrics import Metrics
     from .platforms import PlatformError, build_platforms
+    from .runtime import Runtime, run_until_stopped
 
     app = _bootstrap(args)
     try:
         _ensure_seeded(app)
+        metrics = Metrics()
         try:
-            platforms = build_platforms(app)
-            runtime = Runtime(app, platforms)
+            platforms = build_platforms(app, metrics)
+            runtime = Runtime(app, platforms, metrics=metrics)
         except (PlatformError, RuntimeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
         announce = lambda port: _error(f"running; http://{app.settings.http_host}:{port}/healthz")  # noqa: E731
@@ -303,7 +338,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         app.close()
 
 
-COMMANDS = {"digest": cmd_digest, "summarise": cmd_summarise, "summarize": cmd_summarise, "chat": cmd_chat, "run": cmd_run}
+COMMANDS = {"digest": cmd_digest, "summarise": cmd_summarise, "summarize": cmd_summarise, "chat": cmd_chat, "run": cmd_run,
+            "slack-manifest": cmd_slack_manifest}
 
 
 def main(argv: list[str] | None = None) -> int:

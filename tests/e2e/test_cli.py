@@ -111,3 +111,13 @@ def test_help_has_examples(run_cli):
     result = run_cli("--help")
     assert result.returncode == 0
     assert "examples:" in result.stdout and "digestbot chat" in result.stdout
+
+
+def test_slack_manifest_lists_the_configured_topics(run_cli):
+    result = run_cli("slack-manifest", "--request-url", "https://bot.example.org/slack/events", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads(result.stdout)
+    commands = [c["command"] for c in manifest["features"]["slash_commands"]]
+    assert commands == ["/visit", "/digest"]
+    assert all(c["url"] == "https://bot.example.org/slack/events" for c in manifest["features"]["slash_commands"])
+    assert run_cli("slack-manifest").returncode == 2  # a mode is required

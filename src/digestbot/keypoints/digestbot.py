@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 
-from digestbot.keypoints._text import _STEMS, DROP, stem, words
+from digestbot.keypoints._text import DROP, words
 
 __all__ = ["FEATURES", "REDUNDANCY", "WEIGHTS", "score_sentences", "select", "sentence_features", "summarise"]
 
@@ -43,16 +43,16 @@ _DANGLING = frozenset(
 def _analyse(
     sentences: list[str], title: str | None, tokens: list[list[str]] | None
 ) -> tuple[list[list[str]], list[frozenset[str]], frozenset[str], dict[str, int]]:
-    stems = _STEMS
     toks = tokens if tokens is not None else [words(s) for s in sentences]
-    sets = [frozenset([stems.get(w) or stem(w) for w in set(t) - DROP]) for t in toks]
+    drop = DROP
+    sets = [frozenset(t).difference(drop) for t in toks]
     doc: dict[str, int] = {}
     get = doc.get
     for st in sets:
         for w in st:
             doc[w] = get(w, 0) + 1
     if title:
-        head = frozenset([stems.get(w) or stem(w) for w in set(words(title)) - DROP])
+        head = frozenset(words(title)).difference(drop)
     else:
         head = frozenset()
     return toks, sets, head, doc
