@@ -293,14 +293,19 @@ def dedupe_sentences(sentences: list[str], threshold: float = 0.8) -> list[str]:
 def dedupe_tokenised(
     sentences: list[str], threshold: float = 0.8
 ) -> tuple[list[str], list[list[str]]]:
-    """`dedupe_sentences`, also returning each kept sentence's `word_tokens` (for reuse)."""
+    """`dedupe_sentences`, also returning each kept sentence's `word_tokens` (for reuse).
+
+    Only pairs that share an *anchor* are compared: each sentence's anchors are its
+    alphabetically first and last content words. A near-duplicate pair shares at least 80%
+    of the shorter sentence's words, so one of the four anchors is almost always in the other
+    sentence; comparing every pair would cost quadratic time on the hot path.
+    """
     out: list[str] = []
     out_toks: list[list[str]] = []
     seen: set[str] = set()
-    # Word -> indices (in `sets`) of kept sentences containing it: only sentences sharing a
-    # word are ever compared.
-    index: dict[str, list[int]] = {}
     sets: list[frozenset[str]] = []
+    words_index: dict[str, list[int]] = {}  # word -> kept sentences containing it
+    anchor_index: dict[str, list[int]] = {}  # anchor word -> kept sentences it anchors
     punct = _PUNCT
     function_words = _FUNCTION_WORDS
     for s in sentences:
@@ -309,18 +314,19 @@ def dedupe_tokenised(
         if not key or key in seen:
             continue
         seen.add(key)
-        ws = frozenset(toks)
-        ws = ws - function_words  # (and every one- or two-character ASCII token)
+        ws = frozenset(toks).difference(function_words)
         n = len(ws)
         if n >= 4:
-            shared: dict[int, int] = {}
-            for w in ws:
-                for j in index.get(w, ()):
-                    shared[j] = shared.get(j, 0) + 1
+            lo, hi = min(ws), max(ws)
+            cands = set(words_index.get(lo, ()))
+            cands.update(words_index.get(hi, ()))
+            for w in ws.intersection(anchor_index):
+                cands.update(anchor_index[w])
             dup = False
-            for j, c in shared.items():
-                m = len(sets[j])
-                if c >= threshold * (n if n < m else m):
+            for j in cands:
+                other = sets[j]
+                m = len(other)
+                if len(ws & other) >= threshold * (n if n < m else m):
                     dup = True
                     break
             if dup:
@@ -328,11 +334,13 @@ def dedupe_tokenised(
             k = len(sets)
             sets.append(ws)
             for w in ws:
-                lst = index.get(w)
+                lst = words_index.get(w)
                 if lst is None:
-                    index[w] = [k]
+                    words_index[w] = [k]
                 else:
                     lst.append(k)
+            anchor_index.setdefault(lo, []).append(k)
+            anchor_index.setdefault(hi, []).append(k)
         out.append(s)
         out_toks.append(toks)
     return out, out_toks

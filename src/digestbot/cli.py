@@ -345,11 +345,14 @@ COMMANDS = {"digest": cmd_digest, "summarise": cmd_summarise, "summarize": cmd_s
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="digestbot: %(message)s",
-        stream=sys.stderr,
-    )
+    from .logs import configure_logging
+
+    if args.command == "run":  # a service: one JSON line per event unless on a terminal
+        configure_logging(verbose=True)
+        if not args.verbose:
+            logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    else:
+        configure_logging(verbose=args.verbose, as_json=False)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
