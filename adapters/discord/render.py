@@ -69,8 +69,13 @@ def truncate(text: str, limit: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Make article text inert: markdown shown literally, mentions broken."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    """Make article text inert: markdown shown literally, mentions broken.
+
+    escape_markdown leaves "]" alone; next to our own brackets it could close a masked
+    link (`[label` + `](http://evil)`), so it is escaped too.
+    """
+    escaped = discord.utils.escape_markdown(text).replace("]", "\\]")
+    return discord.utils.escape_mentions(escaped)
 
 
 def one_line(text: str) -> str:
@@ -117,8 +122,7 @@ def link(text: str, url: str | None, limit: int = limits.FIELD_VALUE) -> str:
     """A masked link with escaped text, at most `limit` units; the text alone if the URL is
     unsafe or too long to fit. Never cut inside the link, so no bracket is left open."""
     target = safe_url(url)
-    # escape_markdown leaves "]" alone, which would close the label early: escape it too.
-    label = inert(text, limit).replace("]", "\\]")
+    label = inert(text, limit)
     if target and discord_len(target) + 4 + 8 <= limit:
         label = truncate(label, limit - discord_len(target) - 4) or "link"
         return f"[{label}]({target})"
@@ -232,7 +236,7 @@ def _item_line(item: NewItem) -> str:
             was += f", {_cite(item.before_sources)}"
         text = f"Update: {text} ({was})"
     cites = _cite(item.sources)
-    return f"+ {text}" + (f" [{cites}]" if cites else "")
+    return f"+ {text}" + (f" — {cites}" if cites else "")
 
 
 def _source_line(article: Article, limit: int = limits.FIELD_VALUE) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +27,10 @@ class IngestReport:
 
 
 class DigestService:
+    # Chat answers reuse the digest of the whole store: it is rebuilt after an ingest in this
+    # process, and at least this often to see what other processes on the database added.
+    DIGEST_MAX_AGE = 60.0
+
     def __init__(
         self,
         store: ArticleStore,
@@ -39,6 +45,8 @@ class DigestService:
         self._key_points = key_points
         self._method = method
         self._max_chars = max_article_chars
+        self._cache_lock = threading.Lock()
+        self._cached: tuple[float, Digest] | None = None
 
     def ingest(
         self,
@@ -66,6 +74,8 @@ class DigestService:
             outcome = self.store.upsert(processed.article)
             report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
             report.articles.append(processed.article)
+        if report.articles:
+            self._cached = None
         return report
 
     def build_digest(
@@ -74,5 +84,12 @@ class DigestService:
         chosen = self.store.all_articles() if articles is None else articles
         return build_digest(chosen, self.topics, since=since)
 
+    def current_digest(self) -> Digest:
+        """The digest of everything stored, cached between ingests (commands run in threads)."""
+        with self._cache_lock:
+            if self._cached is None or time.monotonic() - self._cached[0] > self.DIGEST_MAX_AGE:
+                self._cached = (time.monotonic(), self.build_digest())
+            return self._cached[1]
+
     def answer(self, command_text: str) -> Reply:
-        return answer(command_text, self.build_digest(), self.topics)
+        return answer(command_text, self.current_digest(), self.topics)

@@ -102,13 +102,47 @@ def score_sentences(
     tokens: list[list[str]] | None = None,
     weights: tuple[float, ...] = WEIGHTS,
 ) -> tuple[list[float], list[frozenset[str]]]:
-    """Each sentence's score (features . weights) and its content-word set."""
-    rows, sets = sentence_features(sentences, title, tokens)
+    """Each sentence's score (features . weights) and its content-word set.
+
+    The same arithmetic as `sentence_features` followed by a dot product, inlined: this is
+    the hot path.
+    """
+    toks, sets, head, doc = _analyse(sentences, title, tokens)
+    has_title = bool(title)
+    if not has_title and sets:
+        head = sets[0]
+    head_n = len(head)
     w_lead, w_pos, w_cent, w_topic, w_short, w_long, w_quote, w_dang = weights
-    scores = [
-        w_lead * a + w_pos * b + w_cent * c + w_topic * d + w_short * e + w_long * f + w_quote * g + w_dang * h
-        for a, b, c, d, e, f, g, h in rows
-    ]
+    sqrt = math.sqrt
+    quotes = _QUOTES
+    dangling = _DANGLING
+    scores: list[float] = []
+    for i, s in enumerate(sentences):
+        st = sets[i]
+        n = len(st)
+        score = w_pos / sqrt(1.0 + i)
+        if i == 0:
+            score += w_lead
+        if n:
+            dot = sq = 0
+            for w in st:
+                c = doc[w] - 1
+                dot += c
+                sq += c * c
+            if sq:
+                score += w_cent * (dot / sqrt(n * sq))
+            if head_n and (has_title or i):
+                score += w_topic * (len(st & head) / sqrt(n * head_n))
+        nw = len(toks[i])
+        if nw < 10:
+            score += w_short * ((10 - nw) / 10.0)
+        elif nw > 40:
+            score += w_long * ((nw - 40) / 40.0)
+        if s[:1] in quotes:
+            score += w_quote
+        if s.lstrip("\"'“‘(").split(" ", 1)[0].lower().strip(",") in dangling:
+            score += w_dang
+        scores.append(score)
     return scores, sets
 
 

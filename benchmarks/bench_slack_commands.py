@@ -1,0 +1,157 @@
+"""`/visit facts` through the real slack-bolt HTTP path, against a bolt app whose handler does nothing.
+
+Both apps are built by the same adapter code (signature check, ack, reply to response_url); the
+baseline's command layer returns a fixed reply, ours answers from the store built from seeds/.
+Latency is measured end to end: from sending the signed request to the answer arriving at the
+response_url, at 20 concurrent clients. Run from the repository root:
+
+    .venv/bin/python benchmarks/bench_slack_commands.py [--requests 400] [--concurrency 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+from aiohttp import web
+from pydantic import SecretStr
+
+from digestbot.adapters.slack.app import build_slack_app, events_handler
+from digestbot.adapters.slack.settings import SlackSettings
+from digestbot.adapters.slack.signature import compute_signature
+from digestbot.bootstrap import bootstrap
+from digestbot.ingest import load_sources
+from digestbot.models import Reply, ReplySection
+from digestbot.settings import Settings
+
+SECRET = "bench-signing-secret"
+
+
+class FakeSlack:
+    """auth.test for bolt, and response_urls that wake whoever waits for that request's answer."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[str, asyncio.Future] = {}
+
+    async def api(self, request: web.Request) -> web.Response:
+        await request.read()
+        return web.json_response({"ok": True, "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"})
+
+    async def response(self, request: web.Request) -> web.Response:
+        await request.read()
+        future = self.waiting.pop(request.match_info["name"], None)
+        if future is not None and not future.done():
+            future.set_result(time.perf_counter())
+        return web.Response(text="ok")
+
+
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    return runner, f"http://{host}:{port}"
+
+
+def signed_request(response_url: str, trigger: str) -> tuple[str, dict[str, str]]:
+    body = urlencode({
+        "token": "x", "team_id": "T1", "channel_id": "C1", "user_id": "U1", "command": "/visit",
+        "text": "facts", "api_app_id": "A1", "response_url": response_url, "trigger_id": trigger,
+    })
+    ts = str(int(time.time()))
+    return body, {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": compute_signature(SECRET, ts, body),
+    }
+
+
+async def measure(answer, topics, fake: FakeSlack, fake_url: str, requests: int, concurrency: int, label: str) -> list[float]:
+    settings = SlackSettings(bot_token=SecretStr("xoxb-bench"), signing_secret=SecretStr(SECRET), app_token=None,
+                             api_url=f"{fake_url}/api/")
+    bolt = build_slack_app(settings, topics, answer)
+    http = web.Application()
+    http.router.add_post("/slack/events", events_handler(bolt))
+    runner, url = await serve(http)
+    latencies: list[float] = []
+    counter = iter(range(requests))
+    loop = asyncio.get_running_loop()
+
+    async def client(session: aiohttp.ClientSession) -> None:
+        for n in counter:
+            name = f"{label}-{n}"
+            arrived = loop.create_future()
+            fake.waiting[name] = arrived
+            body, headers = signed_request(f"{fake_url}/commands/T1/{name}", name)
+            started = time.perf_counter()
+            async with session.post(f"{url}/slack/events", data=body, headers=headers) as response:
+                assert response.status == 200, await response.text()
+            latencies.append(await asyncio.wait_for(arrived, 30) - started)
+
+    async with aiohttp.ClientSession() as session:
+        # Warm up: bolt's auth.test, first digest build, connection pools.
+        warm = iter(range(requests, requests + concurrency))
+        for n in warm:
+            arrived = loop.create_future()
+            fake.waiting[f"{label}-warm-{n}"] = arrived
+            body, headers = signed_request(f"{fake_url}/commands/T1/{label}-warm-{n}", f"w{n}")
+            async with session.post(f"{url}/slack/events", data=body, headers=headers):
+                pass
+            await asyncio.wait_for(arrived, 60)
+        await asyncio.gather(*(client(session) for _ in range(concurrency)))
+    await runner.cleanup()
+    return latencies
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=20)
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = bootstrap(Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.db'}"))
+        app.service.ingest(load_sources(["seeds"]))
+        topics = app.service.topics
+        fake = FakeSlack()
+        fake_http = web.Application()
+        fake_http.router.add_post("/api/{method}", fake.api)
+        fake_http.router.add_post("/commands/{team}/{name}", fake.response)
+        fake_runner, fake_url = await serve(fake_http)
+
+        def do_nothing(_text: str) -> Reply:
+            return Reply("ok", [ReplySection(None, ["ok"])])
+
+        rows = []
+        for label, answer in (("bolt, handler does nothing", do_nothing), ("digestbot /visit facts", app.service.answer)):
+            latencies = await measure(answer, topics, fake, fake_url, args.requests, args.concurrency, label[:4])
+            rows.append((label, statistics.median(latencies), percentile(latencies, 99), len(latencies)))
+        await fake_runner.cleanup()
+        app.close()
+
+    base_p50, base_p99 = rows[0][1], rows[0][2]
+    print(f"{args.requests} requests, {args.concurrency} concurrent clients, end to end to response_url\n")
+    print("| app | p50 ms | p99 ms | p50 ratio | p99 ratio |")
+    print("|---|---:|---:|---:|---:|")
+    for label, p50, p99, _ in rows:
+        print(f"| {label} | {p50 * 1000:.1f} | {p99 * 1000:.1f} | {p50 / base_p50:.2f}x | {p99 / base_p99:.2f}x |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
