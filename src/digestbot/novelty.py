@@ -297,7 +297,7 @@ def _main_and_new(s: _Sent, prior: _Prior) -> str:
     return _compact(s, prior) or split_clauses(s.text)[0].rstrip(".") + "."
 
 
-def _shorten(text: str, limit: int = 200) -> str:
+def _shorten(text: str, limit: int = 260) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]

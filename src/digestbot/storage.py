@@ -7,6 +7,8 @@ instead of adding a duplicate.
 from __future__ import annotations
 
 import enum
+import time
+import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
@@ -20,11 +22,13 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    inspect,
     select,
+    text,
     update,
 )
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.engine import Connection, Engine, URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from .models import Article, ArticleKind
@@ -110,6 +114,99 @@ def create_store_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+# --- Schema migrations (Alembic, shipped in digestbot.migrations) --------------------------
+
+_MIGRATION_LOCK_KEY = zlib.crc32(b"digestbot.migrations")  # a PostgreSQL advisory-lock key
+_head_revision: str | None = None
+
+
+def migrate(engine_or_url: Engine | str | URL) -> None:
+    """Bring the database schema up to the newest migration (``alembic upgrade head``).
+
+    Idempotent and cheap when already at head (one read of ``alembic_version``). Safe when
+    several processes start at once: the upgrade runs under a lock (SQLite ``BEGIN
+    IMMEDIATE``, a PostgreSQL advisory lock) and re-reads the version inside it; on other
+    databases a failed race is retried after re-checking. A database made by the old
+    ``create_all`` (tables, no ``alembic_version``) is adopted: stamped at the initial
+    revision, its rows kept, then upgraded.
+    """
+    if isinstance(engine_or_url, Engine):
+        engine, owned = engine_or_url, False
+    else:
+        url = engine_or_url if isinstance(engine_or_url, str) else engine_or_url.render_as_string(False)
+        engine, owned = create_store_engine(url), True
+    try:
+        head = _head()
+        if _current_revision(engine) == head:
+            return
+        attempts = 3
+        for attempt in range(attempts):
+            try:
+                _upgrade_under_lock(engine, head)
+                return
+            except DBAPIError:
+                # Another process may have migrated first (e.g. "table already exists").
+                if _current_revision(engine) == head:
+                    return
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+    finally:
+        if owned:
+            engine.dispose()
+
+
+def _head() -> str:
+    global _head_revision
+    if _head_revision is None:
+        from alembic.script import ScriptDirectory
+
+        from .migrations import alembic_config
+
+        _head_revision = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _head_revision
+
+
+def _current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _upgrade_under_lock(engine: Engine, head: str) -> None:
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    from .migrations import INITIAL_REVISION, INITIAL_TABLES, alembic_config
+
+    with engine.connect() as conn:
+        _lock_for_migration(conn)
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current != head:
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            if current is None:
+                present = set(inspect(conn).get_table_names())
+                # A pre-Alembic database: its tables are the initial revision's, keep them.
+                # (If one is missing, the initial revision creates only what is missing.)
+                if present.issuperset(INITIAL_TABLES):
+                    command.stamp(config, INITIAL_REVISION)
+            command.upgrade(config, "head")
+        conn.commit()
+
+
+def _lock_for_migration(conn: Connection) -> None:
+    """Serialise migrations across processes for the rest of this transaction."""
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        # pysqlite leaves DDL outside transactions; an explicit write lock makes the whole
+        # upgrade one transaction and makes a second process wait, then see head.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif dialect == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+
+
 def _as_utc(moment: datetime) -> datetime:
     # SQLite drops the offset; everything is stored and returned in UTC.
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
@@ -120,7 +217,7 @@ class SqlStore:
 
     def __init__(self, engine: Engine):
         self._engine = engine
-        Base.metadata.create_all(engine)
+        migrate(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
@@ -222,7 +319,7 @@ class SqlLedger:
 
     def __init__(self, engine: Engine, lease: timedelta = timedelta(minutes=10)):
         self._engine = engine
-        Base.metadata.create_all(engine)
+        migrate(engine)
         self._sessions = sessionmaker(engine)
         self._lease = lease
 

@@ -436,7 +436,7 @@ def quantities(text: str) -> list[Quantity]:
                                     tok.start, toks[j - 1].end))
                 i = j
                 continue
-        if val is None or (w in ("one",) and not (i + 1 < len(toks) and toks[i + 1].lower not in STOPWORDS)):
+        if val is None or w in ("one", "zero"):  # "one side", "one of": rarely a count
             i += 1
             continue
         j = i + 1

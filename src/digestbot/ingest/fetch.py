@@ -36,6 +36,7 @@ from digestbot.models import InputError
 from .addresses import address_problem, parse_address
 
 DEFAULT_USER_AGENT = "digestbot/0.1 (+https://github.com/digestbot; news digest bot)"
+_CONDITIONAL_HEADERS = frozenset({"If-None-Match", "If-Modified-Since"})
 _REDIRECTS = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
 _PATH_SAFE = "/%?=&;:@!$'()*+,~-._[]"  # quote only what is not already legal (non-ASCII)
@@ -273,13 +274,18 @@ class SafeFetcher:
 
     # --- fetching --------------------------------------------------------------------------
 
-    def fetch(self, url: str) -> FetchResult:
+    def fetch(self, url: str, conditional: dict[str, str] | None = None) -> FetchResult:
+        """GET `url` safely. `conditional` holds If-None-Match / If-Modified-Since headers:
+        a 304 answer then comes back as a FetchResult with status 304 and no body."""
         check_url(url)  # before any I/O, even before the deadline starts
         deadline = _Deadline(self.deadline, url)
         current = url
+        extra = {k: v for k, v in (conditional or {}).items() if k in _CONDITIONAL_HEADERS and v}
         for hop in range(self.max_redirects + 1):
-            status, headers, body, location = self._fetch_one(current, deadline, url)
+            status, headers, body, location = self._fetch_one(current, deadline, url, extra)
             if location is None:
+                if status == 304 and extra:
+                    return FetchResult(url=url, final_url=current, status=304, headers=headers, body=b"")
                 if status >= 400:
                     raise InputError(f"{url}: HTTP {status}")
                 if not 200 <= status < 300:
@@ -299,7 +305,7 @@ class SafeFetcher:
             return _PinnedHTTPSConnection(host, port, ip, timeout, self.ssl_context)
         return _PinnedHTTPConnection(host, port, ip, timeout)
 
-    def _fetch_one(self, url: str, deadline: _Deadline, original: str):
+    def _fetch_one(self, url: str, deadline: _Deadline, original: str, extra: dict[str, str]):
         scheme, host, port = check_url(url)
         where = original if url == original else f"{original} (redirected to {url})"
         try:
@@ -316,7 +322,7 @@ class SafeFetcher:
             watchdog.daemon = True
             watchdog.start()
             try:
-                return self._exchange(conn, url, deadline, where)
+                return self._exchange(conn, url, deadline, where, extra)
             except InputError:
                 raise
             except ssl.SSLError as exc:  # a certificate problem will not differ by address
@@ -339,7 +345,7 @@ class SafeFetcher:
         raise InputError(f"{where}: cannot fetch ({reason})")
 
     def _exchange(self, conn: http.client.HTTPConnection, url: str, deadline: _Deadline,
-                  where: str):
+                  where: str, extra: dict[str, str]):
         parts = urlsplit(url)
         path = quote(parts.path or "/", safe=_PATH_SAFE)
         if parts.query:
@@ -351,6 +357,8 @@ class SafeFetcher:
                        "application/atom+xml, application/xml;q=0.9, text/*;q=0.8")
         conn.putheader("Accept-Encoding", "gzip, deflate")
         conn.putheader("Connection", "close")
+        for name, value in extra.items():
+            conn.putheader(name, value)
         conn.endheaders()
         conn._digestbot_sent = True  # type: ignore[attr-defined]
         # http.client drops conn.sock once the response owns it: keep our own handle.

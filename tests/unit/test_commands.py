@@ -1,0 +1,128 @@
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/builders.py
+
+from builders import a_topic, corpus_articles  # noqa: E402
+from digestbot.commands import VERBS, Command, answer, parse_command, render_reply_text  # noqa: E402
+from digestbot.digest import build_digest  # noqa: E402
+from digestbot.models import Digest, Reply  # noqa: E402
+
+TOPICS = [a_topic()]
+NAMES = ["arnvik"]
+
+
+@pytest.fixture(scope="module")
+def digest():
+    return build_digest(corpus_articles(), TOPICS, now=datetime(2026, 3, 5, tzinfo=timezone.utc))
+
+
+def _lines(reply: Reply) -> list[str]:
+    return [line for s in reply.sections for line in s.lines]
+
+
+@pytest.mark.parametrize("verb", list(VERBS))
+def test_every_verb_parses(verb):
+    assert parse_command(f"/arnvik {verb}", NAMES) == Command("arnvik", verb, [], False)
+
+
+def test_topic_and_verb_are_case_insensitive_and_slash_optional():
+    assert parse_command("/ARNVIK Facts", NAMES) == Command("arnvik", "facts")
+    assert parse_command("arnvik new", NAMES) == Command("arnvik", "new")
+
+
+def test_topic_alone_means_summary_and_digest_forms():
+    assert parse_command("/arnvik", NAMES).verb == "summary"
+    assert parse_command("/digest", NAMES) == Command(None, "digest")
+    assert parse_command("/digest help", NAMES) == Command(None, "help")
+    bad = parse_command("/digest nonsense", NAMES)
+    assert isinstance(bad, Reply) and not bad.ok
+
+
+def test_public_sets_not_ephemeral(digest):
+    assert parse_command("/arnvik facts public", NAMES).public
+    assert answer("/arnvik facts PUBLIC", digest, TOPICS).ephemeral is False
+    assert answer("/arnvik facts", digest, TOPICS).ephemeral is True
+
+
+def test_unknown_topic_lists_topics_and_digest():
+    r = parse_command("/weather facts", NAMES)
+    assert isinstance(r, Reply) and not r.ok
+    assert any("/arnvik" in l and "/digest" in l for l in _lines(r))
+
+
+def test_unknown_verb_lists_verbs():
+    r = parse_command("/arnvik gossip", NAMES)
+    assert not r.ok and any("facts" in l and "timeline" in l for l in _lines(r))
+
+
+@pytest.mark.parametrize("text", ["", "   ", "/"])
+def test_empty_input_is_helpful(text):
+    r = parse_command(text, NAMES)
+    assert isinstance(r, Reply) and not r.ok and r.title == "Empty command"
+    assert any("/arnvik" in l for l in _lines(r))
+
+
+def test_overlong_arguments_are_refused():
+    r = parse_command("/arnvik facts " + "x" * 201, NAMES)
+    assert isinstance(r, Reply) and not r.ok and "too long" in r.title
+    assert isinstance(parse_command("/arnvik facts " + "x" * 150, NAMES), Command)
+
+
+def test_help_lists_verbs_with_descriptions(digest):
+    r = answer("/arnvik help", digest, TOPICS)
+    lines = _lines(r)
+    for verb in VERBS:
+        assert any(l.startswith(f"/arnvik {verb}: ") for l in lines)
+
+
+def test_new_reply_shows_updates_with_before_and_sources(digest):
+    lines = _lines(answer("/arnvik new", digest, TOPICS))
+    toll = next(l for l in lines if "17" in l)
+    assert toll.startswith("Update: ") and "(was 15 dead, Northern Wire, 3 Mar)" in toll
+    assert toll.endswith("(Coastal Times, 4 Mar)")
+
+
+def test_facts_reply_groups_by_category_with_agreement_and_conflicts(digest):
+    r = answer("/arnvik facts", digest, TOPICS)
+    headings = [s.heading for s in r.sections]
+    assert headings[0] == "Who" and "How many" in headings
+    how_many = next(s for s in r.sections if s.heading == "How many").lines
+    workers = next(l for l in how_many if "300" in l)
+    assert "4 sources agree" in workers and "Arnvik Review, opinion, 3 Mar" in workers
+    toll = next(l for l in how_many if "17 dead" in l)
+    assert "but: 15 dead (Northern Wire, 3 Mar)" in toll
+
+
+def test_sources_timeline_summary(digest):
+    sources = _lines(answer("/arnvik sources", digest, TOPICS))
+    assert len(sources) == 4 and sources[1].startswith("Arnvik Review, opinion, 2026-03-03")
+    assert "https://" in sources[0]
+    timeline = _lines(answer("/arnvik timeline", digest, TOPICS))
+    assert [l[:10] for l in timeline] == ["2026-03-02", "2026-03-03", "2026-03-03", "2026-03-04"]
+    assert "Arnvik Review, opinion:" in timeline[1]
+    summary = _lines(answer("/arnvik summary", digest, TOPICS))
+    assert summary and summary[0].endswith("(Coastal Times, 4 Mar)")  # newest news first
+
+
+def test_digest_overview_and_no_coverage(digest):
+    r = answer("/digest", digest, TOPICS)
+    assert r.sections[0].heading == "The Kessel Dam failure"
+    assert any("/arnvik facts" in l for l in r.sections[0].lines)
+    empty = answer("/arnvik facts", Digest([], datetime(2026, 3, 5, tzinfo=timezone.utc)), TOPICS)
+    assert any("No coverage" in l for l in _lines(empty))
+
+
+def test_lines_have_no_platform_markup(digest):
+    for verb in VERBS:
+        for line in _lines(answer(f"/arnvik {verb}", digest, TOPICS)):
+            assert "*" not in line and "<" not in line and "`" not in line
+
+
+def test_render_reply_text(digest):
+    text = render_reply_text(answer("/arnvik facts", digest, TOPICS))
+    assert text.startswith("The Kessel Dam failure: facts\n=")
+    assert "\nWho\n- " in text and text.endswith("\n")
