@@ -71,11 +71,26 @@ def truncate(text: str, limit: int) -> str:
 def escape(text: str) -> str:
     """Make article text inert: markdown shown literally, mentions broken.
 
-    escape_markdown leaves "]" alone; next to our own brackets it could close a masked
-    link (`[label` + `](http://evil)`), so it is escaped too.
+    escape_markdown escapes "[" only where it sees a whole `[x](y)` (and not inside what it
+    takes for a URL), so brackets left bare could pair up with others across pieces of text
+    into a masked link: every bracket not yet escaped is escaped here. Discord's link rule
+    ignores escapes inside a label, so "](" is broken too: only our own links can close.
     """
-    escaped = discord.utils.escape_markdown(text).replace("]", "\\]")
+    escaped = _escape_brackets(discord.utils.escape_markdown(text)).replace("](", "]\\(")
     return discord.utils.escape_mentions(escaped)
+
+
+def _escape_brackets(text: str) -> str:
+    if "[" not in text and "]" not in text:
+        return text
+    out: list[str] = []
+    escaped = False
+    for char in text:
+        if char in "[]" and not escaped:
+            out.append("\\")
+        out.append(char)
+        escaped = char == "\\" and not escaped
+    return "".join(out)
 
 
 def one_line(text: str) -> str:
@@ -122,9 +137,12 @@ def link(text: str, url: str | None, limit: int = limits.FIELD_VALUE) -> str:
     """A masked link with escaped text, at most `limit` units; the text alone if the URL is
     unsafe or too long to fit. Never cut inside the link, so no bracket is left open."""
     target = safe_url(url)
-    label = inert(text, limit)
+    # No brackets at all inside our own link's label, escaped or not.
+    label = inert(text.replace("[", "(").replace("]", ")"), limit)
     if target and discord_len(target) + 4 + 8 <= limit:
-        label = truncate(label, limit - discord_len(target) - 4) or "link"
+        label = truncate(label, limit - discord_len(target) - 5) or "link"
+        if (len(label) - len(label.rstrip("\\"))) % 2:  # a raw backslash would escape our "]"
+            label += " "
         return f"[{label}]({target})"
     return truncate(inert(text, limit), limit)
 

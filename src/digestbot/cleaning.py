@@ -33,7 +33,6 @@ _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _PUNCT = str.maketrans(
     {c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…•·\u00a0\u200b"}
 )
-# A line that ends like a sentence (optionally followed by closing quotes/brackets).
 
 _COOKIE = re.compile(
     r"\bcookies?\b|\bprivacy (?:policy|statement|notice|settings)\b|\bterms of (?:use|service)\b"
@@ -113,11 +112,13 @@ _TRAILER = re.compile(
     re.I,
 )
 # A leading dateline: "LONDON, England (Reuters) -- ", "(CNN) -- ", "WASHINGTON (AP) — ".
-_PLACE = r"(?:[A-Z][\w.'’-]*(?:[ ,]+[A-Z0-9][\w.'’-]*){0,5},?\s*)?"
+_PLACE = r"(?:(?!(?:The|A|An|In|On|At)\b)[A-Z][\w.'’-]*(?:[ ,]+[A-Z0-9][\w.'’-]*){0,5},?\s*)?"
+_SOURCE = r"\((?:[A-Z][\w&-]*\.com|[A-Z][\w&.-]{1,15}(?: (?:[A-Z][\w&.-]*|\+|&)){0,3})\)"
 _DATELINE = re.compile(
-    r"^" + _PLACE + r"\([A-Z][\w.&' -]{0,24}\)\s*(?:--|—|–|-)\s*"
+    r"^" + _PLACE + _SOURCE + r"\s*(?:--|—|–|-)\s*"
     r"|^" + _PLACE + r"\((?:CNN|Reuters|AP|AFP|Xinhua|Yonhap)\)\s*"
     r"|^[A-Z][A-Z .,'’-]{2,40}\s(?:--|—|–)\s"
+    r"|^\(?CNN\)\s*(?:--|—|–)?\s*"
 )
 
 _LONG_WORDS = 25  # an unpunctuated line this long is running text that lost its period

@@ -22,6 +22,7 @@ from .textfeatures import (
     mid_sentence_names,
     normalise_quotes,
     quantities,
+    status_of,
 )
 
 CATEGORIES = ("who", "what", "when", "where", "how_many")
@@ -29,8 +30,8 @@ PER_CATEGORY = {"who": 4, "what": 8, "when": 4, "where": 4, "how_many": 6}
 
 _MEETING = re.compile(r"\b(met|meet|meets|meeting|summit|talks|held talks|hold talks)\b", re.I)
 _FIRST = re.compile(
-    r"\b(?:(?:the|his|her|their|its|[A-Z]\w+'s)\s+)?first\b[^,.;:]*?\b(?:since|in more than|"
-    r"in over|in nearly|in almost|in \w+ (?:years|decades))\b[^,.;:]*", re.I)
+    r"\b(?:(?:the|his|her|their|its|[A-Z]\w+'s)\s+)?first\b[^,.;:\-\u2014]*?\b(?:since|in more than|"
+    r"in over|in nearly|in almost|in \w+ (?:years|decades))\b[^,.;:\u2014]*?(?=\s+-\s|[,.;:\u2014]|$)", re.I)
 _BEFORE_LEAD = re.compile(
     r"^(?:Just |Shortly |Hours |Days )?(?:ahead of|before|prior to)\s+([^,]+),\s+(.+?)(?:,\s+\w+ing\b.*)?$",
     re.I)
@@ -53,12 +54,12 @@ _LOWER_TITLE_PERSON = re.compile(
     r"minister|governor|chancellor|president|head|founder|chairman|envoy))\s*,?\s+"
     r"([A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2})\b")
 _EVENT_STEMS = ("arriv", "visit", "meet", "summit", "talk", "sign", "begin", "began", "start",
-                "end", "conclud", "leave", "return", "trip", "take", "vote", "open", "close")
-_STATUS_WORDS = {
-    "concluded": re.compile(r"\b(concluded|ended|wrapped up|signed|finished|returned home)\b", re.I),
-    "under way": re.compile(r"\b(arrived|began|started|under ?way|opened|landed)\b", re.I),
-    "planned": re.compile(r"\b(is set to|are set to|will|is expected to|planned|scheduled|plans to)\b", re.I),
-}
+                "end", "conclud", "leave", "return", "trip", "take", "vote", "open", "close",
+                "hold", "elect", "hearing", "launch", "fail", "collaps", "strike", "resign")
+
+
+_HONORIFICS = frozenset("mr mrs ms miss dr sir dame lord lady".split())
+_VAGUE_UNITS = frozenset("time way thing point step side part reason case example percent".split())
 
 
 @dataclass
@@ -70,6 +71,7 @@ class _Atom:
     article: Article
     order: int  # position, for stable output
     weight: float = 1.0
+    context: frozenset[str] = frozenset()  # content terms of the sentence, for conflicts
 
 
 def _clean(text: str) -> str:
@@ -93,9 +95,11 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
         for s in [a.title, *a.sentences]:
             s = normalise_quotes(s)
             for e in entities(s):
-                if e.is_person and len(e.text.split()) >= 2:
-                    name, role = people.get(e.norm, (e.text, ""))
-                    people[e.norm] = (name, role or e.role)
+                words = [w for w in e.text.split() if w.lower().rstrip(".") not in _HONORIFICS]
+                if e.is_person and len(words) >= 2:
+                    full = " ".join(words)
+                    name, role = people.get(full.lower(), (full, ""))
+                    people[full.lower()] = (name, role or e.role)
             for m in _LOWER_TITLE_PERSON.finditer(s):
                 norm = m.group(2).lower()
                 if norm not in people:
@@ -116,7 +120,7 @@ def _resolve_people(ents: list[Entity], people: dict[str, tuple[str, str]], sent
 
 
 def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[_Atom]:
-    if q.kind in ("year",) or not q.unit:
+    if q.kind in ("year",) or not q.unit or q.unit in _VAGUE_UNITS:
         return []
     if q.kind == "ordinal":
         return []  # anniversaries and "second meeting" are handled with their context
@@ -141,7 +145,8 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
         text = f"{noun}: {text}"
     slot = f"{q.kind}:{q.unit}:{q.event or ''}"
     weight = 1.5 if q.unit in ("death", "injury", "executive", "person", "day") else 1.0
-    return [_Atom("how_many", slot, value, _clean(text), a, order, weight)]
+    context = frozenset(canonical_terms(sentence)) - {q.unit, value}
+    return [_Atom("how_many", slot, value, _clean(text), a, order, weight, context)]
 
 
 def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str],
@@ -160,6 +165,11 @@ def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str],
         pair = list(names)
         if len(pair) == 1 and lead and lead != pair[0] and re.search(r"\bsummit with|talks with|meet(?:ing)? with", s, re.I):
             pair = [lead, pair[0]]
+        distinct: list[str] = []
+        for name in pair:  # one person written two ways counts once
+            if not any(name.split()[-1] == d.split()[-1] for d in distinct):
+                distinct.append(name)
+        pair = distinct
         if len(pair) >= 2:
             pair = pair[:2]
             if lead in pair:
@@ -190,7 +200,8 @@ def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str],
 
     # when: absolute dates with what happens then
     for d in dates(s):
-        if re.fullmatch(r"\d{4}", d.norm) or re.search(r"\bsince\s+$", s[: d.start]):
+        if (re.fullmatch(r"\d{4}", d.norm) or re.search(r"\bsince\s+$", s[: d.start])
+                or s[d.end : d.end + 2] == "'s"):
             continue  # "since December 2019" dates a "first", not an event
         text = _clause_with(s, d.start, d.end)
         if _FIRST.search(text):
@@ -198,8 +209,9 @@ def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str],
         date_words = set(canonical_terms(d.text)) | {"early", "late", "mid"}
         terms = sorted(set(canonical_terms(text)) - date_words)
         stems = [t for t in terms if t.startswith(_EVENT_STEMS)]
-        atoms.append(_Atom("when", "when:" + " ".join(terms), d.norm, text, a, order,
-                           1.0 if stems else 0.5))
+        if not stems or len(text.split()) < 4:
+            continue  # a date without an event to hang it on
+        atoms.append(_Atom("when", "when:" + " ".join(terms), d.norm, text, a, order))
 
     # where: itinerary and places reached
     for m in _ITINERARY.finditer(s):
@@ -221,10 +233,11 @@ def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str],
 
 def _clause_with(s: str, start: int, end: int, max_words: int = 14) -> str:
     """The clause around a span; a window of words when the clause is long."""
-    left = max(s.rfind(",", 0, start), s.rfind(";", 0, start))
-    right_candidates = [i for i in (s.find(",", end), s.find(";", end)) if i != -1]
-    right = min(right_candidates) if right_candidates else len(s)
-    clause = s[left + 1 : right]
+    breaks = [m.end() for m in re.finditer(r"[,;:\"]|\.\s", s[:start])]
+    left = breaks[-1] if breaks else 0
+    m = re.compile(r"[,;:\"]|\.\s").search(s, end)
+    right = m.start() if m else len(s)
+    clause = s[left:right]
     if len(clause.split()) > max_words:
         clause = _window_before(s, start, 8) + " " + s[start:end]
     return _clean(clause.rstrip("."))
@@ -254,11 +267,14 @@ def _status_atom(articles: list[Article]) -> list[_Atom]:
     """The latest status the coverage reports for the story's main event."""
     for a in sorted(articles, key=lambda x: x.published, reverse=True):
         for i, s in enumerate(a.key_points + a.sentences):
-            for status, rx in _STATUS_WORDS.items():
-                if status != "planned" and rx.search(s) and re.search(
-                        r"\b(visit|summit|talks|trip|meeting|agreement)\b", s, re.I):
-                    clause = _clean(re.split(r",\s+(?=\w+ing\b)|;", s)[0])
-                    return [_Atom("what", "status", status, f"Status: {status} — {clause}", a, -1, 2.5)]
+            status = status_of(s)
+            if status in ("underway", "concluded") and re.search(
+                    r"\b(visit|summit|talks|trip|meeting|agreement)\b", s, re.I):
+                label = "under way" if status == "underway" else status
+                clause = _clean(re.split(r",\s+(?=\w+ing\b)|;", s)[0])
+                if len(clause) > 160:
+                    clause = clause[:160].rsplit(" ", 1)[0] + "…"
+                return [_Atom("what", "status", status, f"Status: {label} — {clause}", a, -1, 2.5)]
     return []
 
 
@@ -267,6 +283,10 @@ def _refs(atoms: list[_Atom]) -> list[SourceRef]:
     for at in sorted(atoms, key=lambda x: (x.article.published, x.article.key)):
         seen.setdefault(at.article.key, source_ref(at.article))
     return list(seen.values())
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -313,8 +333,16 @@ def _group(atoms: list[_Atom]) -> list[Fact]:
         if category == "who" and slot.startswith("meeting:"):
             text = _merge_meeting(texts)
         conflicts = []
-        if category in ("how_many", "when"):
+        if category == "when":
             conflicts = [(g[0].text, _refs(g)) for g in ranked[1:]]
+        elif category == "how_many":
+            main_ctx = frozenset().union(*(x.context for x in main))
+            for g in ranked[1:]:
+                if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) >= 0.3:
+                    conflicts.append((g[0].text, _refs(g)))
+                else:  # the same unit about something else: a fact of its own
+                    other = Fact(category, _capitalise(g[0].text), _refs(g))
+                    facts.append((max(x.weight for x in g) * other.agreeing, -min(x.order for x in g), other))
         fact = Fact(category, _capitalise(text), _refs(main), conflicts)
         weight = max(x.weight for x in main)
         facts.append((weight * fact.agreeing + 0.5 * len(conflicts), -min(x.order for x in main), fact))

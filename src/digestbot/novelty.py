@@ -11,7 +11,16 @@ names, places, dates) all appear in prior coverage AND most of its content terms
 one prior sentence or across the prior articles. Terms and units are compared after folding
 synonyms ("around 200 executives" == "more than 200 business leaders"). A changed figure with
 the same unit and context, or a later status of the same event (planned -> under way ->
-concluded), comes back as an update: `before` holds the earlier value or sentence.
+concluded), comes back as an update: `before` holds the latest earlier value (or the earlier
+sentence, cut to its main clause) and `before_sources` who stated it. New articles are read in
+time order against prior coverage plus the new articles before them, so a figure revised twice
+gives one update ("17, was 12"), not two.
+
+Sentences are compacted: subordinate clauses that only restate prior coverage or comment
+("..., highlighting ...") are dropped, as is an "and <figure>" conjunct already reported.
+Items are ranked (updates and key points first, then novelty, new names/numbers/dates, the
+story's protagonists, position; commentary and background rank low), near-duplicates merged
+(their sources combined), at most `limit` (8) kept.
 """
 
 from __future__ import annotations
@@ -32,10 +41,10 @@ from .textfeatures import (
     mid_sentence_names,
     quantities,
     split_clauses,
+    status_of,
 )
 
 MAX_ITEMS = 8
-DEBUG = False
 MIN_ITEMS = 3
 SCORE_FLOOR = 0.9  # below this an item is background or commentary
 SENTENCE_COVERAGE = 0.5  # share of terms one prior sentence must hold
@@ -54,29 +63,10 @@ EVENT_NOUNS = frozenset(
     "conference ceremony tour negotiation inquiry investigation search rescue evacuation".split()
 )
 _COUNTED_KINDS = ("count", "measure", "money", "percent")
-_STRONG_UNDERWAY = re.compile(
-    r"\b(arrived|arrives in|landed|began|begun|started|opened|kicked off|under ?way|held talks|"
-    r"is holding|are holding|met with|met|are searching|is searching|is visiting)\b", re.I)
-_STRONG_CONCLUDED = re.compile(
-    r"\b(concluded|wrapped up|ended|has ended|finished|completed|signed|returned home|"
-    r"came to an end|called off|cancelled|canceled|resigned)\b", re.I)
-_PLANNED = re.compile(
-    r"\b(will|is set to|are set to|plans to|planned|is expected to|are expected to|is due to|"
-    r"are due to|scheduled|to be held|intends to|is to|are to)\b", re.I)
 _COMMENTARY = re.compile(
     r"\b(attention will|remains to be seen|shows an|underscores|it is clear|analysts say|"
     r"could|might|may|would|should|highlights|weigh)\b", re.I)
 _BACKGROUND = re.compile(r"\b(1[89]\d0s|20[0-2]0s|in the (?:early|late|mid)[- ]\d{4}s|decades ago)\b")
-
-
-def _status(text: str) -> str | None:
-    if _STRONG_CONCLUDED.search(text):
-        return "concluded"
-    if _STRONG_UNDERWAY.search(text):
-        return "underway"
-    if _PLANNED.search(text):
-        return "planned"
-    return None
 
 
 @dataclass
@@ -107,7 +97,7 @@ def _analyse(text: str, article: Article, index: int, key_point: bool, known: se
         entities=ents,
         quantities=[q for q in quantities(text) if q.unit and q.kind != "year"],
         dates={d.norm for d in dates(text)},
-        status=_status(text),
+        status=status_of(text),
     )
 
 
@@ -116,10 +106,14 @@ def _sentences_of(article: Article) -> list[_Sent]:
     out: list[_Sent] = []
     seen: list[set[str]] = []
     for i, kp in enumerate(article.key_points):
+        if not kp.strip():
+            continue
         s = _analyse(kp, article, i, True, known)
         out.append(s)
         seen.append(s.terms)
     for i, text in enumerate(article.sentences):
+        if not text.strip():
+            continue
         s = _analyse(text, article, i, False, known)
         if any(_jaccard(s.terms, t) >= 0.8 for t in seen):
             continue  # the key point already stands for it
@@ -168,13 +162,22 @@ class _Prior:
             known = mid_sentence_names([a.title, *a.sentences])
             sents.append(_analyse(a.title, a, -1, True, known))
             sents.extend(_sentences_of(a))
-        p = cls(sents)
-        for s in sents:
-            p.terms |= s.terms
-            p.entities |= s.entities
-            p.dates |= s.dates
-            p.quantities.extend((q, s) for q in s.quantities)
+        p = cls([])
+        p.extend(sents)
         return p
+
+    def extend(self, sents: list[_Sent]) -> None:
+        self.sentences.extend(sents)
+        for s in sents:
+            self.terms |= s.terms
+            self.entities |= s.entities
+            self.dates |= s.dates
+            self.quantities.extend((q, s) for q in s.quantities)
+        self._entity_tokens = None
+
+    def add_article(self, a: Article) -> None:
+        known = mid_sentence_names([a.title, *a.sentences])
+        self.extend([_analyse(a.title, a, -1, True, known), *_sentences_of(a)])
 
     @property
     def entity_tokens(self) -> set[str]:
@@ -310,6 +313,8 @@ class _Candidate:
     score: float
     terms: set[str]
     is_key_point: bool
+    sent: _Sent | None = None  # the new sentence it comes from
+    before_sent: _Sent | None = None  # for updates: the earlier sentence it revises
 
 
 def _refs(articles: list[Article]) -> list[SourceRef]:
@@ -330,58 +335,83 @@ def whats_new(
     new_sents = [s for a in new_articles for s in _sentences_of(a)]
     if not prior_articles:
         return _first_coverage(new_articles, limit)
-    prior = _Prior.of(prior_articles)
+    pool = _Prior.of(prior_articles)
     actors = _main_actors(story_articles)
+    new_keys = {a.key for a in new_articles}
     candidates: list[_Candidate] = []
-    for s in new_sents:
-        if len(s.terms) < MIN_TERMS and not s.quantities:
-            continue
-        n_sents = max(1, len(s.article.sentences))
-        position = 0.6 * (1 - min(s.index, n_sents) / n_sents)
-        base = position + (0.8 if s.is_key_point else 0.0)
-        if actors and (actors.search(s.text) or _PRONOUN_START.match(s.text)):
-            base += 0.5  # what the story's protagonists did or said
-        if _COMMENTARY.search(s.text):
-            base -= 0.6
-        if _BACKGROUND.search(s.text):
-            base -= 0.6
-        figure = _changed_figure(s, prior)
-        if figure:
-            new_q, old_q, stating = figure
-            item = NewItem(
-                text=_shorten(s.text),
-                sources=_refs([s.article]),
-                before=_figure_phrase(old_q, stating[0].text) if stating else old_q.text,
-                before_sources=_refs([p.article for p in stating]),
-            )
-            candidates.append(_Candidate(item, base + 3.0, s.terms, s.is_key_point))
-            continue
-        earlier = _status_change(s, prior)
-        if earlier is not None and not prior.covers(s):
-            item = NewItem(
-                text=_shorten(_main_and_new(s, prior)),
-                sources=_refs([s.article]),
-                before=_shorten(split_clauses(earlier.text)[0], 160),
-                before_sources=_refs([earlier.article]),
-            )
-            candidates.append(_Candidate(item, base + 2.5, s.terms, s.is_key_point))
-            continue
-        if prior.covers(s):
-            continue
-        text = _compact(s, prior)
-        if not text:
-            continue
-        kept_terms = set(canonical_terms(text))
-        if len(kept_terms) < MIN_TERMS:
-            continue
-        novelty = 1 - _coverage(kept_terms, prior.terms)
-        facts = len(prior.new_facts(s))
-        score = base + novelty + 0.35 * min(3, facts)
-        if s.status in ("underway", "concluded"):
-            score += 0.3
-        candidates.append(_Candidate(NewItem(_shorten(text), _refs([s.article])), score,
-                                     kept_terms, s.is_key_point))
+    # Newer articles are read against prior coverage plus the new articles before them, so a
+    # figure revised twice reads "17 (was 12)" once, not as two separate updates.
+    for article in new_articles:
+        for s in _sentences_of(article):
+            cand = _evaluate(s, pool, actors)
+            if cand is None:
+                continue
+            if cand.before_sent is not None and cand.before_sent.article.key in new_keys:
+                cand = _supersede(cand, candidates)
+            candidates.append(cand)
+        pool.add_article(article)
     return _select(candidates, new_sents, limit)
+
+
+def _supersede(cand: _Candidate, candidates: list[_Candidate]) -> _Candidate:
+    """An update of an item that is itself new: replace that item, keeping the oldest 'before'."""
+    for old in candidates:
+        if old.sent is not None and old.sent.text == cand.before_sent.text:
+            candidates.remove(old)
+            if old.item.is_update:
+                cand.item.before = old.item.before
+                cand.item.before_sources = old.item.before_sources
+            cand.score = max(cand.score, old.score)
+            break
+    return cand
+
+
+def _evaluate(s: _Sent, prior: _Prior, actors: re.Pattern | None) -> _Candidate | None:
+    """Whether one new sentence adds to `prior`: a candidate item with a rank score, or None."""
+    if len(s.terms) < MIN_TERMS and not s.quantities:
+        return None
+    n_sents = max(1, len(s.article.sentences))
+    position = 0.6 * (1 - min(s.index, n_sents) / n_sents)
+    base = position + (0.8 if s.is_key_point else 0.0)
+    if actors and (actors.search(s.text) or _PRONOUN_START.match(s.text)):
+        base += 0.5  # what the story's protagonists did or said
+    if _COMMENTARY.search(s.text):
+        base -= 0.6
+    if _BACKGROUND.search(s.text):
+        base -= 0.6
+    figure = _changed_figure(s, prior)
+    if figure:
+        new_q, old_q, stating = figure
+        item = NewItem(
+            text=_shorten(s.text),
+            sources=_refs([s.article]),
+            before=_figure_phrase(old_q, stating[0].text) if stating else old_q.text,
+            before_sources=_refs([p.article for p in stating]),
+        )
+        return _Candidate(item, base + 3.0, s.terms, s.is_key_point, s, stating[-1] if stating else None)
+    earlier = _status_change(s, prior)
+    if earlier is not None and not prior.covers(s):
+        item = NewItem(
+            text=_shorten(_main_and_new(s, prior)),
+            sources=_refs([s.article]),
+            before=_shorten(split_clauses(earlier.text)[0], 160).rstrip("."),
+            before_sources=_refs([earlier.article]),
+        )
+        return _Candidate(item, base + 2.5, s.terms, s.is_key_point, s, earlier)
+    if prior.covers(s):
+        return None
+    text = _compact(s, prior)
+    if not text:
+        return None
+    kept_terms = set(canonical_terms(text))
+    if len(kept_terms) < MIN_TERMS:
+        return None
+    novelty = 1 - _coverage(kept_terms, prior.terms)
+    facts = len(prior.new_facts(s))
+    score = base + novelty + 0.35 * min(3, facts)
+    if s.status in ("underway", "concluded"):
+        score += 0.3
+    return _Candidate(NewItem(_shorten(text), _refs([s.article])), score, kept_terms, s.is_key_point, s)
 
 
 _PRONOUN_START = re.compile(r"^(He|She|They)\s")
@@ -406,7 +436,7 @@ def _main_actors(articles: list[Article]) -> re.Pattern | None:
 def _first_coverage(new_articles: list[Article], limit: int) -> list[NewItem]:
     candidates = []
     for a in new_articles:
-        for i, kp in enumerate(a.key_points or a.sentences[:3]):
+        for i, kp in enumerate(k for k in (a.key_points or a.sentences[:3]) if k.strip()):
             terms = set(canonical_terms(kp))
             candidates.append(_Candidate(NewItem(_shorten(kp), _refs([a])), 1.0 - 0.1 * i, terms, True))
     return _select(candidates, [], limit)
@@ -414,9 +444,6 @@ def _first_coverage(new_articles: list[Article], limit: int) -> list[NewItem]:
 
 def _select(candidates: list[_Candidate], new_sents: list[_Sent], limit: int) -> list[NewItem]:
     candidates.sort(key=lambda c: -c.score)
-    if DEBUG:
-        for c in candidates:
-            print(f"  {c.score:.2f} {c.item.text[:100]}")
     chosen: list[_Candidate] = []
     for c in candidates:
         if any(_jaccard(c.terms, k.terms) >= 0.5 for k in chosen):

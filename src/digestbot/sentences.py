@@ -70,8 +70,10 @@ def _is_boundary(text: str, punct_start: int, punct: str, end: int) -> bool:
     if not token:
         return True
     low = token.lower()
+    if start == 0 and token.isdigit() and len(token) <= 3:
+        return False  # a list number: "1. First item"
     if len(token) == 1:
-        # A lone letter: an initial (J. R. R. Tolkien) unless it is a lower-case word end.
+        # A lone letter is an initial (J. R. R. Tolkien); a lone digit ends a sentence.
         return not token.isalpha()
     if low in _TITLES:
         return False

@@ -159,12 +159,20 @@ def migrate(engine_or_url: Engine | str | URL) -> None:
 def _head() -> str:
     global _head_revision
     if _head_revision is None:
-        from alembic.script import ScriptDirectory
-
-        from .migrations import alembic_config
-
-        _head_revision = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        _head_revision = _scripts().get_current_head()
     return _head_revision
+
+
+def _scripts():  # noqa: ANN202 - alembic.script.ScriptDirectory, imported lazily
+    from alembic.script import ScriptDirectory
+
+    from .migrations import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config())
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was migrated by a newer digestbot than this one."""
 
 
 def _current_revision(engine: Engine) -> str | None:
@@ -183,6 +191,11 @@ def _upgrade_under_lock(engine: Engine, head: str) -> None:
     with engine.connect() as conn:
         _lock_for_migration(conn)
         current = MigrationContext.configure(conn).get_current_revision()
+        if current is not None and current not in {script.revision for script in _scripts().walk_revisions()}:
+            raise SchemaTooNewError(
+                f"the database schema is at revision {current!r}, which this version of digestbot "
+                f"does not know (its newest is {head!r}): upgrade digestbot"
+            )
         if current != head:
             config = alembic_config()
             config.attributes["connection"] = conn

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .models import Article, SourceRef, Story, Topic
+from .models import Article, ArticleKind, SourceRef, Story, Topic
 from .textfeatures import canonical_terms, entity_set
 
 TITLE_WEIGHT = 3.0
@@ -38,6 +38,8 @@ def source_ref(article: Article) -> SourceRef:
 class _ArticleFeatures:
     terms: Counter
     entities: Counter
+    norm: float | None = None
+    weights2: dict[str, float] | None = None  # tf * idf^2, fixed for one add()
 
 
 def article_features(article: Article) -> _ArticleFeatures:
@@ -63,16 +65,22 @@ class _StoryState:
     entities: Counter = field(default_factory=Counter)
     first: datetime | None = None
     last: datetime | None = None
+    norm: float | None = None  # cached TF-IDF norm of `terms`
+    norm_at: int = 0  # corpus size when `norm` was computed
+    salient: set[str] | None = None  # cached salient entities
 
 
 def _salient(ents: Counter, limit: int = 12) -> set[str]:
-    """The names an article is about: repeated ones first, then the rest, capped."""
-    ranked = [e for e, _ in ents.most_common()]
-    return set(ranked[:limit])
+    """The names an article (or story) is about: the most mentioned ones, capped."""
+    return {e for e, _ in ents.most_common(limit)}
 
 
 class StoryClusterer:
-    """Incremental clustering: `add(article)` returns the story key it joined or started."""
+    """Incremental clustering: `add(article)` returns the story key it joined or started.
+
+    Each addition compares the article with the stories that share one of its salient terms
+    or names (an inverted index), using cached story norms, so it stays cheap as stories grow.
+    """
 
     def __init__(self, topics: list[Topic] | tuple[Topic, ...] = (), threshold: float = 0.3,
                  window_days: float = 4.0):
@@ -80,22 +88,34 @@ class StoryClusterer:
         self.threshold = threshold
         self.window_days = window_days
         self._df: Counter = Counter()
+        self._entity_df: Counter = Counter()
         self._n = 0
         self._stories: list[_StoryState] = []
         self._by_article: dict[str, str] = {}
+        self._postings: dict[str, set[int]] = {}
 
     # -- similarity ---------------------------------------------------------------------
     def _idf(self, term: str) -> float:
         return math.log((1 + self._n) / (1 + self._df[term])) + 1.0
 
-    def _cosine(self, a: Counter, b: Counter) -> float:
+    def _entity_idf(self, name: str) -> float:
+        return math.log((1 + self._n) / (1 + self._entity_df[name])) + 1.0
+
+    def _norm(self, counter: Counter) -> float:
+        return math.sqrt(sum((v * self._idf(t)) ** 2 for t, v in counter.items()))
+
+    def _story_norm(self, story: _StoryState) -> float:
+        if story.norm is None or self._n > story.norm_at * 1.2 + 2:
+            story.norm = self._norm(story.terms)
+            story.norm_at = self._n
+        return story.norm
+
+    def _cosine(self, a: Counter, b: Counter, nb: float | None = None, na: float | None = None) -> float:
         if not a or not b:
             return 0.0
-        wa = {t: v * self._idf(t) for t, v in a.items()}
-        wb = {t: v * self._idf(t) for t, v in b.items()}
-        dot = sum(v * wb[t] for t, v in wa.items() if t in wb)
-        na = math.sqrt(sum(v * v for v in wa.values()))
-        nb = math.sqrt(sum(v * v for v in wb.values()))
+        dot = sum(v * b[t] * self._idf(t) ** 2 for t, v in a.items() if t in b)
+        na = na if na is not None else self._norm(a)
+        nb = nb if nb is not None else self._norm(b)
         return dot / (na * nb) if na and nb else 0.0
 
     def _time_factor(self, published: datetime, story: _StoryState) -> float:
@@ -110,13 +130,46 @@ class StoryClusterer:
             return 1.0
         return max(0.4, 1.0 - (gap - self.window_days) / 30.0)
 
-    def similarity(self, feats: _ArticleFeatures, published: datetime, story: _StoryState) -> float:
-        content = self._cosine(feats.terms, story.terms)
+    def _entity_overlap(self, feats: _ArticleFeatures, story: _StoryState) -> float:
+        """Share of the article's salient names the story also names, rare names weighing more."""
         mine = _salient(feats.entities)
-        theirs = set(story.entities)
-        entity = len(mine & theirs) / max(1, min(len(mine), 8)) if mine else 0.0
-        entity = min(1.0, entity)
+        if not mine:
+            return 0.0
+        if story.salient is None:
+            story.salient = _salient(story.entities, 12 + 4 * len(story.articles))
+        theirs = story.salient
+        weights = {e: self._entity_idf(e) for e in mine}
+        total = sum(sorted(weights.values(), reverse=True)[:8])
+        return min(1.0, sum(w for e, w in weights.items() if e in theirs) / total) if total else 0.0
+
+    def similarity(self, feats: _ArticleFeatures, published: datetime, story: _StoryState) -> float:
+        if feats.norm is None:
+            feats.norm = self._norm(feats.terms)
+        if feats.weights2 is None:
+            feats.weights2 = {t: v * self._idf(t) ** 2 for t, v in feats.terms.items()}
+        nb = self._story_norm(story)
+        dot = sum(w * story.terms[t] for t, w in feats.weights2.items() if t in story.terms)
+        content = dot / (feats.norm * nb) if feats.norm and nb else 0.0
+        entity = self._entity_overlap(feats, story)
         return (0.6 * content + 0.4 * entity) * self._time_factor(published, story)
+
+    def _keys(self, feats: _ArticleFeatures) -> list[str]:
+        """Index keys: the article's most distinctive terms and names that are not everywhere."""
+        common = max(3, 0.05 * self._n)
+        top = sorted((t for t in feats.terms if self._df[t] <= common),
+                     key=lambda t: -feats.terms[t] * self._idf(t))[:30]
+        names = [f"@{e}" for e in _salient(feats.entities) if self._entity_df[e] <= common]
+        return [*top, *names]
+
+    def _candidates(self, feats: _ArticleFeatures) -> list[_StoryState]:
+        idx: set[int] = set()
+        for key in self._keys(feats):
+            idx |= self._postings.get(key, set())
+        return [self._stories[i] for i in sorted(idx)]
+
+    def _index(self, feats: _ArticleFeatures, story_index: int) -> None:
+        for key in self._keys(feats):
+            self._postings.setdefault(key, set()).add(story_index)
 
     # -- API ----------------------------------------------------------------------------
     def add(self, article: Article) -> str:
@@ -124,10 +177,10 @@ class StoryClusterer:
             return self._by_article[article.key]
         feats = article_features(article)
         self._n += 1
-        for t in feats.terms:
-            self._df[t] += 1
+        self._df.update(feats.terms.keys())
+        self._entity_df.update(feats.entities.keys())
         best, best_score = None, 0.0
-        for story in self._stories:
+        for story in self._candidates(feats):
             score = self.similarity(feats, article.published, story)
             if score > best_score:
                 best, best_score = story, score
@@ -139,8 +192,11 @@ class StoryClusterer:
         best.features.append(feats)
         best.terms.update(feats.terms)
         best.entities.update(feats.entities)
+        best.norm = None
+        best.salient = None
         best.first = min(filter(None, [best.first, article.published]))
         best.last = max(filter(None, [best.last, article.published]))
+        self._index(feats, self._stories.index(best))
         self._by_article[article.key] = best.key
         return best.key
 
@@ -152,13 +208,15 @@ class StoryClusterer:
 
     # -- output -------------------------------------------------------------------------
     def _central_title(self, state: _StoryState) -> str:
+        """The newest news headline among the most central articles (opinion titles last)."""
         if len(state.articles) == 1:
             return state.articles[0].title
-        scored = [
-            (self._cosine(f.terms, state.terms), -i, a.title)
-            for i, (a, f) in enumerate(zip(state.articles, state.features))
-        ]
-        return max(scored)[2]
+        norm = self._norm(state.terms)
+        scored = [(self._cosine(f.terms, state.terms, norm), a)
+                  for a, f in zip(state.articles, state.features)]
+        best = max(c for c, _ in scored)
+        central = [a for c, a in scored if c >= 0.85 * best]
+        return max(central, key=lambda a: (a.kind != ArticleKind.OPINION, a.published, a.key)).title
 
     def _to_story(self, state: _StoryState) -> Story:
         articles = sorted(state.articles, key=lambda a: (a.published, a.key))

@@ -8,6 +8,7 @@
   person "xi jinping"), aliases folded ("ROK" -> "south korea").
 - `dates`: weekdays, month-day, "mid-January", years.
 - `status_of`: planned / underway / concluded from the verbs of a sentence.
+- `split_clauses`: a sentence cut at clause boundaries that leave readable parts.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 STOPWORDS = frozenset(
     """a about above after again against all also although am an and any are aren't as at be because been
@@ -163,23 +166,7 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 
 # Status of an event, from its verbs: planned < underway < concluded.
 STATUS_ORDER = {"planned": 0, "underway": 1, "concluded": 2}
-_STATUS_PATTERNS = [
-    ("concluded", re.compile(
-        r"\b(concluded|wrapped up|ended|ends|finished|completed|signed|returned home|"
-        r"flew home|closed|wound up|came to an end|has ended|was held|were held|took place|"
-        r"agreed to|reached an agreement|called off|cancelled|canceled)\b", re.I)),
-    ("underway", re.compile(
-        r"\b(arrived|arrives|landed|began|begins|started|starts|opened|kicked off|is under ?way|"
-        r"are under ?way|under ?way|is holding|are holding|is meeting|are meeting|is visiting|"
-        r"is on|continues|continued|is taking place|are taking place|met|meets|held talks|"
-        r"holds talks|is in)\b", re.I)),
-    ("planned", re.compile(
-        r"\b(will|is set to|are set to|set to|plans to|planned|plans|is expected to|"
-        r"are expected to|expected to|is due to|are due to|scheduled|to be held|is to|are to|"
-        r"intends to|is going to|upcoming|would|is poised to|prepares to|preparing to)\b", re.I)),
-]
-
-_TOKEN_RE = re.compile(r"\$|%|[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F'’.\-]*[A-Za-z0-9\u00C0-\u024F%])?")
+_TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\$|%|[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F'’.\-]*[A-Za-z0-9\u00C0-\u024F%])?")
 _NUM_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _ORDINAL_NUM_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
 _DECADE_RE = re.compile(r"^(1[89]|20)\d0s$")
@@ -190,23 +177,27 @@ def normalise_quotes(text: str) -> str:
             .replace("\u201d", '"').replace("\u2013", "-").replace("\u2014", "-"))
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int
     end: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    lower: str
 
 
-def tokenize(text: str) -> list[Token]:
+@lru_cache(maxsize=8192)
+def _tokenize(text: str) -> tuple[Token, ...]:
+    out = []
+    for m in _TOKEN_RE.finditer(normalise_quotes(text)):
+        word = m.group(0)
+        if word.lower() != "u.s.":
+            word = word.rstrip(".")
+        out.append(Token(word, m.start(), m.start() + len(word), word.lower()))
+    return tuple(out)
+
+
+def tokenize(text: str) -> tuple[Token, ...]:
     """Word tokens with character offsets; possessive 's is kept on the word ("Lee's")."""
-    text = normalise_quotes(text)
-    return [Token(m.group(0).rstrip("."), m.start(), m.start() + len(m.group(0).rstrip(".")))
-            if not m.group(0).lower() in ("u.s.",) else Token(m.group(0), m.start(), m.end())
-            for m in _TOKEN_RE.finditer(text)]
+    return _tokenize(text)
 
 
 def strip_possessive(word: str) -> str:
@@ -216,6 +207,7 @@ def strip_possessive(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light, deterministic suffix stripper (good enough for overlap, not linguistics)."""
     w = strip_possessive(word.lower()).strip("'-")
@@ -248,6 +240,11 @@ def stem(word: str) -> str:
 
 def canonical_terms(text: str, *, keep_weak: bool = False) -> list[str]:
     """Content terms in order: synonym phrases folded, stopwords dropped, the rest stemmed."""
+    return list(_canonical_terms(text, keep_weak))
+
+
+@lru_cache(maxsize=8192)
+def _canonical_terms(text: str, keep_weak: bool) -> tuple[str, ...]:
     raw = tokenize(text)
     toks = [strip_possessive(t.text).lower() for t in raw]
     proper = [k > 0 and _is_cap(t.text) for k, t in enumerate(raw)]
@@ -278,7 +275,7 @@ def canonical_terms(text: str, *, keep_weak: bool = False) -> list[str]:
             out.append(t)
         else:
             out.append(stem(t) if t.isalpha() else t.replace(",", ""))
-    return out
+    return tuple(out)
 
 
 def content_terms(text: str) -> set[str]:
@@ -315,17 +312,25 @@ def _number_value(word: str) -> float | None:
     return float(NUMBER_WORDS[w]) if w in NUMBER_WORDS and w != "dozen" else None
 
 
-def _unit_after(toks: list[Token], j: int) -> tuple[str | None, int]:
+def _unit_after(toks: list[Token], j: int, text: str = "") -> tuple[str | None, int]:
     """The canonical noun after position j (exclusive end index of the span used)."""
     run: list[str] = []
     k = j
     while k < len(toks) and len(run) < 3:
+        if text and k > 0 and re.search(r"[,;:.()\"]", text[toks[k - 1].end : toks[k].start]):
+            break  # a noun phrase does not run across punctuation
         w = strip_possessive(toks[k].text).lower()
         if w in STOPWORDS or _number_value(w) is not None or not w.replace("-", "").isalpha():
             break
+        if w in MONTHS:
+            return None, j
+        if w not in SYNONYMS and w.endswith(("ed", "ing")) and len(w) > 4:
+            break  # a verb or participle ("3 compared with"), not the counted noun
         run.append(w)
         k += 1
-        # stop early at a canonical phrase
+        # a plural noun ends the phrase ("two quarters ahead" -> quarters)
+        if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            break
     for n in range(len(run), 0, -1):
         for start in range(0, len(run) - n + 1):
             phrase = " ".join(run[start : start + n])
@@ -353,6 +358,10 @@ def _measure_event(toks: list[Token], j: int) -> tuple[str | None, int]:
         if w not in ("state", "official", "working", "private", "long", "short"):
             break
     return None, j
+
+
+_PEOPLE_UNITS = frozenset(
+    "person executive death injury official soldier worker delegate student company home".split())
 
 
 def _unit_before(toks: list[Token], i: int) -> str | None:
@@ -412,8 +421,6 @@ def quantities(text: str) -> list[Quantity]:
             unit, end = _unit_after(toks, i + 1)
             if w in ("centennial", "centenary", "bicentennial", "bicentenary"):
                 unit = "anniversary"
-                if end < len(toks) and toks[end - 1].lower.startswith("anniversar"):
-                    pass
             if unit:
                 span_end = toks[end - 1].end if end > i + 1 else tok.end
                 out.append(Quantity(val, unit, "ordinal", "", text[tok.start : span_end],
@@ -439,13 +446,20 @@ def quantities(text: str) -> list[Quantity]:
         if val is None or w in ("one", "zero"):  # "one side", "one of": rarely a count
             i += 1
             continue
+        prev = toks[i - 1] if i > 0 else None
+        nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+        if (nxt in MONTHS or (prev is not None and prev.lower in MONTHS)
+                or (prev is not None and _is_cap(prev.text) and _NUM_RE.match(w)
+                    and prev.lower not in QUALIFIERS and prev.lower not in STOPWORDS)):
+            i += 1  # a date ("16 February") or an identifier ("Chapter 11", "Boeing 777")
+            continue
         j = i + 1
         while j < len(toks) and toks[j].lower in MULTIPLIERS:
             val *= MULTIPLIERS[toks[j].lower]
             j += 1
         qualifier, qstart = _qualifier_before(toks, i)
         is_year = (val.is_integer() and 1900 <= val <= 2100 and _NUM_RE.match(w) and "," not in w)
-        unit, end = _unit_after(toks, j)
+        unit, end = _unit_after(toks, j, text)
         kind = "count"
         if unit == "percent":
             kind = "percent"
@@ -453,7 +467,7 @@ def quantities(text: str) -> list[Quantity]:
             kind = "money"
         elif unit in ("day", "week", "month", "year", "hour", "minute", "decade"):
             kind = "measure"
-        if is_year and kind == "count" and unit not in SYNONYMS.values():
+        if is_year and kind == "count" and unit not in _PEOPLE_UNITS:
             out.append(Quantity(val, "year", "year", "", tok.text, tok.start, tok.end))
             i = j
             continue
@@ -596,13 +610,18 @@ def entities(sentence: str, known: set[str] | frozenset[str] = frozenset()) -> l
 
 def mid_sentence_names(sentences: list[str]) -> set[str]:
     """Lower-case single words written capitalised somewhere other than a sentence start."""
+    return set(_mid_sentence_names(tuple(sentences)))
+
+
+@lru_cache(maxsize=1024)
+def _mid_sentence_names(sentences: tuple[str, ...]) -> frozenset[str]:
     names: set[str] = set()
     for s in sentences:
         toks = tokenize(s)
         for t in toks[1:]:
             if _is_cap(t.text):
                 names.add(strip_possessive(t.text).lower())
-    return names - STOPWORDS
+    return frozenset(names - STOPWORDS)
 
 
 def entity_set(sentences: list[str]) -> Counter:
@@ -617,16 +636,28 @@ def entity_set(sentences: list[str]) -> Counter:
 # --- status ---------------------------------------------------------------------------------
 
 
-def status_of(sentence: str) -> tuple[str, str] | None:
-    """(status, the matched words) for the strongest status signal in a sentence, or None.
+_UNDERWAY = re.compile(
+    r"\b(arrived|arrives in|landed|began|begun|started|opened|kicked off|under ?way|held talks|"
+    r"is holding|are holding|met with|met|are searching|is searching|is visiting)\b", re.I)
+_CONCLUDED = re.compile(
+    r"\b(concluded|wrapped up|ended|has ended|finished|completed|signed|returned home|"
+    r"came to an end|called off|cancelled|canceled|resigned)\b", re.I)
+_PLANNED = re.compile(
+    r"\b(will|is set to|are set to|plans to|planned|is expected to|are expected to|is due to|"
+    r"are due to|scheduled|to be held|intends to|is to|are to)\b", re.I)
+
+
+def status_of(sentence: str) -> str | None:
+    """planned / underway / concluded from a sentence's verbs, or None.
 
     Completed events beat ongoing ones, which beat plans: "signed ... will meet" is concluded.
     """
-    text = normalise_quotes(sentence)
-    for status, rx in _STATUS_PATTERNS:
-        m = rx.search(text)
-        if m:
-            return status, m.group(0)
+    if _CONCLUDED.search(sentence):
+        return "concluded"
+    if _UNDERWAY.search(sentence):
+        return "underway"
+    if _PLANNED.search(sentence):
+        return "planned"
     return None
 
 

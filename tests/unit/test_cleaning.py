@@ -76,6 +76,11 @@ def test_given_title_is_removed_from_the_body():
         ("WASHINGTON (AP) — Lawmakers passed the bill.", "Lawmakers passed the bill."),
         ("Kennesaw, Georgia (CNN) -- A train was stolen here.", "A train was stolen here."),
         ("(CNN)The match ended in a draw.", "The match ended in a draw."),
+        ("(Travel + Leisure) -- I am not an early riser.", "I am not an early riser."),
+        ("(EW.com) -- There is not much to do.", "There is not much to do."),
+        ("BEIJING, Jan. 5 (Xinhua) -- China said so.", "China said so."),
+        # Not a dateline: a sentence that starts with an abbreviation in brackets.
+        ("The United Nations (UN) -- the world body -- met.", "The United Nations (UN) -- the world body -- met."),
     ],
 )
 def test_dateline_is_stripped_not_dropped(line, expected):

@@ -126,3 +126,15 @@ def test_render_reply_text(digest):
     text = render_reply_text(answer("/arnvik facts", digest, TOPICS))
     assert text.startswith("The Kessel Dam failure: facts\n=")
     assert "\nWho\n- " in text and text.endswith("\n")
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_a_reply(text):
+    d = Digest([], datetime(2026, 3, 5, tzinfo=timezone.utc))
+    reply = answer(text, d, TOPICS)
+    assert isinstance(reply, Reply) and reply.title
+    assert isinstance(render_reply_text(reply), str)

@@ -87,9 +87,28 @@ def assert_within_limits(message: DiscordMessage) -> None:
     assert total <= limits.EMBED_TOTAL
 
 
-# A masked link Discord would render: an unescaped "[", a label of escaped pairs or other
-# characters (brackets allowed only as escaped pairs), then "](target)".
-MASKED_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\\\[\]])*)\]\(([^)]*)\)", re.DOTALL)
+# Discord's masked-link rule (simple-markdown's), tried at every "[" that is not escaped
+# (preceded by an even number of backslashes; "\\[" is consumed by the escape rule).
+LINK_RULE = re.compile(
+    r"\[((?:\[[^\]]*\]|[^\[\]]|\](?=[^\[]*\]))*)\]"
+    r"\(\s*<?((?:\([^)]*\)|[^\s\\])*?)>?(?:\s+['\"]([\s\S]*?)['\"])?\s*\)"
+)
+
+
+def masked_link_targets(text: str) -> list[str]:
+    targets = []
+    for position, char in enumerate(text):
+        if char != "[":
+            continue
+        before = position
+        while before > 0 and text[before - 1] == "\\":
+            before -= 1
+        if (position - before) % 2:
+            continue
+        match = LINK_RULE.match(text, position)
+        if match:
+            targets.append(match.group(2))
+    return targets
 
 
 def assert_only_safe_links(message: DiscordMessage, allowed: set[str] = frozenset()) -> None:
@@ -99,8 +118,9 @@ def assert_only_safe_links(message: DiscordMessage, allowed: set[str] = frozense
         texts += [embed.title or "", embed.description or "", embed.footer.text or ""]
         texts += [f.name for f in embed.fields] + [f.value for f in embed.fields]
     for text in texts:
-        for match in MASKED_LINK.finditer(text):
-            assert re.fullmatch(r"https?://[^\s()<>]+", match.group(2)), match.group(0)
+        for target in masked_link_targets(text):
+            assert re.fullmatch(r"https?://[^\s()<>]+", target), text
+            assert target in allowed, text
         assert "@everyone" not in text and "@here" not in text
 
 
@@ -321,7 +341,9 @@ def test_article_text_is_escaped():
     assert embed.title == "\\_Visit\\_ @\u200beveryone"
     assert "• \\*\\*big\\*\\* @\u200bhere <@\u200b123456789012345678>" in embed.description
     sources = embed.fields[-1].value
-    assert "[\\[x\\](http://evil.example) @\u200beveryone](https://news.example/0)" in sources
+    # Inside our own link's label, brackets become parentheses.
+    assert "[(x)(http://evil.example) @\u200beveryone](https://news.example/0)" in sources
+    assert masked_link_targets(sources) == ["https://news.example/0"]
 
 
 def test_empty_digest_and_empty_story():

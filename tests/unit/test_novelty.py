@@ -121,7 +121,18 @@ def test_at_most_limit_items_and_no_near_duplicates():
     assert 0 < len(items) <= 8
     fps = [item_fingerprint(i) for i in items]
     assert len(set(fps)) == len(fps)
-    assert not any("rose to 15" in i.text for i in items if "17" in i.text)
+
+
+def test_figure_revised_twice_in_new_coverage_is_one_update_from_the_prior_value():
+    items = whats_new(_arnvik(), datetime(2026, 3, 3, 12, tzinfo=timezone.utc))
+    assert not any("rose to 15" in i.text for i in items)
+    toll = next(i for i in items if "17" in i.text)
+    assert "12" in toll.before and {r.source for r in toll.before_sources} == {"Valley Herald", "Arnvik Review"}
+    money = next(i for i in items if "8 million" in i.text)
+    assert money.before == "5 million euros"  # first stated in the new coverage itself
+    assert not any(i.text.startswith("The regional government promised") for i in items)
+    talks = next(i for i in items if "concluded" in i.text)
+    assert "will meet" in talks.before and not any("began" in i.text for i in items)
 
 
 def test_fingerprint_is_normalised_and_filter_unseen():
@@ -130,3 +141,64 @@ def test_fingerprint_is_normalised_and_filter_unseen():
     c = NewItem("Lena Holm resigned on Wednesday.", [], before="was CEO")
     assert item_fingerprint(a) == item_fingerprint(b) != item_fingerprint(c)
     assert filter_unseen([a, c], {item_fingerprint(b)}) == [c]
+
+
+# --- robustness: arbitrary text never breaks the pipeline ---------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from digestbot.facts import extract_facts  # noqa: E402
+from digestbot.models import Story  # noqa: E402
+from digestbot.stories import cluster_articles  # noqa: E402
+
+_WORDS = st.sampled_from(
+    "the Lee Jae Myung met Xi on Sunday four-day 200 more than around executives killed 12 "
+    "people will arrive in Beijing then travel to Shanghai , . ; ( ) 150th anniversary of "
+    "first since 2019 mid-January $5 million 3.5 percent U.S. ROK's — ' \" arrived concluded "
+    "signed set to , including which".split()
+)
+_SENTENCE = st.lists(_WORDS, min_size=0, max_size=25).map(" ".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(_SENTENCE, min_size=0, max_size=5), min_size=1, max_size=4))
+def test_arbitrary_articles_do_not_break_novelty_facts_or_clustering(bodies):
+    arts = [an_article(*body, days=i, title=(body[0] if body and body[0].strip() else "Untitled"))
+            for i, body in enumerate(bodies)]
+    for item in whats_new(arts):
+        assert item.text and item.sources
+    for story in cluster_articles(arts):
+        extract_facts(story)
+    extract_facts(Story("k", "t", arts))
+
+
+# --- the normalised facts novelty compares -------------------------------------------------
+
+import pytest  # noqa: E402
+
+from digestbot.textfeatures import quantities  # noqa: E402
+
+
+@pytest.mark.parametrize("a, b", [
+    ("around 200 executives", "more than 200 business leaders"),
+    ("some 1,200 residents", "about 1,200 people"),
+    ("killed 12 people", "12 dead"),
+    ("a four-day state visit", "the four-day state visit"),
+])
+def test_same_number_and_same_kind_of_noun_is_the_same_fact(a, b):
+    [qa], [qb] = quantities(a), quantities(b)
+    assert qa.same_fact(qb)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("200 executives", "200 soldiers"),
+    ("a four-day visit", "a three-day visit"),
+])
+def test_different_number_or_noun_is_not_the_same_fact(a, b):
+    [qa], [qb] = quantities(a), quantities(b)
+    assert not qa.same_fact(qb)
+
+
+@pytest.mark.parametrize("text", ["on 16 February", "Chapter 11 bankruptcy", "in 2019", "one of them"])
+def test_dates_identifiers_and_years_are_not_counts(text):
+    assert not [q for q in quantities(text) if q.kind == "count"]

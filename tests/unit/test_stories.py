@@ -86,3 +86,8 @@ def test_topic_keywords_are_case_insensitive_and_need_two_mentions():
     assert assign_topic([art], [VISIT]) == VISIT
     once = an_article("Anna Berg spoke about farming subsidies.", title="Farm subsidies")
     assert assign_topic([once], [VISIT]) is None
+
+
+def test_untopiced_story_is_titled_by_its_newest_central_news_headline():
+    stories = cluster_articles(corpus_articles())
+    assert stories[0].title == "Olsen and Dekker conclude Arnvik talks with dam safety deal"

@@ -1,11 +1,10 @@
-"""Shared word handling for key-point extraction: tokens, stop words, a light stemmer."""
+"""Shared word handling for key-point extraction: tokens and stop words."""
 
 from __future__ import annotations
 
 from digestbot.cleaning import word_tokens as words
 
-__all__ = ["DROP", "STOP_WORDS", "content_terms", "stem", "words"]
-
+__all__ = ["DROP", "STOP_WORDS", "content_terms", "words"]
 
 # A compact English stop list (function words and reporting verbs that carry no topic).
 STOP_WORDS = frozenset(
@@ -23,44 +22,10 @@ STOP_WORDS = frozenset(
     will may might must shall also one two many much even still yet however now new year years
     time mr mrs ms get got go going went make made take took s t don re ve ll d""".split()
 )
-
-# Stop words plus every one-character token: removed by set difference.
+# Stop words plus every one-character token: removed from word sets by set difference.
 DROP = STOP_WORDS | frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-
-_STEMS: dict[str, str] = {}
-
-
-def stem(word: str) -> str:
-    """A light suffix stripper (plural, -ed, -ing, -ly), memoised; good enough for overlap."""
-    s = _STEMS.get(word)
-    if s is not None:
-        return s
-    s = word
-    if len(s) > 4:
-        if s.endswith("ies"):
-            s = s[:-3] + "y"
-        elif s.endswith("sses"):
-            s = s[:-2]
-        elif s.endswith("s") and not s.endswith(("ss", "us", "is")):
-            s = s[:-1]
-        if s.endswith("ing") and len(s) > 5:
-            s = s[:-3]
-        elif s.endswith("ed") and len(s) > 4:
-            s = s[:-2]
-        elif s.endswith("ly") and len(s) > 4:
-            s = s[:-2]
-        if s.endswith("e") and len(s) > 4:
-            s = s[:-1]
-    if len(_STEMS) < 200_000:
-        _STEMS[word] = s
-    return s
 
 
 def content_terms(text: str) -> list[str]:
-    """Stemmed content words (stop words and one-letter tokens removed), in order."""
-    stems = _STEMS
-    out = []
-    for w in words(text):
-        if len(w) > 1 and w not in STOP_WORDS:
-            out.append(stems.get(w) or stem(w))
-    return out
+    """Content words (stop words and one-character tokens removed), lower-case, in order."""
+    return [w for w in words(text) if w not in DROP]

@@ -32,13 +32,28 @@ TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMg.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789A
 TIMESTAMP = "2026-01-03T10:00:00.000000+00:00"
 
 
-# A masked link Discord would render: an unescaped "[", a label of escaped pairs or
-# non-bracket characters, then "](target)".
-MASKED_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\\\[\]])*)\]\(([^)\s]+)\)")
+# Discord's masked-link rule (simple-markdown's), tried at every "[" that is not escaped
+# (preceded by an even number of backslashes; "\\[" is consumed by the escape rule).
+LINK_RULE = re.compile(
+    r"\[((?:\[[^\]]*\]|[^\[\]]|\](?=[^\[]*\]))*)\]"
+    r"\(\s*<?((?:\([^)]*\)|[^\s\\])*?)>?(?:\s+['\"]([\s\S]*?)['\"])?\s*\)"
+)
 
 
 def masked_link_targets(text: str) -> list[str]:
-    return [match.group(2) for match in MASKED_LINK.finditer(text)]
+    targets = []
+    for position, char in enumerate(text):
+        if char != "[":
+            continue
+        before = position
+        while before > 0 and text[before - 1] == "\\":
+            before -= 1
+        if (position - before) % 2:
+            continue
+        match = LINK_RULE.match(text, position)
+        if match:
+            targets.append(match.group(2))
+    return targets
 
 
 def message_texts(body: dict) -> list[str]:

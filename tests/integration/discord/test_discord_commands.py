@@ -228,7 +228,7 @@ async def test_mentions_in_an_answer_ping_no_one(fake_discord):
     text = embed["title"] + embed["description"]
     assert "@everyone" not in text and "@here" not in text and "<@123" not in text
     # The masked link is shown as text: its bracket is escaped, so it is no link.
-    assert "\\[click\\](http://evil.example)" in text
+    assert "\\[click\\]\\(http://evil.example)" in text
     assert masked_link_targets(text) == []
 
 
@@ -239,6 +239,24 @@ async def test_every_message_payload_allows_no_mentions(fake_discord, bot):
     messages = fake_discord.message_requests()
     assert len(messages) == 3
     assert all(m.message_body()["allowed_mentions"] == {"parse": []} for m in messages)
+
+
+async def test_edits_carry_no_mentions_from_the_client_default(fake_discord, bot):
+    """Paths the adapter does not pass allowed_mentions to itself still get none."""
+
+    @discord.app_commands.command(name="probe", description="test only")
+    async def probe(interaction: discord.Interaction) -> None:
+        await interaction.response.defer()
+        await interaction.edit_original_response(content="@everyone edited")
+        await interaction.followup.send("@everyone followed")
+
+    bot.tree.add_command(probe)
+    await invoke(bot, interaction_payload("probe", None))
+
+    (edit,) = fake_discord.calls("PATCH", "/messages/@original")
+    assert edit.body["allowed_mentions"] == {"parse": []}
+    (followup,) = followups(fake_discord)
+    assert followup.body["allowed_mentions"] == {"parse": []}
 
 
 async def test_refused_token_is_a_one_line_error_naming_the_variable(fake_discord, answer):
