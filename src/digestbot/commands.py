@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .models import Article, ArticleKind, Digest, Fact, NewItem, Reply, ReplySection, SourceRef, Story, Topic
+from .novelty import split_coverage
 
 MAX_ARGS_CHARS = 200
 MAX_DIGEST_STORIES = 5
@@ -157,8 +158,13 @@ def _new(story: Story, since: datetime | None) -> list[ReplySection]:
     if not story.whats_new:
         return [ReplySection(None, ["Nothing new compared with earlier coverage."])]
     newest = max(a.published for a in story.articles)
-    heading = (f"New since {since:%Y-%m-%d %H:%M}" if since
-               else f"What the {_day(newest)} coverage adds to earlier coverage")
+    prior, _ = split_coverage(story.articles, since)
+    if since:
+        heading = f"New since {since:%Y-%m-%d %H:%M}"
+    elif not prior:
+        heading = f"First coverage ({_day(newest)})"
+    else:
+        heading = f"What the {_day(newest)} coverage adds to earlier coverage"
     return [ReplySection(heading, [new_item_line(i) for i in story.whats_new])]
 
 

@@ -143,7 +143,9 @@ class Runtime:
         return port
 
     async def stop(self) -> None:
-        self.scheduler.shutdown()
+        cut_off = await self.scheduler.drain(timeout=SHUTDOWN_DEADLINE / 2)
+        if cut_off:
+            log.warning("posts cut off by shutdown", extra={"count": cut_off})
         for platform in self.platforms.values():
             if platform.stop is not None:
                 await platform.stop()

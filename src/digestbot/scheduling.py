@@ -163,6 +163,8 @@ class DigestScheduler:
         self._grace = grace
         self._clock = clock
         self._scheduler: AsyncIOScheduler | None = None
+        self._stopping = False
+        self._in_flight: set[asyncio.Task] = set()
 
     async def run_due(self) -> list[Outcome]:
         """Post every digest that is due now and not yet in the ledger (within the grace)."""
@@ -174,6 +176,17 @@ class DigestScheduler:
         return outcomes
 
     async def _run_one(self, destination: str) -> Outcome | None:
+        if self._stopping:
+            return None
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            return await self._decide_and_post(destination)
+        finally:
+            self._in_flight.discard(task)
+
+    async def _decide_and_post(self, destination: str) -> Outcome | None:
         now = self._clock().astimezone(timezone.utc)
         # Look back far enough to notice a digest missed beyond the grace, once.
         fire = latest_fire_time(self._triggers[destination], now, max(self._grace * 2, timedelta(days=8)))
@@ -220,5 +233,21 @@ class DigestScheduler:
         return self._scheduler is not None and self._scheduler.running
 
     def shutdown(self) -> None:
+        self._stopping = True
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+
+    async def drain(self, timeout: float) -> int:
+        """Stop taking work and let in-flight posts finish; returns how many were cut off.
+
+        A post cut off keeps its claim: after the lease another run checks the platform for
+        it (message metadata / nonce) before posting, so it is neither lost nor doubled.
+        """
+        self.shutdown()
+        pending = {t for t in self._in_flight if not t.done()}
+        if not pending:
+            return 0
+        _done, still = await asyncio.wait(pending, timeout=timeout)
+        for task in still:
+            task.cancel()
+        return len(still)

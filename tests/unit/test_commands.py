@@ -138,3 +138,13 @@ def test_any_text_gets_a_reply(text):
     reply = answer(text, d, TOPICS)
     assert isinstance(reply, Reply) and reply.title
     assert isinstance(render_reply_text(reply), str)
+
+
+def test_new_for_a_story_with_one_day_of_coverage_says_first_coverage(digest):
+    from builders import an_article
+    from digestbot.digest import build_digest as build
+
+    d = build([an_article("The Kessel Dam failed on Monday in the Arnvik valley.", title="Kessel Dam fails")],
+              TOPICS, now=datetime(2026, 3, 5, tzinfo=timezone.utc))
+    r = answer("/arnvik new", d, TOPICS)
+    assert r.sections[0].heading.startswith("First coverage (")

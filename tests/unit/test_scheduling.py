@@ -139,3 +139,26 @@ def test_weekdays_follow_standard_cron(field, expected):
     from digestbot.scheduling import standard_weekdays
 
     assert standard_weekdays(field) == expected
+
+
+async def test_drain_lets_an_in_flight_post_finish_and_takes_no_new_work(engine):
+    import asyncio
+
+    clock = FakeClock(datetime(2026, 1, 5, 8, 1, tzinfo=SEOUL))
+    release = asyncio.Event()
+    sent = []
+
+    async def slow_post(destination, period):
+        await release.wait()
+        sent.append(period)
+        return "ok"
+
+    scheduler = a_scheduler(engine, clock, slow_post)
+    in_flight = asyncio.create_task(scheduler.run_due())
+    await asyncio.sleep(0)
+    asyncio.get_running_loop().call_soon(release.set)
+    assert await scheduler.drain(timeout=5) == 0
+    assert [o.status for o in await in_flight] == ["posted"]
+    clock.now += timedelta(days=1)
+    assert await scheduler.run_due() == []  # stopped: no new claims
+    assert sent == ["2026-01-05T08:00"]
