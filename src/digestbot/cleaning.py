@@ -213,11 +213,13 @@ def clean_text(text: str, title: str | None = None) -> CleanText:
         if not line:
             continue
         low = line.lower()
-        key = " ".join(low.translate(_PUNCT).split())
-        if not key or key in seen:
-            continue  # empty, or a verbatim repeat (captions, headline, repeated blocks)
-        seen.add(key)
+        if low in seen:
+            continue  # a verbatim repeat (captions, headline, repeated blocks)
+        seen.add(low)
         words = line.count(" ") + 1
+        key = " ".join(low.translate(_PUNCT).split()) if words < 30 else ""
+        if words < 30 and not key:
+            continue  # nothing but punctuation
 
         if low.startswith(("editor", "(editor")) and _EDITORS_NOTE.match(line) or (
             words < 60
@@ -230,7 +232,7 @@ def clean_text(text: str, title: str | None = None) -> CleanText:
             if author is None:
                 author = _editor_note_author(body)
             continue
-        if title_key and (key == title_key or (words < 30 and key in title_key)):
+        if title_key and key and (key == title_key or key in title_key):
             continue
         if _is_cookie(low, words):
             continue
@@ -296,17 +298,15 @@ def dedupe_tokenised(
 ) -> tuple[list[str], list[list[str]]]:
     """`dedupe_sentences`, also returning each kept sentence's `word_tokens` (for reuse).
 
-    Only pairs that share an *anchor* are compared: each sentence's anchors are its
-    alphabetically first and last content words. A near-duplicate pair shares at least 80%
-    of the shorter sentence's words, so one of the four anchors is almost always in the other
-    sentence; comparing every pair would cost quadratic time on the hot path.
+    A pair is only compared in full when one sentence contains an *anchor* of the other
+    (its alphabetically first or last content word): a near-duplicate pair shares at least
+    80% of the shorter sentence's words, so it almost always passes this cheap test, and
+    most unrelated pairs fail it with four set look-ups instead of an intersection.
     """
     out: list[str] = []
     out_toks: list[list[str]] = []
     seen: set[str] = set()
-    sets: list[frozenset[str]] = []
-    words_index: dict[str, list[int]] = {}  # word -> kept sentences containing it
-    anchor_index: dict[str, list[int]] = {}  # anchor word -> kept sentences it anchors
+    sets: list[tuple[frozenset[str], str, str]] = []
     punct = _PUNCT
     function_words = _FUNCTION_WORDS
     for s in sentences:
@@ -318,30 +318,18 @@ def dedupe_tokenised(
         ws = frozenset(toks).difference(function_words)
         n = len(ws)
         if n >= 4:
-            lo, hi = min(ws), max(ws)
-            cands = set(words_index.get(lo, ()))
-            cands.update(words_index.get(hi, ()))
-            for w in ws.intersection(anchor_index):
-                cands.update(anchor_index[w])
+            lo = min(ws)
+            hi = max(ws)
             dup = False
-            for j in cands:
-                other = sets[j]
-                m = len(other)
-                if len(ws & other) >= threshold * (n if n < m else m):
-                    dup = True
-                    break
+            for other, olo, ohi in sets:
+                if lo in other or hi in other or olo in ws or ohi in ws:
+                    m = len(other)
+                    if len(ws & other) >= threshold * (n if n < m else m):
+                        dup = True
+                        break
             if dup:
                 continue
-            k = len(sets)
-            sets.append(ws)
-            for w in ws:
-                lst = words_index.get(w)
-                if lst is None:
-                    words_index[w] = [k]
-                else:
-                    lst.append(k)
-            anchor_index.setdefault(lo, []).append(k)
-            anchor_index.setdefault(hi, []).append(k)
+            sets.append((ws, lo, hi))
         out.append(s)
         out_toks.append(toks)
     return out, out_toks

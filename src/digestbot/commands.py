@@ -107,7 +107,9 @@ def _ref(a: Article) -> SourceRef:
 
 def new_item_line(item: NewItem) -> str:
     if item.is_update:
-        return f"Update: {item.text} (was {item.before}, {attribution(item.before_sources)[1:-1]}) {attribution(item.sources)}"
+        who = attribution(item.before_sources)[1:-1]
+        was = f"was {item.before}, {who}" if who else f"was {item.before}"
+        return f"Update: {item.text} ({was}) {attribution(item.sources)}".strip()
     return f"{item.text} {attribution(item.sources)}".strip()
 
 

@@ -37,6 +37,8 @@ def build_digest(
     now: datetime | None = None,
     max_stories: int | None = None,
 ) -> Digest:
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)  # naive times mean UTC throughout
     stories = cluster_articles(articles, topics)
     reference = now or max((a.published for a in articles), default=datetime.now(timezone.utc))
     followed = {t.name for t in topics}

@@ -132,17 +132,18 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
     if q.kind == "measure" and not q.event:
         return []  # "two months after ...": a time gap, not a fact of the story
     value = f"{q.value:g}"
-    text = q.text
-    if re.fullmatch(r"[\d,.]+", text.strip()):
-        word = {"death": "dead", "injury": "injured"}.get(q.unit, q.unit + "s")
-        text = f"{text} {word}"
     if q.kind == "count" and q.unit in ("death", "injury"):
-        text = f"{'death toll' if q.unit == 'death' else 'injured'}: {q.text.split()[-1] if q.text.split() else q.text}"
-        text = f"{q.qualifier + ' ' if q.qualifier else ''}{f'{q.value:g}'} {'dead' if q.unit == 'death' else 'injured'}"
-    context = _window_before(sentence, q.start, 4)
-    if q.kind == "count" and re.search(r"\b(delegation|group|team|crowd)\b", context + " " + sentence[q.end : q.end + 30], re.I):
-        noun = re.search(r"\b(delegation|group|team|crowd)\b", context + " " + sentence[q.end : q.end + 30], re.I).group(1)
-        text = f"{noun}: {text}"
+        # tolls read the same whatever the wording: "killing 12 people" -> "12 dead"
+        qualifier = f"{q.qualifier} " if q.qualifier else ""
+        text = f"{qualifier}{value} {'dead' if q.unit == 'death' else 'injured'}"
+    elif re.fullmatch(r"[\d,.]+", q.text.strip()):
+        text = f"{q.text} {q.unit}s"
+    else:
+        text = q.text
+    group = re.search(r"\b(delegation|group|team|crowd)\b",
+                      _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30], re.I)
+    if q.kind == "count" and group:
+        text = f"{group.group(1)}: {text}"
     slot = f"{q.kind}:{q.unit}:{q.event or ''}"
     weight = 1.5 if q.unit in ("death", "injury", "executive", "person", "day") else 1.0
     context = frozenset(canonical_terms(sentence)) - {q.unit, value}
@@ -244,10 +245,16 @@ def _clause_with(s: str, start: int, end: int, max_words: int = 14) -> str:
 
 
 def _meeting_detail(s: str, people: list[str]) -> str:
+    """Short notes on a meeting: its rank ("second meeting") and what it follows."""
     bits: list[str] = []
     for m in re.finditer(r"\b(\w+)\s+(meeting|summit)\b", s, re.I):
         if m.group(1).lower() in ("first", "second", "third", "fourth", "fifth", "last", "previous"):
             bits.append(f"{m.group(1).lower()} {m.group(2).lower()}")
+    past = re.search(r"\bmet\b", s)
+    place = None
+    if past:
+        m = re.search(r"\bmet\b[^.]*?\bin\s+(?:[\w']+\s+){0,3}?([A-Z][a-z]+)\b", s)
+        place = m.group(1) if m else None
     for m in re.finditer(r"\b(following|after|on the sidelines of|at)\s+(?:the\s+)?"
                          r"((?:[A-Z][\w\-]*'?\s?(?:\([A-Z]+\)\s?)?)+)", s):
         name = m.group(2).strip()
@@ -256,10 +263,13 @@ def _meeting_detail(s: str, people: list[str]) -> str:
         acronym = re.search(r"\(([A-Z]{2,})\)", name)
         if acronym:
             name = acronym.group(1)
-        bits.append(("after " if m.group(1).lower() in ("following", "after") else "at ") + name)
-    m = re.search(r"\bmet\b[^.]*?\bin\s+(?:[\w']+\s+){0,3}?([A-Z][a-z]+)\b", s)
-    if m and m.group(1) not in " ".join(bits):
-        bits.append(f"in {m.group(1)}")
+        if past and m.group(1).lower() not in ("following", "after"):
+            bits.append(f"previously met at {name}" + (f" in {place}" if place else ""))
+            place = None
+        else:
+            bits.append(f"after {name}" if m.group(1).lower() in ("following", "after") else f"at {name}")
+    if place:
+        bits.append(f"previously met in {place}")
     return ", ".join(bits)
 
 
@@ -361,19 +371,31 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _name_keys(detail: str) -> set[str]:
+    """The first name in a note and its initials: "Northern Forum" -> {"Northern", "NF"}."""
+    m = re.search(r"\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*", detail)
+    if not m:
+        return {detail}
+    words = m.group(0).split()
+    keys = {words[0]}
+    if len(words) >= 2:
+        keys.add("".join(w[0] for w in words))
+    return keys
+
+
 def _merge_meeting(texts: list[str]) -> str:
     head = texts[0].split(" (")[0]
     if any(": summit" in t for t in texts):
         head = head.replace(": meeting", ": summit")
     details: list[str] = []
-    keys: set[str] = set()
     for t in texts:
         if " (" in t:
             for d in t.split(" (", 1)[1].rstrip(")").split(", "):
-                key = d.split()[1].lower() if len(d.split()) > 1 else d
-                if d and key not in keys:
-                    keys.add(key)
+                same = next((i for i, e in enumerate(details) if _name_keys(e) & _name_keys(d)), None)
+                if same is None:
                     details.append(d)
+                elif len(d) > len(details[same]):
+                    details[same] = d  # the fuller note about the same thing
     ordinal = [d for d in details if d.endswith(("meeting", "summit"))]
     details = ordinal + [d for d in details if d not in ordinal]
     return head + (f" ({'; '.join(details)})" if details else "")

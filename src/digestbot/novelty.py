@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from .models import Article, NewItem, SourceRef
 from .stories import source_ref
@@ -137,6 +137,8 @@ def split_coverage(
     if not ordered:
         return [], []
     if since is not None:
+        if since.tzinfo is None:  # a naive `since` means UTC, as naive publication times do
+            since = since.replace(tzinfo=timezone.utc)
         return ([a for a in ordered if a.published < since],
                 [a for a in ordered if a.published >= since])
     newest = ordered[-1].published

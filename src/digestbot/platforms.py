@@ -6,6 +6,8 @@ deployment without the Slack or Discord extras still runs with the console.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -14,6 +16,11 @@ from .bootstrap import App
 from .metrics import Metrics
 from .models import Digest, Reply
 from .runtime import Platform
+
+log = logging.getLogger("digestbot.run")
+
+# The variable that enables each platform a destination can name.
+TOKEN_VARS = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_BOT_TOKEN"}
 
 
 class PlatformError(Exception):
@@ -42,6 +49,15 @@ def build_platforms(app: App, metrics: Metrics, env: Mapping[str, str] | None = 
     platforms = {"console": Platform("console", ConsolePublisher())}
     if env.get("SLACK_BOT_TOKEN", "").strip():
         platforms["slack"] = _slack_platform(app, metrics, env)
+    if env.get("DISCORD_BOT_TOKEN", "").strip():
+        platforms["discord"] = _discord_platform(app, metrics, env)
+    destinations = app.config.destinations
+    webhooks = [d.webhook for d in destinations if d.platform == "discord-webhook" and d.webhook]
+    if webhooks:
+        platforms["discord-webhook"] = _discord_webhook_platform(env, webhooks)
+    for platform in sorted({d.platform for d in destinations} - set(platforms)):
+        if platform in TOKEN_VARS:
+            raise PlatformError(f"destinations use {platform} but {TOKEN_VARS[platform]} is not set")
     return platforms
 
 
@@ -78,3 +94,116 @@ def _slack_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platf
         return await handler.client.is_connected()
 
     return Platform("slack", publisher, connected=connected, start=handler.connect_async, stop=handler.close_async)
+
+
+class _DiscordDigestPublisher:
+    """`publish(target, ...)` for a bot: target is the channel id."""
+
+    def __init__(self, publisher):
+        self._publisher = publisher
+
+    async def publish(self, target: str, digest: Digest, period: str) -> str | None:
+        # DeliveryDeferred (a long rate limit) propagates: the scheduler keeps the digest queued.
+        ids = await self._publisher.post_digest(int(target), digest, period=period)
+        if not ids:
+            raise DeliveryFailed(f"discord:{target} is unavailable")
+        return str(ids[0])
+
+
+def _discord_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platform:
+    try:
+        from digestbot.adapters.discord import DiscordChannelPublisher, DiscordConfigError, DiscordSettings, build_bot
+    except ImportError:
+        raise PlatformError(
+            "DISCORD_BOT_TOKEN is set but the Discord extra is not installed: pip install 'digestbot[discord]'"
+        ) from None
+    try:
+        settings = DiscordSettings.from_env(env)
+        bot = build_bot(settings, timed_answer(app.service.answer, metrics, "discord"), app.service.topics)
+    except DiscordConfigError as exc:
+        raise PlatformError(str(exc)) from None
+    tasks: set[asyncio.Task] = set()
+
+    def gateway_ended(task: asyncio.Task) -> None:
+        tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("discord gateway connection ended: %s", task.exception(), exc_info=task.exception())
+
+    async def start() -> None:
+        try:
+            await bot.login(settings.token)  # also syncs the slash commands (setup_hook)
+        except DiscordConfigError as exc:
+            await bot.close()
+            raise PlatformError(str(exc)) from None
+        except Exception as exc:  # unreachable API, 5xx, a refused command sync
+            await bot.close()
+            raise PlatformError(f"discord: login failed ({type(exc).__name__}: {exc})".splitlines()[0]) from None
+        # The gateway runs in the background: start() must not block the rest of the runtime.
+        task = asyncio.create_task(bot.connect(reconnect=True), name="discord-gateway")
+        tasks.add(task)
+        task.add_done_callback(gateway_ended)
+
+    async def stop() -> None:
+        await bot.close()
+        pending = [t for t in tasks if not t.done()]
+        if pending:
+            _, still_running = await asyncio.wait(pending, timeout=2)
+            for task in still_running:
+                task.cancel()
+
+    def connected() -> bool:
+        return bot.is_ready() and not bot.is_closed()
+
+    publisher = _DiscordDigestPublisher(DiscordChannelPublisher(bot))
+    return Platform("discord", publisher, connected=connected, start=start, stop=stop)
+
+
+class _DiscordWebhookDigestPublisher:
+    """`publish(target, ...)` for webhook-only mode: target is the webhook URL (a secret)."""
+
+    def __init__(self):
+        self.session = None
+        self._publishers: dict = {}
+
+    async def publish(self, target: str, digest: Digest, period: str) -> str | None:
+        from digestbot.adapters.discord import DiscordWebhookPublisher
+
+        if self.session is None or self.session.closed:
+            raise RuntimeError("discord-webhook is not started")
+        publisher = self._publishers.get(target)
+        if publisher is None:
+            publisher = self._publishers[target] = DiscordWebhookPublisher(target, self.session)
+        ids = await publisher.post_digest(digest)
+        if not ids:
+            raise DeliveryFailed(f"discord-webhook:{publisher.webhook.id} is unavailable")
+        return str(ids[0])
+
+
+def _discord_webhook_platform(env: Mapping[str, str], urls: list[str]) -> Platform:
+    try:
+        import aiohttp
+
+        from digestbot.adapters.discord import DiscordConfigError, DiscordWebhookPublisher, apply_endpoints
+    except ImportError:
+        raise PlatformError(
+            "destinations use discord-webhook but the Discord extra is not installed: pip install 'digestbot[discord]'"
+        ) from None
+    try:
+        apply_endpoints(api_url=env.get("DISCORD_API_URL", "").strip() or None)
+        for url in urls:  # checked now, so a bad URL fails at startup (the message never shows it)
+            DiscordWebhookPublisher(url, None)  # type: ignore[arg-type]
+    except DiscordConfigError as exc:
+        raise PlatformError(str(exc)) from None
+    publisher = _DiscordWebhookDigestPublisher()
+
+    async def start() -> None:
+        publisher.session = aiohttp.ClientSession()
+
+    async def stop() -> None:
+        if publisher.session is not None:
+            await publisher.session.close()
+
+    def connected() -> bool:
+        return publisher.session is not None and not publisher.session.closed
+
+    return Platform("discord-webhook", publisher, connected=connected, start=start, stop=stop)

@@ -125,10 +125,11 @@ def migrate(engine_or_url: Engine | str | URL) -> None:
 
     Idempotent and cheap when already at head (one read of ``alembic_version``). Safe when
     several processes start at once: the upgrade runs under a lock (SQLite ``BEGIN
-    IMMEDIATE``, a PostgreSQL advisory lock) and re-reads the version inside it; on other
-    databases a failed race is retried after re-checking. A database made by the old
-    ``create_all`` (tables, no ``alembic_version``) is adopted: stamped at the initial
-    revision, its rows kept, then upgraded.
+    IMMEDIATE``, a PostgreSQL advisory lock) and re-reads the version inside it; a lost race
+    (other databases, or a new SQLite file being switched to WAL) is retried after
+    re-checking. A database made by the old ``create_all`` (tables, no ``alembic_version``)
+    is adopted: stamped at the initial revision, its rows kept, then upgraded. A schema
+    newer than this code raises :class:`SchemaTooNewError`.
     """
     if isinstance(engine_or_url, Engine):
         engine, owned = engine_or_url, False
@@ -137,20 +138,20 @@ def migrate(engine_or_url: Engine | str | URL) -> None:
         engine, owned = create_store_engine(url), True
     try:
         head = _head()
-        if _current_revision(engine) == head:
-            return
-        attempts = 3
+        attempts = 6
         for attempt in range(attempts):
             try:
+                if _current_revision(engine) == head:
+                    return
                 _upgrade_under_lock(engine, head)
                 return
             except DBAPIError:
-                # Another process may have migrated first (e.g. "table already exists").
-                if _current_revision(engine) == head:
-                    return
+                # A race with another process: it migrated first ("table already exists"), or
+                # it holds the lock while a new SQLite file switches to WAL ("database is
+                # locked", raised without waiting). Wait a little and look again.
                 if attempt == attempts - 1:
                     raise
-                time.sleep(0.2 * (attempt + 1))
+                time.sleep(0.05 * 2**attempt)
     finally:
         if owned:
             engine.dispose()

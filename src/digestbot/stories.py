@@ -21,6 +21,8 @@ from .textfeatures import canonical_terms, entity_set
 
 TITLE_WEIGHT = 3.0
 KEY_POINT_WEIGHT = 1.5
+MAX_POSTING = 60  # a term or name shared by more stories than this does not pick candidates
+MAX_CANDIDATES = 25  # stories compared in full per added article
 
 
 def source_ref(article: Article) -> SourceRef:
@@ -56,7 +58,7 @@ def article_features(article: Article) -> _ArticleFeatures:
     return _ArticleFeatures(terms, ents)
 
 
-@dataclass
+@dataclass(eq=False)
 class _StoryState:
     key: str
     articles: list[Article] = field(default_factory=list)
@@ -68,6 +70,7 @@ class _StoryState:
     norm: float | None = None  # cached TF-IDF norm of `terms`
     norm_at: int = 0  # corpus size when `norm` was computed
     salient: set[str] | None = None  # cached salient entities
+    index: int = 0  # position in the clusterer's list
 
 
 def _salient(ents: Counter, limit: int = 12) -> set[str]:
@@ -154,18 +157,19 @@ class StoryClusterer:
         return (0.6 * content + 0.4 * entity) * self._time_factor(published, story)
 
     def _keys(self, feats: _ArticleFeatures) -> list[str]:
-        """Index keys: the article's most distinctive terms and names that are not everywhere."""
-        common = max(3, 0.05 * self._n)
-        top = sorted((t for t in feats.terms if self._df[t] <= common),
-                     key=lambda t: -feats.terms[t] * self._idf(t))[:30]
-        names = [f"@{e}" for e in _salient(feats.entities) if self._entity_df[e] <= common]
-        return [*top, *names]
+        """Index keys: the article's most distinctive terms and its salient names."""
+        top = sorted(feats.terms, key=lambda t: -feats.terms[t] * self._idf(t))[:30]
+        return [*top, *(f"@{e}" for e in _salient(feats.entities))]
 
     def _candidates(self, feats: _ArticleFeatures) -> list[_StoryState]:
-        idx: set[int] = set()
+        """The stories sharing the most keys with the article (keys in very many stories skipped)."""
+        shared: Counter = Counter()
         for key in self._keys(feats):
-            idx |= self._postings.get(key, set())
-        return [self._stories[i] for i in sorted(idx)]
+            posting = self._postings.get(key, set())
+            if len(posting) <= MAX_POSTING:
+                shared.update(posting)
+        best = sorted(shared, key=lambda i: (-shared[i], i))[:MAX_CANDIDATES]
+        return [self._stories[i] for i in sorted(best)]
 
     def _index(self, feats: _ArticleFeatures, story_index: int) -> None:
         for key in self._keys(feats):
@@ -186,7 +190,7 @@ class StoryClusterer:
                 best, best_score = story, score
         if best is None or best_score < self.threshold:
             key = "s-" + hashlib.sha1(article.key.encode("utf-8")).hexdigest()[:10]
-            best = _StoryState(key=key)
+            best = _StoryState(key=key, index=len(self._stories))
             self._stories.append(best)
         best.articles.append(article)
         best.features.append(feats)
@@ -196,7 +200,7 @@ class StoryClusterer:
         best.salient = None
         best.first = min(filter(None, [best.first, article.published]))
         best.last = max(filter(None, [best.last, article.published]))
-        self._index(feats, self._stories.index(best))
+        self._index(feats, best.index)
         self._by_article[article.key] = best.key
         return best.key
 

@@ -84,6 +84,7 @@ _SYNONYM_GROUPS: dict[str, tuple[str, ...]] = {
 }
 SYNONYMS: dict[str, str] = {p: canon for canon, ps in _SYNONYM_GROUPS.items() for p in ps}
 _MAX_PHRASE = max(len(p.split()) for p in SYNONYMS)
+_PHRASE_FIRST = frozenset(p.split()[0] for p in SYNONYMS)
 
 ALIASES = {
     "rok": "south korea",
@@ -251,16 +252,17 @@ def _canonical_terms(text: str, keep_weak: bool) -> tuple[str, ...]:
     out: list[str] = []
     i = 0
     while i < len(toks):
-        matched = False
-        for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
-            phrase = " ".join(toks[i : i + n])
-            if phrase in SYNONYMS:
-                out.append(SYNONYMS[phrase])
-                i += n
-                matched = True
-                break
-        if matched:
-            continue
+        if toks[i] in _PHRASE_FIRST:
+            matched = False
+            for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
+                phrase = " ".join(toks[i : i + n])
+                if phrase in SYNONYMS:
+                    out.append(SYNONYMS[phrase])
+                    i += n
+                    matched = True
+                    break
+            if matched:
+                continue
         t = toks[i]
         is_proper = proper[i]
         i += 1
@@ -393,6 +395,11 @@ def _death_context(toks: list[Token], i: int, j: int, whole: bool = False) -> st
 
 
 def quantities(text: str) -> list[Quantity]:
+    return list(_quantities(text))
+
+
+@lru_cache(maxsize=8192)
+def _quantities(text: str) -> tuple[Quantity, ...]:
     text = normalise_quotes(text)
     toks = tokenize(text)
     out: list[Quantity] = []
@@ -477,7 +484,7 @@ def quantities(text: str) -> list[Quantity]:
         span_end = toks[end - 1].end if end > j else toks[j - 1].end
         out.append(Quantity(val, unit, kind, qualifier, text[qstart:span_end], qstart, span_end))
         i = max(j, end) if unit else j
-    return out
+    return tuple(out)
 
 
 # --- dates ----------------------------------------------------------------------------------
@@ -501,6 +508,11 @@ class DateMention:
 
 
 def dates(text: str) -> list[DateMention]:
+    return list(_dates(text))
+
+
+@lru_cache(maxsize=8192)
+def _dates(text: str) -> tuple[DateMention, ...]:
     text = normalise_quotes(text)
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -525,7 +537,7 @@ def dates(text: str) -> list[DateMention]:
             s = m.start() if kind != "month" else m.start(1)
             found.append(DateMention(norm, text[s : m.end()], s, m.end()))
             taken.append((m.start(), m.end()))
-    return sorted(found, key=lambda d: d.start)
+    return tuple(sorted(found, key=lambda d: d.start))
 
 
 # --- entities --------------------------------------------------------------------------------
@@ -555,6 +567,12 @@ def entities(sentence: str, known: set[str] | frozenset[str] = frozenset()) -> l
     A single capitalised word that opens the sentence counts only if it is in `known`
     (names seen mid-sentence elsewhere), so "Officials said" is not a name but "Lee said" is.
     """
+    return [e for e, opener in _entities(sentence) if opener is None or opener in known]
+
+
+@lru_cache(maxsize=8192)
+def _entities(sentence: str) -> tuple[tuple[Entity, str | None], ...]:
+    """(entity, the lower-case word if it is a lone sentence opener needing confirmation)."""
     text = normalise_quotes(sentence)
     toks = tokenize(text)
     out: list[Entity] = []
@@ -583,6 +601,7 @@ def entities(sentence: str, known: set[str] | frozenset[str] = frozenset()) -> l
         if not run:
             continue
         words = [strip_possessive(t.text) for t in run]
+        opener: str | None = None
         # split off titles: everything up to the last title word is the role
         role = ""
         last_title = max((k for k, w in enumerate(words) if w.lower() in TITLE_WORDS), default=-1)
@@ -598,14 +617,14 @@ def entities(sentence: str, known: set[str] | frozenset[str] = frozenset()) -> l
             w = words[0]
             if w.lower() in STOPWORDS or w.lower() in WEAK_WORDS:
                 continue
-            if run[0].start == toks[0].start and not is_person and w.lower() not in known and w.lower() not in ALIASES:
-                continue
+            if run[0].start == toks[0].start and not is_person and w.lower() not in ALIASES:
+                opener = w.lower()
             if w.lower() in (m for m in MONTHS) or w.lower() in WEEKDAYS:
                 continue
         name = " ".join(words)
         norm = ALIASES.get(name.lower(), name.lower())
-        out.append(Entity(norm, name, run[0].start, run[-1].end, is_person, role))
-    return out
+        out.append((Entity(norm, name, run[0].start, run[-1].end, is_person, role), opener))
+    return tuple(out)
 
 
 def mid_sentence_names(sentences: list[str]) -> set[str]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from itertools import count
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -30,6 +31,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.orm import Session
 
+from digestbot import storage
 from digestbot.migrations import INITIAL_TABLES, alembic_config
 from digestbot.models import Article, ArticleKind
 from digestbot.storage import ArticleRow, Base, SqlLedger, SqlStore, UpsertOutcome, create_store_engine, migrate
@@ -174,7 +176,11 @@ def test_migrations_upgrade_an_empty_database_to_head(engine):
     migrate(engine)  # idempotent
 
 
-def test_engines_migrating_at_once_all_succeed(pg_url, engine):
+def test_engines_migrating_at_once_all_succeed(pg_url, engine, monkeypatch):
+    def no_retry(_seconds: float) -> None:
+        raise AssertionError("migrate() had to retry: the advisory lock should serialise it")
+
+    monkeypatch.setattr(storage, "time", SimpleNamespace(sleep=no_retry))
     barrier, errors = threading.Barrier(4), []
 
     def start() -> None:

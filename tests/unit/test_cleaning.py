@@ -152,3 +152,29 @@ def test_news_seed_is_not_opinion():
     assert clean.is_opinion is False
     assert clean.paragraphs[0].startswith("South Korean President Lee Jae Myung arrived in China")
     assert clean.paragraphs[-1].startswith("As the visit continues")
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "Subscribe to our newsletter for the day's top stories.",
+        "Follow us on Facebook and Twitter for more.",
+        "Got a tip? Email us at tips@paper.example.",
+        "Photo: Jane Roe/Northwind Agency",
+        "The harbour at dusk on 4 May 2026 (Photo: Jane Roe)",
+        "Advertisement",
+        "Read more:",
+    ],
+)
+def test_promo_and_caption_lines_are_dropped(junk):
+    body = "The council approved the plan on Monday.\n{}\nWork starts in June.".format(junk)
+    assert clean_text(body).paragraphs == ["The council approved the plan on Monday.", "Work starts in June."]
+
+
+def test_ordinary_sentences_with_trigger_words_are_kept():
+    text = (
+        "Customers who subscribe to the service pay $10 a month.\n"
+        "He said he would follow the rules.\n"
+        "The photo was taken in 1969."
+    )
+    assert clean_text(text).paragraphs == text.splitlines()

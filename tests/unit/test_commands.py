@@ -148,3 +148,10 @@ def test_new_for_a_story_with_one_day_of_coverage_says_first_coverage(digest):
               TOPICS, now=datetime(2026, 3, 5, tzinfo=timezone.utc))
     r = answer("/arnvik new", d, TOPICS)
     assert r.sections[0].heading.startswith("First coverage (")
+
+
+def test_update_line_without_before_sources():
+    from digestbot.commands import new_item_line
+    from digestbot.models import NewItem
+
+    assert new_item_line(NewItem("Toll is 17.", [], before="15 dead")) == "Update: Toll is 17. (was 15 dead)"

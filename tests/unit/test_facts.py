@@ -92,3 +92,19 @@ def test_where_when_what_rules():
 
 def test_no_facts_from_nothing():
     assert extract_facts(_story(an_article("It rained.", "Nothing else happened."))) == []
+
+
+def test_summit_fact_merges_details_from_both_sources():
+    a = an_opinion(
+        "Chancellor Anna Berg is set to visit Norland.",
+        "Berg and President Karl Holt met on the sidelines of the Northern Forum (NF) in the city of Vesta.",
+        source="Op", days=0,
+    )
+    b = an_article(
+        "Chancellor Anna Berg arrived in Oslund.",
+        "At the heart of the trip is a summit with President Karl Holt, their second meeting following the Northern Forum.",
+        source="Wire", days=2,
+    )
+    f = _find(extract_facts(_story(a, b)), "who", "Anna Berg and Karl Holt")
+    assert f.text == "Anna Berg and Karl Holt: summit (second meeting; previously met at NF in Vesta)"
+    assert f.agreeing == 2

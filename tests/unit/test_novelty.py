@@ -202,3 +202,8 @@ def test_different_number_or_noun_is_not_the_same_fact(a, b):
 @pytest.mark.parametrize("text", ["on 16 February", "Chapter 11 bankruptcy", "in 2019", "one of them"])
 def test_dates_identifiers_and_years_are_not_counts(text):
     assert not [q for q in quantities(text) if q.kind == "count"]
+
+
+def test_naive_since_is_read_as_utc():
+    assert split_coverage(_arnvik(), datetime(2026, 3, 3, 12)) == split_coverage(
+        _arnvik(), datetime(2026, 3, 3, 12, tzinfo=timezone.utc))

@@ -6,7 +6,7 @@ import pytest
 from aiohttp import web
 
 from digestbot.adapters.discord.config import apply_endpoints, reset_endpoints
-from discord_fake import FakeDiscord, build_app
+from discord_fake import FakeDiscord, FakeGateway, build_app
 
 
 @pytest.fixture
@@ -26,3 +26,20 @@ async def fake_discord():
         await runner.cleanup()
 
 
+
+
+@pytest.fixture
+async def fake_gateway(fake_discord):
+    """A fake gateway on loopback; the fake REST API's GET /gateway points at it."""
+    gateway = FakeGateway()
+    runner = web.AppRunner(gateway.app())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    gateway.url = f"ws://127.0.0.1:{runner.addresses[0][1]}/"
+    fake_discord.gateway_url = gateway.url
+    try:
+        yield gateway
+    finally:
+        await gateway.close()
+        await runner.cleanup()

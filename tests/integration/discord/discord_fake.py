@@ -113,6 +113,7 @@ class FakeDiscord:
     """The fake's state: what was asked, and scripted failures per route key."""
 
     url: str = ""
+    gateway_url: str = ""  # served at GET /gateway and /gateway/bot when set
     requests: list[Recorded] = field(default_factory=list)
     # channel id -> responses (status, body, headers) to give before answering normally
     channel_script: dict[int, list[tuple[int, Any, dict] | None]] = field(default_factory=dict)
@@ -195,6 +196,18 @@ def build_app(fake: FakeDiscord) -> web.Application:
                 "verify_key": "0" * 64,
                 "flags": 0,
                 "team": None,
+            }
+        )
+
+    @routes.get(api + "/gateway")
+    @routes.get(api + "/gateway/bot")
+    async def gateway(request: web.Request) -> web.Response:
+        url = fake.gateway_url or "ws://127.0.0.1:9/"
+        return json_response(
+            {
+                "url": url,
+                "shards": 1,
+                "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1},
             }
         )
 
@@ -326,3 +339,60 @@ def interaction_payload(
         "authorizing_integration_owners": {"0": str(GUILD_ID)},
         "context": 0,
     }
+
+
+class FakeGateway:
+    """A fake Discord gateway (websocket, plain JSON text frames) for a whole `client.connect()`.
+
+    HELLO on connect, READY after IDENTIFY, an ACK for every heartbeat; `dispatch()` pushes an
+    event (e.g. INTERACTION_CREATE) to every identified connection.
+    """
+
+    def __init__(self) -> None:
+        self.url = ""
+        self.received: list[dict] = []
+        self.identified = asyncio.Event()
+        self._sockets: list[web.WebSocketResponse] = []
+        self._sequence = itertools.count(1)
+
+    async def dispatch(self, event: str, data: dict) -> None:
+        for ws in list(self._sockets):
+            if not ws.closed:
+                await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._sequence), "d": data}))
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}, "s": None, "t": None}))
+        async for frame in ws:
+            if frame.type != web.WSMsgType.TEXT:
+                continue
+            message = json.loads(frame.data)
+            self.received.append(message)
+            if message.get("op") == 1:
+                await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+            elif message.get("op") == 2:
+                ready = {
+                    "v": 10,
+                    "user": user_payload(BOT_USER_ID, "digestbot", bot=True),
+                    "guilds": [],
+                    "session_id": "fake-session",
+                    "resume_gateway_url": self.url,
+                    "application": {"id": str(APP_ID), "flags": 0},
+                    "shard": [0, 1],
+                }
+                await ws.send_str(json.dumps({"op": 0, "t": "READY", "s": next(self._sequence), "d": ready}))
+                self._sockets.append(ws)
+                self.identified.set()
+        if ws in self._sockets:
+            self._sockets.remove(ws)
+        return ws
+
+    async def close(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/", self.handle)
+        return app
