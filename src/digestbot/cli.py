@@ -333,7 +333,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         except (PlatformError, RuntimeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
         announce = lambda port: _error(f"running; http://{app.settings.http_host}:{port}/healthz")  # noqa: E731
-        return asyncio.run(run_until_stopped(runtime, announce))
+        try:
+            return asyncio.run(run_until_stopped(runtime, announce))
+        except PlatformError as exc:  # a platform refused us at startup (e.g. a rejected token)
+            raise UsageError(str(exc)) from None
     finally:
         app.close()
 

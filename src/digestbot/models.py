@@ -74,6 +74,20 @@ class Topic:
     keywords: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class FeedState:
+    """What the bot remembers of one feed between polls."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: int = 0
+    next_due: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    items_seen: int = 0
+
+
 class InputError(Exception):
     """An input that cannot be used. The message is one line naming the input and the problem."""
 

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from .ingest import SafeFetcher
 from .ingest.feeds import parse_feed
-from .models import InputError, RawArticle
+from .models import FeedState, InputError, RawArticle
 
 log = logging.getLogger("digestbot.polling")
 
@@ -29,20 +29,6 @@ def parse_interval(text: str) -> timedelta:
     if not match:
         raise ValueError(f"not an interval such as 30s, 15m, 2h or 1d: {text!r}")
     return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
-
-
-@dataclass(frozen=True)
-class FeedState:
-    """What the bot remembers of one feed between polls."""
-
-    url: str
-    etag: str | None = None
-    last_modified: str | None = None
-    failures: int = 0
-    next_due: datetime | None = None
-    last_success: datetime | None = None
-    last_error: str | None = None
-    items_seen: int = 0
 
 
 class FeedStateStore(Protocol):

@@ -28,6 +28,7 @@ from .storage import SqlLedger
 log = logging.getLogger("digestbot.run")
 
 SHUTDOWN_DEADLINE = 8.0  # seconds: well inside Docker's 10 s grace
+FEED_CHECK_SECONDS = 30.0  # how often due feeds are looked for; each feed has its own interval
 
 
 class Publisher(Protocol):
@@ -101,6 +102,32 @@ class Runtime:
             clock=clock,
         )
         self._runner = None
+        self.poller = self._feed_poller()
+        if self.poller is not None:
+            self.scheduler.every("poll-feeds", FEED_CHECK_SECONDS, self._poll_feeds)
+
+    def _feed_poller(self):
+        from .ingest import SafeFetcher
+        from .polling import FeedPoller, parse_interval
+        from .storage import SqlFeedStates
+
+        feeds = {feed.url: parse_interval(feed.every) for feed in self.app.config.feeds}
+        if not feeds:
+            return None
+        return FeedPoller(feeds, SafeFetcher(), SqlFeedStates(self.app.store.engine), self._ingest_polled)
+
+    def _ingest_polled(self, articles) -> None:
+        report = self.app.service.ingest(articles)
+        for outcome, count in report.outcomes.items():
+            self.metrics.articles_ingested.labels(outcome.value).inc(count)
+        if report.errors:
+            self.metrics.ingestion_errors.inc(len(report.errors))
+
+    async def _poll_feeds(self) -> None:
+        reports = await asyncio.to_thread(self.poller.poll_due)
+        failed = sum(1 for r in reports if r.errors and not r.articles)
+        if failed:
+            self.metrics.ingestion_errors.inc(failed)
 
     async def _post(self, destination_id: str, period: str) -> str | None:
         destination = self.destinations[destination_id]

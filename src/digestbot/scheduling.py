@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 log = logging.getLogger("digestbot.scheduling")
 
@@ -165,6 +166,11 @@ class DigestScheduler:
         self._scheduler: AsyncIOScheduler | None = None
         self._stopping = False
         self._in_flight: set[asyncio.Task] = set()
+        self._periodic: dict[str, tuple[float, Callable[[], Awaitable[object]]]] = {}
+
+    def every(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+        """Run `job` every `seconds` in the loop (feed polling); one run at a time."""
+        self._periodic[name] = (seconds, job)
 
     async def run_due(self) -> list[Outcome]:
         """Post every digest that is due now and not yet in the ledger (within the grace)."""
@@ -224,6 +230,9 @@ class DigestScheduler:
                 max_instances=1,
                 misfire_grace_time=None,  # lateness is judged by the ledger, not by APScheduler
             )
+        for name, (seconds, job) in self._periodic.items():
+            scheduler.add_job(job, IntervalTrigger(seconds=seconds), id=name, replace_existing=True,
+                              coalesce=True, max_instances=1, next_run_time=datetime.now(timezone.utc))
         scheduler.start()
         self._scheduler = scheduler
         asyncio.get_running_loop().create_task(self.run_due())

@@ -7,6 +7,7 @@ instead of adding a duplicate.
 from __future__ import annotations
 
 import enum
+import sqlite3
 import time
 import zlib
 from datetime import datetime, timedelta, timezone
@@ -31,7 +32,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.engine import Connection, Engine, URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
-from .models import Article, ArticleKind
+from .models import Article, ArticleKind, FeedState
 
 
 class UpsertOutcome(str, enum.Enum):
@@ -105,8 +106,8 @@ def create_store_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001 - DB-API types
             cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            _enable_wal(cursor)
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
@@ -219,6 +220,19 @@ def _lock_for_migration(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     elif dialect == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+
+
+def _enable_wal(cursor) -> None:  # noqa: ANN001 - a DB-API cursor
+    # Switching a new file to WAL needs a moment alone with it; processes opening the same new
+    # file together can get "database is locked" at once, busy timeout or not: retry briefly.
+    for attempt in range(20):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == 19:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -388,3 +402,49 @@ class SqlLedger:
             return True
         except IntegrityError:
             return False
+
+
+# --- Feed polling state ---------------------------------------------------------------------
+
+
+class FeedStateRow(Base):
+    __tablename__ = "feed_states"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    failures: Mapped[int] = mapped_column(Integer)
+    next_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    items_seen: Mapped[int] = mapped_column(Integer)
+
+
+_FEED_FIELDS = ("etag", "last_modified", "failures", "next_due", "last_success", "last_error", "items_seen")
+
+
+class SqlFeedStates:
+    """The polling module's FeedStateStore in the shared database."""
+
+    def __init__(self, engine: Engine):
+        migrate(engine)
+        self._sessions = sessionmaker(engine)
+
+    def load(self, url: str) -> FeedState:
+        with self._sessions() as session:
+            row = session.get(FeedStateRow, url)
+            if row is None:
+                return FeedState(url)
+            values = {name: getattr(row, name) for name in _FEED_FIELDS}
+            for name in ("next_due", "last_success"):
+                if values[name] is not None:
+                    values[name] = _as_utc(values[name])
+            return FeedState(url, **values)
+
+    def save(self, state: FeedState) -> None:
+        with self._sessions.begin() as session:
+            row = session.get(FeedStateRow, state.url) or FeedStateRow(url=state.url)
+            for name in _FEED_FIELDS:
+                value = getattr(state, name)
+                setattr(row, name, _as_utc(value) if isinstance(value, datetime) else value)
+            session.add(row)

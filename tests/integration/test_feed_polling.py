@@ -113,3 +113,18 @@ def test_loopback_feed_is_refused_by_default(http_server):
 def test_intervals():
     assert parse_interval("15m") == timedelta(minutes=15)
     assert parse_interval("2h") == timedelta(hours=2)
+
+
+def test_feed_state_survives_in_the_database(http_server, tmp_path):
+    from digestbot.storage import SqlFeedStates, create_store_engine
+
+    serve_with_etag(http_server)
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'feeds.db'}")
+    clock, ingested = FakeClock(), []
+    url, poller = a_poller(http_server, SqlFeedStates(engine), clock, ingested)
+    poller.poll(url)
+    reopened = SqlFeedStates(create_store_engine(f"sqlite:///{tmp_path / 'feeds.db'}"))
+    state = reopened.load(url)
+    assert state.etag == '"v1"' and state.items_seen == 1
+    assert state.next_due == clock.now + timedelta(minutes=15)
+    engine.dispose()
