@@ -15,7 +15,10 @@ from typing import Any
 from digestbot.models import Topic
 
 VERBS: tuple[str, ...] = ("facts", "new", "summary", "sources", "timeline", "help")
-BOT_SCOPES: tuple[str, ...] = ("commands", "chat:write", "chat:write.public")
+# history scopes let a restarted bot find a digest it posted just before a crash (metadata).
+BOT_SCOPES: tuple[str, ...] = (
+    "commands", "chat:write", "chat:write.public", "channels:history", "groups:history",
+)
 DIGEST_COMMAND = "/digest"
 _COMMAND = re.compile(r"^/[a-z0-9][a-z0-9_-]{0,30}$")  # Slack: lower case, 32 characters with the slash
 DESCRIPTION_MAX = 100

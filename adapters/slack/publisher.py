@@ -160,6 +160,30 @@ class SlackPublisher:
         """
         return await self.post_messages(channel, render_digest(digest), period=period)
 
+    async def find_posted(self, channel: str, period: str, *, limit: int = 100) -> str | None:
+        """The ts of a digest this bot already posted to `channel` for `period`, if any.
+
+        Used after an interrupted attempt (a crash between posting and recording it): the
+        message metadata written by `post_digest` identifies the earlier post. Needs the
+        `channels:history` scope (`groups:history` for private channels); without it the
+        lookup is skipped with a warning and the digest is posted.
+        """
+        try:
+            response = await self.client.conversations_history(
+                channel=channel, limit=limit, include_all_metadata=True
+            )
+        except SlackApiError as exc:
+            log.warning("slack: cannot look for an earlier digest in %s (%s); posting", channel, slack_error(exc))
+            return None
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if (
+                metadata.get("event_type") == "digestbot_digest"
+                and (metadata.get("event_payload") or {}).get("period") == period
+            ):
+                return str(message.get("ts"))
+        return None
+
     async def post_messages(
         self, channel: str, messages: Sequence[SlackMessage], *, period: str | None = None
     ) -> list[str]:

@@ -88,6 +88,13 @@ class FeedState:
     items_seen: int = 0
 
 
+class Claim(str, enum.Enum):
+    """How a scheduled digest period was claimed in the delivery ledger."""
+
+    FRESH = "fresh"  # nobody tried this period before
+    RECOVER = "recover"  # an earlier attempt may have posted: look on the platform first
+
+
 class InputError(Exception):
     """An input that cannot be used. The message is one line naming the input and the problem."""
 

@@ -71,6 +71,9 @@ class _SlackDigestPublisher:
             raise DeliveryFailed(f"slack:{target} is unavailable")
         return timestamps[0]
 
+    async def find_posted(self, target: str, period: str) -> str | None:
+        return await self._publisher.find_posted(target, period)
+
 
 def _slack_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platform:
     try:

@@ -34,6 +34,9 @@ FEED_CHECK_SECONDS = 30.0  # how often due feeds are looked for; each feed has i
 class Publisher(Protocol):
     async def publish(self, target: str, digest: Digest, period: str) -> str | None: ...
 
+    # Optional: publishers that can recognise their own earlier post of a period define
+    # `async find_posted(target, period) -> str | None`, used when recovering a claim.
+
 
 @dataclass
 class Platform:
@@ -96,7 +99,7 @@ class Runtime:
             raise RuntimeError(f"destinations use {', '.join(missing)} but it is not configured")
         self.scheduler = DigestScheduler(
             [d.schedule for d in self.destinations.values()],
-            SqlLedger(app.store.engine),
+            SqlLedger(app.store.engine, lease=timedelta(seconds=app.settings.claim_lease_seconds)),
             self._post,
             grace=timedelta(minutes=app.settings.grace_minutes),
             clock=clock,
@@ -129,11 +132,18 @@ class Runtime:
         if failed:
             self.metrics.ingestion_errors.inc(failed)
 
-    async def _post(self, destination_id: str, period: str) -> str | None:
+    async def _post(self, destination_id: str, period: str, recovering: bool = False) -> str | None:
         destination = self.destinations[destination_id]
+        publisher = self.platforms[destination.platform].publisher
+        find_posted = getattr(publisher, "find_posted", None)
+        if recovering and find_posted is not None:
+            earlier = await find_posted(destination.target, period)
+            if earlier is not None:
+                log.info("digest found already posted", extra={"destination": destination_id, "period": period})
+                return earlier
         digest = await asyncio.to_thread(self.app.service.build_digest)
         try:
-            message_id = await self.platforms[destination.platform].publisher.publish(
+            message_id = await publisher.publish(
                 destination.target, digest_for(digest, destination.topics), period
             )
         except Exception:

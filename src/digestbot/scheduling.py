@@ -18,6 +18,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from .models import Claim
+
 log = logging.getLogger("digestbot.scheduling")
 
 
@@ -127,14 +129,15 @@ def period_key(fire_time: datetime) -> str:
 class Ledger:
     """Port: the exactly-once record of digests, shared by every process on one database.
 
-    `claim` succeeds for one caller only; a claim left behind by a crash can be taken over
-    after its lease, and the publisher then checks the platform for an earlier post of
-    the same period (message metadata / nonce) before posting.
+    `claim` succeeds for one caller only. An attempt interrupted by shutdown, or a claim left
+    behind by a crash (after its lease), is taken over as RECOVER: the publisher then checks
+    the platform for an earlier post of the same period (message metadata) before posting.
     """
 
-    def claim(self, destination: str, period: str, now: datetime) -> bool: ...
+    def claim(self, destination: str, period: str, now: datetime) -> Claim | None: ...
     def complete(self, destination: str, period: str, message_id: str | None) -> None: ...
     def release(self, destination: str, period: str) -> None: ...
+    def interrupt(self, destination: str, period: str) -> None: ...
     def mark_missed(self, destination: str, period: str, now: datetime) -> bool: ...
 
 
@@ -152,7 +155,7 @@ class DigestScheduler:
         self,
         schedules: list[Schedule],
         ledger: Ledger,
-        post: Callable[[str, str], Awaitable[str | None]],
+        post: Callable[[str, str, bool], Awaitable[str | None]],
         *,
         grace: timedelta = timedelta(hours=1),
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
@@ -204,10 +207,15 @@ class DigestScheduler:
                 log.warning("digest missed", extra={"destination": destination, "period": period})
                 return Outcome(destination, period, "missed")
             return None
-        if not self._ledger.claim(destination, period, now):
+        claim = self._ledger.claim(destination, period, now)
+        if claim is None:
             return None
         try:
-            message_id = await self._post(destination, period)
+            message_id = await self._post(destination, period, claim is Claim.RECOVER)
+        except asyncio.CancelledError:
+            # Shutdown cut the post off: it may or may not have reached the platform.
+            self._ledger.interrupt(destination, period)
+            raise
         except Exception:
             self._ledger.release(destination, period)
             log.exception("digest failed", extra={"destination": destination, "period": period})
@@ -249,8 +257,9 @@ class DigestScheduler:
     async def drain(self, timeout: float) -> int:
         """Stop taking work and let in-flight posts finish; returns how many were cut off.
 
-        A post cut off keeps its claim: after the lease another run checks the platform for
-        it (message metadata / nonce) before posting, so it is neither lost nor doubled.
+        A post cut off is marked interrupted, not left claimed: the next run takes it over and
+        checks the platform for it (message metadata) before posting, so it is neither lost
+        nor doubled.
         """
         self.shutdown()
         pending = {t for t in self._in_flight if not t.done()}

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     grace_minutes: int = Field(default=60, ge=0)  # how late a missed digest may still be posted
+    claim_lease_seconds: float = Field(default=600, gt=0)  # after this a crashed post is recovered
 
     @field_validator("database_url")
     @classmethod

@@ -20,8 +20,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    and_,
     create_engine,
     delete,
+    or_,
     event,
     inspect,
     select,
@@ -32,7 +34,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.engine import Connection, Engine, URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
-from .models import Article, ArticleKind, FeedState
+from .models import Article, ArticleKind, Claim, FeedState
 
 
 class UpsertOutcome(str, enum.Enum):
@@ -336,7 +338,7 @@ class DeliveryRow(Base):
 
     destination: Mapped[str] = mapped_column(String(300), primary_key=True)
     period: Mapped[str] = mapped_column(String(40), primary_key=True)
-    status: Mapped[str] = mapped_column(String(20))  # claimed | posted | missed
+    status: Mapped[str] = mapped_column(String(20))  # claimed | posted | missed | interrupted
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     message_id: Mapped[str | None] = mapped_column(String(200))
@@ -351,10 +353,10 @@ class SqlLedger:
         self._sessions = sessionmaker(engine)
         self._lease = lease
 
-    def claim(self, destination: str, period: str, now: datetime) -> bool:
+    def claim(self, destination: str, period: str, now: datetime) -> Claim | None:
         now = _as_utc(now)
         if self._insert(destination, period, "claimed", now):
-            return True
+            return Claim.FRESH
         stale = now - self._lease
         with self._sessions.begin() as session:
             taken = session.execute(
@@ -362,12 +364,26 @@ class SqlLedger:
                 .where(
                     DeliveryRow.destination == destination,
                     DeliveryRow.period == period,
-                    DeliveryRow.status == "claimed",
-                    DeliveryRow.claimed_at < stale,
+                    or_(
+                        DeliveryRow.status == "interrupted",
+                        and_(DeliveryRow.status == "claimed", DeliveryRow.claimed_at < stale),
+                    ),
                 )
-                .values(claimed_at=now)
+                .values(status="claimed", claimed_at=now)
             )
-            return taken.rowcount == 1
+            return Claim.RECOVER if taken.rowcount == 1 else None
+
+    def interrupt(self, destination: str, period: str) -> None:
+        with self._sessions.begin() as session:
+            session.execute(
+                update(DeliveryRow)
+                .where(
+                    DeliveryRow.destination == destination,
+                    DeliveryRow.period == period,
+                    DeliveryRow.status == "claimed",
+                )
+                .values(status="interrupted")
+            )
 
     def complete(self, destination: str, period: str, message_id: str | None) -> None:
         with self._sessions.begin() as session:

@@ -33,14 +33,12 @@ from sqlalchemy.orm import Session
 
 from digestbot import storage
 from digestbot.migrations import INITIAL_TABLES, alembic_config
-from digestbot.models import Article, ArticleKind
+from digestbot.models import Article, ArticleKind, Claim
 from digestbot.storage import ArticleRow, Base, SqlLedger, SqlStore, UpsertOutcome, create_store_engine, migrate
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 SEOUL_MORNING = datetime.fromisoformat("2026-01-05T08:00:00+09:00")
 ROOT = Path(__file__).resolve().parents[2]
-
-PRE_ALEMBIC_TABLES = ("articles", "sentences", "key_points", "deliveries")
 
 
 @dataclass
@@ -207,7 +205,7 @@ def test_engines_migrating_at_once_all_succeed(pg_url, engine, monkeypatch):
 
 def test_pre_alembic_database_is_adopted_with_its_rows(pg_url, engine):
     # What SqlStore did before migrations: the tables of that release, nothing newer.
-    Base.metadata.create_all(engine, tables=[Base.metadata.tables[name] for name in PRE_ALEMBIC_TABLES])
+    Base.metadata.create_all(engine, tables=[Base.metadata.tables[name] for name in INITIAL_TABLES])
     with Session(engine) as session, session.begin():
         row = ArticleRow(key="https://example.org/a", ingested_at=datetime.now(timezone.utc))
         SqlStore._fill(row, an_article())
@@ -290,12 +288,12 @@ def test_ledger_claim_is_exactly_once_across_two_engines(pg_url):
     try:
         ledgers = [SqlLedger(e) for e in engines]
         now = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
-        assert ledgers[0].claim("slack:C1", "2026-01-05T08:00", now) is True
-        assert ledgers[1].claim("slack:C1", "2026-01-05T08:00", now) is False
+        assert ledgers[0].claim("slack:C1", "2026-01-05T08:00", now) is Claim.FRESH
+        assert ledgers[1].claim("slack:C1", "2026-01-05T08:00", now) is None
         assert ledgers[1].status("slack:C1", "2026-01-05T08:00") == "claimed"
         ledgers[0].complete("slack:C1", "2026-01-05T08:00", "msg-1")
         assert ledgers[1].status("slack:C1", "2026-01-05T08:00") == "posted"
-        assert ledgers[1].claim("slack:C1", "2026-01-05T08:00", now + timedelta(hours=1)) is False
+        assert ledgers[1].claim("slack:C1", "2026-01-05T08:00", now + timedelta(hours=1)) is None
         assert ledgers[1].mark_missed("slack:C1", "2026-01-05T08:00", now) is False
     finally:
         for e in engines:
@@ -312,7 +310,7 @@ def test_ledger_claims_racing_from_two_engines_have_one_winner(pg_url):
 
             def claim(ledger: SqlLedger, period: int = period, barrier=barrier, wins=wins) -> None:
                 barrier.wait()
-                wins.append(ledger.claim("discord:42", f"p{period}", now))
+                wins.append(ledger.claim("discord:42", f"p{period}", now) is not None)
 
             threads = [threading.Thread(target=claim, args=(ledgers[i % 2],)) for i in range(4)]
             for t in threads:
@@ -333,7 +331,7 @@ def test_stale_claim_is_taken_over_once(pg_url):
         t0 = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
         assert crashed.claim("slack:C1", "P", t0)  # ...and the process dies before posting
         assert not rescuer.claim("slack:C1", "P", t0 + timedelta(minutes=5))  # lease still held
-        assert rescuer.claim("slack:C1", "P", t0 + timedelta(minutes=11))  # stale: taken over
+        assert rescuer.claim("slack:C1", "P", t0 + timedelta(minutes=11)) is Claim.RECOVER  # stale: taken over
         assert not late.claim("slack:C1", "P", t0 + timedelta(minutes=12))  # the new lease holds
         rescuer.complete("slack:C1", "P", "msg-9")
         assert not late.claim("slack:C1", "P", t0 + timedelta(hours=5))  # posted is final

@@ -24,8 +24,6 @@ from digestbot.storage import Base, SchemaTooNewError, SqlLedger, SqlStore, crea
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 T0 = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
 
-PRE_ALEMBIC_TABLES = ("articles", "sentences", "key_points", "deliveries")
-
 
 @pytest.fixture
 def url(tmp_path) -> str:
@@ -175,7 +173,7 @@ def test_downgrade_to_base_and_back(engine):
 
 def test_pre_alembic_database_is_adopted_with_its_rows(url, engine):
     # What SqlStore did before migrations: the tables of that release, nothing newer.
-    Base.metadata.create_all(engine, tables=[Base.metadata.tables[name] for name in PRE_ALEMBIC_TABLES])
+    Base.metadata.create_all(engine, tables=[Base.metadata.tables[name] for name in INITIAL_TABLES])
     with engine.begin() as conn:
         insert_rows_by_sql(conn)
     assert revision_of(engine) is None
@@ -185,7 +183,7 @@ def test_pre_alembic_database_is_adopted_with_its_rows(url, engine):
 
 def test_pre_alembic_database_without_the_ledger_table_is_completed(url, engine):
     # The first storage release had articles but no deliveries table yet.
-    Base.metadata.create_all(engine, tables=[Base.metadata.tables[n] for n in PRE_ALEMBIC_TABLES if n != "deliveries"])
+    Base.metadata.create_all(engine, tables=[Base.metadata.tables[n] for n in INITIAL_TABLES if n != "deliveries"])
     with engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO articles (id, key, url, content_hash, title, source, kind, published,"

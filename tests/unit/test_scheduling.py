@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from digestbot.models import Claim
 from digestbot.scheduling import DigestScheduler, Schedule, ScheduleError, latest_fire_time
 from digestbot.storage import SqlLedger, create_store_engine
 
@@ -23,7 +24,7 @@ class RecordingPoster:
     def __init__(self):
         self.sent: list[tuple[str, str]] = []
 
-    async def __call__(self, destination: str, period: str) -> str:
+    async def __call__(self, destination: str, period: str, recovering: bool = False) -> str:
         self.sent.append((destination, period))
         return f"msg-{len(self.sent)}"
 
@@ -81,7 +82,7 @@ async def test_failed_post_is_released_and_retried(engine):
     clock = FakeClock(datetime(2026, 1, 5, 8, 1, tzinfo=SEOUL))
     calls = []
 
-    async def flaky(destination, period):
+    async def flaky(destination, period, recovering):
         calls.append(period)
         if len(calls) == 1:
             raise ConnectionError("platform down")
@@ -95,7 +96,7 @@ async def test_failed_post_is_released_and_retried(engine):
 async def test_crash_after_claim_is_not_posted_again_within_the_lease(engine):
     clock, poster = FakeClock(datetime(2026, 1, 5, 8, 1, tzinfo=SEOUL)), RecordingPoster()
     ledger = SqlLedger(engine)
-    assert ledger.claim("console:team", "2026-01-05T08:00", clock.now)  # claimed, then the process died
+    assert ledger.claim("console:team", "2026-01-05T08:00", clock.now) is Claim.FRESH  # then the process died
     scheduler = a_scheduler(engine, clock, poster)
     assert await scheduler.run_due() == []
     assert poster.sent == []
@@ -148,7 +149,7 @@ async def test_drain_lets_an_in_flight_post_finish_and_takes_no_new_work(engine)
     release = asyncio.Event()
     sent = []
 
-    async def slow_post(destination, period):
+    async def slow_post(destination, period, recovering):
         await release.wait()
         sent.append(period)
         return "ok"

@@ -35,6 +35,9 @@ class FakeSlack:
     _ts: int = 0
     _taken: int = 0
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set `hold_posts` to make chat.postMessage record the message, then not answer until set.
+    hold_posts: asyncio.Event | None = None
+    posted: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def api_url(self) -> str:
@@ -58,7 +61,9 @@ class FakeSlack:
     async def api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         raw = await request.read()
-        if raw and request.content_type == "application/json":
+        if request.method == "GET":
+            params = dict(request.query)
+        elif raw and request.content_type == "application/json":
             params = json.loads(raw)
         else:
             params = dict(await request.post())
@@ -71,8 +76,19 @@ class FakeSlack:
                 {"ok": True, "url": "https://fake.slack.com/", "team": "T", "user": "digestbot",
                  "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}
             )
+        if method == "conversations.history":  # newest first, with metadata, like Slack
+            messages = [
+                {"type": "message", "ts": f"1700000000.{n:06d}", "text": c.params.get("text"),
+                 **({"metadata": c.params["metadata"]} if c.params.get("metadata") else {})}
+                for n, c in enumerate(self.called("chat.postMessage"), 1)
+                if c.params.get("channel") == params.get("channel")
+            ]
+            return web.json_response({"ok": True, "messages": messages[::-1], "has_more": False})
         if method == "chat.postMessage":
             self._ts += 1
+            self.posted.set()
+            if self.hold_posts is not None:
+                await self.hold_posts.wait()
             return web.json_response(
                 {"ok": True, "channel": params.get("channel"), "ts": f"1700000000.{self._ts:06d}",
                  "message": {"text": params.get("text")}}
@@ -93,6 +109,7 @@ async def fake_slack():
     fake = FakeSlack()
     app = web.Application()
     app.router.add_post("/api/{method}", fake.api)
+    app.router.add_get("/api/{method}", fake.api)
     app.router.add_post("/commands/{team}/{name}", fake.response_hook)
     runner = web.AppRunner(app)
     await runner.setup()

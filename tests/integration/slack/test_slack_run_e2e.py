@@ -5,6 +5,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -31,11 +32,12 @@ topics = ["visit"]
 """
 
 
-async def start_bot(tmp_path, fake_slack) -> tuple[asyncio.subprocess.Process, int]:
+async def start_bot(tmp_path, fake_slack, **extra_env: str) -> tuple[asyncio.subprocess.Process, int]:
     config = tmp_path / "slack.toml"
     config.write_text(CONFIG)
     env = dict(
         os.environ,
+        **extra_env,
         DIGESTBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'slack.db'}",
         DIGESTBOT_CONFIG=str(config),
         DIGESTBOT_HTTP_PORT="0",
@@ -93,3 +95,47 @@ async def test_slash_command_over_http_and_scheduled_digest(tmp_path, fake_slack
         async with asyncio.timeout(15):
             await process.wait()
     assert process.returncode == 0
+
+
+def ledger_rows(tmp_path) -> list[tuple[str, str]]:
+    with sqlite3.connect(tmp_path / "slack.db") as db:
+        return db.execute("SELECT period, status FROM deliveries").fetchall()
+
+
+async def test_killed_after_posting_before_recording_posts_once_after_restart(tmp_path, fake_slack):
+    fake_slack.hold_posts = asyncio.Event()  # Slack got the message; the bot never hears back
+    process, _ = await start_bot(tmp_path, fake_slack, DIGESTBOT_CLAIM_LEASE_SECONDS="1")
+    async with asyncio.timeout(60):
+        await fake_slack.posted.wait()
+    process.kill()  # SIGKILL between the post and recording it
+    await process.wait()
+    [(period, status)] = ledger_rows(tmp_path)
+    assert status == "claimed"
+
+    fake_slack.hold_posts.set()
+    await asyncio.sleep(1.2)  # the dead process's claim outlives its lease
+    process, _ = await start_bot(tmp_path, fake_slack, DIGESTBOT_CLAIM_LEASE_SECONDS="1")
+    try:
+        async with asyncio.timeout(60):
+            while ledger_rows(tmp_path) != [(period, "posted")]:
+                await asyncio.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await process.wait()
+    assert len(fake_slack.called("chat.postMessage")) == 1  # found by its metadata, not reposted
+    assert fake_slack.called("conversations.history")
+
+
+async def test_sigterm_during_a_slow_post_exits_0_and_leaves_nothing_claimed(tmp_path, fake_slack):
+    fake_slack.hold_posts = asyncio.Event()
+    process, _ = await start_bot(tmp_path, fake_slack)
+    async with asyncio.timeout(60):
+        await fake_slack.posted.wait()
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    async with asyncio.timeout(15):
+        await process.wait()
+    assert process.returncode == 0
+    assert time.monotonic() - started < 8
+    assert [status for _, status in ledger_rows(tmp_path)] == ["interrupted"]
+    fake_slack.hold_posts.set()
