@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build stage: a wheel with the platform extras chosen at build time.
 FROM python:3.11-slim AS build
-ARG EXTRAS=all
+ARG EXTRAS=all,postgres
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY src ./src
