@@ -117,7 +117,8 @@ class Runtime:
         feeds = {feed.url: parse_interval(feed.every) for feed in self.app.config.feeds}
         if not feeds:
             return None
-        return FeedPoller(feeds, SafeFetcher(), SqlFeedStates(self.app.store.engine), self._ingest_polled)
+        fetcher = SafeFetcher(allow_hosts=self.app.settings.fetch_allow_hosts)
+        return FeedPoller(feeds, fetcher, SqlFeedStates(self.app.store.engine), self._ingest_polled)
 
     def _ingest_polled(self, articles) -> None:
         report = self.app.service.ingest(articles)
