@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -31,6 +30,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.orm import Session
 
+from concurrency import run_together
 from digestbot import storage
 from digestbot.migrations import INITIAL_TABLES, alembic_config
 from digestbot.models import Article, ArticleKind, Claim
@@ -181,23 +181,14 @@ def test_engines_migrating_at_once_all_succeed(pg_url, engine, monkeypatch):
         raise AssertionError("migrate() had to retry: the advisory lock should serialise it")
 
     monkeypatch.setattr(storage, "time", SimpleNamespace(sleep=no_retry))
-    barrier, errors = threading.Barrier(4), []
-
     def start() -> None:
         own = create_store_engine(pg_url)
         try:
-            barrier.wait()
             migrate(own)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
         finally:
             own.dispose()
 
-    threads = [threading.Thread(target=start) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    errors = run_together(4, start)
     assert errors == []
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD]
@@ -306,17 +297,13 @@ def test_ledger_claims_racing_from_two_engines_have_one_winner(pg_url):
         ledgers = [SqlLedger(e) for e in engines]
         now = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
         for period in range(10):
-            barrier, wins = threading.Barrier(4), []
+            wins, turns = [], iter([0, 1, 0, 1])
 
-            def claim(ledger: SqlLedger, period: int = period, barrier=barrier, wins=wins) -> None:
-                barrier.wait()
+            def claim(period: int = period, wins=wins, turns=turns) -> None:
+                ledger = ledgers[next(turns)]
                 wins.append(ledger.claim("discord:42", f"p{period}", now) is not None)
 
-            threads = [threading.Thread(target=claim, args=(ledgers[i % 2],)) for i in range(4)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(timeout=30)
+            assert run_together(4, claim) == []
             assert sorted(wins) == [False, False, False, True], f"period {period}: {wins}"
     finally:
         for e in engines:

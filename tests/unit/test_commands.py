@@ -1,10 +1,7 @@
-import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/builders.py
 
 from builders import a_topic, corpus_articles  # noqa: E402
 from digestbot.commands import VERBS, Command, answer, parse_command, render_reply_text  # noqa: E402

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digestbot.adapters.discord import limits
+from discord_markdown import masked_link_targets
 from digestbot.adapters.discord.render import (
     DiscordMessage,
     colour_for,
@@ -85,30 +86,6 @@ def assert_within_limits(message: DiscordMessage) -> None:
         total += sum(units(f["name"]) + units(f["value"]) for f in fields)
         total += units(data.get("author", {}).get("name", ""))
     assert total <= limits.EMBED_TOTAL
-
-
-# Discord's masked-link rule (simple-markdown's), tried at every "[" that is not escaped
-# (preceded by an even number of backslashes; "\\[" is consumed by the escape rule).
-LINK_RULE = re.compile(
-    r"\[((?:\[[^\]]*\]|[^\[\]]|\](?=[^\[]*\]))*)\]"
-    r"\(\s*<?((?:\([^)]*\)|[^\s\\])*?)>?(?:\s+['\"]([\s\S]*?)['\"])?\s*\)"
-)
-
-
-def masked_link_targets(text: str) -> list[str]:
-    targets = []
-    for position, char in enumerate(text):
-        if char != "[":
-            continue
-        before = position
-        while before > 0 and text[before - 1] == "\\":
-            before -= 1
-        if (position - before) % 2:
-            continue
-        match = LINK_RULE.match(text, position)
-        if match:
-            targets.append(match.group(2))
-    return targets
 
 
 def assert_only_safe_links(message: DiscordMessage, allowed: set[str] = frozenset()) -> None:

@@ -1,8 +1,3 @@
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/builders.py
-
 from builders import a_topic, an_article, an_opinion, corpus_articles  # noqa: E402
 from digestbot.facts import extract_facts  # noqa: E402
 from digestbot.models import ArticleKind, Story  # noqa: E402

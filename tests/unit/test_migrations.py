@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from importlib.resources import files
@@ -17,6 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
+from concurrency import run_together
 from digestbot.migrations import INITIAL_REVISION, INITIAL_TABLES, alembic_config
 from digestbot.models import Article, ArticleKind
 from digestbot.storage import Base, SchemaTooNewError, SqlLedger, SqlStore, create_store_engine, migrate
@@ -232,23 +232,14 @@ def test_processes_starting_at_once_all_succeed(url, engine, tmp_path):
 
 
 def test_threads_with_their_own_engines_starting_at_once(url, engine):
-    barrier, errors = threading.Barrier(6), []
-
     def start() -> None:
         own = create_store_engine(url)
         try:
-            barrier.wait()
             migrate(own)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
         finally:
             own.dispose()
 
-    threads = [threading.Thread(target=start) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    errors = run_together(6, start)
     assert errors == []
     assert revision_of(engine) == HEAD
 

@@ -1,8 +1,5 @@
-import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/builders.py
 
 from builders import an_article, an_opinion, corpus_articles  # noqa: E402
 from digestbot.novelty import (  # noqa: E402

@@ -1,8 +1,3 @@
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/builders.py
-
 from builders import a_topic, an_article, an_opinion, corpus_articles
 from digestbot.models import Topic
 from digestbot.stories import StoryClusterer, assign_topic, cluster_articles

@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from discord_markdown import masked_link_targets
 
 BODY = web.RequestKey("body", object)
 
@@ -30,30 +30,6 @@ WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
 # The shape of a bot token (three base64url parts); not a real one.
 TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMg.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789ABCD"
 TIMESTAMP = "2026-01-03T10:00:00.000000+00:00"
-
-
-# Discord's masked-link rule (simple-markdown's), tried at every "[" that is not escaped
-# (preceded by an even number of backslashes; "\\[" is consumed by the escape rule).
-LINK_RULE = re.compile(
-    r"\[((?:\[[^\]]*\]|[^\[\]]|\](?=[^\[]*\]))*)\]"
-    r"\(\s*<?((?:\([^)]*\)|[^\s\\])*?)>?(?:\s+['\"]([\s\S]*?)['\"])?\s*\)"
-)
-
-
-def masked_link_targets(text: str) -> list[str]:
-    targets = []
-    for position, char in enumerate(text):
-        if char != "[":
-            continue
-        before = position
-        while before > 0 and text[before - 1] == "\\":
-            before -= 1
-        if (position - before) % 2:
-            continue
-        match = LINK_RULE.match(text, position)
-        if match:
-            targets.append(match.group(2))
-    return targets
 
 
 def message_texts(body: dict) -> list[str]:
