@@ -121,3 +121,10 @@ def test_slack_manifest_lists_the_configured_topics(run_cli):
     assert commands == ["/visit", "/digest"]
     assert all(c["url"] == "https://bot.example.org/slack/events" for c in manifest["features"]["slash_commands"])
     assert run_cli("slack-manifest").returncode == 2  # a mode is required
+
+
+def test_interactive_chat_answers_until_quit(run_cli, tmp_path):
+    result = run_cli("chat", stdin="/visit help\n/nosuch facts\nquit\n", HOME=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "facts" in result.stdout and "visit" in result.stdout
+    assert result.stdout.count("> ") >= 3
