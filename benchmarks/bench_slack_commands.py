@@ -3,7 +3,8 @@
 Both apps are built by the same adapter code (signature check, ack, reply to response_url); the
 baseline's command layer returns a fixed reply, ours answers from the store built from seeds/.
 Latency is measured end to end: from sending the signed request to the answer arriving at the
-response_url, at 20 concurrent clients. Run from the repository root:
+response_url, at 20 concurrent clients; each app serves from its own process, the clients and
+the fake Slack share another. Run from the repository root:
 
     .venv/bin/python benchmarks/bench_slack_commands.py [--requests 400] [--concurrency 20]
 """
@@ -75,41 +76,55 @@ def signed_request(response_url: str, trigger: str) -> tuple[str, dict[str, str]
     }
 
 
-async def measure(answer, topics, fake: FakeSlack, fake_url: str, requests: int, concurrency: int, label: str) -> list[float]:
-    settings = SlackSettings(bot_token=SecretStr("xoxb-bench"), signing_secret=SecretStr(SECRET), app_token=None,
-                             api_url=f"{fake_url}/api/")
-    bolt = build_slack_app(settings, topics, answer)
-    http = web.Application()
-    http.router.add_post("/slack/events", events_handler(bolt))
-    runner, url = await serve(http)
+async def start_app_server(which: str, fake_url: str) -> tuple[asyncio.subprocess.Process, str]:
+    """The bolt app runs in its own process, as in production; clients and the fake stay here."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--serve", which, "--api-url", f"{fake_url}/api/",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    port = int((await process.stdout.readline()).decode().strip())
+    return process, f"http://127.0.0.1:{port}"
+
+
+async def measure(url: str, fake: FakeSlack, fake_url: str, requests: int, concurrency: int, label: str) -> list[float]:
     latencies: list[float] = []
     counter = iter(range(requests))
     loop = asyncio.get_running_loop()
 
+    async def one(session: aiohttp.ClientSession, name: str) -> float:
+        arrived = loop.create_future()
+        fake.waiting[name] = arrived
+        body, headers = signed_request(f"{fake_url}/commands/T1/{name}", name)
+        started = time.perf_counter()
+        async with session.post(f"{url}/slack/events", data=body, headers=headers) as response:
+            assert response.status == 200, await response.text()
+        return await asyncio.wait_for(arrived, 30) - started
+
     async def client(session: aiohttp.ClientSession) -> None:
         for n in counter:
-            name = f"{label}-{n}"
-            arrived = loop.create_future()
-            fake.waiting[name] = arrived
-            body, headers = signed_request(f"{fake_url}/commands/T1/{name}", name)
-            started = time.perf_counter()
-            async with session.post(f"{url}/slack/events", data=body, headers=headers) as response:
-                assert response.status == 200, await response.text()
-            latencies.append(await asyncio.wait_for(arrived, 30) - started)
+            latencies.append(await one(session, f"{label}-{n}"))
 
     async with aiohttp.ClientSession() as session:
-        # Warm up: bolt's auth.test, first digest build, connection pools.
-        warm = iter(range(requests, requests + concurrency))
-        for n in warm:
-            arrived = loop.create_future()
-            fake.waiting[f"{label}-warm-{n}"] = arrived
-            body, headers = signed_request(f"{fake_url}/commands/T1/{label}-warm-{n}", f"w{n}")
-            async with session.post(f"{url}/slack/events", data=body, headers=headers):
-                pass
-            await asyncio.wait_for(arrived, 60)
+        for n in range(concurrency):  # warm up: bolt's auth.test, the first digest, pools
+            await one(session, f"{label}-warm-{n}")
         await asyncio.gather(*(client(session) for _ in range(concurrency)))
-    await runner.cleanup()
     return latencies
+
+
+async def serve_app(which: str, api_url: str) -> None:
+    """Child process: one bolt app on loopback; prints its port, serves until killed."""
+    logging.disable(logging.WARNING)
+    settings = SlackSettings(bot_token=SecretStr("xoxb-bench"), signing_secret=SecretStr(SECRET), api_url=api_url)
+    with tempfile.TemporaryDirectory() as tmp:
+        app = bootstrap(Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.db'}"))
+        app.service.ingest(load_sources(["seeds"]))
+        answer = app.service.answer if which == "digestbot" else (lambda _text: Reply("ok", [ReplySection(None, ["ok"])]))
+        bolt = build_slack_app(settings, app.service.topics, answer)
+        http = web.Application()
+        http.router.add_post("/slack/events", events_handler(bolt))
+        _runner, url = await serve(http)
+        print(url.rsplit(":", 1)[1], flush=True)
+        await asyncio.Event().wait()
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -122,43 +137,42 @@ async def main() -> int:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
+    parser.add_argument("--serve", choices=("baseline", "digestbot"), help=argparse.SUPPRESS)
+    parser.add_argument("--api-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    logging.disable(logging.WARNING)
+    if args.serve:
+        await serve_app(args.serve, args.api_url)
+        return 0
 
-    with tempfile.TemporaryDirectory() as tmp:
-        app = bootstrap(Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.db'}"))
-        app.service.ingest(load_sources(["seeds"]))
-        topics = app.service.topics
-        fake = FakeSlack()
-        fake_http = web.Application()
-        fake_http.router.add_post("/api/{method}", fake.api)
-        fake_http.router.add_post("/commands/{team}/{name}", fake.response)
-        fake_runner, fake_url = await serve(fake_http)
-
-        def do_nothing(_text: str) -> Reply:
-            return Reply("ok", [ReplySection(None, ["ok"])])
-
-        apps = (("bolt, handler does nothing", do_nothing), ("digestbot /visit facts", app.service.answer))
-        per_round: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in apps}
+    fake = FakeSlack()
+    fake_http = web.Application()
+    fake_http.router.add_post("/api/{method}", fake.api)
+    fake_http.router.add_post("/commands/{team}/{name}", fake.response)
+    fake_runner, fake_url = await serve(fake_http)
+    apps = {"bolt, handler does nothing": "baseline", "digestbot /visit facts": "digestbot"}
+    servers = {label: await start_app_server(which, fake_url) for label, which in apps.items()}
+    per_round: dict[str, list[tuple[float, float]]] = {label: [] for label in apps}
+    try:
         # Interleaved rounds, so load from elsewhere on the machine falls on both apps alike.
         for round_number in range(args.rounds):
-            for label, answer in apps:
-                latencies = await measure(answer, topics, fake, fake_url, args.requests, args.concurrency,
-                                          f"{label[:4]}{round_number}")
+            for label, (_process, url) in servers.items():
+                latencies = await measure(url, fake, fake_url, args.requests, args.concurrency, f"{apps[label]}{round_number}")
                 per_round[label].append((statistics.median(latencies), percentile(latencies, 99)))
-        rows = [
-            (label, statistics.median(p50 for p50, _ in runs), statistics.median(p99 for _, p99 in runs), len(runs))
-            for label, runs in per_round.items()
-        ]
+    finally:
+        for process, _url in servers.values():
+            process.kill()
+            await process.wait()
         await fake_runner.cleanup()
-        app.close()
-
+    rows = [
+        (label, statistics.median(p50 for p50, _ in runs), statistics.median(p99 for _, p99 in runs))
+        for label, runs in per_round.items()
+    ]
     base_p50, base_p99 = rows[0][1], rows[0][2]
     print(f"{args.requests} requests x {args.rounds} interleaved rounds, {args.concurrency} concurrent clients, "
-          "end to end to response_url; medians of the rounds\n")
+          "end to end to response_url; each app in its own process; medians of the rounds\n")
     print("| app | p50 ms | p99 ms | p50 ratio | p99 ratio |")
     print("|---|---:|---:|---:|---:|")
-    for label, p50, p99, _ in rows:
+    for label, p50, p99 in rows:
         print(f"| {label} | {p50 * 1000:.1f} | {p99 * 1000:.1f} | {p50 / base_p50:.2f}x | {p99 / base_p99:.2f}x |")
     return 0
 

@@ -14,20 +14,57 @@ TOPIC_BONUS = 3.0
 RECENCY_HALF_LIFE_HOURS = 36.0
 
 
+def score_parts(story: Story, followed: set[str]) -> tuple[float, float, datetime]:
+    """(importance, topic bonus, newest publication): the parts of a score that do not
+    depend on the reference time, so a live digest can re-rank without reading articles."""
+    n_articles = len(story.articles)
+    n_sources = len({a.source for a in story.articles})
+    importance = math.log1p(n_articles) + 0.5 * math.log1p(n_sources) + 0.1 * min(5, len(story.whats_new))
+    newest = max(a.published for a in story.articles)
+    bonus = TOPIC_BONUS if story.topic and story.topic in followed else 0.0
+    return importance, bonus, newest
+
+
+def score_from_parts(parts: tuple[float, float, datetime], reference: datetime) -> float:
+    importance, bonus, newest = parts
+    age_hours = max(0.0, (reference - newest).total_seconds() / 3600)
+    recency = 2.0 * 0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS)
+    return round(importance + recency + bonus, 4)
+
+
 def score_story(story: Story, reference: datetime, followed: set[str]) -> float:
     """Importance (articles, distinct outlets, developments) plus recency, followed topics first.
 
     Recency is measured against `reference` (the digest's `now`, else its newest article), so
     the same input always ranks the same way.
     """
-    n_articles = len(story.articles)
-    n_sources = len({a.source for a in story.articles})
-    importance = math.log1p(n_articles) + 0.5 * math.log1p(n_sources) + 0.1 * min(5, len(story.whats_new))
-    newest = max(a.published for a in story.articles)
-    age_hours = max(0.0, (reference - newest).total_seconds() / 3600)
-    recency = 2.0 * 0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS)
-    bonus = TOPIC_BONUS if story.topic and story.topic in followed else 0.0
-    return round(importance + recency + bonus, 4)
+    return score_from_parts(score_parts(story, followed), reference)
+
+
+def reference_time(articles, wall_clock: datetime | None = None) -> datetime:
+    """What recency is measured from without a `now`: the newest article not dated in the
+    future (one misdated article must not make every other story look old), else the clock."""
+    wall_clock = wall_clock or datetime.now(timezone.utc)
+    return max((a.published for a in articles if a.published <= wall_clock), default=wall_clock)
+
+
+def fill_story(story: Story, since: datetime | None = None) -> Story:
+    """The per-story step: what's new and facts, from the story's own articles only."""
+    story.whats_new = whats_new(story.articles, since)
+    story.facts = extract_facts(story)
+    return story
+
+
+def rank_stories(stories: list[Story], reference: datetime, topics: list[Topic],
+                 max_stories: int | None = None) -> list[Story]:
+    """Score filled stories against `reference` and order them, best first (in place)."""
+    followed = {t.name for t in topics}
+    for story in stories:
+        story.score = score_story(story, reference, followed)
+    stories.sort(key=lambda s: (-s.score, -max(a.published for a in s.articles).timestamp(), s.key))
+    if max_stories is not None:
+        del stories[max(0, max_stories):]
+    return stories
 
 
 def build_digest(
@@ -40,13 +77,8 @@ def build_digest(
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)  # naive times mean UTC throughout
     stories = cluster_articles(articles, topics)
-    reference = now or max((a.published for a in articles), default=datetime.now(timezone.utc))
-    followed = {t.name for t in topics}
+    reference = now or reference_time(articles)
     for story in stories:
-        story.whats_new = whats_new(story.articles, since)
-        story.facts = extract_facts(story)
-        story.score = score_story(story, reference, followed)
-    stories.sort(key=lambda s: (-s.score, -max(a.published for a in s.articles).timestamp(), s.key))
-    if max_stories is not None:
-        stories = stories[: max(0, max_stories)]
+        fill_story(story, since)
+    rank_stories(stories, reference, topics, max_stories)
     return Digest(stories=stories, generated_at=now or datetime.now(timezone.utc), since=since)

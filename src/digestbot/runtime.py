@@ -7,6 +7,7 @@ credentials are set). SIGTERM stops taking work, releases what is in flight, exi
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 import signal
@@ -22,8 +23,9 @@ from .config import DestinationConfig
 from .http_server import build_http_app, serve
 from .metrics import Metrics
 from .models import Digest
+from .novelty import filter_unseen, item_fingerprint
 from .scheduling import DigestScheduler, Schedule
-from .storage import SqlLedger
+from .storage import SqlLedger, SqlPostedItems
 
 log = logging.getLogger("digestbot.run")
 
@@ -104,6 +106,7 @@ class Runtime:
             grace=timedelta(minutes=app.settings.grace_minutes),
             clock=clock,
         )
+        self.posted_items = SqlPostedItems(app.store.engine)
         self._runner = None
         self.poller = self._feed_poller()
         if self.poller is not None:
@@ -142,16 +145,34 @@ class Runtime:
             if earlier is not None:
                 log.info("digest found already posted", extra={"destination": destination_id, "period": period})
                 return earlier
-        digest = await asyncio.to_thread(self.app.service.build_digest)
+        digest = await asyncio.to_thread(self._digest_for, destination)
         try:
-            message_id = await publisher.publish(
-                destination.target, digest_for(digest, destination.topics), period
-            )
+            message_id = await publisher.publish(destination.target, digest, period)
         except Exception:
             self.metrics.digests_failed.labels(destination_id).inc()
             raise
         self.metrics.digests_posted.labels(destination_id).inc()
+        try:
+            posted = [item_fingerprint(i) for story in digest.stories for i in story.whats_new]
+            await asyncio.to_thread(self.posted_items.remember, destination_id, posted, datetime.now(timezone.utc))
+        except Exception:  # the post is done: a lost memory must not make it count as failed
+            log.exception("could not record what was posted", extra={"destination": destination_id})
         return message_id
+
+    def _digest_for(self, destination: Destination) -> Digest:
+        """The destination's digest without what it was already told.
+
+        Items the destination has been shown (by fingerprint) are dropped from each story's
+        what's new; a story left with nothing new is left out.
+        """
+        digest = digest_for(self.app.service.current_digest(), destination.topics)
+        seen = self.posted_items.seen(destination.id)
+        stories = []
+        for story in digest.stories:
+            unseen = filter_unseen(story.whats_new, seen)
+            if unseen:  # the cached stories are shared: copy, do not modify
+                stories.append(dataclasses.replace(story, whats_new=unseen))
+        return Digest(stories, digest.generated_at, digest.since)
 
     def _database_reachable(self) -> bool:
         with self.app.store.engine.connect() as connection:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from .commands import answer
-from .digest import build_digest
-from .models import Article, Digest, InputError, RawArticle, Reply, Topic
+from .digest import build_digest, fill_story, score_from_parts, score_parts
+from .models import Article, Digest, InputError, RawArticle, Reply, Story, Topic
 from .pipeline import process_article
 from .storage import ArticleStore, UpsertOutcome
+from .stories import StoryClusterer
 
 log = logging.getLogger("digestbot.service")
 
@@ -26,9 +29,118 @@ class IngestReport:
     outcomes: dict[UpsertOutcome, int] = field(default_factory=dict)
 
 
+def clean_command(text: str | None) -> str:
+    """Chat input without control or invisible formatting characters (NUL, escape sequences,
+    bidi overrides): line breaks and tabs become spaces, the rest is dropped, so a stray
+    character neither breaks the command nor is echoed back in the reply."""
+    if not text:
+        return ""
+    return "".join(
+        " " if ch in "\t\n\r\v\f" else ch
+        for ch in text
+        if ch in "\t\n\r\v\f" or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+
+
+class LiveStories:
+    """The stories of the whole store, kept up to date one article at a time.
+
+    Seeded once from the stored articles (oldest first, as `cluster_articles` does); each new
+    article then joins the clusterer with `add` and only the story it joined is refilled
+    (what's new, facts, the reference-free parts of its score) by `refresh`. Reads are
+    precomputed: the full digest is ranked once per change from the cached score parts, and a
+    topic's view (what `/<topic> ...` answers from) holds only that topic's stories.
+    """
+
+    def __init__(self, topics: list[Topic], articles: Iterable[Article] = ()):
+        self.topics = topics
+        self._followed = {t.name for t in topics}
+        self.clusterer = StoryClusterer(topics)
+        self._filled: dict[str, Story] = {}
+        self._parts: dict[str, tuple[float, float, datetime]] = {}
+        self._topic_keys: dict[str, set[str]] = {t.name: set() for t in topics}
+        self._dirty: set[str] = set()
+        self._newest: datetime | None = None
+        self._digest: Digest | None = None
+        self._views: dict[str, Digest] = {}
+        self.add_all(sorted(articles, key=lambda a: (a.published, a.key)))
+
+    def __len__(self) -> int:
+        return len(self.clusterer)
+
+    def add(self, article: Article) -> str:
+        """Add one article to its story (an article already known is left as it is)."""
+        known = self.clusterer.story_key_of(article.key)
+        if known is not None:
+            return known
+        key = self.clusterer.add(article)
+        self._dirty.add(key)
+        if (self._newest is None or article.published > self._newest) and \
+                article.published <= datetime.now(timezone.utc):  # see digest.reference_time
+            self._newest = article.published
+        return key
+
+    def add_all(self, articles: Iterable[Article]) -> None:
+        for article in articles:
+            self.add(article)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Fill the stories that changed since the last refresh; the others are kept as they are."""
+        if not self._dirty:
+            return
+        for key in self._dirty:
+            old = self._filled.get(key)
+            if old is not None and old.topic in self._topic_keys:
+                self._topic_keys[old.topic].discard(key)
+            story = fill_story(self.clusterer.story(key))
+            self._filled[key] = story
+            self._parts[key] = score_parts(story, self._followed)
+            if story.topic in self._topic_keys:
+                self._topic_keys[story.topic].add(key)
+        self._dirty.clear()
+        self._digest = None
+        self._views.clear()
+
+    def _ranked(self, keys: Iterable[str]) -> list[Story]:
+        reference = self._newest or datetime.now(timezone.utc)  # as digest.reference_time
+        stories = []
+        for key in keys:
+            story = self._filled[key]
+            story.score = score_from_parts(self._parts[key], reference)
+            stories.append(story)
+        stories.sort(key=lambda s: (-s.score, -self._parts[s.key][2].timestamp(), s.key))
+        return stories
+
+    def digest(self) -> Digest:
+        """Every story, ranked as `build_digest` ranks them."""
+        self.refresh()
+        if self._digest is None:
+            self._digest = Digest(stories=self._ranked(self._filled), generated_at=datetime.now(timezone.utc))
+        return self._digest
+
+    def topic_view(self, topic: str) -> Digest:
+        """Only the stories of one topic, ranked: enough for any `/<topic> ...` answer."""
+        self.refresh()
+        view = self._views.get(topic)
+        if view is None:
+            view = Digest(stories=self._ranked(self._topic_keys.get(topic, ())),
+                          generated_at=datetime.now(timezone.utc))
+            self._views[topic] = view
+        return view
+
+    def digest_for_command(self, command_text: str) -> Digest:
+        """The digest an answer needs: a topic's own stories for `/<topic> ...`, else all."""
+        words = command_text.split(maxsplit=1) if command_text else []
+        head = words[0].lstrip("/").lower() if words else ""
+        if head in self._topic_keys and head != "digest":  # /digest is the overview, always
+            return self.topic_view(head)
+        return self.digest()
+
+
 class DigestService:
-    # Chat answers reuse the digest of the whole store: it is rebuilt after an ingest in this
-    # process, and at least this often to see what other processes on the database added.
+    # Chat answers read the live stories, kept up to date by every ingest in this process;
+    # at least this often the store is counted to see whether other processes added articles.
     DIGEST_MAX_AGE = 60.0
 
     def __init__(
@@ -45,8 +157,9 @@ class DigestService:
         self._key_points = key_points
         self._method = method
         self._max_chars = max_article_chars
-        self._cache_lock = threading.Lock()
-        self._cached: tuple[float, Digest] | None = None
+        self._cache_lock = threading.RLock()
+        self._live: LiveStories | None = None
+        self._checked_at = 0.0
 
     def ingest(
         self,
@@ -74,9 +187,24 @@ class DigestService:
             outcome = self.store.upsert(processed.article)
             report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
             report.articles.append(processed.article)
-        if report.articles:
-            self._cached = None
+            self._track(processed.article, outcome)
+        with self._cache_lock:
+            if self._live is not None:
+                self._live.refresh()  # only the stories that changed
         return report
+
+    def _track(self, article: Article, outcome: UpsertOutcome) -> None:
+        """Keep the live stories (when there are any yet) in step with the store."""
+        with self._cache_lock:
+            if self._live is None:
+                return
+            if outcome is UpsertOutcome.CREATED:
+                # as the store gives it back (in UTC), so stories read the same after a restart
+                self._live.add(dataclasses.replace(article, published=article.published.astimezone(timezone.utc)))
+            elif outcome is UpsertOutcome.UPDATED:
+                # A stored article changed its text: stories cannot take an article back, so
+                # the next read seeds them again from the store (rare: a corrected article).
+                self._live = None
 
     def build_digest(
         self, articles: list[Article] | None = None, since: datetime | None = None
@@ -84,12 +212,26 @@ class DigestService:
         chosen = self.store.all_articles() if articles is None else articles
         return build_digest(chosen, self.topics, since=since)
 
-    def current_digest(self) -> Digest:
-        """The digest of everything stored, cached between ingests (commands run in threads)."""
+    def live_stories(self) -> LiveStories:
+        """The live stories, seeded from the store on first use (commands run in threads)."""
         with self._cache_lock:
-            if self._cached is None or time.monotonic() - self._cached[0] > self.DIGEST_MAX_AGE:
-                self._cached = (time.monotonic(), self.build_digest())
-            return self._cached[1]
+            now = time.monotonic()
+            if self._live is not None and now - self._checked_at > self.DIGEST_MAX_AGE:
+                self._checked_at = now
+                if self.store.count() != len(self._live):  # another process wrote: start again
+                    self._live = None
+            if self._live is None:
+                self._live = LiveStories(self.topics, self.store.all_articles())
+                self._checked_at = now
+            return self._live
+
+    def current_digest(self) -> Digest:
+        """The digest of everything stored, from the live stories."""
+        with self._cache_lock:
+            return self.live_stories().digest()
 
     def answer(self, command_text: str) -> Reply:
-        return answer(command_text, self.current_digest(), self.topics)
+        command_text = clean_command(command_text)
+        with self._cache_lock:
+            digest = self.live_stories().digest_for_command(command_text)
+        return answer(command_text, digest, self.topics)

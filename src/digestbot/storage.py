@@ -464,3 +464,46 @@ class SqlFeedStates:
                 value = getattr(state, name)
                 setattr(row, name, _as_utc(value) if isinstance(value, datetime) else value)
             session.add(row)
+
+
+# --- Per-destination memory: what each destination was already told -----------------------
+
+
+class PostedItemRow(Base):
+    __tablename__ = "posted_items"
+
+    destination: Mapped[str] = mapped_column(String(300), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SqlPostedItems:
+    """The what's-new items (by `novelty.item_fingerprint`) each destination has been shown."""
+
+    def __init__(self, engine: Engine):
+        migrate(engine)
+        self._sessions = sessionmaker(engine)
+
+    def seen(self, destination: str) -> set[str]:
+        with self._sessions() as session:
+            return set(session.scalars(
+                select(PostedItemRow.fingerprint).where(PostedItemRow.destination == destination)
+            ))
+
+    def remember(self, destination: str, fingerprints, now: datetime) -> None:
+        """Record fingerprints as posted; ones already recorded keep their first time."""
+        wanted = set(fingerprints)
+        for _attempt in range(3):  # another process may record the same item meanwhile
+            missing = wanted - self.seen(destination)
+            if not missing:
+                return
+            try:
+                with self._sessions.begin() as session:
+                    session.add_all(
+                        PostedItemRow(destination=destination, fingerprint=f, posted_at=_as_utc(now))
+                        for f in sorted(missing)
+                    )
+                return
+            except IntegrityError:
+                continue
+        raise RuntimeError(f"could not record posted items for {destination}")

@@ -94,6 +94,7 @@ class StoryClusterer:
         self._entity_df: Counter = Counter()
         self._n = 0
         self._stories: list[_StoryState] = []
+        self._by_key: dict[str, _StoryState] = {}
         self._by_article: dict[str, str] = {}
         self._postings: dict[str, set[int]] = {}
 
@@ -192,6 +193,7 @@ class StoryClusterer:
             key = "s-" + hashlib.sha1(article.key.encode("utf-8")).hexdigest()[:10]
             best = _StoryState(key=key, index=len(self._stories))
             self._stories.append(best)
+            self._by_key[key] = best
         best.articles.append(article)
         best.features.append(feats)
         best.terms.update(feats.terms)
@@ -209,6 +211,14 @@ class StoryClusterer:
 
     def stories(self) -> list[Story]:
         return [self._to_story(s) for s in self._stories]
+
+    def story(self, key: str) -> Story:
+        """One story as it stands now (KeyError if unknown): costs the size of that story only."""
+        return self._to_story(self._by_key[key])
+
+    def __len__(self) -> int:
+        """How many articles were added."""
+        return self._n
 
     # -- output -------------------------------------------------------------------------
     def _central_title(self, state: _StoryState) -> str:

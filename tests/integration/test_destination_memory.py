@@ -1,0 +1,124 @@
+"""Per-destination memory through `Runtime._post`: a channel is never told the same item twice."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+from builders import CORPUS
+from digestbot.bootstrap import App
+from digestbot.config import parse_config
+from digestbot.models import Digest, RawArticle
+from digestbot.novelty import item_fingerprint
+from digestbot.runtime import Platform, Runtime
+from digestbot.service import DigestService
+from digestbot.settings import Settings
+from digestbot.storage import SqlStore
+
+CONFIG = """
+[[topics]]
+name = "arnvik"
+title = "The Kessel Dam failure"
+keywords = ["Kessel Dam", "Arnvik"]
+
+[[destinations]]
+platform = "console"
+channel = "first"
+cron = "0 8 * * *"
+
+[[destinations]]
+platform = "console"
+channel = "second"
+cron = "0 8 * * *"
+"""
+
+
+class RecordingPublisher:
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, Digest, str]] = []
+
+    async def publish(self, target: str, digest: Digest, period: str) -> str:
+        self.posts.append((target, digest, period))
+        return f"{target}:{period}"
+
+
+def corpus_raw(*ids: str) -> list[RawArticle]:
+    records = {r["id"]: r for r in map(json.loads, (CORPUS / "arnvik.jsonl").read_text().splitlines())}
+    return [
+        RawArticle(text=r["text"], origin=r["id"], title=r["title"], source=r["source"],
+                   url=f"https://example.org/{r['id']}", published=datetime.fromisoformat(r["published"]))
+        for r in (records[i] for i in ids)
+    ]
+
+
+@pytest.fixture
+def app(tmp_path):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'memory.db'}", config=None)
+    config = parse_config(CONFIG, "test")
+    store = SqlStore.from_url(settings.database_url)
+    app = App(settings, config, store, DigestService(store, config.topic_models()))
+    yield app
+    app.close()
+
+
+def fingerprints(digest: Digest) -> list[str]:
+    return [item_fingerprint(i) for s in digest.stories for i in s.whats_new]
+
+
+async def test_second_digest_to_a_destination_repeats_nothing_another_destination_still_gets_it(app):
+    publisher = RecordingPublisher()
+    runtime = Runtime(app, {"console": Platform("console", publisher)})
+    assert set(runtime.destinations) == {"console:first", "console:second"}
+
+    app.service.ingest(corpus_raw("arnvik-1", "valdoria-rates"))
+    await runtime._post("console:first", "2026-03-03T08:00")
+    first = fingerprints(publisher.posts[-1][1])
+    assert first and len(first) == len(set(first))
+
+    # Nothing was ingested since: the same destination is told nothing again.
+    await runtime._post("console:first", "2026-03-03T09:00")
+    assert fingerprints(publisher.posts[-1][1]) == []
+    assert publisher.posts[-1][1].stories == []
+
+    # Another destination has its own memory: it still gets every item.
+    await runtime._post("console:second", "2026-03-03T08:00")
+    assert sorted(fingerprints(publisher.posts[-1][1])) == sorted(first)
+
+    # New coverage: the first destination gets what is new, and nothing it already had.
+    app.service.ingest(corpus_raw("arnvik-op", "arnvik-2"))
+    await runtime._post("console:first", "2026-03-04T08:00")
+    target, digest, _ = publisher.posts[-1]
+    third = fingerprints(digest)
+    assert target == "first" and third
+    assert not set(third) & set(first)
+    assert any("15" in i.text for s in digest.stories for i in s.whats_new)  # the revised toll
+    assert runtime.posted_items.seen("console:first") == set(first) | set(third)
+
+
+async def test_items_are_remembered_only_after_a_successful_publish(app):
+    class FailingPublisher(RecordingPublisher):
+        async def publish(self, target, digest, period):
+            raise ConnectionError("platform down")
+
+    app.service.ingest(corpus_raw("arnvik-1"))
+    failing = Runtime(app, {"console": Platform("console", FailingPublisher())})
+    with pytest.raises(ConnectionError):
+        await failing._post("console:first", "2026-03-03T08:00")
+    assert failing.posted_items.seen("console:first") == set()
+
+    publisher = RecordingPublisher()
+    working = Runtime(app, {"console": Platform("console", publisher)})
+    await working._post("console:first", "2026-03-03T08:00")
+    assert fingerprints(publisher.posts[-1][1])  # the retry still has every item
+
+
+async def test_cached_stories_are_not_changed_by_filtering(app):
+    app.service.ingest(corpus_raw("arnvik-1"))
+    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    before = fingerprints(app.service.current_digest())
+    await runtime._post("console:first", "p1")
+    await runtime._post("console:first", "p2")
+    assert fingerprints(app.service.current_digest()) == before
+    assert app.service.answer("/arnvik new").ok
