@@ -30,6 +30,8 @@ class PlatformError(Exception):
 class DeliveryFailed(Exception):
     """The platform refused the digest for good (the destination is marked unavailable)."""
 
+    permanent = True  # the scheduler does not retry it
+
 
 def timed_answer(answer: Callable[[str], Reply], metrics: Metrics, platform: str) -> Callable[[str], Reply]:
     def answer_and_measure(text: str) -> Reply:

@@ -16,11 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from .models import Claim
 
 log = logging.getLogger("digestbot.scheduling")
+
+RETRY_DELAY = timedelta(minutes=1)  # the least wait before a failed digest is tried again
 
 
 class ScheduleError(ValueError):
@@ -170,6 +173,22 @@ class DigestScheduler:
         self._stopping = False
         self._in_flight: set[asyncio.Task] = set()
         self._periodic: dict[str, tuple[float, Callable[[], Awaitable[object]]]] = {}
+        self.retries: list[tuple[str, datetime, datetime]] = []  # (destination, fire, when) scheduled
+
+    def _schedule_retry(self, destination: str, fire: datetime, error: Exception) -> None:
+        """A failed digest stays queued: the same period is tried again later (a platform's
+        Retry-After when it gave one), until the grace runs out and it is reported missed.
+        A permanent refusal (the destination is gone or the bot was removed) is not retried."""
+        if getattr(error, "permanent", False):
+            return
+        delay = max(float(getattr(error, "retry_after", 0) or 0), RETRY_DELAY.total_seconds())
+        when = self._clock().astimezone(timezone.utc) + timedelta(seconds=delay)
+        self.retries.append((destination, fire, when))
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.add_job(
+                self._run_one, DateTrigger(when), args=[destination, fire],
+                id=f"retry:{destination}:{period_key(fire)}", replace_existing=True, misfire_grace_time=None,
+            )
 
     def every(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
         """Run `job` every `seconds` in the loop (feed polling); one run at a time."""
@@ -184,21 +203,23 @@ class DigestScheduler:
                 outcomes.append(outcome)
         return outcomes
 
-    async def _run_one(self, destination: str) -> Outcome | None:
+    async def _run_one(self, destination: str, fire: datetime | None = None) -> Outcome | None:
         if self._stopping:
             return None
         task = asyncio.current_task()
         if task is not None:
             self._in_flight.add(task)
         try:
-            return await self._decide_and_post(destination)
+            return await self._decide_and_post(destination, fire)
         finally:
             self._in_flight.discard(task)
 
-    async def _decide_and_post(self, destination: str) -> Outcome | None:
+    async def _decide_and_post(self, destination: str, fire: datetime | None = None) -> Outcome | None:
+        """Post the period of `fire` (default: the latest fire time) unless the ledger has it."""
         now = self._clock().astimezone(timezone.utc)
-        # Look back far enough to notice a digest missed beyond the grace, once.
-        fire = latest_fire_time(self._triggers[destination], now, max(self._grace * 2, timedelta(days=8)))
+        if fire is None:
+            # Look back far enough to notice a digest missed beyond the grace, once.
+            fire = latest_fire_time(self._triggers[destination], now, max(self._grace * 2, timedelta(days=8)))
         if fire is None:
             return None
         period = period_key(fire)
@@ -216,9 +237,10 @@ class DigestScheduler:
             # Shutdown cut the post off: it may or may not have reached the platform.
             self._ledger.interrupt(destination, period)
             raise
-        except Exception:
+        except Exception as error:
             self._ledger.release(destination, period)
             log.exception("digest failed", extra={"destination": destination, "period": period})
+            self._schedule_retry(destination, fire, error)
             return Outcome(destination, period, "failed")
         self._ledger.complete(destination, period, message_id)
         log.info("digest posted", extra={"destination": destination, "period": period})

@@ -163,3 +163,25 @@ async def test_drain_lets_an_in_flight_post_finish_and_takes_no_new_work(engine)
     clock.now += timedelta(days=1)
     assert await scheduler.run_due() == []  # stopped: no new claims
     assert sent == ["2026-01-05T08:00"]
+
+
+async def test_a_failed_digest_stays_queued_and_is_retried_for_its_own_period(engine):
+    clock = FakeClock(datetime(2026, 1, 5, 8, 0, 30, tzinfo=SEOUL))
+    attempts = []
+
+    class Deferred(Exception):
+        retry_after = 90  # e.g. a rate limit longer than the platform adapter waits
+
+    async def rate_limited_then_ok(destination, period, recovering):
+        attempts.append(period)
+        if len(attempts) == 1:
+            raise Deferred()
+        return "ok"
+
+    scheduler = a_scheduler(engine, clock, rate_limited_then_ok, cron="* * * * *")
+    assert [o.status for o in await scheduler.run_due()] == ["failed"]
+    [(destination, fire, when)] = scheduler.retries
+    assert when == clock.now + timedelta(seconds=90)
+    clock.now = when  # a newer period is due by now, but the failed one is not forgotten
+    assert (await scheduler._run_one(destination, fire)).status == "posted"
+    assert attempts == ["2026-01-05T08:00", "2026-01-05T08:00"]
