@@ -142,7 +142,7 @@ def clustering_rows(articles: list[Article]) -> list[tuple]:
     for a in syn:
         by_truth.setdefault(truth[a.key], []).append(a.key)
     expected = sum(len(k) * (len(k) - 1) // 2 for k in by_truth.values())
-    rows.append(("clustering: 3,000 synthetic articles (easy)", tp, produced, expected, *pr(tp, produced, expected)))
+    rows.append(("clustering: 3,000 synthetic articles (part B generator)", tp, produced, expected, *pr(tp, produced, expected)))
     return rows
 
 
