@@ -108,6 +108,7 @@ class Runtime:
         )
         self.posted_items = SqlPostedItems(app.store.engine)
         self._runner = None
+        self._warm_up = None  # the first load of the stories, started with the server
         self.poller = self._feed_poller()
         if self.poller is not None:
             self.scheduler.every("poll-feeds", FEED_CHECK_SECONDS, self._poll_feeds)
@@ -193,6 +194,8 @@ class Runtime:
         http_app = build_http_app(self.metrics, self.readiness_checks(), routes)
         settings = self.app.settings
         self._runner = await serve(http_app, settings.http_host, settings.http_port)
+        # Load the stories now, off the loop, so the first chat command does not wait for it.
+        self._warm_up = asyncio.get_running_loop().run_in_executor(None, self.app.service.current_digest)
         for platform in self.platforms.values():
             if platform.start is not None:
                 await platform.start()
