@@ -118,7 +118,13 @@ async def serve_app(which: str, api_url: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app = bootstrap(Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.db'}"))
         app.service.ingest(load_sources(["seeds"]))
-        answer = app.service.answer if which == "digestbot" else (lambda _text: Reply("ok", [ReplySection(None, ["ok"])]))
+        canned = app.service.answer("/visit facts")
+        answers = {
+            "digestbot": app.service.answer,
+            "baseline": lambda _text: Reply("ok", [ReplySection(None, ["ok"])]),
+            "canned": lambda _text: canned,  # the same reply, computed once: isolates its size
+        }
+        answer = answers[which]
         bolt = build_slack_app(settings, app.service.topics, answer)
         http = web.Application()
         http.router.add_post("/slack/events", events_handler(bolt))
@@ -137,7 +143,7 @@ async def main() -> int:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
-    parser.add_argument("--serve", choices=("baseline", "digestbot"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=("baseline", "digestbot", "canned"), help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -149,7 +155,8 @@ async def main() -> int:
     fake_http.router.add_post("/api/{method}", fake.api)
     fake_http.router.add_post("/commands/{team}/{name}", fake.response)
     fake_runner, fake_url = await serve(fake_http)
-    apps = {"bolt, handler does nothing": "baseline", "digestbot /visit facts": "digestbot"}
+    apps = {"bolt, handler does nothing": "baseline", "digestbot /visit facts": "digestbot",
+            "same reply, precomputed": "canned"}
     servers = {label: await start_app_server(which, fake_url) for label, which in apps.items()}
     per_round: dict[str, list[tuple[float, float]]] = {label: [] for label in apps}
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import itertools
 import threading
 import time
 import unicodedata
@@ -63,6 +64,8 @@ class LiveStories:
         self._newest: datetime | None = None
         self._digest: Digest | None = None
         self._views: dict[str, Digest] = {}
+        self.serial = next(_LIVE_SERIALS)  # tells a rebuilt LiveStories from the one before
+        self.version = 0  # bumped whenever a story changes: replies cached before are stale
         self.add_all(sorted(articles, key=lambda a: (a.published, a.key)))
 
     def __len__(self) -> int:
@@ -101,6 +104,7 @@ class LiveStories:
         self._dirty.clear()
         self._digest = None
         self._views.clear()
+        self.version += 1
 
     def _ranked(self, keys: Iterable[str]) -> list[Story]:
         reference = self._newest or datetime.now(timezone.utc)  # as digest.reference_time
@@ -138,6 +142,10 @@ class LiveStories:
         return self.digest()
 
 
+REPLY_CACHE_SIZE = 512
+_LIVE_SERIALS = itertools.count()
+
+
 class DigestService:
     # Chat answers read the live stories, kept up to date by every ingest in this process;
     # at least this often the store is counted to see whether other processes added articles.
@@ -158,6 +166,7 @@ class DigestService:
         self._method = method
         self._max_chars = max_article_chars
         self._cache_lock = threading.RLock()
+        self._replies: dict[tuple[int, int, str], Reply] = {}
         self._live: LiveStories | None = None
         self._checked_at = 0.0
 
@@ -231,7 +240,18 @@ class DigestService:
             return self.live_stories().digest()
 
     def answer(self, command_text: str) -> Reply:
+        """The reply to a chat command; the same command is answered once per change of the
+        stories (replies are read-only for callers)."""
         command_text = clean_command(command_text)
         with self._cache_lock:
-            digest = self.live_stories().digest_for_command(command_text)
-        return answer(command_text, digest, self.topics)
+            live = self.live_stories()
+            digest = live.digest_for_command(command_text)
+            key = (live.serial, live.version, command_text)
+            reply = self._replies.get(key)
+        if reply is None:
+            reply = answer(command_text, digest, self.topics)
+            with self._cache_lock:
+                if len(self._replies) >= REPLY_CACHE_SIZE:
+                    self._replies.clear()
+                self._replies[key] = reply
+        return reply

@@ -146,3 +146,16 @@ def test_a_story_that_becomes_a_topic_story_moves_into_the_topic_view():
     [story] = live.topic_view("arnvik").stories
     assert story.topic == "arnvik" and len(story.articles) == 2
     assert live.digest_for_command("/digest").stories == [story]
+
+
+def test_replies_are_reused_until_the_stories_change(tmp_path):
+    store = SqlStore.from_url(f"sqlite:///{tmp_path / 'replies.db'}")
+    service = DigestService(store, [a_topic("storm", "Storm", ("storm",))])
+    text = "A storm hit the coast on Monday. Thousands of homes lost power. Shelters opened in two towns."
+    service.ingest([RawArticle(text=text, origin="a", title="Storm hits coast", source="Wire")])
+    first = service.answer("/storm facts")
+    assert service.answer("/storm facts") is first
+    more = "The storm killed three people on Tuesday. Power returned to most homes. Schools reopened."
+    service.ingest([RawArticle(text=more, origin="b", title="Storm toll rises", source="Times")])
+    assert service.answer("/storm facts") is not first
+    store.close()
