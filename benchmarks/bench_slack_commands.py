@@ -6,7 +6,7 @@ Latency is measured end to end: from sending the signed request to the answer ar
 response_url, at 20 concurrent clients; each app serves from its own process, the clients and
 the fake Slack share another. Run from the repository root:
 
-    .venv/bin/python benchmarks/bench_slack_commands.py [--requests 400] [--concurrency 20]
+    .venv/bin/python benchmarks/bench_slack_commands.py [--requests 1000] [--rounds 5] [--concurrency 20]
 """
 
 from __future__ import annotations
@@ -140,9 +140,9 @@ def percentile(values: list[float], pct: float) -> float:
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds; medians are reported")
     parser.add_argument("--serve", choices=("baseline", "digestbot", "canned"), help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
