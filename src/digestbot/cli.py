@@ -153,25 +153,40 @@ def default_seed_inputs() -> list[str]:
     return [str(resources.files("digestbot.seeds"))]
 
 
-def _open_jsonl(spec: str) -> TextIO:
+def _open_jsonl(spec: str) -> tuple[TextIO, str]:
+    """The stream and the name errors use for it (`stdin` for `-`)."""
     if spec == "-":
-        return sys.stdin
+        return sys.stdin, "stdin"
     try:
-        return open(spec, encoding="utf-8", errors="strict")  # noqa: SIM115 - closed by caller
+        return open(spec, encoding="utf-8", errors="strict"), spec  # noqa: SIM115 - read to the end
     except OSError as exc:
         raise UsageError(f"{spec}: cannot open ({exc.strerror or exc})") from None
+
+
+def _settings():
+    from .settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise UsageError(f"DIGESTBOT_{str(first['loc'][0]).upper()}: {first['msg']}") from None
+
+
+def _with_progress(items: Iterator, what: str) -> Iterator:
+    """A progress bar on stderr when a person is watching it; the items unchanged otherwise."""
+    if not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=what, unit=" articles", file=sys.stderr)
 
 
 def _bootstrap(args: argparse.Namespace):
     from .bootstrap import bootstrap
     from .config import ConfigError
-    from .settings import Settings
 
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise UsageError(f"DIGESTBOT_{str(first['loc'][0]).upper()}: {first['msg']}") from None
+    settings = _settings()
     try:
         return bootstrap(
             settings,
@@ -191,11 +206,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
     try:
         sources = []
         if args.jsonl:
-            stream = _open_jsonl(args.jsonl)
-            sources.append(read_jsonl(stream, "stdin" if args.jsonl == "-" else args.jsonl))
+            sources.append(read_jsonl(*_open_jsonl(args.jsonl)))
         if args.inputs or not args.jsonl:
             sources.append(load_sources(args.inputs or default_seed_inputs()))
-        report = app.service.ingest(_chain(sources), on_problem=_error)
+        report = app.service.ingest(_with_progress(_chain(sources), "ingesting"), on_problem=_error)
         digest = app.service.build_digest(report.articles, since=args.since)
         renderer = RENDERERS[args.format]
         output = renderer(digest) if renderer is render_json else renderer(digest, top=args.top)
@@ -215,16 +229,11 @@ def cmd_summarise(args: argparse.Namespace) -> int:
     from .ingest import read_jsonl
     from .models import InputError
 
-    n = args.key_points or 3
-    method = args.method or "digestbot"
-    stream = _open_jsonl(args.jsonl)
-    origin = "stdin" if args.jsonl == "-" else args.jsonl
+    settings = _settings()
+    n = args.key_points or settings.key_points
+    method = args.method or settings.method
     failed = 0
-    items = read_jsonl(stream, origin)
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-
-        items = tqdm(items, desc="summarising", unit=" articles", file=sys.stderr)
+    items = _with_progress(read_jsonl(*_open_jsonl(args.jsonl)), "summarising")
     out = sys.stdout
     for item in items:
         if isinstance(item, InputError):

@@ -32,6 +32,15 @@ class Settings(BaseSettings):
     # by default, so feeds and URLs on private or loopback addresses are refused.
     fetch_allow_hosts: frozenset[str] = frozenset()
 
+    @field_validator("method")
+    @classmethod
+    def _known_method(cls, method: str) -> str:
+        from .keypoints import METHODS
+
+        if method not in METHODS:
+            raise ValueError(f"unknown key-point method {method!r}; choose from {', '.join(sorted(METHODS))}")
+        return method
+
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, url: str) -> str:

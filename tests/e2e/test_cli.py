@@ -128,3 +128,10 @@ def test_interactive_chat_answers_until_quit(run_cli, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "facts" in result.stdout and "visit" in result.stdout
     assert result.stdout.count("> ") >= 3
+
+
+def test_unknown_method_in_the_environment_exits_2(run_cli):
+    result = run_cli("summarise", "--jsonl", "-", stdin="", DIGESTBOT_METHOD="nope")
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "DIGESTBOT_METHOD" in line and "lexrank" in line
