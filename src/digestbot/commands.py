@@ -13,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .models import Article, ArticleKind, Digest, Fact, NewItem, Reply, ReplySection, SourceRef, Story, Topic
+from collections.abc import Callable
+
+from .models import (Article, ArticleKind, CommandContext, Digest, Fact, NewItem, Reply, ReplySection, SourceRef,
+                     Story, Topic)
 from .novelty import split_coverage
 
 MAX_ARGS_CHARS = 200
@@ -27,6 +30,16 @@ VERBS: dict[str, str] = {
     "timeline": "the coverage in time order",
     "help": "this list",
 }
+# `/digest <verb> ...`: the management commands, answered by `digestbot.management`.
+MANAGEMENT_VERBS: dict[str, str] = {
+    "subscribe": "/digest subscribe [TOPIC|all] [daily HH:MM|weekdays HH:MM|cron \"EXPR\"] [tz ZONE]",
+    "unsubscribe": "/digest unsubscribe [TOPIC]",
+    "settings": "/digest settings: what this channel gets, when, and the last changes",
+    "topics": "/digest topics add NAME KEYWORD... | list | remove NAME",
+    "feeds": "/digest feeds add URL [TOPIC] | list | remove ID",
+}
+# Names a topic may not take: they are commands or verbs already.
+RESERVED_NAMES = frozenset({"digest", "help", "public", "all", "now", *VERBS, *MANAGEMENT_VERBS})
 CATEGORY_HEADINGS = {"who": "Who", "what": "What", "when": "When", "where": "Where", "how_many": "How many"}
 
 
@@ -51,6 +64,13 @@ def _error(title: str, *lines: str) -> Reply:
     return Reply(title=title, sections=[ReplySection(None, list(lines))], ok=False)
 
 
+def is_management_command(text: str) -> bool:
+    """`/digest <management verb> ...`: answered by the management use cases, not from stories."""
+    words = (text or "").split(maxsplit=2)
+    return (len(words) >= 2 and words[0].lstrip("/").lower() == "digest"
+            and words[1].lower() in MANAGEMENT_VERBS)
+
+
 def parse_command(text: str, topic_names: list[str]) -> Command | Reply:
     words = (text or "").split()
     if not words or words == ["/"]:
@@ -71,7 +91,8 @@ def parse_command(text: str, topic_names: list[str]) -> Command | Reply:
         if rest[0].lower() == "help":
             return Command(None, "help", rest[1:], public)
         return _error(f"Unknown option for /digest: {rest[0][:40]}",
-                      "Use /digest for the top stories or /digest help.", _topics_line(topic_names))
+                      "Use /digest for the top stories or /digest help.",
+                      "Manage: /digest " + " | ".join(MANAGEMENT_VERBS) + ".", _topics_line(topic_names))
     by_lower = {n.lower(): n for n in topic_names}
     if head not in by_lower:
         return _error(f"Unknown topic: /{head[:40]}", _topics_line(topic_names))
@@ -139,6 +160,8 @@ def _help(topic: str | None, topic_names: list[str]) -> Reply:
     if topic is None:
         sections.insert(0, ReplySection("Digest", ["/digest: the top stories and what is new in each"]))
         sections.append(ReplySection("Topics", [_topics_line(topic_names)]))
+        sections.append(ReplySection("Manage (anyone reads; administrators change)",
+                                     list(MANAGEMENT_VERBS.values())))
     return Reply(title=f"Help for /{topic}" if topic else "Digest help", sections=sections)
 
 
@@ -216,7 +239,21 @@ def _digest_overview(digest: Digest) -> Reply:
     return Reply(title="Digest", sections=sections)
 
 
-def answer(text: str, digest: Digest, topics: list[Topic]) -> Reply:
+def answer(
+    text: str,
+    digest: Digest,
+    topics: list[Topic],
+    context: CommandContext | None = None,
+    manage: Callable[[str, CommandContext | None], Reply] | None = None,
+) -> Reply:
+    """The reply to one command. `/digest <management verb>` goes to `manage` (the
+    management use cases, which need a store) with the asker's `context`."""
+    if is_management_command(text):
+        if manage is None:
+            return _error("Management is not available here",
+                          "Settings, topics and feeds are managed where the bot keeps its store "
+                          "(digestbot chat, Slack, Discord).")
+        return manage(text, context)
     names = [t.name for t in topics]
     parsed = parse_command(text, names)
     if isinstance(parsed, Reply):

@@ -62,11 +62,30 @@ class DestinationConfig(BaseModel):
         return self
 
 
+class PermissionsConfig(BaseModel):
+    """Who may change settings from chat besides workspace / server administrators."""
+
+    model_config = ConfigDict(extra="forbid")
+    admin_roles: list[str] = Field(default_factory=list, max_length=50)
+
+    @field_validator("admin_roles")
+    @classmethod
+    def _role_names(cls, roles: list[str]) -> list[str]:
+        cleaned = []
+        for role in roles:
+            name = role.strip()
+            if not name or len(name) > 100:
+                raise ValueError("each role is a name of 1 to 100 characters")
+            cleaned.append(name)
+        return cleaned
+
+
 class AppConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     topics: list[TopicConfig] = Field(default_factory=list)
     feeds: list[FeedConfig] = Field(default_factory=list)
     destinations: list[DestinationConfig] = Field(default_factory=list)
+    permissions: PermissionsConfig = Field(default_factory=PermissionsConfig)
 
     def topic_models(self) -> list[Topic]:
         return [t.to_topic() for t in self.topics]

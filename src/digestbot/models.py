@@ -189,3 +189,19 @@ class Reply:
     ok: bool = True
     ephemeral: bool = True
 
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who asked, and where: what the management commands need to decide and record.
+
+    `channel` is the platform's channel id (the console uses "console"); `is_admin` is the
+    platform's own verdict (a workspace or server administrator); `roles` are the user's
+    groups or roles by name, matched against the configuration's `admin_roles`.
+    """
+
+    platform: str
+    channel: str
+    user: str
+    is_admin: bool
+    roles: tuple[str, ...] = ()

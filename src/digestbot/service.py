@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .commands import answer
+from .commands import answer, is_management_command
 from .digest import build_digest, fill_story, score_from_parts, score_parts
-from .models import Article, Digest, InputError, RawArticle, Reply, Story, Topic
+from .models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic
 from .pipeline import process_article
 from .storage import ArticleStore, UpsertOutcome
 from .stories import StoryClusterer
@@ -159,9 +159,11 @@ class DigestService:
         key_points: int = 3,
         method: str = "digestbot",
         max_article_chars: int = 200_000,
+        management=None,
     ):
         self.store = store
         self.topics = topics
+        self.management = None  # digestbot.management.Management, when chat may manage the bot
         self._key_points = key_points
         self._method = method
         self._max_chars = max_article_chars
@@ -169,6 +171,27 @@ class DigestService:
         self._replies: dict[tuple[int, int, str], Reply] = {}
         self._live: LiveStories | None = None
         self._checked_at = 0.0
+        if management is not None:
+            self.use_management(management)
+
+    def use_management(self, management) -> None:
+        """Answer `/digest <management verb>` with `management`; topics come from its store."""
+        self.management = management
+        self.refresh_topics()
+
+    def refresh_topics(self) -> bool:
+        """Take the topic list from the management store (configuration and chat topics);
+        when it changed, the stories are grouped again. True when it changed."""
+        if self.management is None:
+            return False
+        topics = self.management.topics()
+        with self._cache_lock:
+            if topics == self.topics:
+                return False
+            self.topics = topics
+            self._live = None
+            self._replies.clear()
+            return True
 
     def ingest(
         self,
@@ -227,8 +250,9 @@ class DigestService:
             now = time.monotonic()
             if self._live is not None and now - self._checked_at > self.DIGEST_MAX_AGE:
                 self._checked_at = now
-                if self.store.count() != len(self._live):  # another process wrote: start again
-                    self._live = None
+                self.refresh_topics()  # another process may have changed them
+                if self._live is not None and self.store.count() != len(self._live):
+                    self._live = None  # another process wrote: start again
             if self._live is None:
                 self._live = LiveStories(self.topics, self.store.all_articles())
                 self._checked_at = now
@@ -239,10 +263,16 @@ class DigestService:
         with self._cache_lock:
             return self.live_stories().digest()
 
-    def answer(self, command_text: str) -> Reply:
+    def answer(self, command_text: str, context: CommandContext | None = None) -> Reply:
         """The reply to a chat command; the same command is answered once per change of the
-        stories (replies are read-only for callers)."""
+        stories (replies are read-only for callers). `context` says who asks and where: the
+        management commands (`/digest subscribe ...`) need it to change anything."""
         command_text = clean_command(command_text)
+        if is_management_command(command_text):
+            manage = self.management.handle if self.management is not None else None
+            reply = answer(command_text, Digest([], datetime.now(timezone.utc)), self.topics, context, manage)
+            self.refresh_topics()
+            return reply
         with self._cache_lock:
             live = self.live_stories()
             digest = live.digest_for_command(command_text)

@@ -7,9 +7,11 @@ instead of adding a duplicate.
 from __future__ import annotations
 
 import enum
+import json
 import sqlite3
 import time
 import zlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
@@ -20,11 +22,13 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     and_,
     create_engine,
     delete,
     or_,
     event,
+    func,
     inspect,
     select,
     text,
@@ -34,7 +38,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.engine import Connection, Engine, URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
-from .models import Article, ArticleKind, Claim, FeedState
+from .models import Article, ArticleKind, Claim, FeedState, Topic
 
 
 class UpsertOutcome(str, enum.Enum):
@@ -507,3 +511,296 @@ class SqlPostedItems:
             except IntegrityError:
                 continue
         raise RuntimeError(f"could not record posted items for {destination}")
+
+
+# --- Management: subscriptions, topics and feeds set from chat, and the audit log -----------
+#
+# One source of truth: the configuration file seeds these tables once (`seed`), after that
+# the database wins. Chat commands change them through `digestbot.management`.
+
+
+class SubscriptionRow(Base):
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("platform", "channel", "topic", name="uq_subscriptions_channel_topic"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(300))
+    topic: Mapped[str] = mapped_column(String(40))  # a topic name, or "*" for every story
+    cron: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(300))
+
+
+class TopicRow(Base):
+    __tablename__ = "topics"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    keywords: Mapped[str] = mapped_column(Text)  # a JSON list of strings
+    origin: Mapped[str] = mapped_column(String(20))  # config | chat
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(300))
+
+
+class FeedRow(Base):
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    every: Mapped[str] = mapped_column(String(20))
+    topic: Mapped[str | None] = mapped_column(String(40))
+    origin: Mapped[str] = mapped_column(String(20))  # config | chat
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(300))
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    platform: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(300), index=True)
+    user: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(40))  # seed | subscribe | unsubscribe | topics.add | ...
+    summary: Mapped[str] = mapped_column(Text)
+    before: Mapped[str | None] = mapped_column(Text)  # JSON, or NULL when there was nothing
+    after: Mapped[str | None] = mapped_column(Text)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    platform: str
+    channel: str
+    topic: str  # "*" for every story
+    cron: str
+    timezone: str
+    created_by: str = ""
+
+    def as_dict(self) -> dict:
+        return {"topic": self.topic, "cron": self.cron, "timezone": self.timezone}
+
+
+@dataclass(frozen=True)
+class StoredTopic:
+    topic: Topic
+    origin: str
+    created_by: str = ""
+
+
+@dataclass(frozen=True)
+class StoredFeed:
+    id: int
+    url: str
+    every: str
+    topic: str | None
+    origin: str
+    created_by: str = ""
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "url": self.url, "every": self.every, "topic": self.topic}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    platform: str
+    channel: str
+    user: str
+    action: str
+    summary: str
+    before: dict | None
+    after: dict | None
+
+
+class SqlManagementStore:
+    """Subscriptions, topics, feeds and the audit log in the shared database.
+
+    Every change and its audit entry are written in one transaction.
+    """
+
+    def __init__(self, engine: Engine):
+        migrate(engine)
+        self._engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    # --- seeding from the configuration file -------------------------------------------
+
+    def seeded(self) -> bool:
+        with self._sessions() as session:
+            return session.scalars(select(AuditRow.id).where(AuditRow.action == "seed").limit(1)).first() is not None
+
+    def seed(self, topics: list[Topic], feeds: list[dict], subscriptions: list[dict], now: datetime) -> bool:
+        """Fill the tables from the configuration file, once: False when already seeded (or
+        when another process seeded them at the same moment)."""
+        if self.seeded():
+            return False
+        now = _as_utc(now)
+        try:
+            with self._sessions.begin() as session:
+                for topic in topics:
+                    session.add(TopicRow(name=topic.name, title=topic.title, keywords=json.dumps(list(topic.keywords)),
+                                         origin="config", created_at=now, created_by="config file"))
+                for feed in feeds:
+                    session.add(FeedRow(url=feed["url"], every=feed.get("every", "15m"), topic=feed.get("topic"),
+                                        origin="config", created_at=now, created_by="config file"))
+                for sub in subscriptions:
+                    session.add(SubscriptionRow(platform=sub["platform"], channel=sub["channel"], topic=sub["topic"],
+                                                cron=sub["cron"], timezone=sub["timezone"], created_at=now,
+                                                created_by="config file"))
+                summary = (f"seeded from the configuration file: {len(topics)} topics, {len(feeds)} feeds, "
+                           f"{len(subscriptions)} subscriptions")
+                session.add(AuditRow(at=now, platform="config", channel="*", user="config file", action="seed",
+                                     summary=summary, before=None, after=None))
+                session.flush()
+                if session.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.action == "seed")) > 1:
+                    raise IntegrityError("seed", None, Exception("seeded twice"))
+        except IntegrityError:
+            return False
+        return True
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def topics(self) -> list[StoredTopic]:
+        with self._sessions() as session:
+            rows = session.scalars(select(TopicRow).order_by(TopicRow.created_at, TopicRow.name))
+            return [StoredTopic(Topic(r.name, r.title, tuple(json.loads(r.keywords))), r.origin, r.created_by)
+                    for r in rows]
+
+    def feeds(self) -> list[StoredFeed]:
+        with self._sessions() as session:
+            rows = session.scalars(select(FeedRow).order_by(FeedRow.id))
+            return [StoredFeed(r.id, r.url, r.every, r.topic, r.origin, r.created_by) for r in rows]
+
+    def subscriptions(self, platform: str | None = None, channel: str | None = None) -> list[Subscription]:
+        query = select(SubscriptionRow).order_by(SubscriptionRow.id)
+        if platform is not None:
+            query = query.where(SubscriptionRow.platform == platform)
+        if channel is not None:
+            query = query.where(SubscriptionRow.channel == channel)
+        with self._sessions() as session:
+            return [self._subscription(r) for r in session.scalars(query)]
+
+    def audit(self, platform: str | None = None, channel: str | None = None, limit: int = 5) -> list[AuditEntry]:
+        query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        if platform is not None:
+            query = query.where(AuditRow.platform == platform)
+        if channel is not None:
+            query = query.where(AuditRow.channel == channel)
+        with self._sessions() as session:
+            return [AuditEntry(_as_utc(r.at), r.platform, r.channel, r.user, r.action, r.summary,
+                               json.loads(r.before) if r.before else None,
+                               json.loads(r.after) if r.after else None)
+                    for r in session.scalars(query)]
+
+    # --- changes (each with its audit entry) ----------------------------------------------
+
+    def save_subscription(self, platform: str, channel: str, topic: str, cron: str, timezone_name: str,
+                          audit: AuditEntry) -> tuple[Subscription | None, Subscription]:
+        """Create or change the channel's subscription to `topic`: (before, after)."""
+        with self._sessions.begin() as session:
+            row = session.scalars(select(SubscriptionRow).where(
+                SubscriptionRow.platform == platform, SubscriptionRow.channel == channel,
+                SubscriptionRow.topic == topic)).first()
+            before = self._subscription(row) if row is not None else None
+            if row is None:
+                row = SubscriptionRow(platform=platform, channel=channel, topic=topic,
+                                      created_at=_as_utc(audit.at), created_by=audit.user)
+                session.add(row)
+            row.cron, row.timezone = cron, timezone_name
+            session.flush()
+            after = self._subscription(row)
+            self._audit(session, audit, before.as_dict() if before else None, after.as_dict())
+            return before, after
+
+    def remove_subscriptions(self, platform: str, channel: str, topic: str | None,
+                             audit: AuditEntry) -> list[Subscription]:
+        """Remove the channel's subscription to `topic` (every one when None); what was removed."""
+        with self._sessions.begin() as session:
+            query = select(SubscriptionRow).where(SubscriptionRow.platform == platform,
+                                                  SubscriptionRow.channel == channel)
+            if topic is not None:
+                query = query.where(SubscriptionRow.topic == topic)
+            rows = list(session.scalars(query))
+            removed = [self._subscription(r) for r in rows]
+            for row in rows:
+                session.delete(row)
+            if removed:
+                self._audit(session, audit, {"subscriptions": [s.as_dict() for s in removed]}, None)
+            return removed
+
+    def add_topic(self, topic: Topic, audit: AuditEntry) -> bool:
+        """False when a topic of that name exists."""
+        try:
+            with self._sessions.begin() as session:
+                if session.get(TopicRow, topic.name) is not None:
+                    return False
+                session.add(TopicRow(name=topic.name, title=topic.title, keywords=json.dumps(list(topic.keywords)),
+                                     origin="chat", created_at=_as_utc(audit.at), created_by=audit.user))
+                self._audit(session, audit, None, {"name": topic.name, "title": topic.title,
+                                                   "keywords": list(topic.keywords)})
+            return True
+        except IntegrityError:
+            return False
+
+    def remove_topic(self, name: str, audit: AuditEntry) -> tuple[StoredTopic, int] | None:
+        """Remove a topic and the subscriptions to it; (the topic, subscriptions removed)."""
+        with self._sessions.begin() as session:
+            row = session.get(TopicRow, name)
+            if row is None:
+                return None
+            stored = StoredTopic(Topic(row.name, row.title, tuple(json.loads(row.keywords))), row.origin, row.created_by)
+            subs = list(session.scalars(select(SubscriptionRow).where(SubscriptionRow.topic == name)))
+            for sub in subs:
+                session.delete(sub)
+            session.execute(update(FeedRow).where(FeedRow.topic == name).values(topic=None))
+            session.delete(row)
+            self._audit(session, audit, {"name": row.name, "title": row.title, "keywords": json.loads(row.keywords),
+                                         "subscriptions": len(subs)}, None)
+            return stored, len(subs)
+
+    def add_feed(self, url: str, every: str, topic: str | None, audit: AuditEntry) -> StoredFeed | None:
+        """None when the URL is already a feed."""
+        try:
+            with self._sessions.begin() as session:
+                if session.scalars(select(FeedRow.id).where(FeedRow.url == url)).first() is not None:
+                    return None
+                row = FeedRow(url=url, every=every, topic=topic, origin="chat", created_at=_as_utc(audit.at),
+                              created_by=audit.user)
+                session.add(row)
+                session.flush()
+                feed = StoredFeed(row.id, row.url, row.every, row.topic, row.origin, row.created_by)
+                self._audit(session, audit, None, feed.as_dict())
+                return feed
+        except IntegrityError:
+            return None
+
+    def remove_feed(self, feed_id: int, audit: AuditEntry) -> StoredFeed | None:
+        with self._sessions.begin() as session:
+            row = session.get(FeedRow, feed_id)
+            if row is None:
+                return None
+            feed = StoredFeed(row.id, row.url, row.every, row.topic, row.origin, row.created_by)
+            session.delete(row)
+            self._audit(session, audit, feed.as_dict(), None)
+            return feed
+
+    @staticmethod
+    def _audit(session: Session, entry: AuditEntry, before: dict | None, after: dict | None) -> None:
+        session.add(AuditRow(
+            at=_as_utc(entry.at), platform=entry.platform, channel=entry.channel, user=entry.user,
+            action=entry.action, summary=entry.summary,
+            before=json.dumps(before, ensure_ascii=False) if before is not None else None,
+            after=json.dumps(after, ensure_ascii=False) if after is not None else None,
+        ))
+
+    @staticmethod
+    def _subscription(row: SubscriptionRow) -> Subscription:
+        return Subscription(row.id, row.platform, row.channel, row.topic, row.cron, row.timezone, row.created_by)

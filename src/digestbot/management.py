@@ -1,0 +1,534 @@
+"""Managing the bot from chat: `/digest subscribe|unsubscribe|settings|topics|feeds ...`.
+
+The use cases behind the management commands: parse one command, check who may do it,
+apply it to the store (each change with its audit entry: who, when, what, before, after) and
+answer with a platform-neutral Reply. One grammar for every platform and `digestbot chat`:
+
+    /digest subscribe [TOPIC|all] [daily HH:MM|weekdays HH:MM|cron "EXPR"] [tz ZONE]
+    /digest unsubscribe [TOPIC]
+    /digest settings
+    /digest topics add NAME KEYWORD... | topics list | topics remove NAME
+    /digest feeds add URL [TOPIC] | feeds list | feeds remove ID
+
+Anyone can read (settings, topics list, feeds list); changes need a platform administrator
+(`CommandContext.is_admin`) or one of the configuration's `[permissions] admin_roles`.
+
+One source of truth: subscriptions, topics and feeds live in the database. The
+configuration file seeds them once, on the first start (`seed_from_config`); after that the
+database wins.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from .commands import MANAGEMENT_VERBS, RESERVED_NAMES
+from .models import CommandContext, FeedState, InputError, Reply, ReplySection, Topic
+from .scheduling import Schedule, ScheduleError
+from .storage import AuditEntry, StoredFeed, StoredTopic, Subscription
+
+MAX_COMMAND_CHARS = 2000
+MAX_KEYWORDS = 20
+MAX_KEYWORD_CHARS = 80
+MAX_URL_CHARS = 2000
+DEFAULT_CRON = "0 8 * * *"
+DEFAULT_TIMEZONE = "UTC"
+DEFAULT_FEED_EVERY = "15m"
+RECENT_CHANGES = 5
+_TOPIC_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
+_SIMPLE_CRON = re.compile(r"^(\d{1,2}) (\d{1,2}) \* \* (\*|1-5)$")
+_SCHEDULE_WORDS = {"daily", "weekdays", "cron", "tz"}
+CHANGES = {"subscribe", "unsubscribe", "topics add", "topics remove", "feeds add", "feeds remove"}
+
+#: Who asks when a caller passes no context: may read, may not change anything.
+ANONYMOUS = CommandContext("unknown", "unknown", "someone", is_admin=False)
+
+
+class ManagementStore(Protocol):
+    """The port: `digestbot.storage.SqlManagementStore` is the SQL implementation."""
+
+    def seeded(self) -> bool: ...
+    def seed(self, topics: list[Topic], feeds: list[dict], subscriptions: list[dict], now: datetime) -> bool: ...
+    def topics(self) -> list[StoredTopic]: ...
+    def feeds(self) -> list[StoredFeed]: ...
+    def subscriptions(self, platform: str | None = None, channel: str | None = None) -> list[Subscription]: ...
+    def audit(self, platform: str | None = None, channel: str | None = None, limit: int = 5) -> list[AuditEntry]: ...
+    def save_subscription(self, platform: str, channel: str, topic: str, cron: str, timezone_name: str,
+                          audit: AuditEntry) -> tuple[Subscription | None, Subscription]: ...
+    def remove_subscriptions(self, platform: str, channel: str, topic: str | None,
+                             audit: AuditEntry) -> list[Subscription]: ...
+    def add_topic(self, topic: Topic, audit: AuditEntry) -> bool: ...
+    def remove_topic(self, name: str, audit: AuditEntry) -> tuple[StoredTopic, int] | None: ...
+    def add_feed(self, url: str, every: str, topic: str | None, audit: AuditEntry) -> StoredFeed | None: ...
+    def remove_feed(self, feed_id: int, audit: AuditEntry) -> StoredFeed | None: ...
+
+
+class FeedHealth(Protocol):
+    def load(self, url: str) -> FeedState: ...
+
+
+class Fetcher(Protocol):
+    def fetch(self, url: str, conditional: dict[str, str] | None = None): ...  # -> FetchResult
+
+
+class _Problem(Exception):
+    """A command that cannot be done: the reply's title and lines."""
+
+    def __init__(self, title: str, *lines: str):
+        super().__init__(title)
+        self.title = title
+        self.lines = list(lines)
+
+
+# --- seeding from the configuration file -------------------------------------------------
+
+
+def seed_from_config(store: ManagementStore, config, now: datetime | None = None) -> bool:
+    """Copy the configuration's topics, feeds and destinations into the store on the first
+    start; later starts leave the database as chat made it. True when it seeded."""
+    import hashlib
+
+    if store.seeded():
+        return False
+    feeds = [{"url": f.url, "every": f.every, "topic": f.topics[0] if f.topics else None} for f in config.feeds]
+    subscriptions = []
+    for dest in config.destinations:
+        if dest.webhook:  # the URL is a secret: only a digest of it names the destination
+            channel = "webhook:" + hashlib.sha256(dest.webhook.encode()).hexdigest()[:12]
+        else:
+            channel = dest.channel or "stdout"
+        for topic in dict.fromkeys(dest.topics):
+            subscriptions.append({"platform": dest.platform, "channel": channel, "topic": topic,
+                                  "cron": dest.cron, "timezone": dest.timezone})
+    return store.seed(config.topic_models(), feeds, subscriptions, now or datetime.now(timezone.utc))
+
+
+# --- words for people ---------------------------------------------------------------------
+
+
+def plain_error(message: str | None) -> str:
+    """A fetch or feed error in plain words, without the URL it names."""
+    if not message:
+        return "unknown error"
+    text = message
+    if "redirect refused: " in text:
+        return "a redirect led somewhere refused: " + plain_error(text.split("redirect refused: ", 1)[1])
+    lower = text.lower()
+    status = re.search(r"\bHTTP (\d{3})\b", text)
+    resolves = re.search(r"resolves to an? ([^()]+?) \(", text)
+    if "credentials" in lower:
+        return "URLs with credentials (user:password@) are refused"
+    if resolves:
+        return f"refused: the address is not public (a {resolves.group(1).strip()})"
+    if "cannot resolve host" in lower or "resolves to no address" in lower:
+        return "the host name does not resolve (DNS failure)"
+    if status:
+        code = int(status.group(1))
+        meaning = {401: "needs a login", 403: "blocked: the server refused access", 404: "not found",
+                   410: "gone", 429: "rate limited by the server"}.get(code)
+        if meaning is None:
+            meaning = "the server had an error" if code >= 500 else "the server refused the request"
+        return f"{meaning} (HTTP {code})"
+    if "larger than" in lower:
+        return "too large"
+    if "deadline" in lower or "took longer" in lower:
+        return "timed out"
+    if "not a usable feed" in lower:
+        return "not a feed (no RSS or Atom entries found)"
+    if "entities" in lower:
+        return "not a feed we read: it declares XML entities (refused)"
+    if "only http and https" in lower:
+        return "only http and https URLs can be feeds"
+    if "tls failed" in lower:
+        return "the secure connection failed (TLS)"
+    if "cannot fetch" in lower or "cannot request" in lower:
+        return "could not connect"
+    return text.split(": ", 1)[1] if ": " in text else text
+
+
+def describe_schedule(cron: str, zone: str) -> str:
+    match = _SIMPLE_CRON.match(cron)
+    if match and int(match.group(1)) < 60 and int(match.group(2)) < 24:
+        when = "daily" if match.group(3) == "*" else "weekdays"
+        return f"{when} at {int(match.group(2)):02d}:{int(match.group(1)):02d} ({zone})"
+    return f'cron "{cron}" ({zone})'
+
+
+def _topic_label(topic: str) -> str:
+    return "all stories" if topic == "*" else f"/{topic}"
+
+
+def _in(delta_seconds: float) -> str:
+    minutes = max(0, int(delta_seconds // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = ([f"{days} d"] if days else []) + ([f"{hours} h"] if hours else []) + ([f"{mins} min"] if not days else [])
+    return "in " + " ".join(parts)
+
+
+def _utc(moment: datetime | None) -> str:
+    return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC" if moment else "never"
+
+
+def _has_credentials(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.username is not None or parts.password is not None or "@" in parts.netloc
+    except ValueError:
+        return "@" in url.split("/", 3)[2] if url.count("/") >= 2 else "@" in url
+
+
+# --- the use cases -----------------------------------------------------------------------
+
+
+class Management:
+    """Parse + permission check + apply + reply for `/digest <management verb> ...`."""
+
+    def __init__(
+        self,
+        store: ManagementStore,
+        *,
+        admin_roles: Iterable[str] = (),
+        fetcher: Fetcher | None = None,
+        feed_health: FeedHealth | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ):
+        self.store = store
+        self.admin_roles = tuple(admin_roles)
+        self._fetcher = fetcher
+        self._feed_health = feed_health
+        self._clock = clock
+
+    # --- collaborators made on first use (a store-only caller never fetches) ----------------
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            from .ingest import SafeFetcher
+
+            self._fetcher = SafeFetcher()
+        return self._fetcher
+
+    @property
+    def feed_health(self) -> FeedHealth:
+        if self._feed_health is None:
+            from .storage import SqlFeedStates
+
+            self._feed_health = SqlFeedStates(self.store.engine)  # type: ignore[attr-defined]
+        return self._feed_health
+
+    def topics(self) -> list[Topic]:
+        """Every topic the command layer knows: the configuration's (seeded) and chat's."""
+        return [stored.topic for stored in self.store.topics()]
+
+    # --- the entry point ----------------------------------------------------------------
+
+    def handle(self, text: str, context: CommandContext | None = None) -> Reply:
+        context = context or ANONYMOUS
+        try:
+            return self._handle(text, context)
+        except _Problem as problem:
+            return Reply(title=problem.title, sections=[ReplySection(None, problem.lines)], ok=False)
+
+    def _handle(self, text: str, context: CommandContext) -> Reply:
+        if len(text) > MAX_COMMAND_CHARS:
+            raise _Problem(f"Command too long: at most {MAX_COMMAND_CHARS} characters",
+                           f"A topic takes at most {MAX_KEYWORDS} keywords of at most {MAX_KEYWORD_CHARS} "
+                           "characters each.", *self._usage())
+        try:
+            words = shlex.split(text)
+        except ValueError:
+            raise _Problem("Unbalanced quotes", 'Quote a cron expression or a keyword of several words: '
+                           'cron "0 8 * * 1-5", "state visit".', *self._usage()) from None
+        verb, args = words[1].lower(), words[2:]
+        if verb in {"topics", "feeds"}:
+            sub = args[0].lower() if args else "list"
+            if sub not in {"add", "list", "remove"}:
+                raise _Problem(f"Unknown /digest {verb} command: {args[0][:40]}", MANAGEMENT_VERBS[verb])
+            action, args = f"{verb} {sub}", args[1:]
+        else:
+            action = verb
+        if action in CHANGES:
+            self._check_allowed(action, context)
+        handler = {
+            "subscribe": self._subscribe, "unsubscribe": self._unsubscribe, "settings": self._settings,
+            "topics add": self._topics_add, "topics list": self._topics_list, "topics remove": self._topics_remove,
+            "feeds add": self._feeds_add, "feeds list": self._feeds_list, "feeds remove": self._feeds_remove,
+        }[action]
+        return handler(args, context)
+
+    @staticmethod
+    def _usage() -> list[str]:
+        return ["Usage:"] + list(MANAGEMENT_VERBS.values())
+
+    def _check_allowed(self, action: str, context: CommandContext) -> None:
+        if context.is_admin or set(context.roles) & set(self.admin_roles):
+            return
+        who = "workspace or server administrators"
+        if self.admin_roles:
+            who += " and members of " + ", ".join(self.admin_roles)
+        raise _Problem(f"Not allowed: /digest {action} changes settings",
+                       f"Only {who} can do that.",
+                       "Anyone can read: /digest settings, /digest topics list, /digest feeds list.")
+
+    def _audit(self, context: CommandContext, action: str, summary: str) -> AuditEntry:
+        return AuditEntry(self._clock(), context.platform, context.channel, context.user, action, summary, None, None)
+
+    def _topic_names(self) -> list[str]:
+        return [t.name for t in self.topics()]
+
+    def _known_topic(self, word: str, *, allow_all: bool) -> str:
+        name = word.lstrip("/").lower()
+        if allow_all and name in {"all", "*"}:
+            return "*"
+        names = self._topic_names()
+        if name not in names:
+            listed = ", ".join(f"/{n}" for n in sorted(names)) or "none yet"
+            raise _Problem(f"Unknown topic: {word[:40]}", f"Topics: {listed}" + ("; or all." if allow_all else "."),
+                           "Add one with /digest topics add NAME KEYWORD...")
+        return name
+
+    # --- subscriptions -------------------------------------------------------------------
+
+    def _subscribe(self, args: list[str], context: CommandContext) -> Reply:
+        usage = MANAGEMENT_VERBS["subscribe"]
+        topic = "*"
+        i = 0
+        if args and args[0].lower() not in _SCHEDULE_WORDS:
+            topic = self._known_topic(args[0], allow_all=True)
+            i = 1
+        cron = zone = None
+        while i < len(args):
+            word = args[i].lower()
+            if word not in _SCHEDULE_WORDS:
+                raise _Problem(f"Unexpected word: {args[i][:40]}", usage)
+            if i + 1 >= len(args):
+                raise _Problem(f"{word} needs a value", usage)
+            value = args[i + 1]
+            if word in {"daily", "weekdays"}:
+                if cron is not None:
+                    raise _Problem("Give one schedule: daily, weekdays or cron", usage)
+                match = _HHMM.match(value)
+                if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+                    raise _Problem(f"Not a time of day: {value[:40]}", "Use HH:MM, for example 08:00.", usage)
+                cron = f"{int(match.group(2))} {int(match.group(1))} * * {'*' if word == 'daily' else '1-5'}"
+            elif word == "cron":
+                if cron is not None:
+                    raise _Problem("Give one schedule: daily, weekdays or cron", usage)
+                cron = " ".join(value.split())
+            else:
+                if zone is not None:
+                    raise _Problem("Give one time zone", usage)
+                zone = value
+            i += 2
+        existing = {s.topic: s for s in self.store.subscriptions(context.platform, context.channel)}
+        if topic in existing:  # what is not given stays as it was
+            cron = cron or existing[topic].cron
+            zone = zone or existing[topic].timezone
+        cron, zone = cron or DEFAULT_CRON, zone or DEFAULT_TIMEZONE
+        next_due = self._next_due(cron, zone)
+        description = describe_schedule(cron, zone)
+        summary = f"subscribed to {_topic_label(topic)}, {description}"
+        before, _after = self.store.save_subscription(
+            context.platform, context.channel, topic, cron, zone, self._audit(context, "subscribe", summary))
+        lines = [f"This channel gets {_topic_label(topic)} {description}.",
+                 f"Next digest: {next_due:%a %d %b %H:%M %Z} ({_in((next_due - self._clock()).total_seconds())})."]
+        if before is not None:
+            lines.append(f"Before: {describe_schedule(before.cron, before.timezone)}.")
+        return Reply(title="Subscribed" if before is None else "Subscription changed",
+                     sections=[ReplySection(None, lines)])
+
+    def _next_due(self, cron: str, zone: str) -> datetime:
+        try:
+            trigger = Schedule("check", cron, zone).trigger()
+        except ScheduleError as error:
+            hint = ("Time zones are IANA names such as Europe/Berlin, Asia/Seoul or UTC."
+                    if "time zone" in str(error) else
+                    'Cron has 5 fields: minute hour day month weekday, e.g. cron "30 7 * * 1-5".')
+            raise _Problem(str(error)[:200].capitalize(), hint) from None
+        fire = trigger.get_next_fire_time(None, self._clock())
+        if fire is None:
+            raise _Problem(f'Cron "{cron}" never fires', "That date does not exist (like 31 February).",
+                           'Example: cron "30 7 * * 1-5" is 07:30 on weekdays.')
+        return fire
+
+    def _unsubscribe(self, args: list[str], context: CommandContext) -> Reply:
+        if len(args) > 1:
+            raise _Problem("Too many words", MANAGEMENT_VERBS["unsubscribe"])
+        topic = None
+        if args:
+            word = args[0].lstrip("/").lower()
+            topic = "*" if word in {"all", "*"} else word
+        label = _topic_label(topic) if topic else "everything"
+        removed = self.store.remove_subscriptions(
+            context.platform, context.channel, topic,
+            self._audit(context, "unsubscribe", f"unsubscribed from {label}"))
+        if not removed:
+            raise _Problem(f"Not subscribed to {label}", "See /digest settings for what this channel gets.")
+        lines = [f"No more {_topic_label(s.topic)} ({describe_schedule(s.cron, s.timezone)})." for s in removed]
+        return Reply(title="Unsubscribed", sections=[ReplySection(None, lines)])
+
+    def _settings(self, args: list[str], context: CommandContext) -> Reply:
+        if args:
+            raise _Problem("/digest settings takes no arguments", MANAGEMENT_VERBS["settings"])
+        if context.platform == ANONYMOUS.platform:
+            raise _Problem("Settings are per channel", "Ask in the channel whose settings you want to see.")
+        now = self._clock()
+        lines = []
+        for sub in self.store.subscriptions(context.platform, context.channel):
+            line = f"{_topic_label(sub.topic)}: {describe_schedule(sub.cron, sub.timezone)}"
+            try:
+                fire = Schedule("check", sub.cron, sub.timezone).trigger().get_next_fire_time(None, now)
+            except ScheduleError:
+                fire = None
+            if fire is not None:
+                line += f"; next digest {fire:%a %d %b %H:%M %Z} ({_in((fire - now).total_seconds())})"
+            lines.append(line)
+        if not lines:
+            lines = ["This channel gets no digest yet.",
+                     "An administrator can start one: /digest subscribe all daily 08:00 tz UTC"]
+        sections = [ReplySection("This channel gets", lines)]
+        changes = [f"{_utc(e.at)}, {e.user}: {e.summary}"
+                   for e in self.store.audit(context.platform, context.channel, RECENT_CHANGES)]
+        if changes:
+            sections.append(ReplySection("Last changes", changes))
+        return Reply(title=f"Settings for {context.platform} {context.channel}", sections=sections)
+
+    # --- topics ----------------------------------------------------------------------------
+
+    def _topics_add(self, args: list[str], context: CommandContext) -> Reply:
+        usage = MANAGEMENT_VERBS["topics"]
+        if len(args) < 2:
+            raise _Problem("A topic needs a name and at least one keyword",
+                           'Example: /digest topics add dam "Kessel Dam" Arnvik', usage)
+        name, keywords = args[0].lstrip("/").lower(), [" ".join(k.split()) for k in args[1:]]
+        if name in RESERVED_NAMES:
+            raise _Problem(f"/{name[:40]} is already a command", "Choose another topic name.")
+        if not _TOPIC_NAME.match(name):
+            raise _Problem(f"Not a topic name: {name[:40]}",
+                           "A name is 1 to 32 letters, digits, - or _, starting with a letter.")
+        if len(keywords) > MAX_KEYWORDS:
+            raise _Problem(f"Too many keywords: {len(keywords)}", f"A topic takes at most {MAX_KEYWORDS} keywords.")
+        bad = next((k for k in keywords if not k or len(k) > MAX_KEYWORD_CHARS), None)
+        if bad is not None:
+            raise _Problem("Keyword too long" if bad else "Empty keyword",
+                           f"Each keyword has 1 to {MAX_KEYWORD_CHARS} characters.")
+        keywords = list(dict.fromkeys(keywords))
+        if name in self._topic_names():
+            raise _Problem(f"/{name} exists already", "See /digest topics list; remove it first to change it.")
+        topic = Topic(name, ", ".join(keywords[:3])[:200], tuple(keywords))
+        summary = f"added topic /{name} ({', '.join(keywords)})"
+        if not self.store.add_topic(topic, self._audit(context, "topics.add", summary)):
+            raise _Problem(f"/{name} exists already", "See /digest topics list.")
+        return Reply(title=f"Added topic /{name}", sections=[ReplySection(None, [
+            f"Keywords: {', '.join(keywords)}.",
+            f"Ask /{name} facts, /{name} new; subscribe with /digest subscribe {name}."])])
+
+    def _topics_list(self, args: list[str], context: CommandContext) -> Reply:
+        lines = []
+        for stored in self.store.topics():
+            origin = "configuration file" if stored.origin == "config" else f"added by {stored.created_by}"
+            lines.append(f"/{stored.topic.name}: {stored.topic.title}; keywords: "
+                         f"{', '.join(stored.topic.keywords) or 'none'} ({origin})")
+        return Reply(title="Topics", sections=[ReplySection(None, lines or ["No topics yet."])])
+
+    def _topics_remove(self, args: list[str], context: CommandContext) -> Reply:
+        if len(args) != 1:
+            raise _Problem("Name one topic to remove", MANAGEMENT_VERBS["topics"])
+        name = args[0].lstrip("/").lower()
+        removed = self.store.remove_topic(name, self._audit(context, "topics.remove", f"removed topic /{name}"))
+        if removed is None:
+            self._known_topic(name, allow_all=False)  # raises the helpful reply
+            raise _Problem(f"Unknown topic: {name[:40]}")
+        _stored, subscriptions = removed
+        lines = [f"/{name} is gone."]
+        if subscriptions:
+            lines.append(f"{subscriptions} subscription(s) to it were removed too.")
+        return Reply(title=f"Removed topic /{name}", sections=[ReplySection(None, lines)])
+
+    # --- feeds -------------------------------------------------------------------------------
+
+    def _feeds_add(self, args: list[str], context: CommandContext) -> Reply:
+        usage = MANAGEMENT_VERBS["feeds"]
+        if not args or len(args) > 2:
+            raise _Problem("Give a feed URL and, optionally, a topic",
+                           "Example: /digest feeds add https://example.org/rss.xml visit", usage)
+        url = args[0].strip("<>")  # Slack wraps links in <...>
+        if _has_credentials(url):  # never echoed, never stored, never logged
+            raise _Problem("Feed URLs with credentials are refused",
+                           "Remove the user:password@ part; private feeds are not supported.")
+        if len(url) > MAX_URL_CHARS:
+            raise _Problem(f"URL too long: at most {MAX_URL_CHARS} characters")
+        topic = self._known_topic(args[1], allow_all=False) if len(args) == 2 else None
+        from .ingest.fetch import check_url
+
+        try:
+            check_url(url)
+        except InputError as error:
+            raise _Problem("Not a feed URL", plain_error(str(error))) from None
+        known = next((f for f in self.store.feeds() if f.url == url), None)
+        if known is not None:
+            raise _Problem(f"Already a feed: #{known.id}", "See /digest feeds list.")
+        entries = self._check_feed(url)
+        summary = f"added feed {url}" + (f" for /{topic}" if topic else "")
+        feed = self.store.add_feed(url, DEFAULT_FEED_EVERY, topic, self._audit(context, "feeds.add", summary))
+        if feed is None:
+            raise _Problem("Already a feed", "See /digest feeds list.")
+        lines = [f"{url}: {entries} entries now; checked every {feed.every}."]
+        if topic:
+            lines.append(f"Its articles count for /{topic} first.")
+        return Reply(title=f"Added feed #{feed.id}", sections=[ReplySection(None, lines)])
+
+    def _check_feed(self, url: str) -> int:
+        """Fetch the URL once and read it as a feed: its number of entries, or a _Problem."""
+        from .ingest.feeds import parse_feed
+
+        try:
+            result = self.fetcher.fetch(url)
+        except InputError as error:
+            raise _Problem("Feed not added", plain_error(str(error)), "Nothing was stored.") from None
+        except Exception:  # noqa: BLE001 - a fetcher failing in an unexpected way is still a reply
+            raise _Problem("Feed not added", "could not fetch it", "Nothing was stored.") from None
+        entries, problems = 0, []
+        for item in parse_feed(result.body, url, feed_url=result.final_url):
+            if isinstance(item, InputError):
+                problems.append(str(item))
+            else:
+                entries += 1
+        if not entries:
+            raise _Problem("Feed not added", plain_error(problems[0] if problems else "not a usable feed"),
+                           "Nothing was stored.")
+        return entries
+
+    def _feeds_list(self, args: list[str], context: CommandContext) -> Reply:
+        lines = []
+        for feed in self.store.feeds():
+            head = f"#{feed.id} {feed.url} (every {feed.every}"
+            head += f", /{feed.topic})" if feed.topic else ")"
+            state = self.feed_health.load(feed.url)
+            if state.last_success is None and state.last_error is None:
+                health = "not fetched yet"
+            else:
+                health = f"last success {_utc(state.last_success)}; {state.items_seen} items seen"
+                if state.last_error:
+                    health += f"; last error: {plain_error(state.last_error)}"
+                    if state.failures:
+                        health += f" ({state.failures} failures in a row)"
+            lines.append(f"{head}: {health}")
+        return Reply(title="Feeds", sections=[ReplySection(None, lines or [
+            "No feeds yet.", "An administrator can add one: /digest feeds add URL [TOPIC]"])])
+
+    def _feeds_remove(self, args: list[str], context: CommandContext) -> Reply:
+        if len(args) != 1 or not args[0].lstrip("#").isdigit():
+            raise _Problem("Name the feed by its number", "See /digest feeds list; e.g. /digest feeds remove 3.")
+        feed_id = int(args[0].lstrip("#"))
+        removed = self.store.remove_feed(feed_id, self._audit(context, "feeds.remove", f"removed feed #{feed_id}"))
+        if removed is None:
+            raise _Problem(f"No feed #{feed_id}", "See /digest feeds list.")
+        return Reply(title=f"Removed feed #{feed_id}", sections=[ReplySection(None, [removed.url])])
