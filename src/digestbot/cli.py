@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -254,21 +255,54 @@ def _ensure_seeded(app) -> None:
         app.service.ingest(load_sources(default_seed_inputs()), on_problem=_error)
 
 
+def _console_context():
+    """Who types in `digestbot chat`: the local user, trusted as an administrator."""
+    import getpass
+
+    from .models import CommandContext
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name (some containers)
+        user = "console user"
+    return CommandContext("console", "console", user, is_admin=True)
+
+
+def _with_management(app) -> None:
+    """Subscriptions, topics and feeds from the database (seeded once from the configuration)."""
+    from .ingest import SafeFetcher
+    from .management import Management, seed_from_config
+    from .storage import SqlManagementStore
+
+    store = SqlManagementStore(app.store.engine)
+    seed_from_config(store, app.config)
+    app.service.use_management(Management(
+        store, admin_roles=app.config.permissions.admin_roles,
+        fetcher=SafeFetcher(allow_hosts=app.settings.fetch_allow_hosts),
+    ))
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from .commands import render_reply_text
 
     app = _bootstrap(args)
     try:
+        _with_management(app)
         _ensure_seeded(app)
+        context = _console_context()
         if args.text is not None:
-            sys.stdout.write(render_reply_text(app.service.answer(args.text)).rstrip() + "\n")
+            reply = app.service.answer(args.text, context)
+            sys.stdout.write(render_reply_text(reply).rstrip() + "\n")
             return EXIT_OK
-        return _interactive_chat(app, render_reply_text)
+        return _interactive_chat(app, render_reply_text, context)
     finally:
         app.close()
 
 
-def _interactive_chat(app, render_reply_text) -> int:
+_CREDENTIALS = re.compile(r"://[^/\s@]*@")
+
+
+def _interactive_chat(app, render_reply_text, context=None) -> int:
     history = _history_file()
     try:
         import readline
@@ -277,7 +311,7 @@ def _interactive_chat(app, render_reply_text) -> int:
             readline.read_history_file(history)
     except (ImportError, OSError):
         readline = None  # type: ignore[assignment]
-    print("digestbot chat: type a command such as /visit facts, /digest, or 'quit'.")
+    print("digestbot chat: type a command such as /visit facts, /digest, /digest help, or 'quit'.")
     try:
         while True:
             try:
@@ -287,8 +321,13 @@ def _interactive_chat(app, render_reply_text) -> int:
                 break
             if line in {"quit", "exit", ":q"}:
                 break
+            if line and readline is not None and _CREDENTIALS.search(line):
+                # a URL with a password in it is refused, and kept out of the history file
+                length = readline.get_current_history_length()
+                if length:
+                    readline.remove_history_item(length - 1)
             if line:
-                print(render_reply_text(app.service.answer(line)).rstrip())
+                print(render_reply_text(app.service.answer(line, context)).rstrip())
     except KeyboardInterrupt:
         print()
     finally:

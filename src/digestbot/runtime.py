@@ -105,6 +105,7 @@ class Runtime:
             self._post,
             grace=timedelta(minutes=app.settings.grace_minutes),
             clock=clock,
+            on_missed=lambda destination, _period: self.metrics.digests_missed.labels(destination).inc(),
         )
         self.posted_items = SqlPostedItems(app.store.engine)
         self._runner = None

@@ -162,8 +162,10 @@ class DigestScheduler:
         *,
         grace: timedelta = timedelta(hours=1),
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        on_missed: Callable[[str, str], None] = lambda destination, period: None,
     ):
         self._schedules = schedules
+        self._on_missed = on_missed
         self._triggers = {s.destination: s.trigger() for s in schedules}
         self._ledger = ledger
         self._post = post
@@ -226,6 +228,7 @@ class DigestScheduler:
         if now - fire > self._grace:
             if self._ledger.mark_missed(destination, period, now):
                 log.warning("digest missed", extra={"destination": destination, "period": period})
+                self._on_missed(destination, period)
                 return Outcome(destination, period, "missed")
             return None
         claim = self._ledger.claim(destination, period, now)

@@ -62,10 +62,13 @@ async def test_downtime_within_grace_posts_once_on_restart(engine):
 async def test_downtime_past_grace_is_reported_missed_once(engine):
     poster = RecordingPoster()
     clock = FakeClock(datetime(2026, 1, 5, 10, 0, tzinfo=SEOUL))
-    scheduler = a_scheduler(engine, clock, poster)
+    missed = []
+    scheduler = DigestScheduler([Schedule("console:team", "0 8 * * *", "Asia/Seoul")], SqlLedger(engine), poster,
+                                clock=clock, on_missed=lambda d, p: missed.append((d, p)))
     assert [o.status for o in await scheduler.run_due()] == ["missed"]
     assert await scheduler.run_due() == []
     assert poster.sent == []
+    assert missed == [("console:team", "2026-01-05T08:00")]
 
 
 async def test_two_schedulers_on_one_database_post_once(engine, tmp_path):
