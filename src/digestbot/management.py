@@ -168,7 +168,7 @@ def _in(delta_seconds: float) -> str:
     minutes = max(0, int(delta_seconds // 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    parts = ([f"{days} d"] if days else []) + ([f"{hours} h"] if hours else []) + ([f"{mins} min"] if not days else [])
+    parts = ([f"{days} d"] if days else []) + ([f"{hours} h"] if hours else []) + ([f"{mins} min"] if not days and (mins or not hours) else [])
     return "in " + " ".join(parts)
 
 
@@ -230,22 +230,26 @@ class Management:
     # --- the entry point ----------------------------------------------------------------
 
     def handle(self, text: str, context: CommandContext | None = None) -> Reply:
+        """The reply to `/digest <management verb> ...`; `public` anywhere shares it with the channel."""
         context = context or ANONYMOUS
         try:
-            return self._handle(text, context)
+            if len(text) > MAX_COMMAND_CHARS:
+                raise _Problem(f"Command too long: at most {MAX_COMMAND_CHARS} characters",
+                               f"A topic takes at most {MAX_KEYWORDS} keywords of at most {MAX_KEYWORD_CHARS} "
+                               "characters each.", *self._usage())
+            try:
+                words = shlex.split(text)
+            except ValueError:
+                raise _Problem("Unbalanced quotes", 'Quote a cron expression or a keyword of several words: '
+                               'cron "0 8 * * 1-5", "state visit".', *self._usage()) from None
+            public = any(w.lower() == "public" for w in words[2:])
+            reply = self._handle([w for w in words if w.lower() != "public"], context)
+            reply.ephemeral = not public
+            return reply
         except _Problem as problem:
             return Reply(title=problem.title, sections=[ReplySection(None, problem.lines)], ok=False)
 
-    def _handle(self, text: str, context: CommandContext) -> Reply:
-        if len(text) > MAX_COMMAND_CHARS:
-            raise _Problem(f"Command too long: at most {MAX_COMMAND_CHARS} characters",
-                           f"A topic takes at most {MAX_KEYWORDS} keywords of at most {MAX_KEYWORD_CHARS} "
-                           "characters each.", *self._usage())
-        try:
-            words = shlex.split(text)
-        except ValueError:
-            raise _Problem("Unbalanced quotes", 'Quote a cron expression or a keyword of several words: '
-                           'cron "0 8 * * 1-5", "state visit".', *self._usage()) from None
+    def _handle(self, words: list[str], context: CommandContext) -> Reply:
         verb, args = words[1].lower(), words[2:]
         if verb in {"topics", "feeds"}:
             sub = args[0].lower() if args else "list"
@@ -351,7 +355,8 @@ class Management:
             hint = ("Time zones are IANA names such as Europe/Berlin, Asia/Seoul or UTC."
                     if "time zone" in str(error) else
                     'Cron has 5 fields: minute hour day month weekday, e.g. cron "30 7 * * 1-5".')
-            raise _Problem(str(error)[:200].capitalize(), hint) from None
+            message = str(error)[:200]
+            raise _Problem(message[:1].upper() + message[1:], hint) from None
         fire = trigger.get_next_fire_time(None, self._clock())
         if fire is None:
             raise _Problem(f'Cron "{cron}" never fires', "That date does not exist (like 31 February).",
@@ -398,7 +403,8 @@ class Management:
                    for e in self.store.audit(context.platform, context.channel, RECENT_CHANGES)]
         if changes:
             sections.append(ReplySection("Last changes", changes))
-        return Reply(title=f"Settings for {context.platform} {context.channel}", sections=sections)
+        where = context.platform if context.channel == context.platform else f"{context.platform} {context.channel}"
+        return Reply(title=f"Settings for {where}", sections=sections)
 
     # --- topics ----------------------------------------------------------------------------
 

@@ -563,7 +563,7 @@ class AuditRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     platform: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(300), index=True)
-    user: Mapped[str] = mapped_column(String(300))
+    actor: Mapped[str] = mapped_column(String(300))  # who: a user name, or "config file"
     action: Mapped[str] = mapped_column(String(40))  # seed | subscribe | unsubscribe | topics.add | ...
     summary: Mapped[str] = mapped_column(Text)
     before: Mapped[str | None] = mapped_column(Text)  # JSON, or NULL when there was nothing
@@ -657,7 +657,7 @@ class SqlManagementStore:
                                                 created_by="config file"))
                 summary = (f"seeded from the configuration file: {len(topics)} topics, {len(feeds)} feeds, "
                            f"{len(subscriptions)} subscriptions")
-                session.add(AuditRow(at=now, platform="config", channel="*", user="config file", action="seed",
+                session.add(AuditRow(at=now, platform="config", channel="*", actor="config file", action="seed",
                                      summary=summary, before=None, after=None))
                 session.flush()
                 if session.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.action == "seed")) > 1:
@@ -695,7 +695,7 @@ class SqlManagementStore:
         if channel is not None:
             query = query.where(AuditRow.channel == channel)
         with self._sessions() as session:
-            return [AuditEntry(_as_utc(r.at), r.platform, r.channel, r.user, r.action, r.summary,
+            return [AuditEntry(_as_utc(r.at), r.platform, r.channel, r.actor, r.action, r.summary,
                                json.loads(r.before) if r.before else None,
                                json.loads(r.after) if r.after else None)
                     for r in session.scalars(query)]
@@ -795,7 +795,7 @@ class SqlManagementStore:
     @staticmethod
     def _audit(session: Session, entry: AuditEntry, before: dict | None, after: dict | None) -> None:
         session.add(AuditRow(
-            at=_as_utc(entry.at), platform=entry.platform, channel=entry.channel, user=entry.user,
+            at=_as_utc(entry.at), platform=entry.platform, channel=entry.channel, actor=entry.user,
             action=entry.action, summary=entry.summary,
             before=json.dumps(before, ensure_ascii=False) if before is not None else None,
             after=json.dumps(after, ensure_ascii=False) if after is not None else None,

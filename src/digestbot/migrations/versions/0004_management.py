@@ -60,7 +60,7 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("platform", sa.String(length=40), nullable=False),
         sa.Column("channel", sa.String(length=300), nullable=False),
-        sa.Column("user", sa.String(length=300), nullable=False),
+        sa.Column("actor", sa.String(length=300), nullable=False),
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("before", sa.Text(), nullable=True),
