@@ -35,4 +35,20 @@ def bootstrap(settings: Settings | None = None, **overrides: object) -> App:
         method=settings.method,
         max_article_chars=settings.max_article_chars,
     )
+    service.use_management(_management(store, config, settings))
     return App(settings, config, store, service)
+
+
+def _management(store: SqlStore, config: AppConfig, settings: Settings):
+    """Subscriptions, topics and feeds in the database, seeded once from the configuration."""
+    from .ingest import SafeFetcher
+    from .management import Management, seed_from_config
+    from .storage import SqlManagementStore
+
+    managed = SqlManagementStore(store.engine)
+    seed_from_config(managed, config)
+    return Management(
+        managed,
+        admin_roles=config.permissions.admin_roles,
+        fetcher=SafeFetcher(allow_hosts=settings.fetch_allow_hosts),
+    )

@@ -268,26 +268,11 @@ def _console_context():
     return CommandContext("console", "console", user, is_admin=True)
 
 
-def _with_management(app) -> None:
-    """Subscriptions, topics and feeds from the database (seeded once from the configuration)."""
-    from .ingest import SafeFetcher
-    from .management import Management, seed_from_config
-    from .storage import SqlManagementStore
-
-    store = SqlManagementStore(app.store.engine)
-    seed_from_config(store, app.config)
-    app.service.use_management(Management(
-        store, admin_roles=app.config.permissions.admin_roles,
-        fetcher=SafeFetcher(allow_hosts=app.settings.fetch_allow_hosts),
-    ))
-
-
 def cmd_chat(args: argparse.Namespace) -> int:
     from .commands import render_reply_text
 
     app = _bootstrap(args)
     try:
-        _with_management(app)
         _ensure_seeded(app)
         context = _console_context()
         if args.text is not None:
