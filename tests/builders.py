@@ -9,7 +9,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from digestbot.models import Article, ArticleKind, Topic
+from digestbot.models import Article, ArticleKind, RawArticle, Topic
 
 CORPUS = Path(__file__).parent / "corpus"
 _counter = itertools.count(1)
@@ -89,3 +89,11 @@ def corpus_articles(name: str = "arnvik.jsonl") -> list[Article]:
 
 def corpus_article(key: str) -> Article:
     return next(a for a in corpus_articles() if a.key == key)
+
+
+def a_raw_article(article, **overrides) -> RawArticle:
+    """What ingestion would hand over for `article` (an Article built here), to go through the service."""
+    fields = dict(text=" ".join(article.sentences), origin=article.key, title=article.title,
+                  source=article.source, url=article.url, published=article.published, kind=article.kind)
+    fields.update(overrides)
+    return RawArticle(**fields)

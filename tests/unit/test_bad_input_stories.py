@@ -13,10 +13,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from builders import a_topic, an_article, corpus_articles
+from builders import a_raw_article, a_topic, an_article, corpus_articles
 from digestbot.commands import VERBS, render_reply_text
 from digestbot.digest import build_digest
-from digestbot.models import RawArticle, Reply, Topic
+from digestbot.models import Reply, Topic
 from digestbot.service import DigestService, clean_command
 from digestbot.storage import SqlStore
 
@@ -37,24 +37,17 @@ def service(tmp_path):
     store.close()
 
 
-def raw(article, **over) -> RawArticle:
-    fields = dict(text=" ".join(article.sentences), origin=article.key, title=article.title,
-                  source=article.source, url=article.url, published=article.published, kind=article.kind)
-    fields.update(over)
-    return RawArticle(**fields)
-
-
 # --- an article with no date ------------------------------------------------------------------
 
 
 def test_an_article_without_a_date_is_dated_when_ingested_and_joins_its_story(service):
     arnvik = corpus_articles()
-    service.ingest(raw(a) for a in arnvik)
+    service.ingest(a_raw_article(a) for a in arnvik)
     undated = an_article("Volunteers from Brekka brought food to families flooded by the Kessel Dam failure.",
                          "The Arnvik valley school gym now shelters 140 residents, volunteers said.",
                          title="Volunteers help Arnvik flood families")
     before = datetime.now(timezone.utc)
-    report = service.ingest([raw(undated, published=None)])
+    report = service.ingest([a_raw_article(undated, published=None)])
     assert not report.errors
     [stored] = [a for a in service.store.all_articles() if a.title == undated.title]
     assert stored.published_is_fallback and stored.published >= before - timedelta(seconds=1)
@@ -109,11 +102,11 @@ def test_an_article_dated_after_the_digest_time_joins_its_story_as_the_latest_co
 
 
 def test_a_future_dated_article_ingested_by_the_service_is_stored_and_shown(service):
-    service.ingest(raw(a) for a in corpus_articles())
+    service.ingest(a_raw_article(a) for a in corpus_articles())
     future = datetime.now(timezone.utc) + timedelta(days=30)
     late = an_article("The Kessel Dam operator Nordhydro will be fined 2 million euros, regulators said.",
                       title="Nordhydro to be fined over Kessel Dam failure in Arnvik", published=future)
-    assert not service.ingest([raw(late)]).errors
+    assert not service.ingest([a_raw_article(late)]).errors
     stories = service.current_digest().stories
     assert any(late.title in [a.title for a in s.articles] for s in stories)
     assert len(lines(service.answer("/arnvik sources"))) == 4  # the main story still answers
@@ -147,7 +140,7 @@ def test_a_story_of_one_article_answers_every_verb():
 
 @pytest.mark.parametrize("verb", [*VERBS])
 def test_a_topic_with_no_articles_yet_says_so_for_every_verb(service, verb):
-    service.ingest(raw(a) for a in corpus_articles())
+    service.ingest(a_raw_article(a) for a in corpus_articles())
     reply = service.answer(f"/weather {verb}")
     if verb == "help":
         assert reply.ok and any(line.startswith("/weather facts") for line in lines(reply))
@@ -172,7 +165,7 @@ def test_an_empty_store_answers_every_topic_and_the_digest(service):
     "z" * 10_000,
 ])
 def test_a_command_of_10000_characters_gets_a_short_helpful_reply(service, text):
-    service.ingest(raw(a) for a in corpus_articles())
+    service.ingest(a_raw_article(a) for a in corpus_articles())
     reply = service.answer(text)
     assert not reply.ok and len(reply.title) < 80
     rendered = render_reply_text(reply)
@@ -183,7 +176,7 @@ def test_a_command_of_10000_characters_gets_a_short_helpful_reply(service, text)
 
 
 def test_control_characters_are_dropped_not_echoed(service):
-    service.ingest(raw(a) for a in corpus_articles())
+    service.ingest(a_raw_article(a) for a in corpus_articles())
     assert service.answer("/arn\x00vik fa\x07cts") == service.answer("/arnvik facts")
     assert service.answer("/arnvik\nnew\t") == service.answer("/arnvik new")
     for text in ["/arnvik \x1b[2Jgossip\x1b[0m", "/we\u202eather\x00x facts", "\x00\x01\x02", "/arnvik \x7f\x9b"]:
@@ -204,7 +197,7 @@ def test_mentions_in_arguments_get_a_reply_that_pings_nobody(service, mention):
     from digestbot.adapters.discord.render import render_reply as discord_reply
     from digestbot.adapters.slack.render import render_reply as slack_reply
 
-    service.ingest(raw(a) for a in corpus_articles())
+    service.ingest(a_raw_article(a) for a in corpus_articles())
     for text in [f"/arnvik facts {mention}", f"/arnvik {mention}", f"/{mention} facts", mention,
                  f"/digest {mention}"]:
         reply = service.answer(text)

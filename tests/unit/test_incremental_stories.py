@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 import digestbot.service as service_module
-from builders import a_topic, corpus_article, corpus_articles
+from builders import a_raw_article, a_topic, corpus_article, corpus_articles
 from digestbot.commands import answer
 from digestbot.digest import build_digest
 from digestbot.models import RawArticle
@@ -30,13 +30,6 @@ def store(tmp_path):
     store = SqlStore.from_url(f"sqlite:///{tmp_path / 'live.db'}")
     yield store
     store.close()
-
-
-def raw(article, **over) -> RawArticle:
-    fields = dict(text=" ".join(article.sentences), origin=article.key, title=article.title,
-                  source=article.source, url=article.url, published=article.published, kind=article.kind)
-    fields.update(over)
-    return RawArticle(**fields)
 
 
 def test_live_stories_added_one_by_one_match_the_batch_digest():
@@ -67,7 +60,7 @@ def test_adding_an_article_refills_only_the_story_it_joined(monkeypatch):
 def test_ingest_feeds_the_live_stories_without_reading_the_store_again(store):
     service = DigestService(store, TOPICS)
     early = [a for a in corpus_articles() if a.key != "arnvik-3"]
-    service.ingest(raw(a) for a in early)
+    service.ingest(a_raw_article(a) for a in early)
     before = service.answer("/arnvik new")
     assert not any("17" in line for s in before.sections for line in s.lines)
 
@@ -75,7 +68,7 @@ def test_ingest_feeds_the_live_stories_without_reading_the_store_again(store):
         raise AssertionError("the whole store was read again")
 
     store.all_articles = no_full_read
-    service.ingest([raw(corpus_article("arnvik-3"))])
+    service.ingest([a_raw_article(corpus_article("arnvik-3"))])
     after = service.answer("/arnvik new")
     assert any("17" in line for s in after.sections for line in s.lines)
     assert service.answer("/arnvik facts").ok and service.answer("/digest").ok
@@ -83,7 +76,7 @@ def test_ingest_feeds_the_live_stories_without_reading_the_store_again(store):
 
 def test_topic_answers_from_the_topic_view_equal_answers_from_the_whole_digest(store):
     service = DigestService(store, TOPICS)
-    service.ingest(raw(a) for a in corpus_articles())
+    service.ingest(a_raw_article(a) for a in corpus_articles())
     whole = service.current_digest()
     for command in ["/arnvik facts", "/ARNVIK new", "arnvik sources public", "/arnvik", "/digest",
                     "/nothing facts", "", "/arnvik timeline"]:
@@ -92,10 +85,10 @@ def test_topic_answers_from_the_topic_view_equal_answers_from_the_whole_digest(s
 
 def test_articles_written_by_another_process_are_picked_up(store, tmp_path):
     service = DigestService(store, TOPICS)
-    service.ingest(raw(a) for a in corpus_articles() if a.key != "arnvik-3")
+    service.ingest(a_raw_article(a) for a in corpus_articles() if a.key != "arnvik-3")
     service.answer("/arnvik new")
     other = DigestService(SqlStore.from_url(f"sqlite:///{tmp_path / 'live.db'}"), TOPICS)
-    other.ingest([raw(corpus_article("arnvik-3"))])
+    other.ingest([a_raw_article(corpus_article("arnvik-3"))])
     service.DIGEST_MAX_AGE = 0.0  # the periodic count check is due
     lines = [line for s in service.answer("/arnvik new").sections for line in s.lines]
     assert any("17" in line for line in lines)
@@ -104,10 +97,10 @@ def test_articles_written_by_another_process_are_picked_up(store, tmp_path):
 
 def test_a_corrected_article_is_read_again(store):
     service = DigestService(store, TOPICS)
-    service.ingest(raw(a) for a in corpus_articles())
+    service.ingest(a_raw_article(a) for a in corpus_articles())
     service.current_digest()
     rates = corpus_article("valdoria-rates")
-    corrected = raw(rates, text=" ".join(rates.sentences).replace("3.5 percent", "3.75 percent"),
+    corrected = a_raw_article(rates, text=" ".join(rates.sentences).replace("3.5 percent", "3.75 percent"),
                     title="Valdorian central bank raises interest rate to 3.75 percent")
     service.ingest([corrected])
     story = next(s for s in service.current_digest().stories if s.topic is None)
@@ -117,7 +110,7 @@ def test_a_corrected_article_is_read_again(store):
 def test_published_times_are_kept_in_utc_as_the_store_returns_them(store):
     service = DigestService(store, TOPICS)
     service.current_digest()  # live stories exist before the ingest
-    service.ingest(raw(a) for a in corpus_articles())
+    service.ingest(a_raw_article(a) for a in corpus_articles())
     for story in service.current_digest().stories:
         assert all(a.published.utcoffset().total_seconds() == 0 for a in story.articles)
     fresh = DigestService(store, TOPICS)
