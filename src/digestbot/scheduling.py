@@ -250,7 +250,13 @@ class DigestScheduler:
         return Outcome(destination, period, "posted")
 
     def start(self) -> None:
-        """Start APScheduler in the running loop: one job per destination, plus a catch-up now."""
+        """Start APScheduler in the running loop: one job per destination, plus a catch-up now.
+
+        Jobs live in memory only (APScheduler 3 job stores must not be shared), so a restart
+        starts from the configuration with no leftover jobs; the ledger remembers the rest.
+        """
+        if self.running:
+            return
         scheduler = AsyncIOScheduler(timezone=timezone.utc)
         for destination, trigger in self._triggers.items():
             scheduler.add_job(

@@ -188,3 +188,20 @@ async def test_a_failed_digest_stays_queued_and_is_retried_for_its_own_period(en
     clock.now = when  # a newer period is due by now, but the failed one is not forgotten
     assert (await scheduler._run_one(destination, fire)).status == "posted"
     assert attempts == ["2026-01-05T08:00", "2026-01-05T08:00"]
+
+
+async def test_restart_does_not_duplicate_jobs(engine):
+    clock, poster = FakeClock(datetime(2026, 1, 5, 7, 0, tzinfo=SEOUL)), RecordingPoster()
+    schedules = [Schedule("console:a", "0 8 * * *", "Asia/Seoul"), Schedule("console:b", "0 9 * * *", "UTC")]
+
+    async def poll():
+        pass
+
+    for _restart in range(3):
+        scheduler = DigestScheduler(schedules, SqlLedger(engine), poster, clock=clock)
+        scheduler.every("poll-feeds", 30, poll)
+        scheduler.start()
+        scheduler.start()  # a second start in the same process is a no-op
+        jobs = sorted(job.id for job in scheduler._scheduler.get_jobs())
+        assert jobs == ["digest:console:a", "digest:console:b", "poll-feeds"]
+        await scheduler.drain(timeout=1)
