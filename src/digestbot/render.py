@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -49,13 +50,29 @@ def fact_text(fact: Fact) -> str:
     return text
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+def _restates(point: str, items: list[set[str]]) -> bool:
+    """True when most of a key point's words are already in one of the what's new items."""
+    words = _words(point)
+    return any(len(words & item) >= 0.6 * min(len(words), len(item)) for item in items if item)
+
+
 def story_key_points(story: Story, limit: int = 3) -> list[tuple[str, Article]]:
-    """The newest news article's key points lead; opinion only when nothing else exists."""
-    ordered = sorted(story.articles, key=lambda a: (a.kind is ArticleKind.OPINION, -a.published.timestamp()))
+    """The story's key points from its news reports, newest first (opinion only when there is
+    no news), leaving out what its what's new already says: a digest says a thing once."""
+    news = [a for a in story.articles if a.kind is not ArticleKind.OPINION]
+    ordered = sorted(news or story.articles, key=lambda a: -a.published.timestamp())
+    already_new = [_words(item.text) for item in story.whats_new]
     points: list[tuple[str, Article]] = []
     for article in ordered:
         for point in article.key_points:
-            if len(points) < limit:
+            if len(points) < limit and not _restates(point, already_new):
                 points.append((point, article))
     return points
 
@@ -74,8 +91,10 @@ def render_text(digest: Digest, top: int = TOP_STORIES) -> str:
     lines = [f"digestbot — {count} {'story' if count == 1 else 'stories'}, {_day(digest.generated_at)}", ""]
     for number, story in enumerate(digest.stories[:top], 1):
         lines.append(f"{number}. {story.title}  ({_article_count(story)})")
-        lines.append("   Key points:")
-        lines += [f"   - {point}{_label(article)}" for point, article in story_key_points(story)]
+        points = story_key_points(story)
+        if points:
+            lines.append("   Key points:")
+            lines += [f"   - {point}{_label(article)}" for point, article in points]
         if story.whats_new:
             lines.append("   What's new:")
             lines += [f"   + {item_text(item)} [{cite_all(item.sources)}]" for item in story.whats_new]
@@ -103,8 +122,13 @@ def _source_line(article: Article) -> str:
 # --- Markdown -----------------------------------------------------------------------------
 
 
+_URL_BREAK = re.compile(r"[\s()<>]")  # characters that would end a Markdown link target early
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
 def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("[", "\\[")
+    """Article text as literal Markdown: no emphasis, and no way to open or close a link."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def render_markdown(digest: Digest, top: int = TOP_STORIES) -> str:
@@ -112,15 +136,19 @@ def render_markdown(digest: Digest, top: int = TOP_STORIES) -> str:
         return "# Digest\n\nNo stories to report.\n"
     out = [f"# Digest — {_day(digest.generated_at)}", ""]
     for story in digest.stories[:top]:
-        out += [f"## {_md_escape(story.title)}", "", f"*{_article_count(story)}*", "", "**Key points**", ""]
-        out += [f"- {_md_escape(point)}{_label(article)}" for point, article in story_key_points(story)]
+        out += [f"## {_md_escape(story.title)}", "", f"*{_article_count(story)}*"]
+        points = story_key_points(story)
+        if points:
+            out += ["", "**Key points**", ""]
+            out += [f"- {_md_escape(point)}{_label(article)}" for point, article in points]
         if story.whats_new:
             out += ["", "**What's new**", ""]
             out += [f"- {_md_escape(item_text(item))} ({_md_escape(cite_all(item.sources))})" for item in story.whats_new]
         out += ["", "**Sources**", ""]
         for article in story.articles:
             title = _md_escape(article.title)
-            linked = f"[{title}]({article.url})" if article.url else title
+            safe_url = article.url and article.url.startswith(("https://", "http://")) and not _URL_BREAK.search(article.url)
+            linked = f"[{title}]({article.url})" if safe_url else title
             out.append(f"- {linked} — {_md_escape(article.source)}, {article.kind}, {_day(article.published)}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,76 @@
+"""The terminal and file renderings of a Digest: text, Markdown, and the JSON of the CLI contract."""
+
+import json
+from datetime import datetime, timezone
+
+from builders import an_article, an_opinion
+from digestbot.digest import build_digest
+from digestbot.models import ArticleKind, Digest, NewItem, SourceRef, Story
+from digestbot.render import render_json, render_markdown, render_text, story_key_points
+
+NOW = datetime(2026, 3, 5, 9, tzinfo=timezone.utc)
+
+
+def ref(article):
+    return SourceRef(article.key, article.source, article.kind, article.published, article.title, article.url)
+
+
+def a_story(*articles, whats_new=()):
+    return Story("s1", "Dam fails near Arnvik", list(articles), whats_new=list(whats_new))
+
+
+def test_key_points_come_from_news_and_skip_what_is_already_new():
+    report = an_article("The dam failed on Monday.", "Twelve people died.", "Rescuers searched overnight.",
+                        key_points=["The dam failed on Monday.", "Twelve people died."], days=1)
+    opinion = an_opinion("The dam was neglected for years.", key_points=["The dam was neglected for years."])
+    story = a_story(opinion, report, whats_new=[NewItem("Twelve people died.", [ref(report)])])
+    assert [point for point, _ in story_key_points(story)] == ["The dam failed on Monday."]
+
+
+def test_opinion_only_story_shows_its_points_labelled():
+    opinion = an_opinion("The dam was neglected for years.", key_points=["The dam was neglected for years."])
+    text = render_text(Digest([a_story(opinion)], NOW))
+    assert "The dam was neglected for years. [opinion]" in text
+
+
+def test_text_and_markdown_show_sources_and_updates():
+    old = an_article("Twelve people died.", source="Norland Post", days=0)
+    new = an_article("Fifteen people died.", source="Arnvik Herald", days=1)
+    update = NewItem("Fifteen people died.", [ref(new)], before="Twelve people died.", before_sources=[ref(old)])
+    digest = Digest([a_story(old, new, whats_new=[update])], NOW)
+    text = render_text(digest)
+    assert "Update: Fifteen people died. (was Twelve people died., Norland Post" in text
+    assert "Arnvik Herald" in text and "Norland Post" in text
+    markdown = render_markdown(digest)
+    assert markdown.startswith("# Digest") and f"]({new.url})" in markdown
+
+
+def test_markdown_escapes_article_text():
+    article = an_article("A *bold* claim [link](http://evil).", title="Title with _under_ [x](http://evil)")
+    markdown = render_markdown(Digest([a_story(article)], NOW))
+    assert "\\[x\\](http://evil)" in markdown and "\\*bold\\*" in markdown
+    assert "](http://evil)" not in markdown.replace("\\]", "")  # no unescaped ] can close a link
+
+
+def test_json_has_every_story_and_article_with_the_contract_fields():
+    articles = [an_article(f"Story {n} happened on Monday.", f"It was the {n}th such event.", key=f"id{n}")
+                for n in range(8)]
+    doc = json.loads(render_json(build_digest(articles, [], now=NOW)))
+    ids = sorted(a["id"] for s in doc["stories"] for a in s["articles"])
+    assert ids == sorted(f"id{n}" for n in range(8))  # every article, not only the top stories
+    story = doc["stories"][0]
+    assert {"title", "articles", "whats_new", "facts"} <= set(story)
+    assert {"id", "title", "source", "published", "kind", "key_points"} <= set(story["articles"][0])
+    assert story["articles"][0]["kind"] in {k.value for k in ArticleKind}
+
+
+def test_empty_digest_says_so():
+    assert render_text(Digest([], NOW)) == "No stories to report.\n"
+
+
+def test_markdown_links_only_plain_http_urls():
+    bad = an_article("Something happened.", url="javascript:alert(1)", title="Bad link")
+    odd = an_article("Something else happened.", url="https://example.org/a) [x](http://evil", title="Odd link")
+    markdown = render_markdown(Digest([a_story(bad, odd)], NOW))
+    assert "javascript:" not in markdown and "(https://example.org/a)" not in markdown
+    assert "- Bad link — " in markdown and "- Odd link — " in markdown
