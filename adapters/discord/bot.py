@@ -1,8 +1,13 @@
 """The Discord bot: slash commands backed by the command layer, one group per topic.
 
 `answer` is the command layer's port: it takes a command line such as "/visit facts" and
-returns a Reply. It is synchronous and may be slow, so it runs in a thread after the
-interaction has been deferred (Discord wants a first response within 3 s).
+who asks (a `CommandContext`: channel, user, administrator or not, role names) and returns a
+Reply. `/digest` takes an optional free-text `command` for the management commands
+(`/digest command: subscribe visit daily 08:00 tz Asia/Seoul`); whether the user may change
+settings comes from the interaction itself (the member's resolved permissions), so no
+member cache or privileged intent is needed. `answer` is synchronous and may be slow, so it
+runs in a thread after the interaction has been deferred (Discord wants a first response
+within 3 s).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Callable, Sequence
 import discord
 from discord import app_commands
 
-from digestbot.models import Reply, Topic
+from digestbot.models import CommandContext, Reply, Topic
 
 from . import limits
 from .config import DiscordConfigError, DiscordSettings, apply_endpoints, check_token, login_failed
@@ -22,7 +27,7 @@ from .render import render_error, render_reply, truncate
 
 log = logging.getLogger("digestbot.adapters.discord")
 
-Answer = Callable[[str], Reply]
+Answer = Callable[[str, CommandContext], Reply]
 
 VERBS: dict[str, str] = {
     "facts": "Who, what, when, where and how many, with the sources that state them",
@@ -34,6 +39,7 @@ VERBS: dict[str, str] = {
 }
 PUBLIC_HELP = "Show the answer to everyone in the channel (default: only you)"
 DIGEST_HELP = "Today's digest: the top stories with key points and what's new"
+COMMAND_HELP = "Manage this channel: subscribe, unsubscribe, settings, topics ..., feeds ... (blank: the digest)"
 ERROR_TEXT = "Sorry, that command failed. Please try again in a moment."
 MAX_GROUPS = 99  # Discord allows 100 top-level commands; /digest is one
 
@@ -45,12 +51,33 @@ def discord_intents() -> discord.Intents:
     return intents
 
 
+def member_roles(interaction: discord.Interaction) -> tuple[str, ...]:
+    """The member's role names where the guild's roles are known (cached), role ids otherwise."""
+    user = interaction.user
+    role_ids = getattr(user, "_roles", None) or ()  # the ids from the payload, cached guild or not
+    guild = interaction.guild
+    roles = []
+    for role_id in role_ids:
+        role = guild.get_role(role_id) if guild is not None else None
+        roles.append(role.name if role is not None else str(role_id))
+    return tuple(roles)
+
+
+def interaction_context(interaction: discord.Interaction) -> CommandContext:
+    """Who asks and where. `interaction.permissions` are the member's resolved permissions in
+    the channel, sent with the interaction (`member.permissions`): none outside a guild."""
+    permissions = interaction.permissions
+    is_admin = bool(permissions.administrator or permissions.manage_guild)
+    channel = str(interaction.channel_id) if interaction.channel_id is not None else "unknown"
+    return CommandContext("discord", channel, str(interaction.user.id), is_admin, member_roles(interaction))
+
+
 async def run_command(interaction: discord.Interaction, command_text: str, public: bool, answer: Answer) -> None:
     """Defer at once, answer in a thread, complete by follow-up."""
     ephemeral = not public
     await interaction.response.defer(ephemeral=ephemeral, thinking=True)
     line = f"{command_text} public" if public else command_text
-    reply = await asyncio.to_thread(answer, line)
+    reply = await asyncio.to_thread(answer, line, interaction_context(interaction))
     message = render_reply(reply)
     await interaction.followup.send(**message.send_kwargs(), ephemeral=ephemeral, wait=True)
 
@@ -84,9 +111,10 @@ def topic_group(topic: Topic, answer: Answer) -> app_commands.Group:
 
 
 def digest_command(answer: Answer) -> app_commands.Command:
-    @app_commands.describe(public=PUBLIC_HELP)
-    async def callback(interaction: discord.Interaction, public: bool = False) -> None:
-        await run_command(interaction, "/digest", public, answer)
+    @app_commands.describe(public=PUBLIC_HELP, command=COMMAND_HELP)
+    async def callback(interaction: discord.Interaction, public: bool = False, command: str | None = None) -> None:
+        text = " ".join((command or "").split())
+        await run_command(interaction, f"/digest {text}".strip(), public, answer)
 
     return app_commands.Command(name="digest", description=DIGEST_HELP, callback=callback)
 

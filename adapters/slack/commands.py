@@ -4,12 +4,18 @@ Handlers `ack()` first, then run the (synchronous, possibly slow) command layer 
 thread and send its reply to the command's `response_url` (what bolt's `respond()` does, plus
 a wait-and-retry on 429 `Retry-After`): ephemeral unless the reply says otherwise. A slash
 command repeated with the same `trigger_id` is answered once.
+
+Every command is answered with a `CommandContext` (who asks, in which channel). Whether the
+user is a workspace administrator comes from `users.info` (needs the `users:read` scope),
+asked only for the management commands that change something and cached per user for a few
+minutes; if Slack cannot say, the user counts as not an administrator (and the log says why).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -17,7 +23,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from digestbot.models import Reply, Topic
+from digestbot.management import CHANGES
+from digestbot.models import CommandContext, Reply, Topic
 
 from .manifest import DIGEST_COMMAND, command_name
 from .publisher import Sleep, retry_handlers
@@ -25,8 +32,9 @@ from .render import render_reply
 
 log = logging.getLogger("digestbot.adapters.slack")
 
-Answer = Callable[[str], Reply]
+Answer = Callable[[str, CommandContext], Reply]
 MAX_ARGUMENT_CHARS = 2000
+ADMIN_CACHE_SECONDS = 300.0
 FAILURE = Reply(title="Sorry, that did not work. Please try again in a moment.", ok=False)
 
 
@@ -46,6 +54,55 @@ class RecentTriggers:
         while len(self._seen) > self.size:
             self._seen.popitem(last=False)
         return True
+
+
+class AdminCheck:
+    """Is this Slack user a workspace admin or owner? `users.info`, cached per user for `ttl` s.
+
+    A failed lookup is not cached and counts as "not an administrator"; the log names the
+    Slack error code only (never the token or the request).
+    """
+
+    def __init__(self, ttl: float = ADMIN_CACHE_SECONDS, clock: Callable[[], float] = time.monotonic):
+        self.ttl = ttl
+        self._clock = clock
+        self._known: dict[str, tuple[bool, float]] = {}
+
+    async def is_admin(self, client, user_id: str) -> bool:
+        now = self._clock()
+        known = self._known.get(user_id)
+        if known is not None and known[1] > now:
+            return known[0]
+        try:
+            response = await client.users_info(user=user_id)
+            user = response.get("user") or {}
+            verdict = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+        except Exception as exc:  # SlackApiError, a timeout, a refused connection
+            response = getattr(exc, "response", None)
+            error = response.get("error") if hasattr(response, "get") else None
+            log.warning("slack users.info failed for %s (%s): treated as not an administrator",
+                        user_id, error or type(exc).__name__)
+            return False
+        if len(self._known) > 10_000:
+            self._known.clear()
+        self._known[user_id] = (verdict, now + self.ttl)
+        return verdict
+
+
+def is_change_command(text: str) -> bool:
+    """True for `/digest subscribe|unsubscribe|topics add|topics remove|feeds add|feeds remove ...`."""
+    words = [w.lower() for w in text.split() if w.lower() != "public"]  # as management reads it
+    if len(words) < 2 or words[0] != DIGEST_COMMAND:
+        return False
+    action = f"{words[1]} {words[2]}" if words[1] in {"topics", "feeds"} and len(words) > 2 else words[1]
+    return action in CHANGES
+
+
+async def command_context(command: dict[str, Any], text: str, client, admins: AdminCheck) -> CommandContext:
+    """Who asks and where; users.info only for commands that change settings."""
+    user = str(command.get("user_id") or "")
+    is_admin = bool(user) and is_change_command(text) and await admins.is_admin(client, user)
+    return CommandContext("slack", str(command.get("channel_id") or ""), user, is_admin, ())
 
 
 def command_text(command: dict[str, Any]) -> str:
@@ -73,17 +130,25 @@ async def send_reply(response_url: str, payload: dict[str, Any], *, sleep: Sleep
         log.warning("slack response_url refused the answer: HTTP %s %s", response.status_code, response.body[:200])
 
 
-def make_handler(answer: Answer, triggers: RecentTriggers | None = None, *, sleep: Sleep = asyncio.sleep):
+def make_handler(
+    answer: Answer,
+    triggers: RecentTriggers | None = None,
+    *,
+    sleep: Sleep = asyncio.sleep,
+    admins: AdminCheck | None = None,
+):
     triggers = triggers or RecentTriggers()
+    admins = admins or AdminCheck()
 
-    async def handle_command(ack, respond, command) -> None:
+    async def handle_command(ack, respond, command, client) -> None:
         await ack()
         if not triggers.first_time(command.get("trigger_id")):
             log.info("slack command %s repeated (same trigger_id): answered once", command.get("command"))
             return
         text = command_text(command)
         try:
-            reply = await asyncio.to_thread(answer, text)
+            context = await command_context(command, text, client, admins)
+            reply = await asyncio.to_thread(answer, text, context)
         except Exception:
             log.exception("slack command %r failed", text)
             reply = FAILURE
@@ -99,10 +164,17 @@ def make_handler(answer: Answer, triggers: RecentTriggers | None = None, *, slee
     return handle_command
 
 
-def register(app: AsyncApp, topics: Sequence[Topic], answer: Answer, *, sleep: Sleep = asyncio.sleep) -> list[str]:
+def register(
+    app: AsyncApp,
+    topics: Sequence[Topic],
+    answer: Answer,
+    *,
+    sleep: Sleep = asyncio.sleep,
+    admins: AdminCheck | None = None,
+) -> list[str]:
     """Register one listener per topic command and `/digest`; return the command names."""
     names = [command_name(topic) for topic in topics] + [DIGEST_COMMAND]
-    handler = make_handler(answer, sleep=sleep)
+    handler = make_handler(answer, sleep=sleep, admins=admins)
     for name in dict.fromkeys(names):
         app.command(name)(handler)
     return names

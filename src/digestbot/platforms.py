@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 from .bootstrap import App
 from .metrics import Metrics
-from .models import Digest, Reply
+from .models import CommandContext, Digest, Reply
 from .runtime import Platform
 
 log = logging.getLogger("digestbot.run")
@@ -33,11 +33,17 @@ class DeliveryFailed(Exception):
     permanent = True  # the scheduler does not retry it
 
 
-def timed_answer(answer: Callable[[str], Reply], metrics: Metrics, platform: str) -> Callable[[str], Reply]:
-    def answer_and_measure(text: str) -> Reply:
+Answer = Callable[[str, CommandContext], Reply]
+
+
+def timed_answer(answer: Answer, metrics: Metrics, platform: str) -> Answer:
+    """The adapters' port, `answer(text, context)`, measured: the context says who asks and
+    where, so the management commands (`/digest subscribe ...`) can check and record it."""
+
+    def answer_and_measure(text: str, context: CommandContext) -> Reply:
         started = time.perf_counter()
         try:
-            return answer(text)
+            return answer(text, context)
         finally:
             metrics.command_latency.labels(platform).observe(time.perf_counter() - started)
 

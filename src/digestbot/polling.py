@@ -19,6 +19,7 @@ from .models import FeedState, InputError, RawArticle
 log = logging.getLogger("digestbot.polling")
 
 MAX_BACKOFF = timedelta(hours=6)
+DEFAULT_INTERVAL = timedelta(minutes=15)  # for a feed removed while it was being polled
 _INTERVAL = re.compile(r"^(\d+)([smhd])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -60,9 +61,24 @@ class FeedPoller:
         self._ingest = ingest
         self._clock = clock
 
+    @property
+    def feeds(self) -> dict[str, timedelta]:
+        return dict(self._feeds)
+
+    def set_feeds(self, feeds: dict[str, timedelta]) -> None:
+        """Poll these feeds from now on (`digestbot run` reloads them from the database).
+
+        The dict is swapped whole, so a poll running in a worker thread sees the old set or
+        the new one; a feed removed meanwhile is finished with its old interval.
+        """
+        self._feeds = dict(feeds)
+
     def due(self) -> list[str]:
         now = self._clock()
-        return [url for url in self._feeds if (self._states.load(url).next_due or now) <= now]
+        return [url for url in list(self._feeds) if (self._states.load(url).next_due or now) <= now]
+
+    def _interval(self, url: str) -> timedelta:
+        return self._feeds.get(url, DEFAULT_INTERVAL)
 
     def poll_due(self) -> list[PollReport]:
         return [self.poll(url) for url in self.due()]
@@ -79,7 +95,7 @@ class FeedPoller:
         if result.status == 304:
             report.not_modified = True
             self._states.save(replace(state, failures=0, last_error=None, last_success=now,
-                                      next_due=now + self._feeds[url]))
+                                      next_due=now + self._interval(url)))
             return report
         for item in parse_feed(result.body, url, feed_url=result.final_url, fetched_at=now, fetcher=self._fetcher):
             if isinstance(item, InputError):
@@ -97,14 +113,14 @@ class FeedPoller:
             last_error=None,
             last_success=now,
             items_seen=state.items_seen + len(report.articles),
-            next_due=now + self._feeds[url],
+            next_due=now + self._interval(url),
         ))
         log.info("feed polled", extra={"feed": url, "articles": len(report.articles)})
         return report
 
     def _failed(self, state: FeedState, report: PollReport, error: str, now: datetime) -> PollReport:
         failures = state.failures + 1
-        backoff = min(self._feeds[state.url] * (2 ** min(failures, 10)), MAX_BACKOFF)
+        backoff = min(self._interval(state.url) * (2 ** min(failures, 10)), MAX_BACKOFF)
         self._states.save(replace(state, failures=failures, last_error=error, next_due=now + backoff))
         if not report.errors:
             report.errors.append(error)

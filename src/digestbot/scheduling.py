@@ -151,6 +151,18 @@ class Outcome:
     status: str  # posted | skipped (already claimed) | missed | failed
 
 
+@dataclass
+class ScheduleChanges:
+    """What `DigestScheduler.set_schedules` did, by destination id."""
+
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
 class DigestScheduler:
     """Decides what is due and posts it once; `run_due` is pure logic on an injected clock."""
 
@@ -164,7 +176,7 @@ class DigestScheduler:
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         on_missed: Callable[[str, str], None] = lambda destination, period: None,
     ):
-        self._schedules = schedules
+        self._schedules = list(schedules)
         self._on_missed = on_missed
         self._triggers = {s.destination: s.trigger() for s in schedules}
         self._ledger = ledger
@@ -192,6 +204,55 @@ class DigestScheduler:
                 id=f"retry:{destination}:{period_key(fire)}", replace_existing=True, misfire_grace_time=None,
             )
 
+    def set_schedules(self, schedules: list[Schedule]) -> ScheduleChanges:
+        """Make `schedules` the destinations scheduled, while running: a new destination gets
+        its cron job (`digest:<destination>`), a removed one loses it, one whose cron or time
+        zone changed has its job replaced; the others are left alone.
+
+        Every schedule is checked first (ScheduleError), so a bad one changes nothing. The
+        ledger is untouched: a destination removed and added again is still posted once per
+        period. A new or changed job fires at its next fire time (no catch-up now: `/digest
+        subscribe` tells the channel its next digest is the next fire time); a retry or
+        a firing already under way for a removed destination posts nothing.
+        """
+        wanted = {s.destination: s for s in schedules}
+        triggers = {destination: s.trigger() for destination, s in wanted.items()}
+        current = {s.destination: s for s in self._schedules}
+        changes = ScheduleChanges(
+            added=[d for d in wanted if d not in current],
+            removed=[d for d in current if d not in wanted],
+            changed=[d for d in wanted if d in current and current[d] != wanted[d]],
+        )
+        self._schedules = list(wanted.values())
+        self._triggers = triggers
+        if self._scheduler is not None and self._scheduler.running:
+            for destination in changes.removed:
+                job = self._scheduler.get_job(f"digest:{destination}")
+                if job is not None:
+                    job.remove()
+            for destination in changes.added + changes.changed:
+                self._add_digest_job(self._scheduler, destination, triggers[destination])
+        if changes:
+            log.info("schedules changed", extra={"added": changes.added, "removed": changes.removed,
+                                                 "changed": changes.changed})
+        return changes
+
+    @property
+    def schedules(self) -> list[Schedule]:
+        return list(self._schedules)
+
+    def _add_digest_job(self, scheduler: AsyncIOScheduler, destination: str, trigger: CronTrigger) -> None:
+        scheduler.add_job(
+            self._run_one,
+            trigger,
+            args=[destination],
+            id=f"digest:{destination}",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,  # lateness is judged by the ledger, not by APScheduler
+        )
+
     def every(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
         """Run `job` every `seconds` in the loop (feed polling); one run at a time."""
         self._periodic[name] = (seconds, job)
@@ -218,6 +279,8 @@ class DigestScheduler:
 
     async def _decide_and_post(self, destination: str, fire: datetime | None = None) -> Outcome | None:
         """Post the period of `fire` (default: the latest fire time) unless the ledger has it."""
+        if destination not in self._triggers:  # removed by set_schedules since this was queued
+            return None
         now = self._clock().astimezone(timezone.utc)
         if fire is None:
             # Look back far enough to notice a digest missed beyond the grace, once.
@@ -253,22 +316,14 @@ class DigestScheduler:
         """Start APScheduler in the running loop: one job per destination, plus a catch-up now.
 
         Jobs live in memory only (APScheduler 3 job stores must not be shared), so a restart
-        starts from the configuration with no leftover jobs; the ledger remembers the rest.
+        starts from the schedules given with no leftover jobs; the ledger remembers the rest.
+        `set_schedules` changes the jobs while running.
         """
         if self.running:
             return
         scheduler = AsyncIOScheduler(timezone=timezone.utc)
         for destination, trigger in self._triggers.items():
-            scheduler.add_job(
-                self._run_one,
-                trigger,
-                args=[destination],
-                id=f"digest:{destination}",
-                replace_existing=True,
-                coalesce=True,
-                max_instances=1,
-                misfire_grace_time=None,  # lateness is judged by the ledger, not by APScheduler
-            )
+            self._add_digest_job(scheduler, destination, trigger)
         for name, (seconds, job) in self._periodic.items():
             scheduler.add_job(job, IntervalTrigger(seconds=seconds), id=name, replace_existing=True,
                               coalesce=True, max_instances=1, next_run_time=datetime.now(timezone.utc))

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=0, le=65535)
     grace_minutes: int = Field(default=60, ge=0)  # how late a missed digest may still be posted
     claim_lease_seconds: float = Field(default=600, gt=0)  # after this a crashed post is recovered
+    # How often `digestbot run` re-reads subscriptions and feeds from the database, so
+    # changes made from chat take effect without a restart.
+    reload_seconds: float = Field(default=30, gt=0)
     # Hosts the fetcher may reach even though they are not public (tests, soak runs): empty
     # by default, so feeds and URLs on private or loopback addresses are refused.
     fetch_allow_hosts: frozenset[str] = frozenset()

@@ -25,12 +25,14 @@ class RecordingAnswer:
 
     def __init__(self, reply: Reply | None = None, gate: threading.Event | None = None, error: Exception | None = None):
         self.asked: list[str] = []
+        self.contexts: list = []
         self.reply = reply or make_reply()
         self.gate = gate
         self.error = error
 
-    def __call__(self, text: str) -> Reply:
+    def __call__(self, text: str, context=None) -> Reply:
         self.asked.append(text)
+        self.contexts.append(context)
         if self.gate is not None and not self.gate.wait(timeout=5):
             raise TimeoutError("the test never released the answer")
         if self.error is not None:
@@ -80,9 +82,13 @@ async def test_login_syncs_one_group_per_topic_and_digest_to_the_guild(fake_disc
     assert set(subs) == VERBS
     for sub in [*subs.values(), commands["digest"]]:
         assert sub["description"]
-        (public,) = sub["options"]
+        options = {o["name"]: o for o in sub["options"]}
+        assert set(options) == ({"public", "command"} if sub is commands["digest"] else {"public"})
+        public = options["public"]
         assert public["name"] == "public" and public["type"] == 5 and not public.get("required", False)
         assert public["description"]
+    command = {o["name"]: o for o in commands["digest"]["options"]}["command"]
+    assert command["type"] == 3 and not command.get("required", False) and command["description"]
 
 
 async def test_global_sync_when_no_guild_is_configured(fake_discord, answer):

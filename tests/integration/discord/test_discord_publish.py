@@ -49,7 +49,7 @@ def make_digest(stories: int = 1, articles: int = 2, text: str = "") -> Digest:
 
 @pytest.fixture
 async def client(fake_discord):
-    bot = DigestBot(answer=lambda text: None, topics=[], sync=False)
+    bot = DigestBot(answer=lambda text, context: None, topics=[], sync=False)
     await bot.login(TOKEN)
     try:
         yield bot

@@ -62,7 +62,7 @@ def test_timestamp_window_is_300_seconds_either_way():
 
 def test_http_mode_refuses_to_serve_without_a_signing_secret():
     settings = SlackSettings(bot_token=SecretStr("xoxb-test"), app_token=SecretStr("xapp-1-abc"))
-    app = build_slack_app(settings, TOPICS, lambda text: Reply(title="x"))
+    app = build_slack_app(settings, TOPICS, lambda text, context: Reply(title="x"))
     with pytest.raises(ValueError, match="SLACK_SIGNING_SECRET"):
         events_handler(app)
 
@@ -72,12 +72,14 @@ class RecordingAnswer:
 
     def __init__(self, reply: Reply | None = None, *, gate: threading.Event | None = None, fail: bool = False):
         self.asked: list[str] = []
+        self.contexts: list = []
         self.reply = reply or Reply(title="Facts: state visit", sections=[ReplySection("Who", ["Lee <!channel>"])])
         self.gate = gate
         self.fail = fail
 
-    def __call__(self, text: str) -> Reply:
+    def __call__(self, text: str, context=None) -> Reply:
         self.asked.append(text)
+        self.contexts.append(context)
         if self.gate is not None:
             self.gate.wait(10)
         if self.fail:

@@ -1,0 +1,174 @@
+"""`Runtime` schedules the database's subscriptions and feeds and follows changes from chat.
+
+A real Runtime on a temp SQLite with a recording console publisher; time is the scheduler's
+injected clock, and the reload and `run_due` are called directly: no sleeping.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from digestbot.bootstrap import App
+from digestbot.config import parse_config
+from digestbot.management import Management, seed_from_config
+from digestbot.models import CommandContext, Digest
+from digestbot.runtime import Platform, Runtime
+from digestbot.service import DigestService
+from digestbot.settings import Settings
+from digestbot.storage import AuditEntry, SqlManagementStore, SqlStore
+
+CONFIG = """
+[[topics]]
+name = "arnvik"
+title = "The Kessel Dam failure"
+keywords = ["Kessel Dam", "Arnvik"]
+
+[[destinations]]
+platform = "console"
+channel = "ops"
+cron = "0 8 * * *"
+"""
+
+FEED = """
+[[feeds]]
+url = "https://example.org/config.xml"
+every = "1h"
+"""
+
+ADMIN = "ann"
+
+
+class FakeClock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class RecordingPublisher:
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, str]] = []
+
+    async def publish(self, target: str, digest: Digest, period: str) -> str:
+        self.posts.append((target, period))
+        return f"{target}:{period}"
+
+
+@pytest.fixture
+def app(request, tmp_path):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'subs.db'}", config=None)
+    config = parse_config(CONFIG + getattr(request, "param", ""), "test")
+    store = SqlStore.from_url(settings.database_url)
+    service = DigestService(store, config.topic_models())
+    managed = SqlManagementStore(store.engine)
+    seed_from_config(managed, config)
+    service.use_management(Management(managed))
+    app = App(settings, config, store, service)
+    yield app
+    app.close()
+
+
+def chat(app: App, channel: str, command: str) -> str:
+    context = CommandContext("console", channel, ADMIN, is_admin=True)
+    reply = app.service.management.handle(command, context)
+    assert reply.ok, reply
+    return reply.title
+
+
+def digest_jobs(runtime: Runtime) -> set[str]:
+    return {job.id for job in runtime.scheduler._scheduler.get_jobs() if job.id.startswith("digest:")}
+
+
+async def test_a_subscription_added_after_start_is_posted_and_a_removed_one_is_not(app):
+    clock = FakeClock(datetime(2026, 3, 3, 7, 0, tzinfo=timezone.utc))
+    publisher = RecordingPublisher()
+    runtime = Runtime(app, {"console": Platform("console", publisher)}, clock=clock)
+    assert set(runtime.destinations) == {"console:ops"}  # seeded from the configuration file
+    runtime.scheduler.start()
+    try:
+        assert digest_jobs(runtime) == {"digest:console:ops"}
+
+        assert chat(app, "night", '/digest subscribe all cron "30 7 * * *" tz UTC') == "Subscribed"
+        await runtime.reload()
+        assert set(runtime.destinations) == {"console:ops", "console:night"}
+        assert digest_jobs(runtime) == {"digest:console:ops", "digest:console:night"}
+
+        clock.now = datetime(2026, 3, 3, 7, 30, 5, tzinfo=timezone.utc)
+        assert [(o.destination, o.status) for o in await runtime.scheduler.run_due()] == [("console:night", "posted")]
+        assert publisher.posts == [("night", "2026-03-03T07:30")]
+
+        clock.now = datetime(2026, 3, 3, 8, 0, 5, tzinfo=timezone.utc)
+        await runtime.scheduler.run_due()
+        assert publisher.posts[-1] == ("ops", "2026-03-03T08:00")
+
+        # Changed from chat: the new time counts, the job is replaced, not doubled.
+        assert chat(app, "night", "/digest subscribe all daily 09:15 tz Asia/Seoul") == "Subscription changed"
+        await runtime.reload()
+        assert runtime.destinations["console:night"].schedule.cron == "15 9 * * *"
+        assert digest_jobs(runtime) == {"digest:console:ops", "digest:console:night"}
+        clock.now = datetime(2026, 3, 4, 0, 15, 5, tzinfo=timezone.utc)  # 09:15 in Seoul
+        await runtime.scheduler.run_due()
+        assert publisher.posts[-1] == ("night", "2026-03-04T09:15")
+
+        # Removed from chat: no job, and nothing posted at its next due time.
+        assert chat(app, "night", "/digest unsubscribe") == "Unsubscribed"
+        await runtime.reload()
+        assert set(runtime.destinations) == {"console:ops"}
+        assert digest_jobs(runtime) == {"digest:console:ops"}
+        posted = len(publisher.posts)
+        clock.now = datetime(2026, 3, 5, 0, 15, 5, tzinfo=timezone.utc)
+        assert [o.destination for o in await runtime.scheduler.run_due()] == ["console:ops"]  # missed: 08:00 UTC
+        assert len(publisher.posts) == posted
+    finally:
+        await runtime.scheduler.drain(timeout=1)
+
+
+async def test_a_channel_on_two_schedules_is_two_destinations_with_one_memory(app):
+    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    chat(app, "ops", '/digest subscribe arnvik weekdays 17:00 tz Europe/Berlin')
+    await runtime.reload()
+    evening = "console:ops [0 17 * * 1-5 Europe/Berlin]"
+    assert set(runtime.destinations) == {"console:ops", evening}
+    assert runtime.destinations["console:ops"].topics == ("*",)  # the oldest subscription keeps the plain id
+    assert runtime.destinations[evening].topics == ("arnvik",)
+    assert {d.memory_key for d in runtime.destinations.values()} == {"console:ops"}
+
+
+@pytest.mark.parametrize("app", [FEED], indirect=True)
+async def test_feeds_follow_the_database(app):
+    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    assert runtime.poller.feeds == {"https://example.org/config.xml": timedelta(hours=1)}
+
+    store = app.service.management.store
+    audit = AuditEntry(datetime.now(timezone.utc), "console", "ops", ADMIN, "feeds.add", "added", None, None)
+    added = store.add_feed("https://example.org/chat.xml", "15m", None, audit)
+    await runtime.reload()
+    assert runtime.poller.feeds == {"https://example.org/config.xml": timedelta(hours=1),
+                                    "https://example.org/chat.xml": timedelta(minutes=15)}
+
+    store.remove_feed(added.id, audit)
+    store.remove_feed(store.feeds()[0].id, audit)
+    await runtime.reload()
+    assert runtime.poller.feeds == {}
+
+
+async def test_no_subscription_at_all_falls_back_to_the_console_default(app):
+    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    chat(app, "ops", "/digest unsubscribe")
+    await runtime.reload()
+    assert set(runtime.destinations) == {"console:stdout"}
+    assert runtime.destinations["console:stdout"].schedule.cron == "0 8 * * *"
+
+
+async def test_a_subscription_for_a_platform_that_is_not_running(app):
+    store = app.service.management.store
+    audit = AuditEntry(datetime.now(timezone.utc), "slack", "C1", ADMIN, "subscribe", "subscribed", None, None)
+    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    store.save_subscription("slack", "C1", "*", "0 8 * * *", "UTC", audit)
+    await runtime.reload()  # appearing later: skipped, the rest carries on
+    assert set(runtime.destinations) == {"console:ops"}
+    with pytest.raises(RuntimeError, match="destinations use slack but it is not configured"):
+        Runtime(app, {"console": Platform("console", RecordingPublisher())})  # at start: refused
