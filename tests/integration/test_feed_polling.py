@@ -3,6 +3,7 @@
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
+from fakes import FakeClock
 from digestbot.ingest import SafeFetcher
 from digestbot.polling import FeedPoller, FeedState, parse_interval
 
@@ -26,13 +27,6 @@ class InMemoryFeedStates:
     def save(self, state):
         self.states[state.url] = state
 
-
-class FakeClock:
-    def __init__(self):
-        self.now = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
-
-    def __call__(self):
-        return self.now
 
 
 def a_poller(http_server, states, clock, ingested):
@@ -61,7 +55,7 @@ def serve_with_etag(http_server):
 
 def test_conditional_request_after_the_first_poll(http_server):
     serve_with_etag(http_server)
-    states, clock, ingested = InMemoryFeedStates(), FakeClock(), []
+    states, clock, ingested = InMemoryFeedStates(), FakeClock(datetime(2026, 1, 5, 9, tzinfo=timezone.utc)), []
     url, poller = a_poller(http_server, states, clock, ingested)
     first = poller.poll_due()
     assert [a.title for a in first[0].articles] == ["Storm hits coast"]
@@ -76,7 +70,7 @@ def test_conditional_request_after_the_first_poll(http_server):
 
 def test_errors_back_off_and_recover(http_server):
     http_server.serve("/feed.xml", b"oops", status=500)
-    states, clock, ingested = InMemoryFeedStates(), FakeClock(), []
+    states, clock, ingested = InMemoryFeedStates(), FakeClock(datetime(2026, 1, 5, 9, tzinfo=timezone.utc)), []
     url, poller = a_poller(http_server, states, clock, ingested)
     poller.poll(url)
     poller.poll(url)
@@ -94,7 +88,7 @@ def test_errors_back_off_and_recover(http_server):
 
 def test_not_a_feed_is_an_error_in_plain_words(http_server):
     http_server.serve("/feed.xml", b"<html><body>hello</body></html>", content_type="application/rss+xml")
-    states, clock, ingested = InMemoryFeedStates(), FakeClock(), []
+    states, clock, ingested = InMemoryFeedStates(), FakeClock(datetime(2026, 1, 5, 9, tzinfo=timezone.utc)), []
     url, poller = a_poller(http_server, states, clock, ingested)
     report = poller.poll(url)
     assert report.errors and "not a usable feed" in states.load(url).last_error
@@ -103,7 +97,7 @@ def test_not_a_feed_is_an_error_in_plain_words(http_server):
 
 def test_loopback_feed_is_refused_by_default(http_server):
     serve_with_etag(http_server)
-    states, clock = InMemoryFeedStates(), FakeClock()
+    states, clock = InMemoryFeedStates(), FakeClock(datetime(2026, 1, 5, 9, tzinfo=timezone.utc))
     url = http_server.url("/feed.xml")
     poller = FeedPoller({url: timedelta(minutes=15)}, SafeFetcher(deadline=5), states, list, clock=clock)
     poller.poll(url)
@@ -120,7 +114,7 @@ def test_feed_state_survives_in_the_database(http_server, tmp_path):
 
     serve_with_etag(http_server)
     engine = create_store_engine(f"sqlite:///{tmp_path / 'feeds.db'}")
-    clock, ingested = FakeClock(), []
+    clock, ingested = FakeClock(datetime(2026, 1, 5, 9, tzinfo=timezone.utc)), []
     url, poller = a_poller(http_server, SqlFeedStates(engine), clock, ingested)
     poller.poll(url)
     reopened = SqlFeedStates(create_store_engine(f"sqlite:///{tmp_path / 'feeds.db'}"))

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from fakes import FakeClock
 from digestbot.bootstrap import App
 from digestbot.config import parse_config
 from digestbot.management import Management, seed_from_config
@@ -38,14 +39,6 @@ every = "1h"
 """
 
 ADMIN = "ann"
-
-
-class FakeClock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class RecordingPublisher:

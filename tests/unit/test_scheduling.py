@@ -6,27 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from digestbot.models import Claim
+from fakes import FakeClock, RecordingPoster
 from digestbot.scheduling import DigestScheduler, Schedule, ScheduleError, latest_fire_time
 from digestbot.storage import SqlLedger, create_store_engine
 
 SEOUL = ZoneInfo("Asia/Seoul")
-
-
-class FakeClock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class RecordingPoster:
-    def __init__(self):
-        self.sent: list[tuple[str, str]] = []
-
-    async def __call__(self, destination: str, period: str, recovering: bool = False) -> str:
-        self.sent.append((destination, period))
-        return f"msg-{len(self.sent)}"
 
 
 @pytest.fixture

@@ -4,25 +4,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from fakes import FakeClock, RecordingPoster
 from digestbot.scheduling import DigestScheduler, Schedule, ScheduleError
 from digestbot.storage import SqlLedger, create_store_engine
-
-
-class FakeClock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class RecordingPoster:
-    def __init__(self):
-        self.sent: list[tuple[str, str]] = []
-
-    async def __call__(self, destination: str, period: str, recovering: bool = False) -> str:
-        self.sent.append((destination, period))
-        return f"msg-{len(self.sent)}"
 
 
 @pytest.fixture

@@ -1,0 +1,26 @@
+"""Test doubles that hold state, shared by the scheduling tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class FakeClock:
+    """A clock the test moves by hand: `clock.now += timedelta(...)`."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class RecordingPoster:
+    """A scheduler `post` callback that records what it was asked to post."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, str]] = []
+
+    async def __call__(self, destination: str, period: str, recovering: bool = False) -> str:
+        self.sent.append((destination, period))
+        return f"msg-{len(self.sent)}"
