@@ -18,3 +18,9 @@ class ConsolePublisher:
         stream.write(f"=== digest for {target or 'console'} · {period} ===\n{render_text(digest)}\n")
         stream.flush()
         return f"console:{period}"
+
+    async def notify(self, target: str, text: str) -> None:
+        """A short plain message (feed health notices), not a digest."""
+        stream = self._stream or sys.stdout
+        stream.write(f"=== notice for {target or 'console'} ===\n{text}\n")
+        stream.flush()

@@ -37,6 +37,7 @@ MANAGEMENT_VERBS: dict[str, str] = {
     "settings": "/digest settings: what this channel gets, when, and the last changes",
     "topics": "/digest topics add NAME KEYWORD... | list | remove NAME",
     "feeds": "/digest feeds add URL [TOPIC] | list | remove ID",
+    "now": "/digest now: post this channel's digest at once",
 }
 # Names a topic may not take: they are commands or verbs already.
 RESERVED_NAMES = frozenset({"digest", "help", "public", "all", "now", *VERBS, *MANAGEMENT_VERBS})

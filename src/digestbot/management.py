@@ -9,9 +9,16 @@ answer with a platform-neutral Reply. One grammar for every platform and `digest
     /digest settings
     /digest topics add NAME KEYWORD... | topics list | topics remove NAME
     /digest feeds add URL [TOPIC] | feeds list | feeds remove ID
+    /digest now
 
 Anyone can read (settings, topics list, feeds list); changes need a platform administrator
 (`CommandContext.is_admin`) or one of the configuration's `[permissions] admin_roles`.
+`/digest now` counts as a change (it posts to the channel).
+
+`/digest now` needs the running bot: `digestbot run` installs the `post_now(platform,
+channel) -> status` hook (a blocking call, made from the adapters' worker thread), which posts
+the channel's digest once as an extra in the exactly-once ledger. Without the hook (e.g.
+`digestbot chat`) the reply says it works in the running bot.
 
 One source of truth: subscriptions, topics and feeds live in the database. The
 configuration file seeds them once, on the first start (`seed_from_config`); after that the
@@ -44,7 +51,7 @@ _TOPIC_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _SIMPLE_CRON = re.compile(r"^(\d{1,2}) (\d{1,2}) \* \* (\*|1-5)$")
 _SCHEDULE_WORDS = {"daily", "weekdays", "cron", "tz"}
-CHANGES = {"subscribe", "unsubscribe", "topics add", "topics remove", "feeds add", "feeds remove"}
+CHANGES = {"subscribe", "unsubscribe", "topics add", "topics remove", "feeds add", "feeds remove", "now"}
 
 #: Who asks when a caller passes no context: may read, may not change anything.
 ANONYMOUS = CommandContext("unknown", "unknown", "someone", is_admin=False)
@@ -198,8 +205,12 @@ class Management:
         fetcher: Fetcher | None = None,
         feed_health: FeedHealth | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        post_now: Callable[[str, str], str] | None = None,
     ):
         self.store = store
+        # (platform, channel) -> "posted" | "already" | "none" | "started" | "failed";
+        # installed by `digestbot run` (Runtime.install_post_now).
+        self.post_now = post_now
         self.admin_roles = tuple(admin_roles)
         self._fetcher = fetcher
         self._feed_health = feed_health
@@ -264,6 +275,7 @@ class Management:
             "subscribe": self._subscribe, "unsubscribe": self._unsubscribe, "settings": self._settings,
             "topics add": self._topics_add, "topics list": self._topics_list, "topics remove": self._topics_remove,
             "feeds add": self._feeds_add, "feeds list": self._feeds_list, "feeds remove": self._feeds_remove,
+            "now": self._now,
         }[action]
         return handler(args, context)
 
@@ -405,6 +417,31 @@ class Management:
             sections.append(ReplySection("Last changes", changes))
         where = context.platform if context.channel == context.platform else f"{context.platform} {context.channel}"
         return Reply(title=f"Settings for {where}", sections=sections)
+
+    def _now(self, args: list[str], context: CommandContext) -> Reply:
+        if args:
+            raise _Problem("/digest now takes no arguments", MANAGEMENT_VERBS["now"])
+        if context.platform == ANONYMOUS.platform:
+            raise _Problem("/digest now is per channel", "Ask in the channel that should get the digest.")
+        if self.post_now is None:
+            raise _Problem("/digest now works in the running bot",
+                           "It posts this channel's digest through `digestbot run`; here, /digest shows "
+                           "the top stories.")
+        try:
+            status = self.post_now(context.platform, context.channel)
+        except Exception:  # noqa: BLE001 - a slow or failing post is still a reply
+            status = "failed"
+        if status == "none":
+            raise _Problem("This channel gets no digest",
+                           "An administrator can start one: /digest subscribe all daily 08:00 tz UTC")
+        if status == "failed":
+            raise _Problem("The digest could not be posted now", "Try again in a minute.")
+        lines = {
+            "posted": ["This channel's digest was posted now, as an extra: the scheduled one still comes."],
+            "already": ["This channel's digest was already posted this minute: not posted twice."],
+        }.get(status, ["This channel's digest is being posted."])
+        title = {"posted": "Digest posted", "already": "Digest already posted"}.get(status, "Posting the digest")
+        return Reply(title=title, sections=[ReplySection(None, lines)])
 
     # --- topics ----------------------------------------------------------------------------
 

@@ -82,6 +82,13 @@ class _SlackDigestPublisher:
     async def find_posted(self, target: str, period: str) -> str | None:
         return await self._publisher.find_posted(target, period)
 
+    async def notify(self, target: str, text: str) -> None:
+        """A short plain message (feed health notices), escaped, without link previews."""
+        from digestbot.adapters.slack.render import escape
+
+        await self._publisher.client.chat_postMessage(channel=target, text=escape(text),
+                                                      unfurl_links=False, unfurl_media=False)
+
 
 def _slack_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platform:
     try:
@@ -119,6 +126,13 @@ class _DiscordDigestPublisher:
         if not ids:
             raise DeliveryFailed(f"discord:{target} is unavailable")
         return str(ids[0])
+
+    async def notify(self, target: str, text: str) -> None:
+        """A short plain message (feed health notices), mentions off."""
+        from digestbot.adapters.discord.render import DiscordMessage, truncate
+
+        # DiscordMessage.send_kwargs sends with AllowedMentions.none().
+        await self._publisher.post_messages(int(target), [DiscordMessage(content=truncate(text, 2000))])
 
 
 def _discord_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platform:

@@ -24,11 +24,17 @@ Exceptions:
   destination at all: no subscription in the database and no webhook in the file.
 - A subscription for a platform that is not running (no credentials) stops `run` at start,
   as before; one that appears later is skipped with a warning.
+
+`/digest now` reaches the runtime through `Management.post_now` (installed by `start`): the
+channel's digest is posted at once as an extra period `now:<UTC minute>` in the ledger.
+Feed health: a feed failing `DIGESTBOT_FEED_FAILURES_BEFORE_NOTICE` times in a row is
+announced once (publisher `notify`) in the channels using it, and once when it recovers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import hashlib
 import logging
@@ -44,7 +50,7 @@ from .bootstrap import App
 from .config import DestinationConfig
 from .http_server import build_http_app, serve
 from .metrics import Metrics
-from .models import Digest
+from .models import Claim, Digest
 from .novelty import filter_unseen, item_fingerprint
 from .scheduling import DigestScheduler, Schedule, ScheduleError
 from .storage import SqlLedger, SqlPostedItems, Subscription
@@ -53,6 +59,7 @@ log = logging.getLogger("digestbot.run")
 
 SHUTDOWN_DEADLINE = 8.0  # seconds: well inside Docker's 10 s grace
 FEED_CHECK_SECONDS = 30.0  # how often due feeds are looked for; each feed has its own interval
+POST_NOW_TIMEOUT = 60.0  # seconds a `/digest now` waits for its post before saying it failed
 
 
 class Publisher(Protocol):
@@ -60,6 +67,8 @@ class Publisher(Protocol):
 
     # Optional: publishers that can recognise their own earlier post of a period define
     # `async find_posted(target, period) -> str | None`, used when recovering a claim.
+    # Optional: `async notify(target, text) -> None` posts a short plain message (feed health
+    # notices); destinations whose publisher has none get no notices.
 
 
 @dataclass
@@ -149,10 +158,15 @@ class Runtime:
         self._warned: set[tuple[str, str]] = set()  # (destination, warning) logged once
         self.management = self._management_store()
         subscriptions, feeds = self._read_store()
+        self._feed_topics = {f.url: f.topic for f in feeds}
         self.destinations = {d.id: d for d in self._destinations(subscriptions, startup=True)}
+        self._clock = clock
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._now_tasks: set[asyncio.Task] = set()
+        self.ledger = SqlLedger(app.store.engine, lease=timedelta(seconds=app.settings.claim_lease_seconds))
         self.scheduler = DigestScheduler(
             [d.schedule for d in self.destinations.values()],
-            SqlLedger(app.store.engine, lease=timedelta(seconds=app.settings.claim_lease_seconds)),
+            self.ledger,
             self._post,
             grace=timedelta(minutes=app.settings.grace_minutes),
             clock=clock,
@@ -229,6 +243,7 @@ class Runtime:
         # No await between these two: a job never sees a schedule without its destination.
         self.scheduler.set_schedules([d.schedule for d in destinations.values()])
         self.destinations = destinations
+        self._feed_topics = {f.url: f.topic for f in feeds}
         self.poller.set_feeds(self._feed_intervals(feeds))
 
     async def _reload_job(self) -> None:
@@ -243,8 +258,8 @@ class Runtime:
         from .storage import SqlFeedStates
 
         fetcher = SafeFetcher(allow_hosts=self.app.settings.fetch_allow_hosts)
-        return FeedPoller(self._feed_intervals(feeds), fetcher, SqlFeedStates(self.app.store.engine),
-                          self._ingest_polled)
+        self.feed_states = SqlFeedStates(self.app.store.engine)
+        return FeedPoller(self._feed_intervals(feeds), fetcher, self.feed_states, self._ingest_polled)
 
     def _ingest_polled(self, articles) -> None:
         report = self.app.service.ingest(articles)
@@ -260,9 +275,63 @@ class Runtime:
         failed = sum(1 for r in reports if r.errors and not r.articles)
         if failed:
             self.metrics.ingestion_errors.inc(failed)
+        for report in reports:
+            try:
+                await self._feed_notice(report.url)
+            except Exception:  # a notice must never stop polling
+                log.exception("could not send a feed health notice", extra={"feed": report.url})
+
+    # --- feed health notices -----------------------------------------------------------------
+
+    async def _feed_notice(self, url: str) -> None:
+        """Tell the channels using a feed, once, that it keeps failing; and once that it is back.
+
+        Whether the failure was announced is kept in the database (`feed_states.notified_down`),
+        so a restart neither repeats nor forgets it. It is marked before posting: a notice that
+        cannot be delivered is not retried (at most once), the feed itself still is.
+        """
+        from .management import plain_error
+        from .polling import health_notice
+
+        state = await asyncio.to_thread(self.feed_states.load, url)
+        notified = await asyncio.to_thread(self.feed_states.notified_down, url)
+        change = health_notice(state, notified, self.app.settings.feed_failures_before_notice)
+        if change is None:
+            return
+        await asyncio.to_thread(self.feed_states.set_notified_down, url, change == "down")
+        if change == "down":
+            text = (f"Feed {url} is failing: {plain_error(state.last_error)} "
+                    f"({state.failures} failures in a row). It is retried less often from now on; "
+                    "this channel is told when it works again.")
+        else:
+            text = f"Feed {url} works again."
+        log.info("feed health notice", extra={"feed": url, "change": change})
+        for destination in self._feed_channels(url):
+            publisher = self.platforms[destination.platform].publisher
+            try:
+                await publisher.notify(destination.target, text)
+            except Exception:
+                log.exception("feed health notice failed", extra={"destination": destination.id, "feed": url})
+
+    def _feed_channels(self, url: str) -> list[Destination]:
+        """One destination per channel whose subscriptions use the feed (its topic, or all
+        stories; a feed without a topic: the channels subscribed to all) and can be notified."""
+        topic = self._feed_topics.get(url)
+        channels: dict[tuple[str, str], Destination] = {}
+        for destination in self.destinations.values():
+            if not ("*" in destination.topics or (topic is not None and topic in destination.topics)):
+                continue
+            platform = self.platforms.get(destination.platform)
+            if platform is None or getattr(platform.publisher, "notify", None) is None:
+                continue
+            channels.setdefault((destination.platform, destination.target), destination)
+        return list(channels.values())
 
     async def _post(self, destination_id: str, period: str, recovering: bool = False) -> str | None:
-        destination = self.destinations[destination_id]
+        return await self._publish(self.destinations[destination_id], period, recovering)
+
+    async def _publish(self, destination: Destination, period: str, recovering: bool = False) -> str | None:
+        destination_id = destination.id
         publisher = self.platforms[destination.platform].publisher
         find_posted = getattr(publisher, "find_posted", None)
         if recovering and find_posted is not None:
@@ -284,6 +353,65 @@ class Runtime:
         except Exception:  # the post is done: a lost memory must not make it count as failed
             log.exception("could not record what was posted", extra={"destination": destination_id})
         return message_id
+
+    # --- /digest now ----------------------------------------------------------------------------
+
+    async def post_now(self, platform: str, channel: str) -> str:
+        """Post a channel's digest at once, as an extra in the exactly-once ledger.
+
+        The period is `now:<UTC minute>` under the channel's destination id: it never collides
+        with a scheduled period (those are plain local times), and a repeat within the same
+        minute (a double click) posts nothing more. The digest holds the topics of all the
+        channel's subscriptions; what it shows is remembered like a scheduled digest's.
+        Returns "posted", "already", "none" (the channel gets no digest) or "failed".
+        """
+        channel_key = f"{platform}:{channel}"
+        mine = [d for d in self.destinations.values() if d.platform == platform and d.memory_key == channel_key]
+        if not mine:
+            return "none"
+        topics = tuple(dict.fromkeys(t for d in mine for t in d.topics))
+        destination = dataclasses.replace(mine[0], topics=("*",) if "*" in topics else topics)
+        now = self._clock().astimezone(timezone.utc)
+        period = f"now:{now:%Y-%m-%dT%H:%M}"
+        claim = await asyncio.to_thread(self.ledger.claim, destination.id, period, now)
+        if claim is None:
+            return "already"
+        try:
+            message_id = await self._publish(destination, period, claim is Claim.RECOVER)
+        except Exception:
+            await asyncio.to_thread(self.ledger.release, destination.id, period)
+            log.exception("digest now failed", extra={"destination": destination.id, "period": period})
+            return "failed"
+        await asyncio.to_thread(self.ledger.complete, destination.id, period, message_id)
+        log.info("digest posted now", extra={"destination": destination.id, "period": period})
+        return "posted"
+
+    def _post_now_blocking(self, platform: str, channel: str) -> str:
+        """`Management.post_now`: called from the adapters' worker thread, runs in the loop."""
+        loop = self._loop
+        if loop is None:
+            return "failed"
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:  # called on the loop itself: it cannot wait for the post
+            task = loop.create_task(self.post_now(platform, channel))
+            self._now_tasks.add(task)
+            task.add_done_callback(self._now_tasks.discard)
+            return "started"
+        future = asyncio.run_coroutine_threadsafe(self.post_now(platform, channel), loop)
+        try:
+            return future.result(POST_NOW_TIMEOUT)
+        except concurrent.futures.TimeoutError:  # still under way: it finishes on its own
+            return "started"
+
+    def install_post_now(self) -> None:
+        """Let `/digest now` reach this runtime (called from `start`, inside the loop)."""
+        self._loop = asyncio.get_running_loop()
+        management = getattr(self.app.service, "management", None)
+        if management is not None:
+            management.post_now = self._post_now_blocking
 
     def _digest_for(self, destination: Destination) -> Digest:
         """The destination's digest without what it was already told.
@@ -325,6 +453,7 @@ class Runtime:
             if platform.start is not None:
                 await platform.start()
         self.scheduler.start()
+        self.install_post_now()
         port = bound_port(self._runner)
         log.info("digestbot running", extra={"http": f"{settings.http_host}:{port}"})
         return port

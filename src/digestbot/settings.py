@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # Hosts the fetcher may reach even though they are not public (tests, soak runs): empty
     # by default, so feeds and URLs on private or loopback addresses are refused.
     fetch_allow_hosts: frozenset[str] = frozenset()
+    # A feed failing this many times in a row is announced once in the channels that use it
+    # (and again once when it recovers).
+    feed_failures_before_notice: int = Field(default=5, ge=1)
 
     @field_validator("method")
     @classmethod

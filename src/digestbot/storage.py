@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     ForeignKey,
     Integer,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
     create_engine,
     delete,
     or_,
@@ -438,6 +440,8 @@ class FeedStateRow(Base):
     last_success: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     items_seen: Mapped[int] = mapped_column(Integer)
+    # Whether the channels using the feed were told it is failing (runtime feed notices).
+    notified_down: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 _FEED_FIELDS = ("etag", "last_modified", "failures", "next_due", "last_success", "last_error", "items_seen")
@@ -467,6 +471,20 @@ class SqlFeedStates:
             for name in _FEED_FIELDS:
                 value = getattr(state, name)
                 setattr(row, name, _as_utc(value) if isinstance(value, datetime) else value)
+            session.add(row)
+
+    def notified_down(self, url: str) -> bool:
+        """Whether the feed's failure was already announced (kept apart from `FeedState`)."""
+        with self._sessions() as session:
+            row = session.get(FeedStateRow, url)
+            return bool(row is not None and row.notified_down)
+
+    def set_notified_down(self, url: str, value: bool) -> None:
+        with self._sessions.begin() as session:
+            row = session.get(FeedStateRow, url)
+            if row is None:
+                row = FeedStateRow(url=url, failures=0, items_seen=0)
+            row.notified_down = value
             session.add(row)
 
 
