@@ -97,3 +97,13 @@ def a_raw_article(article, **overrides) -> RawArticle:
                   source=article.source, url=article.url, published=article.published, kind=article.kind)
     fields.update(overrides)
     return RawArticle(**fields)
+
+
+def an_app(tmp_path: Path, config_text: str, **settings):
+    """The application wired by the real `bootstrap`, on a temp SQLite and this configuration."""
+    from digestbot.bootstrap import bootstrap
+    from digestbot.settings import Settings
+
+    config = tmp_path / "digestbot.toml"
+    config.write_text(config_text)
+    return bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}", config=config, **settings))

@@ -24,3 +24,21 @@ class RecordingPoster:
     async def __call__(self, destination: str, period: str, recovering: bool = False) -> str:
         self.sent.append((destination, period))
         return f"msg-{len(self.sent)}"
+
+
+class RecordingPublisher:
+    """A platform publisher that records what `digestbot run` posted: (target, period) per
+    digest, the digests themselves, and any notices."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, str]] = []
+        self.digests: list = []
+        self.notices: list[tuple[str, str]] = []
+
+    async def publish(self, target: str, digest, period: str) -> str:
+        self.posts.append((target, period))
+        self.digests.append(digest)
+        return f"{target}:{period}"
+
+    async def notify(self, target: str, text: str) -> None:
+        self.notices.append((target, text))

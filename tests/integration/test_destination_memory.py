@@ -7,15 +7,11 @@ from datetime import datetime
 
 import pytest
 
-from builders import CORPUS
-from digestbot.bootstrap import App
-from digestbot.config import parse_config
+from builders import CORPUS, an_app
+from fakes import RecordingPublisher
 from digestbot.models import Digest, RawArticle
 from digestbot.novelty import item_fingerprint
 from digestbot.runtime import Platform, Runtime
-from digestbot.service import DigestService
-from digestbot.settings import Settings
-from digestbot.storage import SqlStore
 
 CONFIG = """
 [[topics]]
@@ -35,15 +31,6 @@ cron = "0 8 * * *"
 """
 
 
-class RecordingPublisher:
-    def __init__(self) -> None:
-        self.posts: list[tuple[str, Digest, str]] = []
-
-    async def publish(self, target: str, digest: Digest, period: str) -> str:
-        self.posts.append((target, digest, period))
-        return f"{target}:{period}"
-
-
 def corpus_raw(*ids: str) -> list[RawArticle]:
     records = {r["id"]: r for r in map(json.loads, (CORPUS / "arnvik.jsonl").read_text().splitlines())}
     return [
@@ -55,10 +42,7 @@ def corpus_raw(*ids: str) -> list[RawArticle]:
 
 @pytest.fixture
 def app(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'memory.db'}", config=None)
-    config = parse_config(CONFIG, "test")
-    store = SqlStore.from_url(settings.database_url)
-    app = App(settings, config, store, DigestService(store, config.topic_models()))
+    app = an_app(tmp_path, CONFIG)
     yield app
     app.close()
 
@@ -74,22 +58,22 @@ async def test_second_digest_to_a_destination_repeats_nothing_another_destinatio
 
     app.service.ingest(corpus_raw("arnvik-1", "valdoria-rates"))
     await runtime._post("console:first", "2026-03-03T08:00")
-    first = fingerprints(publisher.posts[-1][1])
+    first = fingerprints(publisher.digests[-1])
     assert first and len(first) == len(set(first))
 
     # Nothing was ingested since: the same destination is told nothing again.
     await runtime._post("console:first", "2026-03-03T09:00")
-    assert fingerprints(publisher.posts[-1][1]) == []
-    assert publisher.posts[-1][1].stories == []
+    assert fingerprints(publisher.digests[-1]) == []
+    assert publisher.digests[-1].stories == []
 
     # Another destination has its own memory: it still gets every item.
     await runtime._post("console:second", "2026-03-03T08:00")
-    assert sorted(fingerprints(publisher.posts[-1][1])) == sorted(first)
+    assert sorted(fingerprints(publisher.digests[-1])) == sorted(first)
 
     # New coverage: the first destination gets what is new, and nothing it already had.
     app.service.ingest(corpus_raw("arnvik-op", "arnvik-2"))
     await runtime._post("console:first", "2026-03-04T08:00")
-    target, digest, _ = publisher.posts[-1]
+    (target, _), digest = publisher.posts[-1], publisher.digests[-1]
     third = fingerprints(digest)
     assert target == "first" and third
     assert not set(third) & set(first)
@@ -111,7 +95,7 @@ async def test_items_are_remembered_only_after_a_successful_publish(app):
     publisher = RecordingPublisher()
     working = Runtime(app, {"console": Platform("console", publisher)})
     await working._post("console:first", "2026-03-03T08:00")
-    assert fingerprints(publisher.posts[-1][1])  # the retry still has every item
+    assert fingerprints(publisher.digests[-1])  # the retry still has every item
 
 
 async def test_cached_stories_are_not_changed_by_filtering(app):

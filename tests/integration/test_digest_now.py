@@ -11,15 +11,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from fakes import FakeClock
+from builders import an_app
+from fakes import FakeClock, RecordingPublisher
 from digestbot.bootstrap import App
-from digestbot.config import parse_config
-from digestbot.management import Management, seed_from_config
-from digestbot.models import CommandContext, Digest
+from digestbot.models import CommandContext
 from digestbot.runtime import Platform, Runtime
-from digestbot.service import DigestService
-from digestbot.settings import Settings
-from digestbot.storage import SqlManagementStore, SqlStore
 
 CONFIG = """
 [[topics]]
@@ -36,25 +32,9 @@ cron = "0 8 * * *"
 ADMIN = CommandContext("console", "ops", "ann", is_admin=True)
 
 
-class RecordingPublisher:
-    def __init__(self) -> None:
-        self.posts: list[tuple[str, str]] = []
-
-    async def publish(self, target: str, digest: Digest, period: str) -> str:
-        self.posts.append((target, period))
-        return f"{target}:{period}"
-
-
 @pytest.fixture
 def app(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'now.db'}", config=None)
-    config = parse_config(CONFIG, "test")
-    store = SqlStore.from_url(settings.database_url)
-    service = DigestService(store, config.topic_models())
-    managed = SqlManagementStore(store.engine)
-    seed_from_config(managed, config)
-    service.use_management(Management(managed))
-    app = App(settings, config, store, service)
+    app = an_app(tmp_path, CONFIG)
     yield app
     app.close()
 

@@ -8,18 +8,14 @@ A real Runtime on a temp SQLite, a loopback HTTP server as the feed (allowed thr
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
-from digestbot.bootstrap import App
-from digestbot.config import parse_config
-from digestbot.management import Management, seed_from_config
-from digestbot.models import Digest
+from builders import an_app
+from fakes import RecordingPublisher
 from digestbot.runtime import Platform, Runtime
-from digestbot.service import DigestService
-from digestbot.settings import Settings
-from digestbot.storage import AuditEntry, SqlManagementStore, SqlStore
+from digestbot.storage import AuditEntry
 
 CONFIG = """
 [[topics]]
@@ -55,30 +51,9 @@ FEED = b"""<?xml version="1.0"?>
 </channel></rss>"""
 
 
-class NotifyingPublisher:
-    def __init__(self) -> None:
-        self.posts: list[tuple[str, str]] = []
-        self.notices: list[tuple[str, str]] = []
-
-    async def publish(self, target: str, digest: Digest, period: str) -> str:
-        self.posts.append((target, period))
-        return f"{target}:{period}"
-
-    async def notify(self, target: str, text: str) -> None:
-        self.notices.append((target, text))
-
-
 @pytest.fixture
 def app(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'notices.db'}", config=None,
-                        fetch_allow_hosts=frozenset({"127.0.0.1"}))
-    config = parse_config(CONFIG, "test")
-    store = SqlStore.from_url(settings.database_url)
-    service = DigestService(store, config.topic_models())
-    managed = SqlManagementStore(store.engine)
-    seed_from_config(managed, config)
-    service.use_management(Management(managed))
-    app = App(settings, config, store, service)
+    app = an_app(tmp_path, CONFIG, fetch_allow_hosts=frozenset({"127.0.0.1"}))
     yield app
     app.close()
 
@@ -94,7 +69,7 @@ async def test_a_failing_feed_is_announced_once_and_again_when_it_recovers(app, 
     url = http_server.url("/feed.xml")
     audit = AuditEntry(datetime.now(timezone.utc), "console", "ops", "ann", "feeds.add", "added", None, None)
     app.service.management.store.add_feed(url, "15m", "arnvik", audit)
-    publisher = NotifyingPublisher()
+    publisher = RecordingPublisher()
     runtime = Runtime(app, {"console": Platform("console", publisher)})
     assert url in runtime.poller.feeds
 
@@ -130,7 +105,7 @@ async def test_a_feed_without_topic_is_announced_to_channels_subscribed_to_all(a
     audit = AuditEntry(datetime.now(timezone.utc), "console", "ops", "ann", "feeds.add", "added", None, None)
     app.service.management.store.add_feed(url, "15m", None, audit)
     app.settings.feed_failures_before_notice = 2
-    publisher = NotifyingPublisher()
+    publisher = RecordingPublisher()
     runtime = Runtime(app, {"console": Platform("console", publisher)})
     for _ in range(3):
         await poll_now(runtime, url)

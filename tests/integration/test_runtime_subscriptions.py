@@ -10,15 +10,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from fakes import FakeClock
+from builders import an_app
+from fakes import FakeClock, RecordingPublisher
 from digestbot.bootstrap import App
-from digestbot.config import parse_config
-from digestbot.management import Management, seed_from_config
-from digestbot.models import CommandContext, Digest
+from digestbot.models import CommandContext
 from digestbot.runtime import Platform, Runtime
-from digestbot.service import DigestService
-from digestbot.settings import Settings
-from digestbot.storage import AuditEntry, SqlManagementStore, SqlStore
+from digestbot.storage import AuditEntry
 
 CONFIG = """
 [[topics]]
@@ -41,25 +38,9 @@ every = "1h"
 ADMIN = "ann"
 
 
-class RecordingPublisher:
-    def __init__(self) -> None:
-        self.posts: list[tuple[str, str]] = []
-
-    async def publish(self, target: str, digest: Digest, period: str) -> str:
-        self.posts.append((target, period))
-        return f"{target}:{period}"
-
-
 @pytest.fixture
 def app(request, tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'subs.db'}", config=None)
-    config = parse_config(CONFIG + getattr(request, "param", ""), "test")
-    store = SqlStore.from_url(settings.database_url)
-    service = DigestService(store, config.topic_models())
-    managed = SqlManagementStore(store.engine)
-    seed_from_config(managed, config)
-    service.use_management(Management(managed))
-    app = App(settings, config, store, service)
+    app = an_app(tmp_path, CONFIG + getattr(request, "param", ""))
     yield app
     app.close()
 

@@ -1,6 +1,6 @@
 """Exactly-once scheduled digests on a fixed clock: no sleeping, the real ledger on SQLite."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest

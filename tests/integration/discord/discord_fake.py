@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from discord_markdown import masked_link_targets
 
 BODY = web.RequestKey("body", object)
 

@@ -11,7 +11,8 @@ import pytest
 
 from digestbot.adapters.discord import DigestBot, DiscordConfigError, DiscordSettings, build_bot, sync_commands
 from digestbot.models import Reply, ReplySection, Topic
-from discord_fake import APP_ID, GUILD_ID, TOKEN, interaction_payload, masked_link_targets
+from discord_markdown import masked_link_targets
+from discord_fake import APP_ID, GUILD_ID, TOKEN, interaction_payload
 
 VERBS = {"facts", "new", "summary", "sources", "timeline", "help"}
 

@@ -17,7 +17,8 @@ from digestbot.adapters.discord import (
 )
 from digestbot.adapters.discord import limits
 from digestbot.models import Article, ArticleKind, Digest, Story
-from discord_fake import CHANNEL_ID, masked_link_targets, message_texts, TOKEN, WEBHOOK_ID, WEBHOOK_TOKEN, WEBHOOK_URL
+from discord_markdown import masked_link_targets
+from discord_fake import CHANNEL_ID, message_texts, TOKEN, WEBHOOK_ID, WEBHOOK_TOKEN, WEBHOOK_URL
 
 NOW = datetime(2026, 1, 3, 10, 0, tzinfo=timezone.utc)
 RATE_LIMITED = {"Via": "1.1 google"}  # discord.py treats a 429 without Via as a Cloudflare ban
