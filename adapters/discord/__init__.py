@@ -7,6 +7,7 @@ from .bot import DigestBot, build_bot, discord_intents, register_commands, run_c
 from .config import DiscordConfigError, DiscordSettings, apply_endpoints, check_token
 from .publish import DeliveryDeferred, DiscordChannelPublisher, DiscordWebhookPublisher
 from .render import DiscordMessage, render_digest, render_reply
+from .suggestions import ManagementSuggestions, StaticSuggestions, Suggestions
 
 __all__ = [
     "DeliveryDeferred",
@@ -16,6 +17,9 @@ __all__ = [
     "DiscordMessage",
     "DiscordSettings",
     "DiscordWebhookPublisher",
+    "ManagementSuggestions",
+    "StaticSuggestions",
+    "Suggestions",
     "apply_endpoints",
     "build_bot",
     "check_token",

@@ -316,6 +316,46 @@ def interaction_payload(
     }
 
 
+def option_type(value: Any) -> int:
+    """Discord's option type for a value: BOOLEAN 5, INTEGER 4, STRING 3."""
+    return 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
+
+
+def command_payload(
+    command: str,
+    path: tuple[str, ...] | list[str] = (),
+    options: dict[str, Any] | None = None,
+    *,
+    focused: str | None = None,
+    permissions: int = 2147483647,
+    roles: tuple[int, ...] = (),
+    interaction_id: int = 1300000000000000001,
+) -> dict:
+    """An INTERACTION_CREATE payload for `/command sub-group sub-command option:value ...`.
+
+    `path` names the nested sub-command group (type 2) and sub-command (type 1) as Discord
+    nests them. With `focused`, the payload is an autocomplete interaction (type 4) for that
+    option, whose value is the partial text typed so far.
+    """
+    leaf: list[dict] = []
+    for name, value in (options or {}).items():
+        option: dict[str, Any] = {"name": name, "type": 3 if name == focused else option_type(value), "value": value}
+        if name == focused:
+            option["focused"] = True
+        leaf.append(option)
+    nested = leaf
+    for depth, name in reversed(list(enumerate(path))):
+        kind = 1 if depth == len(path) - 1 else 2
+        nested = [{"name": name, "type": kind, "options": nested}]
+    payload = interaction_payload(command, None, interaction_id=interaction_id)
+    payload["data"]["options"] = nested
+    if focused is not None:
+        payload["type"] = 4
+    payload["member"]["permissions"] = str(permissions)
+    payload["member"]["roles"] = [str(r) for r in roles]
+    return payload
+
+
 class FakeGateway:
     """A fake Discord gateway (websocket, plain JSON text frames) for a whole `client.connect()`.
 

@@ -81,15 +81,17 @@ async def test_login_syncs_one_group_per_topic_and_digest_to_the_guild(fake_disc
     assert visit["description"] == "Lee Jae Myung's state visit to China"
     subs = {o["name"]: o for o in visit["options"]}
     assert set(subs) == VERBS
-    for sub in [*subs.values(), commands["digest"]]:
+    for sub in subs.values():
         assert sub["description"]
         options = {o["name"]: o for o in sub["options"]}
-        assert set(options) == ({"public", "command"} if sub is commands["digest"] else {"public"})
+        assert set(options) == {"public"}
         public = options["public"]
         assert public["name"] == "public" and public["type"] == 5 and not public.get("required", False)
         assert public["description"]
-    command = {o["name"]: o for o in commands["digest"]["options"]}["command"]
-    assert command["type"] == 3 and not command.get("required", False) and command["description"]
+    # /digest is a group of sub-commands (test_discord_subcommands.py): no free-text option.
+    digest = {o["name"]: o for o in commands["digest"]["options"]}
+    assert {"top", "help", "subscribe", "topics", "feeds"} <= set(digest)
+    assert all(o["type"] in (1, 2) for o in digest.values())
 
 
 async def test_global_sync_when_no_guild_is_configured(fake_discord, answer):
@@ -157,8 +159,8 @@ async def test_public_answer_is_visible_to_the_channel(fake_discord, bot, answer
     assert not followup.body.get("flags", 0) & 64
 
 
-async def test_digest_command(fake_discord, bot, answer):
-    await invoke(bot, interaction_payload("digest", None))
+async def test_digest_top_command(fake_discord, bot, answer):
+    await invoke(bot, interaction_payload("digest", "top"))
     assert answer.asked == ["/digest"]
     assert len(followups(fake_discord)) == 1
 
@@ -242,7 +244,7 @@ async def test_mentions_in_an_answer_ping_no_one(fake_discord):
 async def test_every_message_payload_allows_no_mentions(fake_discord, bot):
     for verb in ("facts", "help"):
         await invoke(bot, interaction_payload("visit", verb, public=verb == "help"))
-    await invoke(bot, interaction_payload("digest", None))
+    await invoke(bot, interaction_payload("digest", "top"))
     messages = fake_discord.message_requests()
     assert len(messages) == 3
     assert all(m.message_body()["allowed_mentions"] == {"parse": []} for m in messages)

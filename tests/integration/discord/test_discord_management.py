@@ -1,6 +1,6 @@
-"""`/digest command: subscribe ...` from Discord through the real discord.py CommandTree against
-the fake REST API, answered by a real DigestService with management on a temporary SQLite
-database. Who may change settings comes from the interaction's own member permissions."""
+"""`/digest subscribe ...` (sub-commands) from Discord through the real discord.py CommandTree
+against the fake REST API, answered by a real DigestService with management on a temporary
+SQLite database. Who may change settings comes from the interaction's own member permissions."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from digestbot.bootstrap import bootstrap
 from digestbot.metrics import Metrics
 from digestbot.platforms import timed_answer
 from digestbot.settings import Settings
-from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, USER_ID, interaction_payload
+from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, USER_ID, command_payload
 
 CONFIG = """
 [[topics]]
@@ -31,14 +31,11 @@ SEND_MESSAGES = 1 << 11
 VIEW_CHANNEL = 1 << 10
 
 
-def digest_interaction(command: str | None, permissions: int, *, roles: tuple[int, ...] = (),
+def digest_interaction(sub: str, options: dict | None, permissions: int, *, roles: tuple[int, ...] = (),
                        interaction_id: int = 1300000000000000001) -> dict:
-    payload = interaction_payload("digest", None, interaction_id=interaction_id)
-    if command is not None:
-        payload["data"]["options"].append({"name": "command", "type": 3, "value": command})
-    payload["member"]["permissions"] = str(permissions)
-    payload["member"]["roles"] = [str(r) for r in roles]
-    return payload
+    """`/digest <sub> option:value ...` as Discord sends it (options nested under the sub-command)."""
+    return command_payload("digest", (sub,), options, permissions=permissions, roles=roles,
+                           interaction_id=interaction_id)
 
 
 def followup_text(fake) -> str:
@@ -75,7 +72,8 @@ async def invoke(bot: DigestBot, payload: dict) -> None:
 
 
 async def test_an_administrator_subscribes_the_channel(fake_discord, bot, app):
-    await invoke(bot, digest_interaction("subscribe visit daily 08:00", ADMINISTRATOR | VIEW_CHANNEL))
+    visit_daily = {"topic": "visit", "daily": "08:00"}
+    await invoke(bot, digest_interaction("subscribe", visit_daily, ADMINISTRATOR | VIEW_CHANNEL))
     text = followup_text(fake_discord)
     assert "Subscribed" in text and "Not allowed" not in text
     [sub] = app.service.management.store.subscriptions("discord", str(CHANNEL_ID))
@@ -85,14 +83,16 @@ async def test_an_administrator_subscribes_the_channel(fake_discord, bot, app):
 
 
 async def test_manage_server_may_change_settings_too(fake_discord, bot, app):
-    await invoke(bot, digest_interaction("subscribe visit weekdays 07:30 tz Asia/Seoul", MANAGE_GUILD))
+    await invoke(bot, digest_interaction("subscribe", {"topic": "visit", "weekdays": "07:30", "tz": "Asia/Seoul"},
+                                          MANAGE_GUILD))
     assert "Subscribed" in followup_text(fake_discord)
     [sub] = app.service.management.store.subscriptions("discord", str(CHANNEL_ID))
     assert (sub.cron, sub.timezone) == ("30 7 * * 1-5", "Asia/Seoul")
 
 
 async def test_a_member_without_the_permission_is_refused_with_who_may(fake_discord, bot, app):
-    await invoke(bot, digest_interaction("subscribe visit daily 08:00", VIEW_CHANNEL | SEND_MESSAGES))
+    visit_daily = {"topic": "visit", "daily": "08:00"}
+    await invoke(bot, digest_interaction("subscribe", visit_daily, VIEW_CHANNEL | SEND_MESSAGES))
     text = followup_text(fake_discord)
     assert "Not allowed: /digest subscribe changes settings" in text
     assert "administrators" in text and "news-desk" in text
@@ -100,14 +100,15 @@ async def test_a_member_without_the_permission_is_refused_with_who_may(fake_disc
 
 
 async def test_as_the_gateway_delivers_it_and_settings_show_the_subscription(fake_discord, bot, app):
-    bot._connection.parse_interaction_create(digest_interaction("subscribe visit daily 08:00", ADMINISTRATOR))
+    visit_daily = {"topic": "visit", "daily": "08:00"}
+    bot._connection.parse_interaction_create(digest_interaction("subscribe", visit_daily, ADMINISTRATOR))
     for _ in range(300):
         if fake_discord.calls("POST", f"/webhooks/{APP_ID}/"):
             break
         await asyncio.sleep(0.01)
     assert "Subscribed" in followup_text(fake_discord)
     fake_discord.requests.clear()
-    await invoke(bot, digest_interaction("  settings ", VIEW_CHANNEL, interaction_id=1300000000000000002))
+    await invoke(bot, digest_interaction("settings", None, VIEW_CHANNEL, interaction_id=1300000000000000002))
     text = followup_text(fake_discord)
     assert f"Settings for discord {CHANNEL_ID}" in text and "/visit: daily at 08:00 (UTC)" in text
 
@@ -122,7 +123,7 @@ async def test_the_context_carries_role_ids_when_the_guild_is_not_cached(fake_di
     bot = DigestBot(answer=answer, topics=app.service.topics)
     await bot.login(TOKEN)
     try:
-        await invoke(bot, digest_interaction(None, VIEW_CHANNEL, roles=(1500000000000000001,)))
+        await invoke(bot, digest_interaction("top", None, VIEW_CHANNEL, roles=(1500000000000000001,)))
     finally:
         await bot.close()
     [(text, context)] = seen
@@ -140,5 +141,6 @@ async def test_a_role_named_in_admin_roles_may_change_settings_when_the_guild_is
          "hoist": False, "managed": False, "mentionable": False, "flags": 0},
     ]}, state=bot._connection)
     bot._connection._add_guild(guild)
-    await invoke(bot, digest_interaction("subscribe visit daily 08:00", VIEW_CHANNEL, roles=(role_id,)))
+    visit_daily = {"topic": "visit", "daily": "08:00"}
+    await invoke(bot, digest_interaction("subscribe", visit_daily, VIEW_CHANNEL, roles=(role_id,)))
     assert "Subscribed" in followup_text(fake_discord)
