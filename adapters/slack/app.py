@@ -42,8 +42,13 @@ def build_slack_app(
     process_before_response: bool = False,
     client: AsyncWebClient | None = None,
     sleep: Sleep = asyncio.sleep,
+    admin_roles: Sequence[str] | None = None,
 ) -> AsyncApp:
     """A bolt app with the slash commands registered; its client honours SLACK_API_URL.
+
+    `admin_roles` is the configuration's `[permissions] admin_roles`: Slack user groups named
+    there may change settings (looked up with `usergroups.list` only when it is non-empty;
+    None, unknown, looks them up for every non-administrator's change).
 
     `process_before_response=True` finishes the listener before answering Slack's HTTP request
     (handy in tests, but a slow answer then delays the ack): keep the default in production.
@@ -57,7 +62,7 @@ def build_slack_app(
         logger=logging.getLogger("digestbot.adapters.slack.bolt"),
     )
     _SECRETS[app] = secret
-    commands.register(app, topics, answer, sleep=sleep)
+    commands.register(app, topics, answer, sleep=sleep, admin_roles=admin_roles)
     return app
 
 

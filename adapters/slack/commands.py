@@ -9,6 +9,14 @@ Every command is answered with a `CommandContext` (who asks, in which channel). 
 user is a workspace administrator comes from `users.info` (needs the `users:read` scope),
 asked only for the management commands that change something and cached per user for a few
 minutes; if Slack cannot say, the user counts as not an administrator (and the log says why).
+
+`[permissions] admin_roles` may name Slack user groups, by handle (`news-admins` or
+`@news-admins`) or display name. For a changing command by a user who is not an
+administrator, and only when admin roles are configured, the user's groups come from
+`usergroups.list` (include_users; needs the `usergroups:read` scope), cached per team for a
+minute, and are passed as `CommandContext.roles`: each group's handle, `@handle` and name,
+plus every configured role naming one of them (case and a leading `@` ignored). If Slack
+cannot say, the user has no roles (a warning is logged once).
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ log = logging.getLogger("digestbot.adapters.slack")
 Answer = Callable[[str, CommandContext], Reply]
 MAX_ARGUMENT_CHARS = 2000
 ADMIN_CACHE_SECONDS = 300.0
+GROUPS_CACHE_SECONDS = 60.0
 FAILURE = Reply(title="Sorry, that did not work. Please try again in a moment.", ok=False)
 
 
@@ -89,6 +98,68 @@ class AdminCheck:
         return verdict
 
 
+def _role_key(name: str) -> str:
+    """How role names compare: case, surrounding spaces and a leading `@` ignored."""
+    return name.strip().removeprefix("@").strip().casefold()
+
+
+class GroupRoles:
+    """A user's Slack user groups as role names: `usergroups.list`, cached per team for `ttl` s.
+
+    One call answers for every user of a team (include_users=True). A failed call is not cached
+    and means "no roles"; the first failure is logged as a warning (naming the Slack error code
+    only, e.g. `missing_scope` without `usergroups:read`), later ones at debug level.
+    """
+
+    def __init__(self, ttl: float = GROUPS_CACHE_SECONDS, clock: Callable[[], float] = time.monotonic):
+        self.ttl = ttl
+        self._clock = clock
+        self._teams: dict[str, tuple[dict[str, tuple[str, ...]], float]] = {}
+        self._warned = False
+
+    async def roles(self, client, team: str, user_id: str, configured: Sequence[str] | None = None) -> tuple[str, ...]:
+        members = await self._members(client, team)
+        if members is None:
+            return ()
+        names = members.get(user_id, ())
+        if not names or not configured:
+            return names
+        keys = {_role_key(name) for name in names}
+        extra = tuple(role for role in configured if _role_key(role) in keys)  # e.g. "@News-Admins"
+        return tuple(dict.fromkeys(names + extra))
+
+    async def _members(self, client, team: str) -> dict[str, tuple[str, ...]] | None:
+        now = self._clock()
+        known = self._teams.get(team)
+        if known is not None and known[1] > now:
+            return known[0]
+        try:
+            response = await client.usergroups_list(include_users=True)
+            groups = response.get("usergroups") or []
+        except Exception as exc:  # SlackApiError (missing_scope, ...), a timeout, a refused connection
+            response = getattr(exc, "response", None)
+            error = response.get("error") if hasattr(response, "get") else None
+            (log.warning if not self._warned else log.debug)(
+                "slack usergroups.list failed (%s): user groups are not used as admin roles",
+                error or type(exc).__name__)
+            self._warned = True
+            return None
+        members: dict[str, list[str]] = {}
+        for group in groups:
+            if not isinstance(group, dict) or group.get("date_delete"):
+                continue  # a disabled group grants nothing
+            handle = str(group.get("handle") or "").strip()
+            name = str(group.get("name") or "").strip()
+            names = [n for n in (handle, f"@{handle}" if handle else "", name) if n]
+            for user in group.get("users") or ():
+                members.setdefault(str(user), []).extend(names)
+        result = {user: tuple(dict.fromkeys(names)) for user, names in members.items()}
+        if len(self._teams) > 1000:
+            self._teams.clear()
+        self._teams[team] = (result, now + self.ttl)
+        return result
+
+
 def is_change_command(text: str) -> bool:
     """True for `/digest subscribe|unsubscribe|topics add|topics remove|feeds add|feeds remove ...`."""
     words = [w.lower() for w in text.split() if w.lower() != "public"]  # as management reads it
@@ -98,11 +169,27 @@ def is_change_command(text: str) -> bool:
     return action in CHANGES
 
 
-async def command_context(command: dict[str, Any], text: str, client, admins: AdminCheck) -> CommandContext:
-    """Who asks and where; users.info only for commands that change settings."""
+async def command_context(
+    command: dict[str, Any],
+    text: str,
+    client,
+    admins: AdminCheck,
+    groups: GroupRoles | None = None,
+    admin_roles: Sequence[str] | None = None,
+) -> CommandContext:
+    """Who asks and where; users.info (and usergroups.list) only for commands that change settings.
+
+    `admin_roles` are the configured roles; None means not known here, so the groups are looked
+    up whenever they might matter; an empty list means no group can grant anything.
+    """
     user = str(command.get("user_id") or "")
-    is_admin = bool(user) and is_change_command(text) and await admins.is_admin(client, user)
-    return CommandContext("slack", str(command.get("channel_id") or ""), user, is_admin, ())
+    change = bool(user) and is_change_command(text)
+    is_admin = change and await admins.is_admin(client, user)
+    roles: tuple[str, ...] = ()
+    if change and not is_admin and groups is not None and (admin_roles is None or admin_roles):
+        team = str(command.get("enterprise_id") or "") + ":" + str(command.get("team_id") or "")
+        roles = await groups.roles(client, team, user, admin_roles)
+    return CommandContext("slack", str(command.get("channel_id") or ""), user, is_admin, roles)
 
 
 def command_text(command: dict[str, Any]) -> str:
@@ -136,9 +223,13 @@ def make_handler(
     *,
     sleep: Sleep = asyncio.sleep,
     admins: AdminCheck | None = None,
+    groups: GroupRoles | None = None,
+    admin_roles: Sequence[str] | None = None,
 ):
     triggers = triggers or RecentTriggers()
     admins = admins or AdminCheck()
+    groups = groups or GroupRoles()
+    admin_roles = None if admin_roles is None else tuple(admin_roles)
 
     async def handle_command(ack, respond, command, client) -> None:
         await ack()
@@ -147,7 +238,7 @@ def make_handler(
             return
         text = command_text(command)
         try:
-            context = await command_context(command, text, client, admins)
+            context = await command_context(command, text, client, admins, groups, admin_roles)
             reply = await asyncio.to_thread(answer, text, context)
         except Exception:
             log.exception("slack command %r failed", text)
@@ -171,10 +262,15 @@ def register(
     *,
     sleep: Sleep = asyncio.sleep,
     admins: AdminCheck | None = None,
+    groups: GroupRoles | None = None,
+    admin_roles: Sequence[str] | None = None,
 ) -> list[str]:
-    """Register one listener per topic command and `/digest`; return the command names."""
+    """Register one listener per topic command and `/digest`; return the command names.
+
+    `admin_roles`: the configuration's `[permissions] admin_roles` (None: unknown, see
+    `command_context`)."""
     names = [command_name(topic) for topic in topics] + [DIGEST_COMMAND]
-    handler = make_handler(answer, sleep=sleep, admins=admins)
+    handler = make_handler(answer, sleep=sleep, admins=admins, groups=groups, admin_roles=admin_roles)
     for name in dict.fromkeys(names):
         app.command(name)(handler)
     return names

@@ -19,6 +19,7 @@ VERBS: tuple[str, ...] = ("facts", "new", "summary", "sources", "timeline", "hel
 BOT_SCOPES: tuple[str, ...] = (
     "commands", "chat:write", "chat:write.public", "channels:history", "groups:history",
     "users:read",  # users.info: is the user asking for a settings change a workspace admin?
+    "usergroups:read",  # usergroups.list: is the user in a user group named in [permissions] admin_roles?
 )
 DIGEST_COMMAND = "/digest"
 _COMMAND = re.compile(r"^/[a-z0-9][a-z0-9_-]{0,30}$")  # Slack: lower case, 32 characters with the slash

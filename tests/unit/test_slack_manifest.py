@@ -21,6 +21,8 @@ def test_http_manifest_has_every_command_with_request_url_and_scopes():
         assert 0 < len(command["description"]) <= 100 and command["usage_hint"]
     assert "facts" in commands[0]["usage_hint"] and "state visit" in commands[0]["description"]
     assert {"commands", "chat:write"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    # users.info (is the user an admin?) and usergroups.list (user groups as admin_roles)
+    assert {"users:read", "usergroups:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
     assert manifest["settings"]["socket_mode_enabled"] is False
     assert manifest["display_information"]["name"] == "digestbot"
 

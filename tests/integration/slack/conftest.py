@@ -38,6 +38,8 @@ class FakeSlack:
     # Set `hold_posts` to make chat.postMessage record the message, then not answer until set.
     hold_posts: asyncio.Event | None = None
     posted: asyncio.Event = field(default_factory=asyncio.Event)
+    # What `usergroups.list` answers (include_users=true adds each group's `users`).
+    usergroups: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def api_url(self) -> str:
@@ -84,6 +86,10 @@ class FakeSlack:
                 if c.params.get("channel") == params.get("channel")
             ]
             return web.json_response({"ok": True, "messages": messages[::-1], "has_more": False})
+        if method == "usergroups.list":
+            include_users = str(params.get("include_users", "")).lower() in {"1", "true"}
+            groups = [g if include_users else {k: v for k, v in g.items() if k != "users"} for g in self.usergroups]
+            return web.json_response({"ok": True, "usergroups": groups})
         if method == "chat.postMessage":
             self._ts += 1
             self.posted.set()
