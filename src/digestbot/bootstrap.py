@@ -40,15 +40,18 @@ def bootstrap(settings: Settings | None = None, **overrides: object) -> App:
 
 
 def _management(store: SqlStore, config: AppConfig, settings: Settings):
-    """Subscriptions, topics and feeds in the database, seeded once from the configuration."""
+    """Subscriptions, topics and feeds in the database, seeded once from the configuration;
+    its pinned entries are applied again at every start and chat cannot change them."""
     from .ingest import SafeFetcher
-    from .management import Management, seed_from_config
+    from .management import Management, Pins, apply_pins, seed_from_config
     from .storage import SqlManagementStore
 
     managed = SqlManagementStore(store.engine)
     seed_from_config(managed, config)
+    apply_pins(managed, config)  # the file's pinned entries, at every start
     return Management(
         managed,
         admin_roles=config.permissions.admin_roles,
+        pins=Pins.from_config(config),
         fetcher=SafeFetcher(allow_hosts=settings.fetch_allow_hosts),
     )

@@ -31,6 +31,7 @@ examples:
   digestbot summarise --jsonl articles.jsonl -n 3 > key_points.jsonl
   digestbot chat "/visit facts"             the reply a chat user would get
   digestbot chat                            interactive prompt
+  digestbot config show                     the effective configuration and where each value comes from
 
 environment:
   DIGESTBOT_DATABASE_URL   where articles are stored (default: a SQLite file in your data folder)
@@ -139,7 +140,45 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  digestbot run\n  DIGESTBOT_CONFIG=config/digestbot.example.toml digestbot run",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+
+    config = commands.add_parser(
+        "config",
+        help="show the effective configuration",
+        description="Inspect the configuration the bot runs with.",
+        epilog="examples:\n  digestbot config show\n  digestbot --config config/digestbot.example.toml config show "
+        "--format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    config_actions = config.add_subparsers(dest="config_action", metavar="ACTION", required=True)
+    show = config_actions.add_parser(
+        "show",
+        help="print the effective configuration and where each value comes from",
+        description="Print the effective configuration and where each value comes from: the configuration "
+        "file, the database, the settings (from the environment or their defaults), then the topics, feeds "
+        "and subscriptions in the database, each marked pinned (config file), config file (seeded) or chat "
+        "(added by USER). Secrets are never printed: platform credentials show as set / not set, passwords "
+        "in URLs are masked, webhook URLs never appear.",
+        epilog=CONFIG_SHOW_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    show.add_argument("--format", choices=("text", "json"), default="text")
     return parser
+
+
+CONFIG_SHOW_EPILOG = """\
+precedence (highest first):
+  1. environment: DIGESTBOT_* settings (and --config), platform credentials and endpoints
+  2. pinned entries of the configuration file (pinned = true): applied at every start
+  3. the database: changes made from chat
+  4. the configuration file: copied into the database once, on the first start
+  5. built-in defaults
+
+examples:
+  digestbot config show
+  digestbot config show --format json
+  DIGESTBOT_CONFIG=config/digestbot.example.toml digestbot config show
+  digestbot --config /etc/digestbot.toml config show
+"""
 
 
 def _error(message: str) -> None:
@@ -374,8 +413,41 @@ def cmd_run(args: argparse.Namespace) -> int:
         app.close()
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .config import ConfigError, load_config
+    from .config_report import build_report, redact_url, render_json, render_text
+    from .management import Pins
+
+    settings = _settings()
+    if args.config is not None:
+        settings = settings.model_copy(update={"config": args.config})
+    try:
+        config = load_config(settings.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    pins = Pins.from_config(config)
+    try:
+        app = _bootstrap(args)  # the store the bot uses, seeded and pinned as at a start
+    except (SQLAlchemyError, ImportError) as exc:  # still show what does not need the database
+        _error(f"DIGESTBOT_DATABASE_URL: cannot open {redact_url(settings.database_url)} "
+               f"({type(getattr(exc, 'orig', None) or exc).__name__}); topics, feeds and subscriptions not shown")
+        report = build_report(settings, config, None, pins, config_flag=args.config)
+        status = EXIT_INPUT
+    else:
+        try:
+            report = build_report(app.settings, app.config, app.service.management.store, pins,
+                                  config_flag=args.config)
+        finally:
+            app.close()
+        status = EXIT_OK
+    sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
+    return status
+
+
 COMMANDS = {"digest": cmd_digest, "summarise": cmd_summarise, "summarize": cmd_summarise, "chat": cmd_chat, "run": cmd_run,
-            "slack-manifest": cmd_slack_manifest}
+            "slack-manifest": cmd_slack_manifest, "config": cmd_config}
 
 
 def main(argv: list[str] | None = None) -> int:

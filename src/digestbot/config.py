@@ -3,6 +3,7 @@ the file, the key and the problem. Secrets never come from here, only from the e
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,8 @@ class TopicConfig(BaseModel):
     name: str = Field(pattern=_TOPIC_NAME)
     title: str = Field(min_length=1, max_length=200)
     keywords: list[str] = Field(default_factory=list)
+    # Ops-pinned: re-applied at every start, and chat cannot change or remove it.
+    pinned: bool = False
 
     @field_validator("name", mode="before")
     @classmethod
@@ -39,6 +42,12 @@ class FeedConfig(BaseModel):
     url: str = Field(pattern=r"^https?://")
     every: str = Field(default="15m", pattern=r"^\d+[smhd]$")
     topics: list[str] = Field(default_factory=list)
+    pinned: bool = False  # re-applied at every start; chat cannot change or remove it
+
+    @property
+    def topic(self) -> str | None:
+        """The topic the store keeps for the feed: the first one listed."""
+        return self.topics[0] if self.topics else None
 
 
 class DestinationConfig(BaseModel):
@@ -49,6 +58,21 @@ class DestinationConfig(BaseModel):
     cron: str = "0 8 * * *"
     timezone: str = "UTC"
     topics: list[str] = Field(default_factory=lambda: ["*"])
+    pinned: bool = False  # its subscriptions are re-applied at every start; chat cannot change them
+
+    @property
+    def store_channel(self) -> str:
+        """The channel the database keys this destination's subscriptions by. A webhook URL
+        is a secret: only a digest of it names the destination."""
+        if self.webhook:
+            return "webhook:" + hashlib.sha256(self.webhook.encode()).hexdigest()[:12]
+        return self.channel or "stdout"
+
+    def describe(self) -> str:
+        """The destination in words that never show a webhook URL."""
+        if self.webhook:
+            return f"{self.platform} {self.store_channel}"
+        return f"{self.platform} channel {self.channel or 'stdout'}"
 
     @model_validator(mode="after")
     def _schedule_is_usable(self) -> DestinationConfig:
@@ -110,7 +134,40 @@ def parse_config(text: str, path: str) -> AppConfig:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ConfigError(f"{path}: topics: name {duplicates[0]!r} is used twice")
+    _check_destinations(config, path)
+    _check_pins(config, path)
     return config
+
+
+def _check_destinations(config: AppConfig, path: str) -> None:
+    """One schedule per channel and topic: the database keeps one subscription for each
+    (platform, channel, topic), so a second entry for the same one is a mistake to report,
+    not a choice to guess at."""
+    first: dict[tuple[str, str, str], int] = {}
+    for i, dest in enumerate(config.destinations):
+        for topic in dest.topics:
+            key = (dest.platform, dest.store_channel, topic)
+            if key in first and first[key] != i:
+                what = "all stories" if topic == "*" else f"topic {topic!r}"
+                raise ConfigError(
+                    f"{path}: destinations.{i}.topics: {dest.describe()} already gets {what} from "
+                    f"destinations.{first[key]}; give each channel and topic one entry (one schedule)")
+            first.setdefault(key, i)
+
+
+def _check_pins(config: AppConfig, path: str) -> None:
+    """A pinned feed or destination names only pinned topics (or "*"): what is re-applied at
+    every start must not depend on a topic chat can remove."""
+    pinned_topics = {t.name for t in config.topics if t.pinned}
+    for kind, entries in (("feeds", config.feeds), ("destinations", config.destinations)):
+        for i, entry in enumerate(entries):
+            if not entry.pinned:
+                continue
+            for topic in entry.topics:
+                if topic != "*" and topic.lower() not in pinned_topics:
+                    raise ConfigError(
+                        f"{path}: {kind}.{i}.topics: pinned, but topic {topic!r} is not a pinned [[topics]] "
+                        f"entry; add it with pinned = true, or unpin this entry")
 
 
 def load_config(path: Path | None) -> AppConfig:
