@@ -24,3 +24,10 @@ class ConsolePublisher:
         stream = self._stream or sys.stdout
         stream.write(f"=== notice for {target or 'console'} ===\n{text}\n")
         stream.flush()
+
+    async def reply(self, target: str, thread: str, text: str) -> str:
+        """A reply in a story's thread: printed under the message it answers."""
+        stream = self._stream or sys.stdout
+        stream.write(f"=== reply in {target or 'console'} to {thread} ===\n{text}\n")
+        stream.flush()
+        return f"{thread}/reply"

@@ -91,6 +91,17 @@ def corpus_article(key: str) -> Article:
     return next(a for a in corpus_articles() if a.key == key)
 
 
+def corpus_raw(*ids: str, **overrides) -> list[RawArticle]:
+    """Corpus records as ingestion hands them over (with a URL each), in the order given."""
+    records = {r["id"]: r for r in map(json.loads, (CORPUS / "arnvik.jsonl").read_text().splitlines())}
+    return [
+        RawArticle(**{"text": r["text"], "origin": r["id"], "title": r["title"], "source": r["source"],
+                      "url": f"https://example.org/{r['id']}", "published": datetime.fromisoformat(r["published"]),
+                      **overrides})
+        for r in (records[i] for i in ids)
+    ]
+
+
 def a_raw_article(article, **overrides) -> RawArticle:
     """What ingestion would hand over for `article` (an Article built here), to go through the service."""
     fields = dict(text=" ".join(article.sentences), origin=article.key, title=article.title,

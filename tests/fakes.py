@@ -34,6 +34,7 @@ class RecordingPublisher:
         self.posts: list[tuple[str, str]] = []
         self.digests: list = []
         self.notices: list[tuple[str, str]] = []
+        self.replies: list[tuple[str, str, str]] = []  # (target, thread, text)
 
     async def publish(self, target: str, digest, period: str) -> str:
         self.posts.append((target, period))
@@ -42,3 +43,7 @@ class RecordingPublisher:
 
     async def notify(self, target: str, text: str) -> None:
         self.notices.append((target, text))
+
+    async def reply(self, target: str, thread: str, text: str) -> str:
+        self.replies.append((target, thread, text))
+        return f"{thread}/reply-{len(self.replies)}"

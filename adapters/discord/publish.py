@@ -74,6 +74,10 @@ class DiscordChannelPublisher:
         sent: list[int] = []
         for index, message in enumerate(messages):
             kwargs = message.send_kwargs()
+            if message.reply_to is not None:
+                # A deleted anchor must not lose the update: it then goes as a plain message.
+                kwargs["reference"] = discord.MessageReference(
+                    message_id=message.reply_to, channel_id=channel_id, fail_if_not_exists=False)
             if period is not None:
                 kwargs["nonce"] = message_nonce(f"{channel_id}:{period}", start + index)  # discord.py adds enforce_nonce
             try:

@@ -33,6 +33,7 @@ class DiscordMessage:
 
     content: str = ""
     embeds: list[discord.Embed] = field(default_factory=list)
+    reply_to: int | None = None  # a message id: sent as a reply to it (a story's thread)
 
     def send_kwargs(self) -> dict:
         """Keyword arguments for `Messageable.send` / `Webhook.send` (mentions always off)."""
@@ -42,6 +43,12 @@ class DiscordMessage:
         if self.embeds:
             kwargs["embeds"] = self.embeds
         return kwargs
+
+
+def plain_message(text: str, reply_to: int | None = None) -> DiscordMessage:
+    """A short plain message (notices, thread replies): escaped, mentions off, within limits."""
+    lines = [escape(line) for line in text.splitlines()]
+    return DiscordMessage(content=truncate("\n".join(lines), limits.CONTENT), reply_to=reply_to)
 
 
 # --- measuring and fitting text -------------------------------------------------------------

@@ -22,22 +22,29 @@ the channel's digest once as an extra in the exactly-once ledger. Without the ho
 
 One source of truth: subscriptions, topics and feeds live in the database. The
 configuration file seeds them once, on the first start (`seed_from_config`); after that the
-database wins.
+database wins, except for the file's `pinned = true` entries: `apply_pins` applies them again
+at every start and `Management` refuses to change them from chat (`Pins`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import re
 import shlex
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from .commands import MANAGEMENT_VERBS, RESERVED_NAMES
+from .delivery import DEFAULT_BREAKING_MINUTES, SubscriptionOptions
 from .models import CommandContext, FeedState, InputError, Reply, ReplySection, Topic
 from .scheduling import Schedule, ScheduleError
 from .storage import AuditEntry, StoredFeed, StoredTopic, Subscription
+
+log = logging.getLogger("digestbot.management")
 
 MAX_COMMAND_CHARS = 2000
 MAX_KEYWORDS = 20
@@ -46,11 +53,15 @@ MAX_URL_CHARS = 2000
 DEFAULT_CRON = "0 8 * * *"
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_FEED_EVERY = "15m"
+DEFAULT_CATCH_UP_HOURS = 24.0
 RECENT_CHANGES = 5
 _TOPIC_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _SIMPLE_CRON = re.compile(r"^(\d{1,2}) (\d{1,2}) \* \* (\*|1-5)$")
 _SCHEDULE_WORDS = {"daily", "weekdays", "cron", "tz"}
+_SUBSCRIBE_WORDS = _SCHEDULE_WORDS | {"include", "exclude", "sources", "skip-sources", "threads", "breaking"}
+_INTERVAL = re.compile(r"^(\d{1,4})\s*([mhd])$")
+MIN_BREAKING_MINUTES = 5
 CHANGES = {"subscribe", "unsubscribe", "topics add", "topics remove", "feeds add", "feeds remove", "now"}
 
 #: Who asks when a caller passes no context: may read, may not change anything.
@@ -98,22 +109,126 @@ class _Problem(Exception):
 
 def seed_from_config(store: ManagementStore, config, now: datetime | None = None) -> bool:
     """Copy the configuration's topics, feeds and destinations into the store on the first
-    start; later starts leave the database as chat made it. True when it seeded."""
-    import hashlib
+    start; later starts leave the database as chat made it. True when it seeded.
+
+    Two destinations for the same (platform, channel, topic) are refused when the file is read
+    (`digestbot.config`); should a config built another way still hold one, the first wins
+    and the others are logged, so that the seed never fails on the table's unique key."""
 
     if store.seeded():
         return False
-    feeds = [{"url": f.url, "every": f.every, "topic": f.topics[0] if f.topics else None} for f in config.feeds]
-    subscriptions = []
+    feeds = [{"url": f.url, "every": f.every, "topic": f.topic} for f in config.feeds]
+    subscriptions, seen = [], set()
     for dest in config.destinations:
-        if dest.webhook:  # the URL is a secret: only a digest of it names the destination
-            channel = "webhook:" + hashlib.sha256(dest.webhook.encode()).hexdigest()[:12]
-        else:
-            channel = dest.channel or "stdout"
+        channel = dest.store_channel  # a webhook's URL is a secret: a digest of it names it
         for topic in dict.fromkeys(dest.topics):
+            if (dest.platform, channel, topic) in seen:
+                log.warning(
+                    "configuration: %s gets %s twice; the first entry is kept", dest.describe(), _topic_label(topic))
+                continue
+            seen.add((dest.platform, channel, topic))
             subscriptions.append({"platform": dest.platform, "channel": channel, "topic": topic,
                                   "cron": dest.cron, "timezone": dest.timezone})
     return store.seed(config.topic_models(), feeds, subscriptions, now or datetime.now(timezone.utc))
+
+
+#: Who the audit log names for what the configuration file's pinned entries change.
+PINS_USER = "configuration file"
+
+
+@dataclass(frozen=True)
+class Pins:
+    """What the operators pinned in the configuration file (`pinned = true`): chat cannot
+    change or remove it, and every start applies it again (`apply_pins`).
+
+    Subscriptions are (platform, channel, topic), with a webhook destination's channel the
+    digest of its URL (as stored), never the URL."""
+
+    subscriptions: frozenset[tuple[str, str, str]] = frozenset()
+    topics: frozenset[str] = frozenset()
+    feeds: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_config(cls, config) -> Pins:
+        return cls(
+            subscriptions=frozenset((d.platform, d.store_channel, topic) for d in config.destinations if d.pinned
+                                    for topic in d.topics),
+            topics=frozenset(t.name for t in config.topics if t.pinned),
+            feeds=frozenset(f.url for f in config.feeds if f.pinned),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.subscriptions or self.topics or self.feeds)
+
+
+def apply_pins(store: ManagementStore, config, now: datetime | None = None) -> list[str]:
+    """Make the database hold the configuration's pinned entries as the file says: create
+    what is missing, restore what chat (or an older file) changed. Unpinned entries are left
+    alone. Runs at every start, after `seed_from_config`; a start that changes nothing writes
+    nothing. Each change has its audit entry by "configuration file". Returns the summaries."""
+    now = now or datetime.now(timezone.utc)
+    done: list[str] = []
+
+    def audit(action: str, summary: str, platform: str = "config", channel: str = "*") -> AuditEntry:
+        done.append(summary)
+        return AuditEntry(now, platform, channel, PINS_USER, action, summary, None, None)
+
+    # Topics first: pinned feeds and destinations name only pinned topics (config.py checks).
+    stored_topics = {s.topic.name: s.topic for s in store.topics()}
+    for pinned in (t for t in config.topics if t.pinned):
+        wanted = pinned.to_topic()
+        current = stored_topics.get(wanted.name)
+        if current == wanted:
+            continue
+        if current is None:
+            store.add_topic(wanted, audit("pins.topics.add", f"pinned topic /{wanted.name} added"))
+            continue
+        # No store method changes a topic in place: remove and add it again, then give its
+        # subscriptions and feeds (which removing it drops or detaches) back.
+        subs = [s for s in store.subscriptions() if s.topic == wanted.name]
+        feeds = [f for f in store.feeds() if f.topic == wanted.name]
+        store.remove_topic(wanted.name, audit("pins.topics.remove", f"pinned topic /{wanted.name} replaced"))
+        store.add_topic(wanted, audit("pins.topics.add",
+                                      f"pinned topic /{wanted.name} restored ({', '.join(wanted.keywords)})"))
+        for sub in subs:
+            store.save_subscription(sub.platform, sub.channel, sub.topic, sub.cron, sub.timezone,
+                                    audit("pins.subscribe", f"kept the subscription to /{sub.topic} while "
+                                          "restoring the pinned topic", sub.platform, sub.channel),
+                                    options=sub.options)
+        for feed in feeds:
+            if feed.url in {f.url for f in config.feeds if f.pinned}:
+                continue  # restored below with the file's values
+            store.remove_feed(feed.id, audit("pins.feeds.remove", f"feed #{feed.id} re-added for /{wanted.name}"))
+            store.add_feed(feed.url, feed.every, feed.topic,
+                           audit("pins.feeds.add", f"feed {feed.url} kept for /{wanted.name}"))
+
+    stored_feeds = {f.url: f for f in store.feeds()}
+    for pinned in (f for f in config.feeds if f.pinned):
+        current = stored_feeds.get(pinned.url)
+        if current is not None and (current.every, current.topic) == (pinned.every, pinned.topic):
+            continue
+        if current is not None:
+            store.remove_feed(current.id, audit("pins.feeds.remove", f"pinned feed #{current.id} replaced"))
+        label = f" for /{pinned.topic}" if pinned.topic else ""
+        verb = "restored" if current is not None else "added"
+        store.add_feed(pinned.url, pinned.every, pinned.topic,
+                       audit("pins.feeds.add", f"pinned feed {pinned.url}{label} {verb}, every {pinned.every}"))
+
+    stored_subs = {(s.platform, s.channel, s.topic): s for s in store.subscriptions()}
+    for dest in (d for d in config.destinations if d.pinned):
+        channel = dest.store_channel
+        for topic in dict.fromkeys(dest.topics):
+            current = stored_subs.get((dest.platform, channel, topic))
+            if current is not None and (current.cron, current.timezone) == (dest.cron, dest.timezone):
+                continue
+            verb = "restored" if current is not None else "subscribed"
+            summary = f"pinned subscription to {_topic_label(topic)} {verb}, {describe_schedule(dest.cron, dest.timezone)}"
+            store.save_subscription(dest.platform, channel, topic, dest.cron, dest.timezone,
+                                    audit("pins.subscribe", summary, dest.platform, channel))
+    if done:
+        log.info(
+            "configuration: %d pinned entr%s applied", len(done), "y" if len(done) == 1 else "ies")
+    return done
 
 
 # --- words for people ---------------------------------------------------------------------
@@ -191,6 +306,66 @@ def _has_credentials(url: str) -> bool:
         return "@" in url.split("/", 3)[2] if url.count("/") >= 2 else "@" in url
 
 
+
+def _cron_from(schedule: str, usage: str) -> str:
+    """`daily HH:MM`, `weekdays HH:MM` or `cron EXPR` as a cron expression."""
+    word, value = schedule.split(" ", 1)
+    if word == "cron":
+        return " ".join(value.split())
+    match = _HHMM.match(value)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise _Problem(f"Not a time of day: {value[:40]}", "Use HH:MM, for example 08:00.", usage)
+    return f"{int(match.group(2))} {int(match.group(1))} * * {'*' if word == 'daily' else '1-5'}"
+
+
+def _word_list(word: str, value: str) -> tuple[str, ...]:
+    """A comma-separated list of words or outlets; `none` clears it."""
+    if value.strip().lower() == "none":
+        return ()
+    items = tuple(dict.fromkeys(" ".join(v.split()) for v in value.split(",") if v.strip()))
+    if not items:
+        raise _Problem(f"{word} needs words", f'Example: {word} "state visit, Xi Jinping"; {word} none clears it.')
+    if len(items) > MAX_KEYWORDS:
+        raise _Problem(f"Too many {word} words: {len(items)}", f"At most {MAX_KEYWORDS} per list.")
+    if any(len(item) > MAX_KEYWORD_CHARS for item in items):
+        raise _Problem(f"{word}: a word is too long", f"Each has at most {MAX_KEYWORD_CHARS} characters.")
+    return items
+
+
+def _breaking_minutes(value: str) -> int | None:
+    word = value.strip().lower()
+    if word == "off":
+        return None
+    if word == "on":
+        return DEFAULT_BREAKING_MINUTES
+    match = _INTERVAL.match(word)
+    if not match:
+        raise _Problem(f"breaking: not on, off or an interval: {value[:40]}",
+                       "Examples: breaking on (at most hourly per story), breaking 30m, breaking 2h, breaking off.")
+    minutes = int(match.group(1)) * {"m": 1, "h": 60, "d": 24 * 60}[match.group(2)]
+    if not MIN_BREAKING_MINUTES <= minutes <= 7 * 24 * 60:
+        raise _Problem(f"breaking: {value[:40]} is out of range",
+                       f"Between {MIN_BREAKING_MINUTES} minutes and 7 days.")
+    return minutes
+
+
+def _options_from(given: dict[str, str], current: SubscriptionOptions, usage: str) -> SubscriptionOptions:
+    """The subscription's options after this command: what is not given stays as it was."""
+    changes: dict = {}
+    for word, field_name in (("include", "include"), ("exclude", "exclude"), ("sources", "sources"),
+                             ("skip-sources", "skip_sources")):
+        if word in given:
+            changes[field_name] = _word_list(word, given[word])
+    if "threads" in given:
+        value = given["threads"].lower()
+        if value not in {"on", "off"}:
+            raise _Problem(f"threads: on or off, not {given['threads'][:40]}", usage)
+        changes["threads"] = value == "on"
+    if "breaking" in given:
+        changes["breaking_minutes"] = _breaking_minutes(given["breaking"])
+    return dataclasses.replace(current, **changes)
+
+
 # --- the use cases -----------------------------------------------------------------------
 
 
@@ -206,11 +381,17 @@ class Management:
         feed_health: FeedHealth | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         post_now: Callable[[str, str], str] | None = None,
+        pins: Pins | None = None,
     ):
         self.store = store
+        self.pins = pins or Pins()  # what the configuration file pinned: chat cannot change it
         # (platform, channel) -> "posted" | "already" | "none" | "started" | "failed";
         # installed by `digestbot run` (Runtime.install_post_now).
         self.post_now = post_now
+        # (platform, channel) -> status: a first subscription's catch-up digest, posted at
+        # once by the running bot; and how far back it reaches.
+        self.catch_up: Callable[[str, str], str] | None = None
+        self.catch_up_hours = DEFAULT_CATCH_UP_HOURS
         self.admin_roles = tuple(admin_roles)
         self._fetcher = fetcher
         self._feed_health = feed_health
@@ -293,6 +474,39 @@ class Management:
                        f"Only {who} can do that.",
                        "Anyone can read: /digest settings, /digest topics list, /digest feeds list.")
 
+    def _refuse_if_pinned(self, action: str, args: list[str], context: CommandContext) -> None:
+        """Refuse changing or removing what the configuration file pinned (`Pins`)."""
+        if not self.pins:
+            return
+        what, lines = None, []
+        if action in {"subscribe", "unsubscribe"}:
+            mine = {t for (p, c, t) in self.pins.subscriptions if (p, c) == (context.platform, context.channel)}
+            if action == "subscribe":
+                first = args[0].lower() if args else ""
+                asked = {"*"} if not first or first in _SUBSCRIBE_WORDS else {first.lstrip("/")}
+            else:
+                asked = {args[0].lstrip("/").lower()} if args else set(mine)  # no topic: everything
+            asked = {"*" if t in {"all", "*"} else t for t in asked}
+            hit = sorted(mine & asked)
+            if hit:
+                what = " and ".join(_topic_label(t) for t in hit) + " in this channel"
+                if action == "unsubscribe" and not args and set(mine) != {s.topic for s in self.store.subscriptions(
+                        context.platform, context.channel)}:
+                    lines.append("Unsubscribe the other topics by name: /digest unsubscribe TOPIC.")
+        elif action == "topics remove" and args:
+            name = args[0].lstrip("/").lower()
+            if name in self.pins.topics:
+                what = f"/{name}"
+        elif action == "feeds remove" and args and args[0].lstrip("#").isdigit():
+            feed_id = int(args[0].lstrip("#"))
+            feed = next((f for f in self.store.feeds() if f.id == feed_id), None)
+            if feed is not None and feed.url in self.pins.feeds:
+                what = f"Feed #{feed_id}"
+        if what is not None:
+            raise _Problem(f"Not changed: {what} is pinned",
+                           f"{what} is pinned by the operators in the configuration file; ask them to change it.",
+                           *lines)
+
     def _audit(self, context: CommandContext, action: str, summary: str) -> AuditEntry:
         return AuditEntry(self._clock(), context.platform, context.channel, context.user, action, summary, None, None)
 
@@ -313,52 +527,66 @@ class Management:
     # --- subscriptions -------------------------------------------------------------------
 
     def _subscribe(self, args: list[str], context: CommandContext) -> Reply:
+        self._refuse_if_pinned("subscribe", args, context)
         usage = MANAGEMENT_VERBS["subscribe"]
         topic = "*"
         i = 0
-        if args and args[0].lower() not in _SCHEDULE_WORDS:
+        if args and args[0].lower() not in _SUBSCRIBE_WORDS:
             topic = self._known_topic(args[0], allow_all=True)
             i = 1
-        cron = zone = None
+        given: dict[str, str] = {}
         while i < len(args):
             word = args[i].lower()
-            if word not in _SCHEDULE_WORDS:
+            if word not in _SUBSCRIBE_WORDS:
                 raise _Problem(f"Unexpected word: {args[i][:40]}", usage)
             if i + 1 >= len(args):
                 raise _Problem(f"{word} needs a value", usage)
-            value = args[i + 1]
-            if word in {"daily", "weekdays"}:
-                if cron is not None:
-                    raise _Problem("Give one schedule: daily, weekdays or cron", usage)
-                match = _HHMM.match(value)
-                if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-                    raise _Problem(f"Not a time of day: {value[:40]}", "Use HH:MM, for example 08:00.", usage)
-                cron = f"{int(match.group(2))} {int(match.group(1))} * * {'*' if word == 'daily' else '1-5'}"
-            elif word == "cron":
-                if cron is not None:
-                    raise _Problem("Give one schedule: daily, weekdays or cron", usage)
-                cron = " ".join(value.split())
-            else:
-                if zone is not None:
-                    raise _Problem("Give one time zone", usage)
-                zone = value
+            slot = "schedule" if word in _SCHEDULE_WORDS - {"tz"} else word
+            if slot in given:
+                raise _Problem("Give one schedule: daily, weekdays or cron" if slot == "schedule"
+                               else f"Give {word} once", usage)
+            given[slot] = f"{word} {args[i + 1]}" if slot == "schedule" else args[i + 1]
             i += 2
         existing = {s.topic: s for s in self.store.subscriptions(context.platform, context.channel)}
-        if topic in existing:  # what is not given stays as it was
-            cron = cron or existing[topic].cron
-            zone = zone or existing[topic].timezone
+        before_sub = existing.get(topic)
+        cron = _cron_from(given["schedule"], usage) if "schedule" in given else None
+        zone = given.get("tz")
+        if before_sub is not None:  # what is not given stays as it was
+            cron = cron or before_sub.cron
+            zone = zone or before_sub.timezone
         cron, zone = cron or DEFAULT_CRON, zone or DEFAULT_TIMEZONE
+        options = _options_from(given, before_sub.options if before_sub else SubscriptionOptions(), usage)
         next_due = self._next_due(cron, zone)
         description = describe_schedule(cron, zone)
-        summary = f"subscribed to {_topic_label(topic)}, {description}"
+        extras = options.describe()
+        summary = f"subscribed to {_topic_label(topic)}, {description}" + "".join(f"; {e}" for e in extras)
         before, _after = self.store.save_subscription(
-            context.platform, context.channel, topic, cron, zone, self._audit(context, "subscribe", summary))
-        lines = [f"This channel gets {_topic_label(topic)} {description}.",
-                 f"Next digest: {next_due:%a %d %b %H:%M %Z} ({_in((next_due - self._clock()).total_seconds())})."]
+            context.platform, context.channel, topic, cron, zone, self._audit(context, "subscribe", summary),
+            options=options)
+        lines = [f"This channel gets {_topic_label(topic)} {description}."]
+        lines += [extra[:1].upper() + extra[1:] + "." for extra in extras]
+        lines.append(f"Next digest: {next_due:%a %d %b %H:%M %Z} ({_in((next_due - self._clock()).total_seconds())}).")
         if before is not None:
-            lines.append(f"Before: {describe_schedule(before.cron, before.timezone)}.")
+            lines.append(f"Before: {describe_schedule(before.cron, before.timezone)}"
+                         + "".join(f"; {e}" for e in before.options.describe()) + ".")
+        elif not existing:
+            lines.append(self._catch_up(context))
         return Reply(title="Subscribed" if before is None else "Subscription changed",
                      sections=[ReplySection(None, lines)])
+
+    def _catch_up(self, context: CommandContext) -> str:
+        """A channel's first subscription: one catch-up digest of at most the window, now
+        (in the running bot) or else at the first scheduled time."""
+        window = f"the last {self.catch_up_hours:g} hours"
+        status = None
+        if self.catch_up is not None:
+            try:
+                status = self.catch_up(context.platform, context.channel)
+            except Exception:  # noqa: BLE001 - the subscription stands; the digest comes on schedule
+                status = "failed"
+        if status in {"posted", "started"}:
+            return f"A catch-up digest of {window} was posted now."
+        return f"The first digest covers at most {window}."
 
     def _next_due(self, cron: str, zone: str) -> datetime:
         try:
@@ -376,6 +604,7 @@ class Management:
         return fire
 
     def _unsubscribe(self, args: list[str], context: CommandContext) -> Reply:
+        self._refuse_if_pinned("unsubscribe", args, context)
         if len(args) > 1:
             raise _Problem("Too many words", MANAGEMENT_VERBS["unsubscribe"])
         topic = None
@@ -400,6 +629,7 @@ class Management:
         lines = []
         for sub in self.store.subscriptions(context.platform, context.channel):
             line = f"{_topic_label(sub.topic)}: {describe_schedule(sub.cron, sub.timezone)}"
+            line += "".join(f"; {extra}" for extra in sub.options.describe())
             try:
                 fire = Schedule("check", sub.cron, sub.timezone).trigger().get_next_fire_time(None, now)
             except ScheduleError:
@@ -482,6 +712,7 @@ class Management:
         return Reply(title="Topics", sections=[ReplySection(None, lines or ["No topics yet."])])
 
     def _topics_remove(self, args: list[str], context: CommandContext) -> Reply:
+        self._refuse_if_pinned("topics remove", args, context)
         if len(args) != 1:
             raise _Problem("Name one topic to remove", MANAGEMENT_VERBS["topics"])
         name = args[0].lstrip("/").lower()
@@ -568,6 +799,7 @@ class Management:
             "No feeds yet.", "An administrator can add one: /digest feeds add URL [TOPIC]"])])
 
     def _feeds_remove(self, args: list[str], context: CommandContext) -> Reply:
+        self._refuse_if_pinned("feeds remove", args, context)
         if len(args) != 1 or not args[0].lstrip("#").isdigit():
             raise _Problem("Name the feed by its number", "See /digest feeds list; e.g. /digest feeds remove 3.")
         feed_id = int(args[0].lstrip("#"))

@@ -483,3 +483,28 @@ def item_fingerprint(item: NewItem) -> str:
 def filter_unseen(items: list[NewItem], seen_fingerprints) -> list[NewItem]:
     seen = set(seen_fingerprints)
     return [i for i in items if item_fingerprint(i) not in seen]
+
+
+@dataclass
+class Revision:
+    """How an edited article differs from the version stored before: whole sentences added
+    and removed (compared by their content terms, so a changed comma is not a change)."""
+
+    title_before: str | None
+    added: list[str]
+    removed: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.title_before or self.added or self.removed)
+
+
+def revision(old: Article, new: Article) -> Revision:
+    def keyed(sentences: list[str]) -> dict[str, str]:
+        return {" ".join(sorted(set(canonical_terms(s.lower())))): s for s in sentences}
+
+    before, after = keyed(old.sentences), keyed(new.sentences)
+    return Revision(
+        title_before=old.title if old.title.strip() != new.title.strip() else None,
+        added=[s for k, s in after.items() if k not in before],
+        removed=[s for k, s in before.items() if k not in after],
+    )

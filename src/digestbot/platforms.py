@@ -89,6 +89,14 @@ class _SlackDigestPublisher:
         await self._publisher.client.chat_postMessage(channel=target, text=escape(text),
                                                       unfurl_links=False, unfurl_media=False)
 
+    async def reply(self, target: str, thread: str, text: str) -> str | None:
+        """`text` in the thread of message `thread` (a story's first showing): `thread_ts`."""
+        from digestbot.adapters.slack.render import escape
+
+        response = await self._publisher.client.chat_postMessage(
+            channel=target, thread_ts=thread, text=escape(text), unfurl_links=False, unfurl_media=False)
+        return str(response.get("ts", "")) or None
+
 
 def _slack_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platform:
     try:
@@ -102,7 +110,8 @@ def _slack_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platf
     except SlackConfigError as exc:
         raise PlatformError(str(exc)) from None
     answer = timed_answer(app.service.answer, metrics, "slack")
-    bolt_app = build_slack_app(settings, app.service.topics, answer)
+    bolt_app = build_slack_app(settings, app.service.topics, answer,
+                               admin_roles=app.config.permissions.admin_roles)
     publisher = _SlackDigestPublisher(SlackPublisher(bolt_app.client))
     if not settings.socket_mode:
         return Platform("slack", publisher, routes={"/slack/events": events_handler(bolt_app)})
@@ -128,23 +137,35 @@ class _DiscordDigestPublisher:
         return str(ids[0])
 
     async def notify(self, target: str, text: str) -> None:
-        """A short plain message (feed health notices), mentions off."""
-        from digestbot.adapters.discord.render import DiscordMessage, truncate
+        """A short plain message (feed health notices, breaking news): escaped, mentions off."""
+        from digestbot.adapters.discord.render import plain_message
 
-        # DiscordMessage.send_kwargs sends with AllowedMentions.none().
-        await self._publisher.post_messages(int(target), [DiscordMessage(content=truncate(text, 2000))])
+        await self._publisher.post_messages(int(target), [plain_message(text)])
+
+    async def reply(self, target: str, thread: str, text: str) -> str | None:
+        """`text` as a reply to message `thread` (a story's first showing): a message reference."""
+        from digestbot.adapters.discord.render import plain_message
+
+        ids = await self._publisher.post_messages(int(target), [plain_message(text, reply_to=int(thread))])
+        if not ids:
+            raise DeliveryFailed(f"discord:{target} is unavailable")
+        return str(ids[0])
 
 
 def _discord_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platform:
     try:
-        from digestbot.adapters.discord import DiscordChannelPublisher, DiscordConfigError, DiscordSettings, build_bot
+        from digestbot.adapters.discord import (DiscordChannelPublisher, DiscordConfigError, DiscordSettings,
+                                                ManagementSuggestions, build_bot)
     except ImportError:
         raise PlatformError(
             "DISCORD_BOT_TOKEN is set but the Discord extra is not installed: pip install 'digestbot[discord]'"
         ) from None
     try:
         settings = DiscordSettings.from_env(env)
-        bot = build_bot(settings, timed_answer(app.service.answer, metrics, "discord"), app.service.topics)
+        # Autocompletion reads the live topics and feeds from the management store (none without one).
+        suggestions = ManagementSuggestions(lambda: getattr(app.service, "management", None))
+        bot = build_bot(settings, timed_answer(app.service.answer, metrics, "discord"), app.service.topics,
+                        suggestions=suggestions)
     except DiscordConfigError as exc:
         raise PlatformError(str(exc)) from None
     tasks: set[asyncio.Task] = set()

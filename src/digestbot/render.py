@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from .models import Article, ArticleKind, Digest, Fact, NewItem, SourceRef, Story
+from .novelty import Revision
 
 TOP_STORIES = 5
 
@@ -40,6 +41,26 @@ def item_text(item: NewItem) -> str:
             was += f", {cite_all(item.before_sources)}"
         return f"Update: {item.text} ({was})"
     return item.text
+
+
+def story_update_text(story: Story, heading: str = "Update on") -> str:
+    """A story's new developments as one short message: a thread reply or a breaking post."""
+    lines = [f"{heading}: {story.title}"]
+    lines += [f"- {item_text(item)} [{cite_all(item.sources)}]" for item in story.whats_new]
+    return "\n".join(lines)
+
+
+def revision_text(article: Article, change: Revision, limit: int = 5) -> str:
+    """What an edited article changed, for the thread of the story that showed it."""
+    lines = [f"What changed in \u201c{article.title}\u201d ({article.source}):"]
+    if change.title_before:
+        lines.append(f"- Headline was: {change.title_before}")
+    lines += [f"+ {sentence}" for sentence in change.added[:limit]]
+    lines += [f"\u2212 {sentence}" for sentence in change.removed[:limit]]
+    hidden = max(0, len(change.added) - limit) + max(0, len(change.removed) - limit)
+    if hidden:
+        lines.append(f"... and {hidden} more changed sentences")
+    return "\n".join(lines)
 
 
 def fact_text(fact: Fact) -> str:

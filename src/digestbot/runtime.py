@@ -39,7 +39,7 @@ import dataclasses
 import hashlib
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
@@ -50,10 +50,12 @@ from .bootstrap import App
 from .config import DestinationConfig
 from .http_server import build_http_app, serve
 from .metrics import Metrics
-from .models import Claim, Digest
-from .novelty import filter_unseen, item_fingerprint
+from .delivery import story_for_subscription, window_start
+from .models import Article, Claim, Digest, Story
+from .novelty import filter_unseen, item_fingerprint, revision
+from .render import revision_text, story_update_text
 from .scheduling import DigestScheduler, Schedule, ScheduleError
-from .storage import SqlLedger, SqlPostedItems, Subscription
+from .storage import SqlLedger, SqlPostedItems, SqlStoryPosts, Subscription, UpsertOutcome
 
 log = logging.getLogger("digestbot.run")
 
@@ -91,10 +93,19 @@ class Destination:
     topics: tuple[str, ...]
     schedule: Schedule
     memory: str = ""  # whose memory of what was shown: the channel (`platform:channel`); id when empty
+    subscriptions: tuple[Subscription, ...] = ()  # with their options; none for the file's webhooks
 
     @property
     def memory_key(self) -> str:
         return self.memory or self.id
+
+    def subscription_for(self, story: Story) -> Subscription | None:
+        """The subscription that brings this story here: its topic's, else the one to all."""
+        by_topic = {s.topic: s for s in self.subscriptions}
+        return by_topic.get(story.topic or "") or by_topic.get("*")
+
+    def uses(self, option: str) -> bool:
+        return any(getattr(s.options, option) for s in self.subscriptions)
 
 
 def destinations_from_subscriptions(subscriptions: list[Subscription]) -> list[Destination]:
@@ -102,22 +113,26 @@ def destinations_from_subscriptions(subscriptions: list[Subscription]) -> list[D
 
     Webhook subscriptions are left out (see the module docstring): their URL is not stored.
     """
-    channels: dict[tuple[str, str], dict[tuple[str, str], list[str]]] = {}
+    channels: dict[tuple[str, str], dict[tuple[str, str], list[Subscription]]] = {}
     for sub in subscriptions:
         if sub.platform == "discord-webhook":
             continue
         schedules = channels.setdefault((sub.platform, sub.channel), {})
-        schedules.setdefault((sub.cron, sub.timezone), []).append(sub.topic)
+        schedules.setdefault((sub.cron, sub.timezone), []).append(sub)
     destinations = []
     for (platform, channel), schedules in channels.items():
         base = f"{platform}:{channel}"
         # The configuration's console destination without a channel was seeded as "stdout":
         # it prints as before ("digest for console").
         target = "" if platform == "console" and channel == "stdout" else channel
-        for i, ((cron, zone), topics) in enumerate(schedules.items()):
+        for i, ((cron, zone), subs) in enumerate(schedules.items()):
             dest_id = base if i == 0 else f"{base} [{cron} {zone}]"
-            destinations.append(Destination(dest_id, platform, target, tuple(dict.fromkeys(topics)),
-                                            Schedule(dest_id, cron, zone), memory=base))
+            # A restart within the grace must not post a period from before a chat subscription
+            # existed; the configuration's own subscriptions post as they always did.
+            created = [s.created_at for s in subs if s.created_at is not None and s.from_chat]
+            schedule = Schedule(dest_id, cron, zone, not_before=min(created) if created else None)
+            destinations.append(Destination(dest_id, platform, target, tuple(dict.fromkeys(s.topic for s in subs)),
+                                            schedule, memory=base, subscriptions=tuple(subs)))
     return destinations
 
 
@@ -173,6 +188,10 @@ class Runtime:
             on_missed=lambda destination, _period: self.metrics.digests_missed.labels(destination).inc(),
         )
         self.posted_items = SqlPostedItems(app.store.engine)
+        self.story_posts = SqlStoryPosts(app.store.engine)
+        self._channel_locks: dict[str, asyncio.Lock] = {}
+        self._revisions: list[tuple[Article, Article]] = []  # edited articles from the last polls
+        self._new_articles = False  # whether the last polls stored any new article
         self._runner = None
         self._warm_up = None  # the first load of the stories, started with the server
         self.poller = self._feed_poller(feeds)
@@ -183,7 +202,7 @@ class Runtime:
 
     def _management_store(self):
         """The store chat changes; seeded from the configuration file if nobody did yet."""
-        from .management import seed_from_config
+        from .management import apply_pins, seed_from_config
         from .storage import SqlManagementStore
 
         management = getattr(self.app.service, "management", None)
@@ -191,6 +210,7 @@ class Runtime:
         if store is None:
             store = SqlManagementStore(self.app.store.engine)
         seed_from_config(store, self.app.config)
+        apply_pins(store, self.app.config)  # idempotent: a no-op when bootstrap applied them
         return store
 
     def _read_store(self) -> tuple[list[Subscription], list]:
@@ -263,6 +283,8 @@ class Runtime:
 
     def _ingest_polled(self, articles) -> None:
         report = self.app.service.ingest(articles)
+        self._revisions.extend(report.revisions)
+        self._new_articles = self._new_articles or bool(report.outcomes.get(UpsertOutcome.CREATED))
         for outcome, count in report.outcomes.items():
             self.metrics.articles_ingested.labels(outcome.value).inc(count)
         if report.errors:
@@ -280,6 +302,17 @@ class Runtime:
                 await self._feed_notice(report.url)
             except Exception:  # a notice must never stop polling
                 log.exception("could not send a feed health notice", extra={"feed": report.url})
+        await self._after_ingest()
+
+    async def _after_ingest(self) -> None:
+        """What new and edited articles set off between digests: "what changed" replies and
+        the breaking lane."""
+        revisions, self._revisions = self._revisions, []
+        new_articles, self._new_articles = self._new_articles, False
+        if revisions:
+            await self._announce_revisions(revisions)
+        if new_articles:
+            await self._breaking()
 
     # --- feed health notices -----------------------------------------------------------------
 
@@ -330,7 +363,13 @@ class Runtime:
     async def _post(self, destination_id: str, period: str, recovering: bool = False) -> str | None:
         return await self._publish(self.destinations[destination_id], period, recovering)
 
+    def _channel_lock(self, memory_key: str) -> asyncio.Lock:
+        """One post at a time per channel, so a digest and a breaking post never both show an item."""
+        return self._channel_locks.setdefault(memory_key, asyncio.Lock())
+
     async def _publish(self, destination: Destination, period: str, recovering: bool = False) -> str | None:
+        """Post the destination's digest; with threads on, stories the channel was already
+        shown get their new developments as replies in their thread instead."""
         destination_id = destination.id
         publisher = self.platforms[destination.platform].publisher
         find_posted = getattr(publisher, "find_posted", None)
@@ -339,29 +378,142 @@ class Runtime:
             if earlier is not None:
                 log.info("digest found already posted", extra={"destination": destination_id, "period": period})
                 return earlier
-        digest = await asyncio.to_thread(self._digest_for, destination)
-        try:
-            message_id = await publisher.publish(destination.target, digest, period)
-        except Exception:
-            self.metrics.digests_failed.labels(destination_id).inc()
-            raise
-        self.metrics.digests_posted.labels(destination_id).inc()
-        try:
-            posted = [item_fingerprint(i) for story in digest.stories for i in story.whats_new]
-            await asyncio.to_thread(self.posted_items.remember, destination.memory_key, posted,
-                                    datetime.now(timezone.utc))
-        except Exception:  # the post is done: a lost memory must not make it count as failed
-            log.exception("could not record what was posted", extra={"destination": destination_id})
+        async with self._channel_lock(destination.memory_key):
+            plan = await asyncio.to_thread(self._plan, destination)
+            threaded = await asyncio.to_thread(self._threaded, destination, plan.stories)
+            fresh = [story for story in plan.stories if story.key not in threaded]
+            message_id = None
+            if fresh or not threaded:
+                try:
+                    message_id = await publisher.publish(
+                        destination.target, Digest(fresh, plan.generated_at, plan.since), period)
+                except Exception:
+                    self.metrics.digests_failed.labels(destination_id).inc()
+                    raise
+                self.metrics.digests_posted.labels(destination_id).inc()
+                await self._remember(destination, fresh, message_id)
+            for story in plan.stories:
+                if story.key in threaded:
+                    reply_id = await self._reply(destination, story, threaded[story.key], story_update_text(story))
+                    message_id = message_id or reply_id
         return message_id
+
+    async def _reply(self, destination: Destination, story: Story, anchor: str, text: str,
+                     *, breaking: bool = False) -> str | None:
+        """Post `text` in the story's thread and remember it; a failed reply is logged and its
+        developments stay unseen (the digest already went out: it must not count as failed)."""
+        publisher = self.platforms[destination.platform].publisher
+        try:
+            reply_id = await publisher.reply(destination.target, anchor, text)
+        except Exception:
+            log.exception("thread reply failed", extra={"destination": destination.id, "story": story.key})
+            return None
+        await self._remember(destination, [story], anchor, breaking=breaking)
+        return reply_id
+
+    async def _remember(self, destination: Destination, stories: list[Story], message_id: str | None,
+                        *, breaking: bool = False) -> None:
+        """What the channel was shown (its items) and where (the message: a story's thread)."""
+        now = self._clock()
+        try:
+            posted = [item_fingerprint(i) for story in stories for i in story.whats_new]
+            await asyncio.to_thread(self.posted_items.remember, destination.memory_key, posted, now)
+            for story in stories:
+                await asyncio.to_thread(self.story_posts.record, destination.memory_key,
+                                        [a.key for a in story.articles], message_id, now, breaking=breaking)
+        except Exception:  # the post is done: a lost memory must not make it count as failed
+            log.exception("could not record what was posted", extra={"destination": destination.id})
+
+    def _threaded(self, destination: Destination, stories: list[Story]) -> dict[str, str]:
+        """story key -> the thread its developments go to: stories the channel was shown
+        before, under a subscription with threads on, on a platform that can reply."""
+        if not destination.uses("threads") or not self._can_reply(destination):
+            return {}
+        threads = {}
+        for story in stories:
+            subscription = destination.subscription_for(story)
+            if subscription is None or not subscription.options.threads:
+                continue
+            anchor = self.story_posts.anchor(destination.memory_key, [a.key for a in story.articles])
+            if anchor is not None:
+                threads[story.key] = anchor
+        return threads
+
+    def _can_reply(self, destination: Destination) -> bool:
+        return getattr(self.platforms[destination.platform].publisher, "reply", None) is not None
+
+    # --- the breaking lane and edited articles -----------------------------------------------
+
+    async def _breaking(self) -> None:
+        """Post followed stories' new developments now, for subscriptions with the breaking
+        lane on: at most once per story per interval; the next digest does not repeat them."""
+        for destination in list(self.destinations.values()):
+            if not destination.uses("breaking_minutes"):
+                continue
+            try:
+                await self._post_breaking(destination)
+            except Exception:
+                log.exception("breaking post failed", extra={"destination": destination.id})
+
+    async def _post_breaking(self, destination: Destination) -> None:
+        publisher = self.platforms[destination.platform].publisher
+        async with self._channel_lock(destination.memory_key):
+            plan = await asyncio.to_thread(self._plan, destination)
+            now = self._clock()
+            for story in plan.stories:
+                subscription = destination.subscription_for(story)
+                minutes = subscription.options.breaking_minutes if subscription else None
+                if not minutes:
+                    continue
+                keys = [a.key for a in story.articles]
+                anchor = await asyncio.to_thread(self.story_posts.anchor, destination.memory_key, keys)
+                if anchor is None:  # not followed: the channel was never shown this story
+                    continue
+                last = await asyncio.to_thread(self.story_posts.last_breaking, destination.memory_key, keys)
+                if last is not None and now - last < timedelta(minutes=minutes):
+                    continue
+                text = story_update_text(story, heading="Breaking")
+                if subscription.options.threads and self._can_reply(destination):
+                    await self._reply(destination, story, anchor, text, breaking=True)
+                    continue
+                try:
+                    await publisher.notify(destination.target, text)
+                except Exception:
+                    log.exception("breaking post failed", extra={"destination": destination.id, "story": story.key})
+                    continue
+                await self._remember(destination, [story], None, breaking=True)
+                log.info("breaking news posted", extra={"destination": destination.id, "story": story.key})
+
+    async def _announce_revisions(self, revisions: list[tuple[Article, Article]]) -> None:
+        """An edited article: a "what changed" reply in the thread of each channel (threads on)
+        that was shown it, never a repost: its developments now count as shown there."""
+        channels = {d.memory_key: d for d in self.destinations.values()
+                    if d.uses("threads") and self._can_reply(d)}
+        for old, new in revisions:
+            change = revision(old, new)
+            if not change:
+                continue
+            for destination in channels.values():
+                anchor = await asyncio.to_thread(self.story_posts.anchor, destination.memory_key, [old.key])
+                if anchor is None:
+                    continue
+                async with self._channel_lock(destination.memory_key):
+                    plan = await asyncio.to_thread(self._plan, destination)
+                    stories = [s for s in plan.stories if any(a.key == old.key for a in s.articles)]
+                    edited = [dataclasses.replace(s, whats_new=[i for i in s.whats_new
+                                                                if any(r.article_key == old.key for r in i.sources)])
+                              for s in stories]
+                    await self._reply(destination, edited[0] if edited else Story(old.key, new.title, [new]),
+                                      anchor, revision_text(new, change))
 
     # --- /digest now ----------------------------------------------------------------------------
 
-    async def post_now(self, platform: str, channel: str) -> str:
+    async def post_now(self, platform: str, channel: str, kind: str = "now") -> str:
         """Post a channel's digest at once, as an extra in the exactly-once ledger.
 
-        The period is `now:<UTC minute>` under the channel's destination id: it never collides
-        with a scheduled period (those are plain local times), and a repeat within the same
-        minute (a double click) posts nothing more. The digest holds the topics of all the
+        The period is `<kind>:<UTC minute>` under the channel's destination id: it never
+        collides with a scheduled period (those are plain local times), and a repeat within the
+        same minute (a double click) posts nothing more. The digest holds the topics of all the
         channel's subscriptions; what it shows is remembered like a scheduled digest's.
         Returns "posted", "already", "none" (the channel gets no digest) or "failed".
         """
@@ -370,9 +522,10 @@ class Runtime:
         if not mine:
             return "none"
         topics = tuple(dict.fromkeys(t for d in mine for t in d.topics))
-        destination = dataclasses.replace(mine[0], topics=("*",) if "*" in topics else topics)
+        destination = dataclasses.replace(mine[0], topics=("*",) if "*" in topics else topics,
+                                          subscriptions=tuple(s for d in mine for s in d.subscriptions))
         now = self._clock().astimezone(timezone.utc)
-        period = f"now:{now:%Y-%m-%dT%H:%M}"
+        period = f"{kind}:{now:%Y-%m-%dT%H:%M}"
         claim = await asyncio.to_thread(self.ledger.claim, destination.id, period, now)
         if claim is None:
             return "already"
@@ -386,8 +539,22 @@ class Runtime:
         log.info("digest posted now", extra={"destination": destination.id, "period": period})
         return "posted"
 
+    async def catch_up(self, platform: str, channel: str) -> str:
+        """A channel's first subscription: schedule it now and post one catch-up digest of at
+        most the catch-up window (the subscription's memory starts there)."""
+        await self.reload()
+        return await self.post_now(platform, channel, kind="first")
+
     def _post_now_blocking(self, platform: str, channel: str) -> str:
         """`Management.post_now`: called from the adapters' worker thread, runs in the loop."""
+        return self._in_loop(lambda: self.post_now(platform, channel))
+
+    def _catch_up_blocking(self, platform: str, channel: str) -> str:
+        """`Management.catch_up`, like `_post_now_blocking`."""
+        return self._in_loop(lambda: self.catch_up(platform, channel))
+
+    def _in_loop(self, make_coroutine: Callable[[], Coroutine[object, object, str]]) -> str:
+        """Run a post in the runtime's loop from a worker thread and wait for its status."""
         loop = self._loop
         if loop is None:
             return "failed"
@@ -396,33 +563,44 @@ class Runtime:
         except RuntimeError:
             running = None
         if running is loop:  # called on the loop itself: it cannot wait for the post
-            task = loop.create_task(self.post_now(platform, channel))
+            task = loop.create_task(make_coroutine())
             self._now_tasks.add(task)
             task.add_done_callback(self._now_tasks.discard)
             return "started"
-        future = asyncio.run_coroutine_threadsafe(self.post_now(platform, channel), loop)
+        future = asyncio.run_coroutine_threadsafe(make_coroutine(), loop)
         try:
             return future.result(POST_NOW_TIMEOUT)
         except concurrent.futures.TimeoutError:  # still under way: it finishes on its own
             return "started"
 
     def install_post_now(self) -> None:
-        """Let `/digest now` reach this runtime (called from `start`, inside the loop)."""
+        """Let `/digest now` and a first subscription's catch-up reach this runtime (called
+        from `start`, inside the loop)."""
         self._loop = asyncio.get_running_loop()
         management = getattr(self.app.service, "management", None)
         if management is not None:
             management.post_now = self._post_now_blocking
+            management.catch_up = self._catch_up_blocking
+            management.catch_up_hours = self.app.settings.catch_up_hours
 
-    def _digest_for(self, destination: Destination) -> Digest:
-        """The destination's digest without what it was already told.
+    def _plan(self, destination: Destination) -> Digest:
+        """The destination's digest: its subscriptions' stories, through their filters and
+        catch-up window, without what the channel was already shown.
 
-        Items the destination has been shown (by fingerprint) are dropped from each story's
+        Items the channel has been shown (by fingerprint) are dropped from each story's
         what's new; a story left with nothing new is left out.
         """
         digest = digest_for(self.app.service.current_digest(), destination.topics)
         seen = self.posted_items.seen(destination.memory_key)
         stories = []
         for story in digest.stories:
+            subscription = destination.subscription_for(story)
+            if subscription is not None:
+                since = window_start(subscription.created_at, self.app.settings.catch_up_hours) \
+                    if subscription.from_chat else None
+                story = story_for_subscription(story, subscription.options, since)
+                if story is None:
+                    continue
             unseen = filter_unseen(story.whats_new, seen)
             if unseen:  # the cached stories are shared: copy, do not modify
                 stories.append(dataclasses.replace(story, whats_new=unseen))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +37,9 @@ class Schedule:
     destination: str  # a stable id, e.g. "slack:C0123"
     cron: str
     timezone: str
+    # No period fires before this (a subscription's creation): a restart within the grace
+    # does not post a period that ended before anyone subscribed.
+    not_before: datetime | None = field(default=None, compare=False)
 
     def trigger(self) -> CronTrigger:
         try:
@@ -179,6 +182,7 @@ class DigestScheduler:
         self._schedules = list(schedules)
         self._on_missed = on_missed
         self._triggers = {s.destination: s.trigger() for s in schedules}
+        self._not_before = {s.destination: s.not_before for s in schedules}
         self._ledger = ledger
         self._post = post
         self._grace = grace
@@ -225,6 +229,7 @@ class DigestScheduler:
         )
         self._schedules = list(wanted.values())
         self._triggers = triggers
+        self._not_before = {destination: s.not_before for destination, s in wanted.items()}
         if self._scheduler is not None and self._scheduler.running:
             for destination in changes.removed:
                 job = self._scheduler.get_job(f"digest:{destination}")
@@ -286,6 +291,9 @@ class DigestScheduler:
             # Look back far enough to notice a digest missed beyond the grace, once.
             fire = latest_fire_time(self._triggers[destination], now, max(self._grace * 2, timedelta(days=8)))
         if fire is None:
+            return None
+        not_before = self._not_before.get(destination)
+        if not_before is not None and fire < not_before:
             return None
         period = period_key(fire)
         if now - fire > self._grace:

@@ -28,6 +28,8 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     outcomes: dict[UpsertOutcome, int] = field(default_factory=dict)
+    # Stored articles whose text changed: (the version before, the new one).
+    revisions: list[tuple[Article, Article]] = field(default_factory=list)
 
 
 def clean_command(text: str | None) -> str:
@@ -216,7 +218,9 @@ class DigestService:
             for warning in processed.warnings:
                 report.warnings.append(warning)
                 on_problem(f"warning: {warning}")
-            outcome = self.store.upsert(processed.article)
+            outcome, previous = self._upsert(processed.article)
+            if previous is not None:
+                report.revisions.append((previous, processed.article))
             report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
             report.articles.append(processed.article)
             self._track(processed.article, outcome)
@@ -224,6 +228,12 @@ class DigestService:
             if self._live is not None:
                 self._live.refresh()  # only the stories that changed
         return report
+
+    def _upsert(self, article: Article) -> tuple[UpsertOutcome, Article | None]:
+        upsert_revision = getattr(self.store, "upsert_revision", None)
+        if upsert_revision is not None:
+            return upsert_revision(article)
+        return self.store.upsert(article), None
 
     def _track(self, article: Article, outcome: UpsertOutcome) -> None:
         """Keep the live stories (when there are any yet) in step with the store."""

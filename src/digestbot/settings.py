@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=0, le=65535)
     grace_minutes: int = Field(default=60, ge=0)  # how late a missed digest may still be posted
     claim_lease_seconds: float = Field(default=600, gt=0)  # after this a crashed post is recovered
+    # A new subscription's first digest reaches back at most this far (its memory starts there).
+    catch_up_hours: float = Field(default=24, gt=0, le=24 * 30)
     # How often `digestbot run` re-reads subscriptions and feeds from the database, so
     # changes made from chat take effect without a restart.
     reload_seconds: float = Field(default=30, gt=0)

@@ -40,6 +40,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.engine import Connection, Engine, URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
+from .delivery import SubscriptionOptions
 from .models import Article, ArticleKind, Claim, FeedState, Topic
 
 
@@ -268,15 +269,20 @@ class SqlStore:
         self._engine.dispose()
 
     def upsert(self, article: Article) -> UpsertOutcome:
+        return self.upsert_revision(article)[0]
+
+    def upsert_revision(self, article: Article) -> tuple[UpsertOutcome, Article | None]:
+        """Like `upsert`, also giving the stored version an UPDATED article replaced."""
         with self._sessions.begin() as session:
             row = self._find_existing(session, article)
             if row is None:
                 session.add(self._new_row(article))
-                return UpsertOutcome.CREATED
+                return UpsertOutcome.CREATED, None
             if row.content_hash == article.content_hash and row.title == article.title:
-                return UpsertOutcome.UNCHANGED
+                return UpsertOutcome.UNCHANGED, None
+            previous = self._to_article(row)
             self._fill(row, article)
-            return UpsertOutcome.UPDATED
+            return UpsertOutcome.UPDATED, previous
 
     def all_articles(self) -> list[Article]:
         with self._sessions() as session:
@@ -531,6 +537,69 @@ class SqlPostedItems:
         raise RuntimeError(f"could not record posted items for {destination}")
 
 
+class StoryPostRow(Base):
+    """Where a channel was shown an article's story: the thread later developments go to,
+    and when the breaking lane last posted about it."""
+
+    __tablename__ = "story_posts"
+
+    memory: Mapped[str] = mapped_column(String(300), primary_key=True)  # the channel, `platform:channel`
+    article_key: Mapped[str] = mapped_column(String(600), primary_key=True)
+    message: Mapped[str | None] = mapped_column(String(300))  # the message that showed it (thread anchor)
+    shown_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    breaking_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SqlStoryPosts:
+    """Per channel and article: the message that first showed its story, and the last
+    breaking post about it. Keyed by article (story keys change as stories grow)."""
+
+    def __init__(self, engine: Engine):
+        migrate(engine)
+        self._sessions = sessionmaker(engine)
+
+    def _rows(self, session: Session, memory: str, article_keys) -> list[StoryPostRow]:
+        keys = list(dict.fromkeys(article_keys))
+        rows = []
+        for start in range(0, len(keys), 500):  # stay under SQL parameter limits
+            rows += session.scalars(select(StoryPostRow).where(
+                StoryPostRow.memory == memory, StoryPostRow.article_key.in_(keys[start:start + 500])))
+        return rows
+
+    def anchor(self, memory: str, article_keys) -> str | None:
+        """The earliest message that showed any of these articles to the channel."""
+        with self._sessions() as session:
+            shown = [r for r in self._rows(session, memory, article_keys) if r.message]
+            return min(shown, key=lambda r: (_as_utc(r.shown_at), r.message)).message if shown else None
+
+    def last_breaking(self, memory: str, article_keys) -> datetime | None:
+        with self._sessions() as session:
+            times = [_as_utc(r.breaking_at) for r in self._rows(session, memory, article_keys) if r.breaking_at]
+            return max(times) if times else None
+
+    def record(self, memory: str, article_keys, message: str | None, now: datetime, *, breaking: bool = False) -> None:
+        """Remember that these articles were shown in `message` (the first showing stays the
+        anchor); `breaking` also stamps the breaking lane's time."""
+        now = _as_utc(now)
+        for _attempt in range(3):  # another process may record the same article meanwhile
+            try:
+                with self._sessions.begin() as session:
+                    known = {r.article_key: r for r in self._rows(session, memory, article_keys)}
+                    for key in dict.fromkeys(article_keys):
+                        row = known.get(key)
+                        if row is None:
+                            row = StoryPostRow(memory=memory, article_key=key, message=message, shown_at=now)
+                            session.add(row)
+                        elif row.message is None:
+                            row.message, row.shown_at = message, now
+                        if breaking:
+                            row.breaking_at = now
+                return
+            except IntegrityError:
+                continue
+        raise RuntimeError(f"could not record story posts for {memory}")
+
+
 # --- Management: subscriptions, topics and feeds set from chat, and the audit log -----------
 #
 # One source of truth: the configuration file seeds these tables once (`seed`), after that
@@ -549,6 +618,7 @@ class SubscriptionRow(Base):
     timezone: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(300))
+    options: Mapped[str | None] = mapped_column(Text)  # JSON of SubscriptionOptions; NULL: the defaults
 
 
 class TopicRow(Base):
@@ -588,6 +658,10 @@ class AuditRow(Base):
     after: Mapped[str | None] = mapped_column(Text)
 
 
+# Who the configuration file's own changes are recorded as.
+CONFIG_ACTORS = frozenset({"config file", "configuration file"})
+
+
 @dataclass(frozen=True)
 class Subscription:
     id: int
@@ -597,9 +671,19 @@ class Subscription:
     cron: str
     timezone: str
     created_by: str = ""
+    created_at: datetime | None = None
+    options: SubscriptionOptions = SubscriptionOptions()
+
+    @property
+    def from_chat(self) -> bool:
+        """Made from chat (not seeded or pinned by the configuration file)."""
+        return self.created_by not in CONFIG_ACTORS
 
     def as_dict(self) -> dict:
-        return {"topic": self.topic, "cron": self.cron, "timezone": self.timezone}
+        data = {"topic": self.topic, "cron": self.cron, "timezone": self.timezone}
+        if self.options != SubscriptionOptions():
+            data["options"] = self.options.as_dict()
+        return data
 
 
 @dataclass(frozen=True)
@@ -721,8 +805,10 @@ class SqlManagementStore:
     # --- changes (each with its audit entry) ----------------------------------------------
 
     def save_subscription(self, platform: str, channel: str, topic: str, cron: str, timezone_name: str,
-                          audit: AuditEntry) -> tuple[Subscription | None, Subscription]:
-        """Create or change the channel's subscription to `topic`: (before, after)."""
+                          audit: AuditEntry, options: SubscriptionOptions | None = None,
+                          ) -> tuple[Subscription | None, Subscription]:
+        """Create or change the channel's subscription to `topic`: (before, after).
+        `options` None keeps the subscription's options (a new one gets the defaults)."""
         with self._sessions.begin() as session:
             row = session.scalars(select(SubscriptionRow).where(
                 SubscriptionRow.platform == platform, SubscriptionRow.channel == channel,
@@ -733,6 +819,8 @@ class SqlManagementStore:
                                       created_at=_as_utc(audit.at), created_by=audit.user)
                 session.add(row)
             row.cron, row.timezone = cron, timezone_name
+            if options is not None:
+                row.options = json.dumps(options.as_dict()) if options != SubscriptionOptions() else None
             session.flush()
             after = self._subscription(row)
             self._audit(session, audit, before.as_dict() if before else None, after.as_dict())
@@ -821,4 +909,6 @@ class SqlManagementStore:
 
     @staticmethod
     def _subscription(row: SubscriptionRow) -> Subscription:
-        return Subscription(row.id, row.platform, row.channel, row.topic, row.cron, row.timezone, row.created_by)
+        return Subscription(row.id, row.platform, row.channel, row.topic, row.cron, row.timezone, row.created_by,
+                            _as_utc(row.created_at) if row.created_at else None,
+                            SubscriptionOptions.from_dict(json.loads(row.options) if row.options else None))

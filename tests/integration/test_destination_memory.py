@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 
 import pytest
 
-from builders import CORPUS, an_app
+from builders import an_app, corpus_raw
 from fakes import RecordingPublisher
-from digestbot.models import Digest, RawArticle
+from digestbot.models import Digest
 from digestbot.novelty import item_fingerprint
 from digestbot.runtime import Platform, Runtime
 
@@ -29,15 +27,6 @@ platform = "console"
 channel = "second"
 cron = "0 8 * * *"
 """
-
-
-def corpus_raw(*ids: str) -> list[RawArticle]:
-    records = {r["id"]: r for r in map(json.loads, (CORPUS / "arnvik.jsonl").read_text().splitlines())}
-    return [
-        RawArticle(text=r["text"], origin=r["id"], title=r["title"], source=r["source"],
-                   url=f"https://example.org/{r['id']}", published=datetime.fromisoformat(r["published"]))
-        for r in (records[i] for i in ids)
-    ]
 
 
 @pytest.fixture

@@ -152,6 +152,6 @@ async def test_slack_and_discord_notify_send_plain_safe_text():
     await _DiscordDigestPublisher(DiscordChannelPublisher(Client())).notify("123", "Feed @everyone is failing")
     (_, slack), (_, discord) = sent
     assert slack["channel"] == "C1" and slack["text"] == "Feed &lt;x&gt; &amp; @channel is failing"
-    assert discord["content"] == "Feed @everyone is failing"
+    assert discord["content"] == "Feed @\u200beveryone is failing"  # escaped, and mentions off
     mentions = discord["allowed_mentions"]
     assert not (mentions.everyone or mentions.users or mentions.roles)

@@ -58,6 +58,7 @@ def digest_jobs(runtime: Runtime) -> set[str]:
 
 async def test_a_subscription_added_after_start_is_posted_and_a_removed_one_is_not(app):
     clock = FakeClock(datetime(2026, 3, 3, 7, 0, tzinfo=timezone.utc))
+    app.service.management._clock = clock  # subscriptions are made "now" on the same clock
     publisher = RecordingPublisher()
     runtime = Runtime(app, {"console": Platform("console", publisher)}, clock=clock)
     assert set(runtime.destinations) == {"console:ops"}  # seeded from the configuration file
