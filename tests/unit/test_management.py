@@ -119,6 +119,35 @@ def test_cron_schedule_and_changing_it_keeps_the_zone_and_records_before_and_aft
     assert latest.after == {"topic": "arnvik", "cron": "15 6 * * 1,3", "timezone": "Europe/Berlin"}
 
 
+def test_subscription_options_are_kept_until_changed_and_settings_show_them(manage, store):
+    reply = manage.handle('/digest subscribe arnvik include "Kessel Dam, Arnvik" exclude sport '
+                          'sources "Northern Wire" skip-sources example.com threads on breaking 2h', ADMIN)
+    assert reply.ok, text(reply)
+    assert "Only with Kessel Dam, Arnvik." in lines(reply)
+    assert "Breaking news at most every 2 h per story." in lines(reply)
+    [sub] = store.subscriptions("slack", "C1")
+    assert (sub.options.include, sub.options.exclude) == (("Kessel Dam", "Arnvik"), ("sport",))
+    assert (sub.options.sources, sub.options.skip_sources) == (("Northern Wire",), ("example.com",))
+    assert sub.options.threads and sub.options.breaking_minutes == 120
+
+    reply = manage.handle("/digest subscribe arnvik daily 09:00 include none breaking off", ADMIN)
+    assert reply.title == "Subscription changed"
+    [sub] = store.subscriptions("slack", "C1")
+    assert sub.options.include == () and sub.options.breaking_minutes is None
+    assert sub.options.exclude == ("sport",) and sub.options.threads  # not given: unchanged
+    assert store.audit("slack", "C1", limit=1)[0].after["options"]["exclude"] == ["sport"]
+    body = text(manage.handle("/digest settings", MEMBER))
+    assert ("/arnvik: daily at 09:00 (UTC); not with sport; only from Northern Wire; not from example.com; "
+            "updates in the story's thread; next digest") in body
+
+
+def test_a_first_subscription_says_how_far_back_its_first_digest_reaches(manage):
+    first = manage.handle("/digest subscribe arnvik", ADMIN)
+    assert "The first digest covers at most the last 24 hours." in lines(first)
+    second = manage.handle("/digest subscribe all", ADMIN)  # the channel has a memory already
+    assert not any("first digest" in line for line in lines(second))
+
+
 def test_unsubscribe_one_topic_or_everything(manage, store):
     manage.handle("/digest subscribe arnvik", ADMIN)
     manage.handle("/digest subscribe all daily 18:00", ADMIN)
@@ -195,6 +224,15 @@ def test_admin_roles_in_the_configuration_are_validated():
     ("/digest feeds remove 99", "No feed #99"),
     ("/digest feeds add ftp://example.org/feed", "Not a feed URL"),
     ("/digest settings now", "/digest settings takes no arguments"),
+    ("/digest subscribe threads maybe", "threads: on or off, not maybe"),
+    ("/digest subscribe breaking soon", "breaking: not on, off or an interval: soon"),
+    ("/digest subscribe breaking 1m", "breaking: 1m is out of range"),
+    ("/digest subscribe include", "include needs a value"),
+    ('/digest subscribe include ","', "include needs words"),
+    ("/digest subscribe exclude a exclude b", "Give exclude once"),
+    ("/digest subscribe include " + ",".join(f"k{n}" for n in range(21)), "Too many include words: 21"),
+    ("/digest subscribe sources " + "x" * 81, "sources: a word is too long"),
+    ("/digest subscribe include " + "k," * 5000, "Command too long: at most 2000 characters"),
 ])
 def test_bad_input_gets_a_one_line_clear_reply_and_changes_nothing(manage, store, command, title):
     before = (store.subscriptions(), store.topics(), store.feeds(), store.audit(limit=100))

@@ -74,3 +74,26 @@ def test_markdown_links_only_plain_http_urls():
     markdown = render_markdown(Digest([a_story(bad, odd)], NOW))
     assert "javascript:" not in markdown and "(https://example.org/a)" not in markdown
     assert "- Bad link — " in markdown and "- Odd link — " in markdown
+
+
+def test_a_story_update_and_an_articles_revision_read_as_short_messages():
+    from digestbot.novelty import revision
+    from digestbot.render import revision_text, story_update_text
+
+    old = an_article("The dam failed on Monday.", "Twelve people died.", title="Dam fails", source="Herald")
+    new = an_article("The dam failed on Monday.", "Fifteen people died.", "Talks begin on Tuesday.",
+                     title="Dam fails, 15 dead", source="Herald")
+    ref = SourceRef(new.key, "Herald", ArticleKind.NEWS, new.published, new.title)
+    before = SourceRef(old.key, "Wire", ArticleKind.NEWS, old.published, old.title)
+    story = Story("s-1", "The dam failure", [old, new],
+                  whats_new=[NewItem("Fifteen people died.", [ref], before="Twelve", before_sources=[before])])
+    assert story_update_text(story).splitlines() == [
+        "Update on: The dam failure", "- Update: Fifteen people died. (was Twelve, Wire, 2 Mar 2026) [Herald, 2 Mar 2026]"]
+
+    change = revision(old, new)
+    assert change.added == ["Fifteen people died.", "Talks begin on Tuesday."]
+    assert change.removed == ["Twelve people died."]
+    assert revision_text(new, change).splitlines() == [
+        "What changed in \u201cDam fails, 15 dead\u201d (Herald):", "- Headline was: Dam fails",
+        "+ Fifteen people died.", "+ Talks begin on Tuesday.", "\u2212 Twelve people died."]
+    assert not revision(old, old)

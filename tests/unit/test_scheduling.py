@@ -189,3 +189,15 @@ async def test_restart_does_not_duplicate_jobs(engine):
         jobs = sorted(job.id for job in scheduler._scheduler.get_jobs())
         assert jobs == ["digest:console:a", "digest:console:b", "poll-feeds"]
         await scheduler.drain(timeout=1)
+
+
+async def test_no_period_before_a_schedules_not_before_is_posted(engine):
+    poster = RecordingPoster()
+    created = datetime(2026, 1, 5, 8, 3, tzinfo=SEOUL)  # subscribed just after the 08:00 digest
+    schedule = Schedule("console:team", "0 8 * * *", "Asia/Seoul", not_before=created)
+    restarted = DigestScheduler([schedule], SqlLedger(engine), poster,
+                                clock=FakeClock(datetime(2026, 1, 5, 8, 10, tzinfo=SEOUL)))
+    assert await restarted.run_due() == [] and poster.sent == []
+    next_day = DigestScheduler([schedule], SqlLedger(engine), poster,
+                               clock=FakeClock(datetime(2026, 1, 6, 8, 0, 5, tzinfo=SEOUL)))
+    assert [o.status for o in await next_day.run_due()] == ["posted"]

@@ -73,3 +73,27 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
     with store._engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     store.close()
+
+
+def test_an_edited_article_gives_back_the_version_it_replaced(store):
+    store.upsert(an_article())
+    edited = an_article(sentences=["A storm hit the coast on Monday.", "Two people died."], content_hash="h2")
+    outcome, previous = store.upsert_revision(edited)
+    assert outcome is UpsertOutcome.UPDATED and previous.sentences == ["A storm hit the coast on Monday.",
+                                                                       "Thousands lost power."]
+    assert store.upsert_revision(edited) == (UpsertOutcome.UNCHANGED, None)
+
+
+def test_story_posts_keep_the_first_showing_as_the_thread_and_stamp_breaking_posts(store):
+    from digestbot.storage import SqlStoryPosts
+
+    posts = SqlStoryPosts(store.engine)
+    monday, tuesday = datetime(2026, 1, 5, 8, tzinfo=timezone.utc), datetime(2026, 1, 6, 8, tzinfo=timezone.utc)
+    posts.record("slack:C1", ["a", "b"], "111.1", monday)
+    posts.record("slack:C1", ["b", "c"], "222.2", tuesday)  # b keeps its thread; c joins the later one
+    assert posts.anchor("slack:C1", ["b", "c"]) == "111.1"
+    assert posts.anchor("slack:C1", ["c"]) == "222.2"
+    assert posts.anchor("slack:C2", ["a"]) is None  # per channel
+    assert posts.last_breaking("slack:C1", ["a"]) is None
+    posts.record("slack:C1", ["a", "d"], "111.1", tuesday, breaking=True)
+    assert posts.last_breaking("slack:C1", ["a", "b"]) == tuesday
