@@ -49,9 +49,11 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings):
     managed = SqlManagementStore(store.engine)
     seed_from_config(managed, config)
     apply_pins(managed, config)  # the file's pinned entries, at every start
-    return Management(
+    management = Management(
         managed,
         admin_roles=config.permissions.admin_roles,
         pins=Pins.from_config(config),
         fetcher=SafeFetcher(allow_hosts=settings.fetch_allow_hosts),
     )
+    management.catch_up_hours = settings.catch_up_hours
+    return management

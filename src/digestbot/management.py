@@ -630,6 +630,8 @@ class Management:
         for sub in self.store.subscriptions(context.platform, context.channel):
             line = f"{_topic_label(sub.topic)}: {describe_schedule(sub.cron, sub.timezone)}"
             line += "".join(f"; {extra}" for extra in sub.options.describe())
+            if (sub.platform, sub.channel, sub.topic) in self.pins.subscriptions:
+                line += "; pinned by the operators"
             try:
                 fire = Schedule("check", sub.cron, sub.timezone).trigger().get_next_fire_time(None, now)
             except ScheduleError:

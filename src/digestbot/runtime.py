@@ -581,7 +581,6 @@ class Runtime:
         if management is not None:
             management.post_now = self._post_now_blocking
             management.catch_up = self._catch_up_blocking
-            management.catch_up_hours = self.app.settings.catch_up_hours
 
     def _plan(self, destination: Destination) -> Digest:
         """The destination's digest: its subscriptions' stories, through their filters and

@@ -315,3 +315,9 @@ def test_seeding_keeps_the_first_of_duplicates_built_without_the_file_check(stor
         assert seed_from_config(store, config, NOW)
     assert subs(store)[("slack", "C1", "dam")] == ("0 8 * * *", "UTC")
     assert "slack channel C1 gets /dam twice; the first entry is kept" in caplog.text
+
+
+def test_settings_mark_what_is_pinned(manage):
+    reply = manage.handle("/digest settings", ADMIN)
+    body = " ".join(line for s in reply.sections for line in s.lines)
+    assert "/visit: weekdays at 07:00 (Asia/Seoul); pinned by the operators; next digest" in body
