@@ -31,7 +31,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -307,6 +306,42 @@ def _has_credentials(url: str) -> bool:
 
 
 
+_QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d"}  # curly quotes: what phones and some keyboards type
+
+
+def _split_words(text: str) -> list[tuple[str, bool]]:
+    """The command's words, shell-style, each with whether it was quoted (ValueError on an
+    unbalanced quote)."""
+    words: list[tuple[str, bool]] = []
+    current: list[str] = []
+    closing, quoted, in_word, escaped = None, False, False, False
+    for char in text:
+        if escaped:  # inside double quotes, \" and \\ stand for themselves (as in a shell)
+            current.append(char if char in '"\\' else "\\" + char)
+            escaped = False
+        elif closing is not None:
+            if char == closing:
+                closing = None
+            elif char == "\\" and closing == '"':
+                escaped = True
+            else:
+                current.append(char)
+        elif char in _QUOTES:
+            closing, quoted, in_word = _QUOTES[char], True, True
+        elif char.isspace():
+            if in_word:
+                words.append(("".join(current), quoted))
+                current, quoted, in_word = [], False, False
+        else:
+            current.append(char)
+            in_word = True
+    if closing is not None:
+        raise ValueError("no closing quotation")
+    if in_word:
+        words.append(("".join(current), quoted))
+    return words
+
+
 def _cron_from(schedule: str, usage: str) -> str:
     """`daily HH:MM`, `weekdays HH:MM` or `cron EXPR` as a cron expression."""
     word, value = schedule.split(" ", 1)
@@ -430,12 +465,13 @@ class Management:
                                f"A topic takes at most {MAX_KEYWORDS} keywords of at most {MAX_KEYWORD_CHARS} "
                                "characters each.", *self._usage())
             try:
-                words = shlex.split(text)
+                words = _split_words(text)
             except ValueError:
                 raise _Problem("Unbalanced quotes", 'Quote a cron expression or a keyword of several words: '
                                'cron "0 8 * * 1-5", "state visit".', *self._usage()) from None
-            public = any(w.lower() == "public" for w in words[2:])
-            reply = self._handle([w for w in words if w.lower() != "public"], context)
+            # A bare `public` shares the reply; a quoted "public" is a word like any other.
+            public = any(word.lower() == "public" and not quoted for word, quoted in words[2:])
+            reply = self._handle([w for w, quoted in words if quoted or w.lower() != "public"], context)
             reply.ephemeral = not public
             return reply
         except _Problem as problem:

@@ -141,6 +141,15 @@ def test_subscription_options_are_kept_until_changed_and_settings_show_them(mana
             "updates in the story's thread; next digest") in body
 
 
+def test_a_quoted_public_is_a_word_and_curly_quotes_group_words(manage, store):
+    reply = manage.handle('/digest subscribe include "public health" exclude \u201cstate visit\u201d public', ADMIN)
+    assert reply.ok and not reply.ephemeral  # the bare `public` shares the reply
+    [sub] = store.subscriptions("slack", "C1")
+    assert (sub.options.include, sub.options.exclude) == (("public health",), ("state visit",))
+    assert manage.handle('/digest topics add pub "public"', ADMIN).ephemeral
+    assert [t.topic.keywords for t in store.topics() if t.topic.name == "pub"] == [("public",)]
+
+
 def test_a_first_subscription_says_how_far_back_its_first_digest_reaches(manage):
     first = manage.handle("/digest subscribe arnvik", ADMIN)
     assert "The first digest covers at most the last 24 hours." in lines(first)
