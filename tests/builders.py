@@ -110,6 +110,42 @@ def a_raw_article(article, **overrides) -> RawArticle:
     return RawArticle(**fields)
 
 
+def two_channels_config(platform: str, first, second) -> str:
+    """A configuration with /visit daily at 08:00 in one channel and /other at 09:00 in another."""
+    return f"""
+[[topics]]
+name = "visit"
+title = "Lee Jae Myung's state visit to China"
+keywords = ["Lee Jae Myung", "Xi Jinping"]
+
+[[topics]]
+name = "other"
+title = "Something else"
+keywords = ["elsewhere"]
+
+[[destinations]]
+platform = "{platform}"
+channel = "{first}"
+cron = "0 8 * * *"
+topics = ["visit"]
+
+[[destinations]]
+platform = "{platform}"
+channel = "{second}"
+cron = "0 9 * * *"
+topics = ["other"]
+"""
+
+
+# One RSS item about the state visit.
+VISIT_FEED = b"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Example Wire</title><link>https://example.org/</link>
+<item><title>Xi Jinping meets Lee Jae Myung</title><link>https://example.org/visit</link>
+<pubDate>Mon, 05 Jan 2026 08:00:00 GMT</pubDate>
+<description>Lee Jae Myung met Xi Jinping in Beijing on Monday. Trade was discussed.</description></item>
+</channel></rss>"""
+
+
 def an_app(tmp_path: Path, config_text: str, **settings):
     """The application wired by the real `bootstrap`, on a temp SQLite and this configuration."""
     from digestbot.bootstrap import bootstrap

@@ -13,18 +13,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from builders import an_app, corpus_raw
+import lanes
+from builders import corpus_raw
 from fakes import FakeClock, RecordingPublisher
+from lanes import ADDED, poll
 from digestbot.models import CommandContext
 from digestbot.novelty import item_fingerprint
 from digestbot.runtime import Platform, Runtime
 
-CONFIG = """
-[[topics]]
-name = "arnvik"
-title = "The Kessel Dam failure"
-keywords = ["Kessel Dam", "Arnvik"]
-"""
 ADMIN = CommandContext("console", "news", "ann", is_admin=True)
 UTC = timezone.utc
 
@@ -36,8 +32,7 @@ def clock():
 
 @pytest.fixture
 def app(tmp_path, clock):
-    app = an_app(tmp_path, CONFIG)
-    app.service.management._clock = clock  # subscriptions are made "now" on the test's clock
+    app = lanes.an_app_on(tmp_path, clock)
     yield app
     app.close()
 
@@ -48,19 +43,11 @@ def publisher():
 
 
 def subscribe(app, options: str = "", channel: str = "news") -> None:
-    context = dataclasses.replace(ADMIN, channel=channel)
-    reply = app.service.management.handle(f"/digest subscribe all daily 08:00 tz UTC {options}", context)
-    assert reply.ok, reply
+    lanes.subscribe(app, dataclasses.replace(ADMIN, channel=channel), options)
 
 
 def a_runtime(app, publisher, clock) -> Runtime:
     return Runtime(app, {"console": Platform("console", publisher)}, clock=clock)
-
-
-async def poll(runtime: Runtime, *ids: str, **overrides) -> None:
-    """What a feed poll does: ingest, then what new and edited articles set off."""
-    await asyncio.to_thread(runtime._ingest_polled, corpus_raw(*ids, **overrides))
-    await runtime._after_ingest()
 
 
 def sources_of(digest) -> set[str]:
@@ -163,13 +150,12 @@ async def test_an_edited_article_gets_a_what_changed_reply_and_is_not_reposted(a
     await runtime._post("console:news", "2026-03-03T08:00")
 
     (original,) = corpus_raw("arnvik-1")
-    added = "Rescue teams pulled four more survivors from a flooded farmhouse near the Kessel Dam on Tuesday."
-    await poll(runtime, "arnvik-1", text=original.text + " " + added)
+    await poll(runtime, "arnvik-1", text=original.text + " " + ADDED)
 
     ((_target, thread, text),) = publisher.replies
     assert thread == "news:2026-03-03T08:00"
     assert text.startswith("What changed in \u201cKessel Dam failure floods Arnvik valley, 12 dead\u201d (Valley Herald):")
-    assert f"+ {added}" in text
+    assert f"+ {ADDED}" in text
 
     clock.now = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
     await runtime._post("console:news", "2026-03-04T08:00")

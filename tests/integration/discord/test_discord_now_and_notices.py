@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from builders import an_app
+from builders import VISIT_FEED, an_app, two_channels_config
 from fakes import FakeClock
 from digestbot.metrics import Metrics
 from digestbot.models import RawArticle
@@ -26,36 +26,9 @@ from digestbot.storage import AuditEntry
 from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, interaction_payload
 
 OTHER_CHANNEL = 1100000000000000099
-CONFIG = f"""
-[[topics]]
-name = "visit"
-title = "Lee Jae Myung's state visit to China"
-keywords = ["Lee Jae Myung", "Xi Jinping"]
+CONFIG = two_channels_config("discord", CHANNEL_ID, OTHER_CHANNEL)
 
-[[topics]]
-name = "other"
-title = "Something else"
-keywords = ["elsewhere"]
-
-[[destinations]]
-platform = "discord"
-channel = "{CHANNEL_ID}"
-cron = "0 8 * * *"
-topics = ["visit"]
-
-[[destinations]]
-platform = "discord"
-channel = "{OTHER_CHANNEL}"
-cron = "0 9 * * *"
-topics = ["other"]
-"""
-
-FEED = b"""<?xml version="1.0"?>
-<rss version="2.0"><channel><title>Example Wire</title><link>https://example.org/</link>
-<item><title>Xi Jinping meets Lee Jae Myung</title><link>https://example.org/visit</link>
-<pubDate>Mon, 05 Jan 2026 08:00:00 GMT</pubDate>
-<description>Lee Jae Myung met Xi Jinping in Beijing on Monday. Trade was discussed.</description></item>
-</channel></rss>"""
+FEED = VISIT_FEED
 
 
 STORY = RawArticle(

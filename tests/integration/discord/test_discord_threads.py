@@ -11,29 +11,23 @@ which shows the same lanes with a recording publisher).
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from builders import an_app, corpus_raw
+import lanes
+from builders import corpus_raw
 from fakes import FakeClock
+from lanes import ADDED, poll
 from digestbot.metrics import Metrics
 from digestbot.models import CommandContext
 from digestbot.platforms import build_platforms
 from digestbot.runtime import Runtime
 from discord_fake import CHANNEL_ID, GUILD_ID, TOKEN
 
-CONFIG = """
-[[topics]]
-name = "arnvik"
-title = "The Kessel Dam failure"
-keywords = ["Kessel Dam", "Arnvik"]
-"""
 UTC = timezone.utc
 ADMIN = CommandContext("discord", str(CHANNEL_ID), "1100000000000000005", is_admin=True)
-ADDED = "Rescue teams pulled four more survivors from a flooded farmhouse near the Kessel Dam on Tuesday."
 
 
 @pytest.fixture
@@ -43,8 +37,7 @@ def clock():
 
 @pytest.fixture
 def app(tmp_path, clock):
-    app = an_app(tmp_path, CONFIG)
-    app.service.management._clock = clock  # subscriptions are made "now" on the test's clock
+    app = lanes.an_app_on(tmp_path, clock)
     yield app
     app.close()
 
@@ -79,15 +72,7 @@ async def platforms(app, fake_discord, fake_gateway, answered):
 
 
 def subscribe(app, options: str = "") -> None:
-    """What `/digest subscribe all daily 08:00 tz UTC <options>` from an admin in the channel does."""
-    reply = app.service.management.handle(f"/digest subscribe all daily 08:00 tz UTC {options}".strip(), ADMIN)
-    assert reply.ok, reply
-
-
-async def poll(runtime: Runtime, *ids: str, **overrides) -> None:
-    """What a feed poll does: ingest, then what new and edited articles set off."""
-    await asyncio.to_thread(runtime._ingest_polled, corpus_raw(*ids, **overrides))
-    await runtime._after_ingest()
+    lanes.subscribe(app, ADMIN, options)
 
 
 async def scheduled(runtime: Runtime, clock: FakeClock, fire: datetime) -> list:

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import aiohttp
 import pytest
 
-from builders import an_app
+from builders import VISIT_FEED, an_app, two_channels_config
 from fakes import FakeClock
 from digestbot.metrics import Metrics
 from digestbot.models import RawArticle
@@ -25,36 +25,9 @@ from digestbot.storage import AuditEntry
 from test_slack_commands import SECRET, signed, slash_body
 from test_slack_management import text_of, user_info
 
-CONFIG = """
-[[topics]]
-name = "visit"
-title = "Lee Jae Myung's state visit to China"
-keywords = ["Lee Jae Myung", "Xi Jinping"]
+CONFIG = two_channels_config("slack", "C1", "C2")
 
-[[topics]]
-name = "other"
-title = "Something else"
-keywords = ["elsewhere"]
-
-[[destinations]]
-platform = "slack"
-channel = "C1"
-cron = "0 8 * * *"
-topics = ["visit"]
-
-[[destinations]]
-platform = "slack"
-channel = "C2"
-cron = "0 9 * * *"
-topics = ["other"]
-"""
-
-FEED = b"""<?xml version="1.0"?>
-<rss version="2.0"><channel><title>Example Wire</title><link>https://example.org/</link>
-<item><title>Xi Jinping meets Lee Jae Myung</title><link>https://example.org/visit</link>
-<pubDate>Mon, 05 Jan 2026 08:00:00 GMT</pubDate>
-<description>Lee Jae Myung met Xi Jinping in Beijing on Monday. Trade was discussed.</description></item>
-</channel></rss>"""
+FEED = VISIT_FEED
 
 
 def slack_env(fake) -> dict[str, str]:

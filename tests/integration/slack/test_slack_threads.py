@@ -9,15 +9,16 @@ which shows the same lanes with a recording publisher).
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import datetime, timedelta, timezone
 
 import aiohttp
 import pytest
 
-from builders import an_app, corpus_raw
+import lanes
+from builders import corpus_raw
 from fakes import FakeClock
+from lanes import ADDED, poll
 from digestbot.metrics import Metrics
 from digestbot.models import CommandContext
 from digestbot.platforms import build_platforms
@@ -25,16 +26,9 @@ from digestbot.runtime import Runtime
 from test_slack_commands import SECRET, signed, slash_body
 from test_slack_management import text_of, user_info
 
-CONFIG = """
-[[topics]]
-name = "arnvik"
-title = "The Kessel Dam failure"
-keywords = ["Kessel Dam", "Arnvik"]
-"""
 UTC = timezone.utc
 CHANNEL = "C1"
 ADMIN = CommandContext("slack", CHANNEL, "UADMIN", is_admin=True)
-ADDED = "Rescue teams pulled four more survivors from a flooded farmhouse near the Kessel Dam on Tuesday."
 
 
 def slack_env(fake) -> dict[str, str]:
@@ -48,16 +42,13 @@ def clock():
 
 @pytest.fixture
 def app(tmp_path, clock):
-    app = an_app(tmp_path, CONFIG, http_host="127.0.0.1", http_port=0)
-    app.service.management._clock = clock  # subscriptions are made "now" on the test's clock
+    app = lanes.an_app_on(tmp_path, clock, http_host="127.0.0.1", http_port=0)
     yield app
     app.close()
 
 
 def subscribe(app, options: str = "") -> None:
-    """What `/digest subscribe all daily 08:00 tz UTC <options>` from an admin in C1 does."""
-    reply = app.service.management.handle(f"/digest subscribe all daily 08:00 tz UTC {options}".strip(), ADMIN)
-    assert reply.ok, reply
+    lanes.subscribe(app, ADMIN, options)
 
 
 def slack_runtime(app, fake, clock) -> Runtime:
@@ -65,12 +56,6 @@ def slack_runtime(app, fake, clock) -> Runtime:
     assert set(platforms) == {"console", "slack"}
     platforms["slack"].publisher._publisher.min_interval = 0  # no pacing sleeps between test posts
     return Runtime(app, platforms, clock=clock)
-
-
-async def poll(runtime: Runtime, *ids: str, **overrides) -> None:
-    """What a feed poll does: ingest, then what new and edited articles set off."""
-    await asyncio.to_thread(runtime._ingest_polled, corpus_raw(*ids, **overrides))
-    await runtime._after_ingest()
 
 
 async def scheduled(runtime: Runtime, clock: FakeClock, fire: datetime) -> list:
