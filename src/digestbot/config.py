@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .delivery import SubscriptionOptions, parse_breaking
 from .models import Topic
 
 _TOPIC_NAME = r"^[a-z][a-z0-9_-]{0,31}$"
@@ -51,7 +52,7 @@ class FeedConfig(BaseModel):
 
 
 class DestinationConfig(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
     platform: Literal["slack", "discord", "discord-webhook", "console"]
     channel: str | None = None
     webhook: str | None = None
@@ -59,6 +60,31 @@ class DestinationConfig(BaseModel):
     timezone: str = "UTC"
     topics: list[str] = Field(default_factory=lambda: ["*"])
     pinned: bool = False  # its subscriptions are re-applied at every start; chat cannot change them
+    # What `/digest subscribe` can also set (see digestbot.delivery), for each of its topics.
+    include: list[str] = Field(default_factory=list, max_length=20)
+    exclude: list[str] = Field(default_factory=list, max_length=20)
+    sources: list[str] = Field(default_factory=list, max_length=20)
+    skip_sources: list[str] = Field(default_factory=list, max_length=20)
+    threads: bool = False
+    breaking: str = "off"  # on (hourly per story), off, or an interval such as 30m or 2h
+
+    @field_validator("include", "exclude", "sources", "skip_sources")
+    @classmethod
+    def _words(cls, words: list[str]) -> list[str]:
+        cleaned = [" ".join(w.split()) for w in words]
+        if any(not w or len(w) > 80 for w in cleaned):
+            raise ValueError("each entry is a word or name of 1 to 80 characters")
+        return list(dict.fromkeys(cleaned))
+
+    @field_validator("breaking")
+    @classmethod
+    def _interval(cls, value: str) -> str:
+        parse_breaking(value)  # ValueError names the problem
+        return value
+
+    def options(self) -> SubscriptionOptions:
+        return SubscriptionOptions(tuple(self.include), tuple(self.exclude), tuple(self.sources),
+                                   tuple(self.skip_sources), self.threads, parse_breaking(self.breaking))
 
     @property
     def store_channel(self) -> str:

@@ -25,6 +25,9 @@ from urllib.parse import urlsplit
 from .models import Article, SourceRef, Story
 
 DEFAULT_BREAKING_MINUTES = 60
+MIN_BREAKING_MINUTES = 5
+MAX_BREAKING_MINUTES = 7 * 24 * 60
+_INTERVAL = re.compile(r"^(\d{1,4})\s*([mhd])$")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,23 @@ class SubscriptionOptions:
         if self.breaking_minutes:
             parts.append(f"breaking news at most every {describe_minutes(self.breaking_minutes)} per story")
         return parts
+
+
+def parse_breaking(value: str) -> int | None:
+    """The breaking lane's interval in minutes: `on` (hourly), `off` (None), or `30m`, `2h`,
+    `1d`; ValueError naming the problem."""
+    word = value.strip().lower()
+    if word == "off":
+        return None
+    if word == "on":
+        return DEFAULT_BREAKING_MINUTES
+    match = _INTERVAL.match(word)
+    if not match:
+        raise ValueError(f"not on, off or an interval: {value[:40]}")
+    minutes = int(match.group(1)) * {"m": 1, "h": 60, "d": 24 * 60}[match.group(2)]
+    if not MIN_BREAKING_MINUTES <= minutes <= MAX_BREAKING_MINUTES:
+        raise ValueError(f"{value[:40]} is out of range: between {MIN_BREAKING_MINUTES} minutes and 7 days")
+    return minutes
 
 
 def describe_minutes(minutes: int) -> str:

@@ -38,7 +38,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from .commands import MANAGEMENT_VERBS, RESERVED_NAMES
-from .delivery import DEFAULT_BREAKING_MINUTES, SubscriptionOptions
+from .delivery import SubscriptionOptions, parse_breaking
 from .models import CommandContext, FeedState, InputError, Reply, ReplySection, Topic
 from .scheduling import Schedule, ScheduleError
 from .storage import AuditEntry, StoredFeed, StoredTopic, Subscription
@@ -59,8 +59,6 @@ _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _SIMPLE_CRON = re.compile(r"^(\d{1,2}) (\d{1,2}) \* \* (\*|1-5)$")
 _SCHEDULE_WORDS = {"daily", "weekdays", "cron", "tz"}
 _SUBSCRIBE_WORDS = _SCHEDULE_WORDS | {"include", "exclude", "sources", "skip-sources", "threads", "breaking"}
-_INTERVAL = re.compile(r"^(\d{1,4})\s*([mhd])$")
-MIN_BREAKING_MINUTES = 5
 CHANGES = {"subscribe", "unsubscribe", "topics add", "topics remove", "feeds add", "feeds remove", "now"}
 
 #: Who asks when a caller passes no context: may read, may not change anything.
@@ -127,7 +125,7 @@ def seed_from_config(store: ManagementStore, config, now: datetime | None = None
                 continue
             seen.add((dest.platform, channel, topic))
             subscriptions.append({"platform": dest.platform, "channel": channel, "topic": topic,
-                                  "cron": dest.cron, "timezone": dest.timezone})
+                                  "cron": dest.cron, "timezone": dest.timezone, "options": dest.options()})
     return store.seed(config.topic_models(), feeds, subscriptions, now or datetime.now(timezone.utc))
 
 
@@ -218,12 +216,14 @@ def apply_pins(store: ManagementStore, config, now: datetime | None = None) -> l
         channel = dest.store_channel
         for topic in dict.fromkeys(dest.topics):
             current = stored_subs.get((dest.platform, channel, topic))
-            if current is not None and (current.cron, current.timezone) == (dest.cron, dest.timezone):
+            wanted = (dest.cron, dest.timezone, dest.options())
+            if current is not None and (current.cron, current.timezone, current.options) == wanted:
                 continue
             verb = "restored" if current is not None else "subscribed"
             summary = f"pinned subscription to {_topic_label(topic)} {verb}, {describe_schedule(dest.cron, dest.timezone)}"
             store.save_subscription(dest.platform, channel, topic, dest.cron, dest.timezone,
-                                    audit("pins.subscribe", summary, dest.platform, channel))
+                                    audit("pins.subscribe", summary, dest.platform, channel),
+                                    options=dest.options())
     if done:
         log.info(
             "configuration: %d pinned entr%s applied", len(done), "y" if len(done) == 1 else "ies")
@@ -368,20 +368,11 @@ def _word_list(word: str, value: str) -> tuple[str, ...]:
 
 
 def _breaking_minutes(value: str) -> int | None:
-    word = value.strip().lower()
-    if word == "off":
-        return None
-    if word == "on":
-        return DEFAULT_BREAKING_MINUTES
-    match = _INTERVAL.match(word)
-    if not match:
-        raise _Problem(f"breaking: not on, off or an interval: {value[:40]}",
-                       "Examples: breaking on (at most hourly per story), breaking 30m, breaking 2h, breaking off.")
-    minutes = int(match.group(1)) * {"m": 1, "h": 60, "d": 24 * 60}[match.group(2)]
-    if not MIN_BREAKING_MINUTES <= minutes <= 7 * 24 * 60:
-        raise _Problem(f"breaking: {value[:40]} is out of range",
-                       f"Between {MIN_BREAKING_MINUTES} minutes and 7 days.")
-    return minutes
+    try:
+        return parse_breaking(value)
+    except ValueError as error:
+        raise _Problem(f"breaking: {error}", "Examples: breaking on (at most hourly per story), breaking 30m, "
+                       "breaking 2h, breaking off.") from None
 
 
 def _options_from(given: dict[str, str], current: SubscriptionOptions, usage: str) -> SubscriptionOptions:

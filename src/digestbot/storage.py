@@ -658,6 +658,11 @@ class AuditRow(Base):
     after: Mapped[str | None] = mapped_column(Text)
 
 
+def _options_json(options: SubscriptionOptions) -> str | None:
+    """Stored as JSON; the defaults as NULL."""
+    return json.dumps(options.as_dict()) if options != SubscriptionOptions() else None
+
+
 # Who the configuration file's own changes are recorded as.
 CONFIG_ACTORS = frozenset({"config file", "configuration file"})
 
@@ -756,7 +761,8 @@ class SqlManagementStore:
                 for sub in subscriptions:
                     session.add(SubscriptionRow(platform=sub["platform"], channel=sub["channel"], topic=sub["topic"],
                                                 cron=sub["cron"], timezone=sub["timezone"], created_at=now,
-                                                created_by="config file"))
+                                                created_by="config file",
+                                                options=_options_json(sub.get("options") or SubscriptionOptions())))
                 summary = (f"seeded from the configuration file: {len(topics)} topics, {len(feeds)} feeds, "
                            f"{len(subscriptions)} subscriptions")
                 session.add(AuditRow(at=now, platform="config", channel="*", actor="config file", action="seed",
@@ -820,7 +826,7 @@ class SqlManagementStore:
                 session.add(row)
             row.cron, row.timezone = cron, timezone_name
             if options is not None:
-                row.options = json.dumps(options.as_dict()) if options != SubscriptionOptions() else None
+                row.options = _options_json(options)
             session.flush()
             after = self._subscription(row)
             self._audit(session, audit, before.as_dict() if before else None, after.as_dict())

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from digestbot.delivery import SubscriptionOptions
 from digestbot.config import ConfigError, parse_config
 from digestbot.management import Management, Pins, apply_pins, seed_from_config
 from digestbot.models import CommandContext, Topic
@@ -321,3 +322,30 @@ def test_settings_mark_what_is_pinned(manage):
     reply = manage.handle("/digest settings", ADMIN)
     body = " ".join(line for s in reply.sections for line in s.lines)
     assert "/visit: weekdays at 07:00 (Asia/Seoul); pinned by the operators; next digest" in body
+
+
+def test_a_destination_in_the_file_carries_subscription_options_and_pins_restore_them(store):
+    pinned_destination = 'timezone = "Asia/Seoul"\ntopics = ["visit"]\npinned = true'
+    config = parse_config(PINNED.replace(pinned_destination, pinned_destination + '\ninclude = ["state visit"]\n'
+                                         'threads = true\nbreaking = "2h"'), "pins.toml")
+    start(store, config)
+    [sub] = [s for s in store.subscriptions("slack", "C1") if s.topic == "visit"]
+    assert sub.options.include == ("state visit",) and sub.options.threads and sub.options.breaking_minutes == 120
+
+    store.save_subscription("slack", "C1", "visit", sub.cron, sub.timezone, chat(),
+                            options=SubscriptionOptions())  # behind the bot's back
+    start(store, config)
+    [sub] = [s for s in store.subscriptions("slack", "C1") if s.topic == "visit"]
+    assert sub.options.include == ("state visit",)
+
+
+@pytest.mark.parametrize("line, message", [
+    ('breaking = "soon"', "not on, off or an interval: soon"),
+    ('breaking = "1m"', "out of range"),
+    ('include = [""]', "1 to 80 characters"),
+    ("thread = true", "Extra inputs are not permitted"),  # a typo is named, not ignored
+])
+def test_bad_subscription_options_in_the_file_are_one_line_errors(line, message):
+    with pytest.raises(ConfigError, match=message) as error:
+        parse_config(f'[[destinations]]\nplatform = "console"\n{line}\n', "opts.toml")
+    assert str(error.value).startswith("opts.toml: destinations.0")
