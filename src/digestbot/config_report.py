@@ -125,15 +125,17 @@ def build_report(settings, config, store, pins, *, config_flag: Path | None = No
     feeds = [{"id": f.id, "url": redact_url(f.url), "every": f.every, "topic": f.topic,
               "source": origin(f.url in pins.feeds, f.origin == "config", f.created_by)}
              for f in store.feeds()]
-    in_file = {(d.platform, d.store_channel, t): (d.cron, d.timezone) for d in config.destinations for t in d.topics}
+    in_file = {(d.platform, d.store_channel, t): (d.cron, d.timezone, d.options())
+               for d in config.destinations for t in d.topics}
     subscriptions = []
     for s in store.subscriptions():
         key = (s.platform, s.channel, s.topic)
         source = origin(key in pins.subscriptions, s.created_by == "config file", s.created_by)
-        if source == SEEDED and in_file.get(key) != (s.cron, s.timezone):
+        if source == SEEDED and in_file.get(key) != (s.cron, s.timezone, s.options):
             source += ", changed since"
+        schedule = "; ".join([describe_schedule(s.cron, s.timezone), *s.options.describe()])
         subscriptions.append({"platform": s.platform, "channel": s.channel, "topic": s.topic, "cron": s.cron,
-                              "timezone": s.timezone, "schedule": describe_schedule(s.cron, s.timezone),
+                              "timezone": s.timezone, "options": s.options.as_dict(), "schedule": schedule,
                               "source": source})
     return {
         "precedence": PRECEDENCE,
