@@ -342,6 +342,23 @@ def _split_words(text: str) -> list[tuple[str, bool]]:
     return words
 
 
+def _subscribe_options(args: list[str], usage: str) -> dict[str, str]:
+    """`word value` pairs after the topic: {"schedule": "daily 08:00", "tz": ..., "include": ...}."""
+    given: dict[str, str] = {}
+    for i in range(0, len(args), 2):
+        word = args[i].lower()
+        if word not in _SUBSCRIBE_WORDS:
+            raise _Problem(f"Unexpected word: {args[i][:40]}", usage)
+        if i + 1 >= len(args):
+            raise _Problem(f"{word} needs a value", usage)
+        slot = "schedule" if word in _SCHEDULE_WORDS - {"tz"} else word
+        if slot in given:
+            raise _Problem("Give one schedule: daily, weekdays or cron" if slot == "schedule"
+                           else f"Give {word} once", usage)
+        given[slot] = f"{word} {args[i + 1]}" if slot == "schedule" else args[i + 1]
+    return given
+
+
 def _cron_from(schedule: str, usage: str) -> str:
     """`daily HH:MM`, `weekdays HH:MM` or `cron EXPR` as a cron expression."""
     word, value = schedule.split(" ", 1)
@@ -557,23 +574,10 @@ class Management:
         self._refuse_if_pinned("subscribe", args, context)
         usage = MANAGEMENT_VERBS["subscribe"]
         topic = "*"
-        i = 0
         if args and args[0].lower() not in _SUBSCRIBE_WORDS:
             topic = self._known_topic(args[0], allow_all=True)
-            i = 1
-        given: dict[str, str] = {}
-        while i < len(args):
-            word = args[i].lower()
-            if word not in _SUBSCRIBE_WORDS:
-                raise _Problem(f"Unexpected word: {args[i][:40]}", usage)
-            if i + 1 >= len(args):
-                raise _Problem(f"{word} needs a value", usage)
-            slot = "schedule" if word in _SCHEDULE_WORDS - {"tz"} else word
-            if slot in given:
-                raise _Problem("Give one schedule: daily, weekdays or cron" if slot == "schedule"
-                               else f"Give {word} once", usage)
-            given[slot] = f"{word} {args[i + 1]}" if slot == "schedule" else args[i + 1]
-            i += 2
+            args = args[1:]
+        given = _subscribe_options(args, usage)
         existing = {s.topic: s for s in self.store.subscriptions(context.platform, context.channel)}
         before_sub = existing.get(topic)
         cron = _cron_from(given["schedule"], usage) if "schedule" in given else None
