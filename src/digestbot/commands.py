@@ -74,6 +74,18 @@ def is_management_command(text: str) -> bool:
             and words[1].lower() in MANAGEMENT_VERBS)
 
 
+def topic_alias(text: str, topic_names: list[str]) -> str:
+    """`/digest NAME VERB ...` as `/NAME VERB ...`: how a topic added from chat is asked on Slack
+    until the app's manifest gives it its own slash command. Topic names never clash with the
+    /digest verbs (RESERVED_NAMES)."""
+    words = text.split()
+    if len(words) >= 2 and words[0].lstrip("/").lower() == "digest":
+        names = {n.lower() for n in topic_names}
+        if words[1].lstrip("/").lower() in names:
+            return " ".join(["/" + words[1].lstrip("/"), *words[2:]])
+    return text
+
+
 def parse_command(text: str, topic_names: list[str]) -> Command | Reply:
     words = (text or "").split()
     if not words or words == ["/"]:
@@ -94,7 +106,7 @@ def parse_command(text: str, topic_names: list[str]) -> Command | Reply:
         if rest[0].lower() == "help":
             return Command(None, "help", rest[1:], public)
         return _error(f"Unknown option for /digest: {rest[0][:40]}",
-                      "Use /digest for the top stories or /digest help.",
+                      "Use /digest for the top stories, /digest TOPIC VERB for a topic, or /digest help.",
                       "Manage: /digest " + " | ".join(MANAGEMENT_VERBS) + ".", _topics_line(topic_names))
     by_lower = {n.lower(): n for n in topic_names}
     if head not in by_lower:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .commands import answer, is_management_command
+from .commands import answer, is_management_command, topic_alias
 from .digest import build_digest, fill_story, score_from_parts, score_parts
 from .models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic
 from .pipeline import process_article
@@ -277,7 +277,7 @@ class DigestService:
         """The reply to a chat command; the same command is answered once per change of the
         stories (replies are read-only for callers). `context` says who asks and where: the
         management commands (`/digest subscribe ...`) need it to change anything."""
-        command_text = clean_command(command_text)
+        command_text = topic_alias(clean_command(command_text), [t.name for t in self.topics])
         if is_management_command(command_text):
             manage = self.management.handle if self.management is not None else None
             reply = answer(command_text, Digest([], datetime.now(timezone.utc)), self.topics, context, manage)

@@ -152,3 +152,12 @@ def test_update_line_without_before_sources():
     from digestbot.models import NewItem
 
     assert new_item_line(NewItem("Toll is 17.", [], before="15 dead")) == "Update: Toll is 17. (was 15 dead)"
+
+
+def test_digest_topic_verb_is_the_topic_command():
+    from digestbot.commands import topic_alias
+
+    assert topic_alias("/digest arnvik facts public", NAMES) == "/arnvik facts public"
+    assert topic_alias("/digest /Arnvik", NAMES) == "/Arnvik"
+    assert topic_alias("/digest subscribe arnvik", NAMES) == "/digest subscribe arnvik"
+    assert topic_alias("/digest nosuch facts", NAMES) == "/digest nosuch facts"

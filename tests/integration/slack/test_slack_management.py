@@ -94,6 +94,14 @@ async def test_an_admin_subscribes_the_channel_and_settings_show_it(fake_slack, 
     assert "no digest yet" in text_of(other) and "/visit: daily" not in text_of(other)
 
 
+async def test_a_topic_added_from_chat_is_asked_through_digest_until_the_manifest_names_it(fake_slack, server, app):
+    fake_slack.script["users.info"].append(user_info("UADMIN", admin=True))
+    added = await command(server, fake_slack, 'topics add korea "Lee Jae Myung"', user="UADMIN", trigger="t1")
+    assert "Added topic /korea" in text_of(added)
+    facts = await command(server, fake_slack, "korea facts", user="UREADER", trigger="t2")
+    assert "No coverage of /korea yet" in text_of(facts)  # answered as /korea facts
+
+
 async def test_an_owner_counts_as_an_administrator_and_the_verdict_is_cached(fake_slack, server, app):
     fake_slack.script["users.info"].append(user_info("UOWNER", owner=True))
     first = await command(server, fake_slack, "subscribe visit daily 08:00", user="UOWNER", trigger="t1")
