@@ -121,8 +121,8 @@ async def serve_app(which: str, api_url: str) -> None:
         canned = app.service.answer("/visit facts")
         answers = {
             "digestbot": app.service.answer,
-            "baseline": lambda _text: Reply("ok", [ReplySection(None, ["ok"])]),
-            "canned": lambda _text: canned,  # the same reply, computed once: isolates its size
+            "baseline": lambda _text, _context=None: Reply("ok", [ReplySection(None, ["ok"])]),
+            "canned": lambda _text, _context=None: canned,  # the same reply, computed once: isolates its size
         }
         answer = answers[which]
         bolt = build_slack_app(settings, app.service.topics, answer)
