@@ -332,8 +332,22 @@ def whats_new(
     limit: int = MAX_ITEMS,
 ) -> list[NewItem]:
     prior_articles, new_articles = split_coverage(story_articles, since)
+    return _new_against(prior_articles, new_articles, limit)
+
+
+def whats_new_to_reader(story_articles: list[Article], read_keys, limit: int = MAX_ITEMS) -> list[NewItem]:
+    """What a reader who has read the articles `read_keys` (e.g. a channel shown them) has not
+    been told yet: the other articles read against those, oldest first; a revised figure reads
+    "17 (was 12)" against what the reader saw, not against coverage they never got."""
+    ordered = sorted(story_articles, key=lambda a: (a.published, a.key))
+    read = set(read_keys)
+    return _new_against([a for a in ordered if a.key in read], [a for a in ordered if a.key not in read], limit)
+
+
+def _new_against(prior_articles: list[Article], new_articles: list[Article], limit: int) -> list[NewItem]:
     if not new_articles:
         return []
+    story_articles = prior_articles + new_articles
     new_sents = [s for a in new_articles for s in _sentences_of(a)]
     if not prior_articles:
         return _first_coverage(new_articles, limit)

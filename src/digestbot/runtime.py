@@ -52,7 +52,7 @@ from .http_server import build_http_app, serve
 from .metrics import Metrics
 from .delivery import story_for_subscription, window_start
 from .models import Article, Claim, Digest, Story
-from .novelty import filter_unseen, item_fingerprint, revision
+from .novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
 from .render import revision_text, story_update_text
 from .scheduling import DigestScheduler, Schedule, ScheduleError
 from .storage import SqlLedger, SqlPostedItems, SqlStoryPosts, Subscription, UpsertOutcome
@@ -62,6 +62,7 @@ log = logging.getLogger("digestbot.run")
 SHUTDOWN_DEADLINE = 8.0  # seconds: well inside Docker's 10 s grace
 FEED_CHECK_SECONDS = 30.0  # how often due feeds are looked for; each feed has its own interval
 POST_NOW_TIMEOUT = 60.0  # seconds a `/digest now` waits for its post before saying it failed
+NEW_ITEMS_CACHE = 5000  # stories' what's new kept per channel baseline
 
 
 class Publisher(Protocol):
@@ -192,6 +193,7 @@ class Runtime:
         self._channel_locks: dict[str, asyncio.Lock] = {}
         self._revisions: list[tuple[Article, Article]] = []  # edited articles from the last polls
         self._new_articles = False  # whether the last polls stored any new article
+        self._new_items: dict[tuple, list] = {}  # what's new per (what a channel was shown, story)
         self._runner = None
         self._warm_up = None  # the first load of the stories, started with the server
         self.poller = self._feed_poller(feeds)
@@ -593,6 +595,7 @@ class Runtime:
         seen = self.posted_items.seen(destination.memory_key)
         stories = []
         for story in digest.stories:
+            story = self._new_to_channel(destination, story)
             subscription = destination.subscription_for(story)
             if subscription is not None:
                 since = window_start(subscription.created_at, self.app.settings.catch_up_hours) \
@@ -604,6 +607,23 @@ class Runtime:
             if unseen:  # the cached stories are shared: copy, do not modify
                 stories.append(dataclasses.replace(story, whats_new=unseen))
         return Digest(stories, digest.generated_at, digest.since)
+
+    def _new_to_channel(self, destination: Destination, story: Story) -> Story:
+        """The story with what's new measured against what this channel was shown of it, not
+        against the story's previous day: a channel that skipped days gets those days'
+        developments, and "17 (was 12)" names the figure it saw. A story the channel was never
+        shown keeps the shared what's new. Computed once per (story, what was shown)."""
+        keys = [a.key for a in story.articles]
+        shown = self.story_posts.shown(destination.memory_key, keys)
+        if not shown:
+            return story
+        cache_key = (tuple(sorted(shown)), tuple((a.key, a.content_hash) for a in story.articles))
+        items = self._new_items.get(cache_key)
+        if items is None:
+            if len(self._new_items) >= NEW_ITEMS_CACHE:
+                self._new_items.clear()
+            items = self._new_items[cache_key] = whats_new_to_reader(story.articles, shown)
+        return dataclasses.replace(story, whats_new=items)
 
     def _database_reachable(self) -> bool:
         with self.app.store.engine.connect() as connection:

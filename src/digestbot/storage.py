@@ -566,6 +566,11 @@ class SqlStoryPosts:
                 StoryPostRow.memory == memory, StoryPostRow.article_key.in_(keys[start:start + 500])))
         return rows
 
+    def shown(self, memory: str, article_keys) -> set[str]:
+        """Which of these articles the channel was shown (in a digest, reply or breaking post)."""
+        with self._sessions() as session:
+            return {r.article_key for r in self._rows(session, memory, article_keys)}
+
     def anchor(self, memory: str, article_keys) -> str | None:
         """The earliest message that showed any of these articles to the channel."""
         with self._sessions() as session:

@@ -95,3 +95,28 @@ async def test_cached_stories_are_not_changed_by_filtering(app):
     await runtime._post("console:first", "p2")
     assert fingerprints(app.service.current_digest()) == before
     assert app.service.answer("/arnvik new").ok
+
+
+def update_texts(digest) -> list[str]:
+    return [f"{i.text} (was {i.before})" for s in digest.stories for i in s.whats_new if i.is_update]
+
+
+async def test_a_channel_that_skipped_days_gets_what_is_new_against_what_it_was_shown(app):
+    publisher = RecordingPublisher()
+    runtime = Runtime(app, {"console": Platform("console", publisher)})
+    app.service.ingest(corpus_raw("arnvik-1"))
+    await runtime._post("console:first", "2026-03-03T07:00")  # both channels saw the first day
+    await runtime._post("console:second", "2026-03-03T07:00")
+    app.service.ingest(corpus_raw("arnvik-2"))
+    await runtime._post("console:second", "2026-03-04T07:00")  # only the second saw day two
+
+    app.service.ingest(corpus_raw("arnvik-3"))
+    await runtime._post("console:first", "2026-03-05T07:00")
+    await runtime._post("console:second", "2026-03-05T07:00")
+    skipped, daily = publisher.digests[-2], publisher.digests[-1]
+
+    # The toll it saw was 12: the update names that, not the 15 it was never shown.
+    assert any("17" in u and "was 12" in u for u in update_texts(skipped)), update_texts(skipped)
+    assert any("17" in u and "was 15" in u for u in update_texts(daily)), update_texts(daily)
+    # Day two's own developments reach the channel that skipped it (the talks began).
+    assert any("talks" in i.text for s in skipped.stories for i in s.whats_new)

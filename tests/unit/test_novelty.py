@@ -204,3 +204,14 @@ def test_dates_identifiers_and_years_are_not_counts(text):
 def test_naive_since_is_read_as_utc():
     assert split_coverage(_arnvik(), datetime(2026, 3, 3, 12)) == split_coverage(
         _arnvik(), datetime(2026, 3, 3, 12, tzinfo=timezone.utc))
+
+
+def test_whats_new_to_a_reader_is_measured_against_what_they_read():
+    from digestbot.novelty import whats_new_to_reader
+
+    articles = corpus_articles()
+    dam = [a for a in articles if a.key in {"arnvik-1", "arnvik-2", "arnvik-3"}]
+    assert whats_new_to_reader(dam, {"arnvik-1", "arnvik-2", "arnvik-3"}) == []
+    first_only = whats_new_to_reader(dam, {"arnvik-1"})
+    assert any(i.is_update and "17" in i.text and "12" in i.before for i in first_only)
+    assert all(r.article_key != "arnvik-1" for i in first_only for r in i.sources)
