@@ -81,6 +81,8 @@ class ManagementStore(Protocol):
     def add_topic(self, topic: Topic, audit: AuditEntry) -> bool: ...
     def remove_topic(self, name: str, audit: AuditEntry) -> tuple[StoredTopic, int] | None: ...
     def add_feed(self, url: str, every: str, topic: str | None, audit: AuditEntry) -> StoredFeed | None: ...
+    def update_topic(self, topic: Topic, audit: AuditEntry) -> bool: ...
+    def update_feed(self, feed_id: int, every: str, topic: str | None, audit: AuditEntry) -> StoredFeed | None: ...
     def remove_feed(self, feed_id: int, audit: AuditEntry) -> StoredFeed | None: ...
 
 
@@ -179,37 +181,22 @@ def apply_pins(store: ManagementStore, config, now: datetime | None = None) -> l
             continue
         if current is None:
             store.add_topic(wanted, audit("pins.topics.add", f"pinned topic /{wanted.name} added"))
-            continue
-        # No store method changes a topic in place: remove and add it again, then give its
-        # subscriptions and feeds (which removing it drops or detaches) back.
-        subs = [s for s in store.subscriptions() if s.topic == wanted.name]
-        feeds = [f for f in store.feeds() if f.topic == wanted.name]
-        store.remove_topic(wanted.name, audit("pins.topics.remove", f"pinned topic /{wanted.name} replaced"))
-        store.add_topic(wanted, audit("pins.topics.add",
-                                      f"pinned topic /{wanted.name} restored ({', '.join(wanted.keywords)})"))
-        for sub in subs:
-            store.save_subscription(sub.platform, sub.channel, sub.topic, sub.cron, sub.timezone,
-                                    audit("pins.subscribe", f"kept the subscription to /{sub.topic} while "
-                                          "restoring the pinned topic", sub.platform, sub.channel),
-                                    options=sub.options)
-        for feed in feeds:
-            if feed.url in {f.url for f in config.feeds if f.pinned}:
-                continue  # restored below with the file's values
-            store.remove_feed(feed.id, audit("pins.feeds.remove", f"feed #{feed.id} re-added for /{wanted.name}"))
-            store.add_feed(feed.url, feed.every, feed.topic,
-                           audit("pins.feeds.add", f"feed {feed.url} kept for /{wanted.name}"))
+        else:
+            store.update_topic(wanted, audit("pins.topics.update",
+                                             f"pinned topic /{wanted.name} restored ({', '.join(wanted.keywords)})"))
 
     stored_feeds = {f.url: f for f in store.feeds()}
     for pinned in (f for f in config.feeds if f.pinned):
         current = stored_feeds.get(pinned.url)
         if current is not None and (current.every, current.topic) == (pinned.every, pinned.topic):
             continue
-        if current is not None:
-            store.remove_feed(current.id, audit("pins.feeds.remove", f"pinned feed #{current.id} replaced"))
         label = f" for /{pinned.topic}" if pinned.topic else ""
-        verb = "restored" if current is not None else "added"
-        store.add_feed(pinned.url, pinned.every, pinned.topic,
-                       audit("pins.feeds.add", f"pinned feed {pinned.url}{label} {verb}, every {pinned.every}"))
+        if current is None:
+            store.add_feed(pinned.url, pinned.every, pinned.topic,
+                           audit("pins.feeds.add", f"pinned feed {pinned.url}{label} added, every {pinned.every}"))
+        else:
+            store.update_feed(current.id, pinned.every, pinned.topic, audit(
+                "pins.feeds.update", f"pinned feed #{current.id}{label} restored, every {pinned.every}"))
 
     stored_subs = {(s.platform, s.channel, s.topic): s for s in store.subscriptions()}
     for dest in (d for d in config.destinations if d.pinned):

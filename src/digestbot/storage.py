@@ -867,6 +867,30 @@ class SqlManagementStore:
         except IntegrityError:
             return False
 
+    def update_topic(self, topic: Topic, audit: AuditEntry) -> bool:
+        """Change a topic's title and keywords in place (its subscriptions and feeds stay)."""
+        with self._sessions.begin() as session:
+            row = session.get(TopicRow, topic.name)
+            if row is None:
+                return False
+            before = {"name": row.name, "title": row.title, "keywords": json.loads(row.keywords)}
+            row.title, row.keywords = topic.title, json.dumps(list(topic.keywords))
+            self._audit(session, audit, before, {"name": topic.name, "title": topic.title,
+                                                 "keywords": list(topic.keywords)})
+            return True
+
+    def update_feed(self, feed_id: int, every: str, topic: str | None, audit: AuditEntry) -> StoredFeed | None:
+        """Change a feed's interval and topic in place (it keeps its number)."""
+        with self._sessions.begin() as session:
+            row = session.get(FeedRow, feed_id)
+            if row is None:
+                return None
+            before = StoredFeed(row.id, row.url, row.every, row.topic, row.origin, row.created_by)
+            row.every, row.topic = every, topic
+            after = StoredFeed(row.id, row.url, row.every, row.topic, row.origin, row.created_by)
+            self._audit(session, audit, before.as_dict(), after.as_dict())
+            return after
+
     def remove_topic(self, name: str, audit: AuditEntry) -> tuple[StoredTopic, int] | None:
         """Remove a topic and the subscriptions to it; (the topic, subscriptions removed)."""
         with self._sessions.begin() as session:

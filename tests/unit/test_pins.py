@@ -171,6 +171,18 @@ def test_pins_are_restored_after_changes_made_behind_the_bot(store):
     assert subs(store)[("slack", "C3", "visit")] == ("0 9 * * *", "UTC")
 
 
+def test_restoring_changes_in_place_so_a_feed_keeps_its_number(store):
+    start(store)
+    [feed] = [f for f in store.feeds() if f.url.endswith("pinned.xml")]
+    store.update_feed(feed.id, "1d", None, chat())
+    store.update_topic(Topic("visit", "something else", ("other",)), chat())
+    apply_pins(store, CONFIG, LATER)
+    [restored] = [f for f in store.feeds() if f.url.endswith("pinned.xml")]
+    assert (restored.id, restored.every, restored.topic) == (feed.id, "10m", "visit")
+    assert [t.topic.title for t in store.topics() if t.topic.name == "visit"] == ["The state visit"]
+    assert subs(store)[("slack", "C1", "visit")] == ("0 7 * * 1-5", "Asia/Seoul")
+
+
 def test_unpinned_entries_are_left_as_chat_made_them(store):
     start(store)
     store.save_subscription("slack", "C2", "dam", "30 6 * * *", "Europe/Oslo", chat(channel="C2"))
