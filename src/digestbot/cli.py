@@ -20,6 +20,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from . import __version__
+from .config_report import PRECEDENCE
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -165,14 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-CONFIG_SHOW_EPILOG = """\
-precedence (highest first):
-  1. environment: DIGESTBOT_* settings (and --config), platform credentials and endpoints
-  2. pinned entries of the configuration file (pinned = true): applied at every start
-  3. the database: changes made from chat
-  4. the configuration file: copied into the database once, on the first start
-  5. built-in defaults
-
+CONFIG_SHOW_EPILOG = "precedence (highest first):\n" + "".join(
+    f"  {number}. {line}\n" for number, line in enumerate(PRECEDENCE, 1)) + """
 examples:
   digestbot config show
   digestbot config show --format json

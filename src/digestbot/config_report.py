@@ -113,12 +113,17 @@ def build_report(settings, config, store, pins, *, config_flag: Path | None = No
             return "config file (formerly pinned)"
         return f"chat (added by {created_by or 'unknown'})"
 
-    if store is None:  # the database could not be opened
-        return {"precedence": PRECEDENCE,
-                "config_file": {"path": config_row["value"], "source": config_row["source"]},
-                "database_url": {"value": database_row["value"], "source": database_row["source"]},
-                "settings": rows, "credentials": credentials, "endpoints": endpoints,
-                "topics": None, "feeds": None, "subscriptions": None}
+    report = {
+        "precedence": PRECEDENCE,
+        "config_file": {"path": config_row["value"], "source": config_row["source"]},
+        "database_url": {"value": database_row["value"], "source": database_row["source"]},
+        "settings": rows,
+        "credentials": credentials,
+        "endpoints": endpoints,
+        "topics": None, "feeds": None, "subscriptions": None,  # when the database could not be opened
+    }
+    if store is None:
+        return report
     topics = [{"name": s.topic.name, "title": s.topic.title, "keywords": list(s.topic.keywords),
                "source": origin(s.topic.name in pins.topics, s.origin == "config", s.created_by)}
               for s in store.topics()]
@@ -137,17 +142,7 @@ def build_report(settings, config, store, pins, *, config_flag: Path | None = No
         subscriptions.append({"platform": s.platform, "channel": s.channel, "topic": s.topic, "cron": s.cron,
                               "timezone": s.timezone, "options": s.options.as_dict(), "schedule": schedule,
                               "source": source})
-    return {
-        "precedence": PRECEDENCE,
-        "config_file": {"path": config_row["value"], "source": config_row["source"]},
-        "database_url": {"value": database_row["value"], "source": database_row["source"]},
-        "settings": rows,
-        "credentials": credentials,
-        "endpoints": endpoints,
-        "topics": topics,
-        "feeds": feeds,
-        "subscriptions": subscriptions,
-    }
+    return {**report, "topics": topics, "feeds": feeds, "subscriptions": subscriptions}
 
 
 def render_json(report: dict) -> str:
