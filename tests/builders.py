@@ -146,6 +146,20 @@ VISIT_FEED = b"""<?xml version="1.0"?>
 </channel></rss>"""
 
 
+def an_app_with_a_visit_story(tmp_path: Path, config_text: str):
+    """The app `digestbot run` tests start: HTTP on a free loopback port, feeds allowed on
+    loopback, a failing feed announced after 2 failures, and one state-visit story stored."""
+    app = an_app(tmp_path, config_text, http_host="127.0.0.1", http_port=0, feed_failures_before_notice=2,
+                 fetch_allow_hosts=frozenset({"127.0.0.1"}))
+    app.service.ingest([RawArticle(
+        text="Lee Jae Myung met Xi Jinping in Beijing on Monday. The two leaders discussed trade and tourism. "
+             "Officials said a joint statement would follow.",
+        origin="visit-1", title="Lee Jae Myung meets Xi Jinping in Beijing", source="Example Wire",
+        url="https://example.org/visit-1", published=datetime(2026, 3, 3, 6, 0, tzinfo=timezone.utc),
+    )])
+    return app
+
+
 def an_app(tmp_path: Path, config_text: str, **settings):
     """The application wired by the real `bootstrap`, on a temp SQLite and this configuration."""
     from digestbot.bootstrap import bootstrap

@@ -16,10 +16,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from builders import VISIT_FEED, an_app, two_channels_config
+from builders import VISIT_FEED, an_app_with_a_visit_story, two_channels_config
 from fakes import FakeClock
 from digestbot.metrics import Metrics
-from digestbot.models import RawArticle
 from digestbot.platforms import build_platforms
 from digestbot.runtime import Runtime
 from digestbot.storage import AuditEntry
@@ -28,22 +27,11 @@ from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, interaction_payloa
 OTHER_CHANNEL = 1100000000000000099
 CONFIG = two_channels_config("discord", CHANNEL_ID, OTHER_CHANNEL)
 
-FEED = VISIT_FEED
-
-
-STORY = RawArticle(
-    text="Lee Jae Myung met Xi Jinping in Beijing on Monday. The two leaders discussed trade and tourism. "
-         "Officials said a joint statement would follow.",
-    origin="visit-1", title="Lee Jae Myung meets Xi Jinping in Beijing", source="Example Wire",
-    url="https://example.org/visit-1", published=datetime(2026, 3, 3, 6, 0, tzinfo=timezone.utc),
-)
 
 
 @pytest.fixture
 def app(tmp_path):
-    app = an_app(tmp_path, CONFIG, http_host="127.0.0.1", http_port=0, feed_failures_before_notice=2,
-                 fetch_allow_hosts=frozenset({"127.0.0.1"}))
-    app.service.ingest([STORY])  # one story for the channel's digest
+    app = an_app_with_a_visit_story(tmp_path, CONFIG)
     yield app
     app.close()
 
@@ -134,7 +122,7 @@ async def test_a_failing_feed_gives_one_notice_without_mentions_and_one_when_it_
     assert "@everyone" not in body["content"]  # escaped as well: no mention even if parse allowed it
     assert "2 failures in a row" in body["content"] and not body.get("embeds")
 
-    http_server.serve("/feed.xml", FEED, content_type="application/rss+xml")
+    http_server.serve("/feed.xml", VISIT_FEED, content_type="application/rss+xml")
     await poll_now(runtime, url)
     await poll_now(runtime, url)  # still fine: nothing more
     _, back = channel_posts(fake_discord)

@@ -15,10 +15,9 @@ from datetime import datetime, timezone
 import aiohttp
 import pytest
 
-from builders import VISIT_FEED, an_app, two_channels_config
+from builders import VISIT_FEED, an_app_with_a_visit_story, two_channels_config
 from fakes import FakeClock
 from digestbot.metrics import Metrics
-from digestbot.models import RawArticle
 from digestbot.platforms import build_platforms
 from digestbot.runtime import Runtime
 from digestbot.storage import AuditEntry
@@ -27,26 +26,15 @@ from test_slack_management import text_of, user_info
 
 CONFIG = two_channels_config("slack", "C1", "C2")
 
-FEED = VISIT_FEED
 
 
 def slack_env(fake) -> dict[str, str]:
     return {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url}
 
 
-STORY = RawArticle(
-    text="Lee Jae Myung met Xi Jinping in Beijing on Monday. The two leaders discussed trade and tourism. "
-         "Officials said a joint statement would follow.",
-    origin="visit-1", title="Lee Jae Myung meets Xi Jinping in Beijing", source="Example Wire",
-    url="https://example.org/visit-1", published=datetime(2026, 3, 3, 6, 0, tzinfo=timezone.utc),
-)
-
-
 @pytest.fixture
 def app(tmp_path):
-    app = an_app(tmp_path, CONFIG, http_host="127.0.0.1", http_port=0, feed_failures_before_notice=2,
-                 fetch_allow_hosts=frozenset({"127.0.0.1"}))
-    app.service.ingest([STORY])  # one story for the channel's digest
+    app = an_app_with_a_visit_story(tmp_path, CONFIG)
     yield app
     app.close()
 
@@ -136,7 +124,7 @@ async def test_a_failing_feed_gives_one_escaped_notice_in_slack_and_one_when_it_
     assert notice.params.get("unfurl_links") in {False, "0", "false"}
     assert "blocks" not in notice.params and "metadata" not in notice.params  # a notice, not a digest
 
-    http_server.serve("/feed.xml", FEED, content_type="application/rss+xml")
+    http_server.serve("/feed.xml", VISIT_FEED, content_type="application/rss+xml")
     await poll_now(runtime, url)
     await poll_now(runtime, url)  # still fine: nothing more
     _, back = fake_slack.called("chat.postMessage")
