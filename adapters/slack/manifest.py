@@ -61,8 +61,8 @@ def slash_commands(topics: Sequence[Topic], verbs: Sequence[str] = VERBS) -> lis
     commands.append(
         {
             "command": DIGEST_COMMAND,
-            "description": "The latest news digest: top stories, key points, what's new",
-            "usage_hint": "[help]",
+            "description": "Top stories; subscribe this channel, topics, feeds, settings",
+            "usage_hint": "[TOPIC VERB | subscribe | unsubscribe | settings | topics | feeds | now | help]",
             "should_escape": False,
         }
     )
