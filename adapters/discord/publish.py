@@ -19,7 +19,7 @@ import discord
 from digestbot.models import Digest
 
 from .config import DiscordConfigError
-from .render import DiscordMessage, render_digest
+from .render import DiscordMessage, period_line, render_digest
 
 log = logging.getLogger("digestbot.adapters.discord")
 
@@ -60,10 +60,39 @@ class DiscordChannelPublisher:
         """Post the digest; the ids of the messages sent ([] when the channel is unavailable).
 
         `period` (the scheduler's period key) gives each message a stable nonce, so a repeat
-        within Discord's nonce window is dropped rather than posted twice.
+        within Discord's nonce window is dropped rather than posted twice, and ends the first
+        message with the subtext line `-# <period>`, which `find_posted` looks for later.
         Raises DeliveryDeferred when Discord wants a wait longer than the client's cap.
         """
-        return await self.post_messages(channel_id, render_digest(digest), period=period)
+        return await self.post_messages(channel_id, render_digest(digest, period), period=period)
+
+    async def find_posted(self, channel_id: int, period: str, limit: int = 50) -> int | None:
+        """The id of a digest this bot already posted to the channel for `period`, if any.
+
+        Used after an interrupted attempt (a crash between posting and recording it), long
+        after Discord's nonce window: the newest of the channel's last `limit` messages that
+        this bot wrote and whose content has the line `-# <period>`. Needs the Read Message
+        History permission; when the history cannot be read the lookup is skipped with a
+        warning and None is returned, so the digest is posted.
+        """
+        destination = f"channel {channel_id}"
+        me = self.client.user
+        if me is None:
+            log.warning("discord %s: not logged in, cannot look for an earlier digest; posting", destination)
+            return None
+        wanted = period_line(period)
+        channel = self.client.get_partial_messageable(channel_id)
+        try:
+            async for message in channel.history(limit=limit):  # newest first
+                if message.author.id == me.id and wanted in (message.content or "").splitlines():
+                    return message.id
+        except discord.HTTPException as exc:  # Forbidden and NotFound included
+            log.warning("discord %s: cannot look for an earlier digest (%s); posting",
+                        destination, exc.text or exc.status)
+        except discord.RateLimited as exc:
+            log.warning("discord %s: cannot look for an earlier digest (rate limited for %.0f s); posting",
+                        destination, exc.retry_after)
+        return None
 
     async def post_messages(
         self, channel_id: int, messages: list[DiscordMessage], *, period: str | None = None, start: int = 0

@@ -354,13 +354,34 @@ def render_story(story: Story) -> discord.Embed:
     return embed
 
 
-def _header(digest: Digest) -> str:
+PERIOD_LINE = 100  # units: a period key is about 20; never let it crowd out the header
+
+
+def period_line(period: str) -> str:
+    """The digest's period as a Discord subtext line (`-# 2026-03-03T08:00`).
+
+    The first message of a digest carries it, so `DiscordChannelPublisher.find_posted` can
+    recognise the post after a crash; match with this same function, never a hand-made string.
+    """
+    return f"-# {inert(period, PERIOD_LINE)}"
+
+
+def with_period(content: str, period: str | None) -> str:
+    """`content` with the period line appended, cut so the period line always survives whole."""
+    if period is None:
+        return truncate(content, limits.CONTENT)
+    line = period_line(period)
+    room = limits.CONTENT - discord_len(line) - 1
+    return truncate(f"{truncate(content, room)}\n{line}", limits.CONTENT)
+
+
+def _header(digest: Digest, period: str | None = None) -> str:
     n = len(digest.stories)
     stories = "1 story" if n == 1 else f"{n} stories"
     text = f"**digestbot** — {stories}, {_day(digest.generated_at)}"
     if digest.since is not None:
         text += f" (new since {_when(digest.since)})"
-    return truncate(text, limits.CONTENT)
+    return with_period(text, period)
 
 
 def pack_embeds(embeds: list[discord.Embed], first_content: str = "") -> list[DiscordMessage]:
@@ -383,11 +404,15 @@ def pack_embeds(embeds: list[discord.Embed], first_content: str = "") -> list[Di
     return messages
 
 
-def render_digest(digest: Digest) -> list[DiscordMessage]:
-    """A digest as one or more messages: a header line, then one embed per story."""
+def render_digest(digest: Digest, period: str | None = None) -> list[DiscordMessage]:
+    """A digest as one or more messages: a header line, then one embed per story.
+
+    With `period` (the scheduler's period key), the first message ends with the subtext line
+    `-# <period>` (see `period_line`), which identifies the post after a crash.
+    """
     if not digest.stories:
-        return [DiscordMessage(content="No stories yet: nothing was ingested.")]
-    return pack_embeds([render_story(story) for story in digest.stories], _header(digest))
+        return [DiscordMessage(content=with_period("No stories yet: nothing was ingested.", period))]
+    return pack_embeds([render_story(story) for story in digest.stories], _header(digest, period))
 
 
 # --- command replies -----------------------------------------------------------------------

@@ -136,6 +136,11 @@ class _DiscordDigestPublisher:
             raise DeliveryFailed(f"discord:{target} is unavailable")
         return str(ids[0])
 
+    async def find_posted(self, target: str, period: str) -> str | None:
+        """The id of this bot's earlier post of `period` (its `-# <period>` line), if any."""
+        found = await self._publisher.find_posted(int(target), period)
+        return None if found is None else str(found)
+
     async def notify(self, target: str, text: str) -> None:
         """A short plain message (feed health notices, breaking news): escaped, mentions off."""
         from digestbot.adapters.discord.render import plain_message

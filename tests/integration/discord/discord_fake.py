@@ -94,6 +94,10 @@ class FakeDiscord:
     channel_script: dict[int, list[tuple[int, Any, dict] | None]] = field(default_factory=dict)
     webhook_script: list[tuple[int, Any, dict] | None] = field(default_factory=list)
     callback_script: list[tuple[int, Any, dict] | None] = field(default_factory=list)
+    # channel id -> responses to give GET /channels/{id}/messages before answering normally
+    history_script: dict[int, list[tuple[int, Any, dict] | None]] = field(default_factory=dict)
+    # channel id -> the messages POSTed there (oldest first), as the fake answered them
+    channel_messages: dict[int, list[dict]] = field(default_factory=dict)
     login_status: int = 200
     callback_seen: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: Any = field(default_factory=lambda: itertools.count(1200000000000000001))
@@ -103,6 +107,14 @@ class FakeDiscord:
 
     def message_requests(self) -> list[Recorded]:
         return [r for r in self.requests if r.is_message]
+
+    def add_message(self, channel_id: int, content: str, author_id: int = BOT_USER_ID) -> dict:
+        """A message already in the channel (by anyone): GET .../messages lists it."""
+        made = self.message(channel_id, {"content": content})
+        if author_id != BOT_USER_ID:
+            made["author"] = user_payload(author_id, "someone")
+        self.channel_messages.setdefault(channel_id, []).append(made)
+        return made
 
     def message(self, channel_id: int, body: dict, webhook_id: int | None = None) -> dict:
         return {
@@ -192,7 +204,22 @@ def build_app(fake: FakeDiscord) -> web.Application:
         answer = scripted(fake.channel_script.get(channel_id, []))
         if answer is not None:
             return answer
-        return json_response(fake.message(channel_id, request[BODY]))
+        made = fake.message(channel_id, request[BODY])
+        fake.channel_messages.setdefault(channel_id, []).append(made)
+        return json_response(made)
+
+    @routes.get(api + "/channels/{channel_id}/messages")
+    async def channel_history(request: web.Request) -> web.Response:
+        """The channel's messages, newest first, as Discord pages them (`limit`, `before`)."""
+        channel_id = int(request.match_info["channel_id"])
+        answer = scripted(fake.history_script.get(channel_id, []))
+        if answer is not None:
+            return answer
+        limit = max(1, min(int(request.query.get("limit", "50")), 100))
+        before = int(request.query.get("before", 0)) or None
+        found = [m for m in reversed(fake.channel_messages.get(channel_id, []))
+                 if before is None or int(m["id"]) < before]
+        return json_response(found[:limit])
 
     @routes.post(api + "/interactions/{interaction_id}/{token}/callback")
     async def callback(request: web.Request) -> web.Response:
