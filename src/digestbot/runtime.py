@@ -534,7 +534,9 @@ class Runtime:
         try:
             message_id = await self._publish(destination, period, claim is Claim.RECOVER)
         except Exception:
-            await asyncio.to_thread(self.ledger.release, destination.id, period)
+            # A failed recovery stays one: the next try looks for the earlier post first.
+            undo = self.ledger.interrupt if claim is Claim.RECOVER else self.ledger.release
+            await asyncio.to_thread(undo, destination.id, period)
             log.exception("digest now failed", extra={"destination": destination.id, "period": period})
             return "failed"
         await asyncio.to_thread(self.ledger.complete, destination.id, period, message_id)

@@ -312,7 +312,10 @@ class DigestScheduler:
             self._ledger.interrupt(destination, period)
             raise
         except Exception as error:
-            self._ledger.release(destination, period)
+            if claim is Claim.RECOVER:  # an earlier attempt may have posted: the retry must look first
+                self._ledger.interrupt(destination, period)
+            else:
+                self._ledger.release(destination, period)
             log.exception("digest failed", extra={"destination": destination, "period": period})
             self._schedule_retry(destination, fire, error)
             return Outcome(destination, period, "failed")

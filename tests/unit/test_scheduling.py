@@ -201,3 +201,22 @@ async def test_no_period_before_a_schedules_not_before_is_posted(engine):
     next_day = DigestScheduler([schedule], SqlLedger(engine), poster,
                                clock=FakeClock(datetime(2026, 1, 6, 8, 0, 5, tzinfo=SEOUL)))
     assert [o.status for o in await next_day.run_due()] == ["posted"]
+
+
+async def test_a_failed_recovery_stays_a_recovery_so_the_retry_looks_for_the_earlier_post(engine):
+    ledger = SqlLedger(engine)
+    crashed_at = datetime(2026, 1, 5, 8, 0, 5, tzinfo=SEOUL)
+    assert ledger.claim("console:team", "2026-01-05T08:00", crashed_at) is Claim.FRESH  # posted, then a crash
+    attempts: list[bool] = []
+
+    async def flaky(destination, period, recovering=False):
+        attempts.append(recovering)
+        if len(attempts) == 1:
+            raise ConnectionError("platform down while looking")
+        return "msg-1"
+
+    clock = FakeClock(crashed_at + timedelta(minutes=11))  # past the claim lease
+    scheduler = DigestScheduler([Schedule("console:team", "0 8 * * *", "Asia/Seoul")], ledger, flaky, clock=clock)
+    assert [o.status for o in await scheduler.run_due()] == ["failed"]
+    assert [o.status for o in await scheduler.run_due()] == ["posted"]
+    assert attempts == [True, True]  # the retry is a recovery too: it looks before posting
