@@ -9,11 +9,11 @@ import asyncio
 import discord
 import pytest
 
+from builders import an_app
+
 from digestbot.adapters.discord import DigestBot
-from digestbot.bootstrap import bootstrap
 from digestbot.metrics import Metrics
 from digestbot.platforms import timed_answer
-from digestbot.settings import Settings
 from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, USER_ID, command_payload
 
 CONFIG = """
@@ -49,9 +49,7 @@ def followup_text(fake) -> str:
 
 @pytest.fixture
 def app(tmp_path):
-    config = tmp_path / "digestbot.toml"
-    config.write_text(CONFIG)
-    app = bootstrap(Settings(config=config, database_url=f"sqlite:///{tmp_path / 'digest.db'}"))
+    app = an_app(tmp_path, CONFIG)
     yield app
     app.close()
 

@@ -13,6 +13,8 @@ import shlex
 
 import discord
 import pytest
+
+from builders import an_app
 from digestbot.adapters.discord import (
     DigestBot,
     ManagementSuggestions,
@@ -27,11 +29,9 @@ from digestbot.adapters.discord.suggestions import (
 from discord import app_commands
 from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, USER_ID, command_payload
 
-from digestbot.bootstrap import bootstrap
 from digestbot.metrics import Metrics
 from digestbot.models import Reply, ReplySection, Topic
 from digestbot.platforms import timed_answer
-from digestbot.settings import Settings
 
 CONFIG = """
 [[topics]]
@@ -160,9 +160,7 @@ def test_quoted_values_come_back_from_shlex(value):
 
 @pytest.fixture
 def app(tmp_path):
-    config = tmp_path / "digestbot.toml"
-    config.write_text(CONFIG)
-    app = bootstrap(Settings(config=config, database_url=f"sqlite:///{tmp_path / 'digest.db'}"))
+    app = an_app(tmp_path, CONFIG)
     yield app
     app.close()
 

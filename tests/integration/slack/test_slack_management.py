@@ -10,13 +10,13 @@ import logging
 
 import pytest
 
+from builders import an_app
+
 from digestbot.adapters.slack.app import build_slack_app, serve_http
 from digestbot.adapters.slack.commands import AdminCheck, GroupRoles, command_context, is_change_command
 from digestbot.adapters.slack.manifest import BOT_SCOPES
-from digestbot.bootstrap import bootstrap
 from digestbot.metrics import Metrics
 from digestbot.platforms import timed_answer
-from digestbot.settings import Settings
 from test_slack_commands import Server, settings_for, signed, slash_body
 
 CONFIG = """
@@ -47,9 +47,7 @@ def text_of(response: dict) -> str:
 
 @pytest.fixture
 def app(tmp_path):
-    config = tmp_path / "digestbot.toml"
-    config.write_text(CONFIG)
-    app = bootstrap(Settings(config=config, database_url=f"sqlite:///{tmp_path / 'digest.db'}"))
+    app = an_app(tmp_path, CONFIG)
     yield app
     app.close()
 
