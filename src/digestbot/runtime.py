@@ -55,7 +55,7 @@ from .models import Article, Claim, Digest, Story
 from .novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
 from .render import revision_text, story_update_text
 from .scheduling import DigestScheduler, Schedule, ScheduleError
-from .storage import SqlLedger, SqlPostedItems, SqlStoryPosts, Subscription, UpsertOutcome
+from .storage import ShownStory, SqlLedger, SqlPostedItems, SqlStoryPosts, Subscription, UpsertOutcome
 
 log = logging.getLogger("digestbot.run")
 
@@ -381,8 +381,8 @@ class Runtime:
                 log.info("digest found already posted", extra={"destination": destination_id, "period": period})
                 return earlier
         async with self._channel_lock(destination.memory_key):
-            plan = await asyncio.to_thread(self._plan, destination)
-            threaded = await asyncio.to_thread(self._threaded, destination, plan.stories)
+            plan, shown = await asyncio.to_thread(self._plan, destination)
+            threaded = self._threaded(destination, plan.stories, shown)
             fresh = [story for story in plan.stories if story.key not in threaded]
             message_id = None
             if fresh or not threaded:
@@ -426,7 +426,8 @@ class Runtime:
         except Exception:  # the post is done: a lost memory must not make it count as failed
             log.exception("could not record what was posted", extra={"destination": destination.id})
 
-    def _threaded(self, destination: Destination, stories: list[Story]) -> dict[str, str]:
+    def _threaded(self, destination: Destination, stories: list[Story],
+                  shown: dict[str, ShownStory]) -> dict[str, str]:
         """story key -> the thread its developments go to: stories the channel was shown
         before, under a subscription with threads on, on a platform that can reply."""
         if not destination.uses("threads") or not self._can_reply(destination):
@@ -436,7 +437,7 @@ class Runtime:
             subscription = destination.subscription_for(story)
             if subscription is None or not subscription.options.threads:
                 continue
-            anchor = self.story_posts.anchor(destination.memory_key, [a.key for a in story.articles])
+            anchor = shown[story.key].anchor
             if anchor is not None:
                 threads[story.key] = anchor
         return threads
@@ -460,18 +461,16 @@ class Runtime:
     async def _post_breaking(self, destination: Destination) -> None:
         publisher = self.platforms[destination.platform].publisher
         async with self._channel_lock(destination.memory_key):
-            plan = await asyncio.to_thread(self._plan, destination)
+            plan, shown = await asyncio.to_thread(self._plan, destination)
             now = self._clock()
             for story in plan.stories:
                 subscription = destination.subscription_for(story)
                 minutes = subscription.options.breaking_minutes if subscription else None
                 if not minutes:
                     continue
-                keys = [a.key for a in story.articles]
-                anchor = await asyncio.to_thread(self.story_posts.anchor, destination.memory_key, keys)
+                anchor, last = shown[story.key].anchor, shown[story.key].last_breaking
                 if anchor is None:  # not followed: the channel was never shown this story
                     continue
-                last = await asyncio.to_thread(self.story_posts.last_breaking, destination.memory_key, keys)
                 if last is not None and now - last < timedelta(minutes=minutes):
                     continue
                 text = story_update_text(story, heading="Breaking")
@@ -500,7 +499,7 @@ class Runtime:
                 if anchor is None:
                     continue
                 async with self._channel_lock(destination.memory_key):
-                    plan = await asyncio.to_thread(self._plan, destination)
+                    plan, _shown = await asyncio.to_thread(self._plan, destination)
                     stories = [s for s in plan.stories if any(a.key == old.key for a in s.articles)]
                     edited = [dataclasses.replace(s, whats_new=[i for i in s.whats_new
                                                                 if any(r.article_key == old.key for r in i.sources)])
@@ -586,18 +585,20 @@ class Runtime:
             management.post_now = self._post_now_blocking
             management.catch_up = self._catch_up_blocking
 
-    def _plan(self, destination: Destination) -> Digest:
+    def _plan(self, destination: Destination) -> tuple[Digest, dict[str, ShownStory]]:
         """The destination's digest: its subscriptions' stories, through their filters and
-        catch-up window, without what the channel was already shown.
+        catch-up window, without what the channel was already shown; and, per story key, what
+        the channel was shown of it (read once, for threads and the breaking lane too).
 
         Items the channel has been shown (by fingerprint) are dropped from each story's
         what's new; a story left with nothing new is left out.
         """
         digest = digest_for(self.app.service.current_digest(), destination.topics)
         seen = self.posted_items.seen(destination.memory_key)
-        stories = []
+        stories, shown = [], {}
         for story in digest.stories:
-            story = self._new_to_channel(destination, story)
+            shown_story = self.story_posts.view(destination.memory_key, [a.key for a in story.articles])
+            story = self._new_to_channel(story, shown_story.shown)
             subscription = destination.subscription_for(story)
             if subscription is not None:
                 since = window_start(subscription.created_at, self.app.settings.catch_up_hours) \
@@ -608,15 +609,14 @@ class Runtime:
             unseen = filter_unseen(story.whats_new, seen)
             if unseen:  # the cached stories are shared: copy, do not modify
                 stories.append(dataclasses.replace(story, whats_new=unseen))
-        return Digest(stories, digest.generated_at, digest.since)
+                shown[story.key] = shown_story
+        return Digest(stories, digest.generated_at, digest.since), shown
 
-    def _new_to_channel(self, destination: Destination, story: Story) -> Story:
+    def _new_to_channel(self, story: Story, shown: frozenset[str]) -> Story:
         """The story with what's new measured against what this channel was shown of it, not
         against the story's previous day: a channel that skipped days gets those days'
         developments, and "17 (was 12)" names the figure it saw. A story the channel was never
         shown keeps the shared what's new. Computed once per (story, what was shown)."""
-        keys = [a.key for a in story.articles]
-        shown = self.story_posts.shown(destination.memory_key, keys)
         if not shown:
             return story
         cache_key = (tuple(sorted(shown)), tuple((a.key, a.content_hash) for a in story.articles))

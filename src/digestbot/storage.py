@@ -550,6 +550,15 @@ class StoryPostRow(Base):
     breaking_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+@dataclass(frozen=True)
+class ShownStory:
+    """What one channel was shown of one story."""
+
+    shown: frozenset[str] = frozenset()  # its articles the channel saw (digest, reply or breaking post)
+    anchor: str | None = None  # the earliest message that showed it: the story's thread
+    last_breaking: datetime | None = None  # the breaking lane's last post about it
+
+
 class SqlStoryPosts:
     """Per channel and article: the message that first showed its story, and the last
     breaking post about it. Keyed by article (story keys change as stories grow)."""
@@ -566,21 +575,19 @@ class SqlStoryPosts:
                 StoryPostRow.memory == memory, StoryPostRow.article_key.in_(keys[start:start + 500])))
         return rows
 
-    def shown(self, memory: str, article_keys) -> set[str]:
-        """Which of these articles the channel was shown (in a digest, reply or breaking post)."""
+    def view(self, memory: str, article_keys) -> ShownStory:
+        """What the channel was shown of a story with these articles, in one read."""
         with self._sessions() as session:
-            return {r.article_key for r in self._rows(session, memory, article_keys)}
+            rows = self._rows(session, memory, article_keys)
+        anchored = [r for r in rows if r.message]
+        return ShownStory(
+            shown=frozenset(r.article_key for r in rows),
+            anchor=min(anchored, key=lambda r: (_as_utc(r.shown_at), r.message)).message if anchored else None,
+            last_breaking=max((_as_utc(r.breaking_at) for r in rows if r.breaking_at), default=None),
+        )
 
     def anchor(self, memory: str, article_keys) -> str | None:
-        """The earliest message that showed any of these articles to the channel."""
-        with self._sessions() as session:
-            shown = [r for r in self._rows(session, memory, article_keys) if r.message]
-            return min(shown, key=lambda r: (_as_utc(r.shown_at), r.message)).message if shown else None
-
-    def last_breaking(self, memory: str, article_keys) -> datetime | None:
-        with self._sessions() as session:
-            times = [_as_utc(r.breaking_at) for r in self._rows(session, memory, article_keys) if r.breaking_at]
-            return max(times) if times else None
+        return self.view(memory, article_keys).anchor
 
     def record(self, memory: str, article_keys, message: str | None, now: datetime, *, breaking: bool = False) -> None:
         """Remember that these articles were shown in `message` (the first showing stays the

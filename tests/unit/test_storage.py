@@ -94,6 +94,6 @@ def test_story_posts_keep_the_first_showing_as_the_thread_and_stamp_breaking_pos
     assert posts.anchor("slack:C1", ["b", "c"]) == "111.1"
     assert posts.anchor("slack:C1", ["c"]) == "222.2"
     assert posts.anchor("slack:C2", ["a"]) is None  # per channel
-    assert posts.last_breaking("slack:C1", ["a"]) is None
+    assert posts.view("slack:C1", ["a"]).last_breaking is None
     posts.record("slack:C1", ["a", "d"], "111.1", tuesday, breaking=True)
-    assert posts.last_breaking("slack:C1", ["a", "b"]) == tuesday
+    assert posts.view("slack:C1", ["a", "b"]).last_breaking == tuesday
