@@ -33,7 +33,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from digestbot.models import Digest
 
-from .render import SlackMessage, render_digest
+from .render import SlackMessage, escape, render_digest
 from .settings import SlackSettings
 
 log = logging.getLogger("digestbot.adapters.slack")
@@ -214,15 +214,22 @@ class SlackPublisher:
                     return posted
         return posted
 
+    async def post_text(self, channel: str, text: str, *, thread_ts: str | None = None) -> str:
+        """A short plain message (feed notices, breaking news, a reply in a story's thread):
+        escaped, without link previews, paced and ordered with the channel's digests."""
+        async with self._locks.setdefault(channel, asyncio.Lock()):
+            return await self._post(channel, SlackMessage(text=escape(text)), thread_ts, None)
+
     async def _post(self, channel: str, message: SlackMessage, thread_ts: str | None, period: str | None) -> str:
         await self._pace(channel)
         kwargs: dict[str, Any] = {
             "channel": channel,
             "text": message.text,
-            "blocks": message.blocks,
             "unfurl_links": False,
             "unfurl_media": False,
         }
+        if message.blocks:
+            kwargs["blocks"] = message.blocks
         if thread_ts:
             kwargs["thread_ts"] = thread_ts
         if period:

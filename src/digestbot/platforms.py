@@ -83,19 +83,12 @@ class _SlackDigestPublisher:
         return await self._publisher.find_posted(target, period)
 
     async def notify(self, target: str, text: str) -> None:
-        """A short plain message (feed health notices), escaped, without link previews."""
-        from digestbot.adapters.slack.render import escape
-
-        await self._publisher.client.chat_postMessage(channel=target, text=escape(text),
-                                                      unfurl_links=False, unfurl_media=False)
+        """A short plain message (feed health notices, breaking news)."""
+        await self._publisher.post_text(target, text)
 
     async def reply(self, target: str, thread: str, text: str) -> str | None:
         """`text` in the thread of message `thread` (a story's first showing): `thread_ts`."""
-        from digestbot.adapters.slack.render import escape
-
-        response = await self._publisher.client.chat_postMessage(
-            channel=target, thread_ts=thread, text=escape(text), unfurl_links=False, unfurl_media=False)
-        return str(response.get("ts", "")) or None
+        return await self._publisher.post_text(target, text, thread_ts=thread) or None
 
 
 def _slack_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platform:

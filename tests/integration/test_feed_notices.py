@@ -129,6 +129,7 @@ async def test_publishers_without_notify_are_skipped(app, http_server):
 
 async def test_slack_and_discord_notify_send_plain_safe_text():
     from digestbot.adapters.discord.publish import DiscordChannelPublisher
+    from digestbot.adapters.slack.publisher import SlackPublisher
     from digestbot.platforms import _DiscordDigestPublisher, _SlackDigestPublisher
 
     sent: list[tuple[str, dict]] = []
@@ -144,11 +145,9 @@ async def test_slack_and_discord_notify_send_plain_safe_text():
 
         async def chat_postMessage(self, **kwargs):  # noqa: N802 - slack_sdk's name
             sent.append(("slack", kwargs))
+            return {"ts": "1.0"}
 
-    class Slack:
-        client = Client()
-
-    await _SlackDigestPublisher(Slack()).notify("C1", "Feed <x> & @channel is failing")
+    await _SlackDigestPublisher(SlackPublisher(Client())).notify("C1", "Feed <x> & @channel is failing")
     await _DiscordDigestPublisher(DiscordChannelPublisher(Client())).notify("123", "Feed @everyone is failing")
     (_, slack), (_, discord) = sent
     assert slack["channel"] == "C1" and slack["text"] == "Feed &lt;x&gt; &amp; @channel is failing"

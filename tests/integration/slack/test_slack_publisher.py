@@ -140,6 +140,15 @@ async def test_concurrent_posts_to_one_channel_are_paced(fake_slack, publisher, 
     assert fake_time.sleeps == [pytest.approx(1.0)] * 2
 
 
+async def test_short_messages_are_escaped_and_paced_with_the_channels_digests(fake_slack, publisher, fake_time):
+    ts = await publisher.post_digest("C1", digest(story("s", [article("a")])))
+    await publisher.post_text("C1", "Update <!channel> & more", thread_ts=ts[0])
+    reply = fake_slack.called("chat.postMessage")[-1].params
+    assert reply["text"] == "Update &lt;!channel&gt; &amp; more" and reply["thread_ts"] == ts[0]
+    assert "blocks" not in reply and not reply["unfurl_links"]
+    assert fake_time.sleeps == [pytest.approx(1.0)]  # one channel, about one post a second
+
+
 async def test_429_is_waited_out_and_retried(fake_slack, publisher, fake_time):
     fake_slack.script["chat.postMessage"].append((429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}))
     ts = await publisher.post_digest("C1", digest(story("s", [article("a")])))
