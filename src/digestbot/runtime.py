@@ -203,16 +203,17 @@ class Runtime:
     # --- what to schedule: the database ------------------------------------------------------
 
     def _management_store(self):
-        """The store chat changes; seeded from the configuration file if nobody did yet."""
+        """The store chat changes: bootstrap's (seeded, pins applied), or for an app wired
+        without management one of our own, seeded from the configuration file here."""
         from .management import apply_pins, seed_from_config
         from .storage import SqlManagementStore
 
-        management = getattr(self.app.service, "management", None)
-        store = getattr(management, "store", None)
-        if store is None:
-            store = SqlManagementStore(self.app.store.engine)
+        store = getattr(getattr(self.app.service, "management", None), "store", None)
+        if store is not None:
+            return store
+        store = SqlManagementStore(self.app.store.engine)
         seed_from_config(store, self.app.config)
-        apply_pins(store, self.app.config)  # idempotent: a no-op when bootstrap applied them
+        apply_pins(store, self.app.config)
         return store
 
     def _read_store(self) -> tuple[list[Subscription], list]:
