@@ -179,10 +179,9 @@ class DigestScheduler:
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         on_missed: Callable[[str, str], None] = lambda destination, period: None,
     ):
-        self._schedules = list(schedules)
+        self._schedules = {s.destination: s for s in schedules}
         self._on_missed = on_missed
         self._triggers = {s.destination: s.trigger() for s in schedules}
-        self._not_before = {s.destination: s.not_before for s in schedules}
         self._ledger = ledger
         self._post = post
         self._grace = grace
@@ -221,15 +220,14 @@ class DigestScheduler:
         """
         wanted = {s.destination: s for s in schedules}
         triggers = {destination: s.trigger() for destination, s in wanted.items()}
-        current = {s.destination: s for s in self._schedules}
+        current = self._schedules
         changes = ScheduleChanges(
             added=[d for d in wanted if d not in current],
             removed=[d for d in current if d not in wanted],
             changed=[d for d in wanted if d in current and current[d] != wanted[d]],
         )
-        self._schedules = list(wanted.values())
+        self._schedules = wanted
         self._triggers = triggers
-        self._not_before = {destination: s.not_before for destination, s in wanted.items()}
         if self._scheduler is not None and self._scheduler.running:
             for destination in changes.removed:
                 job = self._scheduler.get_job(f"digest:{destination}")
@@ -244,7 +242,7 @@ class DigestScheduler:
 
     @property
     def schedules(self) -> list[Schedule]:
-        return list(self._schedules)
+        return list(self._schedules.values())
 
     def _add_digest_job(self, scheduler: AsyncIOScheduler, destination: str, trigger: CronTrigger) -> None:
         scheduler.add_job(
@@ -265,7 +263,7 @@ class DigestScheduler:
     async def run_due(self) -> list[Outcome]:
         """Post every digest that is due now and not yet in the ledger (within the grace)."""
         outcomes = []
-        for schedule in self._schedules:
+        for schedule in list(self._schedules.values()):
             outcome = await self._run_one(schedule.destination)
             if outcome is not None:
                 outcomes.append(outcome)
@@ -292,7 +290,7 @@ class DigestScheduler:
             fire = latest_fire_time(self._triggers[destination], now, max(self._grace * 2, timedelta(days=8)))
         if fire is None:
             return None
-        not_before = self._not_before.get(destination)
+        not_before = self._schedules[destination].not_before
         if not_before is not None and fire < not_before:
             return None
         period = period_key(fire)
