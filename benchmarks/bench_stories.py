@@ -37,12 +37,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # builders.py: the corpus reader the tests use
 
 from builders import a_topic, corpus_articles  # noqa: E402
-from digestbot.digest import build_digest, score_parts  # noqa: E402
+from digestbot.stories.digest import build_digest, score_parts  # noqa: E402
 from digestbot.models import Article, ArticleKind, Digest, RawArticle  # noqa: E402
-from digestbot.novelty import item_fingerprint  # noqa: E402
+from digestbot.stories.novelty import item_fingerprint  # noqa: E402
 from digestbot.service import DigestService, LiveStories  # noqa: E402
 from digestbot.storage import UpsertOutcome  # noqa: E402
-from digestbot.stories import StoryClusterer, cluster_articles  # noqa: E402
+from digestbot.stories.clustering import StoryClusterer, cluster_articles  # noqa: E402
 
 TOPICS = [a_topic()]
 UTC = timezone.utc

@@ -24,9 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from digestbot.cleaning import clean_text, dedupe_sentences  # noqa: E402
+from digestbot.text.cleaning import clean_text, dedupe_sentences  # noqa: E402
 from digestbot.keypoints.digestbot import FEATURES, REDUNDANCY, WEIGHTS, select, sentence_features  # noqa: E402
-from digestbot.sentences import split_sentences  # noqa: E402
+from digestbot.text.sentences import split_sentences  # noqa: E402
 
 N = 3
 # The weights set by hand, before any fitting: lead bias, centrality, title, read-alone checks.

@@ -260,7 +260,7 @@ def _chain(iterables: list) -> Iterator:
 
 
 def cmd_summarise(args: argparse.Namespace) -> int:
-    from .analysis import analyse_text
+    from .text.analysis import analyse_text
     from .ingest import read_jsonl
     from .models import InputError
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from .models import (Article, ArticleKind, CommandContext, Digest, Fact, NewItem, Reply, ReplySection, SourceRef,
                      Story, Topic)
-from .novelty import split_coverage
+from .stories.novelty import split_coverage
 
 MAX_ARGS_CHARS = 200
 MAX_DIGEST_STORIES = 5

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .delivery import SubscriptionOptions, parse_breaking
+from .stories.delivery import SubscriptionOptions, parse_breaking
 from .models import Topic
 
 _TOPIC_NAME = r"^[a-z][a-z0-9_-]{0,31}$"
@@ -60,7 +60,7 @@ class DestinationConfig(BaseModel):
     timezone: str = "UTC"
     topics: list[str] = Field(default_factory=lambda: ["*"])
     pinned: bool = False  # its subscriptions are re-applied at every start; chat cannot change them
-    # What `/digest subscribe` can also set (see digestbot.delivery), for each of its topics.
+    # What `/digest subscribe` can also set (see digestbot.stories.delivery), for each of its topics.
     include: list[str] = Field(default_factory=list, max_length=20)
     exclude: list[str] = Field(default_factory=list, max_length=20)
     sources: list[str] = Field(default_factory=list, max_length=20)

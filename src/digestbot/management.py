@@ -38,7 +38,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from .commands import MANAGEMENT_VERBS, RESERVED_NAMES
-from .delivery import SubscriptionOptions, parse_breaking
+from .stories.delivery import SubscriptionOptions, parse_breaking
 from .models import CommandContext, FeedState, InputError, Reply, ReplySection, Topic
 from .scheduling import Schedule, ScheduleError
 from .storage import AuditEntry, StoredFeed, StoredTopic, Subscription

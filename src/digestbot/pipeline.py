@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from .analysis import analyse_text
+from .text.analysis import analyse_text
 from .models import Article, ArticleKind, InputError, RawArticle
 
 # Words that make up a large share of any English running text.

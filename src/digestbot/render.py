@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from .models import Article, ArticleKind, Digest, Fact, NewItem, SourceRef, Story
-from .novelty import Revision
+from .stories.novelty import Revision
 
 TOP_STORIES = 5
 

@@ -50,9 +50,9 @@ from .bootstrap import App
 from .config import DestinationConfig
 from .http_server import build_http_app, serve
 from .metrics import Metrics
-from .delivery import story_for_subscription, window_start
+from .stories.delivery import story_for_subscription, window_start
 from .models import Article, Claim, Digest, Story
-from .novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
+from .stories.novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
 from .render import revision_text, story_update_text
 from .scheduling import DigestScheduler, Schedule, ScheduleError
 from .storage import ShownStory, SqlLedger, SqlPostedItems, SqlStoryPosts, Subscription, UpsertOutcome

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from .commands import answer, is_management_command, topic_alias
-from .digest import build_digest, fill_story, score_from_parts, score_parts
+from .stories.digest import build_digest, fill_story, score_from_parts, score_parts
 from .models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic
 from .pipeline import process_article
 from .storage import ArticleStore, UpsertOutcome
-from .stories import StoryClusterer
+from .stories.clustering import StoryClusterer
 
 log = logging.getLogger("digestbot.service")
 

@@ -40,7 +40,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.engine import Connection, Engine, URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
-from .delivery import SubscriptionOptions
+from .stories.delivery import SubscriptionOptions
 from .models import Article, ArticleKind, Claim, FeedState, Topic
 
 

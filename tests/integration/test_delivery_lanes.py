@@ -18,7 +18,7 @@ from builders import corpus_raw
 from fakes import FakeClock, RecordingPublisher
 from lanes import ADDED, poll
 from digestbot.models import CommandContext
-from digestbot.novelty import item_fingerprint
+from digestbot.stories.novelty import item_fingerprint
 from digestbot.runtime import Platform, Runtime
 
 ADMIN = CommandContext("console", "news", "ann", is_admin=True)

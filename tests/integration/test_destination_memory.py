@@ -8,7 +8,7 @@ import pytest
 from builders import an_app, corpus_raw
 from fakes import RecordingPublisher
 from digestbot.models import Digest
-from digestbot.novelty import item_fingerprint
+from digestbot.stories.novelty import item_fingerprint
 from digestbot.runtime import Platform, Runtime
 
 CONFIG = """

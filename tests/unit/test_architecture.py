@@ -14,8 +14,8 @@ ONLY_HERE = {
     "discord": "adapters/discord/",
     "apscheduler": "src/digestbot/scheduling.py",
 }
-PURE_CORE = ["models", "delivery", "cleaning", "sentences", "keypoints", "stories", "novelty", "facts", "digest",
-             "commands", "textfeatures", "analysis", "pipeline"]
+PURE_CORE = ["models", "keypoints", "stories", "text",
+             "commands", "pipeline"]
 NETWORK_OR_STORAGE = ("sqlalchemy", "aiohttp", "urllib.request", "socket", "http.client", "http.server", "sqlite3")
 IO_LAYERS = {"storage", "ingest", "runtime", "platforms", "cli", "http_server", "service", "bootstrap", "polling"}
 

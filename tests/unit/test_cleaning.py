@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from digestbot.cleaning import clean_text, dedupe_sentences, normalise_key
-from digestbot.sentences import split_sentences
+from digestbot.text.cleaning import clean_text, dedupe_sentences, normalise_key
+from digestbot.text.sentences import split_sentences
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -5,7 +5,7 @@ import pytest
 
 from builders import a_topic, corpus_articles  # noqa: E402
 from digestbot.commands import VERBS, Command, answer, parse_command, render_reply_text  # noqa: E402
-from digestbot.digest import build_digest  # noqa: E402
+from digestbot.stories.digest import build_digest  # noqa: E402
 from digestbot.models import Digest, Reply  # noqa: E402
 
 TOPICS = [a_topic()]
@@ -139,7 +139,7 @@ def test_any_text_gets_a_reply(text):
 
 def test_new_for_a_story_with_one_day_of_coverage_says_first_coverage(digest):
     from builders import an_article
-    from digestbot.digest import build_digest as build
+    from digestbot.stories.digest import build_digest as build
 
     d = build([an_article("The Kessel Dam failed on Monday in the Arnvik valley.", title="Kessel Dam fails")],
               TOPICS, now=datetime(2026, 3, 5, tzinfo=timezone.utc))

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from builders import BASE_TIME, an_article
-from digestbot.delivery import SubscriptionOptions, story_for_subscription, window_start
+from digestbot.stories.delivery import SubscriptionOptions, story_for_subscription, window_start
 from digestbot.models import NewItem, Story
-from digestbot.stories import source_ref
+from digestbot.stories.clustering import source_ref
 
 
 def a_story(*articles, items=None) -> Story:

@@ -2,7 +2,7 @@ from datetime import datetime, timezone
 
 
 from builders import a_topic, an_article, corpus_articles  # noqa: E402
-from digestbot.digest import build_digest  # noqa: E402
+from digestbot.stories.digest import build_digest  # noqa: E402
 
 NOW = datetime(2026, 3, 5, 8, tzinfo=timezone.utc)
 

@@ -1,7 +1,7 @@
 from builders import a_topic, an_article, an_opinion, corpus_articles  # noqa: E402
-from digestbot.facts import extract_facts  # noqa: E402
+from digestbot.stories.facts import extract_facts  # noqa: E402
 from digestbot.models import ArticleKind, Story  # noqa: E402
-from digestbot.stories import cluster_articles  # noqa: E402
+from digestbot.stories.clustering import cluster_articles  # noqa: E402
 
 
 def _story(*articles):

@@ -9,7 +9,7 @@ import pytest
 import digestbot.service as service_module
 from builders import a_raw_article, a_topic, corpus_article, corpus_articles
 from digestbot.commands import answer
-from digestbot.digest import build_digest
+from digestbot.stories.digest import build_digest
 from digestbot.models import RawArticle
 from digestbot.service import DigestService, LiveStories
 from digestbot.storage import SqlStore

@@ -92,7 +92,7 @@ def test_scores_match_features_dot_weights():
 
 
 def test_precomputed_tokens_give_the_same_answer():
-    from digestbot.cleaning import word_tokens
+    from digestbot.text.cleaning import word_tokens
 
     tokens = [word_tokens(s) for s in ARTICLE]
     assert extract_key_points(ARTICLE, title=TITLE, tokens=tokens) == extract_key_points(ARTICLE, title=TITLE)

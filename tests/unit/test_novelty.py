@@ -2,7 +2,7 @@ from datetime import datetime, timezone
 
 
 from builders import an_article, an_opinion, corpus_articles  # noqa: E402
-from digestbot.novelty import (  # noqa: E402
+from digestbot.stories.novelty import (  # noqa: E402
     filter_unseen,
     item_fingerprint,
     split_coverage,
@@ -144,9 +144,9 @@ def test_fingerprint_is_normalised_and_filter_unseen():
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from digestbot.facts import extract_facts  # noqa: E402
+from digestbot.stories.facts import extract_facts  # noqa: E402
 from digestbot.models import Story  # noqa: E402
-from digestbot.stories import cluster_articles  # noqa: E402
+from digestbot.stories.clustering import cluster_articles  # noqa: E402
 
 _WORDS = st.sampled_from(
     "the Lee Jae Myung met Xi on Sunday four-day 200 more than around executives killed 12 "
@@ -173,7 +173,7 @@ def test_arbitrary_articles_do_not_break_novelty_facts_or_clustering(bodies):
 
 import pytest  # noqa: E402
 
-from digestbot.textfeatures import quantities  # noqa: E402
+from digestbot.text.features import quantities  # noqa: E402
 
 
 @pytest.mark.parametrize("a, b", [
@@ -207,7 +207,7 @@ def test_naive_since_is_read_as_utc():
 
 
 def test_whats_new_to_a_reader_is_measured_against_what_they_read():
-    from digestbot.novelty import whats_new_to_reader
+    from digestbot.stories.novelty import whats_new_to_reader
 
     articles = corpus_articles()
     dam = [a for a in articles if a.key in {"arnvik-1", "arnvik-2", "arnvik-3"}]

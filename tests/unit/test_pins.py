@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from digestbot.delivery import SubscriptionOptions
+from digestbot.stories.delivery import SubscriptionOptions
 from digestbot.config import ConfigError, parse_config
 from digestbot.management import Management, Pins, apply_pins, seed_from_config
 from digestbot.models import CommandContext, Topic

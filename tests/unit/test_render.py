@@ -4,7 +4,7 @@ import json
 from datetime import datetime, timezone
 
 from builders import an_article, an_opinion
-from digestbot.digest import build_digest
+from digestbot.stories.digest import build_digest
 from digestbot.models import ArticleKind, Digest, NewItem, SourceRef, Story
 from digestbot.render import render_json, render_markdown, render_text, story_key_points
 
@@ -77,7 +77,7 @@ def test_markdown_links_only_plain_http_urls():
 
 
 def test_a_story_update_and_an_articles_revision_read_as_short_messages():
-    from digestbot.novelty import revision
+    from digestbot.stories.novelty import revision
     from digestbot.render import revision_text, story_update_text
 
     old = an_article("The dam failed on Monday.", "Twelve people died.", title="Dam fails", source="Herald")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from digestbot.sentences import split_sentences
+from digestbot.text.sentences import split_sentences
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 from builders import a_topic, an_article, an_opinion, corpus_articles
 from digestbot.models import Topic
-from digestbot.stories import StoryClusterer, assign_topic, cluster_articles
+from digestbot.stories.clustering import StoryClusterer, assign_topic, cluster_articles
 
 VISIT = Topic("visit", "The chancellor's visit to Norland", ("Anna Berg", "state visit"))
 

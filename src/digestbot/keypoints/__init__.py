@@ -51,7 +51,7 @@ def extract_key_points(
 ) -> list[str]:
     """At most `n` whole sentences from `sentences`, in article order, without near-repeats.
 
-    `tokens`, optional, are the sentences' `digestbot.cleaning.word_tokens` when the caller
+    `tokens`, optional, are the sentences' `digestbot.text.cleaning.word_tokens` when the caller
     has them already (the default method reuses them; others ignore them).
     """
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digestbot.cleaning import word_tokens as words
+from digestbot.text.cleaning import word_tokens as words
 
 __all__ = ["DROP", "STOP_WORDS", "content_terms", "words"]
 

@@ -184,7 +184,7 @@ def summarise(
     """The top `n` sentences by score, without near-repeats, in article order.
 
     `tokens` optionally gives each sentence's lower-case word tokens (as
-    `digestbot.cleaning.word_tokens` makes them) so they are not computed twice.
+    `digestbot.text.cleaning.word_tokens` makes them) so they are not computed twice.
     """
     if n <= 0 or not sentences:
         return []

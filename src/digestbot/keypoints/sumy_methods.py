@@ -42,7 +42,7 @@ class WordTokenizer:
         return tuple(self._WORD.findall(text))
 
     def to_sentences(self, text: str) -> tuple[str, ...]:  # pragma: no cover - not used by sumy
-        from digestbot.sentences import split_sentences
+        from digestbot.text.sentences import split_sentences
 
         return tuple(split_sentences(text))
 

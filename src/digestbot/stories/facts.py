@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .models import Article, Fact, SourceRef, Story
-from .stories import source_ref
-from .textfeatures import (
+from ..models import Article, Fact, SourceRef, Story
+from .clustering import source_ref
+from ..text.features import (
     Entity,
     Quantity,
     canonical_terms,

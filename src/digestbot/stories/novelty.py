@@ -30,9 +30,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .models import Article, NewItem, SourceRef
-from .stories import source_ref
-from .textfeatures import (
+from ..models import Article, NewItem, SourceRef
+from .clustering import source_ref
+from ..text.features import (
     STATUS_ORDER,
     Quantity,
     canonical_terms,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from digestbot.cleaning import clean_text, dedupe_tokenised
+from digestbot.text.cleaning import clean_text, dedupe_tokenised
 from digestbot.keypoints import DEFAULT_METHOD, extract_key_points
-from digestbot.sentences import split_sentences
+from digestbot.text.sentences import split_sentences
 
 __all__ = ["Analysis", "analyse_text"]
 

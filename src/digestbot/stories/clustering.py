@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .models import Article, ArticleKind, SourceRef, Story, Topic
-from .textfeatures import canonical_terms, entity_set
+from ..models import Article, ArticleKind, SourceRef, Story, Topic
+from ..text.features import canonical_terms, entity_set
 
 TITLE_WEIGHT = 3.0
 KEY_POINT_WEIGHT = 1.5

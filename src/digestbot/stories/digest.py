@@ -6,9 +6,9 @@ import math
 from datetime import datetime, timezone
 
 from .facts import extract_facts
-from .models import Article, Digest, Story, Topic
+from ..models import Article, Digest, Story, Topic
 from .novelty import whats_new
-from .stories import cluster_articles
+from .clustering import cluster_articles
 
 TOPIC_BONUS = 3.0
 RECENCY_HALF_LIFE_HOURS = 36.0
