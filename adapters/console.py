@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from digestbot.models import Digest
-from digestbot.render import render_text
+from digestbot.present.render import render_text
 
 
 class ConsolePublisher:

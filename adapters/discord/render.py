@@ -16,13 +16,13 @@ from urllib.parse import quote, urlsplit
 
 import discord
 
-from digestbot.models import Article, ArticleKind, Digest, NewItem, Reply, SourceRef, Story
+from digestbot.models import Article, ArticleKind, Digest, Reply, SourceRef, Story
+from digestbot.present.view import Bullet, StoryView, story_view
 
 from . import limits
 
 ELLIPSIS = "…"
 BLANK = "\u200b"  # Discord rejects empty field names and values
-KEY_POINTS = 3
 OK_COLOUR = 0x2E8B57
 ERROR_COLOUR = 0xC0392B
 
@@ -216,24 +216,11 @@ def _opinion(kind: ArticleKind) -> str:
     return " (opinion)" if kind is ArticleKind.OPINION else ""
 
 
-def _cite(refs: list[SourceRef]) -> str:
+def _cite(refs: tuple[SourceRef, ...] | list[SourceRef]) -> str:
     seen: dict[str, str] = {}
     for ref in refs:
         seen.setdefault(ref.article_key, f"{inert(ref.source, limits.FIELD_NAME)}{_opinion(ref.kind)}, {_day(ref.published)}")
     return "; ".join(seen.values())
-
-
-def _key_points(story: Story, limit: int = KEY_POINTS) -> list[tuple[str, Article]]:
-    """The newest news article's points lead; opinion only when nothing else is there."""
-    ordered = sorted(
-        story.articles, key=lambda a: (a.kind is ArticleKind.OPINION, -_timestamp(a.published))
-    )
-    points: list[tuple[str, Article]] = []
-    for article in ordered:
-        for point in article.key_points:
-            if len(points) < limit and point.strip():
-                points.append((point, article))
-    return points
 
 
 def _timestamp(moment: datetime) -> float:
@@ -253,42 +240,26 @@ def _lead(story: Story) -> Article | None:
     return None
 
 
-def _item_line(item: NewItem) -> str:
-    text = inert(item.text, limits.DESCRIPTION)
-    if item.is_update:
-        was = f"was {inert(item.before or '', limits.DESCRIPTION)}"
-        if item.before_sources:
-            was += f", {_cite(item.before_sources)}"
+def _line(bullet: Bullet) -> str:
+    """One view line: inert text, the figure it replaces, who reported it."""
+    text = inert(bullet.text, limits.DESCRIPTION)
+    if bullet.before is not None:
+        was = f"was {inert(bullet.before, limits.DESCRIPTION)}"
+        if bullet.before_sources:
+            was += f", {_cite(bullet.before_sources)}"
         text = f"Update: {text} ({was})"
-    cites = _cite(item.sources)
-    return f"+ {text}" + (f" — {cites}" if cites else "")
+    cites = _cite(bullet.sources)
+    return text + _opinion(ArticleKind.OPINION if bullet.is_opinion else ArticleKind.NEWS) + (f" — {cites}" if cites else "")
 
 
-def _source_line(article: Article, limit: int = limits.FIELD_VALUE) -> str:
-    kind = " · **opinion**" if article.kind is ArticleKind.OPINION else ""
-    outlet = inert(article.source, limits.FIELD_NAME) or "unknown source"
-    line = f"{outlet}{kind} · {_when(article.published)}"
-    if not article.title.strip():
-        return line
-    # Sized so pack_lines never has to cut the line (and with it, the link) short.
-    room = limit - discord_len(line) - 3
-    if room < 8:
-        return line
-    return f"{line} · {link(article.title, article.url, room)}"
-
-
-def _description(story: Story) -> str:
-    sections: list[str] = []
-    points = _key_points(story)
-    if points:
-        lines = [f"• {inert(point, limits.DESCRIPTION)}{_opinion(article.kind)}" for point, article in points]
-        sections.append("**Key points**\n" + "\n".join(lines))
-    if story.whats_new:
-        sections.append("**What's new**\n" + "\n".join(_item_line(item) for item in story.whats_new))
-    text = "\n\n".join(sections)
+def _description(view: StoryView) -> str:
+    """What happened in bold, then the bullets: the shared view of the story."""
+    lines = [f"**{_line(view.what_happened)}**"] if view.what_happened else []
+    lines += [f"• {_line(bullet)}" for bullet in view.bullets]
+    text = "\n".join(lines)
     if discord_len(text) <= limits.DESCRIPTION:
         return text
-    return pack_lines(text.split("\n"), limits.DESCRIPTION, "… and {n} more lines")
+    return pack_lines(lines, limits.DESCRIPTION, "… and {n} more lines")
 
 
 def _footer(story: Story) -> str:
@@ -320,15 +291,12 @@ def _fields(story: Story, budget: int) -> list[tuple[str, str]]:
         value = pack_lines(lines, room, "… and {n} more facts") or BLANK
         fields.append(("Facts", value))
         budget -= len("Facts") + discord_len(value)
-    if story.articles and budget - len("Sources") >= 80:
+    view = story_view(story)
+    if view.outlets and budget - len("Sources") >= 40:
         room = min(limits.FIELD_VALUE, budget - len("Sources"))
-        newest_first = sorted(story.articles, key=lambda a: -_timestamp(a.published))
-        # A source line has at least 20 characters (outlet and time): no more than this many fit.
-        shown = newest_first[: room // 20 + 1]
-        lines = [_source_line(a, room) for a in shown]
-        extra = len(newest_first) - len(shown)
-        value = pack_lines(lines, room, "… and {n} more sources", extra) or BLANK
-        fields.append(("Sources", value))
+        lines = [f"{inert(o.source, limits.FIELD_NAME)}{_opinion(ArticleKind.OPINION if o.opinion else ArticleKind.NEWS)}"
+                 f" ({o.articles})" for o in view.outlets]
+        fields.append(("Sources", pack_lines(lines, room, "… and {n} more outlets") or BLANK))
     return fields
 
 
@@ -339,7 +307,7 @@ def render_story(story: Story) -> discord.Embed:
     embed = discord.Embed(
         title=title,
         url=safe_url(lead.url) if lead else None,
-        description=_description(story) or None,
+        description=_description(story_view(story)) or None,
         colour=colour_for(story.key),
     )
     if story.articles:

@@ -17,7 +17,8 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from digestbot.models import Article, ArticleKind, Digest, NewItem, Reply, SourceRef, Story
+from digestbot.models import Article, ArticleKind, Digest, Reply, SourceRef, Story
+from digestbot.present.view import Bullet, story_view
 
 from . import limits
 from .limits import slack_len
@@ -177,23 +178,7 @@ def _oneline(text: str) -> str:
     return " ".join(text.split())
 
 
-def _opinion(kind: ArticleKind) -> str:
-    return " _(opinion)_" if kind is ArticleKind.OPINION else ""
-
-
-def _key_points(story: Story) -> list[tuple[str, Article]]:
-    ordered = sorted(
-        story.articles, key=lambda a: (a.kind is ArticleKind.OPINION, -_utc(a.published).timestamp())
-    )
-    points: list[tuple[str, Article]] = []
-    for article in ordered:
-        for point in article.key_points:
-            if len(points) < limits.KEY_POINTS_PER_STORY and point.strip():
-                points.append((point, article))
-    return points
-
-
-def _cite(refs: list[SourceRef]) -> str:
+def _cite(refs: tuple[SourceRef, ...] | list[SourceRef]) -> str:
     seen: dict[str, str] = {}
     for ref in refs:
         label = ref.source + (", opinion" if ref.kind is ArticleKind.OPINION else "")
@@ -201,22 +186,25 @@ def _cite(refs: list[SourceRef]) -> str:
     return "; ".join(seen.values())
 
 
-def _item_line(item: NewItem) -> str:
-    text = fit(_oneline(item.text), 600)
-    if item.is_update:
-        was = fit(item.before or "", 200)
-        if item.before_sources:
-            was += f", {fit(_cite(item.before_sources), 200)}"
+def _line(bullet: Bullet) -> str:
+    """One view line: escaped text, the figure it replaces, who reported it."""
+    text = fit(_oneline(bullet.text), 600)
+    if bullet.before is not None:
+        was = fit(bullet.before, 200)
+        if bullet.before_sources:
+            was += f", {fit(_cite(bullet.before_sources), 200)}"
         text = f"Update: {text} (was {was})"
-    if item.sources:
-        text += f" _[{fit(_cite(item.sources), 300)}]_"
+    if bullet.is_opinion:
+        text += " _(opinion)_"
+    if bullet.sources:
+        text += f" _[{fit(_cite(bullet.sources), 300)}]_"
     return text
 
 
-def _source_element(article: Article) -> str:
-    kind = " · _opinion_" if article.kind is ArticleKind.OPINION else ""
-    lead = f"{fit(_oneline(article.source), 80)}{kind} · {when(article.published)} · "
-    return lead + link(article.url, article.title, limits.SOURCE_ELEMENT_TEXT - slack_len(lead))
+def _lead(story: Story) -> Article | None:
+    """The article the headline links to: the newest news report with a safe link."""
+    ordered = sorted(story.articles, key=lambda a: (a.kind is ArticleKind.OPINION, -_utc(a.published).timestamp()))
+    return next((a for a in ordered if safe_url(a.url)), None)
 
 
 def _count(n: int, word: str, plural: str | None = None) -> str:
@@ -224,22 +212,21 @@ def _count(n: int, word: str, plural: str | None = None) -> str:
 
 
 def story_blocks(story: Story, number: int) -> list[Block]:
-    """At most five blocks for one story: title, key points, what's new, sources, divider."""
-    title = fit(_oneline(story.title) or "Untitled story", 300)
-    blocks: list[Block] = [divider(), section(f"*{number}. {title}*  ({_count(len(story.articles), 'article')})")]
-    points = _key_points(story)
-    if points:
-        lines = [fit(_oneline(point), 1000) + _opinion(article.kind) for point, article in points]
-        blocks.append(section(bullets("Key points", lines)))
-    if story.whats_new:
-        blocks.append(section(bullets("What's new", [_item_line(item) for item in story.whats_new])))
-    if story.articles:
-        shown = sorted(story.articles, key=lambda a: _utc(a.published), reverse=True)
-        elements = [_source_element(a) for a in shown[: limits.SOURCES_PER_STORY]]
-        hidden = len(shown) - limits.SOURCES_PER_STORY
-        if hidden > 0:
-            elements.append(f"…and {_count(hidden, 'more source')}")
-        blocks.append(context(elements))
+    """At most four blocks for one story (the shared view): headline, what happened and the
+    bullets, outlets with counts, divider."""
+    view = story_view(story)
+    lead = _lead(story)
+    headline = fit(_oneline(view.headline) or "Untitled story", 300)
+    if lead is not None:
+        headline = link(lead.url, view.headline or "Untitled story", 300)
+    labels = " · ".join([_count(view.article_count, "article"), *(f"/{fit(t, 40)}" for t in view.topics)])
+    blocks: list[Block] = [divider(), section(f"*{number}. {headline}*  ({labels})")]
+    if view.what_happened or view.bullets:
+        first = _line(view.what_happened) if view.what_happened else ""
+        blocks.append(section(bullets(first, [_line(b) for b in view.bullets])))
+    if view.outlets:
+        outlets = ", ".join(f"{o.source}{' (opinion)' if o.opinion else ''} ({o.articles})" for o in view.outlets)
+        blocks.append(context([fit("Sources: " + _oneline(outlets), limits.CONTEXT_TEXT)]))
     return blocks
 
 

@@ -235,7 +235,7 @@ def _bootstrap(args: argparse.Namespace):
 
 def cmd_digest(args: argparse.Namespace) -> int:
     from .ingest import load_sources, read_jsonl
-    from .render import RENDERERS, render_json
+    from .present.render import RENDERERS, render_json
 
     app = _bootstrap(args)
     try:

@@ -53,7 +53,7 @@ from .metrics import Metrics
 from .stories.delivery import story_for_subscription, window_start
 from .models import Article, Claim, Digest, Story
 from .stories.novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
-from .render import revision_text, story_update_text
+from .present.render import revision_text, story_update_text
 from .scheduling import DigestScheduler, Schedule, ScheduleError
 from .storage import ShownStory, SqlLedger, SqlPostedItems, SqlStoryPosts, Subscription, UpsertOutcome
 

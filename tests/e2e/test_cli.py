@@ -21,7 +21,8 @@ def test_digest_of_the_seeds_is_one_story_with_opinion_and_news(run_cli):
 def test_text_digest_shows_title_key_points_and_sources(run_cli):
     result = run_cli("digest")
     assert result.returncode == 0, result.stderr
-    assert "Key points" in result.stdout and "CGTN" in result.stdout and "AnewZ" in result.stdout
+    assert "state visit" in result.stdout and "Sources: AnewZ (1), CGTN (opinion) (1)" in result.stdout
+    assert result.stdout.count("\n   - ") <= 5  # at most five bullets under what happened
     assert "cookie" not in result.stdout.lower()
 
 

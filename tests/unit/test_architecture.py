@@ -14,7 +14,7 @@ ONLY_HERE = {
     "discord": "adapters/discord/",
     "apscheduler": "src/digestbot/scheduling.py",
 }
-PURE_CORE = ["models", "keypoints", "stories", "text",
+PURE_CORE = ["models", "keypoints", "stories", "text", "present",
              "commands", "pipeline"]
 NETWORK_OR_STORAGE = ("sqlalchemy", "aiohttp", "urllib.request", "socket", "http.client", "http.server", "sqlite3")
 IO_LAYERS = {"storage", "ingest", "runtime", "platforms", "cli", "http_server", "service", "bootstrap", "polling"}

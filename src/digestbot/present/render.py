@@ -7,8 +7,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from .models import Article, ArticleKind, Digest, Fact, NewItem, SourceRef, Story
-from .stories.novelty import Revision
+from ..models import Article, ArticleKind, Digest, Fact, NewItem, SourceRef, Story
+from ..stories.novelty import Revision
+from .view import Bullet, StoryView, story_view
 
 TOP_STORIES = 5
 
@@ -71,38 +72,35 @@ def fact_text(fact: Fact) -> str:
     return text
 
 
-_WORD = re.compile(r"\w+")
+def bullet_text(bullet: Bullet) -> str:
+    """A view line as plain text: an update names the figure it replaces."""
+    if bullet.before is None:
+        return bullet.text
+    was = f"was {bullet.before}"
+    if bullet.before_sources:
+        was += f", {cite_all(list(bullet.before_sources))}"
+    return f"Update: {bullet.text} ({was})"
 
 
-def _words(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text)}
+def outlets_text(view: StoryView) -> str:
+    """"Associated Press (3), Xinhua (1)": every outlet once, with its reports."""
+    return ", ".join(f"{o.source}{' (opinion)' if o.opinion else ''} ({o.articles})" for o in view.outlets)
 
 
-def _restates(point: str, items: list[set[str]]) -> bool:
-    """True when most of a key point's words are already in one of the what's new items."""
-    words = _words(point)
-    return any(len(words & item) >= 0.6 * min(len(words), len(item)) for item in items if item)
+def _article_count(n: int) -> str:
+    return f"{n} article" if n == 1 else f"{n} articles"
 
 
-def story_key_points(story: Story, limit: int = 3) -> list[tuple[str, Article]]:
-    """The story's key points from its news reports, newest first (opinion only when there is
-    no news), leaving out what its what's new already says: a digest says a thing once."""
-    news = [a for a in story.articles if a.kind is not ArticleKind.OPINION]
-    ordered = sorted(news or story.articles, key=lambda a: -a.published.timestamp())
-    already_new = [_words(item.text) for item in story.whats_new]
-    points: list[tuple[str, Article]] = []
-    for article in ordered:
-        for point in article.key_points:
-            if len(points) < limit and not _restates(point, already_new):
-                points.append((point, article))
-    return points
-
-
-def _label(article: Article) -> str:
-    return " [opinion]" if article.kind is ArticleKind.OPINION else ""
+def _labels(view: StoryView) -> str:
+    return " · ".join([_article_count(view.article_count), *(f"/{t}" for t in view.topics)])
 
 
 # --- plain text ---------------------------------------------------------------------------
+
+
+def _text_line(bullet: Bullet) -> str:
+    opinion = " [opinion]" if bullet.is_opinion else ""
+    return f"{bullet_text(bullet)}{opinion} [{cite_all(list(bullet.sources))}]"
 
 
 def render_text(digest: Digest, top: int = TOP_STORIES) -> str:
@@ -111,33 +109,17 @@ def render_text(digest: Digest, top: int = TOP_STORIES) -> str:
     count = len(digest.stories)
     lines = [f"digestbot — {count} {'story' if count == 1 else 'stories'}, {_day(digest.generated_at)}", ""]
     for number, story in enumerate(digest.stories[:top], 1):
-        lines.append(f"{number}. {story.title}  ({_article_count(story)})")
-        points = story_key_points(story)
-        if points:
-            lines.append("   Key points:")
-            lines += [f"   - {point}{_label(article)}" for point, article in points]
-        if story.whats_new:
-            lines.append("   What's new:")
-            lines += [f"   + {item_text(item)} [{cite_all(item.sources)}]" for item in story.whats_new]
-        lines.append("   Sources:")
-        lines += [f"   · {_source_line(article)}" for article in story.articles]
+        view = story_view(story)
+        lines.append(f"{number}. {view.headline}  ({_labels(view)})")
+        if view.what_happened:
+            lines.append(f"   {_text_line(view.what_happened)}")
+        lines += [f"   - {_text_line(bullet)}" for bullet in view.bullets]
+        lines.append(f"   Sources: {outlets_text(view)}")
         lines.append("")
     hidden = len(digest.stories) - top
     if hidden > 0:
         lines.append(f"... and {hidden} more stories (--format json lists every story)")
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _article_count(story: Story) -> str:
-    n = len(story.articles)
-    return f"{n} article" if n == 1 else f"{n} articles"
-
-
-def _source_line(article: Article) -> str:
-    parts = [article.source, str(article.kind), _day(article.published), f"“{article.title}”"]
-    if article.url:
-        parts.append(article.url)
-    return " · ".join(parts)
 
 
 # --- Markdown -----------------------------------------------------------------------------
@@ -152,26 +134,31 @@ def _md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def _md_line(bullet: Bullet) -> str:
+    opinion = " *(opinion)*" if bullet.is_opinion else ""
+    return f"{_md_escape(bullet_text(bullet))}{opinion} ({_md_escape(cite_all(list(bullet.sources)))})"
+
+
+def _md_lead_link(story: Story, headline: str) -> str:
+    """The headline, linked to the newest news report that has a safe link."""
+    for article in sorted(story.articles, key=lambda a: (a.kind is ArticleKind.OPINION, -a.published.timestamp())):
+        url = article.url
+        if url and url.startswith(("https://", "http://")) and not _URL_BREAK.search(url):
+            return f"[{headline}]({url})"
+    return headline
+
+
 def render_markdown(digest: Digest, top: int = TOP_STORIES) -> str:
     if not digest.stories:
         return "# Digest\n\nNo stories to report.\n"
     out = [f"# Digest — {_day(digest.generated_at)}", ""]
     for story in digest.stories[:top]:
-        out += [f"## {_md_escape(story.title)}", "", f"*{_article_count(story)}*"]
-        points = story_key_points(story)
-        if points:
-            out += ["", "**Key points**", ""]
-            out += [f"- {_md_escape(point)}{_label(article)}" for point, article in points]
-        if story.whats_new:
-            out += ["", "**What's new**", ""]
-            out += [f"- {_md_escape(item_text(item))} ({_md_escape(cite_all(item.sources))})" for item in story.whats_new]
-        out += ["", "**Sources**", ""]
-        for article in story.articles:
-            title = _md_escape(article.title)
-            safe_url = article.url and article.url.startswith(("https://", "http://")) and not _URL_BREAK.search(article.url)
-            linked = f"[{title}]({article.url})" if safe_url else title
-            out.append(f"- {linked} — {_md_escape(article.source)}, {article.kind}, {_day(article.published)}")
-        out.append("")
+        view = story_view(story)
+        out += [f"## {_md_lead_link(story, _md_escape(view.headline))}", "", f"*{_md_escape(_labels(view))}*", ""]
+        if view.what_happened:
+            out += [f"**{_md_line(view.what_happened)}**", ""]
+        out += [f"- {_md_line(bullet)}" for bullet in view.bullets]
+        out += ["", f"Sources: {_md_escape(outlets_text(view))}", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -221,6 +208,23 @@ def _fact_json(fact: Fact) -> dict[str, Any]:
     }
 
 
+def _bullet_json(bullet: Bullet) -> dict[str, Any]:
+    data: dict[str, Any] = {"text": bullet.text, "new": bullet.is_new, "sources": [_ref_json(r) for r in bullet.sources]}
+    if bullet.before is not None:
+        data["update"] = {"before": bullet.before, "before_sources": [_ref_json(r) for r in bullet.before_sources]}
+    return data
+
+
+def _view_json(view: StoryView) -> dict[str, Any]:
+    """What the text and chat forms show of the story, so other tools can show the same."""
+    return {
+        "headline": view.headline,
+        "what_happened": _bullet_json(view.what_happened) if view.what_happened else None,
+        "bullets": [_bullet_json(b) for b in view.bullets],
+        "outlets": [{"source": o.source, "articles": o.articles} for o in view.outlets],
+    }
+
+
 def digest_to_json(digest: Digest) -> dict[str, Any]:
     return {
         "generated_at": _iso(digest.generated_at),
@@ -235,6 +239,7 @@ def digest_to_json(digest: Digest) -> dict[str, Any]:
                 "articles": [_article_json(a) for a in story.articles],
                 "whats_new": [_item_json(i) for i in story.whats_new],
                 "facts": [_fact_json(f) for f in story.facts],
+                "view": _view_json(story_view(story)),
             }
             for story in digest.stories
         ],

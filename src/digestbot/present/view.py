@@ -1,0 +1,154 @@
+"""The one view of a story a reader sees, decided once for every surface.
+
+Text, Markdown, JSON, Slack and Discord all render a `StoryView`: its own headline, one line of
+what happened, at most five bullets (what's new first, then key points, nothing said twice) within
+a word budget, and its sources as outlets with counts. Pure: no I/O, no platform names.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ..models import Article, ArticleKind, NewItem, SourceRef, Story
+from ..stories.clustering import source_ref
+from ..text.features import content_terms
+
+MAX_BULLETS = 5
+WORDS_PER_STORY = 120  # headline excluded: what happened plus the bullets
+RESTATED_SHARE = 0.6  # a bullet whose words are this much inside an earlier line says it twice
+
+@dataclass(frozen=True)
+class Bullet:
+    """One line under a story: a development (`is_new`) or a key point, with who reported it.
+
+    `before` is set when a development updates an earlier figure: the old value as first reported.
+    """
+
+    text: str
+    sources: tuple[SourceRef, ...]
+    is_new: bool = False
+    before: str | None = None
+    before_sources: tuple[SourceRef, ...] = ()
+
+    @property
+    def is_opinion(self) -> bool:
+        return bool(self.sources) and all(ref.kind is ArticleKind.OPINION for ref in self.sources)
+
+
+@dataclass(frozen=True)
+class OutletCount:
+    source: str
+    articles: int
+    opinion: bool = False
+
+
+@dataclass(frozen=True)
+class StoryView:
+    key: str
+    headline: str
+    topics: tuple[str, ...]
+    what_happened: Bullet | None
+    bullets: tuple[Bullet, ...]
+    outlets: tuple[OutletCount, ...]
+    article_count: int
+    first: datetime | None
+    last: datetime | None
+
+    @property
+    def lines(self) -> tuple[Bullet, ...]:
+        """What happened, then the bullets: every line the reader gets, in order."""
+        return ((self.what_happened,) if self.what_happened else ()) + self.bullets
+
+
+def _words(text: str) -> set[str]:
+    return content_terms(text)
+
+
+def _restates(text: str, shown: list[set[str]]) -> bool:
+    words = _words(text)
+    return any(len(words & other) >= RESTATED_SHARE * min(len(words), len(other)) for other in shown if other)
+
+
+def _utc(moment: datetime) -> datetime:
+    """Naive times mean UTC throughout."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _news_first(articles: list[Article]) -> list[Article]:
+    """Newest news reports first; opinion pieces after every news report."""
+    return sorted(articles, key=lambda a: (a.kind is ArticleKind.OPINION, -_utc(a.published).timestamp(), a.key))
+
+
+def _development(item: NewItem) -> Bullet:
+    return Bullet(item.text, tuple(item.sources), True, item.before, tuple(item.before_sources))
+
+
+def _round_robin(articles: list[Article]) -> list[Bullet]:
+    """The lead point of every article before anyone's second point, so several reports each
+    get their say."""
+    rounds = max((len(a.key_points) for a in articles), default=0)
+    return [Bullet(a.key_points[i], (source_ref(a),))
+            for i in range(rounds) for a in articles if i < len(a.key_points)]
+
+
+def _key_point_candidates(story: Story) -> list[Bullet]:
+    """Key points of the news reports, newest first, then those of opinion pieces."""
+    ordered = _news_first(story.articles)
+    news = [a for a in ordered if a.kind is not ArticleKind.OPINION]
+    return _round_robin(news) + _round_robin([a for a in ordered if a.kind is ArticleKind.OPINION])
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _choose(candidates: list[Bullet], max_bullets: int, budget: int) -> tuple[Bullet | None, tuple[Bullet, ...]]:
+    """The first line that is news becomes what happened; the rest fill the bullets in order,
+    skipping what an earlier line says, until the count or the word budget runs out."""
+    chosen: list[Bullet] = []
+    shown: list[set[str]] = []
+    used = 0
+    for bullet in candidates:
+        if not bullet.text.strip() or len(chosen) > max_bullets or _restates(bullet.text, shown):
+            continue
+        cost = _word_count(bullet.text)
+        if chosen and used + cost > budget:
+            continue
+        chosen.append(bullet)
+        shown.append(_words(bullet.text))
+        used += cost
+    if not chosen:
+        return None, ()
+    return chosen[0], tuple(chosen[1:])
+
+
+def _outlets(story: Story) -> tuple[OutletCount, ...]:
+    """Each outlet once, with how many of the story's reports it carried (copies count once)."""
+    counts: Counter = Counter()
+    opinion_only: dict[str, bool] = {}
+    for article in story.articles:
+        counts[article.source] += 1
+        opinion_only[article.source] = opinion_only.get(article.source, True) and article.kind is ArticleKind.OPINION
+    ranked = sorted(counts, key=lambda s: (-counts[s], s))
+    return tuple(OutletCount(s, counts[s], opinion_only[s]) for s in ranked)
+
+
+def story_view(story: Story, *, max_bullets: int = MAX_BULLETS, words: int = WORDS_PER_STORY) -> StoryView:
+    """The story as a reader sees it. What's new leads (it is why the story is in today's
+    digest); the key points of its newest reports fill what is left."""
+    candidates = [_development(item) for item in story.whats_new] + _key_point_candidates(story)
+    what_happened, bullets = _choose(candidates, max_bullets, words)
+    published = [_utc(a.published) for a in story.articles]
+    return StoryView(
+        key=story.key,
+        headline=story.title,
+        topics=tuple(t for t in [story.topic] if t),
+        what_happened=what_happened,
+        bullets=bullets,
+        outlets=_outlets(story),
+        article_count=len(story.articles),
+        first=min(published, default=None),
+        last=max(published, default=None),
+    )
