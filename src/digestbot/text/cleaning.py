@@ -108,21 +108,17 @@ _CONTRIBUTED = re.compile(
     r"\bcontributed (?:to )?(?:this )?report|\bcontributed reporting\b|\breporting by\b|\bediting by\b",
     re.I,
 )
-# Headings after which the rest of a page is navigation, not article.
-_TRAILER = re.compile(
-    r"^(?:tags?|keywords|topics|related(?: articles| stories| content| news| coverage| links| topics)?"
-    r"|search trends|trending(?: now| stories| topics)?|more (?:from|on|stories|news)\b.*"
-    r"|you (?:may|might) also like|recommended(?: for you| stories| articles)?|most (?:read|popular|viewed)"
-    r"|read next|further reading|comments?|latest (?:news|stories))\s*(?::.*)?$",
-    re.I,
-)
-# A leading dateline: "LONDON, England (Reuters) -- ", "(CNN) -- ", "WASHINGTON (AP) — ".
-_PLACE = r"(?:(?!(?:The|A|An|In|On|At)\b)[A-Z][\w.'’-]*(?:[ ,]+[A-Z0-9][\w.'’-]*){0,5},?\s*)?"
-_SOURCE = r"\((?:[A-Z][\w&-]*\.com|[A-Z][\w&.-]{1,15}(?: (?:[A-Z][\w&.-]*|\+|&)){0,3})\)"
+# A leading dateline: "LONDON, England (Reuters) -- ", "(CNN) -- ", "WASHINGTON (AP) _ ",
+# "BEIJING, Jan. 5 (Xinhua) -- ", "NEW YORK -- ", "COEUR d'ALENE, Idaho _ " (wires write "_" for a dash).
+_DASH = r"(?:--|—|–|-|_)"
+_PLACE = r"(?:(?!(?:The|A|An|In|On|At)\b)[A-Z][\w.'’-]*(?:[ ,]+\(?[A-Z0-9][\w.'’-]*\)?){0,7},?\s*)?"
+_SOURCE = r"\((?:(?i:xinhua)|[A-Z][\w&-]*\.com|[A-Z][\w&.-]{1,15}(?: (?:[A-Z][\w&.-]*|\+|&)){0,3})\)"
+_CAPS_WORD = r"(?:[A-Z][A-Z.'’-]+|[a-z]{1,3}['’][A-Z]+)"
+_CAPS_PLACE = _CAPS_WORD + r"(?: " + _CAPS_WORD + r"){0,3}(?:, [A-Z][\w.'’-]*(?: [A-Z0-9][\w.'’-]*){0,2})?"
 _DATELINE = re.compile(
-    r"^" + _PLACE + _SOURCE + r"\s*(?:--|—|–|-)\s*"
+    r"^" + _PLACE + _SOURCE + r"\s*" + _DASH + r"\s*"
     r"|^" + _PLACE + r"\((?:CNN|Reuters|AP|AFP|Xinhua|Yonhap)\)\s*"
-    r"|^[A-Z][A-Z .,'’-]{2,40}\s(?:--|—|–)\s"
+    r"|^" + _CAPS_PLACE + r"\s(?:--|—|–|_)(?:\s|$)"
     r"|^\(?CNN\)\s*(?:--|—|–)?\s*"
 )
 
@@ -223,7 +219,7 @@ _LINE_RULES: dict[str, Callable[[_Line], bool]] = {
     "promo": lambda ln: _is_promo(ln.text, ln.low, ln.words),
 }
 RULE_NAMES: tuple[str, ...] = (
-    "repeated_line", "editors_note", "title_repeat", *_LINE_RULES, "trailer",
+    "repeated_line", "editors_note", "title_repeat", *_LINE_RULES,
     "label_at_top", "label_in_middle", "label_at_bottom", "dateline",
 )
 
@@ -279,14 +275,12 @@ def clean_text(text: str, title: str | None = None, *, skip: frozenset[str] = fr
             continue
         if any(rule(current) for rule in rules):
             continue
-        if kept and "trailer" not in skip and not current.punctuated and words <= 6 and _TRAILER.match(line):
-            break  # the article is over: tags, related links, trends follow
         if _is_label(current):
             if not kept:
                 if _is_byline(line, words):
                     if author is None:
                         author = re.sub(r"^by\s+", "", line, flags=re.I)
-                elif found_title is None and words >= 3 and not _TRAILER.match(line):
+                elif found_title is None and words >= 3:
                     found_title = line
                     title_key = key
                 if "label_at_top" not in skip:
