@@ -36,6 +36,7 @@ _PUNCT = str.maketrans(
     {c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…•·\u00a0\u200b"}
 )
 
+_ADDRESSES_READER = re.compile(r"\b(?:we|our|you|your|us)\b")
 # What a consent banner says, not merely a word it uses ("buying cookies" is prose).
 _CONSENT = re.compile(
     r"\b(?:use[sd]?|using|accept|allow|enable|disable|manage|block)(?: all| our| the)?"
@@ -192,9 +193,13 @@ def _is_promo(line: str, low: str, words: int) -> bool:
     return False
 
 
-def _is_consent_banner(low: str) -> bool:
-    return ("cookie" in low or "privacy" in low or "terms of" in low or "site" in low) and bool(
-        _CONSENT.search(low)
+def _is_consent_banner(low: str, words: int) -> bool:
+    """Consent wording in a short line that speaks to the reader ("we use cookies", "our
+    privacy policy") or is a bare link: prose that reports on privacy rules is neither."""
+    return (
+        ("cookie" in low or "privacy" in low or "terms of" in low or "site" in low)
+        and bool(_CONSENT.search(low))
+        and (words <= 6 or bool(_ADDRESSES_READER.search(low)))
     )
 
 
@@ -210,7 +215,7 @@ class _Line:
 # Each rule removes one shape of junk; each is measured on and off by
 # benchmarks/bench_extraction.py. None reaches a long paragraph of prose.
 _LINE_RULES: dict[str, Callable[[_Line], bool]] = {
-    "consent_banner": lambda ln: ln.words <= _SHORT and _is_consent_banner(ln.low),
+    "consent_banner": lambda ln: ln.words <= _SHORT and _is_consent_banner(ln.low, ln.words),
     "button": lambda ln: ln.words <= 6 and bool(_BUTTON.match(ln.text)),
     "caption": lambda ln: ln.words <= _SHORT and _is_caption(ln.text, ln.words, ln.punctuated),
     "contributor_credit": lambda ln: ln.words < 40
