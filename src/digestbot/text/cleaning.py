@@ -1,22 +1,23 @@
 """Boilerplate removal: from the text of a page to paragraphs of running text.
 
-The rules describe the *shape* of junk rather than particular strings:
+A junk rule reaches only what is shaped like junk, never a long paragraph of prose:
 
-* consent banners: lines about cookies / privacy policy / terms, or consent buttons;
-* photo captions: lines ending in a photo credit (``... 2025. /CFP``, ``... /Xinhua``,
-  ``(Reuters)``, ``Photo: ...``, ``Getty Images``) or a lone credit line;
-* lines without sentence punctuation that are short (headlines, bylines, "Tags",
-  "Advertisement", "Share this", section names) or that end in a date (a caption);
-* the headline repeated at the top (it becomes the title when none was given);
+* verbatim repeats of a line (the first one is kept), the given headline repeated;
+* consent banners: short lines in consent wording that address the reader ("we use cookies",
+  "our privacy policy"), not prose that merely says "cookies" or "agreement";
+* buttons and markers of six words or fewer ("Accept all", "Advertisement", "Share this");
+* photo captions under 60 words (a credit at the end: ``/CFP``, ``(Reuters)``, ``Photo: ...``);
+* contributor credits and promotional lines (follow/subscribe/contact with a handle);
 * editor's notes and disclaimers (an opinion disclaimer sets ``is_opinion`` and names the
-  author), contributor credits ("... contributed to this report");
-* promotional lines: contact/follow/subscribe lines with an e-mail address or a handle;
-* trailing sections ("Tags", "Related articles", "Search Trends", "More from ..."): the
-  rest of the page after such a heading is dropped;
-* verbatim repeats of a line (the first one is kept).
+  author);
+* labels, short lines without sentence punctuation: before the first paragraph (headline,
+  byline, menu: the headline becomes the title when none was given), after the last one, and
+  runs of three or more between paragraphs (a menu or a link list). A lone subheading stays.
 
-A leading newswire dateline (``(CNN) --``, ``LONDON, England (Reuters) --``) is stripped from
-the first paragraph. Near-duplicate *sentences* are collapsed by `dedupe_sentences`.
+Every rule is measured on and off by ``benchmarks/bench_extraction.py`` (`RULE_NAMES`, `skip`).
+A leading wire dateline (``(CNN) --``, ``WASHINGTON (AP) _``, ``BEIJING, Jan. 5 (Xinhua) --``)
+is stripped from the first paragraph. Near-duplicate *sentences* are collapsed by
+`dedupe_sentences`.
 """
 
 from __future__ import annotations
