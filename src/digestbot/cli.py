@@ -30,6 +30,7 @@ examples:
   digestbot digest news/ https://example.org/feed.xml --format markdown
   digestbot digest --jsonl archive.jsonl --since 2026-01-05T00:00:00+09:00 --format json
   digestbot summarise --jsonl articles.jsonl -n 3 > key_points.jsonl
+  digestbot extract page.html --format json  the clean text the bot reads from a page
   digestbot chat "/visit facts"             the reply a chat user would get
   digestbot chat                            interactive prompt
   digestbot config show                     the effective configuration and where each value comes from
@@ -106,6 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summarise.add_argument("--jsonl", required=True, metavar="FILE|-", help="input JSON lines ('-' for stdin)")
     add_summary_options(summarise)
+
+    extract = commands.add_parser(
+        "extract",
+        help="print the clean main text of pages and files, as the bot reads them",
+        description="Print the main text of each input after extraction and cleaning, as ingestion "
+        "sees it (paragraphs separated by blank lines). Stores nothing.",
+        epilog="examples:\n  digestbot extract saved-page.html\n"
+        "  digestbot extract https://example.org/news/story --format json\n"
+        "  digestbot extract news/ --format json > clean.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    extract.add_argument("inputs", nargs="+", metavar="PATH|URL", help="files, folders, pages or feeds")
+    extract.add_argument("--format", choices=("text", "json"), default="text")
 
     chat = commands.add_parser(
         "chat",
@@ -281,6 +295,49 @@ def cmd_summarise(args: argparse.Namespace) -> int:
     return EXIT_INPUT if failed else EXIT_OK
 
 
+def extracted_article(raw) -> dict:
+    """What `digestbot extract` shows of one ingested article: metadata and cleaned text."""
+    from .text.cleaning import clean_text
+
+    clean = clean_text(raw.text, raw.title)
+    view: dict = {"id": raw.input_id} if raw.input_id else {}
+    view.update(title=raw.title or clean.title, source=raw.source,
+                published=raw.published.isoformat() if raw.published else None)
+    if raw.url:
+        view["url"] = raw.url
+    view["text"] = "\n\n".join(clean.paragraphs)
+    return view
+
+
+def _extracted_as_text(view: dict) -> str:
+    about = " | ".join(str(view[k]) for k in ("source", "published", "url") if view.get(k))
+    return f"{view['title'] or '(no title)'}\n{about}\n\n{view['text']}\n"
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .ingest import load_sources
+    from .models import InputError
+
+    failed = 0
+    views = []
+    for item in load_sources(args.inputs):
+        if isinstance(item, InputError):
+            failed += 1
+            _error(str(item))
+            continue
+        view = extracted_article(item)
+        if not view["text"]:
+            failed += 1
+            _error(f"{item.origin}: no article text left after removing boilerplate")
+            continue
+        if args.format == "text":
+            sys.stdout.write(("\n" if views else "") + _extracted_as_text(view))
+        views.append(view)
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"articles": views}, ensure_ascii=False, indent=2) + "\n")
+    return EXIT_INPUT if failed else EXIT_OK
+
+
 def _ensure_seeded(app) -> None:
     """The chat works out of the box: an empty store is filled from the seeds."""
     from .ingest import load_sources
@@ -441,7 +498,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     return status
 
 
-COMMANDS = {"digest": cmd_digest, "summarise": cmd_summarise, "summarize": cmd_summarise, "chat": cmd_chat, "run": cmd_run,
+COMMANDS = {"digest": cmd_digest, "summarise": cmd_summarise, "extract": cmd_extract, "summarize": cmd_summarise, "chat": cmd_chat, "run": cmd_run,
             "slack-manifest": cmd_slack_manifest, "config": cmd_config}
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from digestbot.text.cleaning import clean_text, dedupe_sentences, normalise_key
+from digestbot.text.cleaning import RULE_NAMES, clean_text, dedupe_sentences, normalise_key
 from digestbot.text.sentences import split_sentences
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -178,3 +178,88 @@ def test_ordinary_sentences_with_trigger_words_are_kept():
         "The photo was taken in 1969."
     )
     assert clean_text(text).paragraphs == text.splitlines()
+
+
+# --- junk rules reach junk-shaped lines only (issue 12) --------------------------------------
+
+PROSE_WITH_JUNK_WORDS = [
+    "Karim Haddad was buying cookies for his daughter at a stall near the fountain when the "
+    "blast went off, two witnesses said, and the site of an earlier attack lies only a street away.",
+    "Both sides signed a peace agreement in March, and officials said they would follow its "
+    "timetable and share the water of the river under the terms of the accord.",
+    "The regulator said the bank had broken privacy rules by selling customer data, and that the "
+    "terms of use it showed on its site did not say so.",
+    "Fans who follow the club on social media were asked to share their memories of the old "
+    "stadium before it is pulled down next spring.",
+]
+JUNK_LINES = [
+    "We use cookies to give you the best experience on our site. By continuing you agree to our Cookie Policy.",
+    "Accept all cookies",
+    "Follow us on Twitter",
+    "Share this article",
+    "Read our privacy policy",
+]
+
+
+def test_prose_that_mentions_cookies_privacy_agreements_sites_follow_share_is_kept():
+    text = "\n".join(JUNK_LINES[:2] + PROSE_WITH_JUNK_WORDS + JUNK_LINES[2:])
+    assert clean_text(text).paragraphs == PROSE_WITH_JUNK_WORDS
+
+
+def test_a_one_paragraph_report_about_cookies_and_an_agreement_survives():
+    """The whole article is one paragraph: a word in it must not delete it."""
+    report = PROSE_WITH_JUNK_WORDS[0] + " " + PROSE_WITH_JUNK_WORDS[1]
+    assert clean_text(report).paragraphs == [report]
+
+
+@pytest.mark.parametrize("junk", JUNK_LINES)
+def test_each_junk_line_goes(junk):
+    assert clean_text(f"{PROSE_WITH_JUNK_WORDS[1]}\n{junk}").paragraphs == [PROSE_WITH_JUNK_WORDS[1]]
+
+
+def test_a_lone_subheading_between_paragraphs_stays_and_a_menu_goes():
+    text = "\n".join([
+        "Home", "World", "Business", "Sport",
+        "The river rose two metres overnight, flooding the lower town.",
+        "What happens next",
+        "Engineers will inspect the old bridge on Friday, the council said.",
+        "Most read", "Weather", "Contact",
+    ])
+    assert clean_text(text).paragraphs == [
+        "The river rose two metres overnight, flooding the lower town.",
+        "What happens next",
+        "Engineers will inspect the old bridge on Friday, the council said.",
+    ]
+
+
+def test_text_without_spaces_is_not_a_short_label():
+    sentence = "北京市政府は月曜日、新しい地下鉄路線の建設を始めると発表し、完成は五年後になる見込みだと述べた。"
+    run_on = "、".join([sentence[:-1]] * 4)  # a long paragraph that lost its full stop
+    assert clean_text(f"{sentence}\n{run_on}").paragraphs == [sentence, run_on]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("WASHINGTON (AP) _ The Senate passed the bill late Friday.", "The Senate passed the bill late Friday."),
+        ("NEW YORK -- Stocks rose for a third day.", "Stocks rose for a third day."),
+        ("NEW YORK _ Stocks rose for a third day.", "Stocks rose for a third day."),
+        ("PORT ELLIS, Norland _ The barrier held.", "The barrier held."),
+        ("HARBOUR TOWN, March 4 (xinhua) -- The port reopened.", "The port reopened."),
+        ("NATO allies met on Monday.", "NATO allies met on Monday."),
+    ],
+)
+def test_wire_datelines_are_stripped(line, expected):
+    assert clean_text(line + "\nA second paragraph follows here.").paragraphs[0] == expected
+
+
+def test_a_dateline_on_a_line_of_its_own_goes():
+    assert clean_text("NEW YORK _\nStocks rose for a third day.").paragraphs == ["Stocks rose for a third day."]
+
+
+def test_each_rule_can_be_switched_off_for_measurement():
+    junk = "For the latest news, follow us on Twitter."
+    text = f"{PROSE_WITH_JUNK_WORDS[1]}\n{junk}"
+    assert clean_text(text).paragraphs == [PROSE_WITH_JUNK_WORDS[1]]
+    assert "promo" in RULE_NAMES
+    assert junk in clean_text(text, skip=frozenset({"promo"})).paragraphs

@@ -50,22 +50,17 @@ def _meta_tags(html: str) -> dict[str, str]:
 
 
 def extract_page(html: str, origin: str, url: str | None = None) -> tuple[str, PageMeta]:
-    """Article text (paragraphs on their own lines) and metadata of a decoded HTML page."""
+    """Article text (one paragraph a line) and metadata of a decoded HTML page.
+
+    Paragraphs come from the page's structure (trafilatura's XML: paragraphs, subheadings,
+    list items, quotes), so lines broken with `<br>` inside one paragraph stay one paragraph.
+    """
     import trafilatura
 
-    text = trafilatura.extract(
-        html,
-        url=url,
-        output_format="txt",
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-    )
-    if not text or not text.strip():
-        text = trafilatura.extract(html, url=url, output_format="txt",
-                                   include_comments=False, include_tables=False)
-    if not text or not text.strip():
+    paragraphs = _main_paragraphs(html, url)
+    if not paragraphs:
         raise InputError(f"{origin}: no article text found in the page")
+    text = "\n".join(paragraphs)
 
     meta = PageMeta()
     try:
@@ -91,7 +86,50 @@ def extract_page(html: str, origin: str, url: str | None = None) -> tuple[str, P
     if meta.published is None:
         meta.published = parse_datetime(tags.get("og:updated_time")
                                         or tags.get("article:modified_time"))
-    return text.strip(), meta
+    return text, meta
+
+
+# Elements of trafilatura's XML that hold a paragraph of their own.
+_BLOCKS = frozenset({"p", "head", "item", "quote", "cell", "code"})
+
+
+def _main_paragraphs(html: str, url: str | None) -> list[str]:
+    """The main text's paragraphs, each on one line, in page order."""
+    import trafilatura
+    from lxml import etree
+
+    xml = trafilatura.extract(html, url=url, output_format="xml", include_comments=False,
+                              include_tables=False)
+    if not xml:
+        return []
+    try:
+        main = etree.fromstring(xml.encode("utf-8")).find("main")
+    except etree.XMLSyntaxError:
+        return []
+    if main is None:
+        return []
+    for br in main.iter("lb"):
+        br.tail = " " + (br.tail or "")  # a line break inside a paragraph is a space
+    return [text for block in _leaf_blocks(main) if (text := " ".join("".join(block.itertext()).split()))]
+
+
+def _leaf_blocks(element, inside_block: bool = False) -> list:
+    """Block elements that hold no other block (a quote of two paragraphs gives two).
+
+    Outside a block, an unknown element with text of its own (a `<div>`) counts as a block;
+    inside one, inline markup (`<hi>`, `<ref>`) belongs to the paragraph around it.
+    """
+    found = []
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue  # XML comments and processing instructions
+        is_block = child.tag in _BLOCKS
+        inner = _leaf_blocks(child, inside_block or is_block)
+        if inner:
+            found.extend(inner)
+        elif is_block or not inside_block and "".join(child.itertext()).strip():
+            found.append(child)
+    return found
 
 
 def _clean(value: object) -> str | None:

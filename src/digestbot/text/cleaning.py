@@ -1,32 +1,35 @@
 """Boilerplate removal: from the text of a page to paragraphs of running text.
 
-The rules describe the *shape* of junk rather than particular strings:
+A junk rule reaches only what is shaped like junk, never a long paragraph of prose:
 
-* consent banners: lines about cookies / privacy policy / terms, or consent buttons;
-* photo captions: lines ending in a photo credit (``... 2025. /CFP``, ``... /Xinhua``,
-  ``(Reuters)``, ``Photo: ...``, ``Getty Images``) or a lone credit line;
-* lines without sentence punctuation that are short (headlines, bylines, "Tags",
-  "Advertisement", "Share this", section names) or that end in a date (a caption);
-* the headline repeated at the top (it becomes the title when none was given);
+* verbatim repeats of a line (the first one is kept), the given headline repeated;
+* consent banners: short lines in consent wording that address the reader ("we use cookies",
+  "our privacy policy"), not prose that merely says "cookies" or "agreement";
+* buttons and markers of six words or fewer ("Accept all", "Advertisement", "Share this");
+* photo captions under 60 words (a credit at the end: ``/CFP``, ``(Reuters)``, ``Photo: ...``);
+* contributor credits and promotional lines (follow/subscribe/contact with a handle);
 * editor's notes and disclaimers (an opinion disclaimer sets ``is_opinion`` and names the
-  author), contributor credits ("... contributed to this report");
-* promotional lines: contact/follow/subscribe lines with an e-mail address or a handle;
-* trailing sections ("Tags", "Related articles", "Search Trends", "More from ..."): the
-  rest of the page after such a heading is dropped;
-* verbatim repeats of a line (the first one is kept).
+  author);
+* labels, short lines without sentence punctuation: before the first paragraph (headline,
+  byline, menu: the headline becomes the title when none was given), after the last one, and
+  runs of three or more between paragraphs (a menu or a link list). A lone subheading stays.
 
-A leading newswire dateline (``(CNN) --``, ``LONDON, England (Reuters) --``) is stripped from
-the first paragraph. Near-duplicate *sentences* are collapsed by `dedupe_sentences`.
+Every rule is measured on and off by ``benchmarks/bench_extraction.py`` (`RULE_NAMES`, `skip`).
+A leading wire dateline (``(CNN) --``, ``WASHINGTON (AP) _``, ``BEIJING, Jan. 5 (Xinhua) --``)
+is stripped from the first paragraph. Near-duplicate *sentences* are collapsed by
+`dedupe_sentences`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from digestbot.models import CleanText
 
-__all__ = ["clean_text", "dedupe_sentences", "dedupe_tokenised", "normalise_key", "word_tokens"]
+__all__ = ["RULE_NAMES", "clean_text", "strip_dateline", "dedupe_sentences", "dedupe_tokenised", "normalise_key", "word_tokens"]
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Punctuation (ASCII and the usual typographic marks) to spaces, for word comparisons.
@@ -34,8 +37,12 @@ _PUNCT = str.maketrans(
     {c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…•·\u00a0\u200b"}
 )
 
-_COOKIE = re.compile(
-    r"\bcookies?\b|\bprivacy (?:policy|statement|notice|settings)\b|\bterms of (?:use|service)\b"
+_ADDRESSES_READER = re.compile(r"\b(?:we|our|you|your|us)\b")
+# What a consent banner says, not merely a word it uses ("buying cookies" is prose).
+_CONSENT = re.compile(
+    r"\b(?:use[sd]?|using|accept|allow|enable|disable|manage|block)(?: all| our| the)?"
+    r"(?: \w+)? cookies\b|\bcookies? (?:policy|settings|preferences|consent|notice)\b"
+    r"|\bprivacy (?:policy|statement|notice|settings)\b|\bterms of (?:use|service)\b"
     r"|\bcontinu\w* to (?:browse|use) (?:our|this) (?:site|website)",
     re.I,
 )
@@ -103,25 +110,24 @@ _CONTRIBUTED = re.compile(
     r"\bcontributed (?:to )?(?:this )?report|\bcontributed reporting\b|\breporting by\b|\bediting by\b",
     re.I,
 )
-# Headings after which the rest of a page is navigation, not article.
-_TRAILER = re.compile(
-    r"^(?:tags?|keywords|topics|related(?: articles| stories| content| news| coverage| links| topics)?"
-    r"|search trends|trending(?: now| stories| topics)?|more (?:from|on|stories|news)\b.*"
-    r"|you (?:may|might) also like|recommended(?: for you| stories| articles)?|most (?:read|popular|viewed)"
-    r"|read next|further reading|comments?|latest (?:news|stories))\s*(?::.*)?$",
-    re.I,
-)
-# A leading dateline: "LONDON, England (Reuters) -- ", "(CNN) -- ", "WASHINGTON (AP) — ".
-_PLACE = r"(?:(?!(?:The|A|An|In|On|At)\b)[A-Z][\w.'’-]*(?:[ ,]+[A-Z0-9][\w.'’-]*){0,5},?\s*)?"
-_SOURCE = r"\((?:[A-Z][\w&-]*\.com|[A-Z][\w&.-]{1,15}(?: (?:[A-Z][\w&.-]*|\+|&)){0,3})\)"
+# A leading dateline: "LONDON, England (Reuters) -- ", "(CNN) -- ", "WASHINGTON (AP) _ ",
+# "BEIJING, Jan. 5 (Xinhua) -- ", "NEW YORK -- ", "COEUR d'ALENE, Idaho _ " (wires write "_" for a dash).
+_DASH = r"(?:--|—|–|-|_)"
+_PLACE = r"(?:(?!(?:The|A|An|In|On|At)\b)[A-Z][\w.'’-]*(?:[ ,]+\(?[A-Z0-9][\w.'’-]*\)?){0,7},?\s*)?"
+_SOURCE = r"\((?:(?i:xinhua)|[A-Z][\w&-]*\.com|[A-Z][\w&.-]{1,15}(?: (?:[A-Z][\w&.-]*|\+|&)){0,3})\)"
+_CAPS_WORD = r"(?:[A-Z][A-Z.'’-]+|[a-z]{1,3}['’][A-Z]+)"
+_CAPS_PLACE = _CAPS_WORD + r"(?: " + _CAPS_WORD + r"){0,3}(?:, [A-Z][\w.'’-]*(?: [A-Z0-9][\w.'’-]*){0,2})?"
 _DATELINE = re.compile(
-    r"^" + _PLACE + _SOURCE + r"\s*(?:--|—|–|-)\s*"
+    r"^" + _PLACE + _SOURCE + r"\s*" + _DASH + r"\s*"
     r"|^" + _PLACE + r"\((?:CNN|Reuters|AP|AFP|Xinhua|Yonhap)\)\s*"
-    r"|^[A-Z][A-Z .,'’-]{2,40}\s(?:--|—|–)\s"
+    r"|^" + _CAPS_PLACE + r"\s(?:--|—|–|_)(?:\s|$)"
     r"|^\(?CNN\)\s*(?:--|—|–)?\s*"
 )
 
 _LONG_WORDS = 25  # an unpunctuated line this long is running text that lost its period
+MENU_RUN = 3  # this many labels in a row are a menu or a link list, not subheadings
+_LONG_CHARS = 150
+_SHORT = 60  # junk lines (banners, captions) are shorter than this; prose may be longer
 _NOT_NAMES = frozenset("the this these that an a in our his her its their it".split())
 
 
@@ -135,11 +141,12 @@ def normalise_key(text: str) -> str:
     return " ".join(text.lower().translate(_PUNCT).split())
 
 
-_CLOSERS = "\"'”’»)] "
+_CLOSERS = "\"'”’»)] 」』）"
+_SENTENCE_ENDS = frozenset(".!?…。！？")
 
 
 def _ends_sentence(line: str) -> bool:
-    return line.rstrip(_CLOSERS)[-1:] in (".", "!", "?", "…")
+    return line.rstrip(_CLOSERS)[-1:] in _SENTENCE_ENDS
 
 
 def _is_caption(line: str, words: int, punctuated: bool) -> bool:
@@ -187,16 +194,57 @@ def _is_promo(line: str, low: str, words: int) -> bool:
     return False
 
 
-def _is_cookie(low: str, words: int) -> bool:
+def _is_consent_banner(low: str, words: int) -> bool:
+    """Consent wording in a short line that speaks to the reader ("we use cookies", "our
+    privacy policy") or is a bare link: prose that reports on privacy rules is neither."""
     return (
         ("cookie" in low or "privacy" in low or "terms of" in low or "site" in low)
-        and (words < 60 or "agree" in low)
-        and bool(_COOKIE.search(low))
+        and bool(_CONSENT.search(low))
+        and (words <= 6 or bool(_ADDRESSES_READER.search(low)))
     )
 
 
-def clean_text(text: str, title: str | None = None) -> CleanText:
-    """Strip boilerplate from an article's text; return its paragraphs and what was learnt."""
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    low: str
+    words: int
+    key: str  # normalise_key of a short line ("" for long ones: they never match a title)
+    punctuated: bool
+
+
+# Each rule removes one shape of junk; each is measured on and off by
+# benchmarks/bench_extraction.py. None reaches a long paragraph of prose.
+_LINE_RULES: dict[str, Callable[[_Line], bool]] = {
+    "consent_banner": lambda ln: ln.words <= _SHORT and _is_consent_banner(ln.low, ln.words),
+    "button": lambda ln: ln.words <= 6 and bool(_BUTTON.match(ln.text)),
+    "caption": lambda ln: ln.words <= _SHORT and _is_caption(ln.text, ln.words, ln.punctuated),
+    "contributor_credit": lambda ln: ln.words < 40
+    and ("contributed" in ln.low or "reporting by" in ln.low or "editing by" in ln.low)
+    and bool(_CONTRIBUTED.search(ln.text)),
+    "promo": lambda ln: _is_promo(ln.text, ln.low, ln.words),
+}
+RULE_NAMES: tuple[str, ...] = (
+    "repeated_line", "editors_note", "title_repeat", *_LINE_RULES,
+    "label_at_top", "label_in_middle", "label_at_bottom", "dateline",
+)
+
+
+def _is_label(line: _Line) -> bool:
+    """A short line without sentence punctuation: headline, byline, section name, subheading."""
+    return (
+        not line.punctuated
+        and not line.text.endswith((":", ";"))
+        and line.words < _LONG_WORDS
+        and len(line.text) < _LONG_CHARS  # scripts without spaces have few "words"
+    )
+
+
+def clean_text(text: str, title: str | None = None, *, skip: frozenset[str] = frozenset()) -> CleanText:
+    """Strip boilerplate from an article's text; return its paragraphs and what was learnt.
+
+    `skip` names rules of `RULE_NAMES` to leave out (the extraction benchmark measures each).
+    """
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     title_key = normalise_key(title) if title else ""
@@ -204,7 +252,8 @@ def clean_text(text: str, title: str | None = None) -> CleanText:
     is_opinion = False
     found_title = title
     seen: set[str] = set()
-    kept: list[str] = []
+    kept: list[tuple[str, bool]] = []  # (paragraph, is a label)
+    rules = [rule for name, rule in _LINE_RULES.items() if name not in skip]
 
     for raw in text.splitlines():
         line = raw.strip()
@@ -213,63 +262,80 @@ def clean_text(text: str, title: str | None = None) -> CleanText:
         if not line:
             continue
         low = line.lower()
-        if low in seen:
+        if low in seen and "repeated_line" not in skip:
             continue  # a verbatim repeat (captions, headline, repeated blocks)
         seen.add(low)
         words = line.count(" ") + 1
         key = " ".join(low.translate(_PUNCT).split()) if words < 30 else ""
         if words < 30 and not key:
             continue  # nothing but punctuation
+        current = _Line(line, low, words, key, _ends_sentence(line))
 
-        if low.startswith(("editor", "(editor")) and _EDITORS_NOTE.match(line) or (
-            words < 60
-            and ("expressed" in low or "reflect" in low or "represent" in low)
-            and _DISCLAIMER.search(line)
-        ):
-            body = _EDITORS_NOTE.sub("", line)
+        if "editors_note" not in skip and _is_editors_note(current):
             if _OPINION_MARK.search(line):
                 is_opinion = True
             if author is None:
-                author = _editor_note_author(body)
+                author = _editor_note_author(_EDITORS_NOTE.sub("", line))
             continue
-        if title_key and key and (key == title_key or key in title_key):
+        if title_key and key and (key == title_key or key in title_key) and "title_repeat" not in skip:
             continue
-        if _is_cookie(low, words):
+        if any(rule(current) for rule in rules):
             continue
-        if words <= 6 and _BUTTON.match(line):
-            continue
-        punctuated = _ends_sentence(line)
-        if kept and not punctuated and words <= 6 and _TRAILER.match(line):
-            break  # the article is over: tags, related links, trends follow
-        if _is_caption(line, words, punctuated):
-            continue
-        if (
-            ("contributed" in low or "reporting by" in low or "editing by" in low)
-            and words < 40
-            and _CONTRIBUTED.search(line)
-        ):
-            continue
-        if _is_promo(line, low, words):
-            continue
-        if not punctuated and not line.endswith((":", ";")) and words < _LONG_WORDS:
-            # Headline, byline, section label, subheading, tag list.
+        if _is_label(current):
             if not kept:
                 if _is_byline(line, words):
                     if author is None:
                         author = re.sub(r"^by\s+", "", line, flags=re.I)
-                elif found_title is None and words >= 3 and not _TRAILER.match(line):
+                elif found_title is None and words >= 3:
                     found_title = line
                     title_key = key
-            continue
-        kept.append(line)
+                if "label_at_top" not in skip:
+                    continue
+        kept.append((line, _is_label(current)))
 
-    if kept:
-        first = _DATELINE.sub("", kept[0], count=1).strip()
-        if first:
-            kept[0] = first[0].upper() + first[1:] if first[0].islower() else first
-        else:
-            kept.pop(0)
-    return CleanText(paragraphs=kept, title=found_title, author=author, is_opinion=is_opinion)
+    paragraphs = _drop_labels(kept, skip)
+    if paragraphs and "dateline" not in skip:
+        paragraphs[0] = strip_dateline(paragraphs[0])
+        if not paragraphs[0]:
+            paragraphs.pop(0)
+    return CleanText(paragraphs=paragraphs, title=found_title, author=author, is_opinion=is_opinion)
+
+
+def _is_editors_note(line: _Line) -> bool:
+    if line.low.startswith(("editor", "(editor")) and _EDITORS_NOTE.match(line.text):
+        return True
+    return (
+        line.words < 60
+        and ("expressed" in line.low or "reflect" in line.low or "represent" in line.low)
+        and bool(_DISCLAIMER.search(line.text))
+    )
+
+
+def _drop_labels(kept: list[tuple[str, bool]], skip: frozenset[str]) -> list[str]:
+    """Paragraphs without the labels that are junk-shaped: a run of labels (a menu, a link
+    list) or those after the last paragraph. A lone subheading between paragraphs stays."""
+    end = len(kept)
+    if "label_at_bottom" not in skip:
+        while end and kept[end - 1][1]:
+            end -= 1  # link lists and tags after the last paragraph
+    out: list[str] = []
+    run: list[str] = []
+    for text, is_label in [*kept[:end], ("", False)]:
+        if is_label:
+            run.append(text)
+            continue
+        if len(run) < MENU_RUN or "label_in_middle" in skip:
+            out.extend(run)
+        run = []
+        if text:
+            out.append(text)
+    return out
+
+
+def strip_dateline(paragraph: str) -> str:
+    """The paragraph without a leading wire dateline ("WASHINGTON (AP) _ ", "(CNN) -- ")."""
+    rest = _DATELINE.sub("", paragraph, count=1).strip()
+    return rest[0].upper() + rest[1:] if rest[:1].islower() else rest
 
 
 # Frequent function words, ignored when comparing sentences (they make every pair "similar").
