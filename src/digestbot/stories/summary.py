@@ -76,13 +76,13 @@ class Sentence:
 def standalone(text: str) -> str | None:
     """The sentence as it can be read alone, or None when it leans on the one before."""
     text = _DATELINE.sub("", text.strip(), count=1)
-    text = _CONNECTIVE.sub("", text, count=1)
-    if not text:
-        return None
+    unjoined = _CONNECTIVE.sub("", text, count=1)
+    if unjoined != text and unjoined:
+        text = unjoined[0].upper() + unjoined[1:]
+    if not text or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘("):
+        return None  # a fragment
     first = text.lstrip("\"'“‘(").split(" ", 1)[0].lower().strip(",;:")
-    if first in _PRONOUNS or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘("):
-        return None
-    return text[0].upper() + text[1:]
+    return None if first in _PRONOUNS else text
 
 
 def terms_of(text: str) -> tuple[str, ...]:
