@@ -27,7 +27,8 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from ..keypoints._text import STOP_WORDS
 from ..models import Article
@@ -85,68 +86,113 @@ def standalone(text: str) -> str | None:
     return None if first in _PRONOUNS else text
 
 
+_TERMS: dict[str, str] = {}  # word -> its stem, "" for a stop word
+
+
 def terms_of(text: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 1)
+    """Stemmed content words, in order."""
+    out = []
+    for word in _WORD.findall(text.lower()):
+        term = _TERMS.get(word)
+        if term is None:
+            term = _TERMS[word] = "" if word in STOP_WORDS or len(word) < 2 else stem(word)
+        if term:
+            out.append(term)
+    return tuple(out)
 
 
-_CACHE: dict[tuple[str, str], tuple[Sentence, ...]] = {}
+# Each article's sentences are tokenised and counted once, as rows over one growing vocabulary;
+# a story's matrix is its articles' rows stacked and narrowed to the terms they use.
+_VOCABULARY: dict[str, int] = {}
+_COLUMNS = 2 ** 31 - 1
+_CACHE: dict[tuple[str, str], tuple[tuple[Sentence, ...], sparse.csr_matrix]] = {}
 _CACHE_SIZE = 50_000
+_VOCABULARY_SIZE = 2_000_000
+_GENERATION = [0]  # bumped when the vocabulary starts again
+_SHORTLIST = 150  # candidates the greedy selection looks at, best first
 
 
-def sentences_of(article: Article) -> tuple[Sentence, ...]:
-    """The article's candidate sentences, computed once per article version."""
+def _analysed(article: Article) -> tuple[tuple[Sentence, ...], sparse.csr_matrix]:
+    """The article's candidate sentences and their term counts, once per article version."""
     key = (article.key, article.content_hash)
     cached = _CACHE.get(key)
     if cached is None:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.clear()
+        if len(_CACHE) >= _CACHE_SIZE or len(_VOCABULARY) >= _VOCABULARY_SIZE:
+            _CACHE.clear()  # rows refer to the vocabulary: both start again
+            _VOCABULARY.clear()
+            _TERMS.clear()
+            _GENERATION[0] += 1
         out = []
         for i, raw in enumerate(article.sentences):
             text = standalone(raw)
             if text is not None and MIN_WORDS <= len(text.split()) <= MAX_WORDS:
-                out.append(Sentence(text, article, i, terms_of(text)))
-        cached = _CACHE[key] = tuple(out)
+                terms = terms_of(text)
+                if terms:
+                    out.append(Sentence(text, article, i, terms))
+        cached = _CACHE[key] = (tuple(out), _counts(out))
     return cached
 
 
-def _identity(terms):
-    return terms
+def _counts(sentences: list[Sentence]) -> sparse.csr_matrix:
+    ids = [_VOCABULARY.setdefault(t, len(_VOCABULARY)) for s in sentences for t in s.terms]
+    indptr = np.cumsum([0] + [len(s.terms) for s in sentences])
+    counts = sparse.csr_matrix((np.ones(len(ids)), np.array(ids, dtype=np.int64), indptr),
+                               shape=(len(sentences), _COLUMNS))
+    counts.sum_duplicates()
+    return counts
+
+
+def _narrowed(rows: list[sparse.csr_matrix]) -> sparse.csr_matrix:
+    """The stacked rows over only the columns they use."""
+    stacked = sparse.vstack(rows, format="csr")
+    columns, indices = np.unique(stacked.indices, return_inverse=True)
+    return sparse.csr_matrix((stacked.data, indices, stacked.indptr), shape=(stacked.shape[0], len(columns)))
+
+
+def sentences_of(article: Article) -> tuple[Sentence, ...]:
+    """The article's candidate sentences (cached with their term counts)."""
+    return _analysed(article)[0]
 
 
 def summarise(articles: list[Article], words: int, prior: list[Article] = (),
               position_weight: float = SUMMARY_POSITION_WEIGHT) -> list[Sentence]:
     """The sentences that best say what `articles` report and `prior` did not, best first,
     about `words` words in all."""
-    candidates = [s for a in articles for s in sentences_of(a) if s.terms]
+    generation = _GENERATION[0]
+    current, old = [_analysed(a) for a in articles], [_analysed(a) for a in prior]
+    if _GENERATION[0] != generation:  # the vocabulary started again half-way: count again
+        current, old = [_analysed(a) for a in articles], [_analysed(a) for a in prior]
+    candidates = [s for sents, _ in current for s in sents]
     if not candidates:
         return []
-    earlier = [s for a in prior for s in sentences_of(a) if s.terms]
-    vectors = TfidfVectorizer(analyzer=_identity).fit_transform([s.terms for s in candidates + earlier])
-    current, old = vectors[: len(candidates)], vectors[len(candidates):]
-    centroid = np.asarray(current.sum(axis=0)).ravel()
+    vectors = TfidfTransformer().fit_transform(_narrowed([m for _, m in current + old]))
+    new, earlier = vectors[: len(candidates)], vectors[len(candidates):]
+    centroid = np.asarray(new.sum(axis=0)).ravel()
     centroid /= np.linalg.norm(centroid) or 1.0
-    scores = current @ centroid
+    scores = new @ centroid
     scores += position_weight * np.array([max(0.0, 1 - s.index / LEAD_SENTENCES) for s in candidates])
-    if old.shape[0]:
-        repeats = (current @ old.T).max(axis=1).toarray().ravel() >= PRIOR_REPEAT
+    if earlier.shape[0]:
+        repeats = (new @ earlier.T).max(axis=1).toarray().ravel() >= PRIOR_REPEAT
         scores[repeats] = -np.inf
-    return _select(candidates, current, scores, words)
+    return _select(candidates, new, scores, words)
 
 
 def _select(candidates: list[Sentence], vectors, scores: np.ndarray, words: int) -> list[Sentence]:
-    chosen: list[int] = []
+    order = [i for i in np.argsort(-scores, kind="stable")[:_SHORTLIST] if np.isfinite(scores[i])]
+    if not order:
+        return []
+    similar = (vectors[order] @ vectors[order].T).toarray() >= REDUNDANT
+    chosen: list[int] = []  # positions in `order`
     total = 0
-    for i in np.argsort(-scores, kind="stable"):
-        if total >= words or not np.isfinite(scores[i]):
+    for k, i in enumerate(order):
+        if total >= words:
             break
         size = candidates[i].words
-        if chosen and total + size > words * (1 + OVERRUN):
+        if chosen and (total + size > words * (1 + OVERRUN) or similar[k, chosen].any()):
             continue
-        if chosen and (vectors[chosen] @ vectors[i].T).max() >= REDUNDANT:
-            continue
-        chosen.append(i)
+        chosen.append(k)
         total += size
-    return [candidates[i] for i in chosen]
+    return [candidates[order[k]] for k in chosen]
 
 
 SUMMARY_WORDS = 250
