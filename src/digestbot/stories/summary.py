@@ -7,9 +7,10 @@ summary of the new articles minus what the prior coverage already said). Pure: n
   ("BEIJING, Jan. 5 (Xinhua) --") and a leading connective ("But", "However,") are removed; a
   sentence that opens with a pronoun ("He", "It", "They") needs the sentence before it and is
   not a candidate; fragments and run-ons (outside MIN_WORDS..MAX_WORDS) are not either.
-- Score: TF-IDF cosine (scikit-learn; IDF over the sentences of both the summarised and the
-  prior articles) to the centroid of the summarised articles, plus a bonus for an early
-  position in its article (the lead says what happened).
+- Score: TF-IDF cosine (scikit-learn's default weighting: smooth IDF over the sentences of both
+  the summarised and the prior articles, l2-normed rows; scipy sparse matrices) to the centroid
+  of the summarised articles, plus a bonus for an early position in its article (the lead says
+  what happened).
 - With prior coverage, a sentence whose cosine to some prior sentence reaches PRIOR_REPEAT is
   a repeat and dropped: a mild test, so on-topic sentences that merely share the story's
   vocabulary stay (the naive "minus the highest prior cosine" penalty loses them).
