@@ -15,7 +15,7 @@ summary of the new articles minus what the prior coverage already said). Pure: n
   a repeat and dropped: a mild test, so on-topic sentences that merely share the story's
   vocabulary stay (the naive "minus the highest prior cosine" penalty loses them).
 - Greedy selection by score skips a sentence too close to one already chosen (REDUNDANT) until
-  the word budget is met; a sentence that would overrun the budget by more than half is passed
+  the word budget is met; a sentence that would overrun the budget by more than a quarter is passed
   over for a shorter one.
 
 The tokenised terms of an article's sentences are computed once per article (cached by key
@@ -44,7 +44,7 @@ UPDATE_POSITION_WEIGHT = 0.3
 SUMMARY_POSITION_WEIGHT = 0.05
 PRIOR_REPEAT = 0.7  # cosine to one prior sentence at which a new sentence says nothing new
 REDUNDANT = 0.35  # cosine to a chosen sentence at which a candidate repeats it
-OVERRUN = 0.5  # share of the budget one last sentence may overrun it by
+OVERRUN = 0.25  # share of the budget one last sentence may overrun it by (about 100 words, not 150)
 
 # A wire dateline: "WASHINGTON (AP) --", "BEIJING, Jan. 5 (Xinhua) --", "(CNN) --", "LONDON --".
 _DATELINE = re.compile(
