@@ -21,7 +21,10 @@ def test_digest_of_the_seeds_is_one_story_with_opinion_and_news(run_cli):
 def test_text_digest_shows_title_key_points_and_sources(run_cli):
     result = run_cli("digest")
     assert result.returncode == 0, result.stderr
-    assert "Key points" in result.stdout and "CGTN" in result.stdout and "AnewZ" in result.stdout
+    # Key points that what's new already says are not repeated: with the seeds' one news
+    # article, its lead is what's new and there may be no separate key points.
+    assert ("Key points" in result.stdout or "What's new" in result.stdout)
+    assert "CGTN" in result.stdout and "AnewZ" in result.stdout
     assert "cookie" not in result.stdout.lower()
 
 
