@@ -18,14 +18,15 @@ from collections.abc import Callable
 from .models import (Article, ArticleKind, CommandContext, Digest, Fact, NewItem, Reply, ReplySection, SourceRef,
                      Story, Topic)
 from .stories.novelty import split_coverage
+from .stories.summary import story_summary
 
 MAX_ARGS_CHARS = 200
 MAX_DIGEST_STORIES = 5
 
 VERBS: dict[str, str] = {
     "facts": "key facts (who, what, when, where, how many) with sources, agreement and conflicts",
-    "new": "what the latest coverage adds to earlier coverage",
-    "summary": "the story's key points",
+    "new": "what the latest coverage of each story adds to earlier coverage, newest first",
+    "summary": "what the story is about, in a few sentences from its articles",
     "sources": "the articles behind the story: outlet, kind, time, link",
     "timeline": "the coverage in time order",
     "help": "this list",
@@ -181,31 +182,27 @@ def _help(topic: str | None, topic_names: list[str]) -> Reply:
 
 
 def _summary(story: Story) -> list[ReplySection]:
-    lines: list[str] = []
-    seen: set[str] = set()
-    ordered = sorted(story.articles, key=lambda a: (a.kind == ArticleKind.OPINION, -a.published.timestamp()))
-    for a in ordered:
-        for kp in a.key_points or a.sentences[:2]:
-            norm = " ".join(kp.lower().split())
-            if norm in seen:
-                continue
-            seen.add(norm)
-            lines.append(f"{kp} {attribution([_ref(a)])}")
-    return [ReplySection("Key points", lines[:6] or ["No key points yet."])]
+    lines = [f"{s.text} {attribution([_ref(s.article)])}" for s in story_summary(story.articles)]
+    return [ReplySection("Summary", lines or ["No summary yet."])]
 
 
-def _new(story: Story, since: datetime | None) -> list[ReplySection]:
-    if not story.whats_new:
-        return [ReplySection(None, ["Nothing new compared with earlier coverage."])]
-    newest = max(a.published for a in story.articles)
-    prior, _ = split_coverage(story.articles, since)
-    if since:
-        heading = f"New since {since:%Y-%m-%d %H:%M}"
-    elif not prior:
-        heading = f"First coverage ({_day(newest)})"
-    else:
-        heading = f"What the {_day(newest)} coverage adds to earlier coverage"
-    return [ReplySection(heading, [new_item_line(i) for i in story.whats_new])]
+def _new(stories: list[Story], since: datetime | None) -> list[ReplySection]:
+    """What's new in every story of the topic, the story with the newest coverage first."""
+    sections = []
+    for story in sorted(stories, key=lambda s: max(a.published for a in s.articles), reverse=True):
+        if not story.whats_new:
+            continue
+        newest = max(a.published for a in story.articles)
+        prior, _ = split_coverage(story.articles, since)
+        if since:
+            when = f"new since {since:%Y-%m-%d %H:%M}"
+        elif not prior:
+            when = f"first coverage ({_day(newest)})"
+        else:
+            when = f"what the {_day(newest)} coverage adds"
+        heading = f"{story.title}: {when}" if len(stories) > 1 else when[0].upper() + when[1:]
+        sections.append(ReplySection(heading, [new_item_line(i) for i in story.whats_new]))
+    return sections or [ReplySection(None, ["Nothing new compared with earlier coverage."])]
 
 
 def _facts(story: Story) -> list[ReplySection]:
@@ -289,9 +286,12 @@ def _answer(cmd: Command, digest: Digest, topics: list[Topic]) -> Reply:
     if story is None:
         return Reply(title=topic.title, sections=[ReplySection(None, [
             f"No coverage of /{topic.name} yet.", "Try /digest for the stories there are."])])
+    if cmd.verb == "new":
+        stories = [s for s in digest.stories if s.topic == cmd.topic]
+        title = f"{topic.title}: what's new" if len(stories) > 1 else f"{story.title}: what's new"
+        return Reply(title=title, sections=_new(stories, digest.since))
     builders = {
         "summary": _summary,
-        "new": lambda s: _new(s, digest.since),
         "facts": _facts,
         "sources": _sources,
         "timeline": _timeline,

@@ -251,8 +251,19 @@ class DigestService:
     def build_digest(
         self, articles: list[Article] | None = None, since: datetime | None = None
     ) -> Digest:
-        chosen = self.store.all_articles() if articles is None else articles
-        return build_digest(chosen, self.topics, since=since)
+        if articles is None:
+            return build_digest(self.store.all_articles(), self.topics, since=since)
+        if since is None:
+            return build_digest(articles, self.topics)
+        # What the given articles add to the coverage before `since`, stored ones included:
+        # stored earlier articles join their stories as prior coverage; stories of stored
+        # articles only are left out.
+        given = {a.key for a in articles}
+        since_utc = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+        earlier = [a for a in self.store.all_articles() if a.key not in given and a.published < since_utc]
+        digest = build_digest(list(articles) + earlier, self.topics, since=since)
+        digest.stories = [s for s in digest.stories if any(a.key in given for a in s.articles)]
+        return digest
 
     def live_stories(self) -> LiveStories:
         """The live stories, seeded from the store on first use (commands run in threads)."""

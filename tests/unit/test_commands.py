@@ -76,11 +76,30 @@ def test_help_lists_verbs_with_descriptions(digest):
         assert any(l.startswith(f"/arnvik {verb}: ") for l in lines)
 
 
-def test_new_reply_shows_updates_with_before_and_sources(digest):
+def test_new_reply_shows_the_newest_developments_with_sources(digest):
     lines = _lines(answer("/arnvik new", digest, TOPICS))
     toll = next(l for l in lines if "17" in l)
-    assert toll.startswith("Update: ") and "(was 15 dead, Northern Wire, 3 Mar)" in toll
     assert toll.endswith("(Coastal Times, 4 Mar)")
+
+
+def test_new_covers_every_story_of_the_topic_newest_first():
+    from builders import an_article
+
+    dam = [an_article("The Kessel Dam failed on Monday and flooded three villages in the Arnvik valley.", days=0,
+                      key="d1", title="Kessel Dam fails"),
+           an_article("Engineers began draining the Kessel Dam reservoir above the Arnvik valley on Tuesday.", days=1,
+                      key="d2", title="Kessel Dam reservoir drained")]
+    bridge = [an_article("A road bridge collapsed in Arnvik town centre during the morning rush hour.", days=5,
+                         key="b1", title="Arnvik bridge collapses")]
+    from digestbot.models import Story
+    from digestbot.stories.digest import fill_story
+
+    stories = [fill_story(Story("dam", "Kessel Dam fails", dam, topic="arnvik")),
+               fill_story(Story("bridge", "Arnvik bridge collapses", bridge, topic="arnvik"))]
+    reply = answer("/arnvik new", Digest(stories, datetime(2026, 3, 9, tzinfo=timezone.utc)), TOPICS)
+    headings = [s.heading for s in reply.sections]
+    assert len(headings) == 2 and headings[0].startswith("Arnvik bridge collapses")
+    assert any("draining" in l for l in _lines(reply)) and any("bridge" in l for l in _lines(reply))
 
 
 def test_facts_reply_groups_by_category_with_agreement_and_conflicts(digest):
@@ -102,7 +121,8 @@ def test_sources_timeline_summary(digest):
     assert [l[:10] for l in timeline] == ["2026-03-02", "2026-03-03", "2026-03-03", "2026-03-04"]
     assert "Arnvik Review, opinion:" in timeline[1]
     summary = _lines(answer("/arnvik summary", digest, TOPICS))
-    assert summary and summary[0].endswith("(Coastal Times, 4 Mar)")  # newest news first
+    assert summary and any("Kessel Dam" in l for l in summary)
+    assert sum(len(l.split()) for l in summary) <= 350
 
 
 def test_digest_overview_and_no_coverage(digest):
