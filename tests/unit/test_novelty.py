@@ -93,7 +93,7 @@ def test_leading_pronoun_sentence_is_left_out_and_connective_dropped():
     ("They left before dawn.", None),
 ])
 def test_standalone_form_of_a_sentence(raw, alone):
-    from digestbot.stories.summary import standalone
+    from digestbot.text.sentences import standalone
 
     assert standalone(raw) == alone
 

@@ -83,3 +83,12 @@ def test_every_surface_shows_the_same_lines_for_the_same_story():
         assert hidden and not any(p in shown for p in hidden), name
     view_json = json.loads(render_json(digest))["stories"][0]["view"]
     assert [view_json["what_happened"]["text"], *(b["text"] for b in view_json["bullets"])] == lines
+
+
+def test_a_key_point_that_leans_on_the_sentence_before_is_left_out():
+    report = an_article("Crews closed the Arnvik road on Monday.", "He said the bridge was safe.",
+                        "But the ferry stopped running.",
+                        key_points=["Crews closed the Arnvik road on Monday.", "He said the bridge was safe.",
+                                    "But the ferry stopped running."])
+    lines = [line.text for line in story_view(a_story(report)).lines]
+    assert lines == ["Crews closed the Arnvik road on Monday.", "The ferry stopped running."]

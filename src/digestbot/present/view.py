@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from ..models import Article, ArticleKind, NewItem, SourceRef, Story
 from ..stories.clustering import source_ref
 from ..text.features import content_terms
+from ..text.sentences import standalone
 
 MAX_BULLETS = 5
 WORDS_PER_STORY = 120  # headline excluded: what happened plus the bullets
@@ -87,10 +88,10 @@ def _development(item: NewItem) -> Bullet:
 
 def _round_robin(articles: list[Article]) -> list[Bullet]:
     """The lead point of every article before anyone's second point, so several reports each
-    get their say."""
+    get their say; a point that leans on the sentence before it ("He said ...") is left out."""
     rounds = max((len(a.key_points) for a in articles), default=0)
-    return [Bullet(a.key_points[i], (source_ref(a),))
-            for i in range(rounds) for a in articles if i < len(a.key_points)]
+    points = [(standalone(a.key_points[i]), a) for i in range(rounds) for a in articles if i < len(a.key_points)]
+    return [Bullet(text, (source_ref(a),)) for text, a in points if text]
 
 
 def _key_point_candidates(story: Story) -> list[Bullet]:

@@ -33,6 +33,7 @@ from scipy import sparse
 from ..keypoints._text import STOP_WORDS
 from ..models import Article
 from ..text.features import stem
+from ..text.sentences import standalone
 
 MIN_WORDS = 8
 MAX_WORDS = 55
@@ -46,17 +47,6 @@ PRIOR_REPEAT = 0.7  # cosine to one prior sentence at which a new sentence says 
 REDUNDANT = 0.35  # cosine to a chosen sentence at which a candidate repeats it
 OVERRUN = 0.25  # share of the budget one last sentence may overrun it by (about 100 words, not 150)
 
-# A wire dateline: "WASHINGTON (AP) --", "BEIJING, Jan. 5 (Xinhua) --", "(CNN) --", "LONDON --".
-_DATELINE = re.compile(
-    r"^(?:[A-Z][\w.'-]*(?:[ ,]+[A-Z0-9][\w.'-]*){0,6},?\s*)?\((?:[A-Z][\w&. -]{0,20})\)\s*(?:--|—|–|-|:)\s*"
-    r"|^[A-Z][A-Z .,'-]{2,40}\s(?:--|—|–)\s"
-)
-# Words that lean on the sentence before: a pronoun subject cannot be repaired, a connective
-# can be dropped ("But the court ruled ..." -> "The court ruled ...").
-_PRONOUNS = frozenset("he she it they him her them his its their this these those we i".split())
-_CONNECTIVE = re.compile(
-    r"^(?:but|and|so|yet|also|however|meanwhile|still|moreover|besides|instead|thus|therefore|"
-    r"in addition|in fact|at the same time|on the other hand)\b,?\s+", re.I)
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -72,18 +62,6 @@ class Sentence:
     @property
     def words(self) -> int:
         return len(self.text.split())
-
-
-def standalone(text: str) -> str | None:
-    """The sentence as it can be read alone, or None when it leans on the one before."""
-    text = _DATELINE.sub("", text.strip(), count=1)
-    unjoined = _CONNECTIVE.sub("", text, count=1)
-    if unjoined != text and unjoined:
-        text = unjoined[0].upper() + unjoined[1:]
-    if not text or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘("):
-        return None  # a fragment
-    first = text.lstrip("\"'“‘(").split(" ", 1)[0].lower().strip(",;:")
-    return None if first in _PRONOUNS else text
 
 
 _TERMS: dict[str, str] = {}  # word -> its stem, "" for a stop word

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_sentences", "split_paragraph"]
+from .cleaning import strip_dateline
+from .lexicons import LEADING_CONNECTIVES, LEADING_PRONOUNS
+
+__all__ = ["split_sentences", "split_paragraph", "standalone"]
 
 # Punctuation run, optional closing quotes/brackets, whitespace, then a sentence start.
 _BOUNDARY = re.compile(
@@ -118,3 +121,19 @@ def split_sentences(text: str) -> list[str]:
                 line = _WS.sub(" ", line)
             out.extend(split_paragraph(line))
     return out
+
+
+_CONNECTIVE = re.compile(r"^(?:" + "|".join(map(re.escape, LEADING_CONNECTIVES)) + r")\b,?\s+", re.I)
+
+
+def standalone(text: str) -> str | None:
+    """The sentence as it can be read alone, or None when it leans on the one before: wire
+    dateline and a joining connective dropped; a fragment or a pronoun subject gives None."""
+    text = strip_dateline(text.strip())
+    unjoined = _CONNECTIVE.sub("", text, count=1)
+    if unjoined != text and unjoined:
+        text = unjoined[0].upper() + unjoined[1:]
+    if not text or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘("):
+        return None  # a fragment
+    first = text.lstrip("\"'“‘(").split(" ", 1)[0].lower().strip(",;:")
+    return None if first in LEADING_PRONOUNS else text
