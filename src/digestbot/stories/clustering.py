@@ -50,6 +50,12 @@ def source_ref(article: Article) -> SourceRef:
     )
 
 
+@lru_cache(maxsize=65536)
+def _log1p(count: int) -> float:
+    """log(1 + a document frequency): the IDF's only varying part (counts repeat a lot)."""
+    return math.log1p(count)
+
+
 @lru_cache(maxsize=1)
 def _analyzer():
     """scikit-learn's word analyser (its token pattern, lower case, English stop words)."""
@@ -112,13 +118,11 @@ class StoryClusterer:
         self.retired: set[str] = set()  # keys of stories merged into another (for live views)
 
     # -- vectors ------------------------------------------------------------------------
-    def _idf(self, term: str) -> float:
-        return math.log((1 + self._n) / (1 + self._df[term])) + 1.0
-
     def _vector(self, counts: dict[str, float]) -> dict[str, float]:
         """Unit TF-IDF vector of the heaviest terms, with the document frequencies known now."""
         limit = self._n * MAX_DF if self._n >= MIN_ARTICLES_FOR_MAX_DF else math.inf
-        weights = [(c * self._idf(t), t) for t, c in counts.items() if self._df[t] <= limit]
+        log_n, df = math.log(1 + self._n) + 1.0, self._df
+        weights = [(c * (log_n - _log1p(df[t])), t) for t, c in counts.items() if df[t] <= limit]
         heaviest = sorted(weights, reverse=True)[:VECTOR_TERMS]  # heaviest first: the index uses the order
         norm = math.sqrt(sum(w * w for w, _ in heaviest))
         return {t: w / norm for w, t in heaviest} if norm else {}
