@@ -1,4 +1,7 @@
-"""Stories, what's new, facts: quality on the test corpus (part A) and speed (part B).
+"""Stories, what's new, facts: regression checks on the test corpus (part A) and speed (part B).
+
+Part A is not evidence of quality: the corpus was written alongside the code. Quality on real
+news with gold labels is measured by `benchmarks/bench_real_stories.py` (stories).
 
 Part A, on tests/corpus/arnvik.jsonl (a dam failure over three days, an opinion piece, an
 unrelated story), against labels written here by hand from that corpus:
@@ -405,7 +408,8 @@ def add_rows(sizes: list[int], window: int) -> list[tuple]:
 
 def markdown(rows_a, answers, adds, command: str) -> str:
     out = [f"Regenerate: `{command}`", "",
-           "#### A. Quality on the test corpus (`tests/corpus/arnvik.jsonl`, labels in the benchmark)", "",
+           "#### A. Regression checks on the hand-written test corpus (`tests/corpus/arnvik.jsonl`; "
+           "not evidence of quality, see \"Stories on real news\")", "",
            "| measure | correct | produced | expected | precision | recall |", "|---|---:|---:|---:|---:|---:|"]
     out += [f"| {n} | {tp} | {p} | {e} | {pp:.2f} | {rr:.2f} |" for n, tp, p, e, pp, rr in rows_a]
     out += ["", "#### B1. Answering `/visit facts` through `DigestService.answer` (median of 2,000)", "",
@@ -430,7 +434,7 @@ def main() -> int:
     command = ".venv/bin/python benchmarks/bench_stories.py" + (" --quick" if args.quick else "")
     started = time.perf_counter()
     rows_a, misses = part_a()
-    print("# A. quality", file=sys.stderr)
+    print("# A. regression checks on the test corpus", file=sys.stderr)
     for m in misses:
         print("  " + m, file=sys.stderr)
     answers = answer_rows(args.quick)

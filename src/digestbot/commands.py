@@ -164,7 +164,7 @@ def fact_line(fact: Fact) -> str:
 
 
 def _story_for(digest: Digest, topic: str) -> Story | None:
-    matches = [s for s in digest.stories if s.topic == topic]
+    matches = [s for s in digest.stories if topic in s.topics]
     return max(matches, key=lambda s: (len(s.articles), s.score)) if matches else None
 
 

@@ -151,15 +151,24 @@ class Fact:
 
 @dataclass
 class Story:
-    """Articles about one event, oldest first, with what's new and its facts."""
+    """Articles about one event, oldest first, with what's new and its facts.
+
+    `title` is the story's own headline; `topics` are the followed topics it is about (a label
+    beside the headline), the main one first.
+    """
 
     key: str
     title: str
     articles: list[Article]
-    topic: str | None = None
+    topics: tuple[str, ...] = ()
     whats_new: list[NewItem] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     score: float = 0.0
+
+    @property
+    def topic(self) -> str | None:
+        """The main topic, or None."""
+        return self.topics[0] if self.topics else None
 
 
 @dataclass

@@ -50,7 +50,7 @@ from .bootstrap import App
 from .config import DestinationConfig
 from .http_server import build_http_app, serve
 from .metrics import Metrics
-from .stories.delivery import story_for_subscription, window_start
+from .stories.delivery import in_topics, story_for_subscription, window_start
 from .models import Article, Claim, Digest, Story
 from .stories.novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
 from .present.render import revision_text, story_update_text
@@ -103,7 +103,7 @@ class Destination:
     def subscription_for(self, story: Story) -> Subscription | None:
         """The subscription that brings this story here: its topic's, else the one to all."""
         by_topic = {s.topic: s for s in self.subscriptions}
-        return by_topic.get(story.topic or "") or by_topic.get("*")
+        return next((by_topic[t] for t in story.topics if t in by_topic), None) or by_topic.get("*")
 
     def uses(self, option: str) -> bool:
         return any(getattr(s.options, option) for s in self.subscriptions)
@@ -156,7 +156,7 @@ def destinations_from(configs: list[DestinationConfig]) -> list[Destination]:
 def digest_for(digest: Digest, topics: tuple[str, ...]) -> Digest:
     if "*" in topics:
         return digest
-    return Digest([s for s in digest.stories if s.topic in topics], digest.generated_at, digest.since)
+    return Digest([s for s in digest.stories if in_topics(s, topics)], digest.generated_at, digest.since)
 
 
 class Runtime:

@@ -80,6 +80,10 @@ class LiveStories:
             return known
         key = self.clusterer.add(article)
         self._dirty.add(key)
+        for retired in self.clusterer.retired:  # merged into the story the article joined
+            self._dirty.discard(retired)
+            self._forget(retired)
+        self.clusterer.retired.clear()
         if (self._newest is None or article.published > self._newest) and \
                 article.published <= datetime.now(timezone.utc):  # see digest.reference_time
             self._newest = article.published
@@ -95,18 +99,24 @@ class LiveStories:
         if not self._dirty:
             return
         for key in self._dirty:
-            old = self._filled.get(key)
-            if old is not None and old.topic in self._topic_keys:
-                self._topic_keys[old.topic].discard(key)
+            self._forget(key)
             story = fill_story(self.clusterer.story(key))
             self._filled[key] = story
             self._parts[key] = score_parts(story, self._followed)
-            if story.topic in self._topic_keys:
-                self._topic_keys[story.topic].add(key)
+            for topic in story.topics:  # a story is in the view of every topic it is about
+                if topic in self._topic_keys:
+                    self._topic_keys[topic].add(key)
         self._dirty.clear()
         self._digest = None
         self._views.clear()
         self.version += 1
+
+    def _forget(self, key: str) -> None:
+        """Drop a story from every view (it changed, or was merged into another)."""
+        old = self._filled.pop(key, None)
+        self._parts.pop(key, None)
+        for topic in old.topics if old is not None else ():
+            self._topic_keys.get(topic, set()).discard(key)
 
     def _ranked(self, keys: Iterable[str]) -> list[Story]:
         reference = self._newest or datetime.now(timezone.utc)  # as digest.reference_time

@@ -127,7 +127,7 @@ def test_sources_timeline_summary(digest):
 
 def test_digest_overview_and_no_coverage(digest):
     r = answer("/digest", digest, TOPICS)
-    assert r.sections[0].heading == "The Kessel Dam failure"
+    assert r.sections[0].heading == "Kessel Dam failure floods Arnvik valley, 12 dead"  # its own headline
     assert any("/arnvik facts" in l for l in r.sections[0].lines)
     empty = answer("/arnvik facts", Digest([], datetime(2026, 3, 5, tzinfo=timezone.utc)), TOPICS)
     assert any("No coverage" in l for l in _lines(empty))
@@ -141,7 +141,7 @@ def test_lines_have_no_platform_markup(digest):
 
 def test_render_reply_text(digest):
     text = render_reply_text(answer("/arnvik facts", digest, TOPICS))
-    assert text.startswith("The Kessel Dam failure: facts\n=")
+    assert text.startswith("Kessel Dam failure floods Arnvik valley, 12 dead: facts\n=")
     assert "\nWho\n- " in text and text.endswith("\n")
 
 

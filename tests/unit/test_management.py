@@ -285,7 +285,7 @@ def test_a_topic_added_from_chat_answers_its_own_commands(url, store, manage):
     assert service.answer("/bridge facts").title == "Unknown topic: /bridge"
     assert service.answer('/digest topics add bridge "Ostmark bridge"', ADMIN).ok
     reply = service.answer("/bridge facts")
-    assert reply.ok and reply.title == "Ostmark bridge: facts"
+    assert reply.ok and reply.title.startswith("The Ostmark bridge closed")  # the story's own headline
     assert "bridge" in [t.name for t in service.topics]
 
 

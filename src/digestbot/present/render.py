@@ -234,6 +234,7 @@ def digest_to_json(digest: Digest) -> dict[str, Any]:
                 "key": story.key,
                 "title": story.title,
                 "topic": story.topic,
+                "topics": list(story.topics),
                 "score": round(story.score, 4),
                 "article_count": len(story.articles),
                 "articles": [_article_json(a) for a in story.articles],

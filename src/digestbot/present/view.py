@@ -145,7 +145,7 @@ def story_view(story: Story, *, max_bullets: int = MAX_BULLETS, words: int = WOR
     return StoryView(
         key=story.key,
         headline=story.title,
-        topics=tuple(t for t in [story.topic] if t),
+        topics=story.topics,
         what_happened=what_happened,
         bullets=bullets,
         outlets=_outlets(story),

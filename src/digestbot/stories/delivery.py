@@ -140,6 +140,13 @@ def _mentions(pattern: re.Pattern, articles: list[Article], *, full_text: bool) 
     return False
 
 
+def in_topics(story: Story, topics: Iterable[str]) -> bool:
+    """Whether a subscription to these topics (`*`: all) brings this story: a story belongs
+    to every topic it is about, not only to its main one."""
+    wanted = set(topics)
+    return "*" in wanted or any(topic in wanted for topic in story.topics)
+
+
 def story_for_subscription(story: Story, options: SubscriptionOptions, since: datetime | None = None) -> Story | None:
     """The story as this subscription sees it, or None when nothing of it is for them.
 
