@@ -81,7 +81,7 @@ def test_run_posts_the_due_digest_serves_health_and_stops_on_sigterm(tmp_path):
     assert process.returncode == 0
     assert time.monotonic() - started < 8
     assert "=== digest for console" in out
-    assert "state visit to China" in out
+    assert "/visit)" in out and "Lee Jae Myung" in out  # the seed story, labelled with its topic
 
 
 def test_run_with_bad_configuration_exits_2(tmp_path):
