@@ -26,7 +26,7 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-HEADLINE_CHARS = 110  # a made-up headline is at most this long: a headline, not a paragraph
+HEADLINE_CHARS = 120  # a made-up headline is at most this long: a headline, not a paragraph
 # Where a long lead sentence may be cut and still read as a headline: after a clause.
 # A wire dateline opening the lead ("ATLANTA _ ", "AUSTIN, Texas _ ", "BEIJING (Xinhua) -- "):
 # not part of a headline (NYT copy marks it with an underscore, other wires with dashes).
