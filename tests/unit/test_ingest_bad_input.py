@@ -123,3 +123,10 @@ def test_many_articles_are_streamed_and_stored_a_batch_at_a_time(service):
     assert service.store.count() == count
     digest = service.build_digest(report.articles)
     assert sum(len(s.articles) for s in digest.stories) == count
+
+
+def test_sumy_is_named_without_being_imported_at_start():
+    from digestbot.keypoints import METHODS, SUMY_NAMES
+    from digestbot.keypoints.sumy_methods import SUMY_METHODS
+
+    assert SUMY_NAMES == SUMY_METHODS and set(SUMY_NAMES) <= set(METHODS)
