@@ -130,3 +130,23 @@ def test_sumy_is_named_without_being_imported_at_start():
     from digestbot.keypoints.sumy_methods import SUMY_METHODS
 
     assert SUMY_NAMES == SUMY_METHODS and set(SUMY_NAMES) <= set(METHODS)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_big_file_shows_a_progress_bar_with_its_size_on_a_terminal(tmp_path, monkeypatch, capsys):
+    from digestbot import cli
+
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(a_report(n) for n in range(30)) + "\n", encoding="utf-8")
+    monkeypatch.setenv("DIGESTBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.delenv("DIGESTBOT_CONFIG", raising=False)
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert cli.main(["digest", "--jsonl", str(path), "--format", "json"]) == 0
+    assert "ingesting" in terminal.getvalue() and "30/30" in terminal.getvalue()
+    listed = [a["id"] for s in json.loads(capsys.readouterr().out)["stories"] for a in s["articles"]]
+    assert sorted(listed) == sorted(f"r-{n}" for n in range(30))
