@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Speed and memory of the whole `digestbot digest --jsonl ... --format json` process.
 
-    .venv/bin/python benchmarks/bench_ingest.py [--count 10000] [--eval-dir DIR] [--skip-big] [--no-write]
+    .venv/bin/python benchmarks/bench_ingest.py [--count 10000] [--eval-dir DIR] [--skip-big | --ingest-only] [--no-write]
 
 Three measurements, all as CPU time (user + system), never wall time:
 
@@ -12,8 +12,9 @@ Three measurements, all as CPU time (user + system), never wall time:
    fresh subprocess with an empty SQLite store: articles/s and peak RSS.
 3. **Big input**: `--count` synthetic articles (10,000 by default) made at run time from the
    stories_dev texts (ids changed, paragraphs rotated and dates moved so that no two are the
-   same text), written to a temporary file outside the repository, then the same command:
-   articles/s and peak RSS.
+   same text), written to a temporary file outside the repository: the service's ingest alone
+   (read, clean, store: the part that streams) and then the same command, each in a fresh
+   process: articles/s and peak RSS.
 
 Reads ../shared/eval/stories_dev.jsonl (relative to the repo root) by default; exits 0 with a
 message when it is absent. The table is printed and written into BENCHMARKS.md (--no-write:
@@ -69,7 +70,7 @@ def breakdown(path: Path, workdir: Path) -> dict[str, float]:
     render_json(service.build_digest(report.articles))
     times["rest"] = time.process_time() - start
     store.close()
-    times["articles"] = len(report.articles)
+    times["articles"] = len(report.articles) + sum(len(a.copies) for a in report.articles)  # inputs
     return times
 
 
@@ -79,23 +80,34 @@ def service_report():
     return IngestReport()
 
 
-def whole_process(path: Path, workdir: Path, name: str) -> dict[str, float]:
-    """CPU time and peak RSS of `digestbot digest --jsonl path --format json` in a subprocess."""
-    db = workdir / f"{name}.db"
+_MEASURED = ("import resource, sys\n{body}\n"
+             "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+             "print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss, file=sys.stderr)\n"
+             "sys.exit(status)\n")
+_DIGEST = "from digestbot.cli import main\nstatus = main(sys.argv[1:])"
+_INGEST_ONLY = ("from digestbot.bootstrap import bootstrap\nfrom digestbot.ingest import read_jsonl\n"
+                "app = bootstrap()\nwith open(sys.argv[3], encoding='utf-8') as stream:\n"
+                "    report = app.service.ingest(read_jsonl(stream, sys.argv[3]))\n"
+                "print(len(report.articles) + sum(len(a.copies) for a in report.articles))\n"
+                "status = 0")
+
+
+def whole_process(path: Path, workdir: Path, name: str, ingest_only: bool = False) -> dict[str, float]:
+    """CPU time and peak RSS of `digestbot digest --jsonl path --format json` in a subprocess
+    (`ingest_only`: of the service's ingest alone, what the digest reads and stores)."""
+    db = workdir / f"{name}{'-ingest' if ingest_only else ''}.db"
     env = {**os.environ, "DIGESTBOT_DATABASE_URL": f"sqlite:///{db}"}
     env.pop("DIGESTBOT_CONFIG", None)
-    code = ("import resource, sys, time\n"
-            "from digestbot.cli import main\n"
-            "status = main(sys.argv[1:])\n"
-            "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
-            "print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss, file=sys.stderr)\n"
-            "sys.exit(status)\n")
+    code = _MEASURED.format(body=_INGEST_ONLY if ingest_only else _DIGEST)
     run = subprocess.run([sys.executable, "-c", code, "digest", "--jsonl", str(path), "--format", "json"],
                          env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     if run.returncode not in (0, 1):
         raise SystemExit(f"digestbot digest failed ({run.returncode}): {run.stderr.decode()[-500:]}")
     cpu, rss_kb = run.stderr.decode().strip().splitlines()[-1].split()
-    listed = sum(len(s["articles"]) for s in json.loads(run.stdout)["stories"])
+    if ingest_only:
+        listed = int(run.stdout)
+    else:
+        listed = sum(len(s["articles"]) for s in json.loads(run.stdout)["stories"])
     return {"cpu": float(cpu), "rss_mb": int(rss_kb) / 1024, "listed": listed}
 
 
@@ -119,7 +131,8 @@ def synthetic(source: Path, count: int, target: Path) -> int:
     return count
 
 
-def table(parts: dict[str, float], real: dict[str, float], big: dict[str, float] | None, count: int) -> str:
+def table(parts: dict[str, float], real: dict[str, float], big: dict[str, float] | None,
+          big_ingest: dict[str, float] | None, count: int) -> str:
     n = parts["articles"]
     total = parts["ingest"] + parts["store"] + parts["rest"]
     rows = [
@@ -131,6 +144,10 @@ def table(parts: dict[str, float], real: dict[str, float], big: dict[str, float]
         f"| breakdown: total in one process | {n:,} | {total:.2f} | {n / total:,.0f} | |",
         f"| whole `digest --jsonl stories_dev.jsonl --format json` | {real['listed']:,} | {real['cpu']:.2f} | {real['listed'] / real['cpu']:,.0f} | {real['rss_mb']:.0f} |",
     ]
+    if big_ingest:
+        rows.append(f"| ingest and store only (`DigestService.ingest`) of {count:,} synthetic articles | "
+                    f"{big_ingest['listed']:,} | {big_ingest['cpu']:.2f} | "
+                    f"{big_ingest['listed'] / big_ingest['cpu']:,.0f} | {big_ingest['rss_mb']:.0f} |")
     if big:
         rows.append(f"| whole `digest --jsonl` on {count:,} synthetic articles | {big['listed']:,} | {big['cpu']:.2f} | "
                     f"{big['listed'] / big['cpu']:,.0f} | {big['rss_mb']:.0f} |")
@@ -155,6 +172,8 @@ def main() -> int:
     ap.add_argument("--eval-dir", type=Path, default=REPO.parent / "shared" / "eval")
     ap.add_argument("--count", type=int, default=10_000, help="synthetic articles for the big run")
     ap.add_argument("--skip-big", action="store_true", help="leave out the big synthetic run")
+    ap.add_argument("--ingest-only", action="store_true",
+                    help="for the big run, measure ingest and store only (not stories and what's new)")
     ap.add_argument("--no-write", action="store_true", help="don't update BENCHMARKS.md")
     args = ap.parse_args()
     source = args.eval_dir / "stories_dev.jsonl"
@@ -167,13 +186,16 @@ def main() -> int:
         print(f"breakdown: {parts}", file=sys.stderr)
         real = whole_process(source, workdir, "real")
         print(f"whole process, stories_dev: {real}", file=sys.stderr)
-        big = None
+        big = big_ingest = None
         if not args.skip_big:
             big_file = workdir / "big.jsonl"
             synthetic(source, args.count, big_file)
-            big = whole_process(big_file, workdir, "big")
-            print(f"whole process, {args.count} synthetic: {big}", file=sys.stderr)
-    text = table(parts, real, big, args.count)
+            big_ingest = whole_process(big_file, workdir, "big", ingest_only=True)
+            print(f"ingest only, {args.count} synthetic: {big_ingest}", file=sys.stderr)
+            if not args.ingest_only:
+                big = whole_process(big_file, workdir, "big")
+                print(f"whole process, {args.count} synthetic: {big}", file=sys.stderr)
+    text = table(parts, real, big, big_ingest, args.count)
     print(text)
     if not args.no_write:
         write(text)
