@@ -359,12 +359,11 @@ class SqlStore:
         if same_text and row.title == article.title:
             return Upserted(UpsertOutcome.UNCHANGED, _with_copies(article, row))
         previous = self._stored(row, fresh)
-        self._fill_columns(row, article)
         if row in fresh:
+            self._fill_columns(row, article)
             fresh[row] = article
         else:
-            row.sentences = [SentenceRow(position=i, text=t) for i, t in enumerate(article.sentences)]
-            row.key_points = [KeyPointRow(position=i, text=t) for i, t in enumerate(article.key_points)]
+            self._fill(row, article)
         return Upserted(UpsertOutcome.UPDATED, _with_copies(article, row), previous)
 
     def _stored(self, row: ArticleRow, fresh: dict[ArticleRow, Article]) -> Article:
@@ -425,6 +424,13 @@ class SqlStore:
             for row in session.scalars(chunk.order_by(ArticleRow.id)):
                 by_hash.setdefault(row.content_hash, row)
         return by_url, by_hash
+
+    @staticmethod
+    def _fill(row: ArticleRow, article: Article) -> None:
+        """Every column and the text of a stored row, through the ORM (one article)."""
+        SqlStore._fill_columns(row, article)
+        row.sentences = [SentenceRow(position=i, text=t) for i, t in enumerate(article.sentences)]
+        row.key_points = [KeyPointRow(position=i, text=t) for i, t in enumerate(article.key_points)]
 
     @staticmethod
     def _fill_columns(row: ArticleRow, article: Article) -> None:
