@@ -222,13 +222,24 @@ def _settings():
         raise UsageError(f"DIGESTBOT_{str(first['loc'][0]).upper()}: {first['msg']}") from None
 
 
-def _with_progress(items: Iterator, what: str) -> Iterator:
-    """A progress bar on stderr when a person is watching it; the items unchanged otherwise."""
+def _with_progress(items: Iterator, what: str, jsonl: str | None = None) -> Iterator:
+    """A progress bar on stderr when a person is watching it; the items unchanged otherwise.
+    For a JSON lines file its lines are counted first (a quick pass over bytes) for an ETA."""
     if not sys.stderr.isatty():
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=what, unit=" articles", file=sys.stderr)
+    return tqdm(items, desc=what, unit=" articles", file=sys.stderr, total=_line_count(jsonl))
+
+
+def _line_count(path: str | None) -> int | None:
+    if not path or path == "-":
+        return None
+    try:
+        with open(path, "rb") as stream:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
+    except OSError:
+        return None
 
 
 def _bootstrap(args: argparse.Namespace):
@@ -258,7 +269,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
             sources.append(read_jsonl(*_open_jsonl(args.jsonl)))
         if args.inputs or not args.jsonl:
             sources.append(load_sources(args.inputs or default_seed_inputs()))
-        report = app.service.ingest(_with_progress(_chain(sources), "ingesting"), on_problem=_error)
+        jsonl_only = args.jsonl if not args.inputs else None
+        report = app.service.ingest(_with_progress(_chain(sources), "ingesting", jsonl_only), on_problem=_error)
         digest = app.service.build_digest(report.articles, since=args.since)
         renderer = RENDERERS[args.format]
         output = renderer(digest) if renderer is render_json else renderer(digest, top=args.top)

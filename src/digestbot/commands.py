@@ -139,7 +139,7 @@ def attribution(refs: list[SourceRef]) -> str:
 
 
 def _ref(a: Article) -> SourceRef:
-    return SourceRef(a.key, a.source, a.kind, a.published, a.title, a.url)
+    return SourceRef(a.key, a.source, a.kind, a.published, a.title, a.url, a.outlets)
 
 
 def new_item_line(item: NewItem) -> str:
@@ -239,7 +239,7 @@ def _digest_overview(digest: Digest) -> Reply:
     sections = []
     for story in digest.stories[:MAX_DIGEST_STORIES]:
         newest = max(a.published for a in story.articles)
-        outlets = len({a.source for a in story.articles})
+        outlets = len({o for a in story.articles for o in a.outlets})
         meta = f"{len(story.articles)} articles from {outlets} outlets, latest {_day(newest)}"
         if story.topic:
             meta += f"; /{story.topic} facts, /{story.topic} new"

@@ -781,7 +781,7 @@ class Management:
 
     def _check_feed(self, url: str) -> int:
         """Fetch the URL once and read it as a feed: its number of entries, or a _Problem."""
-        from .ingest.feeds import parse_feed
+        from .ingest.feeds import TitleOnlyEntry, parse_feed
 
         try:
             result = self.fetcher.fetch(url)
@@ -791,7 +791,7 @@ class Management:
             raise _Problem("Feed not added", "could not fetch it", "Nothing was stored.") from None
         entries, problems = 0, []
         for item in parse_feed(result.body, url, feed_url=result.final_url):
-            if isinstance(item, InputError):
+            if isinstance(item, InputError) and not isinstance(item, TitleOnlyEntry):
                 problems.append(str(item))
             else:
                 entries += 1

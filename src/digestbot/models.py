@@ -45,9 +45,21 @@ class CleanText:
     is_opinion: bool = False
 
 
+@dataclass(frozen=True)
+class WireCopy:
+    """Another input that carried an article's very text (a wire copy): its id and outlet."""
+
+    input_id: str | None
+    source: str
+    url: str | None = None
+
+
 @dataclass
 class Article:
-    """A processed article: clean sentences and key points, ready to store and group."""
+    """A processed article: clean sentences and key points, ready to store and group.
+
+    `copies` are the other inputs that carried the same text: one article, several ids and
+    outlets (sources are counted by outlet, see `outlets`)."""
 
     key: str  # stable identity: the input id, else URL, else content hash
     title: str
@@ -63,6 +75,12 @@ class Article:
     origin: str = ""
     published_is_fallback: bool = False
     extra: dict = field(default_factory=dict)
+    copies: list[WireCopy] = field(default_factory=list)
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """Every outlet that carried this text, the article's own first."""
+        return tuple(dict.fromkeys([self.source, *(c.source for c in self.copies)]))
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,12 @@ class SourceRef:
     published: datetime
     title: str
     url: str | None = None
+    outlets: tuple[str, ...] = ()  # every outlet that carried the article (wire copies)
+
+
+def outlet_count(refs: list[SourceRef]) -> int:
+    """How many outlets the cited articles come from: a wire copy is not a second source."""
+    return len({outlet for ref in refs for outlet in (ref.outlets or (ref.source,))})
 
 
 @dataclass
@@ -146,7 +170,7 @@ class Fact:
 
     @property
     def agreeing(self) -> int:
-        return len({s.article_key for s in self.sources})
+        return outlet_count(self.sources)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from .ingest import SafeFetcher
-from .ingest.feeds import parse_feed
+from .ingest.feeds import DEFAULT_PAGE_FETCHES, parse_feed
 from .models import FeedState, InputError, RawArticle
 
 log = logging.getLogger("digestbot.polling")
@@ -64,12 +64,14 @@ class FeedPoller:
         ingest: Callable[[list[RawArticle]], object],
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        page_fetches: int = DEFAULT_PAGE_FETCHES,
     ):
         self._feeds = feeds  # url -> polling interval
         self._fetcher = fetcher
         self._states = states
         self._ingest = ingest
         self._clock = clock
+        self._page_fetches = page_fetches  # a poll's pages for entries with only a title and link
 
     @property
     def feeds(self) -> dict[str, timedelta]:
@@ -107,7 +109,8 @@ class FeedPoller:
             self._states.save(replace(state, failures=0, last_error=None, last_success=now,
                                       next_due=now + self._interval(url)))
             return report
-        for item in parse_feed(result.body, url, feed_url=result.final_url, fetched_at=now, fetcher=self._fetcher):
+        for item in parse_feed(result.body, url, feed_url=result.final_url, fetched_at=now,
+                               fetcher=self._fetcher, page_fetches=self._page_fetches):
             if isinstance(item, InputError):
                 report.errors.append(str(item))
             else:

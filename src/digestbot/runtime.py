@@ -282,7 +282,8 @@ class Runtime:
 
         fetcher = SafeFetcher(allow_hosts=self.app.settings.fetch_allow_hosts)
         self.feed_states = SqlFeedStates(self.app.store.engine)
-        return FeedPoller(self._feed_intervals(feeds), fetcher, self.feed_states, self._ingest_polled)
+        return FeedPoller(self._feed_intervals(feeds), fetcher, self.feed_states, self._ingest_polled,
+                          page_fetches=self.app.settings.feed_page_fetches)
 
     def _ingest_polled(self, articles) -> None:
         report = self.app.service.ingest(articles)

@@ -89,6 +89,17 @@ class LiveStories:
             self._newest = article.published
         return key
 
+    def add_copies(self, article: Article) -> None:
+        """A stored article was carried by another input: its story lists the new copies."""
+        key = self.clusterer.story_key_of(article.key)
+        if key is None:
+            self.add(article)
+            return
+        for member in self.clusterer.story(key).articles:
+            if member.key == article.key:
+                member.copies = list(article.copies)
+        self._dirty.add(key)
+
     def add_all(self, articles: Iterable[Article]) -> None:
         for article in articles:
             self.add(article)
@@ -205,45 +216,69 @@ class DigestService:
             self._replies.clear()
             return True
 
+    INGEST_BATCH = 200  # articles a transaction: bounded memory, few commits
+
     def ingest(
         self,
         items: Iterable[RawArticle | InputError],
         on_problem: Callable[[str], None] = lambda message: None,
     ) -> IngestReport:
-        """Process and store each item; a bad item is reported and the rest go on."""
+        """Process and store each item, a batch a transaction; a bad item is reported and the
+        rest go on. Wire copies (the same text from another input) join the first article:
+        the report lists it once, with every copy."""
         report = IngestReport()
+        listed: dict[str, int] = {}  # article key -> its place in report.articles
+        batch: list[Article] = []
         for item in items:
-            if isinstance(item, InputError):
-                report.errors.append(str(item))
-                on_problem(str(item))
-                continue
-            try:
-                processed = process_article(
-                    item, key_points=self._key_points, method=self._method, max_chars=self._max_chars
-                )
-            except InputError as error:
-                report.errors.append(str(error))
-                on_problem(str(error))
-                continue
-            for warning in processed.warnings:
-                report.warnings.append(warning)
-                on_problem(f"warning: {warning}")
-            outcome, previous = self._upsert(processed.article)
-            if previous is not None:
-                report.revisions.append((previous, processed.article))
-            report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
-            report.articles.append(processed.article)
-            self._track(processed.article, outcome)
+            processed = self._process(item, report, on_problem)
+            if processed is not None:
+                batch.append(processed)
+            if len(batch) >= self.INGEST_BATCH:
+                self._store_batch(batch, report, listed, on_problem)
+                batch = []
+        if batch:
+            self._store_batch(batch, report, listed, on_problem)
         with self._cache_lock:
             if self._live is not None:
                 self._live.refresh()  # only the stories that changed
         return report
 
-    def _upsert(self, article: Article) -> tuple[UpsertOutcome, Article | None]:
-        upsert_revision = getattr(self.store, "upsert_revision", None)
-        if upsert_revision is not None:
-            return upsert_revision(article)
-        return self.store.upsert(article), None
+    def _process(self, item: RawArticle | InputError, report: IngestReport,
+                 on_problem: Callable[[str], None]) -> Article | None:
+        if isinstance(item, InputError):
+            report.errors.append(str(item))
+            on_problem(str(item))
+            return None
+        try:
+            processed = process_article(
+                item, key_points=self._key_points, method=self._method, max_chars=self._max_chars
+            )
+        except InputError as error:
+            report.errors.append(str(error))
+            on_problem(str(error))
+            return None
+        for warning in processed.warnings:
+            report.warnings.append(warning)
+            on_problem(f"warning: {warning}")
+        return processed.article
+
+    def _store_batch(self, batch: list[Article], report: IngestReport, listed: dict[str, int],
+                     on_problem: Callable[[str], None]) -> None:
+        for article, done in zip(batch, self.store.upsert_many(batch)):
+            if isinstance(done, InputError):
+                report.errors.append(str(done))
+                on_problem(str(done))
+                continue
+            if done.previous is not None:
+                report.revisions.append((done.previous, done.article))
+            report.outcomes[done.outcome] = report.outcomes.get(done.outcome, 0) + 1
+            place = listed.get(done.article.key)
+            if place is None:
+                listed[done.article.key] = len(report.articles)
+                report.articles.append(done.article)
+            else:
+                report.articles[place] = done.article  # the newer state: more copies
+            self._track(done.article, done.outcome)
 
     def _track(self, article: Article, outcome: UpsertOutcome) -> None:
         """Keep the live stories (when there are any yet) in step with the store."""
@@ -253,6 +288,8 @@ class DigestService:
             if outcome is UpsertOutcome.CREATED:
                 # as the store gives it back (in UTC), so stories read the same after a restart
                 self._live.add(dataclasses.replace(article, published=article.published.astimezone(timezone.utc)))
+            elif outcome is UpsertOutcome.COPIED:
+                self._live.add_copies(article)
             elif outcome is UpsertOutcome.UPDATED:
                 # A stored article changed its text: stories cannot take an article back, so
                 # the next read seeds them again from the store (rare: a corrected article).

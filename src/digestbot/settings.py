@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # A feed failing this many times in a row is announced once in the channels that use it
     # (and again once when it recovers).
     feed_failures_before_notice: int = Field(default=5, ge=1)
+    # Pages fetched a feed poll for entries that carry only a title and a link (Hacker News,
+    # search alerts, tables of contents); the rest wait for a later change of the feed.
+    feed_page_fetches: int = Field(default=20, ge=0, le=500)
 
     @field_validator("method")
     @classmethod

@@ -6,6 +6,7 @@ instead of adding a duplicate.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 import sqlite3
@@ -41,19 +42,32 @@ from sqlalchemy.engine import Connection, Engine, URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from .stories.delivery import SubscriptionOptions
-from .models import Article, ArticleKind, Claim, FeedState, Topic
+from .models import Article, ArticleKind, Claim, FeedState, InputError, Topic, WireCopy
 
 
 class UpsertOutcome(str, enum.Enum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    COPIED = "copied"  # the same text from another input: recorded as a copy of the stored one
+
+
+@dataclass(frozen=True)
+class Upserted:
+    """What storing one article did. `article` is the article as stored now (for a copy, the
+    first article with every copy); `previous` the version an UPDATED article replaced."""
+
+    outcome: UpsertOutcome
+    article: Article
+    previous: Article | None = None
 
 
 class ArticleStore(Protocol):
     """The port the service layer depends on."""
 
     def upsert(self, article: Article) -> UpsertOutcome: ...
+
+    def upsert_many(self, articles: list[Article]) -> list[Upserted | InputError]: ...
 
     def all_articles(self) -> list[Article]: ...
 
@@ -86,6 +100,9 @@ class ArticleRow(Base):
     key_points: Mapped[list[KeyPointRow]] = relationship(
         order_by="KeyPointRow.position", cascade="all, delete-orphan", lazy="selectin"
     )
+    copies: Mapped[list[CopyRow]] = relationship(
+        order_by="CopyRow.position", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class SentenceRow(Base):
@@ -102,6 +119,16 @@ class KeyPointRow(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     text: Mapped[str] = mapped_column(Text)
+
+
+class CopyRow(Base):
+    __tablename__ = "article_copies"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    input_id: Mapped[str | None] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2000))
 
 
 def create_store_engine(url: str) -> Engine:
@@ -274,42 +301,139 @@ class SqlStore:
     def upsert_revision(self, article: Article) -> tuple[UpsertOutcome, Article | None]:
         """Like `upsert`, also giving the stored version an UPDATED article replaced."""
         with self._sessions.begin() as session:
-            row = self._find_existing(session, article)
+            [done] = self._upsert_in(session, [article])
+        return done.outcome, done.previous
+
+    def upsert_many(self, articles: list[Article]) -> list[Upserted | InputError]:
+        """Store a batch in one transaction, one result per article in order. Re-ingesting an
+        article (same URL, else same text and same input) updates it; the same text from
+        another input is recorded as a copy of the stored article. When the batch cannot be
+        written, each article is tried alone so that one bad article costs only itself (its
+        result is then an InputError)."""
+        try:
+            with self._sessions.begin() as session:
+                return list(self._upsert_in(session, articles))
+        except DBAPIError:
+            pass
+        results: list[Upserted | InputError] = []
+        for article in articles:
+            try:
+                with self._sessions.begin() as session:
+                    results += self._upsert_in(session, [article])
+            except DBAPIError as error:
+                results.append(InputError(f"{article.origin or article.key}: could not be stored "
+                                          f"({type(error.orig).__name__ if error.orig else 'database error'})"))
+        return results
+
+    def _upsert_in(self, session: Session, articles: list[Article]) -> list[Upserted]:
+        by_url, by_hash = self._existing_rows(session, articles)
+        fresh: dict[ArticleRow, Article] = {}  # rows created by this batch: their text comes last
+        results = []
+        for article in articles:
+            row = (by_url.get(article.url) if article.url else None) or by_hash.get(article.content_hash)
             if row is None:
-                session.add(self._new_row(article))
-                return UpsertOutcome.CREATED, None
-            if row.content_hash == article.content_hash and row.title == article.title:
-                return UpsertOutcome.UNCHANGED, None
-            previous = self._to_article(row)
+                row = ArticleRow(key=article.key, ingested_at=datetime.now(timezone.utc))
+                self._fill_columns(row, article)
+                session.add(row)
+                fresh[row] = article
+                results.append(Upserted(UpsertOutcome.CREATED, article))
+            else:
+                results.append(self._merge_into(row, article, fresh))
+            if row.url:
+                by_url.setdefault(row.url, row)
+            by_hash.setdefault(row.content_hash, row)
+        session.flush()  # gives the new rows their ids
+        self._insert_text(session, fresh)
+        return results
+
+    def _merge_into(self, row: ArticleRow, article: Article, fresh: dict[ArticleRow, Article]) -> Upserted:
+        same_text = row.content_hash == article.content_hash
+        incoming = WireCopy(article.input_id, article.source, article.url)
+        found_by_url = bool(article.url) and row.url == article.url
+        if same_text and not found_by_url and incoming != WireCopy(row.input_id, row.source, row.url):
+            if incoming in _copies_of(row):
+                return Upserted(UpsertOutcome.UNCHANGED, self._stored(row, fresh))
+            row.copies.append(CopyRow(position=len(row.copies), input_id=incoming.input_id,
+                                      source=incoming.source, url=incoming.url))
+            return Upserted(UpsertOutcome.COPIED, self._stored(row, fresh))
+        if same_text and row.title == article.title:
+            return Upserted(UpsertOutcome.UNCHANGED, _with_copies(article, row))
+        previous = self._stored(row, fresh)
+        if row in fresh:
+            self._fill_columns(row, article)
+            fresh[row] = article
+        else:
             self._fill(row, article)
-            return UpsertOutcome.UPDATED, previous
+        return Upserted(UpsertOutcome.UPDATED, _with_copies(article, row), previous)
+
+    def _stored(self, row: ArticleRow, fresh: dict[ArticleRow, Article]) -> Article:
+        """The article a row holds now, with its copies."""
+        if row in fresh:
+            return dataclasses.replace(fresh[row], key=row.key, copies=_copies_of(row))
+        return self._to_article(row)
+
+    @staticmethod
+    def _insert_text(session: Session, fresh: dict[ArticleRow, Article]) -> None:
+        """Sentences and key points of the new rows, as two bulk inserts (not an ORM object a
+        sentence: that was most of the time spent storing)."""
+        sentences = [{"article_id": row.id, "position": i, "text": t}
+                     for row, article in fresh.items() for i, t in enumerate(article.sentences)]
+        points = [{"article_id": row.id, "position": i, "text": t}
+                  for row, article in fresh.items() for i, t in enumerate(article.key_points)]
+        if sentences:
+            session.execute(SentenceRow.__table__.insert(), sentences)
+        if points:
+            session.execute(KeyPointRow.__table__.insert(), points)
 
     def all_articles(self) -> list[Article]:
+        """Every stored article, oldest first: four plain queries, whatever the count."""
         with self._sessions() as session:
-            rows = session.scalars(select(ArticleRow).order_by(ArticleRow.published, ArticleRow.id))
-            return [self._to_article(row) for row in rows]
+            rows = session.execute(select(*_ARTICLE_COLUMNS).order_by(ArticleRow.published, ArticleRow.id)).all()
+            sentences = _texts_by_article(session, SentenceRow)
+            points = _texts_by_article(session, KeyPointRow)
+            copies: dict[int, list[WireCopy]] = {}
+            for c in session.execute(select(CopyRow).order_by(CopyRow.article_id, CopyRow.position)).scalars():
+                copies.setdefault(c.article_id, []).append(WireCopy(c.input_id, c.source, c.url))
+        return [
+            Article(key=r.key, title=r.title, source=r.source, published=_as_utc(r.published),
+                    kind=ArticleKind(r.kind), sentences=sentences.get(r.id, []),
+                    key_points=points.get(r.id, []), content_hash=r.content_hash, url=r.url,
+                    author=r.author, input_id=r.input_id, origin=r.origin,
+                    published_is_fallback=r.published_is_fallback, copies=copies.get(r.id, []))
+            for r in rows
+        ]
 
     def count(self) -> int:
         with self._sessions() as session:
-            return len(session.scalars(select(ArticleRow.id)).all())
+            return session.scalar(select(func.count(ArticleRow.id))) or 0
 
     @staticmethod
-    def _find_existing(session: Session, article: Article) -> ArticleRow | None:
-        if article.url:
-            row = session.scalars(select(ArticleRow).where(ArticleRow.url == article.url)).first()
-            if row is not None:
-                return row
-        return session.scalars(
-            select(ArticleRow).where(ArticleRow.content_hash == article.content_hash)
-        ).first()
-
-    def _new_row(self, article: Article) -> ArticleRow:
-        row = ArticleRow(key=article.key, ingested_at=datetime.now(timezone.utc))
-        self._fill(row, article)
-        return row
+    def _existing_rows(session: Session, articles: list[Article]) -> tuple[dict, dict]:
+        """The stored rows a batch may meet again, by URL and by content hash: a query or two
+        a batch, not one an article."""
+        urls = list({a.url for a in articles if a.url})
+        hashes = list({a.content_hash for a in articles})
+        by_url: dict[str, ArticleRow] = {}
+        by_hash: dict[str, ArticleRow] = {}
+        for start in range(0, len(urls), 500):
+            chunk = select(ArticleRow).where(ArticleRow.url.in_(urls[start:start + 500]))
+            for row in session.scalars(chunk.order_by(ArticleRow.id)):
+                by_url.setdefault(row.url, row)
+        for start in range(0, len(hashes), 500):
+            chunk = select(ArticleRow).where(ArticleRow.content_hash.in_(hashes[start:start + 500]))
+            for row in session.scalars(chunk.order_by(ArticleRow.id)):
+                by_hash.setdefault(row.content_hash, row)
+        return by_url, by_hash
 
     @staticmethod
     def _fill(row: ArticleRow, article: Article) -> None:
+        """Every column and the text of a stored row, through the ORM (one article)."""
+        SqlStore._fill_columns(row, article)
+        row.sentences = [SentenceRow(position=i, text=t) for i, t in enumerate(article.sentences)]
+        row.key_points = [KeyPointRow(position=i, text=t) for i, t in enumerate(article.key_points)]
+
+    @staticmethod
+    def _fill_columns(row: ArticleRow, article: Article) -> None:
         row.url = article.url
         row.content_hash = article.content_hash
         row.input_id = article.input_id
@@ -320,8 +444,6 @@ class SqlStore:
         row.published = _as_utc(article.published)
         row.published_is_fallback = article.published_is_fallback
         row.origin = article.origin
-        row.sentences = [SentenceRow(position=i, text=t) for i, t in enumerate(article.sentences)]
-        row.key_points = [KeyPointRow(position=i, text=t) for i, t in enumerate(article.key_points)]
 
     @staticmethod
     def _to_article(row: ArticleRow) -> Article:
@@ -339,7 +461,29 @@ class SqlStore:
             input_id=row.input_id,
             origin=row.origin,
             published_is_fallback=row.published_is_fallback,
+            copies=_copies_of(row),
         )
+
+
+_ARTICLE_COLUMNS = tuple(ArticleRow.__table__.c[name] for name in (
+    "id", "key", "title", "source", "published", "kind", "content_hash", "url", "author",
+    "input_id", "origin", "published_is_fallback"))
+
+
+def _texts_by_article(session: Session, row_type: type) -> dict[int, list[str]]:
+    texts: dict[int, list[str]] = {}
+    query = select(row_type.article_id, row_type.text).order_by(row_type.article_id, row_type.position)
+    for article_id, text_ in session.execute(query):
+        texts.setdefault(article_id, []).append(text_)
+    return texts
+
+
+def _copies_of(row: ArticleRow) -> list[WireCopy]:
+    return [WireCopy(c.input_id, c.source, c.url) for c in row.copies]
+
+
+def _with_copies(article: Article, row: ArticleRow) -> Article:
+    return dataclasses.replace(article, copies=_copies_of(row)) if row.copies else article
 
 
 # --- The delivery ledger: exactly-once scheduled digests -----------------------------------

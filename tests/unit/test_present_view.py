@@ -92,3 +92,13 @@ def test_a_key_point_that_leans_on_the_sentence_before_is_left_out():
                                     "But the ferry stopped running."])
     lines = [line.text for line in story_view(a_story(report)).lines]
     assert lines == ["Crews closed the Arnvik road on Monday.", "The ferry stopped running."]
+
+
+def test_a_wire_copy_counts_for_the_outlet_that_ran_it():
+    from digestbot.models import WireCopy
+
+    report = an_article("Crews closed the Arnvik road on Monday.", source="Norland Wire")
+    report.copies.append(WireCopy("x1", "Valley Herald"))
+    report.copies.append(WireCopy("x2", "Norland Wire"))  # a re-send by the same wire
+    view = story_view(a_story(report))
+    assert [(o.source, o.articles) for o in view.outlets] == [("Norland Wire", 1), ("Valley Herald", 1)]

@@ -23,8 +23,17 @@ from .text import html_fragment_to_text
 
 log = logging.getLogger("digestbot.ingest")
 
+# Pages fetched a feed read for entries that carry only a title and a link (DIGESTBOT_FEED_PAGE_FETCHES).
+DEFAULT_PAGE_FETCHES = 20
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?:\s|$)")
+_ELLIPSIS = re.compile(r"(?:\.\.\.|\u2026)\W*$")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.I)
+
+
+class TitleOnlyEntry(InputError):
+    """An entry with only a title and a link whose page was not read: not an article yet,
+    but a feed of them is a working feed (its pages are fetched when it is polled)."""
 
 
 def domain_of(url: str | None) -> str | None:
@@ -61,8 +70,14 @@ def parse_feed(
     fetch_entries: bool = False,
     source: str | None = None,
     kind: ArticleKind | None = None,
+    page_fetches: int = DEFAULT_PAGE_FETCHES,
 ) -> Iterator[RawArticle | InputError]:
-    """One RawArticle per entry; an InputError for the feed or for each unusable entry."""
+    """One RawArticle per entry; an InputError for the feed or for each unusable entry.
+
+    With a `fetcher`, the linked pages of entries that carry only a title and a link (a
+    comments link, a search snippet cut off with an ellipsis; Hacker News, Google Alerts,
+    tables of contents) are fetched, at most `page_fetches` of them; with `fetch_entries`,
+    every entry's page is."""
     import feedparser
 
     if not isinstance(data, bytes):  # never a path or URL string
@@ -90,11 +105,12 @@ def parse_feed(
     feed_date = from_struct_time(channel.get("updated_parsed") or channel.get("published_parsed"))
     fetched_at = fetched_at or datetime.now(timezone.utc)
 
+    budget = [page_fetches]  # shared by the entries of this feed read
     for n, entry in enumerate(entries, 1):
         where = f"{origin} entry {n}"
         try:
             yield from _entry(entry, where, feed_source, feed_date, fetched_at, fetcher,
-                              fetch_entries, kind)
+                              fetch_entries, kind, budget)
         except InputError as exc:  # pragma: no cover - _entry yields its errors
             yield exc
 
@@ -104,6 +120,26 @@ def _one_line(value: object) -> str | None:
         return None
     value = " ".join(value.split())
     return value or None
+
+
+def _title(value: object) -> str | None:
+    from digestbot.pipeline import plain_title  # pure; a late import keeps ingest light
+
+    return plain_title(value) if isinstance(value, str) else None
+
+
+def _fetch_page(link: str, fetcher) -> Iterator[RawArticle | InputError]:
+    from .sources import load_url  # late import: sources imports this module
+
+    return load_url(link, fetcher, warn_fallback=False)
+
+
+def is_title_only(text: str | None) -> bool:
+    """True when an entry's own text is no article: nothing, a link label ("Comments"), or a
+    snippet cut off with an ellipsis; no complete sentence of its own."""
+    if not text:
+        return True
+    return bool(_ELLIPSIS.search(text)) or not _SENTENCE_END.search(text)
 
 
 def _entry_text(entry) -> str | None:
@@ -119,8 +155,8 @@ def _entry_text(entry) -> str | None:
     return text or None
 
 
-def _entry(entry, where, feed_source, feed_date, fetched_at, fetcher, fetch_entries, kind):
-    title = _one_line(entry.get("title"))
+def _entry(entry, where, feed_source, feed_date, fetched_at, fetcher, fetch_entries, kind, budget):
+    title = _title(entry.get("title"))
     link = http_url_or_none(entry.get("link"))
     if title:
         where = f"{where} ({title[:60]})"
@@ -128,28 +164,38 @@ def _entry(entry, where, feed_source, feed_date, fetched_at, fetcher, fetch_entr
     author = _one_line(entry.get("author"))
     published = from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed"))
 
-    if fetch_entries and link and fetcher is not None:
-        from .sources import load_url  # late import: sources imports this module
-
+    title_only = is_title_only(text)
+    wanted = link and fetcher is not None and (fetch_entries or title_only)
+    if wanted and not fetch_entries and budget[0] <= 0:
+        yield TitleOnlyEntry(f"{where}: entry has no text, only a title and a link; its page was not fetched "
+                         f"(the pages a feed read may fetch, DIGESTBOT_FEED_PAGE_FETCHES, are used up)")
+        return
+    if wanted:
+        if not fetch_entries:
+            budget[0] -= 1
         page = None
-        for item in load_url(link, fetcher, warn_fallback=False):
-            if isinstance(item, InputError):
-                if text:
-                    log.warning("%s: kept the feed summary, page not usable: %s", where, item)
-                else:
-                    yield InputError(f"{where}: {item}")
-            else:
+        for item in _fetch_page(link, fetcher):
+            if not isinstance(item, InputError):
                 page = item
+            elif not title_only:
+                log.warning("%s: kept the feed summary, page not usable: %s", where, item)
+            else:
+                yield InputError(f"{where}: {item}")
+                return
         if page is not None:
             text = page.text
             title = title or page.title
             author = author or page.author
             if published is None and not page.published_is_fallback:
                 published = page.published
+            title_only = False
 
-    if not text:
-        hint = "" if fetch_entries else "; fetch_entries=True would fetch its page"
-        yield InputError(f"{where}: entry has no text{hint}")
+    if title_only:
+        if not link:
+            yield InputError(f"{where}: entry has no text and no link")
+        else:
+            yield TitleOnlyEntry(f"{where}: entry has no text, only a title and a link (its "
+                                 f"page is fetched when the feed is read from its URL)")
         return
 
     fallback = False

@@ -14,17 +14,27 @@ from typing import Callable
 from digestbot.keypoints import digestbot as _digestbot
 from digestbot.keypoints import lead as _lead
 from digestbot.keypoints._text import content_terms
-from digestbot.keypoints.sumy_methods import SUMY_METHODS, summarise_with
 
 __all__ = ["DEFAULT_METHOD", "METHODS", "extract_key_points"]
 
 Summariser = Callable[..., list[str]]
 
+# The names of keypoints.sumy_methods.SUMY_METHODS: sumy (and with it NLTK and SciPy, a
+# second of CPU at every start) is imported only when one of them is used.
+SUMY_NAMES = ("lexrank", "lsa", "textrank", "luhn", "kl", "sumbasic", "reduction", "edmundson")
+
+
+def _with_sumy(name: str, sentences: list[str], n: int = 3, title: str | None = None) -> list[str]:
+    from digestbot.keypoints.sumy_methods import summarise_with
+
+    return summarise_with(name, sentences, n, title)
+
+
 DEFAULT_METHOD = "digestbot"
 METHODS: dict[str, Summariser] = {
     "digestbot": _digestbot.summarise,
     "lead": _lead.summarise,
-    **{name: partial(summarise_with, name) for name in SUMY_METHODS},
+    **{name: partial(_with_sumy, name) for name in SUMY_NAMES},
 }
 _NEAR_DUPLICATE = 0.8
 

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from ..models import Article, ArticleKind, Digest, Fact, NewItem, SourceRef, Story
+from ..models import Article, ArticleKind, Digest, Fact, NewItem, SourceRef, Story, WireCopy
 from ..stories.novelty import Revision
 from .view import Bullet, StoryView, story_view
 
@@ -176,8 +176,15 @@ def _ref_json(ref: SourceRef) -> dict[str, Any]:
     }
 
 
+def _copy_json(copy: WireCopy) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": copy.input_id, "source": copy.source}
+    if copy.url:
+        data["url"] = copy.url
+    return data
+
+
 def _article_json(article: Article) -> dict[str, Any]:
-    return {
+    data = {
         "id": article.input_id,
         "key": article.key,
         "title": article.title,
@@ -189,6 +196,23 @@ def _article_json(article: Article) -> dict[str, Any]:
         "url": article.url,
         "key_points": article.key_points,
     }
+    if article.copies:  # wire copies: the same text under other ids and outlets
+        data["also"] = [_copy_json(c) for c in article.copies]
+    return data
+
+
+def _articles_json(article: Article) -> list[dict[str, Any]]:
+    """The article, then one entry per wire copy (`copy_of` names the first input), so that
+    every ingested input is listed under its own id (the CLI contract); `article_count`
+    counts the article once."""
+    first = _article_json(article)
+    copies = []
+    for copy in article.copies:
+        entry = {**first, "id": copy.input_id, "source": copy.source, "url": copy.url,
+                 "copy_of": article.input_id or article.key}
+        entry.pop("also", None)
+        copies.append(entry)
+    return [first, *copies]
 
 
 def _item_json(item: NewItem) -> dict[str, Any]:
@@ -237,7 +261,7 @@ def digest_to_json(digest: Digest) -> dict[str, Any]:
                 "topics": list(story.topics),
                 "score": round(story.score, 4),
                 "article_count": len(story.articles),
-                "articles": [_article_json(a) for a in story.articles],
+                "articles": [entry for a in story.articles for entry in _articles_json(a)],
                 "whats_new": [_item_json(i) for i in story.whats_new],
                 "facts": [_fact_json(f) for f in story.facts],
                 "view": _view_json(story_view(story)),

@@ -126,12 +126,14 @@ def _choose(candidates: list[Bullet], max_bullets: int, budget: int) -> tuple[Bu
 
 
 def _outlets(story: Story) -> tuple[OutletCount, ...]:
-    """Each outlet once, with how many of the story's reports it carried (copies count once)."""
+    """Each outlet once, with how many of the story's reports it carried (a wire copy counts
+    for the outlet that ran it, once)."""
     counts: Counter = Counter()
     opinion_only: dict[str, bool] = {}
     for article in story.articles:
-        counts[article.source] += 1
-        opinion_only[article.source] = opinion_only.get(article.source, True) and article.kind is ArticleKind.OPINION
+        for outlet in article.outlets:
+            counts[outlet] += 1
+            opinion_only[outlet] = opinion_only.get(outlet, True) and article.kind is ArticleKind.OPINION
     ranked = sorted(counts, key=lambda s: (-counts[s], s))
     return tuple(OutletCount(s, counts[s], opinion_only[s]) for s in ranked)
 

@@ -47,6 +47,7 @@ def source_ref(article: Article) -> SourceRef:
         published=article.published,
         title=article.title,
         url=article.url,
+        outlets=article.outlets,
     )
 
 

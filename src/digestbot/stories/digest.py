@@ -18,7 +18,7 @@ def score_parts(story: Story, followed: set[str]) -> tuple[float, float, datetim
     """(importance, topic bonus, newest publication): the parts of a score that do not
     depend on the reference time, so a live digest can re-rank without reading articles."""
     n_articles = len(story.articles)
-    n_sources = len({a.source for a in story.articles})
+    n_sources = len({outlet for a in story.articles for outlet in a.outlets})
     importance = math.log1p(n_articles) + 0.5 * math.log1p(n_sources) + 0.1 * min(5, len(story.whats_new))
     newest = max(a.published for a in story.articles)
     bonus = TOPIC_BONUS if story.topic and story.topic in followed else 0.0
