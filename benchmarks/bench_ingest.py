@@ -44,7 +44,7 @@ def breakdown(path: Path, workdir: Path) -> dict[str, float]:
     """CPU seconds of each stage of a digest of `path`, run in this process."""
     from digestbot.ingest import read_jsonl
     from digestbot.models import InputError
-    from digestbot.render import render_json
+    from digestbot.present.render import render_json
     from digestbot.service import DigestService
     from digestbot.storage import SqlStore
 

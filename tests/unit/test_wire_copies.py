@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from digestbot.models import Fact, RawArticle, SourceRef, Story, WireCopy
-from digestbot.render import render_json
+from digestbot.present.render import render_json
 from digestbot.service import DigestService
 from digestbot.storage import SqlStore, UpsertOutcome
 from digestbot.stories.digest import score_parts
