@@ -108,3 +108,37 @@ def test_sumy_is_never_asked_for_nltk_data(monkeypatch):
     monkeypatch.setattr(nltk.data, "load", refuse)
     for method in ALL_METHODS:
         assert extract_key_points(ARTICLE, n=2, method=method, title=TITLE)
+
+
+def _fit_weights_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "fit_weights.py"
+    spec = importlib.util.spec_from_file_location("fit_weights", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_fit_weights_folds_hold_out_every_article_once():
+    fw = _fit_weights_module()
+    data = list(range(11))
+    held_out = []
+    for train, test in fw.folds(data, 5):
+        assert sorted(train + test) == data
+        held_out.extend(test)
+    assert sorted(held_out) == data
+
+
+def test_fit_weights_ships_the_mean_of_the_fold_fits(monkeypatch):
+    fw = _fit_weights_module()
+    fits = iter([(0.1, -0.2), (0.3, -0.4)])
+    monkeypatch.setattr(fw, "fit", lambda *args, **kwargs: next(fits))
+    assert fw.fit_bagged(list(range(4)), list(range(4)), 2, rounds=1, bbc_weight=0.0) == (0.2, -0.3)
+
+
+def test_shipped_weights_stay_small_and_keep_the_lead_bias():
+    assert all(-1.0 <= w <= 1.0 for w in ours.WEIGHTS)
+    weights = dict(zip(ours.FEATURES, ours.WEIGHTS))
+    assert weights["position"] > 0 and weights["centrality"] > 0 and weights["short"] < 0
