@@ -31,12 +31,11 @@ import json
 import re
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from importlib.machinery import SourceFileLoader
 from pathlib import Path
 
-from digestbot.models import InputError, RawArticle
-from digestbot.pipeline import process_article
+from evaldata import article_from_record
 from digestbot.stories import clustering
 from digestbot.stories.clustering import StoryClusterer
 
@@ -88,18 +87,7 @@ def event_labels(records: list[dict], gap_days: int = EVENT_GAP_DAYS) -> dict[st
 
 
 def process(records: list[dict]) -> list:
-    articles = []
-    for rec in records:
-        published = datetime.fromisoformat(rec["published"][:10]).replace(tzinfo=timezone.utc)
-        raw = RawArticle(text=rec["text"], origin=rec["id"], title=rec.get("title") or None,
-                         source=rec.get("source"), published=published, input_id=rec["id"])
-        try:
-            article = process_article(raw).article
-        except InputError:
-            continue
-        article.key = rec["id"]
-        articles.append(article)
-    return articles
+    return [a for a in map(article_from_record, records) if a is not None]
 
 
 def run_ours(articles: list, threshold: float) -> tuple[dict[str, str], float]:

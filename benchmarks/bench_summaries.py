@@ -30,7 +30,6 @@ import platform
 import sys
 import time
 from collections import defaultdict
-from datetime import datetime, timezone
 from pathlib import Path
 from statistics import mean
 
@@ -39,8 +38,7 @@ EVAL = ROOT.parent / "shared" / "eval"
 TOOL = ROOT.parent / "shared" / "tools" / "baseline-summaries"
 MARK_BEGIN, MARK_END = "<!-- bench_summaries:begin -->", "<!-- bench_summaries:end -->"
 
-from digestbot.models import InputError, RawArticle  # noqa: E402
-from digestbot.pipeline import process_article  # noqa: E402
+from evaldata import article_from_record  # noqa: E402
 from digestbot.stories import summary  # noqa: E402
 from digestbot.stories.novelty import WORDS_PER_STORY, new_against, whats_new  # noqa: E402
 
@@ -70,23 +68,11 @@ class Articles:
         for d in docs:
             if d["id"] not in self.cache:
                 start = time.process_time()
-                self.cache[d["id"]] = _article(d)
+                self.cache[d["id"]] = article_from_record(d)
                 self.cpu += time.process_time() - start
             if self.cache[d["id"]] is not None:
                 out.append(self.cache[d["id"]])
         return out
-
-
-def _article(doc: dict):
-    published = datetime.fromisoformat(doc["published"][:10]).replace(tzinfo=timezone.utc)
-    raw = RawArticle(text=doc["text"], origin=doc["id"], title=doc.get("title") or None,
-                     source=doc.get("source"), published=published, input_id=doc["id"])
-    try:
-        article = process_article(raw).article
-    except InputError:
-        return None
-    article.key = doc["id"]
-    return article
 
 
 def ours_update(articles: Articles, rec: dict) -> str:
