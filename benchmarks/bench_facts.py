@@ -1,0 +1,163 @@
+"""Facts a reader can trust: precision, recall, lines and CPU time on real event clusters.
+
+Labels: benchmarks/facts_labels.json (our own words, one entry per fact a reader needs, on seven
+event clusters of ../shared/eval/mds_dev.jsonl). Each cluster's 25 articles go through the text
+core (`analyse_text`) into one Story, whose facts are rendered as `/TOPIC facts` lines.
+
+- precision: lines that match a labelled fact (or are listed as acceptable) over all lines;
+- recall: labelled facts matched by at least one line;
+- lines per story (target at most 15) and CPU ms of `extract_facts` per story (target < 50).
+
+Run from the repository root (skips with a message when ../shared/eval is absent):
+
+    .venv/bin/python benchmarks/bench_facts.py [--markdown] [--show]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT.parent / "shared" / "eval" / "mds_dev.jsonl"
+LABELS = Path(__file__).with_name("facts_labels.json")
+BEGIN, END = "<!-- bench_facts:begin -->", "<!-- bench_facts:end -->"
+
+from digestbot.commands import fact_line  # noqa: E402
+from digestbot.models import Article, ArticleKind, Story  # noqa: E402
+from digestbot.stories.facts import extract_facts  # noqa: E402
+from digestbot.text.analysis import analyse_text  # noqa: E402
+
+
+def load_labels() -> dict:
+    return json.loads(LABELS.read_text())["clusters"]
+
+
+def _article(doc: dict) -> Article:
+    analysis = analyse_text(doc["text"], doc.get("title") or None)
+    published = datetime.fromisoformat(doc["published"]).replace(hour=12, tzinfo=timezone.utc)
+    return Article(
+        key=doc["id"], title=analysis.title or doc.get("title") or "", source=doc["source"],
+        published=published, kind=ArticleKind.NEWS, sentences=analysis.sentences,
+        key_points=analysis.key_points,
+        content_hash=hashlib.sha256(doc["text"].encode()).hexdigest(), input_id=doc["id"])
+
+
+def load_stories(topics: set[str]) -> dict[str, Story]:
+    stories = {}
+    with EVAL.open() as f:
+        for line in f:
+            rec = json.loads(line)
+            if rec["topic"] in topics:
+                articles = sorted((_article(d) for d in rec["docs"]), key=lambda a: (a.published, a.key))
+                stories[rec["topic"]] = Story(key=rec["topic"], title=rec["title"], articles=articles)
+    return stories
+
+
+def _contains(text: str, needle: str) -> bool:
+    return re.search(r"(?<![\w])" + re.escape(needle.lower()), text.lower()) is not None
+
+
+def matches(line: str, fact: dict) -> bool:
+    values = fact.get("values")
+    if values and not any(re.search(rf"(?<![\d.,]){re.escape(v)}(?![\d,]*\d)", line) for v in values):
+        return False
+    return all(any(_contains(line, w) for w in group) for group in fact.get("words", []))
+
+
+def score_story(lines: list[str], labels: dict) -> dict:
+    """Precision and recall of fact lines (text before the attribution) against labels."""
+    found: set[str] = set()
+    correct = 0
+    wrong: list[str] = []
+    acceptable = labels.get("acceptable", [])
+    for line in lines:
+        hits = [f["id"] for f in labels["facts"] if matches(line, f)]
+        found.update(hits)
+        if hits or any(a.lower() in line.lower() for a in acceptable):
+            correct += 1
+        else:
+            wrong.append(line)
+    return {"lines": len(lines), "correct": correct, "found": sorted(found),
+            "labelled": len(labels["facts"]), "unmatched": wrong}
+
+
+def fact_texts(story: Story) -> tuple[list[str], list[str], float]:
+    """The facts' own texts (scored: attributions name outlets such as the New York Times,
+    which must not match a label), the rendered lines, and the CPU seconds spent."""
+    start = time.process_time()
+    facts = extract_facts(story)
+    cpu = time.process_time() - start
+    return [f.text for f in facts], [fact_line(f) for f in facts], cpu
+
+
+def run(show: bool = False) -> list[dict]:
+    labels = load_labels()
+    stories = load_stories(set(labels))
+    rows = []
+    for topic, story in stories.items():
+        texts, lines, cpu = fact_texts(story)
+        row = score_story(texts, labels[topic])
+        row.update(topic=topic, event=labels[topic]["event"], cpu_ms=cpu * 1000,
+                   articles=len(story.articles))
+        rows.append(row)
+        if show:
+            print(f"== {topic} {row['event']}")
+            for line in lines:
+                print("   ", line[:220])
+            print("    missed:", sorted({f["id"] for f in labels[topic]["facts"]} - set(row["found"])))
+    return rows
+
+
+def totals(rows: list[dict]) -> dict:
+    lines = sum(r["lines"] for r in rows)
+    return {"precision": sum(r["correct"] for r in rows) / lines if lines else 0.0,
+            "recall": sum(len(r["found"]) for r in rows) / sum(r["labelled"] for r in rows),
+            "max_lines": max(r["lines"] for r in rows),
+            "max_cpu_ms": max(r["cpu_ms"] for r in rows)}
+
+
+def markdown(rows: list[dict]) -> str:
+    t = totals(rows)
+    out = ["| cluster | event | lines | precision | recall | CPU ms (25 articles) |",
+           "|---|---|---:|---:|---:|---:|"]
+    for r in rows:
+        p = r["correct"] / r["lines"] if r["lines"] else 0.0
+        out.append(f"| {r['topic']} | {r['event']} | {r['lines']} | {p:.0%} | "
+                   f"{len(r['found'])}/{r['labelled']} | {r['cpu_ms']:.0f} |")
+    out.append(f"| **all** | | max {t['max_lines']} | **{t['precision']:.0%}** | **{t['recall']:.0%}** | "
+               f"max {t['max_cpu_ms']:.0f} |")
+    return "\n".join(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--markdown", action="store_true", help="write the table into BENCHMARKS.md")
+    parser.add_argument("--show", action="store_true", help="print every story's fact lines")
+    args = parser.parse_args()
+    if not EVAL.exists():
+        print(f"skipped: {EVAL} not found (the evaluation data lives outside the repository)")
+        return 0
+    rows = run(show=args.show)
+    table = markdown(rows)
+    print(table)
+    if args.markdown:
+        path = ROOT / "BENCHMARKS.md"
+        text = path.read_text()
+        block = f"{BEGIN}\n{table}\n{END}"
+        if BEGIN in text:
+            text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+        else:
+            text += "\n" + block + "\n"
+        path.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
