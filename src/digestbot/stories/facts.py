@@ -33,7 +33,7 @@ from .clustering import source_ref
 from . import fact_words
 
 CATEGORIES = ("what", "who", "when", "where", "how_many")
-PER_CATEGORY = {"who": 4, "what": 5, "when": 2, "where": 2, "how_many": 5}
+PER_CATEGORY = {"who": 4, "what": 5, "when": 1, "where": 2, "how_many": 5}
 MAX_LINES = 15
 
 _MEETING = re.compile(r"\b(met|meet|meets|meeting|summit|talks|held talks|hold talks)\b", re.I)
@@ -145,11 +145,8 @@ _TAIL = re.compile(
 def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | None:
     """(text shown, unit key) for a count, or None when it cannot say what is counted."""
     unit = q.unit
-    if unit == "person" and re.search(r"\b(kill\w*|dead|died|deaths?|perish\w*|drown\w*|lost their lives)\b",
-                                      clause, re.I):
-        unit = "death"
-    if unit == "person" and re.search(r"\b(injur\w*|wounded|hurt)\b", clause, re.I):
-        unit = "injury"
+    if unit in ("person", "death", "injury"):
+        unit = _toll_kind(clause, q.start - offset, q.end - offset) or unit
     span = q.text
     value = _value_text(q, clause, offset)
     if unit in ("death", "injury"):
@@ -157,6 +154,9 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
         label = f"{q.qualifier + ' ' if q.qualifier else ''}{value} {'dead' if unit == 'death' else 'injured'}"
         return (f"{label} in the {event.group(1).lower()}" if event else label), unit
     if q.kind == "percent":
+        if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|ballots|precincts)\s+(?:counted|reporting|tallied)",
+                     clause[q.end - offset:]):
+            return None  # how far the count has got, not a result
         of = re.match(r"\s+(?:of|in)\s+(?:the\s+)?((?:[\w'-]+\s*){1,3})", clause[q.end - offset:])
         return (f"{span} of {of.group(1).strip()}", "percent:" + of.group(1).split()[0].lower()) if of else None
     if q.kind == "money":
@@ -172,6 +172,20 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
     if tail and q.kind == "count" and unit in fact_words.PEOPLE_ROLES | {"person"}:
         text += " " + tail.group(1)
     return text, unit
+
+
+_TOLL_WORD = re.compile(r"\b(?:(kill\w*|dead|died|deaths?|perish\w*|drown\w*|lives|bodies|toll)|"
+                        r"(injur\w*|wounded|hurt|hospitali[sz]ed))\b", re.I)
+
+
+def _toll_kind(clause: str, start: int, end: int) -> str | None:
+    """death or injury from the toll word nearest the number ("killed 258 and injured 5,000")."""
+    best = None
+    for m in _TOLL_WORD.finditer(clause):
+        distance = start - m.end() if m.end() <= start else m.start() - end
+        if distance >= 0 and (best is None or distance < best[0]):
+            best = (distance, "death" if m.group(1) else "injury")
+    return best[1] if best and best[0] <= 40 else None
 
 
 def _value_text(q: Quantity, clause: str, offset: int) -> str:
@@ -211,7 +225,10 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
         return []
     text, unit = labelled
     about_people = unit in fact_words.PEOPLE_ROLES or unit in ("death", "injury") or unit.startswith("percent")
-    weight = 1.5 if unit in ("death", "injury") else 1.0 if about_people or q.kind == "measure" else 0.4
+    grouped = re.search(r"\b(delegation|group|team|crowd)\b", clause, re.I)
+    if not (about_people or q.kind == "measure" or grouped):
+        return []  # "2 engines", "100 meters": counts of things say little a reader needs
+    weight = 1.5 if unit in ("death", "injury") else 1.0
     if q.kind == "count" and re.search(r"\b(delegation|group|team|crowd)\b",
                                        _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30], re.I):
         text = f"{re.search(r'(delegation|group|team|crowd)', _window_before(sentence, q.start, 4) + ' ' + sentence[q.end : q.end + 30], re.I).group(1).lower()}: {text}"
@@ -251,8 +268,10 @@ def _asserted(s: str, start: int, end: int) -> bool:
 def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[str, tuple[str, str]],
                lead: str | None) -> list[_Atom]:
     atoms = []
+    surnames = [n.split()[-1] for n, _ in people.values()]
+    shared = frozenset(w for w in surnames if surnames.count(w) > 1)
     for name in names:
-        if not _acts(name, s):
+        if not _acts(name, s, shared):
             continue  # named in passing, not a subject of an event
         role = people.get(name.lower(), (name, ""))[1]
         if not _clean_role(role):
@@ -283,12 +302,16 @@ def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[st
     return atoms
 
 
-def _acts(name: str, s: str) -> bool:
-    """Whether the person is the subject of an event verb here ("Putin, the acting president, won")."""
-    parts = "|".join(re.escape(p) for p in {name.split()[0], name.split()[-1]} if len(p) >= 3)
+def _acts(name: str, s: str, shared: frozenset[str] = frozenset()) -> bool:
+    """Whether the person is the subject of a verb here ("Putin, the acting president, won");
+    a surname several people share (the Kennedys) counts only written in full."""
+    words = name.split()
+    parts = "|".join(re.escape(p) for p in {words[0], words[-1]} if len(p) >= 3 and p not in shared)
+    if words[-1] in shared:
+        parts = re.escape(name)
     return bool(parts) and re.search(
         rf"\b(?:{parts})\b(?:'s)?,?(?:\s*,[^,]{{1,80}},)?(?:\s+and(?:\s+[A-Z][\w.'-]*){{1,5}})?(?:\s+\w+){{0,2}}?\s+"
-        rf"{fact_words.EVENT_VERB.pattern}", s,
+        rf"(?:{fact_words.EVENT_VERB.pattern}|{fact_words.SPEECH_VERB.pattern})", s,
         re.I) is not None
 
 
@@ -452,6 +475,8 @@ def _merge_meeting(texts: list[str]) -> str:
 # --- the story: what happened, and atoms grouped into facts -------------------------------
 
 SENTENCE_BUDGET = 150  # sentences read a story: all of a short story, the leads of a long one
+DEVELOPMENTS = 3  # a long story's coverage in this many stretches, one central lead each
+CORROBORATING_SIMILARITY = 0.25  # TF-IDF cosine at which another lead says the same thing
 CORROBORATED_FROM = 6  # articles from which a fact needs two of them behind it
 MIN_LEAD = 6  # facts a reader needs are stated early; the rest is background
 _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]*[ ,]*){1,5}(?:\([A-Za-z ]+\))?\s*(?:--|_|—|-)\s+")
@@ -486,27 +511,44 @@ def _standalone(sentence: str) -> bool:
             and '"' not in sentence and not sentence.endswith("?"))
 
 
-def _what_happened(articles: list[Article]) -> _Atom | None:
-    """The story's most central lead sentence (nearest the TF-IDF centroid of all leads)."""
+def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
+    """What happened: the story's most central lead sentence (nearest the TF-IDF centroid of all
+    leads), then for a long story the most central lead of each later stretch of its coverage,
+    each stated by at least two articles and unlike the ones already chosen."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     leads = [(a, _strip_dateline(normalise_quotes(s))) for a in articles for s in a.sentences[:2]]
     leads = [(a, s) for a, s in leads if _standalone(s) and fact_words.EVENT_VERB.search(s)
-             and _NAMEISH.search(s, 1)
-             and not is_modal(s) and not is_negated(s)]
+             and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)]
     if not leads:
-        return None
+        return []
     try:
         matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform([s for _, s in leads])
     except ValueError:  # nothing but stop words
-        return None
-    centroid = matrix.mean(axis=0).A1
-    scores = matrix @ centroid
-    sims = matrix @ matrix.T
+        return []
+    scores = matrix @ matrix.mean(axis=0).A1
+    sims = (matrix @ matrix.T).toarray()
+
+    def atom(i: int, slot: str, text: str) -> _Atom:
+        same = [leads[j][0] for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY]
+        return _Atom("what", slot, "", text, leads[i][0], -1, 10.0 if slot == "happened" else 2.0,
+                     evidence=leads[i][1], corroborating=same)
+
     best = max(range(len(leads)), key=lambda i: scores[i])
-    article, text = leads[best]
-    return _Atom("what", "happened", "", text, article, -1, 10.0, evidence=text,
-                 corroborating=[leads[i][0] for i in range(len(leads)) if sims[best, i] >= 0.35])
+    out = [atom(best, "happened", leads[best][1])]
+    chosen = [best]
+    stretch = max(1, -(-len(articles) // developments)) if developments else 0
+    for k in range(developments):
+        period = {a.key for a in articles[k * stretch : (k + 1) * stretch]}
+        pool = [i for i in range(len(leads)) if leads[i][0].key in period
+                and all(sims[i, j] < 0.3 for j in chosen)
+                and len({leads[j][0].key for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY}) >= 2]
+        if pool:
+            i = max(pool, key=lambda i: scores[i])
+            chosen.append(i)
+            day = show_date(leads[i][0].published.date())
+            out.append(atom(i, f"development:{k}", f"{day}: {leads[i][1]}"))
+    return out
 
 
 def _refs(atoms: list[_Atom]) -> list[SourceRef]:
@@ -542,6 +584,24 @@ class _Scored:
     support: int = 0  # articles behind it, earlier values of a figure included
 
 
+def _other_scope(main: list[_Atom], older: list[_Atom]) -> bool:
+    """A toll far from the newest one (11 against 258) counts another place or group, not an earlier
+    stage: tolls rise, and a revision seldom moves one by more than a few times."""
+    if not main[0].slot.startswith(("count:death", "count:injury")):
+        return False
+    new, old = _number(main[0].value), _number(older[0].value)
+    if new is None or old is None or any(x.superseded for x in older):
+        return False
+    return old > new * 1.2 or old * 10 < new
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value.split(" to ")[-1].replace(",", ""))
+    except ValueError:
+        return None
+
+
 def _figure_facts(grp: list[_Atom]) -> list[_Scored]:
     """One figure's values: the newest leads; older ones are its timeline, and a different value
     from another outlet at about the same time is a conflict. A value whose sentence shares
@@ -559,7 +619,7 @@ def _figure_facts(grp: list[_Atom]) -> list[_Scored]:
     for g in ranked:
         if g is main:
             continue
-        if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3:
+        if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g):
             other = Fact("how_many", _capitalise(g[0].text), _refs(g), evidence=g[0].evidence)
             out.append(_Scored(_support(g) * g[0].weight, -min(x.order for x in g), other, int(g[0].weight < 1)))
         elif g in same_time and {x.article.source for x in g} - main_sources and not any(x.superseded for x in g):
@@ -580,7 +640,7 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
     by_slot: dict[tuple[str, str], list[_Atom]] = {}
     free: list[list[_Atom]] = []
     for at in atoms:
-        if at.category == "what" and at.slot != "happened":
+        if at.category == "what" and at.slot != "happened" and not at.slot.startswith("development"):
             terms = set(canonical_terms(at.text))
             for grp in free:
                 if grp[0].slot == at.slot and _jaccard(terms, set(canonical_terms(grp[0].text))) >= 0.35:
@@ -597,10 +657,11 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
         if category == "how_many":
             scored += _figure_facts(grp)
             continue
-        if slot == "happened":
+        if slot == "happened" or slot.startswith("development"):
             refs = list({a.key: source_ref(a) for a in grp[0].corroborating}.values())
-            fact = Fact("what", "What happened: " + grp[0].text, refs, evidence=grp[0].evidence)
-            scored.append(_Scored(1e9, 0, fact))
+            prefix = "What happened: " if slot == "happened" else ""
+            fact = Fact("what", prefix + grp[0].text, refs, evidence=grp[0].evidence)
+            scored.append(_Scored(1e9 if prefix else grp[0].weight * len(refs), 0, fact))
             continue
         values: dict[str, list[_Atom]] = {}
         for at in grp:
@@ -656,14 +717,11 @@ def extract_facts(story: Story) -> list[Fact]:
         for s, is_lead in candidates[a.key]:
             atoms.extend(_sentence_atoms(s, a, order, known, people, lead, is_lead))
             order += 1
-    happened = _what_happened(articles)
-    if happened:
-        atoms.append(happened)
+    atoms += _central_leads(articles, DEVELOPMENTS if len(articles) >= CORROBORATED_FROM else 0)
     in_itinerary = {p for at in atoms if at.slot == "itinerary" for p in at.value.split(">")}
     atoms = [at for at in atoms if not (at.slot.startswith("place:") and at.slot[6:] in in_itinerary)]
     # in a story of many articles, a fact only one of them states is more often noise than news
     min_support = 2 if len(articles) >= CORROBORATED_FROM else 1
     facts = _group(atoms, min_support)
-    # people are worth listing only when they matter to the story: met someone or recur
-    return [f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text
-                                      and f.agreeing < 2)]
+    # a person is listed with what they are (a role) or did (a meeting): a bare name says little
+    return [f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)]
