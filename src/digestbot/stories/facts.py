@@ -302,17 +302,25 @@ def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[st
     return atoms
 
 
+_ACTS_AFTER = re.compile(
+    r"(?:'s)?,?(?:\s*,[^,]{1,80},)?(?:\s+and(?:\s+[A-Z][\w.'-]*){1,5})?(?:\s+\w+){0,2}?\s+"
+    rf"(?:{fact_words.EVENT_VERB.pattern}|{fact_words.SPEECH_VERB.pattern})", re.I)
+
+
 def _acts(name: str, s: str, shared: frozenset[str] = frozenset()) -> bool:
     """Whether the person is the subject of a verb here ("Putin, the acting president, won");
     a surname several people share (the Kennedys) counts only written in full."""
     words = name.split()
-    parts = "|".join(re.escape(p) for p in {words[0], words[-1]} if len(p) >= 3 and p not in shared)
-    if words[-1] in shared:
-        parts = re.escape(name)
-    return bool(parts) and re.search(
-        rf"\b(?:{parts})\b(?:'s)?,?(?:\s*,[^,]{{1,80}},)?(?:\s+and(?:\s+[A-Z][\w.'-]*){{1,5}})?(?:\s+\w+){{0,2}}?\s+"
-        rf"(?:{fact_words.EVENT_VERB.pattern}|{fact_words.SPEECH_VERB.pattern})", s,
-        re.I) is not None
+    keys = [name] if words[-1] in shared else [p for p in {words[0], words[-1]} if len(p) >= 3 and p not in shared]
+    for key in keys:
+        start = s.find(key)
+        while start >= 0:
+            end = start + len(key)
+            bounded = (start == 0 or not s[start - 1].isalnum()) and (end == len(s) or not s[end].isalnum())
+            if bounded and _ACTS_AFTER.match(s, end):
+                return True
+            start = s.find(key, end)
+    return False
 
 
 def _clean_role(role: str) -> bool:
@@ -327,7 +335,11 @@ _CALENDAR_WORDS = frozenset("monday tuesday wednesday thursday friday saturday s
 
 def _what_atoms(s: str, a: Article, order: int) -> list[_Atom]:
     """Firsts, what came before, anniversaries: each only when its clause is asserted."""
-    atoms = []
+    atoms: list[_Atom] = []
+    low = s.lower()
+    if "first" not in low and "before" not in low and "ahead of" not in low and "prior to" not in low \
+            and "anniversary" not in low:
+        return atoms  # the regular expressions below backtrack: skip sentences they cannot match
     for m in _FIRST.finditer(s):
         for part in re.split(r"\s+and\s+(?=(?:the\s+)?first\b)", m.group(0)):
             text = _clean(part)
@@ -481,12 +493,13 @@ CORROBORATED_FROM = 6  # articles from which a fact needs two of them behind it
 MIN_LEAD = 6  # facts a reader needs are stated early; the rest is background
 _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]*[ ,]*){1,5}(?:\([A-Za-z ]+\))?\s*(?:--|_|—|-)\s+")
 _NAMEISH = re.compile(r"\s[A-Z][a-z]")
+_DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
 
 
 def _worth_reading(sentence: str) -> bool:
     """A cheap test before any parsing: a digit, a number word or a name mid-sentence."""
-    return (any(c.isdigit() for c in sentence) or _NAMEISH.search(sentence, 1) is not None
+    return (_DIGIT.search(sentence) is not None or _NAMEISH.search(sentence, 1) is not None
             or _NUMBER_WORD.search(sentence) is not None)
 
 
