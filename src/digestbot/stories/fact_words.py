@@ -19,7 +19,9 @@ EVENT_VERB = re.compile(
 # Nouns that say who a count of people is ("118 sailors"), so a bare "people" can borrow a role.
 PEOPLE_ROLES = frozenset(
     "person people passenger crew sailor soldier worker civilian child student official executive "
-    "delegate victim resident american seaman men women".split())
+    "delegate victim resident american seaman men women miner firefighter rescuer police officer "
+    "refugee protester demonstrator voter tourist pilgrim patient prisoner hostage troop employee "
+    "member survivor migrant".split())
 # Places written after these prepositions name where an event happened.
 PLACE_PREPOSITIONS = re.compile(
     r"\b(?:in|off|near|outside|at|over|into)\s+(?:the\s+)?((?:[A-Z][\w'-]+)(?:\s+(?:of\s+|de\s+|es\s+)?[A-Z][\w'-]+){0,3})")
@@ -35,3 +37,5 @@ DANGLING_OPENERS = frozenset(
 # Verbs that make a person an actor of the story when they are its subject.
 SPEECH_VERB = re.compile(r"\b(said|says|told|announced|ordered|accused|blamed|denied|admitted|promised|warned|"
                          r"urged|demanded|refused|agreed|decided|called|testified|confirmed)\b", re.I)
+# Measures of the time between things ("a six-year hiatus"), not of an event of the story.
+TIME_GAPS = frozenset("span gap hiatus break delay interval absence".split())

@@ -157,8 +157,8 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
         if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|ballots|precincts)\s+(?:counted|reporting|tallied)",
                      clause[q.end - offset:]):
             return None  # how far the count has got, not a result
-        of = re.match(r"\s+(?:of|in)\s+(?:the\s+)?((?:[\w'-]+\s*){1,3})", clause[q.end - offset:])
-        return (f"{span} of {of.group(1).strip()}", "percent:" + of.group(1).split()[0].lower()) if of else None
+        of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", clause[q.end - offset:])
+        return (f"{span} of {of.group(1)}", "percent:" + of.group(1).split()[-1].lower()) if of else None
     if q.kind == "money":
         return None  # "$176.7 billion": what it pays for is rarely in reach of a rule
     if not unit or unit in _VAGUE_UNITS or q.kind == "year":
@@ -193,7 +193,7 @@ def _value_text(q: Quantity, clause: str, offset: int) -> str:
     value = f"{q.value:g}" if q.value < 10000 else f"{q.value:,.0f}"
     if before and (before.group(1)[0].isdigit() or before.group(1).lower() in _NUMBER_WORDS):
         return f"{before.group(1)} to {value}"  # a range: "20 to 30"
-    if re.match(r"\s*dozens?\b", q.text.split(None, 1)[-1] if " " in q.text else ""):
+    if re.search(r"\w\s+dozens?\b", q.text):  # "two dozen": the parser reads two
         return f"{q.value * 12:g}"
     return value
 
@@ -210,6 +210,8 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
     if re.match(r"\s+(more|additional|extra|further)\b", sentence[q.end :]) or re.search(
             r"\b(another|additional)\s+$", sentence[: q.start]):
         return []  # an increment ("two more bodies"), not a total
+    if re.match(r"\s+(?:to|and|-)\s+\d", sentence[q.end :]) and " " not in q.text.strip():
+        return []  # the first half of a range: the second carries both
     left, right = clause_around(sentence, q.start, q.end)
     clause = sentence[left:right]
     governing = " ".join(sentence[left : q.start].split()[-5:])  # "could reach", "is expected to top"
@@ -225,13 +227,15 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
         return []
     text, unit = labelled
     about_people = unit in fact_words.PEOPLE_ROLES or unit in ("death", "injury") or unit.startswith("percent")
-    grouped = re.search(r"\b(delegation|group|team|crowd)\b", clause, re.I)
+    near = _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30]
+    grouped = re.search(r"\b(delegation|group|team|crowd)\b", near, re.I)
+    if q.kind == "measure" and q.event in fact_words.TIME_GAPS:
+        return []  # "a six-year hiatus", "a three-month span": time between things, not an event
     if not (about_people or q.kind == "measure" or grouped):
         return []  # "2 engines", "100 meters": counts of things say little a reader needs
     weight = 1.5 if unit in ("death", "injury") else 1.0
-    if q.kind == "count" and re.search(r"\b(delegation|group|team|crowd)\b",
-                                       _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30], re.I):
-        text = f"{re.search(r'(delegation|group|team|crowd)', _window_before(sentence, q.start, 4) + ' ' + sentence[q.end : q.end + 30], re.I).group(1).lower()}: {text}"
+    if q.kind == "count" and grouped:
+        text = f"{grouped.group(1).lower()}: {text}"
     if who:
         text += f" ({who} said)"
     area = re.search(r"\b(?:in|across|throughout)\s+((?:[A-Z][\w'-]+\s?)+)", clause) if unit in (
