@@ -108,7 +108,8 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
                         and not any(w.lower() in _CALENDAR_WORDS for w in words)):
                     full = " ".join(words)
                     name, role = people.get(full.lower(), (full, ""))
-                    people[full.lower()] = (name, role or (e.role if _clean_role(e.role) else ""))
+                    given = e.role if _clean_role(e.role) else _apposition(s, e.end)
+                    people[full.lower()] = (name, role or given)
             for m in _LOWER_TITLE_PERSON.finditer(s):
                 norm = m.group(2).lower()
                 if norm not in people:
@@ -116,11 +117,22 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
     return people
 
 
+_APPOSITION = re.compile(r",\s+(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[a-z][\w-]+)\s*(?:,|\bwho\b|\.$)")
+
+
+def _apposition(sentence: str, end: int) -> str:
+    """The role a sentence gives right after a name: "Osama bin Laden, the Saudi exile, ..."."""
+    m = _APPOSITION.match(sentence, end)
+    return m.group(1) if m and _clean_role(m.group(1)) else ""
+
+
 _NAME_WORD = re.compile(r"\w[\w'’.-]*")
 
 
-def _resolve_people(ents: list[Entity], people: dict[str, tuple[str, str]], sentence: str) -> list[str]:
-    """Full names of the people a sentence mentions (surnames resolved to full names).
+def _resolve_people(ents: list[Entity], people: dict[str, tuple[str, str]], sentence: str,
+                    named_here: frozenset[str] | None = None) -> list[str]:
+    """Full names of the people a sentence mentions (surnames resolved to full names, but only
+    to people the article names in full: its "Kennedy" is not another article's Robert F Kennedy).
 
     Word-set lookups instead of a regular expression per person and sentence: a story of 25
     articles names dozens of people, and this runs for every sentence."""
@@ -131,7 +143,8 @@ def _resolve_people(ents: list[Entity], people: dict[str, tuple[str, str]], sent
         parts = name.split()
         if norm in norms or (parts[0] in words and name in sentence):
             found.append(name)
-        elif any(p in words for p in (parts[0], parts[-1]) if len(p) >= 3):
+        elif (named_here is None or norm in named_here) and any(
+                p in words for p in (parts[0], parts[-1]) if len(p) >= 3):
             found.append(name)
     return list(dict.fromkeys(found))
 
@@ -154,11 +167,11 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
         label = f"{q.qualifier + ' ' if q.qualifier else ''}{value} {'dead' if unit == 'death' else 'injured'}"
         return (f"{label} in the {event.group(1).lower()}" if event else label), unit
     if q.kind == "percent":
-        if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|ballots|precincts)\s+(?:counted|reporting|tallied)",
+        if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|votes|ballots|precincts)\b[^,;]{0,40}\b(?:counted|reporting|tallied)",
                      clause[q.end - offset:]):
             return None  # how far the count has got, not a result
         of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", clause[q.end - offset:])
-        return (f"{span} of {of.group(1)}", "percent:" + of.group(1).split()[-1].lower()) if of else None
+        return (f"{span} of {of.group(1)}", "percent:" + of.group(1).split()[-1].lower().rstrip("s")) if of else None
     if q.kind == "money":
         return None  # "$176.7 billion": what it pays for is rarely in reach of a rule
     if not unit or unit in _VAGUE_UNITS or q.kind == "year":
@@ -247,12 +260,12 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
                   superseded=is_superseded(clause))]
 
 
-def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str],
-                    people: dict[str, tuple[str, str]], lead: str | None, is_lead: bool) -> list[_Atom]:
+def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str], people: dict[str, tuple[str, str]],
+                    lead: str | None, is_lead: bool, named_here: frozenset[str] | None = None) -> list[_Atom]:
     s = normalise_quotes(sentence)
     atoms: list[_Atom] = []
     ents = entities(s, known)
-    names = _resolve_people(ents, people, s)
+    names = _resolve_people(ents, people, s, named_here)
     atoms += _who_atoms(s, a, order, names, people, lead)
     atoms += _what_atoms(s, a, order)
     atoms += _when_atoms(s, a, order)
@@ -272,7 +285,7 @@ def _asserted(s: str, start: int, end: int) -> bool:
 def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[str, tuple[str, str]],
                lead: str | None) -> list[_Atom]:
     atoms = []
-    surnames = [n.split()[-1] for n, _ in people.values()]
+    surnames = [_surname(n) for n, _ in people.values()]
     shared = frozenset(w for w in surnames if surnames.count(w) > 1)
     for name in names:
         if not _acts(name, s, shared):
@@ -311,11 +324,20 @@ _ACTS_AFTER = re.compile(
     rf"(?:{fact_words.EVENT_VERB.pattern}|{fact_words.SPEECH_VERB.pattern})", re.I)
 
 
+_SUFFIXES = frozenset("Jr Jr. Sr Sr. II III IV".split())
+
+
+def _surname(name: str) -> str:
+    words = [w for w in name.split() if w not in _SUFFIXES]
+    return words[-1] if words else name
+
+
 def _acts(name: str, s: str, shared: frozenset[str] = frozenset()) -> bool:
     """Whether the person is the subject of a verb here ("Putin, the acting president, won");
     a surname several people share (the Kennedys) counts only written in full."""
     words = name.split()
-    keys = [name] if words[-1] in shared else [p for p in {words[0], words[-1]} if len(p) >= 3 and p not in shared]
+    last = _surname(name)
+    keys = [name] if last in shared else [p for p in {words[0], last} if len(p) >= 3 and p not in shared]
     for key in keys:
         start = s.find(key)
         while start >= 0:
@@ -491,7 +513,7 @@ def _merge_meeting(texts: list[str]) -> str:
 # --- the story: what happened, and atoms grouped into facts -------------------------------
 
 SENTENCE_BUDGET = 150  # sentences read a story: all of a short story, the leads of a long one
-DEVELOPMENTS = 3  # a long story's coverage in this many stretches, one central lead each
+DEVELOPMENTS = 5  # a long story's coverage in this many stretches, one central lead each
 CORROBORATING_SIMILARITY = 0.25  # TF-IDF cosine at which another lead says the same thing
 CORROBORATED_FROM = 6  # articles from which a fact needs two of them behind it
 MIN_LEAD = 6  # facts a reader needs are stated early; the rest is background
@@ -601,6 +623,10 @@ class _Scored:
     support: int = 0  # articles behind it, earlier values of a figure included
 
 
+_TOLL_CHANGE = re.compile(r"\b(rose|risen|rises|climbed|climbs|increased|reached|stands at|stood at|now|"
+                          r"revised|jumped|grew|has grown|raising|bringing|brought)\b", re.I)
+
+
 def _other_scope(main: list[_Atom], older: list[_Atom]) -> bool:
     """A toll far from the newest one (11 against 258) counts another place or group, not an earlier
     stage: tolls rise, and a revision seldom moves one by more than a few times."""
@@ -609,7 +635,9 @@ def _other_scope(main: list[_Atom], older: list[_Atom]) -> bool:
     new, old = _number(main[0].value), _number(older[0].value)
     if new is None or old is None or any(x.superseded for x in older):
         return False
-    return old > new * 1.2 or old * 10 < new
+    if old > new:
+        return True  # a toll that fell without a correction counts something else
+    return not any(_TOLL_CHANGE.search(x.evidence) for x in main)  # a rising toll is said to rise
 
 
 def _number(value: str) -> float | None:
@@ -731,8 +759,10 @@ def extract_facts(story: Story) -> list[Fact]:
     for a in articles:
         sentences = [s for s, _ in candidates[a.key]]
         known = mid_sentence_names([a.title, *sentences])
+        text = " ".join(sentences)
+        named_here = frozenset(norm for norm, (name, _) in people.items() if name in text)
         for s, is_lead in candidates[a.key]:
-            atoms.extend(_sentence_atoms(s, a, order, known, people, lead, is_lead))
+            atoms.extend(_sentence_atoms(s, a, order, known, people, lead, is_lead, named_here))
             order += 1
     atoms += _central_leads(articles, DEVELOPMENTS if len(articles) >= CORROBORATED_FROM else 0)
     in_itinerary = {p for at in atoms if at.slot == "itinerary" for p in at.value.split(">")}
