@@ -33,7 +33,7 @@ from .clustering import source_ref
 from . import fact_words
 
 CATEGORIES = ("what", "who", "when", "where", "how_many")
-PER_CATEGORY = {"who": 4, "what": 5, "when": 1, "where": 2, "how_many": 5}
+PER_CATEGORY = {"who": 4, "what": 6, "when": 1, "where": 2, "how_many": 5}
 MAX_LINES = 15
 
 _MEETING = re.compile(r"\b(met|meet|meets|meeting|summit|talks|held talks|hold talks)\b", re.I)
@@ -513,8 +513,8 @@ def _merge_meeting(texts: list[str]) -> str:
 # --- the story: what happened, and atoms grouped into facts -------------------------------
 
 SENTENCE_BUDGET = 150  # sentences read a story: all of a short story, the leads of a long one
-DEVELOPMENTS = 5  # a long story's coverage in this many stretches, one central lead each
-CORROBORATING_SIMILARITY = 0.25  # TF-IDF cosine at which another lead says the same thing
+DEVELOPMENTS = 6  # a long story's coverage in this many stretches, one central lead each
+CORROBORATING_SIMILARITY = 0.2  # TF-IDF cosine at which another lead says the same thing
 CORROBORATED_FROM = 6  # articles from which a fact needs two of them behind it
 MIN_LEAD = 6  # facts a reader needs are stated early; the rest is background
 _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]*[ ,]*){1,5}(?:\([A-Za-z ]+\))?\s*(?:--|_|—|-)\s+")
@@ -580,7 +580,7 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
     for k in range(developments):
         period = {a.key for a in articles[k * stretch : (k + 1) * stretch]}
         pool = [i for i in range(len(leads)) if leads[i][0].key in period
-                and all(sims[i, j] < 0.3 for j in chosen)
+                and all(sims[i, j] < 0.4 for j in chosen)
                 and len({leads[j][0].key for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY}) >= 2]
         if pool:
             i = max(pool, key=lambda i: scores[i])
@@ -679,6 +679,9 @@ def _figure_facts(grp: list[_Atom]) -> list[_Scored]:
     return out
 
 
+_TOLL_EVENT = re.compile(r"(?<=dead|ured) in the \w+$")
+
+
 def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
     """Agreeing atoms -> one Fact; facts stated by fewer than `min_support` articles are left out."""
     scored: list[_Scored] = []
@@ -726,8 +729,12 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
     kept = [sc for sc in scored
             if max(sc.support, len({r.article_key for r in sc.fact.sources})) >= min_support + sc.extra_support
             or sc.fact.text.startswith("What happened")]
-    kept = list({sc.fact.text: sc for sc in reversed(kept)}.values())  # one line per text
+    # one line per figure: "11 dead in the blast" and "11 dead in the bombing" are one toll
     kept.sort(key=lambda sc: (-sc.score, -sc.order))
+    unique: dict[str, _Scored] = {}
+    for sc in kept:
+        unique.setdefault(_TOLL_EVENT.sub("", sc.fact.text), sc)
+    kept = list(unique.values())
     out: list[Fact] = []
     counts: dict[str, int] = {}
     for sc in kept:
