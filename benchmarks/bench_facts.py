@@ -11,7 +11,7 @@ core (`analyse_text`) into one Story, whose facts are rendered as `/TOPIC facts`
 
 Run from the repository root (skips with a message when ../shared/eval is absent):
 
-    .venv/bin/python benchmarks/bench_facts.py [--markdown] [--show]
+    .venv/bin/python benchmarks/bench_facts.py [--markdown] [--show] [--digest 802]
 """
 
 from __future__ import annotations
@@ -145,16 +145,61 @@ def markdown(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def digest_cost(limit: int) -> str:
+    """CPU of facts inside a whole `digestbot digest --jsonl` run on the first `limit` articles of
+    stories_dev.jsonl (a temporary database), beside the run's total."""
+    import contextlib
+    import io
+    import os
+    import tempfile
+
+    from digestbot import cli
+    from digestbot.stories import digest as digest_module
+
+    spent = [0.0, 0]
+    original = digest_module.extract_facts
+
+    def timed(story):
+        start = time.process_time()
+        facts = original(story)
+        spent[0] += time.process_time() - start
+        spent[1] += 1
+        return facts
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sample = Path(tmp) / "sample.jsonl"
+        with (EVAL.parent / "stories_dev.jsonl").open() as f:
+            sample.write_text("".join(line for _, line in zip(range(limit), f)))
+        os.environ["DIGESTBOT_DATABASE_URL"] = f"sqlite:///{tmp}/digest.db"
+        digest_module.extract_facts = timed
+        sys.argv = ["digestbot", "digest", "--jsonl", str(sample), "--format", "json"]
+        start = time.process_time()
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                cli.main()
+        except SystemExit:
+            pass
+        finally:
+            digest_module.extract_facts = original
+        total = time.process_time() - start
+    return (f"digest of {limit} articles: {total:.1f} s CPU in all ({limit / total:.0f} articles/s); "
+            f"facts {spent[0]:.2f} s over {spent[1]} stories ({spent[0] / limit * 1000:.2f} ms an article)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--markdown", action="store_true", help="write the table into BENCHMARKS.md")
     parser.add_argument("--show", action="store_true", help="print every story's fact lines")
+    parser.add_argument("--digest", type=int, metavar="N",
+                        help="also time facts inside a whole digest run on N articles of stories_dev.jsonl")
     args = parser.parse_args()
     if not EVAL.exists():
         print(f"skipped: {EVAL} not found (the evaluation data lives outside the repository)")
         return 0
     rows = run(show=args.show)
     table = markdown(rows)
+    if args.digest:
+        table += "\n\n" + digest_cost(args.digest)
     print(table)
     if args.markdown:
         path = ROOT / "BENCHMARKS.md"

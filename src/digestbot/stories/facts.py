@@ -141,10 +141,13 @@ def _resolve_people(ents: list[Entity], people: dict[str, tuple[str, str]], sent
     found: list[str] = []
     for norm, (name, _) in people.items():
         parts = name.split()
-        if norm in norms or (parts[0] in words and name in sentence):
+        first, last = parts[0], parts[-1]
+        if first not in words and last not in words and norm not in norms:
+            continue  # the common case, decided by two set lookups
+        if norm in norms or (first in words and name in sentence):
             found.append(name)
         elif (named_here is None or norm in named_here) and any(
-                p in words for p in (parts[0], parts[-1]) if len(p) >= 3):
+                p in words for p in (first, last) if len(p) >= 3):
             found.append(name)
     return list(dict.fromkeys(found))
 
@@ -432,11 +435,14 @@ def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, st
     return atoms
 
 
+_CLAUSE_MARK = re.compile(r"[,;:\"]|\.\s")
+
+
 def _clause_with(s: str, start: int, end: int, max_words: int = 14) -> str:
     """The clause around a span; a window of words when the clause is long."""
-    breaks = [m.end() for m in re.finditer(r"[,;:\"]|\.\s", s[:start])]
+    breaks = [m.end() for m in _CLAUSE_MARK.finditer(s, 0, start)]
     left = breaks[-1] if breaks else 0
-    m = re.compile(r"[,;:\"]|\.\s").search(s, end)
+    m = _CLAUSE_MARK.search(s, end)
     right = m.start() if m else len(s)
     clause = s[left:right]
     if len(clause.split()) > max_words:
@@ -561,6 +567,10 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
              and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)]
     if not leads:
         return []
+    if len(leads) <= 2:  # no centroid worth fitting: the opening lead says what happened
+        article, text = leads[0]
+        return [_Atom("what", "happened", "", text, article, -1, 10.0, evidence=text,
+                      corroborating=[a for a, _ in leads])]
     try:
         matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform([s for _, s in leads])
     except ValueError:  # nothing but stop words
