@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 from ..models import Article, Fact, SourceRef, Story
 from ..text.calendar import resolve_dates, show_date
