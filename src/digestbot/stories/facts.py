@@ -630,6 +630,7 @@ class _Scored:
     fact: Fact
     extra_support: int = 0  # a count of things rather than people needs one more article
     support: int = 0  # articles behind it, earlier values of a figure included
+    when: float = 0.0  # a development's date: developments read newest first
 
 
 _TOLL_CHANGE = re.compile(r"\b(rose|risen|rises|climbed|climbs|increased|reached|stands at|stood at|now|"
@@ -718,7 +719,8 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
             refs = list({a.key: source_ref(a) for a in grp[0].corroborating}.values())
             prefix = "What happened: " if slot == "happened" else ""
             fact = Fact("what", prefix + grp[0].text, refs, evidence=grp[0].evidence)
-            scored.append(_Scored(1e9 if prefix else grp[0].weight * len(refs), 0, fact))
+            scored.append(_Scored(1e9 if prefix else grp[0].weight * len(refs), 0, fact,
+                                  when=0.0 if prefix else grp[0].article.published.timestamp()))
             continue
         values: dict[str, list[_Atom]] = {}
         for at in grp:
@@ -746,13 +748,15 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
     kept = list(unique.values())
     out: list[Fact] = []
     counts: dict[str, int] = {}
+    chosen: list[_Scored] = []
     for sc in kept:
         f = sc.fact
-        if counts.get(f.category, 0) >= PER_CATEGORY[f.category] or len(out) >= MAX_LINES:
+        if counts.get(f.category, 0) >= PER_CATEGORY[f.category] or len(chosen) >= MAX_LINES:
             continue
         counts[f.category] = counts.get(f.category, 0) + 1
-        out.append(f)
-    out.sort(key=lambda f: CATEGORIES.index(f.category))
+        chosen.append(sc)
+    chosen.sort(key=lambda sc: (CATEGORIES.index(sc.fact.category), sc.when != 0.0, -sc.when))
+    out = [sc.fact for sc in chosen]
     return out
 
 
