@@ -397,8 +397,8 @@ def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
         clause = s[left:right]
         text = _clause_with(s, d.start, d.end)
         if (_FIRST.search(text) or not fact_words.EVENT_VERB.search(text) or len(text.split()) < 4
-                or is_negated(clause)):
-            continue  # a date without an asserted event to hang it on
+                or is_negated(clause) or not re.search(r"[A-Z]", text.replace(d.text, ""))):
+            continue  # a date without an asserted event, or without anyone or anything named, to hang it on
         planned = is_modal(clause)
         day = resolve_dates(d.text, base, future=True)[0].day if planned else d.day
         label = f"{show_date(day)}: {_capitalise(text)}" + (" (planned)" if planned else "")

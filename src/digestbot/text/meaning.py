@@ -14,7 +14,7 @@ NEGATION = re.compile(
 MODALITY = re.compile(
     r"\b(?:will|would|could|may|might|plans? to|planned to|planning to|hopes? to|intends? to|"
     r"(?:is|are|was|were) (?:expected|set|scheduled|due|likely|to be)|expects? to|feared|"
-    r"if|unless|possible|possibly)\b", re.I)
+    r"supposed to|if|unless|possible|possibly)\b", re.I)
 # "earlier reports said ...": a figure the same sentence then corrects.
 SUPERSEDED = re.compile(
     r"\b(?:earlier|initial(?:ly)?|previous(?:ly)?|first|original(?:ly)?)\s+(?:reports?|estimates?|figures?|"
