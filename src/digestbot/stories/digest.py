@@ -21,7 +21,7 @@ def score_parts(story: Story, followed: set[str]) -> tuple[float, float, datetim
     n_sources = len({outlet for a in story.articles for outlet in a.outlets})
     importance = math.log1p(n_articles) + 0.5 * math.log1p(n_sources) + 0.1 * min(5, len(story.whats_new))
     newest = max(a.published for a in story.articles)
-    bonus = TOPIC_BONUS if story.topic and story.topic in followed else 0.0
+    bonus = TOPIC_BONUS if set(story.topics) & followed else 0.0
     return importance, bonus, newest
 
 

@@ -1,32 +1,39 @@
-"""Key facts of a story (who / what / when / where / how_many), rule-based. Pure: no I/O.
+"""Key facts of a story (what happened, who, when, where, how many), rule-based. Pure: no I/O.
 
-Each sentence of each article yields small fact "atoms" (category, slot, value, text). Atoms
-that agree (same slot and value, or for free-text "what" facts, similar wording) become one
-Fact citing every article that states it; atoms for the same slot with different values
-(a "four-day" against a "three-day" visit) become conflicts of that Fact, side by side.
+A fact is shown only when the extractor can say what it is: a number carries what it counts
+(from the sentence that states it), a date is resolved against the article's date, a claim that
+is negated or only planned is dropped or marked. Each sentence yields fact "atoms"; atoms about
+the same thing become one Fact citing every article that states it. A figure that changed over
+time becomes a timeline (newest first); two outlets disagreeing about the same figure at about the
+same time become a conflict. In a story of many articles a fact must be stated by at least two
+(one wire story is not corroboration), and the first line says what happened: the story's most
+central lead sentence.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from ..models import Article, Fact, SourceRef, Story
-from .clustering import source_ref
+from ..text.calendar import resolve_dates, show_date
 from ..text.features import (
     Entity,
+    NUMBER_WORDS,
     Quantity,
     canonical_terms,
-    dates,
     entities,
     mid_sentence_names,
     normalise_quotes,
     quantities,
-    status_of,
 )
+from ..text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker
+from .clustering import source_ref
+from . import fact_words
 
-CATEGORIES = ("who", "what", "when", "where", "how_many")
-PER_CATEGORY = {"who": 4, "what": 8, "when": 4, "where": 4, "how_many": 6}
+CATEGORIES = ("what", "who", "when", "where", "how_many")
+PER_CATEGORY = {"who": 4, "what": 6, "when": 1, "where": 2, "how_many": 5}
+MAX_LINES = 15
 
 _MEETING = re.compile(r"\b(met|meet|meets|meeting|summit|talks|held talks|hold talks)\b", re.I)
 _FIRST = re.compile(
@@ -53,9 +60,6 @@ _LOWER_TITLE_PERSON = re.compile(
     r"(?<![\w'])((?:[A-Z]\w+'s\s+|[a-z]+\s+)?(?:activist|leader|chief executive|spokesperson|spokesman|spokeswoman|"
     r"minister|governor|chancellor|president|head|founder|chairman|envoy))\s*,?\s+"
     r"([A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2})\b")
-_EVENT_STEMS = ("arriv", "visit", "meet", "summit", "talk", "sign", "begin", "began", "start",
-                "end", "conclud", "leave", "return", "trip", "take", "vote", "open", "close",
-                "hold", "elect", "hearing", "launch", "fail", "collaps", "strike", "resign")
 
 
 _HONORIFICS = frozenset("mr mrs ms miss dr sir dame lord lady".split())
@@ -72,6 +76,9 @@ class _Atom:
     order: int  # position, for stable output
     weight: float = 1.0
     context: frozenset[str] = frozenset()  # content terms of the sentence, for conflicts
+    evidence: str = ""  # the sentence that states it
+    superseded: bool = False  # a figure the same sentence corrects ("earlier reports said ...")
+    corroborating: list[Article] = field(default_factory=list)  # articles whose leads say the same
 
 
 def _clean(text: str) -> str:
@@ -92,14 +99,16 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
     """Full person name -> (display name, role) across the story."""
     people: dict[str, tuple[str, str]] = {}
     for a in articles:
-        for s in [a.title, *a.sentences]:
+        for s in a.sentences:  # not the headline: its capitals are not names ("Other Ship Part Near Kursk")
             s = normalise_quotes(s)
             for e in entities(s):
                 words = [w for w in e.text.split() if w.lower().rstrip(".") not in _HONORIFICS]
-                if e.is_person and len(words) >= 2:
+                if (e.is_person and 2 <= len(words) <= 4
+                        and not any(w.lower() in _CALENDAR_WORDS for w in words)):
                     full = " ".join(words)
                     name, role = people.get(full.lower(), (full, ""))
-                    people[full.lower()] = (name, role or e.role)
+                    given = e.role if _clean_role(e.role) else _apposition(s, e.end)
+                    people[full.lower()] = (name, role or given)
             for m in _LOWER_TITLE_PERSON.finditer(s):
                 norm = m.group(2).lower()
                 if norm not in people:
@@ -107,11 +116,22 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
     return people
 
 
+_APPOSITION = re.compile(r",\s+(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[a-z][\w-]+)\s*(?:,|\bwho\b|\.$)")
+
+
+def _apposition(sentence: str, end: int) -> str:
+    """The role a sentence gives right after a name: "Osama bin Laden, the Saudi exile, ..."."""
+    m = _APPOSITION.match(sentence, end)
+    return m.group(1) if m and _clean_role(m.group(1)) else ""
+
+
 _NAME_WORD = re.compile(r"\w[\w'’.-]*")
 
 
-def _resolve_people(ents: list[Entity], people: dict[str, tuple[str, str]], sentence: str) -> list[str]:
-    """Full names of the people a sentence mentions (surnames resolved to full names).
+def _resolve_people(ents: list[Entity], people: dict[str, tuple[str, str]], sentence: str,
+                    named_here: frozenset[str] | None = None) -> list[str]:
+    """Full names of the people a sentence mentions (surnames resolved to full names, but only
+    to people the article names in full: its "Kennedy" is not another article's Robert F Kennedy).
 
     Word-set lookups instead of a regular expression per person and sentence: a story of 25
     articles names dozens of people, and this runs for every sentence."""
@@ -120,131 +140,308 @@ def _resolve_people(ents: list[Entity], people: dict[str, tuple[str, str]], sent
     found: list[str] = []
     for norm, (name, _) in people.items():
         parts = name.split()
-        if norm in norms or (parts[0] in words and name in sentence):
+        first, last = parts[0], parts[-1]
+        if first not in words and last not in words and norm not in norms:
+            continue  # the common case, decided by two set lookups
+        if norm in norms or (first in words and name in sentence):
             found.append(name)
-        elif any(p in words for p in (parts[0], parts[-1]) if len(p) >= 3):
+        elif (named_here is None or norm in named_here) and any(
+                p in words for p in (first, last) if len(p) >= 3):
             found.append(name)
     return list(dict.fromkeys(found))
 
 
+_RANGE_BEFORE = re.compile(r"(\d[\d,.]*|[a-z]+)\s+(?:to|and|-)\s+$", re.I)
+_TAIL = re.compile(
+    r"^\s+((?:aboard|on board)\b(?:\s+(?:the\s+|a\s+)?[A-Z][\w'-]*(?:\s+[A-Z0-9][\w'-]*){0,2})?|"
+    r"(?:on|in|at|of|from|inside)\s+(?:the\s+|a\s+)?(?:[\w'-]+\s+){0,2}?[\w'-]+)")
+
+
+def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | None:
+    """(text shown, unit key) for a count, or None when it cannot say what is counted."""
+    unit = q.unit
+    if unit in ("person", "death", "injury"):
+        unit = _toll_kind(clause, q.start - offset, q.end - offset) or unit
+    span = q.text
+    value = _value_text(q, clause, offset)
+    if unit in ("death", "injury"):
+        event = fact_words.EVENT_NOUNS.search(clause)
+        label = f"{q.qualifier + ' ' if q.qualifier else ''}{value} {'dead' if unit == 'death' else 'injured'}"
+        return (f"{label} in the {event.group(1).lower()}" if event else label), unit
+    if q.kind == "percent":
+        if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|votes|ballots|precincts)\b[^,;]{0,40}\b(?:counted|reporting|tallied)",
+                     clause[q.end - offset:]):
+            return None  # how far the count has got, not a result
+        of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", clause[q.end - offset:])
+        return (f"{span} of {of.group(1)}", "percent:" + of.group(1).split()[-1].lower().rstrip("s")) if of else None
+    if q.kind == "money":
+        return None  # "$176.7 billion": what it pays for is rarely in reach of a rule
+    if not unit or unit in _VAGUE_UNITS or q.kind == "year":
+        return None
+    if q.kind == "count" and q.value < 2:
+        return None
+    tail = _TAIL.match(clause[q.end - offset:])
+    text = span if not re.fullmatch(r"[\d,.]+", span.strip()) else f"{span} {unit}s"
+    if " to " in value:  # a range: "30 people" after "20 to" reads "20 to 30 people"
+        text = value + " " + text.split(None, 1)[1] if " " in text else value
+    if tail and q.kind == "count" and unit in fact_words.PEOPLE_ROLES | {"person"}:
+        text += " " + tail.group(1)
+    return text, unit
+
+
+_TOLL_WORD = re.compile(r"\b(?:(kill\w*|dead|died|deaths?|perish\w*|drown\w*|lives|bodies|toll)|"
+                        r"(injur\w*|wounded|hurt|hospitali[sz]ed))\b", re.I)
+
+
+def _toll_kind(clause: str, start: int, end: int) -> str | None:
+    """death or injury from the toll word nearest the number ("killed 258 and injured 5,000")."""
+    best = None
+    for m in _TOLL_WORD.finditer(clause):
+        distance = start - m.end() if m.end() <= start else m.start() - end
+        if distance >= 0 and (best is None or distance < best[0]):
+            best = (distance, "death" if m.group(1) else "injury")
+    return best[1] if best and best[0] <= 40 else None
+
+
+def _value_text(q: Quantity, clause: str, offset: int) -> str:
+    before = _RANGE_BEFORE.search(clause[: q.start - offset])
+    value = f"{q.value:g}" if q.value < 10000 else f"{q.value:,.0f}"
+    if before and (before.group(1)[0].isdigit() or before.group(1).lower() in _NUMBER_WORDS):
+        return f"{before.group(1)} to {value}"  # a range: "20 to 30"
+    if re.search(r"\w\s+dozens?\b", q.text):  # "two dozen": the parser reads two
+        return f"{q.value * 12:g}"
+    return value
+
+
+_NUMBER_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+                          "fifty hundred dozen".split())
+
+
 def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[_Atom]:
-    if q.kind in ("year",) or not q.unit or q.unit in _VAGUE_UNITS:
-        return []
-    if q.kind == "ordinal":
+    if q.kind in ("year", "ordinal"):
         return []  # anniversaries and "second meeting" are handled with their context
-    if q.kind == "count" and q.value < 2 and q.unit not in ("death", "injury"):
-        return []
+    if q.kind == "measure" and not q.event:
+        return []  # "two months after ...": a time gap, not a fact of the story
     if re.match(r"\s+(more|additional|extra|further)\b", sentence[q.end :]) or re.search(
             r"\b(another|additional)\s+$", sentence[: q.start]):
         return []  # an increment ("two more bodies"), not a total
-    if q.kind == "measure" and not q.event:
-        return []  # "two months after ...": a time gap, not a fact of the story
-    value = f"{q.value:g}"
-    if q.kind == "count" and q.unit in ("death", "injury"):
-        # tolls read the same whatever the wording: "killing 12 people" -> "12 dead"
-        qualifier = f"{q.qualifier} " if q.qualifier else ""
-        text = f"{qualifier}{value} {'dead' if q.unit == 'death' else 'injured'}"
-    elif re.fullmatch(r"[\d,.]+", q.text.strip()):
-        text = f"{q.text} {q.unit}s"
-    else:
-        text = q.text
-    group = re.search(r"\b(delegation|group|team|crowd)\b",
-                      _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30], re.I)
-    if q.kind == "count" and group:
-        text = f"{group.group(1)}: {text}"
-    slot = f"{q.kind}:{q.unit}:{q.event or ''}"
-    weight = 1.5 if q.unit in ("death", "injury", "executive", "person", "day") else 1.0
-    context = frozenset(canonical_terms(sentence)) - {q.unit, value}
-    return [_Atom("how_many", slot, value, _clean(text), a, order, weight, context)]
+    if re.match(r"\s+(?:to|and|-)\s+\d", sentence[q.end :]) and " " not in q.text.strip():
+        return []  # the first half of a range: the second carries both
+    left, right = clause_around(sentence, q.start, q.end)
+    clause = sentence[left:right]
+    governing = " ".join(sentence[left : q.start].split()[-5:])  # "could reach", "is expected to top"
+    if is_negated(clause) or is_modal(governing) or about_other_time(clause, a.published.year):
+        return []  # not asserted, or about another event (an earlier disaster's toll)
+    who = None
+    if in_quote(sentence, q.start):
+        who = speaker(sentence)
+        if not who:
+            return []  # a quoted figure with nobody to attribute it to
+    labelled = _count_label(q, clause, left)
+    if labelled is None:
+        return []
+    text, unit = labelled
+    about_people = unit in fact_words.PEOPLE_ROLES or unit in ("death", "injury") or unit.startswith("percent")
+    near = _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30]
+    grouped = re.search(r"\b(delegation|group|team|crowd)\b", near, re.I)
+    if q.kind == "measure" and q.event in fact_words.TIME_GAPS:
+        return []  # "a six-year hiatus", "a three-month span": time between things, not an event
+    if not (about_people or q.kind == "measure" or grouped):
+        return []  # "2 engines", "100 meters": counts of things say little a reader needs
+    weight = 1.5 if unit in ("death", "injury") else 1.0
+    if q.kind == "count" and grouped:
+        text = f"{grouped.group(1).lower()}: {text}"
+    if who:
+        text += f" ({who} said)"
+    area = re.search(r"\b(?:in|across|throughout)\s+((?:[A-Z][\w'-]+\s?)+)", clause) if unit in (
+        "death", "injury") else None  # a toll in one region is not the toll in another
+    slot = f"{q.kind}:{unit}:{q.event or ''}:{area.group(1).strip().lower() if area else ''}"
+    value = _value_text(q, clause, left)
+    context = frozenset(canonical_terms(clause)) - {unit, value}
+    return [_Atom("how_many", slot, value, _clean(text), a, order, weight, context, sentence,
+                  superseded=is_superseded(clause))]
 
 
-def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str],
-                    people: dict[str, tuple[str, str]], lead: str | None) -> list[_Atom]:
+def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str], people: dict[str, tuple[str, str]],
+                    lead: str | None, is_lead: bool, named_here: frozenset[str] | None = None) -> list[_Atom]:
     s = normalise_quotes(sentence)
     atoms: list[_Atom] = []
     ents = entities(s, known)
+    names = _resolve_people(ents, people, s, named_here)
+    atoms += _who_atoms(s, a, order, names, people, lead)
+    atoms += _what_atoms(s, a, order)
+    atoms += _when_atoms(s, a, order)
+    atoms += _where_atoms(s, a, order, people, is_lead)
+    for q in quantities(s):
+        atoms.extend(_quantity_atoms(q, s, a, order))
+    for at in atoms:
+        at.evidence = sentence
+    return atoms
 
-    # who: people and who met whom
-    names = _resolve_people(ents, people, s)
+
+def _asserted(s: str, start: int, end: int) -> bool:
+    left, right = clause_around(s, start, end)
+    return not is_negated(s[left:right])
+
+
+def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[str, tuple[str, str]],
+               lead: str | None) -> list[_Atom]:
+    atoms = []
+    surnames = [_surname(n) for n, _ in people.values()]
+    shared = frozenset(w for w in surnames if surnames.count(w) > 1)
     for name in names:
+        if not _acts(name, s, shared):
+            continue  # named in passing, not a subject of an event
         role = people.get(name.lower(), (name, ""))[1]
+        if not _clean_role(role):
+            role = ""
         atoms.append(_Atom("who", f"person:{name.lower()}", role.lower(),
                            f"{name} ({role})" if role else name, a, order, 0.5))
-    if _MEETING.search(s):
-        pair = list(names)
-        if len(pair) == 1 and lead and lead != pair[0] and re.search(r"\bsummit with|talks with|meet(?:ing)? with", s, re.I):
-            pair = [lead, pair[0]]
-        distinct: list[str] = []
-        for name in pair:  # one person written two ways counts once
-            if not any(name.split()[-1] == d.split()[-1] for d in distinct):
-                distinct.append(name)
-        pair = distinct
-        if len(pair) >= 2:
-            pair = pair[:2]
-            if lead in pair:
-                pair.remove(lead)
-                pair.insert(0, lead)
-            kind = "summit" if re.search(r"\bsummit\b", s, re.I) else "meeting"
-            detail = _meeting_detail(s, [n for n, _ in people.values()])
-            atoms.append(_Atom("who", "meeting:" + "|".join(sorted(p.lower() for p in pair)), "met",
-                               f"{pair[0]} and {pair[1]}: {kind}" + (f" ({detail})" if detail else ""),
-                               a, order, 3.0))
+    meeting = _MEETING.search(s)
+    if not meeting or not _asserted(s, meeting.start(), meeting.end()):
+        return atoms  # "did not meet": no meeting
+    pair = list(names)
+    if len(pair) == 1 and lead and lead != pair[0] and re.search(r"\bsummit with|talks with|meet(?:ing)? with", s, re.I):
+        pair = [lead, pair[0]]
+    distinct: list[str] = []
+    for name in pair:  # one person written two ways ("John Paul II", "John Paul") counts once
+        words = set(name.split())
+        if len(words) >= 2 and not any(words & set(d.split()) for d in distinct):
+            distinct.append(name)
+    if len(distinct) >= 2:
+        pair = distinct[:2]
+        if lead in pair:
+            pair.remove(lead)
+            pair.insert(0, lead)
+        kind = "summit" if re.search(r"\bsummit\b", s, re.I) else "meeting"
+        detail = _meeting_detail(s, [n for n, _ in people.values()])
+        atoms.append(_Atom("who", "meeting:" + "|".join(sorted(p.lower() for p in pair)), "met",
+                           f"{pair[0]} and {pair[1]}: {kind}" + (f" ({detail})" if detail else ""),
+                           a, order, 3.0))
+    return atoms
 
-    # what: firsts, what came before, anniversaries
+
+_ACTS_AFTER = re.compile(
+    r"(?:'s)?,?(?:\s*,[^,]{1,80},)?(?:\s+and(?:\s+[A-Z][\w.'-]*){1,5})?(?:\s+\w+){0,2}?\s+"
+    rf"(?:{fact_words.EVENT_VERB.pattern}|{fact_words.SPEECH_VERB.pattern})", re.I)
+
+
+_SUFFIXES = frozenset("Jr Jr. Sr Sr. II III IV".split())
+
+
+def _surname(name: str) -> str:
+    words = [w for w in name.split() if w not in _SUFFIXES]
+    return words[-1] if words else name
+
+
+def _acts(name: str, s: str, shared: frozenset[str] = frozenset()) -> bool:
+    """Whether the person is the subject of a verb here ("Putin, the acting president, won");
+    a surname several people share (the Kennedys) counts only written in full."""
+    words = name.split()
+    last = _surname(name)
+    keys = [name] if last in shared else [p for p in {words[0], last} if len(p) >= 3 and p not in shared]
+    for key in keys:
+        start = s.find(key)
+        while start >= 0:
+            end = start + len(key)
+            bounded = (start == 0 or not s[start - 1].isalnum()) and (end == len(s) or not s[end].isalnum())
+            if bounded and _ACTS_AFTER.match(s, end):
+                return True
+            start = s.find(key, end)
+    return False
+
+
+def _clean_role(role: str) -> bool:
+    """A role worth showing: a few ordinary words ("Russian Deputy Prime Minister"), no wire codes."""
+    return bool(role) and len(role.split()) <= 4 and not re.search(r"[A-Z]{2,}|\d|-", role) and not any(
+        w.lower() in _CALENDAR_WORDS for w in role.split())
+
+
+_CALENDAR_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday january february "
+                            "march april june july august september october november december".split())
+
+
+def _what_atoms(s: str, a: Article, order: int) -> list[_Atom]:
+    """Firsts, what came before, anniversaries: each only when its clause is asserted."""
+    atoms: list[_Atom] = []
+    low = s.lower()
+    if "first" not in low and "before" not in low and "ahead of" not in low and "prior to" not in low \
+            and "anniversary" not in low:
+        return atoms  # the regular expressions below backtrack: skip sentences they cannot match
     for m in _FIRST.finditer(s):
         for part in re.split(r"\s+and\s+(?=(?:the\s+)?first\b)", m.group(0)):
             text = _clean(part)
-            if len(text.split()) >= 4:
+            if len(text.split()) >= 4 and _asserted(s, m.start(), m.end()):
                 atoms.append(_Atom("what", "first", "", text, a, order, 1.5))
     lead_m = _BEFORE_LEAD.match(s)
     tail_m = _BEFORE_TAIL.match(s) if not lead_m else None
-    if lead_m:
+    if lead_m and not is_negated(lead_m.group(2)):
         atoms.append(_Atom("what", "before", "", f"Before {_clean(lead_m.group(1))}: {_clean(lead_m.group(2))}",
                            a, order, 2.0))
-    elif tail_m and len(tail_m.group(1).split()) >= 3:
+    elif tail_m and len(tail_m.group(1).split()) >= 3 and not is_negated(tail_m.group(1)):
         atoms.append(_Atom("what", "before", "", f"Before the {tail_m.group(2).lower()}: {_clean(tail_m.group(1))}",
                            a, order, 2.0))
     for m in _ANNIVERSARY.finditer(s):
         atoms.append(_Atom("what", "anniversary", "", _clean(m.group(1)), a, order, 1.5))
+    return atoms
 
-    # when: absolute dates with what happens then
-    for d in dates(s):
-        if (re.fullmatch(r"\d{4}", d.norm) or re.search(r"\bsince\s+$", s[: d.start])
-                or s[d.end : d.end + 2] == "'s"):
+
+def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
+    """Dates of events, resolved against the article's date and shown absolute."""
+    atoms = []
+    base = a.published.date()
+    for d in resolve_dates(s, base):
+        if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s":
             continue  # "since December 2019" dates a "first", not an event
+        left, right = clause_around(s, d.start, d.end)
+        clause = s[left:right]
         text = _clause_with(s, d.start, d.end)
-        if _FIRST.search(text):
-            continue  # listed with the "first" facts
-        date_words = set(canonical_terms(d.text)) | {"early", "late", "mid"}
-        terms = sorted(set(canonical_terms(text)) - date_words)
-        stems = [t for t in terms if t.startswith(_EVENT_STEMS)]
-        if not stems or len(text.split()) < 4:
-            continue  # a date without an event to hang it on
-        atoms.append(_Atom("when", "when:" + " ".join(terms), d.norm, text, a, order))
+        if (_FIRST.search(text) or not fact_words.EVENT_VERB.search(text) or len(text.split()) < 4
+                or is_negated(clause) or not re.search(r"[A-Z]", text.replace(d.text, ""))):
+            continue  # a date without an asserted event, or without anyone or anything named, to hang it on
+        planned = is_modal(clause)
+        day = resolve_dates(d.text, base, future=True)[0].day if planned else d.day
+        label = f"{show_date(day)}: {_capitalise(text)}" + (" (planned)" if planned else "")
+        atoms.append(_Atom("when", f"when:{day.isoformat()}", day.isoformat(), label, a, order))
+    return atoms
 
-    # where: itinerary and places reached
+
+def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, str]], is_lead: bool) -> list[_Atom]:
+    atoms = []
     for m in _ITINERARY.finditer(s):
-        atoms.append(_Atom("where", "itinerary", f"{m.group(1)}>{m.group(2)}".lower(),
-                           f"{m.group(1)}, then {m.group(2)}", a, order, 3.0))
+        if _asserted(s, m.start(), m.end()):
+            planned = " (planned)" if is_modal(s[slice(*clause_around(s, m.start(), m.end()))]) else ""
+            atoms.append(_Atom("where", "itinerary", f"{m.group(1)}>{m.group(2)}".lower(),
+                               f"{m.group(1)}, then {m.group(2)}{planned}", a, order, 3.0))
     for m in _MOVE.finditer(s):
         place = m.group(2)
         if place.lower() in people or any(place in p for p, _ in people.values()):
             continue
+        if not _asserted(s, m.start(), m.end()):
+            continue  # "has not visited Serbia"
         verb = m.group(1).lower()
         atoms.append(_Atom("where", f"place:{place.lower()}", "", f"{place} ({_clean(m.group(0))})",
                            a, order, 1.0 if verb.startswith(("visit", "trip", "tour")) else 1.2))
-
-    # how many
-    for q in quantities(s):
-        atoms.extend(_quantity_atoms(q, s, a, order))
+    if is_lead and fact_words.EVENT_VERB.search(s):
+        for m in fact_words.PLACE_PREPOSITIONS.finditer(s):
+            place = m.group(1)
+            first = place.split()[0].lower()
+            if first in fact_words.NOT_PLACES or place.lower() in people or not _asserted(s, m.start(), m.end()):
+                continue
+            if any(place in p for p, _ in people.values()):
+                continue
+            atoms.append(_Atom("where", f"place:{place.lower()}", "", _clean(m.group(0)), a, order, 1.0))
     return atoms
+
+
+_CLAUSE_MARK = re.compile(r"[,;:\"]|\.\s")
 
 
 def _clause_with(s: str, start: int, end: int, max_words: int = 14) -> str:
     """The clause around a span; a window of words when the clause is long."""
-    breaks = [m.end() for m in re.finditer(r"[,;:\"]|\.\s", s[:start])]
+    breaks = [m.end() for m in _CLAUSE_MARK.finditer(s, 0, start)]
     left = breaks[-1] if breaks else 0
-    m = re.compile(r"[,;:\"]|\.\s").search(s, end)
+    m = _CLAUSE_MARK.search(s, end)
     right = m.start() if m else len(s)
     clause = s[left:right]
     if len(clause.split()) > max_words:
@@ -281,98 +478,6 @@ def _meeting_detail(s: str, people: list[str]) -> str:
     return ", ".join(bits)
 
 
-def _status_atom(articles: list[Article]) -> list[_Atom]:
-    """The latest status the coverage reports for the story's main event."""
-    for a in sorted(articles, key=lambda x: x.published, reverse=True):
-        for i, s in enumerate(a.key_points + a.sentences):
-            status = status_of(s)
-            if status in ("underway", "concluded") and re.search(
-                    r"\b(visit|summit|talks|trip|meeting|agreement)\b", s, re.I):
-                label = "under way" if status == "underway" else status
-                clause = _clean(re.split(r",\s+(?=\w+ing\b)|;", s)[0])
-                if len(clause) > 160:
-                    clause = clause[:160].rsplit(" ", 1)[0] + "…"
-                return [_Atom("what", "status", status, f"Status: {label} — {clause}", a, -1, 2.5)]
-    return []
-
-
-def _refs(atoms: list[_Atom]) -> list[SourceRef]:
-    seen: dict[str, SourceRef] = {}
-    for at in sorted(atoms, key=lambda x: (x.article.published, x.article.key)):
-        seen.setdefault(at.article.key, source_ref(at.article))
-    return list(seen.values())
-
-
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
-def _group(atoms: list[_Atom]) -> list[Fact]:
-    """Agreeing atoms -> one Fact; same slot, different value -> conflicts."""
-    facts: list[tuple[float, int, Fact]] = []
-    by_slot: dict[tuple[str, str], list[_Atom]] = {}
-    free: list[list[_Atom]] = []
-    for at in atoms:
-        if at.category == "what" and at.slot != "status":
-            terms = set(canonical_terms(at.text))
-            for grp in free:
-                if grp[0].slot == at.slot and _jaccard(terms, set(canonical_terms(grp[0].text))) >= 0.35:
-                    grp.append(at)
-                    break
-            else:
-                free.append([at])
-        else:
-            by_slot.setdefault((at.category, at.slot), []).append(at)
-    for grp in free:
-        fact = Fact(grp[0].category, _capitalise(grp[0].text), _refs(grp))
-        facts.append((max(a.weight for a in grp) * fact.agreeing, -min(a.order for a in grp), fact))
-    for (category, slot), grp in by_slot.items():
-        values: dict[str, list[_Atom]] = {}
-        for at in grp:
-            values.setdefault(at.value, []).append(at)
-        if category == "who" and slot.startswith("person:"):
-            values = {"": grp}  # one person, whatever roles are written
-        if category == "where" or slot == "itinerary":
-            values = {"": grp} if category == "where" and slot != "itinerary" else values
-        def newest(g: list[_Atom]) -> float:
-            return max(x.article.published.timestamp() for x in g)
-
-        if slot.startswith(("count:death", "count:injury")):  # running tolls: the latest first
-            ranked = sorted(values.values(), key=lambda g: -newest(g))
-        else:
-            ranked = sorted(values.values(), key=lambda g: (-len({x.article.key for x in g}), -newest(g)))
-        main = ranked[0]
-        texts = list(dict.fromkeys(x.text for x in main))
-        text = texts[0] if len(texts) == 1 or category != "how_many" else " / ".join(texts[:2])
-        if category == "who" and slot.startswith("meeting:"):
-            text = _merge_meeting(texts)
-        conflicts = []
-        if category == "when":
-            conflicts = [(g[0].text, _refs(g)) for g in ranked[1:]]
-        elif category == "how_many":
-            main_ctx = frozenset().union(*(x.context for x in main))
-            for g in ranked[1:]:
-                if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) >= 0.3:
-                    conflicts.append((g[0].text, _refs(g)))
-                else:  # the same unit about something else: a fact of its own
-                    other = Fact(category, _capitalise(g[0].text), _refs(g))
-                    facts.append((max(x.weight for x in g) * other.agreeing, -min(x.order for x in g), other))
-        fact = Fact(category, _capitalise(text), _refs(main), conflicts)
-        weight = max(x.weight for x in main)
-        facts.append((weight * fact.agreeing + 0.5 * len(conflicts), -min(x.order for x in main), fact))
-    facts.sort(key=lambda t: (CATEGORIES.index(t[2].category), -t[0], -t[1]))
-    out: list[Fact] = []
-    counts: dict[str, int] = {}
-    for _, _, f in facts:
-        if counts.get(f.category, 0) >= PER_CATEGORY[f.category]:
-            continue
-        counts[f.category] = counts.get(f.category, 0) + 1
-        out.append(f)
-    return out
 
 
 def _capitalise(text: str) -> str:
@@ -409,25 +514,281 @@ def _merge_meeting(texts: list[str]) -> str:
     return head + (f" ({'; '.join(details)})" if details else "")
 
 
+
+# --- the story: what happened, and atoms grouped into facts -------------------------------
+
+SENTENCE_BUDGET = 150  # sentences read a story: all of a short story, the leads of a long one
+DEVELOPMENTS = 6  # a long story's coverage in this many stretches, one central lead each
+CORROBORATING_SIMILARITY = 0.2  # TF-IDF cosine at which another lead says the same thing
+CORROBORATED_FROM = 6  # articles from which a fact needs two of them behind it
+MIN_LEAD = 6  # facts a reader needs are stated early; the rest is background
+_DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]*[ ,]*){1,5}(?:\([A-Za-z ]+\))?\s*(?:--|_|—|-)\s+")
+_NAMEISH = re.compile(r"\s[A-Z][a-z]")
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
+
+
+def _worth_reading(sentence: str) -> bool:
+    """A cheap test before any parsing: a digit, a number word or a name mid-sentence."""
+    return (_DIGIT.search(sentence) is not None or _NAMEISH.search(sentence, 1) is not None
+            or _NUMBER_WORD.search(sentence) is not None)
+
+
+def _candidates(a: Article, limit: int) -> list[tuple[str, bool]]:
+    """(sentence, is a lead sentence) to read: key points and the first `limit`, once each."""
+    seen: set[str] = set()
+    out = []
+    for i, s in enumerate(a.sentences[:limit]):
+        seen.add(s)
+        out.append((s, i < 3))
+    out += [(s, False) for s in a.key_points if s not in seen]
+    return [(s, lead) for s, lead in out if _worth_reading(s)]
+
+
+def _strip_dateline(sentence: str) -> str:
+    return _DATELINE.sub("", sentence, count=1).strip()
+
+
+def _standalone(sentence: str) -> bool:
+    words = sentence.split()
+    return (8 <= len(words) <= 45 and words[0].lower().strip(",") not in fact_words.DANGLING_OPENERS
+            and '"' not in sentence and not sentence.endswith("?"))
+
+
+def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
+    """What happened: the story's most central lead sentence (nearest the TF-IDF centroid of all
+    leads), then for a long story the most central lead of each later stretch of its coverage,
+    each stated by at least two articles and unlike the ones already chosen."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    leads = [(a, _strip_dateline(normalise_quotes(s))) for a in articles for s in a.sentences[:2]]
+    leads = [(a, s) for a, s in leads if _standalone(s) and fact_words.EVENT_VERB.search(s)
+             and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)]
+    if not leads:
+        return []
+    if len(leads) <= 2:  # no centroid worth fitting: the opening lead says what happened
+        article, text = leads[0]
+        return [_Atom("what", "happened", "", text, article, -1, 10.0, evidence=text,
+                      corroborating=[a for a, _ in leads])]
+    try:
+        matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform([s for _, s in leads])
+    except ValueError:  # nothing but stop words
+        return []
+    scores = matrix @ matrix.mean(axis=0).A1
+    sims = (matrix @ matrix.T).toarray()
+
+    def atom(i: int, slot: str, text: str) -> _Atom:
+        same = [leads[j][0] for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY]
+        return _Atom("what", slot, "", text, leads[i][0], -1, 10.0 if slot == "happened" else 2.0,
+                     evidence=leads[i][1], corroborating=same)
+
+    best = max(range(len(leads)), key=lambda i: scores[i])
+    out = [atom(best, "happened", leads[best][1])]
+    chosen = [best]
+    stretch = max(1, -(-len(articles) // developments)) if developments else 0
+    for k in range(developments):
+        period = {a.key for a in articles[k * stretch : (k + 1) * stretch]}
+        pool = [i for i in range(len(leads)) if leads[i][0].key in period
+                and all(sims[i, j] < 0.4 for j in chosen)
+                and len({leads[j][0].key for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY}) >= 2]
+        if pool:
+            i = max(pool, key=lambda i: scores[i])
+            chosen.append(i)
+            day = show_date(leads[i][0].published.date())
+            out.append(atom(i, f"development:{k}", f"{day}: {leads[i][1]}"))
+    return out
+
+
+def _refs(atoms: list[_Atom]) -> list[SourceRef]:
+    seen: dict[str, SourceRef] = {}
+    for at in sorted(atoms, key=lambda x: (x.article.published, x.article.key)):
+        seen.setdefault(at.article.key, source_ref(at.article))
+    return list(seen.values())
+
+
+def _support(atoms: list[_Atom]) -> int:
+    return len({at.article.key for at in atoms})
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _newest(group: list[_Atom]) -> float:
+    """When a value was last stated; a value the same sentence corrects counts as older."""
+    return max(x.article.published.timestamp() - (86400 * 30 if x.superseded else 0) for x in group)
+
+
+@dataclass
+class _Scored:
+    score: float
+    order: int
+    fact: Fact
+    extra_support: int = 0  # a count of things rather than people needs one more article
+    support: int = 0  # articles behind it, earlier values of a figure included
+    when: float = 0.0  # a development's date: developments read newest first
+
+
+_TOLL_CHANGE = re.compile(r"\b(rose|risen|rises|climbed|climbs|increased|reached|stands at|stood at|now|"
+                          r"revised|jumped|grew|has grown|raising|bringing|brought)\b", re.I)
+
+
+def _other_scope(main: list[_Atom], older: list[_Atom]) -> bool:
+    """A toll far from the newest one (11 against 258) counts another place or group, not an earlier
+    stage: tolls rise, and a revision seldom moves one by more than a few times."""
+    if not main[0].slot.startswith(("count:death", "count:injury")):
+        return False
+    new, old = _number(main[0].value), _number(older[0].value)
+    if new is None or old is None or any(x.superseded for x in older):
+        return False
+    if old > new:
+        return True  # a toll that fell without a correction counts something else
+    return not any(_TOLL_CHANGE.search(x.evidence) for x in main)  # a rising toll is said to rise
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value.split(" to ")[-1].replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _figure_facts(grp: list[_Atom]) -> list[_Scored]:
+    """One figure's values: the newest leads; older ones are its timeline, and a different value
+    from another outlet at about the same time is a conflict. A value whose sentence shares
+    little with the newest one's is about something else: a figure of its own."""
+    values: dict[str, list[_Atom]] = {}
+    for at in grp:
+        values.setdefault(at.value, []).append(at)
+    ranked = sorted(values.values(), key=lambda g: (-_newest(g), -_support(g)))
+    newest_time = _newest(ranked[0])
+    same_time = [g for g in ranked if newest_time - _newest(g) < 86400]
+    main = max(same_time, key=lambda g: (_support(g), _newest(g)))
+    main_ctx = frozenset().union(*(x.context for x in main))
+    main_sources = {x.article.source for x in main}
+    conflicts, timeline, out = [], [], []
+    for g in ranked:
+        if g is main:
+            continue
+        if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g):
+            other = Fact("how_many", _capitalise(g[0].text), _refs(g), evidence=g[0].evidence)
+            out.append(_Scored(_support(g) * g[0].weight, -min(x.order for x in g), other, int(g[0].weight < 1)))
+        elif g in same_time and {x.article.source for x in g} - main_sources and not any(x.superseded for x in g):
+            conflicts.append((g[0].text, _refs(g)))
+        else:
+            timeline.append((g[0].text, _refs(g)))
+    texts = list(dict.fromkeys(x.text for x in main))
+    fact = Fact("how_many", _capitalise(texts[0]), _refs(main), conflicts, timeline, main[0].evidence)
+    related = [x for g in ranked for x in g if g is main or (g[0].text, _refs(g)) in conflicts + timeline]
+    out.append(_Scored(_support(related) * max(x.weight for x in main) + 0.5 * len(conflicts),
+                       -min(x.order for x in main), fact, int(max(x.weight for x in main) < 1), _support(related)))
+    return out
+
+
+_TOLL_EVENT = re.compile(r"(?<=dead|ured) in the \w+$")
+
+
+def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
+    """Agreeing atoms -> one Fact; facts stated by fewer than `min_support` articles are left out."""
+    scored: list[_Scored] = []
+    by_slot: dict[tuple[str, str], list[_Atom]] = {}
+    free: list[list[_Atom]] = []
+    for at in atoms:
+        if at.category == "what" and at.slot != "happened" and not at.slot.startswith("development"):
+            terms = set(canonical_terms(at.text))
+            for grp in free:
+                if grp[0].slot == at.slot and _jaccard(terms, set(canonical_terms(grp[0].text))) >= 0.35:
+                    grp.append(at)
+                    break
+            else:
+                free.append([at])
+        else:
+            by_slot.setdefault((at.category, at.slot), []).append(at)
+    for grp in free:
+        fact = Fact(grp[0].category, _capitalise(grp[0].text), _refs(grp), evidence=grp[0].evidence)
+        scored.append(_Scored(max(a.weight for a in grp) * _support(grp), -min(a.order for a in grp), fact))
+    for (category, slot), grp in by_slot.items():
+        if category == "how_many":
+            scored += _figure_facts(grp)
+            continue
+        if slot == "happened" or slot.startswith("development"):
+            refs = list({a.key: source_ref(a) for a in grp[0].corroborating}.values())
+            prefix = "What happened: " if slot == "happened" else ""
+            fact = Fact("what", prefix + grp[0].text, refs, evidence=grp[0].evidence)
+            scored.append(_Scored(1e9 if prefix else grp[0].weight * len(refs), 0, fact,
+                                  when=0.0 if prefix else grp[0].article.published.timestamp()))
+            continue
+        values: dict[str, list[_Atom]] = {}
+        for at in grp:
+            values.setdefault(at.value, []).append(at)
+        if category in ("who", "where") and slot != "itinerary":
+            values = {"": grp}  # one person or place, whatever roles or verbs are written
+        ranked = sorted(values.values(), key=lambda g: (-_support(g), -_newest(g)))
+        main = ranked[0]
+        texts = list(dict.fromkeys(x.text for x in main))
+        text = _merge_meeting(texts) if slot.startswith("meeting:") else max(texts, key=texts.count)
+        if category == "who" and slot.startswith("person:"):
+            text = max(texts, key=lambda t: ("(" in t, [x.text for x in main].count(t)))
+        if category == "when":
+            text = min(texts, key=len)
+        fact = Fact(category, _capitalise(text), _refs(main), evidence=main[0].evidence)
+        scored.append(_Scored(max(x.weight for x in main) * _support(main), -min(x.order for x in main), fact))
+    kept = [sc for sc in scored
+            if max(sc.support, len({r.article_key for r in sc.fact.sources})) >= min_support + sc.extra_support
+            or sc.fact.text.startswith("What happened")]
+    # one line per figure: "11 dead in the blast" and "11 dead in the bombing" are one toll
+    kept.sort(key=lambda sc: (-sc.score, -sc.order))
+    unique: dict[str, _Scored] = {}
+    for sc in kept:
+        unique.setdefault(_TOLL_EVENT.sub("", sc.fact.text), sc)
+    kept = list(unique.values())
+    out: list[Fact] = []
+    counts: dict[str, int] = {}
+    chosen: list[_Scored] = []
+    for sc in kept:
+        f = sc.fact
+        if counts.get(f.category, 0) >= PER_CATEGORY[f.category] or len(chosen) >= MAX_LINES:
+            continue
+        counts[f.category] = counts.get(f.category, 0) + 1
+        chosen.append(sc)
+    chosen.sort(key=lambda sc: (CATEGORIES.index(sc.fact.category), sc.when != 0.0, -sc.when))
+    out = [sc.fact for sc in chosen]
+    return out
+
+
+def _lead_person(articles: list[Article], people: dict[str, tuple[str, str]]) -> str | None:
+    if not people:
+        return None
+    text = " ".join(s for a in articles for s in a.sentences[:MIN_LEAD])
+    counts = {name: max(text.count(name.split()[0]), text.count(name.split()[-1])) for name, _ in people.values()}
+    return max(counts, key=lambda n: counts[n])
+
+
 def extract_facts(story: Story) -> list[Fact]:
     articles = sorted(story.articles, key=lambda a: (a.published, a.key))
-    people = _person_names(articles)
-    lead = None
-    if people:
-        counts = {name: sum(" ".join(a.sentences).count(name.split()[0]) for a in articles)
-                  for name, _ in people.values()}
-        lead = max(counts, key=lambda n: counts[n])
+    limit = max(MIN_LEAD, SENTENCE_BUDGET // max(1, len(articles)))
+    candidates = {a.key: _candidates(a, limit) for a in articles}
+    people = _person_names([replace(a, sentences=[s for s, _ in candidates[a.key]]) for a in articles])
+    lead = _lead_person(articles, people)
     atoms: list[_Atom] = []
     order = 0
     for a in articles:
-        known = mid_sentence_names([a.title, *a.sentences])
-        for s in a.sentences:
-            atoms.extend(_sentence_atoms(s, a, order, known, people, lead))
+        sentences = [s for s, _ in candidates[a.key]]
+        known = mid_sentence_names([a.title, *sentences])
+        text = " ".join(sentences)
+        named_here = frozenset(norm for norm, (name, _) in people.items() if name in text)
+        for s, is_lead in candidates[a.key]:
+            atoms.extend(_sentence_atoms(s, a, order, known, people, lead, is_lead, named_here))
             order += 1
-    atoms.extend(_status_atom(articles))
+    atoms += _central_leads(articles, DEVELOPMENTS if len(articles) >= CORROBORATED_FROM else 0)
     in_itinerary = {p for at in atoms if at.slot == "itinerary" for p in at.value.split(">")}
     atoms = [at for at in atoms if not (at.slot.startswith("place:") and at.slot[6:] in in_itinerary)]
-    # people are worth listing only when they matter to the story: met someone or recur
-    facts = _group(atoms)
-    return [f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text
-                                      and f.agreeing < 2)]
+    # in a story of many articles, a fact only one of them states is more often noise than news
+    min_support = 2 if len(articles) >= CORROBORATED_FROM else 1
+    facts = _group(atoms, min_support)
+    # a person is listed with what they are (a role) or did (a meeting): a bare name says little
+    return [f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)]

@@ -1,0 +1,217 @@
+"""Facts a reader can trust: precision, recall, lines and CPU time on real event clusters.
+
+Labels: benchmarks/facts_labels.json (our own words, one entry per fact a reader needs, on seven
+event clusters of ../shared/eval/mds_dev.jsonl). Each cluster's 25 articles go through the text
+core (`analyse_text`) into one Story, whose facts are rendered as `/TOPIC facts` lines.
+
+- precision: lines that match a labelled fact (or are listed as acceptable) over all lines;
+- recall: labelled facts matched by at least one line;
+- lines per story (target at most 15) and CPU ms of `extract_facts` per story (target < 50):
+  cold (the first run, which fills the text core's caches) and warm (the best of two more).
+
+Run from the repository root (skips with a message when ../shared/eval is absent):
+
+    .venv/bin/python benchmarks/bench_facts.py [--markdown] [--show] [--digest 802]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import json
+import re
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT.parent / "shared" / "eval" / "mds_dev.jsonl"
+LABELS = Path(__file__).with_name("facts_labels.json")
+BEGIN, END = "<!-- bench_facts:begin -->", "<!-- bench_facts:end -->"
+
+from digestbot.commands import fact_line  # noqa: E402
+from digestbot.models import Article, ArticleKind, Story  # noqa: E402
+from digestbot.stories.facts import extract_facts  # noqa: E402
+from digestbot.text.analysis import analyse_text  # noqa: E402
+
+
+def load_labels() -> dict:
+    return json.loads(LABELS.read_text())["clusters"]
+
+
+def _article(doc: dict) -> Article:
+    analysis = analyse_text(doc["text"], doc.get("title") or None)
+    published = datetime.fromisoformat(doc["published"]).replace(hour=12, tzinfo=timezone.utc)
+    return Article(
+        key=doc["id"], title=analysis.title or doc.get("title") or "", source=doc["source"],
+        published=published, kind=ArticleKind.NEWS, sentences=analysis.sentences,
+        key_points=analysis.key_points,
+        content_hash=hashlib.sha256(doc["text"].encode()).hexdigest(), input_id=doc["id"])
+
+
+def load_stories(topics: set[str]) -> dict[str, Story]:
+    stories = {}
+    with EVAL.open() as f:
+        for line in f:
+            rec = json.loads(line)
+            if rec["topic"] in topics:
+                articles = sorted((_article(d) for d in rec["docs"]), key=lambda a: (a.published, a.key))
+                stories[rec["topic"]] = Story(key=rec["topic"], title=rec["title"], articles=articles)
+    return stories
+
+
+def _contains(text: str, needle: str) -> bool:
+    return re.search(r"(?<![\w])" + re.escape(needle.lower()), text.lower()) is not None
+
+
+def matches(line: str, fact: dict) -> bool:
+    values = fact.get("values")
+    if values and not any(re.search(rf"(?<![\d.,]){re.escape(v)}(?![\d,]*\d)", line) for v in values):
+        return False
+    return all(any(_contains(line, w) for w in group) for group in fact.get("words", []))
+
+
+def score_story(lines: list[str], labels: dict) -> dict:
+    """Precision and recall of fact lines (text before the attribution) against labels."""
+    found: set[str] = set()
+    correct = labelled_only = 0
+    wrong: list[str] = []
+    acceptable = labels.get("acceptable", [])
+    for line in lines:
+        hits = [f["id"] for f in labels["facts"] if matches(line, f)]
+        found.update(hits)
+        labelled_only += bool(hits)
+        if hits or any(matches(line, a) for a in acceptable):
+            correct += 1
+        else:
+            wrong.append(line)
+    return {"lines": len(lines), "correct": correct, "labelled_only": labelled_only, "found": sorted(found),
+            "labelled": len(labels["facts"]), "unmatched": wrong}
+
+
+def fact_texts(story: Story) -> tuple[list[str], list[str], float]:
+    """The facts' own texts (scored: attributions name outlets such as the New York Times,
+    which must not match a label), the rendered lines, and the CPU seconds spent."""
+    runs = []
+    for _ in range(3):  # the first run is cold (the text core's caches empty), the others warm
+        gc.collect()  # a collection the loading left due is not the extractor's cost
+        start = time.process_time()
+        facts = extract_facts(story)
+        runs.append(time.process_time() - start)
+    return [f.text for f in facts], [fact_line(f) for f in facts], runs[0], min(runs[1:])
+
+
+def run(show: bool = False) -> list[dict]:
+    labels = load_labels()
+    stories = load_stories(set(labels))
+    rows = []
+    for topic, story in stories.items():
+        texts, lines, cpu, warm = fact_texts(story)
+        row = score_story(texts, labels[topic])
+        row.update(topic=topic, event=labels[topic]["event"], cpu_ms=cpu * 1000, warm_ms=warm * 1000,
+                   articles=len(story.articles))
+        rows.append(row)
+        if show:
+            print(f"== {topic} {row['event']}")
+            for line in lines:
+                print("   ", line[:220])
+            print("    missed:", sorted({f["id"] for f in labels[topic]["facts"]} - set(row["found"])))
+    return rows
+
+
+def totals(rows: list[dict]) -> dict:
+    lines = sum(r["lines"] for r in rows)
+    return {"precision": sum(r["correct"] for r in rows) / lines if lines else 0.0,
+            "labelled_precision": sum(r["labelled_only"] for r in rows) / lines if lines else 0.0,
+            "recall": sum(len(r["found"]) for r in rows) / sum(r["labelled"] for r in rows),
+            "max_lines": max(r["lines"] for r in rows),
+            "max_cpu_ms": max(r["cpu_ms"] for r in rows), "max_warm_ms": max(r["warm_ms"] for r in rows)}
+
+
+def markdown(rows: list[dict]) -> str:
+    t = totals(rows)
+    out = ["| cluster | event | lines | precision | precision, labels only | recall | CPU ms cold / warm (25 articles) |",
+           "|---|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        p = r["correct"] / r["lines"] if r["lines"] else 0.0
+        q = r["labelled_only"] / r["lines"] if r["lines"] else 0.0
+        out.append(f"| {r['topic']} | {r['event']} | {r['lines']} | {p:.0%} | {q:.0%} | "
+                   f"{len(r['found'])}/{r['labelled']} | {r['cpu_ms']:.0f} / {r['warm_ms']:.0f} |")
+    out.append(f"| **all** | | max {t['max_lines']} | **{t['precision']:.0%}** | {t['labelled_precision']:.0%} | "
+               f"**{t['recall']:.0%}** | "
+               f"max {t['max_cpu_ms']:.0f} / {t['max_warm_ms']:.0f} |")
+    return "\n".join(out)
+
+
+def digest_cost(limit: int) -> str:
+    """CPU of facts inside a whole `digestbot digest --jsonl` run on the first `limit` articles of
+    stories_dev.jsonl (a temporary database), beside the run's total."""
+    import contextlib
+    import io
+    import os
+    import tempfile
+
+    from digestbot import cli
+    from digestbot.stories import digest as digest_module
+
+    spent = [0.0, 0]
+    original = digest_module.extract_facts
+
+    def timed(story):
+        start = time.process_time()
+        facts = original(story)
+        spent[0] += time.process_time() - start
+        spent[1] += 1
+        return facts
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sample = Path(tmp) / "sample.jsonl"
+        with (EVAL.parent / "stories_dev.jsonl").open() as f:
+            sample.write_text("".join(line for _, line in zip(range(limit), f)))
+        os.environ["DIGESTBOT_DATABASE_URL"] = f"sqlite:///{tmp}/digest.db"
+        digest_module.extract_facts = timed
+        sys.argv = ["digestbot", "digest", "--jsonl", str(sample), "--format", "json"]
+        start = time.process_time()
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                cli.main()
+        except SystemExit:
+            pass
+        finally:
+            digest_module.extract_facts = original
+        total = time.process_time() - start
+    return (f"digest of {limit} articles: {total:.1f} s CPU in all ({limit / total:.0f} articles/s); "
+            f"facts {spent[0]:.2f} s over {spent[1]} stories ({spent[0] / limit * 1000:.2f} ms an article)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--markdown", action="store_true", help="write the table into BENCHMARKS.md")
+    parser.add_argument("--show", action="store_true", help="print every story's fact lines")
+    parser.add_argument("--digest", type=int, metavar="N",
+                        help="also time facts inside a whole digest run on N articles of stories_dev.jsonl")
+    args = parser.parse_args()
+    if not EVAL.exists():
+        print(f"skipped: {EVAL} not found (the evaluation data lives outside the repository)")
+        return 0
+    rows = run(show=args.show)
+    table = markdown(rows)
+    if args.digest:
+        table += "\n\n" + digest_cost(args.digest)
+    print(table)
+    if args.markdown:
+        path = ROOT / "BENCHMARKS.md"
+        text = path.read_text()
+        block = f"{BEGIN}\n{table}\n{END}"
+        if BEGIN in text:
+            text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+        else:
+            text += "\n" + block + "\n"
+        path.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Word lists the fact extractor uses, kept as data (each earns its place on bench_facts)."""
+
+from __future__ import annotations
+
+import re
+
+# Nouns naming the event a toll belongs to ("217 dead in the crash").
+EVENT_NOUNS = re.compile(
+    r"\b(crash|bombings?|blasts?|explosions?|fire|earthquake|quake|storm|hurricane|attacks?|sinking|"
+    r"accident|disaster|floods?|collapse|failure|shooting|fighting|clashes|war|riots?|epidemic|outbreak)\b",
+    re.I)
+# Verbs of the events a date or a place is worth stating for.
+EVENT_VERB = re.compile(
+    r"\b(crash\w*|sank|sunk|sink\w*|explod\w*|bomb\w*|kill\w*|died|die[sd]?|struck|hit|exploded|"
+    r"arriv\w*|visit\w*|met|meet\w*|summit|talks|signed|sign\w*|began|begin\w*|start\w*|ended|end\w*|"
+    r"conclud\w*|left|leave\w*|return\w*|vote[ds]?|voting|elect\w*|won|wins?|resign\w*|sworn|inaugurat\w*|"
+    r"arrest\w*|charged|indicted|convicted|sentenced|seized|raid\w*|ruled|rul\w*|launch\w*|fail\w*|"
+    r"collaps\w*|struck|took off|disappeared|vanished|recovered|found)\b", re.I)
+# Nouns that say who a count of people is ("118 sailors"), so a bare "people" can borrow a role.
+PEOPLE_ROLES = frozenset(
+    "person people passenger crew sailor soldier worker civilian child student official executive "
+    "delegate victim resident american seaman men women miner firefighter rescuer police officer "
+    "refugee protester demonstrator voter tourist pilgrim patient prisoner hostage troop employee "
+    "member survivor migrant".split())
+# Places written after these prepositions name where an event happened.
+PLACE_PREPOSITIONS = re.compile(
+    r"\b(?:in|off|near|outside|at|over|into)\s+(?:the\s+)?((?:[A-Z][\w'-]+)(?:\s+(?:of\s+|de\s+|es\s+)?[A-Z][\w'-]+){0,3})")
+# Capitalised words that are not places even after "in" ("in March", "in Washington Post").
+NOT_PLACES = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday the a an his her their its "
+    "congress parliament court".split())
+# Words that open a sentence that cannot stand alone as "what happened".
+DANGLING_OPENERS = frozenset(
+    "he she it they his her its their this that these those but and or so also however then "
+    "there here which who we i you".split())
+# Verbs that make a person an actor of the story when they are its subject.
+SPEECH_VERB = re.compile(r"\b(said|says|told|announced|ordered|accused|blamed|denied|admitted|promised|warned|"
+                         r"urged|demanded|refused|agreed|decided|called|testified|confirmed)\b", re.I)
+# Measures of the time between things ("a six-year hiatus"), not of an event of the story.
+TIME_GAPS = frozenset("span gap hiatus break delay interval absence".split())

@@ -1,0 +1,23 @@
+"""Regression: facts on the labelled real-news clusters keep their targets (issue 13).
+
+Runs benchmarks/bench_facts.py's scorer on ../shared/eval/mds_dev.jsonl; skips where the
+evaluation data is absent (it is never copied into the repository)."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EVAL = ROOT.parent / "shared" / "eval" / "mds_dev.jsonl"
+
+
+@pytest.mark.skipif(not EVAL.exists(), reason="../shared/eval/mds_dev.jsonl is not here")
+def test_facts_on_labelled_clusters_meet_the_targets():
+    spec = importlib.util.spec_from_file_location("bench_facts", ROOT / "benchmarks" / "bench_facts.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    totals = bench.totals(bench.run())
+    assert totals["precision"] >= 0.90
+    assert totals["recall"] >= 0.60
+    assert totals["max_lines"] <= 15
