@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from ..models import Article, ArticleKind, NewItem, SourceRef, Story
 from ..stories.clustering import source_ref
-from ..text.features import content_terms
+from ..stories.summary import terms_of
 from ..text.sentences import standalone
 
 MAX_BULLETS = 5
@@ -64,7 +64,7 @@ class StoryView:
 
 
 def _words(text: str) -> set[str]:
-    return content_terms(text)
+    return set(terms_of(text))
 
 
 def _restates(text: str, shown: list[set[str]]) -> bool:
@@ -112,7 +112,9 @@ def _choose(candidates: list[Bullet], max_bullets: int, budget: int) -> tuple[Bu
     shown: list[set[str]] = []
     used = 0
     for bullet in candidates:
-        if not bullet.text.strip() or len(chosen) > max_bullets or _restates(bullet.text, shown):
+        if len(chosen) > max_bullets:
+            break
+        if not bullet.text.strip() or _restates(bullet.text, shown):
             continue
         cost = _word_count(bullet.text)
         if chosen and used + cost > budget:
