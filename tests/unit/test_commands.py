@@ -94,8 +94,8 @@ def test_new_covers_every_story_of_the_topic_newest_first():
     from digestbot.models import Story
     from digestbot.stories.digest import fill_story
 
-    stories = [fill_story(Story("dam", "Kessel Dam fails", dam, topic="arnvik")),
-               fill_story(Story("bridge", "Arnvik bridge collapses", bridge, topic="arnvik"))]
+    stories = [fill_story(Story("dam", "Kessel Dam fails", dam, topics=("arnvik",))),
+               fill_story(Story("bridge", "Arnvik bridge collapses", bridge, topics=("arnvik",)))]
     reply = answer("/arnvik new", Digest(stories, datetime(2026, 3, 9, tzinfo=timezone.utc)), TOPICS)
     headings = [s.heading for s in reply.sections]
     assert len(headings) == 2 and headings[0].startswith("Arnvik bridge collapses")

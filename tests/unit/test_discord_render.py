@@ -274,21 +274,21 @@ def test_one_embed_per_story_with_linked_title_points_new_items_sources_and_time
 
 
 def test_opinion_is_labelled():
-    opinion = make_article(1, kind=ArticleKind.OPINION, source="Herald", key_points=["This visit matters."])
+    opinion = make_article(1, kind=ArticleKind.OPINION, source="Herald", key_points=["Seoul's visit matters."])
     story = make_story(articles=[opinion])
     (embed,) = render_digest(Digest([story], NOW))[0].embeds
-    assert embed.description.startswith("**This visit matters. (opinion) — Herald (opinion)")
+    assert embed.description.startswith("**Seoul's visit matters. (opinion) — Herald (opinion)")
     assert embed.fields[-1].value == "Herald (opinion) (1)"
     assert "(1 opinion)" in embed.footer.text
 
 
 def test_news_leads_over_newer_opinion():
-    opinion = make_article(0, kind=ArticleKind.OPINION, url="https://op.example/")
-    news = make_article(3)
+    opinion = make_article(0, kind=ArticleKind.OPINION, url="https://op.example/", key_points=["The summit is overdue."])
+    news = make_article(3, key_points=["Lee met Xi in Beijing.", "Trade talks began on Monday."])
     (embed,) = render_digest(Digest([make_story(articles=[opinion, news])], NOW))[0].embeds
     assert embed.url == "https://news.example/3"
-    assert embed.description.splitlines()[0].startswith("**Point 3.1")
-    assert "Point 0.1" not in embed.description.split("\n")[1]  # every news point before the opinion's
+    assert embed.description.splitlines()[0].startswith("**Lee met Xi")
+    assert embed.description.splitlines()[1].startswith("• Trade talks")  # every news point before the opinion's
 
 
 def test_colour_is_stable_per_story_and_differs_between_stories():
@@ -312,11 +312,11 @@ def test_only_http_links_survive():
 
 
 def test_article_text_is_escaped():
-    article = make_article(0, title="[x](http://evil.example) @everyone", key_points=["**big** @here <@123456789012345678>"])
+    article = make_article(0, title="[x](http://evil.example) @everyone", key_points=["Big **news** @here <@123456789012345678>"])
     story = make_story(title="_Visit_ @everyone", articles=[article])
     (embed,) = render_digest(Digest([story], NOW))[0].embeds
     assert embed.title == "\\_Visit\\_ @\u200beveryone"
-    assert embed.description.startswith("**\\*\\*big\\*\\* @\u200bhere <@\u200b123456789012345678>")
+    assert embed.description.startswith("**Big \\*\\*news\\*\\* @\u200bhere <@\u200b123456789012345678>")
     assert masked_link_targets(embed.description) == []
 
 

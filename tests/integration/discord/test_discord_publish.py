@@ -99,7 +99,7 @@ async def test_a_long_digest_is_split_across_messages_within_limits(fake_discord
 
 
 async def test_everyone_in_an_article_pings_no_one(fake_discord, client):
-    digest = make_digest(text="@everyone @here <@123456789012345678> [free](http://evil.example)")
+    digest = make_digest(text="Crowds shouted @everyone @here <@123456789012345678> [free](http://evil.example)")
     await DiscordChannelPublisher(client).post_digest(CHANNEL_ID, digest)
 
     (post,) = posts(fake_discord)
@@ -108,7 +108,7 @@ async def test_everyone_in_an_article_pings_no_one(fake_discord, client):
     for text in texts:
         assert "@everyone" not in text and "@here" not in text and "<@123" not in text
     targets = [t for text in texts for t in masked_link_targets(text)]
-    assert targets and all(t.startswith("https://news.example/") for t in targets)
+    assert all(t.startswith("https://news.example/") for t in targets)  # no link of the article's own
     assert any("\\[free" in text for text in texts)  # shown, escaped
 
 

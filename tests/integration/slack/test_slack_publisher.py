@@ -68,9 +68,9 @@ def publisher(fake_slack, fake_time):
 
 async def test_scheduled_digest_arrives_as_blocks(fake_slack, publisher):
     d = digest(
-        story("s1", [article("a1", "Leaders meet", points=("They met in Beijing.",), url="https://news.example/a1")],
+        story("s1", [article("a1", "Leaders meet", points=("Lee and Xi met in Beijing.",), url="https://news.example/a1")],
               title="State visit", new=["A trade deal was signed."]),
-        story("s2", [article("a2", "An op-ed", points=("It was a mistake.",), kind=ArticleKind.OPINION)],
+        story("s2", [article("a2", "An op-ed", points=("The summit was a mistake.",), kind=ArticleKind.OPINION)],
               title="Commentary"),
     )
     ts = await publisher.post_digest("C0123", d, period="2026-11-23T08:00")
@@ -85,13 +85,11 @@ async def test_scheduled_digest_arrives_as_blocks(fake_slack, publisher):
     blocks = params["blocks"]
     assert blocks[0]["type"] == "header" and blocks[0]["text"]["text"] == "Digest — 23 Nov 2026"
     texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
-    assert "*1. State visit*  (1 article)" in texts
-    assert "*Key points*\n• They met in Beijing." in texts
-    assert any(t.startswith("*What's new*\n• A trade deal was signed.") for t in texts)
-    assert "*Key points*\n• It was a mistake. _(opinion)_" in texts
+    assert "*1. <https://news.example/a1|State visit>*  (1 article)" in texts  # linked to its report
+    assert any(t.startswith("*A trade deal was signed.") and "\n• Lee and Xi met in Beijing." in t for t in texts)
+    assert any(t.startswith("*The summit was a mistake. _(opinion)_") for t in texts)
     contexts = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
-    assert any("<https://news.example/a1|Leaders meet>" in c and "<!date^" in c for c in contexts)
-    assert any("_opinion_" in c for c in contexts)
+    assert "Sources: Outlet (1)" in contexts and "Sources: Outlet (opinion) (1)" in contexts
     assert "State visit" in params["text"]
 
 
