@@ -273,7 +273,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
         report = app.service.ingest(_with_progress(_chain(sources), "ingesting", jsonl_only), on_problem=_error)
         digest = app.service.build_digest(report.articles, since=args.since)
         renderer = RENDERERS[args.format]
-        output = renderer(digest) if renderer is render_json else renderer(digest, top=args.top)
+        if renderer is render_json:  # indented for a person at a terminal, compact for a pipe
+            output = render_json(digest, pretty=sys.stdout.isatty())
+        else:
+            output = renderer(digest, top=args.top)
         sys.stdout.write(output)
     finally:
         app.close()
