@@ -1,7 +1,7 @@
 from datetime import datetime, timezone
 
 
-from builders import an_article, an_opinion, corpus_articles  # noqa: E402
+from builders import an_article, corpus_articles  # noqa: E402
 from digestbot.stories.novelty import (  # noqa: E402
     filter_unseen,
     item_fingerprint,

@@ -6,16 +6,12 @@
   "four-day" -> 4 day, "150th anniversary" -> ordinal 150 anniversary, "killed 12" -> 12 death).
 - `entities`: capitalised names and places, titles split off ("Chinese President Xi Jinping" ->
   person "xi jinping"), aliases folded ("ROK" -> "south korea").
-- `dates`: weekdays, month-day, "mid-January", years.
-- `status_of`: planned / underway / concluded from the verbs of a sentence.
-- `split_clauses`: a sentence cut at clause boundaries that leave readable parts.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -166,7 +162,6 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "september", "october", "november", "december")
 
 # Status of an event, from its verbs: planned < underway < concluded.
-STATUS_ORDER = {"planned": 0, "underway": 1, "concluded": 2}
 _TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\$|%|[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F'’.\-]*[A-Za-z0-9\u00C0-\u024F%])?")
 _NUM_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _ORDINAL_NUM_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
@@ -487,60 +482,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(out)
 
 
-# --- dates ----------------------------------------------------------------------------------
-
-_MONTH_RE = "|".join(m.capitalize() for m in MONTHS)
-_DATE_RES = [
-    ("md", re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
-    ("dm", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})(?:,?\s+(\d{{4}}))?\b")),
-    ("part", re.compile(rf"\b(mid|early|late|end of|beginning of)[- ]({_MONTH_RE})\b", re.I)),
-    ("month", re.compile(rf"\b(?:in|since|by|until|from|during)\s+({_MONTH_RE})(?:\s+(\d{{4}}))?\b")),
-    ("weekday", re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
-]
-
-
-@dataclass(frozen=True)
-class DateMention:
-    norm: str  # "sunday", "january 14", "mid-january", "june 2026"
-    text: str
-    start: int
-    end: int
-
-
-def dates(text: str) -> list[DateMention]:
-    return list(_dates(text))
-
-
-@lru_cache(maxsize=8192)
-def _dates(text: str) -> tuple[DateMention, ...]:
-    text = normalise_quotes(text)
-    found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
-
-    for kind, rx in _DATE_RES:
-        for m in rx.finditer(text):
-            if not free(m.start(), m.end()):
-                continue
-            if kind == "md":
-                norm = f"{m.group(1).lower()} {int(m.group(2))}" + (f" {m.group(3)}" if m.group(3) else "")
-            elif kind == "dm":
-                norm = f"{m.group(2).lower()} {int(m.group(1))}" + (f" {m.group(3)}" if m.group(3) else "")
-            elif kind == "part":
-                norm = f"{m.group(1).lower().replace(' of', '')}-{m.group(2).lower()}"
-            elif kind == "month":
-                norm = m.group(1).lower() + (f" {m.group(2)}" if m.group(2) else "")
-            else:
-                norm = m.group(1).lower()
-            s = m.start() if kind != "month" else m.start(1)
-            found.append(DateMention(norm, text[s : m.end()], s, m.end()))
-            taken.append((m.start(), m.end()))
-    return tuple(sorted(found, key=lambda d: d.start))
-
-
-# --- entities --------------------------------------------------------------------------------
+# --- names ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -641,51 +583,3 @@ def _mid_sentence_names(sentences: tuple[str, ...]) -> frozenset[str]:
             if _is_cap(t.text):
                 names.add(strip_possessive(t.text).lower())
     return frozenset(names - STOPWORDS)
-
-
-def entity_set(sentences: list[str]) -> Counter:
-    known = mid_sentence_names(sentences)
-    c: Counter = Counter()
-    for s in sentences:
-        for e in entities(s, known):
-            c[e.norm] += 1
-    return c
-
-
-# --- status ---------------------------------------------------------------------------------
-
-
-_UNDERWAY = re.compile(
-    r"\b(arrived|arrives in|landed|began|begun|started|opened|kicked off|under ?way|held talks|"
-    r"is holding|are holding|met with|met|are searching|is searching|is visiting)\b", re.I)
-_CONCLUDED = re.compile(
-    r"\b(concluded|wrapped up|ended|has ended|finished|completed|signed|returned home|"
-    r"came to an end|called off|cancelled|canceled|resigned)\b", re.I)
-_PLANNED = re.compile(
-    r"\b(will|is set to|are set to|plans to|planned|is expected to|are expected to|is due to|"
-    r"are due to|scheduled|to be held|intends to|is to|are to)\b", re.I)
-
-
-def status_of(sentence: str) -> str | None:
-    """planned / underway / concluded from a sentence's verbs, or None.
-
-    Completed events beat ongoing ones, which beat plans: "signed ... will meet" is concluded.
-    """
-    if _CONCLUDED.search(sentence):
-        return "concluded"
-    if _UNDERWAY.search(sentence):
-        return "underway"
-    if _PLANNED.search(sentence):
-        return "planned"
-    return None
-
-
-def split_clauses(sentence: str) -> list[str]:
-    """Split a sentence at clause boundaries that keep each part readable."""
-    parts = re.split(
-        r"(?:,|;|\s[-\u2013\u2014])\s+(?=(?:including|which|while|whereas|as|after|before|"
-        r"alongside|but|although|though|with|where|amid|seeking|highlighting|reinforcing|"
-        r"stressing|saying|adding)\b)",
-        sentence,
-    )
-    return [p.strip(" ,;") for p in parts if p and p.strip(" ,;")]
