@@ -80,6 +80,8 @@ class Article:
     @property
     def outlets(self) -> tuple[str, ...]:
         """Every outlet that carried this text, the article's own first."""
+        if not self.copies:  # almost every article: no list to build (facts ask this a lot)
+            return (self.source,)
         return tuple(dict.fromkeys([self.source, *(c.source for c in self.copies)]))
 
 

@@ -23,6 +23,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from ..models import Article, ArticleKind, SourceRef, Story, Topic
+from ..text.tfidf import analyse
 
 THRESHOLD = 0.13  # cosine to join a story (chosen by cross-validation in the benchmark)
 TITLE_WEIGHT = 2.0  # a title word counts as this many body words
@@ -57,17 +58,8 @@ def _log1p(count: int) -> float:
     return math.log1p(count)
 
 
-@lru_cache(maxsize=1)
-def _analyzer():
-    """scikit-learn's word analyser (its token pattern, lower case, English stop words)."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    return CountVectorizer(stop_words="english").build_analyzer()
-
-
 def term_counts(article: Article) -> dict[str, float]:
     """Sublinear term frequencies of title and text: computed once per article."""
-    analyse = _analyzer()
     counts: Counter = Counter(analyse(" ".join(article.sentences)))
     for term in analyse(article.title or ""):
         counts[term] += TITLE_WEIGHT

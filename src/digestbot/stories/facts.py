@@ -27,6 +27,8 @@ from ..text.features import (
     normalise_quotes,
     quantities,
 )
+from ..text.cleaning import strip_dateline
+from ..text.tfidf import tfidf_rows
 from ..text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker
 from .clustering import source_ref
 from . import fact_words
@@ -522,7 +524,7 @@ DEVELOPMENTS = 6  # a long story's coverage in this many stretches, one central 
 CORROBORATING_SIMILARITY = 0.2  # TF-IDF cosine at which another lead says the same thing
 CORROBORATED_FROM = 6  # articles from which a fact needs two of them behind it
 MIN_LEAD = 6  # facts a reader needs are stated early; the rest is background
-_DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]*[ ,]*){1,5}(?:\([A-Za-z ]+\))?\s*(?:--|_|—|-)\s+")
+MAX_LEAD = 12  # ... even in a story of one article (reading all of it cost the most CPU)
 _NAMEISH = re.compile(r"\s[A-Z][a-z]")
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
@@ -545,10 +547,6 @@ def _candidates(a: Article, limit: int) -> list[tuple[str, bool]]:
     return [(s, lead) for s, lead in out if _worth_reading(s)]
 
 
-def _strip_dateline(sentence: str) -> str:
-    return _DATELINE.sub("", sentence, count=1).strip()
-
-
 def _standalone(sentence: str) -> bool:
     words = sentence.split()
     return (8 <= len(words) <= 45 and words[0].lower().strip(",") not in fact_words.DANGLING_OPENERS
@@ -559,9 +557,7 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
     """What happened: the story's most central lead sentence (nearest the TF-IDF centroid of all
     leads), then for a long story the most central lead of each later stretch of its coverage,
     each stated by at least two articles and unlike the ones already chosen."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    leads = [(a, _strip_dateline(normalise_quotes(s))) for a in articles for s in a.sentences[:2]]
+    leads = [(a, strip_dateline(normalise_quotes(s))) for a in articles for s in a.sentences[:2]]
     leads = [(a, s) for a, s in leads if _standalone(s) and fact_words.EVENT_VERB.search(s)
              and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)]
     if not leads:
@@ -571,11 +567,11 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
         return [_Atom("what", "happened", "", text, article, -1, 10.0, evidence=text,
                       corroborating=[a for a, _ in leads])]
     try:
-        matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform([s for _, s in leads])
+        matrix = tfidf_rows([s for _, s in leads])
     except ValueError:  # nothing but stop words
         return []
-    scores = matrix @ matrix.mean(axis=0).A1
-    sims = (matrix @ matrix.T).toarray()
+    scores = matrix @ matrix.mean(axis=0)
+    sims = matrix @ matrix.T
 
     def atom(i: int, slot: str, text: str) -> _Atom:
         same = [leads[j][0] for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY]
@@ -770,7 +766,7 @@ def _lead_person(articles: list[Article], people: dict[str, tuple[str, str]]) ->
 
 def extract_facts(story: Story) -> list[Fact]:
     articles = sorted(story.articles, key=lambda a: (a.published, a.key))
-    limit = max(MIN_LEAD, SENTENCE_BUDGET // max(1, len(articles)))
+    limit = min(MAX_LEAD, max(MIN_LEAD, SENTENCE_BUDGET // max(1, len(articles))))
     candidates = {a.key: _candidates(a, limit) for a in articles}
     people = _person_names([replace(a, sentences=[s for s, _ in candidates[a.key]]) for a in articles])
     lead = _lead_person(articles, people)
