@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import discord
 
-from digestbot.models import Article, ArticleKind, Digest, Reply, SourceRef, Story
+from digestbot.models import ArticleKind, Digest, Reply, SourceRef, Story
 from digestbot.present.view import Bullet, StoryView, story_view
 
 from . import limits
@@ -229,17 +229,6 @@ def _timestamp(moment: datetime) -> float:
     return moment.timestamp()
 
 
-def _lead(story: Story) -> Article | None:
-    """The article the title links to: the newest news article with a safe link."""
-    ordered = sorted(
-        story.articles, key=lambda a: (a.kind is ArticleKind.OPINION, -_timestamp(a.published))
-    )
-    for article in ordered:
-        if safe_url(article.url):
-            return article
-    return None
-
-
 def _line(bullet: Bullet) -> str:
     """One view line: inert text, the figure it replaces, who reported it."""
     text = inert(bullet.text, limits.DESCRIPTION)
@@ -303,11 +292,11 @@ def _fields(story: Story, budget: int) -> list[tuple[str, str]]:
 def render_story(story: Story) -> discord.Embed:
     """One embed for one story, itself within every per-embed limit and the 6000 total."""
     title = inert(story.title, limits.TITLE) or "Untitled story"
-    lead = _lead(story)
+    view = story_view(story)
     embed = discord.Embed(
         title=title,
-        url=safe_url(lead.url) if lead else None,
-        description=_description(story_view(story)) or None,
+        url=next(filter(None, map(safe_url, view.links)), None),  # the newest news report's
+        description=_description(view) or None,
         colour=colour_for(story.key),
     )
     if story.articles:

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from digestbot.models import Article, ArticleKind, Digest, Reply, SourceRef, Story
+from digestbot.models import ArticleKind, Digest, Reply, SourceRef, Story
 from digestbot.present.view import Bullet, story_view
 
 from . import limits
@@ -201,12 +201,6 @@ def _line(bullet: Bullet) -> str:
     return text
 
 
-def _lead(story: Story) -> Article | None:
-    """The article the headline links to: the newest news report with a safe link."""
-    ordered = sorted(story.articles, key=lambda a: (a.kind is ArticleKind.OPINION, -_utc(a.published).timestamp()))
-    return next((a for a in ordered if safe_url(a.url)), None)
-
-
 def _count(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
@@ -215,10 +209,8 @@ def story_blocks(story: Story, number: int) -> list[Block]:
     """At most four blocks for one story (the shared view): headline, what happened and the
     bullets, outlets with counts, divider."""
     view = story_view(story)
-    lead = _lead(story)
-    headline = fit(_oneline(view.headline) or "Untitled story", 300)
-    if lead is not None:
-        headline = link(lead.url, view.headline or "Untitled story", 300)
+    lead = next((url for url in view.links if safe_url(url)), None)
+    headline = link(lead, _oneline(view.headline) or "Untitled story", 300)
     labels = " · ".join([_count(view.article_count, "article"), *(f"/{fit(t, 40)}" for t in view.topics)])
     blocks: list[Block] = [divider(), section(f"*{number}. {headline}*  ({labels})")]
     if view.what_happened or view.bullets:

@@ -139,11 +139,10 @@ def _md_line(bullet: Bullet) -> str:
     return f"{_md_escape(bullet_text(bullet))}{opinion} ({_md_escape(cite_all(list(bullet.sources)))})"
 
 
-def _md_lead_link(story: Story, headline: str) -> str:
-    """The headline, linked to the newest news report that has a safe link."""
-    for article in sorted(story.articles, key=lambda a: (a.kind is ArticleKind.OPINION, -a.published.timestamp())):
-        url = article.url
-        if url and url.startswith(("https://", "http://")) and not _URL_BREAK.search(url):
+def _md_lead_link(view: StoryView, headline: str) -> str:
+    """The headline, linked to the newest news report whose link Markdown can carry."""
+    for url in view.links:
+        if url.startswith(("https://", "http://")) and not _URL_BREAK.search(url):
             return f"[{headline}]({url})"
     return headline
 
@@ -154,7 +153,7 @@ def render_markdown(digest: Digest, top: int = TOP_STORIES) -> str:
     out = [f"# Digest — {_day(digest.generated_at)}", ""]
     for story in digest.stories[:top]:
         view = story_view(story)
-        out += [f"## {_md_lead_link(story, _md_escape(view.headline))}", "", f"*{_md_escape(_labels(view))}*", ""]
+        out += [f"## {_md_lead_link(view, _md_escape(view.headline))}", "", f"*{_md_escape(_labels(view))}*", ""]
         if view.what_happened:
             out += [f"**{_md_line(view.what_happened)}**", ""]
         out += [f"- {_md_line(bullet)}" for bullet in view.bullets]

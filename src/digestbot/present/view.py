@@ -56,6 +56,8 @@ class StoryView:
     article_count: int
     first: datetime | None
     last: datetime | None
+    links: tuple[str, ...] = ()  # the reports' URLs, newest news first: the headline links to
+    # the first one a surface accepts as safe
 
     @property
     def lines(self) -> tuple[Bullet, ...]:
@@ -156,4 +158,5 @@ def story_view(story: Story, *, max_bullets: int = MAX_BULLETS, words: int = WOR
         article_count=len(story.articles),
         first=min(published, default=None),
         last=max(published, default=None),
+        links=tuple(a.url for a in _news_first(story.articles) if a.url),
     )
