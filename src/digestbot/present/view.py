@@ -54,8 +54,6 @@ class StoryView:
     bullets: tuple[Bullet, ...]
     outlets: tuple[OutletCount, ...]
     article_count: int
-    first: datetime | None
-    last: datetime | None
     links: tuple[str, ...] = ()  # the reports' URLs, newest news first: the headline links to
     # the first one a surface accepts as safe
 
@@ -96,9 +94,8 @@ def _round_robin(articles: list[Article]) -> list[Bullet]:
     return [Bullet(text, (source_ref(a),)) for text, a in points if text]
 
 
-def _key_point_candidates(story: Story) -> list[Bullet]:
+def _key_point_candidates(ordered: list[Article]) -> list[Bullet]:
     """Key points of the news reports, newest first, then those of opinion pieces."""
-    ordered = _news_first(story.articles)
     news = [a for a in ordered if a.kind is not ArticleKind.OPINION]
     return _round_robin(news) + _round_robin([a for a in ordered if a.kind is ArticleKind.OPINION])
 
@@ -108,8 +105,8 @@ def _word_count(text: str) -> int:
 
 
 def _choose(candidates: list[Bullet], max_bullets: int, budget: int) -> tuple[Bullet | None, tuple[Bullet, ...]]:
-    """The first line that is news becomes what happened; the rest fill the bullets in order,
-    skipping what an earlier line says, until the count or the word budget runs out."""
+    """The first line becomes what happened; the rest fill the bullets in order, skipping what
+    an earlier line says, until the count or the word budget runs out."""
     chosen: list[Bullet] = []
     shown: list[set[str]] = []
     used = 0
@@ -145,9 +142,9 @@ def _outlets(story: Story) -> tuple[OutletCount, ...]:
 def story_view(story: Story, *, max_bullets: int = MAX_BULLETS, words: int = WORDS_PER_STORY) -> StoryView:
     """The story as a reader sees it. What's new leads (it is why the story is in today's
     digest); the key points of its newest reports fill what is left."""
-    candidates = [_development(item) for item in story.whats_new] + _key_point_candidates(story)
+    ordered = _news_first(story.articles)
+    candidates = [_development(item) for item in story.whats_new] + _key_point_candidates(ordered)
     what_happened, bullets = _choose(candidates, max_bullets, words)
-    published = [_utc(a.published) for a in story.articles]
     return StoryView(
         key=story.key,
         headline=story.title,
@@ -156,7 +153,5 @@ def story_view(story: Story, *, max_bullets: int = MAX_BULLETS, words: int = WOR
         bullets=bullets,
         outlets=_outlets(story),
         article_count=len(story.articles),
-        first=min(published, default=None),
-        last=max(published, default=None),
-        links=tuple(a.url for a in _news_first(story.articles) if a.url),
+        links=tuple(a.url for a in ordered if a.url),
     )
