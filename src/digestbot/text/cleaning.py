@@ -332,9 +332,17 @@ def _drop_labels(kept: list[tuple[str, bool]], skip: frozenset[str]) -> list[str
     return out
 
 
+_DATELINE_MARKS = ("(", ")", "--", "—", "–", "_")  # every dateline form has one of these
+_DATELINE_REACH = 160  # characters from the start a dateline can end within
+
+
 def strip_dateline(paragraph: str) -> str:
     """The paragraph without a leading wire dateline ("WASHINGTON (AP) _ ", "(CNN) -- ")."""
-    rest = _DATELINE.sub("", paragraph, count=1).strip()
+    head = paragraph[:_DATELINE_REACH]
+    if any(mark in head for mark in _DATELINE_MARKS):  # most sentences have none: no pattern to run
+        rest = _DATELINE.sub("", paragraph, count=1).strip()
+    else:
+        rest = paragraph.strip()
     return rest[0].upper() + rest[1:] if rest[:1].islower() else rest
 
 
