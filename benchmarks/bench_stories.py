@@ -44,7 +44,7 @@ from digestbot.stories.digest import build_digest, score_parts  # noqa: E402
 from digestbot.models import Article, ArticleKind, Digest, RawArticle  # noqa: E402
 from digestbot.stories.novelty import item_fingerprint  # noqa: E402
 from digestbot.service import DigestService, LiveStories  # noqa: E402
-from digestbot.storage import UpsertOutcome  # noqa: E402
+from digestbot.storage import Upserted, UpsertOutcome  # noqa: E402
 from digestbot.stories.clustering import StoryClusterer, cluster_articles  # noqa: E402
 
 TOPICS = [a_topic()]
@@ -313,6 +313,9 @@ class MemoryStore:
             return UpsertOutcome.UNCHANGED
         self._articles[article.key] = article
         return UpsertOutcome.CREATED
+
+    def upsert_many(self, articles: list[Article]) -> list[Upserted]:
+        return [Upserted(self.upsert(a), self._articles[a.key]) for a in articles]
 
     def all_articles(self) -> list[Article]:
         return sorted(self._articles.values(), key=lambda a: (a.published, a.key))
