@@ -14,9 +14,10 @@ RUN pip install --no-cache-dir --upgrade pip==24.3.1 \
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 digestbot \
  && mkdir -p /data && chown digestbot /data
-COPY --from=build /wheels /wheels
-# /wheels holds digestbot and exactly the dependencies of the chosen extras.
-RUN pip install --no-cache-dir --no-index /wheels/*.whl && rm -rf /wheels
+# /wheels (digestbot and exactly the dependencies of the chosen extras) is mounted from the
+# build stage for this one step, so no layer of the image keeps a copy of it.
+RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
+    pip install --no-cache-dir --no-index /wheels/*.whl
 COPY config /etc/digestbot
 USER 10001
 ENV DIGESTBOT_DATABASE_URL=sqlite:////data/digestbot.db \
@@ -25,9 +26,10 @@ ENV DIGESTBOT_DATABASE_URL=sqlite:////data/digestbot.db \
     PYTHONUNBUFFERED=1
 VOLUME ["/data"]
 EXPOSE 8080
-# slim has no curl: ask /healthz with the Python that is already there.
+# slim has no curl: ask /healthz with the Python that is already there, on the port the bot
+# was given (DIGESTBOT_HTTP_PORT may be changed at `docker run -e`).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4).status != 200)"]
+  CMD ["python", "-c", "import os,sys,urllib.request; port = os.environ.get('DIGESTBOT_HTTP_PORT', '8080'); sys.exit(urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4).status != 200)"]
 # Exec form: digestbot runs as PID 1 and receives SIGTERM itself.
 ENTRYPOINT ["digestbot"]
 CMD ["run"]
