@@ -12,7 +12,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from . import __version__
 from .config_report import PRECEDENCE
+from .models import as_utc
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -60,7 +61,7 @@ def _datetime(value: str) -> datetime:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO-8601 date or datetime: {value!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return as_utc(moment)
 
 
 def build_parser() -> argparse.ArgumentParser:

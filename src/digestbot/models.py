@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Naive times mean UTC throughout the project."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class ArticleKind(str, enum.Enum):

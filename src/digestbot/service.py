@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from .commands import answer, is_management_command, topic_alias
 from .stories.digest import build_digest, fill_story, score_from_parts, score_parts
-from .models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic
+from .models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic, as_utc
 from .pipeline import process_article
 from .storage import ArticleStore, UpsertOutcome
 from .stories.clustering import StoryClusterer
@@ -306,7 +306,7 @@ class DigestService:
         # stored earlier articles join their stories as prior coverage; stories of stored
         # articles only are left out.
         given = {a.key for a in articles}
-        since_utc = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+        since_utc = as_utc(since)
         earlier = [a for a in self.store.all_articles() if a.key not in given and a.published < since_utc]
         digest = build_digest(list(articles) + earlier, self.topics, since=since)
         digest.stories = [s for s in digest.stories if any(a.key in given for a in s.articles)]

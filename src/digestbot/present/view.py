@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
-from ..models import Article, ArticleKind, NewItem, SourceRef, Story
+from ..models import Article, ArticleKind, NewItem, SourceRef, Story, as_utc
 from ..stories.clustering import source_ref
 from ..stories.summary import terms_of
 from ..text.sentences import standalone
@@ -72,14 +71,9 @@ def _restates(text: str, shown: list[set[str]]) -> bool:
     return any(len(words & other) >= RESTATED_SHARE * min(len(words), len(other)) for other in shown if other)
 
 
-def _utc(moment: datetime) -> datetime:
-    """Naive times mean UTC throughout."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def _news_first(articles: list[Article]) -> list[Article]:
     """Newest news reports first; opinion pieces after every news report."""
-    return sorted(articles, key=lambda a: (a.kind is ArticleKind.OPINION, -_utc(a.published).timestamp(), a.key))
+    return sorted(articles, key=lambda a: (a.kind is ArticleKind.OPINION, -as_utc(a.published).timestamp(), a.key))
 
 
 def _development(item: NewItem) -> Bullet:

@@ -6,7 +6,7 @@ import math
 from datetime import datetime, timezone
 
 from .facts import extract_facts
-from ..models import Article, Digest, Story, Topic
+from ..models import Article, Digest, Story, Topic, as_utc
 from .novelty import whats_new
 from .clustering import cluster_articles
 
@@ -74,8 +74,8 @@ def build_digest(
     now: datetime | None = None,
     max_stories: int | None = None,
 ) -> Digest:
-    if now is not None and now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)  # naive times mean UTC throughout
+    if now is not None:
+        now = as_utc(now)
     stories = cluster_articles(articles, topics)
     reference = now or reference_time(articles)
     for story in stories:

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
-from ..models import Article, NewItem, SourceRef
+from ..models import Article, NewItem, SourceRef, as_utc
 from ..text.features import canonical_terms
 from .clustering import source_ref
 from .summary import UPDATE_POSITION_WEIGHT, Sentence, sentences_of, summarise
@@ -41,14 +41,14 @@ def split_coverage(
     if not ordered:
         return [], []
     if since is not None:
-        if since.tzinfo is None:  # a naive `since` means UTC, as naive publication times do
-            since = since.replace(tzinfo=timezone.utc)
+        since = as_utc(since)
         return ([a for a in ordered if a.published < since],
                 [a for a in ordered if a.published >= since])
     newest = ordered[-1].published
     day = newest.date()
     new = [a for a in ordered if a.published.astimezone(newest.tzinfo).date() == day]
-    prior = [a for a in ordered if a not in new]
+    new_keys = {a.key for a in new}
+    prior = [a for a in ordered if a.key not in new_keys]  # keys, not dataclass equality
     return prior, new
 
 
