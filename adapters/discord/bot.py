@@ -22,6 +22,7 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
+from digestbot.commands import commandable_topics
 from digestbot.models import CommandContext, Reply, Topic
 
 from . import grammar, limits
@@ -47,7 +48,6 @@ DIGEST_HELP = "Today's digest: the top stories with key points and what's new"
 DIGEST_GROUP_HELP = "The top stories, and this channel's digest: subscribe, settings, topics, feeds"
 AUTOCOMPLETE_SECONDS = 2.0  # Discord waits 3 s for autocomplete choices
 ERROR_TEXT = "Sorry, that command failed. Please try again in a moment."
-MAX_GROUPS = 99  # Discord allows 100 top-level commands; /digest is one
 
 
 def discord_intents() -> discord.Intents:
@@ -265,11 +265,10 @@ def register_commands(
 ) -> None:
     """Add `/digest ...`, one group per topic, and an error handler that always answers.
     `suggestions` feeds the autocompletion (default: the given topics, no feeds)."""
-    if len(topics) > MAX_GROUPS:
-        raise DiscordConfigError(f"topics: Discord allows at most {MAX_GROUPS} topic commands, got {len(topics)}")
+    topics, left_out = commandable_topics(list(topics))  # never more than Discord accepts
+    for problem in left_out:
+        log.warning("discord: no slash command for %s", problem)
     names = [topic.name for topic in topics]
-    if "digest" in names:
-        raise DiscordConfigError("topics: name 'digest' is taken by the /digest command")
     if suggestions is None:
         suggestions = StaticSuggestions(names)
     tree.add_command(digest_group(answer, suggestions))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from digestbot.commands import MAX_TOPICS, topic_name_problem
 from digestbot.models import Topic
 
 VERBS: tuple[str, ...] = ("facts", "new", "summary", "sources", "timeline", "help")
@@ -22,18 +23,15 @@ BOT_SCOPES: tuple[str, ...] = (
     "usergroups:read",  # usergroups.list: is the user in a user group named in [permissions] admin_roles?
 )
 DIGEST_COMMAND = "/digest"
-_COMMAND = re.compile(r"^/[a-z0-9][a-z0-9_-]{0,30}$")  # Slack: lower case, 32 characters with the slash
 DESCRIPTION_MAX = 100
 USAGE_HINT_MAX = 100
 
 
 def command_name(topic: Topic) -> str:
-    name = "/" + topic.name.strip().lower()
-    if not _COMMAND.match(name):
-        raise ValueError(
-            f"topic {topic.name!r} cannot be a Slack slash command: use 1-31 of a-z, 0-9, '-' and '_'"
-        )
-    return name
+    problem = topic_name_problem(topic.name.strip().lower())
+    if problem is not None:
+        raise ValueError(f"topic {topic.name!r} cannot be a Slack slash command: {problem}")
+    return "/" + topic.name.strip().lower()
 
 
 def _short(text: str, limit: int) -> str:
@@ -42,7 +40,10 @@ def _short(text: str, limit: int) -> str:
 
 
 def slash_commands(topics: Sequence[Topic], verbs: Sequence[str] = VERBS) -> list[dict[str, Any]]:
-    """One command per topic plus `/digest`, each with a description and a usage hint."""
+    """One command per topic plus `/digest`, each with a description and a usage hint; at most
+    MAX_TOPICS topics (see `digestbot.commands.commandable_topics`)."""
+    if len(topics) > MAX_TOPICS:
+        raise ValueError(f"{len(topics)} topics, but a Slack app takes at most {MAX_TOPICS} topic commands")
     commands: list[dict[str, Any]] = []
     seen: set[str] = set()
     for topic in topics:

@@ -385,7 +385,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if args.text is not None:
             reply = app.service.answer(args.text, context)
             sys.stdout.write(render_reply_text(reply).rstrip() + "\n")
-            return EXIT_OK
+            return EXIT_OK if reply.ok else EXIT_USAGE  # a refused command is bad usage
         return _interactive_chat(app, render_reply_text, context)
     finally:
         app.close()
@@ -443,10 +443,15 @@ def cmd_slack_manifest(args: argparse.Namespace) -> int:
         from digestbot.adapters.slack.manifest import build_manifest, manifest_json, manifest_yaml
     except ImportError:
         raise UsageError("the Slack extra is not installed: pip install 'digestbot[slack]'") from None
+    from .commands import commandable_topics
+
     app = _bootstrap(args)
     try:
+        topics, left_out = commandable_topics(app.service.topics)
+        for problem in left_out:
+            _error(f"slack-manifest: no slash command for {problem}")
         manifest = build_manifest(
-            app.service.topics, socket_mode=args.socket_mode, request_url=args.request_url, app_name=args.name
+            topics, socket_mode=args.socket_mode, request_url=args.request_url, app_name=args.name
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -466,6 +471,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     app = _bootstrap(args)
     try:
         _ensure_seeded(app)
+        _report_config_drift(app)
         metrics = Metrics()
         try:
             platforms = build_platforms(app, metrics)
@@ -479,6 +485,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
     finally:
         app.close()
+
+
+def _report_config_drift(app) -> None:
+    """What the configuration file holds that the database ignores, said at start."""
+    from .management import config_drift
+
+    for line in config_drift(app.service.management.store, app.config):
+        logging.getLogger("digestbot.config").warning("configuration file entry not applied: %s", line)
 
 
 def cmd_config(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ Platform-neutral and pure: replies are plain-text lines; adapters render them. R
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -45,6 +46,40 @@ MANAGEMENT_VERBS: dict[str, str] = {
 }
 # Names a topic may not take: they are commands or verbs already.
 RESERVED_NAMES = frozenset({"digest", "help", "public", "all", "now", *VERBS, *MANAGEMENT_VERBS})
+# A topic is a slash command on Slack and Discord. Slack takes at most 50 slash commands an
+# app (one is /digest; one is kept as headroom) and Discord 100 top-level ones: both hold this.
+MAX_TOPICS = 48
+# Slack: lower case, at most 32 characters with the slash; Discord: 1-32 of a-z, 0-9, - and _.
+TOPIC_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
+TOPIC_NAME_RULE = "1 to 31 lower-case letters, digits, - or _, starting with a letter"
+
+
+def topic_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a topic (its slash command on Slack and Discord), or None."""
+    if name in RESERVED_NAMES:
+        return f"/{name[:40]} is already a command"
+    if not TOPIC_NAME.match(name):
+        return f"not a topic name: {name[:40]}"
+    return None
+
+
+def commandable_topics(topics: list[Topic]) -> tuple[list[Topic], list[str]]:
+    """The topics that get a slash command (valid names, the first MAX_TOPICS) and, for each
+    other one, why not: what a platform's command list is built from, so it never holds more
+    than the platform accepts."""
+    kept: list[Topic] = []
+    left_out: list[str] = []
+    for topic in topics:
+        problem = topic_name_problem(topic.name)
+        if problem is None and len(kept) >= MAX_TOPICS:
+            problem = f"/{topic.name}: over the limit of {MAX_TOPICS} topics"
+        if problem is None:
+            kept.append(topic)
+        else:
+            left_out.append(problem)
+    return kept, left_out
+
+
 CATEGORY_HEADINGS = {"who": "Who", "what": "What", "when": "When", "where": "Where", "how_many": "How many"}
 
 

@@ -11,10 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .commands import MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
 from .stories.delivery import SubscriptionOptions, parse_breaking
 from .models import Topic
-
-_TOPIC_NAME = r"^[a-z][a-z0-9_-]{0,31}$"
+from .redaction import redact_credentials
 
 
 class ConfigError(Exception):
@@ -23,7 +23,7 @@ class ConfigError(Exception):
 
 class TopicConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(pattern=_TOPIC_NAME)
+    name: str
     title: str = Field(min_length=1, max_length=200)
     keywords: list[str] = Field(default_factory=list)
     # Ops-pinned: re-applied at every start, and chat cannot change or remove it.
@@ -33,6 +33,14 @@ class TopicConfig(BaseModel):
     @classmethod
     def _lower(cls, name: object) -> object:
         return name.lower() if isinstance(name, str) else name
+
+    @field_validator("name")
+    @classmethod
+    def _slash_command(cls, name: str) -> str:
+        problem = topic_name_problem(name)  # the name is its slash command on every platform
+        if problem is not None:
+            raise ValueError(f"{problem} (a topic's name is its slash command: {TOPIC_NAME_RULE})")
+        return name
 
     def to_topic(self) -> Topic:
         return Topic(self.name, self.title, tuple(self.keywords))
@@ -160,9 +168,26 @@ def parse_config(text: str, path: str) -> AppConfig:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ConfigError(f"{path}: topics: name {duplicates[0]!r} is used twice")
+    if len(names) > MAX_TOPICS:
+        raise ConfigError(f"{path}: topics: {len(names)} topics, but at most {MAX_TOPICS} can have slash "
+                          "commands (Slack takes 50 commands an app, /digest included)")
+    _check_topics_defined(config, path)
     _check_destinations(config, path)
     _check_pins(config, path)
     return config
+
+
+def _check_topics_defined(config: AppConfig, path: str) -> None:
+    """Feeds and destinations name topics of this file (or "*"): a subscription to a topic
+    nobody defined would get an empty digest forever."""
+    defined = {t.name for t in config.topics}
+    for kind, entries in (("feeds", config.feeds), ("destinations", config.destinations)):
+        for i, entry in enumerate(entries):
+            for topic in entry.topics:
+                if topic != "*" and topic.lower() not in defined:
+                    where = entry.describe() if kind == "destinations" else f"feed {redact_credentials(entry.url)}"
+                    raise ConfigError(f"{path}: {kind}.{i}.topics: {where} names topic {topic!r}, which no "
+                                      f"[[topics]] entry defines (defined: {', '.join(sorted(defined)) or 'none'})")
 
 
 def _check_destinations(config: AppConfig, path: str) -> None:

@@ -7,7 +7,8 @@ Precedence, highest first:
 2. the configuration file's pinned entries (`pinned = true`): applied at every start, chat
    cannot change them;
 3. the database: changes made from chat;
-4. the configuration file's first-start seed (its unpinned topics, feeds and destinations);
+4. the configuration file's seed: each unpinned topic, feed and destination is copied once, at
+   the first start that sees it (what chat changed or removed since is listed as ignored);
 5. built-in defaults.
 
 Secrets never appear: platform credentials show as "set" / "not set", passwords in URLs are
@@ -26,7 +27,7 @@ PRECEDENCE = [
     "environment: DIGESTBOT_* settings (and --config), platform credentials and endpoints",
     "pinned entries of the configuration file (pinned = true): applied at every start, chat cannot change them",
     "the database: changes made from chat (/digest subscribe, topics, feeds)",
-    "the configuration file: copied into the database once, on the first start",
+    "the configuration file: each entry copied into the database once, at the first start that sees it",
     "built-in defaults",
 ]
 CREDENTIALS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_BOT_TOKEN")
@@ -72,7 +73,7 @@ def _plain(value: object) -> object:
 def build_report(settings, config, store, pins, *, config_flag: Path | None = None,
                  env: Mapping[str, str] | None = None) -> dict:
     """The effective configuration as plain data (what `--format json` prints)."""
-    from .management import PINS_USER, describe_schedule
+    from .management import PINS_USER, config_drift, describe_schedule
 
     env = os.environ if env is None else env
     rows = []
@@ -120,7 +121,7 @@ def build_report(settings, config, store, pins, *, config_flag: Path | None = No
         "settings": rows,
         "credentials": credentials,
         "endpoints": endpoints,
-        "topics": None, "feeds": None, "subscriptions": None,  # when the database could not be opened
+        "topics": None, "feeds": None, "subscriptions": None, "ignored": None,  # the database could not be opened
     }
     if store is None:
         return report
@@ -142,7 +143,8 @@ def build_report(settings, config, store, pins, *, config_flag: Path | None = No
         subscriptions.append({"platform": s.platform, "channel": s.channel, "topic": s.topic, "cron": s.cron,
                               "timezone": s.timezone, "options": s.options.as_dict(), "schedule": schedule,
                               "source": source})
-    return {**report, "topics": topics, "feeds": feeds, "subscriptions": subscriptions}
+    return {**report, "topics": topics, "feeds": feeds, "subscriptions": subscriptions,
+            "ignored": config_drift(store, config)}
 
 
 def render_json(report: dict) -> str:
@@ -188,4 +190,7 @@ def render_text(report: dict) -> str:
         out.append(f"  {s['platform']} {s['channel']}: {topic}, {s['schedule']}  [{s['source']}]")
     if not report["subscriptions"]:
         out.append("  none (the console default applies: daily at 08:00 UTC)")
+    if report["ignored"]:
+        out += ["", "Configuration file entries the database ignores"]
+        out += [f"  {line}" for line in report["ignored"]]
     return "\n".join(out) + "\n"

@@ -21,8 +21,8 @@ the channel's digest once as an extra in the exactly-once ledger. Without the ho
 `digestbot chat`) the reply says it works in the running bot.
 
 One source of truth: subscriptions, topics and feeds live in the database. The
-configuration file seeds them once, on the first start (`seed_from_config`); after that the
-database wins, except for the file's `pinned = true` entries: `apply_pins` applies them again
+configuration file seeds each entry once, at the first start that sees it (`seed_from_config`);
+after that the database wins (`config_drift` lists what it ignores), except for the file's `pinned = true` entries: `apply_pins` applies them again
 at every start and `Management` refuses to change them from chat (`Pins`).
 """
 
@@ -37,11 +37,12 @@ from datetime import datetime, timezone
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from .commands import MANAGEMENT_VERBS, RESERVED_NAMES
+from .commands import MANAGEMENT_VERBS, MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
 from .stories.delivery import SubscriptionOptions, parse_breaking
 from .models import CommandContext, FeedState, InputError, Reply, ReplySection, Topic
 from .scheduling import Schedule, ScheduleError
-from .storage import AuditEntry, StoredFeed, StoredTopic, Subscription
+from .redaction import has_credentials, redact_credentials
+from .storage import AuditEntry, StoredFeed, StoredTopic, Subscription, seed_key
 
 log = logging.getLogger("digestbot.management")
 
@@ -54,7 +55,6 @@ DEFAULT_TIMEZONE = "UTC"
 DEFAULT_FEED_EVERY = "15m"
 DEFAULT_CATCH_UP_HOURS = 24.0
 RECENT_CHANGES = 5
-_TOPIC_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _SIMPLE_CRON = re.compile(r"^(\d{1,2}) (\d{1,2}) \* \* (\*|1-5)$")
 _SCHEDULE_WORDS = {"daily", "weekdays", "cron", "tz"}
@@ -68,7 +68,7 @@ ANONYMOUS = CommandContext("unknown", "unknown", "someone", is_admin=False)
 class ManagementStore(Protocol):
     """The port: `digestbot.storage.SqlManagementStore` is the SQL implementation."""
 
-    def seeded(self) -> bool: ...
+    def seeded_entries(self) -> set[tuple[str, str]]: ...
     def seed(self, topics: list[Topic], feeds: list[dict], subscriptions: list[dict], now: datetime) -> bool: ...
     def topics(self) -> list[StoredTopic]: ...
     def feeds(self) -> list[StoredFeed]: ...
@@ -107,28 +107,93 @@ class _Problem(Exception):
 
 
 def seed_from_config(store: ManagementStore, config, now: datetime | None = None) -> bool:
-    """Copy the configuration's topics, feeds and destinations into the store on the first
-    start; later starts leave the database as chat made it. True when it seeded.
+    """Copy the configuration's topics, feeds and destinations the database has never seen
+    into it; what it has seen stays as chat made it (changed or removed). True when it seeded.
 
-    Two destinations for the same (platform, channel, topic) are refused when the file is read
-    (`digestbot.config`); should a config built another way still hold one, the first wins
-    and the others are logged, so that the seed never fails on the table's unique key."""
-
-    if store.seeded():
+    Held back (and reported by `config_drift`): topics past MAX_TOPICS, and destinations of a
+    topic the database does not hold. Two destinations for the same (platform, channel, topic)
+    are refused when the file is read (`digestbot.config`); should a config built another way
+    still hold one, the first wins and the others are logged."""
+    seen = store.seeded_entries()
+    stored = {s.topic.name for s in store.topics()}
+    topics = _topics_to_seed(config, seen, stored)
+    known = stored | {t.name for t in topics}
+    feeds = [{"url": f.url, "every": f.every, "topic": f.topic if f.topic in known else None}
+             for f in config.feeds if ("feed", f.url) not in seen]
+    subscriptions = [sub for sub in _file_subscriptions(config)
+                     if seed_key("subscription", sub) not in seen and sub["topic"] in known | {"*"}]
+    if not (topics or feeds or subscriptions):
         return False
-    feeds = [{"url": f.url, "every": f.every, "topic": f.topic} for f in config.feeds]
-    subscriptions, seen = [], set()
+    return store.seed(topics, feeds, subscriptions, now or datetime.now(timezone.utc))
+
+
+def _topics_to_seed(config, seen: set[tuple[str, str]], stored: set[str]) -> list[Topic]:
+    """The file's topics never seen, as many as fit under MAX_TOPICS (one already stored,
+    made from chat, is recorded as seen and kept as it is)."""
+    room = MAX_TOPICS - len(stored)
+    chosen = []
+    for topic in config.topic_models():
+        if ("topic", topic.name) in seen:
+            continue
+        if topic.name not in stored:
+            if room <= 0:
+                continue
+            room -= 1
+        chosen.append(topic)
+    return chosen
+
+
+def _file_subscriptions(config) -> list[dict]:
+    """The file's destinations as one subscription per (platform, channel, topic)."""
+    subscriptions, taken = [], set()
     for dest in config.destinations:
         channel = dest.store_channel  # a webhook's URL is a secret: a digest of it names it
         for topic in dict.fromkeys(dest.topics):
-            if (dest.platform, channel, topic) in seen:
+            if (dest.platform, channel, topic) in taken:
                 log.warning(
                     "configuration: %s gets %s twice; the first entry is kept", dest.describe(), _topic_label(topic))
                 continue
-            seen.add((dest.platform, channel, topic))
+            taken.add((dest.platform, channel, topic))
             subscriptions.append({"platform": dest.platform, "channel": channel, "topic": topic,
-                                  "cron": dest.cron, "timezone": dest.timezone, "options": dest.options()})
-    return store.seed(config.topic_models(), feeds, subscriptions, now or datetime.now(timezone.utc))
+                                  "cron": dest.cron, "timezone": dest.timezone, "options": dest.options(),
+                                  "pinned": dest.pinned, "describe": dest.describe()})
+    return subscriptions
+
+
+def config_drift(store: ManagementStore, config) -> list[str]:
+    """What the file holds that the database does not apply, one line each: entries chat
+    changed or removed since they were seeded, and entries held back (the topic limit, a
+    topic the database does not hold). Pinned entries are re-applied, so never listed."""
+    seen = store.seeded_entries()
+    topics = {s.topic.name: s.topic for s in store.topics()}
+    lines = []
+    for entry in (t for t in config.topics if not t.pinned):
+        current = topics.get(entry.name)
+        if ("topic", entry.name) not in seen:
+            lines.append(f"topic /{entry.name}: not added, the database holds {len(topics)} topics "
+                         f"(the limit is {MAX_TOPICS})")
+        elif current is None:
+            lines.append(f"topic /{entry.name}: removed from chat")
+        elif current != entry.to_topic():
+            lines.append(f"topic /{entry.name}: changed from chat")
+    feeds = {f.url: f for f in store.feeds()}
+    for entry in (f for f in config.feeds if not f.pinned):
+        current, label = feeds.get(entry.url), f"feed {redact_credentials(entry.url)}"
+        if current is None:
+            lines.append(f"{label}: removed from chat")
+        elif (current.every, current.topic) != (entry.every, entry.topic):
+            lines.append(f"{label}: changed from chat (every {current.every}, topic {current.topic or 'none'})")
+    subs = {(s.platform, s.channel, s.topic): s for s in store.subscriptions()}
+    for entry in (e for e in _file_subscriptions(config) if not e["pinned"]):
+        current = subs.get((entry["platform"], entry["channel"], entry["topic"]))
+        label = f"{entry['describe']}, {_topic_label(entry['topic'])}"
+        if seed_key("subscription", entry) not in seen:
+            lines.append(f"{label}: not subscribed, the database holds no topic /{entry['topic']}")
+        elif current is None:
+            lines.append(f"{label}: unsubscribed from chat")
+        elif (current.cron, current.timezone, current.options) != (entry["cron"], entry["timezone"], entry["options"]):
+            lines.append(f"{label}: changed from chat ({describe_schedule(current.cron, current.timezone)})")
+    return lines
 
 
 #: Who the audit log names for what the configuration file's pinned entries change.
@@ -701,11 +766,9 @@ class Management:
             raise _Problem("A topic needs a name and at least one keyword",
                            'Example: /digest topics add dam "Kessel Dam" Arnvik', usage)
         name, keywords = args[0].lstrip("/").lower(), [" ".join(k.split()) for k in args[1:]]
-        if name in RESERVED_NAMES:
-            raise _Problem(f"/{name[:40]} is already a command", "Choose another topic name.")
-        if not _TOPIC_NAME.match(name):
-            raise _Problem(f"Not a topic name: {name[:40]}",
-                           "A name is 1 to 32 letters, digits, - or _, starting with a letter.")
+        problem = topic_name_problem(name)
+        if problem is not None:
+            raise _Problem(problem[:1].upper() + problem[1:], f"A topic's name is its slash command: {TOPIC_NAME_RULE}.")
         if len(keywords) > MAX_KEYWORDS:
             raise _Problem(f"Too many keywords: {len(keywords)}", f"A topic takes at most {MAX_KEYWORDS} keywords.")
         bad = next((k for k in keywords if not k or len(k) > MAX_KEYWORD_CHARS), None)
@@ -713,8 +776,13 @@ class Management:
             raise _Problem("Keyword too long" if bad else "Empty keyword",
                            f"Each keyword has 1 to {MAX_KEYWORD_CHARS} characters.")
         keywords = list(dict.fromkeys(keywords))
-        if name in self._topic_names():
+        names = self._topic_names()
+        if name in names:
             raise _Problem(f"/{name} exists already", "See /digest topics list; remove it first to change it.")
+        if len(names) >= MAX_TOPICS:
+            raise _Problem(f"Topic not added: the limit is {MAX_TOPICS} topics",
+                           f"Each topic is a slash command, and Slack and Discord take only so many; there are "
+                           f"{len(names)}. Remove one first: /digest topics remove NAME.")
         topic = Topic(name, ", ".join(keywords[:3])[:200], tuple(keywords))
         summary = f"added topic /{name} ({', '.join(keywords)})"
         if not self.store.add_topic(topic, self._audit(context, "topics.add", summary)):

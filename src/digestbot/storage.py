@@ -814,6 +814,27 @@ class AuditRow(Base):
     after: Mapped[str | None] = mapped_column(Text)
 
 
+class ConfigSeedRow(Base):
+    """An entry of the configuration file the database has seen: seeded once, after which chat
+    may change or remove it and the file does not bring it back (`SqlManagementStore.seed`)."""
+
+    __tablename__ = "config_seeds"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # topic | feed | subscription
+    key: Mapped[str] = mapped_column(String(2000), primary_key=True)  # see `seed_key`
+    seeded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def seed_key(kind: str, entry: dict | Topic) -> tuple[str, str]:
+    """How `config_seeds` names a topic (its name), a feed (its URL) or a subscription
+    (platform, channel and topic)."""
+    if kind == "topic":
+        return kind, entry.name if isinstance(entry, Topic) else entry["name"]
+    if kind == "feed":
+        return kind, entry["url"]
+    return kind, f"{entry['platform']} {entry['channel']} {entry['topic']}"
+
+
 def _options_json(options: SubscriptionOptions) -> str | None:
     """Stored as JSON; the defaults as NULL."""
     return json.dumps(options.as_dict()) if options != SubscriptionOptions() else None
@@ -896,39 +917,59 @@ class SqlManagementStore:
 
     # --- seeding from the configuration file -------------------------------------------
 
-    def seeded(self) -> bool:
+    def seeded_entries(self) -> set[tuple[str, str]]:
+        """The configuration file's entries the database has seen, as `seed_key`s."""
         with self._sessions() as session:
-            return session.scalars(select(AuditRow.id).where(AuditRow.action == "seed").limit(1)).first() is not None
+            return {(r.kind, r.key) for r in session.scalars(select(ConfigSeedRow))}
 
     def seed(self, topics: list[Topic], feeds: list[dict], subscriptions: list[dict], now: datetime) -> bool:
-        """Fill the tables from the configuration file, once: False when already seeded (or
-        when another process seeded them at the same moment)."""
-        if self.seeded():
-            return False
+        """Record these configuration entries as seen, creating each one the tables do not
+        hold yet (one made from chat is kept as chat made it). False when every entry was seen
+        already (or another process recorded them at the same moment)."""
         now = _as_utc(now)
+        entries = [seed_key("topic", t) for t in topics] + [seed_key("feed", f) for f in feeds]
+        entries += [seed_key("subscription", s) for s in subscriptions]
+        if not set(entries) - self.seeded_entries():
+            return False
         try:
             with self._sessions.begin() as session:
-                for topic in topics:
-                    session.add(TopicRow(name=topic.name, title=topic.title, keywords=json.dumps(list(topic.keywords)),
-                                         origin="config", created_at=now, created_by="config file"))
-                for feed in feeds:
-                    session.add(FeedRow(url=feed["url"], every=feed.get("every", "15m"), topic=feed.get("topic"),
-                                        origin="config", created_at=now, created_by="config file"))
-                for sub in subscriptions:
-                    session.add(SubscriptionRow(platform=sub["platform"], channel=sub["channel"], topic=sub["topic"],
-                                                cron=sub["cron"], timezone=sub["timezone"], created_at=now,
-                                                created_by="config file",
-                                                options=_options_json(sub.get("options") or SubscriptionOptions())))
-                summary = (f"seeded from the configuration file: {len(topics)} topics, {len(feeds)} feeds, "
-                           f"{len(subscriptions)} subscriptions")
+                added = self._seed_rows(session, topics, feeds, subscriptions, now)
+                session.add_all(ConfigSeedRow(kind=kind, key=key, seeded_at=now) for kind, key in dict.fromkeys(entries))
+                summary = (f"seeded from the configuration file: {added[0]} topics, {added[1]} feeds, "
+                           f"{added[2]} subscriptions")
                 session.add(AuditRow(at=now, platform="config", channel="*", actor="config file", action="seed",
                                      summary=summary, before=None, after=None))
-                session.flush()
-                if session.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.action == "seed")) > 1:
-                    raise IntegrityError("seed", None, Exception("seeded twice"))
         except IntegrityError:
             return False
         return True
+
+    @staticmethod
+    def _seed_rows(session: Session, topics: list[Topic], feeds: list[dict], subscriptions: list[dict],
+                   now: datetime) -> tuple[int, int, int]:
+        """Add the rows that do not exist yet; how many topics, feeds and subscriptions."""
+        added = [0, 0, 0]
+        for topic in topics:
+            if session.get(TopicRow, topic.name) is None:
+                session.add(TopicRow(name=topic.name, title=topic.title, keywords=json.dumps(list(topic.keywords)),
+                                     origin="config", created_at=now, created_by="config file"))
+                added[0] += 1
+        known_urls = set(session.scalars(select(FeedRow.url)))
+        for feed in feeds:
+            if feed["url"] not in known_urls:
+                session.add(FeedRow(url=feed["url"], every=feed.get("every", "15m"), topic=feed.get("topic"),
+                                    origin="config", created_at=now, created_by="config file"))
+                added[1] += 1
+        known_subs = set(tuple(row) for row in session.execute(select(SubscriptionRow.platform, SubscriptionRow.channel,
+                                                SubscriptionRow.topic)).all())
+        for sub in subscriptions:
+            if (sub["platform"], sub["channel"], sub["topic"]) not in known_subs:
+                session.add(SubscriptionRow(platform=sub["platform"], channel=sub["channel"], topic=sub["topic"],
+                                            cron=sub["cron"], timezone=sub["timezone"], created_at=now,
+                                            created_by="config file",
+                                            options=_options_json(sub.get("options") or SubscriptionOptions())))
+                added[2] += 1
+        session.flush()
+        return added[0], added[1], added[2]
 
     # --- reads ---------------------------------------------------------------------------
 

@@ -81,3 +81,12 @@ def test_an_interactive_session(chat, tmp_path):
     assert "hunter2" not in out + result.stderr
     history = list((tmp_path / "data").rglob("chat_history"))
     assert all("hunter2" not in h.read_text() for h in history)
+
+
+def test_a_refused_command_exits_2_and_a_done_one_0(chat):
+    """Issue 14, item 8: `digestbot chat` exited 0 for a refused command, so scripts could
+    not tell. Bad usage is exit 2 (the CLI contract); the reply still says why."""
+    refused = chat("/digest topics add digest news")
+    assert refused.returncode == 2
+    assert refused.stdout.startswith("/digest is already a command")
+    assert chat("/digest topics list").returncode == 0

@@ -353,9 +353,12 @@ def test_the_configuration_seeds_once_and_then_the_database_wins(url, store, man
     assert (seeded.platform, seeded.topic, seeded.cron, seeded.timezone) == ("slack", "arnvik", "0 7 * * 1-5",
                                                                              "Europe/Oslo")
     manage.handle("/digest topics remove arnvik", ADMIN)  # the seeded topic and its subscription go
-    other = parse_config('[[topics]]\nname = "other"\ntitle = "Other"\nkeywords = ["x"]\n', "later.toml")
-    assert seed_from_config(SqlManagementStore(store.engine), other) is False
+    assert seed_from_config(SqlManagementStore(store.engine), CONFIG) is False  # seen: not brought back
     assert store.topics() == [] and store.subscriptions() == []
+    # An entry the database has never seen is seeded, whenever it appears (issue 14, item 6).
+    other = parse_config('[[topics]]\nname = "other"\ntitle = "Other"\nkeywords = ["x"]\n', "later.toml")
+    assert seed_from_config(SqlManagementStore(store.engine), other) is True
+    assert [t.topic.name for t in store.topics()] == ["other"] and store.subscriptions() == []
 
 
 def test_changes_survive_a_restart(url, manage):

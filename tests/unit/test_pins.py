@@ -285,6 +285,16 @@ def test_without_pins_management_behaves_as_before(store):
 
 
 DUPLICATE = """
+[[topics]]
+name = "visit"
+title = "Visit"
+[[topics]]
+name = "dam"
+title = "Dam"
+[[topics]]
+name = "other"
+title = "Other"
+
 [[destinations]]
 platform = "slack"
 channel = "C1"
@@ -315,7 +325,8 @@ def test_duplicate_webhooks_are_reported_without_their_url():
 
 
 def test_the_same_topic_twice_in_one_destination_and_other_channels_are_fine():
-    parse_config('[[destinations]]\nplatform = "slack"\nchannel = "C1"\ntopics = ["a", "a"]\n'
+    parse_config('[[topics]]\nname = "a"\ntitle = "A"\n'
+                 '[[destinations]]\nplatform = "slack"\nchannel = "C1"\ntopics = ["a", "a"]\n'
                  '[[destinations]]\nplatform = "slack"\nchannel = "C2"\ntopics = ["a"]\n'
                  '[[destinations]]\nplatform = "discord"\nchannel = "C1"\ntopics = ["a"]\n', "ok.toml")
 

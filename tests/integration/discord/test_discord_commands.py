@@ -296,8 +296,23 @@ async def test_malformed_token_fails_before_any_request(fake_discord, answer, to
     assert not fake_discord.requests
 
 
-@pytest.mark.parametrize("name", ["Visit", "two words", "x" * 33, "digest"])
-def test_topic_names_that_cannot_be_commands_are_config_errors(name):
-    with pytest.raises(DiscordConfigError) as caught:
-        DigestBot(answer=RecordingAnswer(), topics=[Topic(name, "A topic")])
-    assert "topics" in str(caught.value)
+@pytest.mark.parametrize("name", ["Visit", "two words", "x" * 32, "digest"])
+def test_topic_names_that_cannot_be_commands_are_left_out_with_a_warning(name, caplog):
+    """A stored topic the platform cannot take (from before the name rule) no longer stops the
+    bot: it gets no command, the others do, and the log says why."""
+    with caplog.at_level(logging.WARNING, logger="digestbot"):
+        bot = DigestBot(answer=RecordingAnswer(), topics=[Topic(name, "A topic"), Topic("visit", "A visit")])
+    assert sorted(c.name for c in bot.tree.get_commands()) == ["digest", "visit"]
+    assert "no slash command for" in caplog.text
+
+
+def test_the_tree_never_holds_more_topic_commands_than_the_limit(caplog):
+    """Issue 14, item 2: 100 stored topics used to stop `digestbot run` (Discord takes 100
+    top-level commands); now the tree holds the first 48 and /digest."""
+    from digestbot.commands import MAX_TOPICS
+
+    with caplog.at_level(logging.WARNING, logger="digestbot"):
+        bot = DigestBot(answer=RecordingAnswer(), topics=[Topic(f"t{i}", "T") for i in range(100)])
+    names = [c.name for c in bot.tree.get_commands()]
+    assert len(names) == MAX_TOPICS + 1 and "digest" in names and "t47" in names and "t48" not in names
+    assert "over the limit of 48" in caplog.text

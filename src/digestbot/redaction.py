@@ -1,0 +1,25 @@
+"""Credentials in URLs (`https://user:password@host/...`): found and masked in one place.
+
+Every surface that shows a URL someone else wrote (chat replies, channel notices, logs,
+`config show`) passes it through `redact_credentials`. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The user information of a URL: everything between "scheme://" and the last "@" before the
+# path. A password may itself hold an "@", so the match runs to the last one.
+URL_CREDENTIALS = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)[^/?#\s\"'<>]*@", re.IGNORECASE)
+MASK = "***"
+
+
+def has_credentials(text: str) -> bool:
+    """Whether a URL in `text` carries a user name or password."""
+    return URL_CREDENTIALS.search(text) is not None
+
+
+def redact_credentials(text: str) -> str:
+    """`text` with the user information of every URL in it masked whole (a user name alone
+    may be a token): `https://***@example.org/rss`."""
+    return URL_CREDENTIALS.sub(lambda match: f"{match.group('scheme')}{MASK}@", text)
