@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import sys
+import traceback
 from collections.abc import Iterator
 from datetime import datetime
 from importlib import resources
@@ -76,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"digestbot {__version__}")
     parser.add_argument("--config", type=Path, help="TOML configuration file (default: $DIGESTBOT_CONFIG)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens on stderr")
+    parser.add_argument("--debug", action="store_true",
+                        help="log everything, and show the traceback of a start-up error (as DIGESTBOT_LOG_LEVEL=debug)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add_summary_options(cmd: argparse.ArgumentParser) -> None:
@@ -220,7 +223,8 @@ def _settings():
         return Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise UsageError(f"DIGESTBOT_{str(first['loc'][0]).upper()}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise UsageError(f"DIGESTBOT_{str(first['loc'][0]).upper()}: {message}") from None
 
 
 def _with_progress(items: Iterator, what: str, jsonl: str | None = None) -> Iterator:
@@ -478,7 +482,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             runtime = Runtime(app, platforms, metrics=metrics)
         except (PlatformError, RuntimeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
-        announce = lambda port: _error(f"running; http://{app.settings.http_host}:{port}/healthz")  # noqa: E731
+        # a log record, so that a JSON log stream holds no plain-text line
+        announce = lambda port: logging.getLogger("digestbot.run").info(  # noqa: E731
+            "running; http://%s:%d/healthz", app.settings.http_host, port)
         try:
             return asyncio.run(run_until_stopped(runtime, announce))
         except PlatformError as exc:  # a platform refused us at startup (e.g. a rejected token)
@@ -535,14 +541,7 @@ COMMANDS = {"digest": cmd_digest, "summarise": cmd_summarise, "extract": cmd_ext
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from .logs import configure_logging
-
-    if args.command == "run":  # a service: one JSON line per event unless on a terminal
-        configure_logging(verbose=True)
-        if not args.verbose:
-            logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    else:
-        configure_logging(verbose=args.verbose, as_json=False)
+    debug = _configure_logging(args)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
@@ -555,6 +554,39 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - a known start-up failure is one line, the rest a bug
+        return _startup_failure(exc, debug)
+
+
+def _configure_logging(args: argparse.Namespace) -> bool:
+    """Log as the command and DIGESTBOT_LOG_LEVEL say; whether tracebacks are wanted (debug)."""
+    from .logs import configure_logging
+    from .settings import log_level_from_env
+
+    level = "debug" if args.debug else log_level_from_env()
+    if args.command == "run":  # a service: one JSON line per event unless on a terminal
+        configure_logging(verbose=True, level=level)
+        if not args.verbose and level != "debug":
+            logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    else:
+        configure_logging(verbose=args.verbose, as_json=False, level=level)
+    return level == "debug"
+
+
+def _startup_failure(error: Exception, debug: bool) -> int:
+    from .startup_errors import describe_startup_error
+
+    try:
+        settings = _settings()
+    except Exception:  # noqa: BLE001 - the settings may be what failed
+        settings = None
+    line = describe_startup_error(error, settings)
+    if line is None:
+        raise error
+    _error(line)
+    if debug:
+        traceback.print_exception(error, file=sys.stderr)
+    return EXIT_USAGE
 
 
 if __name__ == "__main__":

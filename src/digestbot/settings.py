@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
+from typing import Annotated, Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LOG_LEVEL_VARIABLE = "DIGESTBOT_LOG_LEVEL"
 
 
 def default_database_url() -> str:
@@ -35,7 +40,10 @@ class Settings(BaseSettings):
     reload_seconds: float = Field(default=30, gt=0)
     # Hosts the fetcher may reach even though they are not public (tests, soak runs): empty
     # by default, so feeds and URLs on private or loopback addresses are refused.
-    fetch_allow_hosts: frozenset[str] = frozenset()
+    # A JSON list or names separated by commas: DIGESTBOT_FETCH_ALLOW_HOSTS=127.0.0.1,feeds.internal
+    fetch_allow_hosts: Annotated[frozenset[str], NoDecode] = frozenset()
+    # debug also shows the traceback of a start-up error and the migrations' own log lines.
+    log_level: Literal["debug", "info", "warning", "error"] | None = None
     # A feed failing this many times in a row is announced once in the channels that use it
     # (and again once when it recovers).
     feed_failures_before_notice: int = Field(default=5, ge=1)
@@ -52,9 +60,38 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown key-point method {method!r}; choose from {', '.join(sorted(METHODS))}")
         return method
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_level(cls, level: object) -> object:
+        return level.strip().lower() if isinstance(level, str) else level
+
+    @field_validator("fetch_allow_hosts", mode="before")
+    @classmethod
+    def _host_list(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if value.strip().startswith("["):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ValueError('not a JSON list; write ["127.0.0.1", "feeds.internal"] or '
+                                 '127.0.0.1,feeds.internal') from None
+        else:
+            value = [host for host in value.replace(",", " ").split()]
+        if not isinstance(value, list) or not all(isinstance(h, str) and h and "/" not in h for h in value):
+            raise ValueError("give host names or addresses (not URLs), e.g. 127.0.0.1,feeds.internal")
+        return frozenset(host.lower() for host in value)
+
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, url: str) -> str:
         if "://" not in url:
             raise ValueError("must be a SQLAlchemy URL such as sqlite:///path/to/file.db")
         return url
+
+
+def log_level_from_env() -> str | None:
+    """DIGESTBOT_LOG_LEVEL as written, read before (and even if) the other settings fail to
+    load: it decides whether a start-up error shows its traceback."""
+    value = next((v for k, v in os.environ.items() if k.upper() == LOG_LEVEL_VARIABLE), None)
+    return value.strip().lower() if value else None

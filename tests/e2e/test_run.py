@@ -11,7 +11,7 @@ import urllib.request
 from .conftest import DIGESTBOT, ROOT
 
 
-def start_bot(tmp_path, config_text: str) -> subprocess.Popen:
+def start_bot(tmp_path, config_text: str, **extra_env: str) -> subprocess.Popen:
     config = tmp_path / "bot.toml"
     config.write_text(config_text)
     env = dict(
@@ -19,6 +19,7 @@ def start_bot(tmp_path, config_text: str) -> subprocess.Popen:
         DIGESTBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
         DIGESTBOT_CONFIG=str(config),
         DIGESTBOT_HTTP_PORT="0",
+        **extra_env,
     )
     for secret in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_BOT_TOKEN"):
         env.pop(secret, None)
