@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import sys
 import traceback
 from collections.abc import Iterator
@@ -395,10 +394,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
         app.close()
 
 
-_CREDENTIALS = re.compile(r"://[^/\s@]*@")
-
-
 def _interactive_chat(app, render_reply_text, context=None) -> int:
+    from .redaction import has_credentials
+
     history = _history_file()
     try:
         import readline
@@ -417,7 +415,7 @@ def _interactive_chat(app, render_reply_text, context=None) -> int:
                 break
             if line in {"quit", "exit", ":q"}:
                 break
-            if line and readline is not None and _CREDENTIALS.search(line):
+            if line and readline is not None and has_credentials(line):
                 # a URL with a password in it is refused, and kept out of the history file
                 length = readline.get_current_history_length()
                 if length:

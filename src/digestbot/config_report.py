@@ -23,6 +23,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from .redaction import redact_credentials
+
 PRECEDENCE = [
     "environment: DIGESTBOT_* settings (and --config), platform credentials and endpoints",
     "pinned entries of the configuration file (pinned = true): applied at every start, chat cannot change them",
@@ -33,26 +35,14 @@ PRECEDENCE = [
 CREDENTIALS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_BOT_TOKEN")
 ENDPOINTS = ("SLACK_API_URL", "DISCORD_API_URL", "DISCORD_GATEWAY_URL", "DISCORD_GUILD_ID")
 _SECRET_NAME = re.compile(r"token|secret|password|passwd|api_key|credential", re.IGNORECASE)
-_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^/@:\s]*)(?::[^/@\s]*)?@", re.IGNORECASE)
 
 PINNED = "pinned (config file)"
 SEEDED = "config file (seeded)"
 
 
 def redact_url(url: str) -> str:
-    """The URL with any password masked; other user information (a token in the user part) is
-    masked whole."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-    except Exception:  # noqa: BLE001 - not a SQLAlchemy URL: mask by pattern below
-        parsed = None
-    if parsed is not None and parsed.password is not None:
-        return parsed.render_as_string(hide_password=True)
-    if "@" not in url:
-        return url
-    return _USERINFO.sub(lambda m: f"{m.group('scheme')}***@", url)  # a user name alone may be a token
+    """The URL with its user information (user name, password, token) masked."""
+    return redact_credentials(url)
 
 
 def _env_value(env: Mapping[str, str], name: str) -> str | None:

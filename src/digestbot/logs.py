@@ -12,6 +12,8 @@ import re
 import sys
 from datetime import datetime, timezone
 
+from .redaction import redact_credentials
+
 _SECRET_PATTERNS = [
     re.compile(r"xox[abposr]-[A-Za-z0-9-]+"),  # Slack bot/user/app tokens
     re.compile(r"xapp-[A-Za-z0-9-]+"),
@@ -27,6 +29,7 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message
 
 
 def redact(text: str) -> str:
+    text = redact_credentials(text)  # user:password@ in any URL, a feed's included
     for pattern in _SECRET_PATTERNS:
         if pattern.groups == 2:
             text = pattern.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)] + "[redacted]", text)

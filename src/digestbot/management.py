@@ -35,7 +35,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from .commands import MANAGEMENT_VERBS, MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
 from .stories.delivery import SubscriptionOptions, parse_breaking
@@ -257,8 +256,8 @@ def apply_pins(store: ManagementStore, config, now: datetime | None = None) -> l
             continue
         label = f" for /{pinned.topic}" if pinned.topic else ""
         if current is None:
-            store.add_feed(pinned.url, pinned.every, pinned.topic,
-                           audit("pins.feeds.add", f"pinned feed {pinned.url}{label} added, every {pinned.every}"))
+            store.add_feed(pinned.url, pinned.every, pinned.topic, audit(
+                "pins.feeds.add", f"pinned feed {redact_credentials(pinned.url)}{label} added, every {pinned.every}"))
         else:
             store.update_feed(current.id, pinned.every, pinned.topic, audit(
                 "pins.feeds.update", f"pinned feed #{current.id}{label} restored, every {pinned.every}"))
@@ -347,15 +346,6 @@ def _in(delta_seconds: float) -> str:
 
 def _utc(moment: datetime | None) -> str:
     return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC" if moment else "never"
-
-
-def _has_credentials(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        return parts.username is not None or parts.password is not None or "@" in parts.netloc
-    except ValueError:
-        return "@" in url.split("/", 3)[2] if url.count("/") >= 2 else "@" in url
-
 
 
 _QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d"}  # curly quotes: what phones and some keyboards type
@@ -822,7 +812,7 @@ class Management:
             raise _Problem("Give a feed URL and, optionally, a topic",
                            "Example: /digest feeds add https://example.org/rss.xml visit", usage)
         url = args[0].strip("<>")  # Slack wraps links in <...>
-        if _has_credentials(url):  # never echoed, never stored, never logged
+        if has_credentials(url):  # never echoed, never stored, never logged
             raise _Problem("Feed URLs with credentials are refused",
                            "Remove the user:password@ part; private feeds are not supported.")
         if len(url) > MAX_URL_CHARS:
@@ -871,7 +861,7 @@ class Management:
     def _feeds_list(self, args: list[str], context: CommandContext) -> Reply:
         lines = []
         for feed in self.store.feeds():
-            head = f"#{feed.id} {feed.url} (every {feed.every}"
+            head = f"#{feed.id} {redact_credentials(feed.url)} (every {feed.every}"
             head += f", /{feed.topic})" if feed.topic else ")"
             state = self.feed_health.load(feed.url)
             if state.last_success is None and state.last_error is None:
@@ -882,7 +872,7 @@ class Management:
                     health += f"; last error: {plain_error(state.last_error)}"
                     if state.failures:
                         health += f" ({state.failures} failures in a row)"
-            lines.append(f"{head}: {health}")
+            lines.append(f"{head}: {redact_credentials(health)}")
         return Reply(title="Feeds", sections=[ReplySection(None, lines or [
             "No feeds yet.", "An administrator can add one: /digest feeds add URL [TOPIC]"])])
 
@@ -894,4 +884,4 @@ class Management:
         removed = self.store.remove_feed(feed_id, self._audit(context, "feeds.remove", f"removed feed #{feed_id}"))
         if removed is None:
             raise _Problem(f"No feed #{feed_id}", "See /digest feeds list.")
-        return Reply(title=f"Removed feed #{feed_id}", sections=[ReplySection(None, [removed.url])])
+        return Reply(title=f"Removed feed #{feed_id}", sections=[ReplySection(None, [redact_credentials(removed.url)])])

@@ -7,6 +7,7 @@ Every surface that shows a URL someone else wrote (chat replies, channel notices
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 # The user information of a URL: everything between "scheme://" and the last "@" before the
 # path. A password may itself hold an "@", so the match runs to the last one.
@@ -15,8 +16,15 @@ MASK = "***"
 
 
 def has_credentials(text: str) -> bool:
-    """Whether a URL in `text` carries a user name or password."""
-    return URL_CREDENTIALS.search(text) is not None
+    """Whether a URL in `text` (or `text` as a URL, "//user@host" too) carries a user name or
+    password."""
+    if URL_CREDENTIALS.search(text) is not None:
+        return True
+    try:
+        parts = urlsplit(text.strip())
+    except ValueError:  # a malformed authority: call it suspect rather than echo it
+        return "@" in text
+    return parts.username is not None or "@" in parts.netloc
 
 
 def redact_credentials(text: str) -> str:

@@ -329,6 +329,7 @@ class Runtime:
         """
         from .management import plain_error
         from .polling import health_notice
+        from .redaction import redact_credentials
 
         state = await asyncio.to_thread(self.feed_states.load, url)
         notified = await asyncio.to_thread(self.feed_states.notified_down, url)
@@ -336,12 +337,13 @@ class Runtime:
         if change is None:
             return
         await asyncio.to_thread(self.feed_states.set_notified_down, url, change == "down")
+        shown = redact_credentials(url)  # the channel may not see a configuration file's password
         if change == "down":
-            text = (f"Feed {url} is failing: {plain_error(state.last_error)} "
+            text = (f"Feed {shown} is failing: {plain_error(state.last_error)} "
                     f"({state.failures} failures in a row). It is retried less often from now on; "
                     "this channel is told when it works again.")
         else:
-            text = f"Feed {url} works again."
+            text = f"Feed {shown} works again."
         log.info("feed health notice", extra={"feed": url, "change": change})
         for destination in self._feed_channels(url):
             publisher = self.platforms[destination.platform].publisher

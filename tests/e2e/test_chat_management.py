@@ -90,3 +90,14 @@ def test_a_refused_command_exits_2_and_a_done_one_0(chat):
     assert refused.returncode == 2
     assert refused.stdout.startswith("/digest is already a command")
     assert chat("/digest topics list").returncode == 0
+
+
+def test_feeds_list_never_shows_a_config_files_feed_password(run_cli, tmp_path):
+    """Issue 14, item 15: anyone can run /digest feeds list."""
+    config = tmp_path / "bot.toml"
+    config.write_text('[[topics]]\nname = "dam"\ntitle = "Dam"\n'
+                      '[[feeds]]\nurl = "https://ann:hunter2@example.org/rss.xml"\n', encoding="utf-8")
+    listed = run_cli("chat", "/digest feeds list", DIGESTBOT_CONFIG=str(config))
+    assert listed.returncode == 0, listed.stderr
+    assert "#1 https://***@example.org/rss.xml" in listed.stdout
+    assert "hunter2" not in listed.stdout + listed.stderr
