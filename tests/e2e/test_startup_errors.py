@@ -4,17 +4,20 @@ Each case runs the real `digestbot` process against the real fault."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from digestbot.storage import SqlStore, create_store_engine
+from digestbot.models import Topic
+from digestbot.storage import AuditEntry, SqlManagementStore, SqlStore, create_store_engine
 from integration.test_postgres import _as_postgres_user, _find_bin_dir, _free_port
 
 from .conftest import DIGESTBOT, ROOT
@@ -152,3 +155,26 @@ def test_a_wrong_database_password(run_cli, password_postgres):
         line = assert_one_line(run_cli(*command, DIGESTBOT_DATABASE_URL=wrong, DIGESTBOT_HTTP_PORT="0"),
                                "DIGESTBOT_DATABASE_URL", "refused the login")
         assert "wrong-password" not in line
+
+
+def test_a_file_with_too_many_topics_stops_the_start_in_one_line(run_cli, tmp_path):
+    config = tmp_path / "bot.toml"
+    config.write_text("".join(f'[[topics]]\nname = "t{i}"\ntitle = "T"\n' for i in range(49)), encoding="utf-8")
+    assert_one_line(run_cli("run", DIGESTBOT_CONFIG=str(config), DIGESTBOT_HTTP_PORT="0"),
+                    str(config), "topics", "at most 48")
+
+
+def test_the_slack_manifest_of_a_database_over_the_limit_stays_within_slacks(run_cli, tmp_path):
+    """Issue 14, item 2: 100 topics stored before the limit printed 102 slash commands."""
+    url = f"sqlite:///{tmp_path / 'legacy.db'}"
+    store = SqlStore.from_url(url)
+    managed = SqlManagementStore(store.engine)
+    now = datetime.now(timezone.utc)
+    for i in range(100):
+        managed.add_topic(Topic(f"t{i}", "T", ("w",)), AuditEntry(now, "slack", "C1", "ada", "topics.add", "", None, None))
+    store.close()
+    result = run_cli("slack-manifest", "--socket-mode", "--format", "json", DIGESTBOT_DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    commands = json.loads(result.stdout)["features"]["slash_commands"]
+    assert len(commands) <= 50 and commands[-1]["command"] == "/digest"
+    assert "over the limit of 48" in result.stderr
