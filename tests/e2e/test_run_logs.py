@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import signal
-import subprocess
 
 from .test_run import start_bot
 
@@ -53,19 +52,13 @@ def test_at_debug_the_migrations_are_logged(tmp_path):
     assert any(r["logger"].startswith("alembic") and "Running upgrade" in r["message"] for r in records)
 
 
-def test_entries_the_database_ignores_are_reported_at_start(tmp_path):
+def test_entries_the_database_ignores_are_reported_at_start(tmp_path, run_cli):
     run_and_stop(tmp_path)
-    db = f"sqlite:///{tmp_path / 'run.db'}"
-    subprocess.run(["digestbot", "chat", "/digest unsubscribe visit"], env={"DIGESTBOT_DATABASE_URL": db,
-                   "DIGESTBOT_CONFIG": str(tmp_path / "bot.toml"), "PATH": _venv_path()}, check=True,
-                   capture_output=True)
+    unsubscribed = run_cli("chat", "/digest unsubscribe visit", DIGESTBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
+                           DIGESTBOT_CONFIG=str(tmp_path / "bot.toml"))
+    assert unsubscribed.returncode == 0, unsubscribed.stderr
     records = [json.loads(line) for line in run_and_stop(tmp_path)]
     [drift] = [r for r in records if r["logger"] == "digestbot.config"]
     assert drift["level"] == "warning"
     assert drift["message"] == "configuration file entry not applied: console channel console, /visit: unsubscribed from chat"
 
-
-def _venv_path() -> str:
-    from .conftest import DIGESTBOT
-
-    return str(DIGESTBOT.parent)

@@ -20,8 +20,6 @@ from digestbot.models import Topic
 from digestbot.storage import AuditEntry, SqlManagementStore, SqlStore, create_store_engine
 from integration.test_postgres import _as_postgres_user, _find_bin_dir, _free_port
 
-from .conftest import DIGESTBOT, ROOT
-
 PASSWORD = "right-horse-battery"
 
 
