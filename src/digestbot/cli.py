@@ -503,8 +503,9 @@ def cmd_config(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from .config import ConfigError, load_config
-    from .config_report import build_report, redact_url, render_json, render_text
+    from .config_report import build_report, render_json, render_text
     from .management import Pins
+    from .startup_errors import describe_startup_error
 
     settings = _settings()
     if args.config is not None:
@@ -516,9 +517,11 @@ def cmd_config(args: argparse.Namespace) -> int:
     pins = Pins.from_config(config)
     try:
         app = _bootstrap(args)  # the store the bot uses, seeded and pinned as at a start
-    except (SQLAlchemyError, ImportError) as exc:  # still show what does not need the database
-        _error(f"DIGESTBOT_DATABASE_URL: cannot open {redact_url(settings.database_url)} "
-               f"({type(getattr(exc, 'orig', None) or exc).__name__}); topics, feeds and subscriptions not shown")
+    except (SQLAlchemyError, ImportError, OSError) as exc:  # still show what does not need the database
+        problem = describe_startup_error(exc, settings)
+        if problem is None:
+            raise
+        _error(f"{problem}; topics, feeds and subscriptions not shown")
         report = build_report(settings, config, None, pins, config_flag=args.config)
         status = EXIT_INPUT
     else:

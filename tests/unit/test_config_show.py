@@ -144,7 +144,8 @@ def test_database_passwords_are_masked(env, capsys, monkeypatch):
     out, err = capsys.readouterr()
     assert "hunter2" not in out + err
     assert "Database: postgresql://***@127.0.0.1:1/news (environment)" in out
-    assert err.startswith("digestbot: DIGESTBOT_DATABASE_URL: cannot open postgresql://***@")
+    assert err.startswith("digestbot: DIGESTBOT_DATABASE_URL: cannot reach the database at postgresql://***@")
+    assert err.rstrip().endswith("; topics, feeds and subscriptions not shown")
     assert len(err.strip().splitlines()) == 1
 
 
