@@ -44,7 +44,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
-from sqlalchemy import text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from .bootstrap import App
 from .config import DestinationConfig
@@ -62,6 +63,7 @@ log = logging.getLogger("digestbot.run")
 SHUTDOWN_DEADLINE = 8.0  # seconds: well inside Docker's 10 s grace
 FEED_CHECK_SECONDS = 30.0  # how often due feeds are looked for; each feed has its own interval
 POST_NOW_TIMEOUT = 60.0  # seconds a `/digest now` waits for its post before saying it failed
+READY_CHECK_SECONDS = 5.0  # a database slower than this to answer /readyz is not ready
 NEW_ITEMS_CACHE = 5000  # stories' what's new kept per channel baseline
 
 
@@ -187,6 +189,8 @@ class Runtime:
             grace=timedelta(minutes=app.settings.grace_minutes),
             clock=clock,
             on_missed=lambda destination, _period: self.metrics.digests_missed.labels(destination).inc(),
+            on_failed=lambda destination, _period: self.metrics.digests_failed.labels(destination).inc(),
+            retry_delay=timedelta(seconds=app.settings.retry_seconds),
         )
         self.posted_items = SqlPostedItems(app.store.engine)
         self.story_posts = SqlStoryPosts(app.store.engine)
@@ -195,6 +199,7 @@ class Runtime:
         self._new_articles = False  # whether the last polls stored any new article
         self._new_items: dict[tuple, list] = {}  # what's new per (what a channel was shown, story)
         self._runner = None
+        self._probe: Engine | None = None  # the readiness check's own engine: a new connection each time
         self._warm_up = None  # the first load of the stories, started with the server
         self.poller = self._feed_poller(feeds)
         self.scheduler.every("poll-feeds", FEED_CHECK_SECONDS, self._poll_feeds)
@@ -388,12 +393,8 @@ class Runtime:
             fresh = [story for story in plan.stories if story.key not in threaded]
             message_id = None
             if fresh or not threaded:
-                try:
-                    message_id = await publisher.publish(
-                        destination.target, Digest(fresh, plan.generated_at, plan.since), period)
-                except Exception:
-                    self.metrics.digests_failed.labels(destination_id).inc()
-                    raise
+                message_id = await publisher.publish(
+                    destination.target, Digest(fresh, plan.generated_at, plan.since), period)
                 self.metrics.digests_posted.labels(destination_id).inc()
                 await self._remember(destination, fresh, message_id)
             for story in plan.stories:
@@ -535,6 +536,7 @@ class Runtime:
         try:
             message_id = await self._publish(destination, period, claim is Claim.RECOVER)
         except Exception:
+            self.metrics.digests_failed.labels(destination.id).inc()
             # A failed recovery stays one: the next try looks for the earlier post first.
             undo = self.ledger.interrupt if claim is Claim.RECOVER else self.ledger.release
             await asyncio.to_thread(undo, destination.id, period)
@@ -629,13 +631,33 @@ class Runtime:
             items = self._new_items[cache_key] = whats_new_to_reader(story.articles, shown)
         return dataclasses.replace(story, whats_new=items)
 
-    def _database_reachable(self) -> bool:
-        with self.app.store.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+    def _database_answers(self) -> bool:
+        """A cheap read of one table page (the ledger's) on a new connection: SQLite answers
+        `SELECT 1` without reading the file, and a pooled connection serves its cached pages,
+        so either would call a database overwritten with junk ready."""
+        with self._probe_engine().connect() as connection:
+            connection.execute(text("SELECT 1 FROM deliveries LIMIT 1")).all()
         return True
 
+    def _probe_engine(self) -> Engine:
+        if self._probe is None:
+            url = self.app.store.engine.url
+            if url.get_backend_name() == "sqlite":
+                if url.database in (None, "", ":memory:"):  # a private database: only its own engine sees it
+                    return self.app.store.engine
+                args = {"timeout": READY_CHECK_SECONDS}
+            else:
+                args = {"connect_timeout": int(READY_CHECK_SECONDS)}
+            self._probe = create_engine(url, poolclass=NullPool, connect_args=args)
+        return self._probe
+
+    async def _database_ready(self) -> bool:
+        """In a thread, with a deadline: a locked or unreachable database makes `/readyz` say
+        not ready in seconds, and never stalls the loop."""
+        return await asyncio.wait_for(asyncio.to_thread(self._database_answers), READY_CHECK_SECONDS)
+
     def readiness_checks(self) -> dict:
-        checks = {"database": self._database_reachable, "scheduler": lambda: self.scheduler.running}
+        checks = {"database": self._database_ready, "scheduler": lambda: self.scheduler.running}
         for name, platform in self.platforms.items():
             checks[name] = platform.connected
         return checks
