@@ -42,6 +42,7 @@ import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Engine, create_engine, text
@@ -635,6 +636,9 @@ class Runtime:
         """A cheap read of one table page (the ledger's) on a new connection: SQLite answers
         `SELECT 1` without reading the file, and a pooled connection serves its cached pages,
         so either would call a database overwritten with junk ready."""
+        url = self.app.store.engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            _check_sqlite_header(Path(url.database).expanduser())
         with self._probe_engine().connect() as connection:
             connection.execute(text("SELECT 1 FROM deliveries LIMIT 1")).all()
         return True
@@ -690,6 +694,17 @@ class Runtime:
                 await platform.stop()
         if self._runner is not None:
             await self._runner.cleanup()
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_sqlite_header(path: Path) -> None:
+    """16 bytes, read each probe: in WAL mode SQLite serves recent pages from the -wal file, so
+    a main file overwritten with junk still answers queries until the next checkpoint."""
+    with path.open("rb") as file:
+        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise ValueError(f"{path.name} is not a SQLite database (its header is wrong): corrupt or overwritten")
 
 
 async def run_until_stopped(runtime: Runtime, ready: Callable[[int], None] = lambda port: None) -> int:
