@@ -56,7 +56,7 @@ from .stories.delivery import in_topics, story_for_subscription, window_start
 from .models import Article, Claim, Digest, Story
 from .stories.novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
 from .present.render import revision_text, story_update_text
-from .scheduling import DigestScheduler, Schedule, ScheduleError
+from .scheduling import DigestScheduler, Schedule, ScheduleError, Skip
 from .storage import ShownStory, SqlLedger, SqlPostedItems, SqlStoryPosts, Subscription, UpsertOutcome
 
 log = logging.getLogger("digestbot.run")
@@ -370,16 +370,21 @@ class Runtime:
             channels.setdefault((destination.platform, destination.target), destination)
         return list(channels.values())
 
-    async def _post(self, destination_id: str, period: str, recovering: bool = False) -> str | None:
-        return await self._publish(self.destinations[destination_id], period, recovering)
+    async def _post(self, destination_id: str, period: str, recovering: bool = False) -> str | Skip | None:
+        return await self._publish(self.destinations[destination_id], period, recovering, scheduled=True)
 
     def _channel_lock(self, memory_key: str) -> asyncio.Lock:
         """One post at a time per channel, so a digest and a breaking post never both show an item."""
         return self._channel_locks.setdefault(memory_key, asyncio.Lock())
 
-    async def _publish(self, destination: Destination, period: str, recovering: bool = False) -> str | None:
+    async def _publish(self, destination: Destination, period: str, recovering: bool = False,
+                       *, scheduled: bool = False) -> str | Skip | None:
         """Post the destination's digest; with threads on, stories the channel was already
-        shown get their new developments as replies in their thread instead."""
+        shown get their new developments as replies in their thread instead.
+
+        A scheduled digest with nothing new for the channel is skipped (Skip), unless one of
+        its subscriptions asks to post "nothing new" (`post_when_empty`); `/digest now` always
+        answers."""
         destination_id = destination.id
         publisher = self.platforms[destination.platform].publisher
         find_posted = getattr(publisher, "find_posted", None)
@@ -390,12 +395,14 @@ class Runtime:
                 return earlier
         async with self._channel_lock(destination.memory_key):
             plan, shown = await asyncio.to_thread(self._plan, destination)
+            if scheduled and not plan.stories and not destination.uses("post_when_empty"):
+                return Skip("nothing new")
             threaded = self._threaded(destination, plan.stories, shown)
             fresh = [story for story in plan.stories if story.key not in threaded]
             message_id = None
             if fresh or not threaded:
                 message_id = await publisher.publish(
-                    destination.target, Digest(fresh, plan.generated_at, plan.since), period)
+                    destination.target, dataclasses.replace(plan, stories=fresh), period)
                 self.metrics.digests_posted.labels(destination_id).inc()
                 await self._remember(destination, fresh, message_id)
             for story in plan.stories:
@@ -598,7 +605,8 @@ class Runtime:
         Items the channel has been shown (by fingerprint) are dropped from each story's
         what's new; a story left with nothing new is left out.
         """
-        digest = digest_for(self.app.service.current_digest(), destination.topics)
+        everything = self.app.service.current_digest()
+        digest = digest_for(everything, destination.topics)
         seen = self.posted_items.seen(destination.memory_key)
         stories, shown = [], {}
         for story in digest.stories:
@@ -615,7 +623,8 @@ class Runtime:
             if unseen:  # the cached stories are shared: copy, do not modify
                 stories.append(dataclasses.replace(story, whats_new=unseen))
                 shown[story.key] = shown_story
-        return Digest(stories, digest.generated_at, digest.since), shown
+        # Empty although stories were ingested: a quiet day, which reads "nothing new".
+        return Digest(stories, digest.generated_at, digest.since, nothing_new=bool(everything.stories)), shown
 
     def _new_to_channel(self, story: Story, shown: frozenset[str]) -> Story:
         """The story with what's new measured against what this channel was shown of it, not

@@ -27,6 +27,14 @@ RETRY_DELAY = timedelta(minutes=1)  # the first wait before a failed digest is t
 MAX_RETRY_DELAY = timedelta(minutes=15)  # backoff doubles up to this (a platform's Retry-After may ask more)
 
 
+@dataclass(frozen=True)
+class Skip:
+    """What `post` answers for a period it decided not to post (nothing new for the channel):
+    the ledger records the period as skipped, so it is neither retried nor counted missed."""
+
+    reason: str
+
+
 class ScheduleError(ValueError):
     """A cron expression or time zone that cannot be used."""
 
@@ -147,13 +155,14 @@ class Ledger:
     def interrupt(self, destination: str, period: str) -> None: ...
     def mark_missed(self, destination: str, period: str, now: datetime) -> bool: ...
     def started(self, destination: str, now: datetime) -> datetime: ...  # first scheduled (now if new)
+    def skip(self, destination: str, period: str) -> None: ...
 
 
 @dataclass
 class Outcome:
     destination: str
     period: str
-    status: str  # posted | skipped (already claimed) | missed | failed
+    status: str  # posted | skipped (nothing new: `post` answered Skip) | missed | failed
 
 
 @dataclass
@@ -175,7 +184,7 @@ class DigestScheduler:
         self,
         schedules: list[Schedule],
         ledger: Ledger,
-        post: Callable[[str, str, bool], Awaitable[str | None]],
+        post: Callable[[str, str, bool], Awaitable[str | Skip | None]],
         *,
         grace: timedelta = timedelta(hours=1),
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
@@ -368,11 +377,14 @@ class DigestScheduler:
             await self._write_or_owe(destination, period, lambda: undo(destination, period))
             return self._failed(destination, fire, error, "digest failed")
         self._attempts.pop((destination, period), None)
-        log.info("digest posted", extra={"destination": destination, "period": period})
-        if not await self._write_or_owe(destination, period,
-                                        lambda: self._ledger.complete(destination, period, message_id)):
+        if isinstance(message_id, Skip):
+            status, write = "skipped", lambda: self._ledger.skip(destination, period)
+        else:
+            status, write = "posted", lambda: self._ledger.complete(destination, period, message_id)
+        log.info(f"digest {status}", extra={"destination": destination, "period": period})
+        if not await self._write_or_owe(destination, period, write):
             self._schedule_retry(destination, fire, RuntimeError("ledger not updated"))
-        return Outcome(destination, period, "posted")
+        return Outcome(destination, period, status)
 
     async def _start_of(self, destination: str) -> datetime:
         if destination not in self._started:

@@ -494,7 +494,7 @@ class DeliveryRow(Base):
 
     destination: Mapped[str] = mapped_column(String(300), primary_key=True)
     period: Mapped[str] = mapped_column(String(40), primary_key=True)
-    status: Mapped[str] = mapped_column(String(20))  # claimed | posted | missed | interrupted
+    status: Mapped[str] = mapped_column(String(20))  # claimed | posted | skipped | missed | interrupted
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     message_id: Mapped[str | None] = mapped_column(String(200))
@@ -556,6 +556,15 @@ class SqlLedger:
                 update(DeliveryRow)
                 .where(DeliveryRow.destination == destination, DeliveryRow.period == period)
                 .values(status="posted", completed_at=datetime.now(timezone.utc), message_id=message_id)
+            )
+
+    def skip(self, destination: str, period: str) -> None:
+        """The period was decided not worth a post (nothing new): done, with no message."""
+        with self._sessions.begin() as session:
+            session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.destination == destination, DeliveryRow.period == period)
+                .values(status="skipped", completed_at=datetime.now(timezone.utc))
             )
 
     def release(self, destination: str, period: str) -> None:

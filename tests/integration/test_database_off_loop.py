@@ -17,6 +17,7 @@ import pytest
 
 from builders import an_app
 from fakes import FakeClock, RecordingPublisher
+from digestbot.models import RawArticle
 from digestbot.runtime import Platform, Runtime
 from test_database_outage import write_lock
 
@@ -45,9 +46,19 @@ def get(port: int, path: str) -> tuple[int, dict, float]:
     return status, json.loads(body), time.monotonic() - started
 
 
+def a_harbour_story() -> RawArticle:
+    return RawArticle(
+        text="Crane operators at the north harbour stopped work on Monday. The strike halted container "
+             "traffic for the day. The port authority said talks would resume on Wednesday.",
+        origin="harbour-1", title="Harbour crane operators strike", source="Example Wire",
+        url="https://example.org/harbour-1", published=datetime(2026, 3, 3, 6, 0, tzinfo=timezone.utc),
+    )
+
+
 @pytest.fixture
 def app(tmp_path):
     app = an_app(tmp_path, CONFIG, http_host="127.0.0.1", http_port=0)
+    app.service.ingest([a_harbour_story()])
     yield app
     app.close()
 
