@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from fakes import RecordingPoster
+from fakes import RecordingPoster, RecordingPublisher
 from digestbot.scheduling import DigestScheduler, Schedule
 from digestbot.storage import SqlLedger, create_store_engine
 from test_postgres import pg_url, postgres  # noqa: F401 - fixtures: this module's own server, stopped at will
@@ -144,3 +144,30 @@ async def test_outage_past_the_grace_is_counted_missed_once_when_the_database_is
         assert ledger.status(DESTINATION, PERIOD) == "missed"
     finally:
         scheduler.shutdown()
+
+
+async def test_readyz_says_why_while_postgres_is_down_and_recovers_after(postgres, pg_url, tmp_path):  # noqa: F811
+    from test_database_off_loop import get
+
+    from digestbot.bootstrap import bootstrap
+    from digestbot.runtime import Platform, Runtime
+    from digestbot.settings import Settings
+
+    config = tmp_path / "digestbot.toml"
+    config.write_text('[[destinations]]\nplatform = "console"\ncron = "0 8 * * *"\n')
+    app = bootstrap(Settings(database_url=pg_url, config=config, http_host="127.0.0.1", http_port=0))
+    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    port = await runtime.start()
+    try:
+        assert (await asyncio.to_thread(get, port, "/readyz"))[0] == 200
+        postgres.stop()
+        try:
+            status, body, seconds = await asyncio.to_thread(get, port, "/readyz")
+        finally:
+            postgres.start()
+        assert status == 503 and body["checks"]["database"] is False
+        assert "OperationalError" in body["reasons"]["database"] and seconds < 6
+        assert (await asyncio.to_thread(get, port, "/readyz"))[0] == 200
+    finally:
+        await runtime.stop()
+        app.close()
