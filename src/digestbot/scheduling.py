@@ -202,6 +202,7 @@ class DigestScheduler:
         # Ledger writes that failed (database down) after a claim or a post: each is made again
         # before the period's retry decides anything, so a claim is never left held by us.
         self._owed: dict[tuple[str, str], Callable[[], object]] = {}
+        self._posted_unrecorded: set[tuple[str, str]] = set()  # posted, the ledger's `complete` owed
         # When each destination was first scheduled (the ledger keeps it; this process offers
         # the time it was given the schedule): a period before that is never counted missed.
         self._offered_start = {s.destination: clock() for s in schedules}
@@ -228,6 +229,7 @@ class DigestScheduler:
         now = self._clock().astimezone(timezone.utc)
         if now - fire > self._lookback():
             log.error("digest given up", extra={"destination": destination, "period": period_key(fire)})
+            self._attempts.pop((destination, period_key(fire)), None)
             return
         when = now + self._retry_wait(destination, fire, error)
         deadline = fire.astimezone(timezone.utc) + self._grace
@@ -355,8 +357,11 @@ class DigestScheduler:
                 return await self._mark_missed(destination, period, now)
             claim = await asyncio.to_thread(self._ledger.claim, destination, period, now)
         except Exception as error:
-            # One line, no traceback: an outage retries often and the error says enough.
-            return self._failed(destination, fire, error, "digest ledger unreachable", traceback=False)
+            # One line, no traceback: an outage retries often and the error says enough. A digest
+            # already posted whose record is owed has not failed: it is not counted again.
+            posted = (destination, period) in self._posted_unrecorded
+            return self._failed(destination, fire, error, "digest ledger unreachable", traceback=False,
+                                counted=not posted)
         if claim is None:
             self._attempts.pop((destination, period), None)
             return None
@@ -383,6 +388,7 @@ class DigestScheduler:
             status, write = "posted", lambda: self._ledger.complete(destination, period, message_id)
         log.info(f"digest {status}", extra={"destination": destination, "period": period})
         if not await self._write_or_owe(destination, period, write):
+            self._posted_unrecorded.add((destination, period))
             self._schedule_retry(destination, fire, RuntimeError("ledger not updated"))
         return Outcome(destination, period, status)
 
@@ -416,13 +422,15 @@ class DigestScheduler:
         if write is not None:
             await asyncio.to_thread(write)
             del self._owed[(destination, period)]
+            self._posted_unrecorded.discard((destination, period))
 
     def _failed(self, destination: str, fire: datetime, error: Exception, message: str,
-                *, traceback: bool = True) -> Outcome:
+                *, traceback: bool = True, counted: bool = True) -> Outcome:
         period = period_key(fire)
         log.error(message, extra={"destination": destination, "period": period, "error": str(error)[:300]},
                   exc_info=error if traceback else None)
-        self._on_failed(destination, period)
+        if counted:
+            self._on_failed(destination, period)
         self._schedule_retry(destination, fire, error)
         return Outcome(destination, period, "failed")
 

@@ -171,3 +171,28 @@ async def test_readyz_says_why_while_postgres_is_down_and_recovers_after(postgre
     finally:
         await runtime.stop()
         app.close()
+
+
+async def test_a_post_whose_ledger_record_fails_is_recorded_later_and_never_reposted(tmp_path):
+    path = tmp_path / "bot.db"
+    engine = with_busy_timeout(create_store_engine(f"sqlite:///{path}"), 200)
+    ledger, counted, sent = SqlLedger(engine), Counted(), []
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+    async def post_then_lock(destination: str, period: str, _recovering: bool) -> str:
+        sent.append(period)
+        holder.execute("BEGIN IMMEDIATE")  # the database locks up right after the post went out
+        asyncio.get_running_loop().call_later(1.0, holder.execute, "ROLLBACK")
+        return "message-1"
+
+    scheduler = a_scheduler(ledger, post_then_lock, counted, grace=timedelta(seconds=60))
+    try:
+        scheduler.start()
+        await wait_until(lambda: ledger.status(DESTINATION, PERIOD) == "posted", timeout=10)
+        await asyncio.sleep(0.5)
+        assert sent == [PERIOD]
+        assert counted.failed == []  # the digest went out: recording it late is not a failure
+    finally:
+        scheduler.shutdown()
+        holder.close()
+        engine.dispose()
