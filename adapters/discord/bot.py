@@ -173,10 +173,13 @@ def digest_group(answer: Answer, suggestions: Suggestions) -> app_commands.Group
         skip_sources="Never these outlets (comma-separated; none clears)",
         threads="Later developments of a story go in its thread",
         breaking="The breaking-news lane: on, off, or at most every 30m, 2h ...",
+        empty="A day with nothing new: skip the digest (default) or post that there is nothing new",
         public=PUBLIC_HELP,
     )
     @app_commands.choices(threads=[app_commands.Choice(name="on", value="on"),
-                                   app_commands.Choice(name="off", value="off")])
+                                   app_commands.Choice(name="off", value="off")],
+                          empty=[app_commands.Choice(name="skip", value="skip"),
+                                 app_commands.Choice(name="post", value="post")])
     @app_commands.autocomplete(topic=topic_or_all, tz=time_zone)
     async def subscribe(
         interaction: discord.Interaction,
@@ -191,11 +194,12 @@ def digest_group(answer: Answer, suggestions: Suggestions) -> app_commands.Group
         skip_sources: str | None = None,
         threads: str | None = None,
         breaking: str | None = None,
+        empty: str | None = None,
         public: bool = False,
     ) -> None:
         text = grammar.subscribe_text(
             topic, daily=daily, weekdays=weekdays, cron=cron, tz=tz, include=include, exclude=exclude,
-            sources=sources, skip_sources=skip_sources, threads=threads, breaking=breaking,
+            sources=sources, skip_sources=skip_sources, threads=threads, breaking=breaking, empty=empty,
         )
         await run(interaction, text, public)
 

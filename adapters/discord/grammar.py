@@ -55,16 +55,17 @@ def subscribe_text(
     skip_sources: str | None = None,
     threads: str | None = None,
     breaking: str | None = None,
+    empty: str | None = None,
 ) -> str:
     """`/digest subscribe [TOPIC|all] [daily HH:MM|weekdays HH:MM|cron "EXPR"] [tz ZONE]
     [include WORDS] [exclude WORDS] [sources NAMES] [skip-sources NAMES] [threads on|off]
-    [breaking on|off|EVERY]`. The management layer checks the values (one schedule only, a
+    [breaking on|off|EVERY] [empty post|skip]`. The management layer checks the values (one schedule only, a
     real time zone ...): this only writes them in its grammar."""
     words = [quote(topic)] if topic is not None and topic.strip() else []
     words += _words(
         ("daily", daily), ("weekdays", weekdays), ("cron", cron), ("tz", tz),
         ("include", include), ("exclude", exclude), ("sources", sources), ("skip-sources", skip_sources),
-        ("threads", threads), ("breaking", breaking),
+        ("threads", threads), ("breaking", breaking), ("empty", empty),
     )
     return digest_text("subscribe", *words)
 

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 import discord
 
 from digestbot.models import ArticleKind, Digest, Reply, SourceRef, Story
+from digestbot.present.render import empty_digest_text
 from digestbot.present.view import Bullet, StoryView, story_view
 
 from . import limits
@@ -368,7 +369,7 @@ def render_digest(digest: Digest, period: str | None = None) -> list[DiscordMess
     `-# <period>` (see `period_line`), which identifies the post after a crash.
     """
     if not digest.stories:
-        return [DiscordMessage(content=with_period("No stories yet: nothing was ingested.", period))]
+        return [DiscordMessage(content=with_period(empty_digest_text(digest), period))]
     return pack_embeds([render_story(story) for story in digest.stories], _header(digest, period))
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from digestbot.models import ArticleKind, Digest, Reply, SourceRef, Story
+from digestbot.present.render import empty_digest_text
 from digestbot.present.view import Bullet, story_view
 
 from . import limits
@@ -261,7 +262,7 @@ def render_digest(digest: Digest, *, top: int = limits.TOP_STORIES) -> list[Slac
         summary += f" · new since {when(digest.since)}"
     groups: list[list[Block]] = [[header(title), context([summary])]]
     if not stories:
-        groups[0].append(section("No stories yet: nothing was ingested."))
+        groups[0].append(section(empty_digest_text(digest)))
     for number, story in enumerate(stories[:top], 1):
         groups.append(story_blocks(story, number))
     hidden = len(stories) - top

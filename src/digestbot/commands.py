@@ -37,7 +37,7 @@ VERBS: dict[str, str] = {
 MANAGEMENT_VERBS: dict[str, str] = {
     "subscribe": "/digest subscribe [TOPIC|all] [daily HH:MM|weekdays HH:MM|cron \"EXPR\"] [tz ZONE] "
                  "[include WORDS] [exclude WORDS] [sources NAMES] [skip-sources NAMES] "
-                 "[threads on|off] [breaking on|off|EVERY]",
+                 "[threads on|off] [breaking on|off|EVERY] [empty post|skip]",
     "unsubscribe": "/digest unsubscribe [TOPIC]",
     "settings": "/digest settings: what this channel gets, when, and the last changes",
     "topics": "/digest topics add NAME KEYWORD... | list | remove NAME",

@@ -75,6 +75,7 @@ class DestinationConfig(BaseModel):
     skip_sources: list[str] = Field(default_factory=list, max_length=20)
     threads: bool = False
     breaking: str = "off"  # on (hourly per story), off, or an interval such as 30m or 2h
+    post_when_empty: bool = False  # on a quiet day post "nothing new" instead of skipping the digest
 
     @field_validator("include", "exclude", "sources", "skip_sources")
     @classmethod
@@ -92,7 +93,8 @@ class DestinationConfig(BaseModel):
 
     def options(self) -> SubscriptionOptions:
         return SubscriptionOptions(tuple(self.include), tuple(self.exclude), tuple(self.sources),
-                                   tuple(self.skip_sources), self.threads, parse_breaking(self.breaking))
+                                   tuple(self.skip_sources), self.threads, parse_breaking(self.breaking),
+                                   self.post_when_empty)
 
     @property
     def store_channel(self) -> str:

@@ -23,15 +23,19 @@ def build_http_app(
         return web.json_response({"status": "alive"})
 
     async def readyz(_request: web.Request) -> web.Response:
-        results = {}
+        results, reasons = {}, {}
         for name, check in checks.items():
             try:
                 outcome = check()
                 results[name] = bool(await outcome) if hasattr(outcome, "__await__") else bool(outcome)
-            except Exception:  # a failing check means not ready, never a 500
+            except Exception as error:  # a failing check means not ready, never a 500
                 results[name] = False
+                reasons[name] = check_failure(error)
         status = 200 if all(results.values()) else 503
-        return web.json_response({"ready": status == 200, "checks": results}, status=status)
+        body = {"ready": status == 200, "checks": results}
+        if reasons:
+            body["reasons"] = reasons
+        return web.json_response(body, status=status)
 
     async def metrics_endpoint(_request: web.Request) -> web.Response:
         return web.Response(body=metrics.exposition(), content_type="text/plain", charset="utf-8")
@@ -43,6 +47,15 @@ def build_http_app(
     for path, handler in (extra_routes or {}).items():
         app.router.add_post(path, handler)
     return app
+
+
+def check_failure(error: BaseException) -> str:
+    """Why a readiness check failed, in one short line (the error's type and its first line)."""
+    lines = str(error).strip().splitlines()
+    detail = lines[0] if lines else ""
+    if isinstance(error, TimeoutError):
+        detail = "no answer in time"
+    return f"{type(error).__name__}: {detail}"[:160]
 
 
 async def serve(app: web.Application, host: str, port: int) -> web.AppRunner:

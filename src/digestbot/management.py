@@ -57,7 +57,7 @@ RECENT_CHANGES = 5
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _SIMPLE_CRON = re.compile(r"^(\d{1,2}) (\d{1,2}) \* \* (\*|1-5)$")
 _SCHEDULE_WORDS = {"daily", "weekdays", "cron", "tz"}
-_SUBSCRIBE_WORDS = _SCHEDULE_WORDS | {"include", "exclude", "sources", "skip-sources", "threads", "breaking"}
+_SUBSCRIBE_WORDS = _SCHEDULE_WORDS | {"include", "exclude", "sources", "skip-sources", "threads", "breaking", "empty"}
 CHANGES = {"subscribe", "unsubscribe", "topics add", "topics remove", "feeds add", "feeds remove", "now"}
 
 #: Who asks when a caller passes no context: may read, may not change anything.
@@ -448,6 +448,11 @@ def _options_from(given: dict[str, str], current: SubscriptionOptions, usage: st
         changes["threads"] = value == "on"
     if "breaking" in given:
         changes["breaking_minutes"] = _breaking_minutes(given["breaking"])
+    if "empty" in given:  # a digest with nothing new: `post` says so, `skip` (the default) posts nothing
+        value = given["empty"].lower()
+        if value not in {"post", "skip"}:
+            raise _Problem(f"empty: post or skip, not {given['empty'][:40]}", usage)
+        changes["post_when_empty"] = value == "post"
     return dataclasses.replace(current, **changes)
 
 

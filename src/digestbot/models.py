@@ -214,6 +214,9 @@ class Digest:
     stories: list[Story]
     generated_at: datetime
     since: datetime | None = None
+    # No stories because the reader was shown all there is (a quiet day), not because nothing
+    # was ingested: the two read differently.
+    nothing_new: bool = False
 
 
 # --- Chat replies (built by the command layer, rendered by each adapter) ---

@@ -42,9 +42,11 @@ import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from .bootstrap import App
 from .config import DestinationConfig
@@ -54,7 +56,7 @@ from .stories.delivery import in_topics, story_for_subscription, window_start
 from .models import Article, Claim, Digest, Story
 from .stories.novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
 from .present.render import revision_text, story_update_text
-from .scheduling import DigestScheduler, Schedule, ScheduleError
+from .scheduling import DigestScheduler, Schedule, ScheduleError, Skip
 from .storage import ShownStory, SqlLedger, SqlPostedItems, SqlStoryPosts, Subscription, UpsertOutcome
 
 log = logging.getLogger("digestbot.run")
@@ -62,6 +64,7 @@ log = logging.getLogger("digestbot.run")
 SHUTDOWN_DEADLINE = 8.0  # seconds: well inside Docker's 10 s grace
 FEED_CHECK_SECONDS = 30.0  # how often due feeds are looked for; each feed has its own interval
 POST_NOW_TIMEOUT = 60.0  # seconds a `/digest now` waits for its post before saying it failed
+READY_CHECK_SECONDS = 5.0  # a database slower than this to answer /readyz is not ready
 NEW_ITEMS_CACHE = 5000  # stories' what's new kept per channel baseline
 
 
@@ -187,6 +190,8 @@ class Runtime:
             grace=timedelta(minutes=app.settings.grace_minutes),
             clock=clock,
             on_missed=lambda destination, _period: self.metrics.digests_missed.labels(destination).inc(),
+            on_failed=lambda destination, _period: self.metrics.digests_failed.labels(destination).inc(),
+            retry_delay=timedelta(seconds=app.settings.retry_seconds),
         )
         self.posted_items = SqlPostedItems(app.store.engine)
         self.story_posts = SqlStoryPosts(app.store.engine)
@@ -195,6 +200,7 @@ class Runtime:
         self._new_articles = False  # whether the last polls stored any new article
         self._new_items: dict[tuple, list] = {}  # what's new per (what a channel was shown, story)
         self._runner = None
+        self._probe: Engine | None = None  # the readiness check's own engine: a new connection each time
         self._warm_up = None  # the first load of the stories, started with the server
         self.poller = self._feed_poller(feeds)
         self.scheduler.every("poll-feeds", FEED_CHECK_SECONDS, self._poll_feeds)
@@ -366,16 +372,21 @@ class Runtime:
             channels.setdefault((destination.platform, destination.target), destination)
         return list(channels.values())
 
-    async def _post(self, destination_id: str, period: str, recovering: bool = False) -> str | None:
-        return await self._publish(self.destinations[destination_id], period, recovering)
+    async def _post(self, destination_id: str, period: str, recovering: bool = False) -> str | Skip | None:
+        return await self._publish(self.destinations[destination_id], period, recovering, scheduled=True)
 
     def _channel_lock(self, memory_key: str) -> asyncio.Lock:
         """One post at a time per channel, so a digest and a breaking post never both show an item."""
         return self._channel_locks.setdefault(memory_key, asyncio.Lock())
 
-    async def _publish(self, destination: Destination, period: str, recovering: bool = False) -> str | None:
+    async def _publish(self, destination: Destination, period: str, recovering: bool = False,
+                       *, scheduled: bool = False) -> str | Skip | None:
         """Post the destination's digest; with threads on, stories the channel was already
-        shown get their new developments as replies in their thread instead."""
+        shown get their new developments as replies in their thread instead.
+
+        A scheduled digest with nothing new for the channel is skipped (Skip), unless one of
+        its subscriptions asks to post "nothing new" (`post_when_empty`); `/digest now` always
+        answers."""
         destination_id = destination.id
         publisher = self.platforms[destination.platform].publisher
         find_posted = getattr(publisher, "find_posted", None)
@@ -386,16 +397,14 @@ class Runtime:
                 return earlier
         async with self._channel_lock(destination.memory_key):
             plan, shown = await asyncio.to_thread(self._plan, destination)
+            if scheduled and not plan.stories and not destination.uses("post_when_empty"):
+                return Skip("nothing new")
             threaded = self._threaded(destination, plan.stories, shown)
             fresh = [story for story in plan.stories if story.key not in threaded]
             message_id = None
             if fresh or not threaded:
-                try:
-                    message_id = await publisher.publish(
-                        destination.target, Digest(fresh, plan.generated_at, plan.since), period)
-                except Exception:
-                    self.metrics.digests_failed.labels(destination_id).inc()
-                    raise
+                message_id = await publisher.publish(
+                    destination.target, dataclasses.replace(plan, stories=fresh), period)
                 self.metrics.digests_posted.labels(destination_id).inc()
                 await self._remember(destination, fresh, message_id)
             for story in plan.stories:
@@ -537,6 +546,7 @@ class Runtime:
         try:
             message_id = await self._publish(destination, period, claim is Claim.RECOVER)
         except Exception:
+            self.metrics.digests_failed.labels(destination.id).inc()
             # A failed recovery stays one: the next try looks for the earlier post first.
             undo = self.ledger.interrupt if claim is Claim.RECOVER else self.ledger.release
             await asyncio.to_thread(undo, destination.id, period)
@@ -597,7 +607,8 @@ class Runtime:
         Items the channel has been shown (by fingerprint) are dropped from each story's
         what's new; a story left with nothing new is left out.
         """
-        digest = digest_for(self.app.service.current_digest(), destination.topics)
+        everything = self.app.service.current_digest()
+        digest = digest_for(everything, destination.topics)
         seen = self.posted_items.seen(destination.memory_key)
         stories, shown = [], {}
         for story in digest.stories:
@@ -614,7 +625,8 @@ class Runtime:
             if unseen:  # the cached stories are shared: copy, do not modify
                 stories.append(dataclasses.replace(story, whats_new=unseen))
                 shown[story.key] = shown_story
-        return Digest(stories, digest.generated_at, digest.since), shown
+        # Empty although stories were ingested: a quiet day, which reads "nothing new".
+        return Digest(stories, digest.generated_at, digest.since, nothing_new=bool(everything.stories)), shown
 
     def _new_to_channel(self, story: Story, shown: frozenset[str]) -> Story:
         """The story with what's new measured against what this channel was shown of it, not
@@ -631,13 +643,36 @@ class Runtime:
             items = self._new_items[cache_key] = whats_new_to_reader(story.articles, shown)
         return dataclasses.replace(story, whats_new=items)
 
-    def _database_reachable(self) -> bool:
-        with self.app.store.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+    def _database_answers(self) -> bool:
+        """A cheap read of one table page (the ledger's) on a new connection: SQLite answers
+        `SELECT 1` without reading the file, and a pooled connection serves its cached pages,
+        so either would call a database overwritten with junk ready."""
+        url = self.app.store.engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            _check_sqlite_header(Path(url.database).expanduser())
+        with self._probe_engine().connect() as connection:
+            connection.execute(text("SELECT 1 FROM deliveries LIMIT 1")).all()
         return True
 
+    def _probe_engine(self) -> Engine:
+        if self._probe is None:
+            url = self.app.store.engine.url
+            if url.get_backend_name() == "sqlite":
+                if url.database in (None, "", ":memory:"):  # a private database: only its own engine sees it
+                    return self.app.store.engine
+                args = {"timeout": READY_CHECK_SECONDS}
+            else:
+                args = {"connect_timeout": int(READY_CHECK_SECONDS)}
+            self._probe = create_engine(url, poolclass=NullPool, connect_args=args)
+        return self._probe
+
+    async def _database_ready(self) -> bool:
+        """In a thread, with a deadline: a locked or unreachable database makes `/readyz` say
+        not ready in seconds, and never stalls the loop."""
+        return await asyncio.wait_for(asyncio.to_thread(self._database_answers), READY_CHECK_SECONDS)
+
     def readiness_checks(self) -> dict:
-        checks = {"database": self._database_reachable, "scheduler": lambda: self.scheduler.running}
+        checks = {"database": self._database_ready, "scheduler": lambda: self.scheduler.running}
         for name, platform in self.platforms.items():
             checks[name] = platform.connected
         return checks
@@ -670,6 +705,17 @@ class Runtime:
                 await platform.stop()
         if self._runner is not None:
             await self._runner.cleanup()
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_sqlite_header(path: Path) -> None:
+    """16 bytes, read each probe: in WAL mode SQLite serves recent pages from the -wal file, so
+    a main file overwritten with junk still answers queries until the next checkpoint."""
+    with path.open("rb") as file:
+        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise ValueError(f"{path.name} is not a SQLite database (its header is wrong): corrupt or overwritten")
 
 
 async def run_until_stopped(runtime: Runtime, ready: Callable[[int], None] = lambda port: None) -> int:

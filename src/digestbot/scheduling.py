@@ -23,7 +23,16 @@ from .models import Claim
 
 log = logging.getLogger("digestbot.scheduling")
 
-RETRY_DELAY = timedelta(minutes=1)  # the least wait before a failed digest is tried again
+RETRY_DELAY = timedelta(minutes=1)  # the first wait before a failed digest is tried again
+MAX_RETRY_DELAY = timedelta(minutes=15)  # backoff doubles up to this (a platform's Retry-After may ask more)
+
+
+@dataclass(frozen=True)
+class Skip:
+    """What `post` answers for a period it decided not to post (nothing new for the channel):
+    the ledger records the period as skipped, so it is neither retried nor counted missed."""
+
+    reason: str
 
 
 class ScheduleError(ValueError):
@@ -145,13 +154,15 @@ class Ledger:
     def release(self, destination: str, period: str) -> None: ...
     def interrupt(self, destination: str, period: str) -> None: ...
     def mark_missed(self, destination: str, period: str, now: datetime) -> bool: ...
+    def started(self, destination: str, now: datetime) -> datetime: ...  # first scheduled (now if new)
+    def skip(self, destination: str, period: str) -> None: ...
 
 
 @dataclass
 class Outcome:
     destination: str
     period: str
-    status: str  # posted | skipped (already claimed) | missed | failed
+    status: str  # posted | skipped (nothing new: `post` answered Skip) | missed | failed
 
 
 @dataclass
@@ -173,14 +184,29 @@ class DigestScheduler:
         self,
         schedules: list[Schedule],
         ledger: Ledger,
-        post: Callable[[str, str, bool], Awaitable[str | None]],
+        post: Callable[[str, str, bool], Awaitable[str | Skip | None]],
         *,
         grace: timedelta = timedelta(hours=1),
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         on_missed: Callable[[str, str], None] = lambda destination, period: None,
+        on_failed: Callable[[str, str], None] = lambda destination, period: None,
+        retry_delay: timedelta = RETRY_DELAY,
+        max_retry_delay: timedelta = MAX_RETRY_DELAY,
     ):
         self._schedules = {s.destination: s for s in schedules}
         self._on_missed = on_missed
+        self._on_failed = on_failed
+        self._retry_delay = retry_delay
+        self._max_retry_delay = max(max_retry_delay, retry_delay)
+        self._attempts: dict[tuple[str, str], int] = {}  # failed tries per (destination, period)
+        # Ledger writes that failed (database down) after a claim or a post: each is made again
+        # before the period's retry decides anything, so a claim is never left held by us.
+        self._owed: dict[tuple[str, str], Callable[[], object]] = {}
+        self._posted_unrecorded: set[tuple[str, str]] = set()  # posted, the ledger's `complete` owed
+        # When each destination was first scheduled (the ledger keeps it; this process offers
+        # the time it was given the schedule): a period before that is never counted missed.
+        self._offered_start = {s.destination: clock() for s in schedules}
+        self._started: dict[str, datetime] = {}
         self._triggers = {s.destination: s.trigger() for s in schedules}
         self._ledger = ledger
         self._post = post
@@ -193,19 +219,41 @@ class DigestScheduler:
         self.retries: list[tuple[str, datetime, datetime]] = []  # (destination, fire, when) scheduled
 
     def _schedule_retry(self, destination: str, fire: datetime, error: Exception) -> None:
-        """A failed digest stays queued: the same period is tried again later (a platform's
-        Retry-After when it gave one), until the grace runs out and it is reported missed.
-        A permanent refusal (the destination is gone or the bot was removed) is not retried."""
+        """A failed digest stays queued: the same period is tried again later, backing off
+        (doubling from `retry_delay`; a platform's Retry-After when it gave more). Within the
+        grace the last try lands on its edge; past it, the retry records the period missed (once
+        the database answers again). A permanent refusal (the destination is gone or the bot
+        was removed) is not retried; nor is a period older than the scheduler looks back."""
         if getattr(error, "permanent", False):
             return
-        delay = max(float(getattr(error, "retry_after", 0) or 0), RETRY_DELAY.total_seconds())
-        when = self._clock().astimezone(timezone.utc) + timedelta(seconds=delay)
+        now = self._clock().astimezone(timezone.utc)
+        if now - fire > self._lookback():
+            log.error("digest given up", extra={"destination": destination, "period": period_key(fire)})
+            self._attempts.pop((destination, period_key(fire)), None)
+            return
+        when = now + self._retry_wait(destination, fire, error)
+        deadline = fire.astimezone(timezone.utc) + self._grace
+        if now < deadline < when:
+            when = deadline
         self.retries.append((destination, fire, when))
         if self._scheduler is not None and self._scheduler.running:
+            # APScheduler runs on the real clock: the wait, not our clock's time, carries over.
+            run_at = datetime.now(timezone.utc) + (when - now)
             self._scheduler.add_job(
-                self._run_one, DateTrigger(when), args=[destination, fire],
+                self._run_one, DateTrigger(run_at), args=[destination, fire],
                 id=f"retry:{destination}:{period_key(fire)}", replace_existing=True, misfire_grace_time=None,
             )
+
+    def _retry_wait(self, destination: str, fire: datetime, error: Exception) -> timedelta:
+        key = (destination, period_key(fire))
+        attempts = self._attempts[key] = self._attempts.get(key, 0) + 1
+        backoff = min(self._retry_delay * 2 ** min(attempts - 1, 30), self._max_retry_delay)
+        asked = timedelta(seconds=float(getattr(error, "retry_after", 0) or 0))
+        return max(backoff, asked)
+
+    def _lookback(self) -> timedelta:
+        """How far back a missed digest is noticed, once."""
+        return max(self._grace * 2, timedelta(days=8))
 
     def set_schedules(self, schedules: list[Schedule]) -> ScheduleChanges:
         """Make `schedules` the destinations scheduled, while running: a new destination gets
@@ -228,6 +276,8 @@ class DigestScheduler:
         )
         self._schedules = wanted
         self._triggers = triggers
+        for destination in changes.added:
+            self._offered_start.setdefault(destination, self._clock())
         if self._scheduler is not None and self._scheduler.running:
             for destination in changes.removed:
                 job = self._scheduler.get_job(f"digest:{destination}")
@@ -281,45 +331,108 @@ class DigestScheduler:
             self._in_flight.discard(task)
 
     async def _decide_and_post(self, destination: str, fire: datetime | None = None) -> Outcome | None:
-        """Post the period of `fire` (default: the latest fire time) unless the ledger has it."""
+        """Post the period of `fire` (default: the latest fire time) unless the ledger has it.
+
+        Every ledger call runs in a thread (a locked database must not stall the loop), and a
+        failing one (the database unreachable) fails the attempt like a failed post: the
+        period is retried with backoff, never dropped.
+        """
         if destination not in self._triggers:  # removed by set_schedules since this was queued
             return None
         now = self._clock().astimezone(timezone.utc)
         if fire is None:
-            # Look back far enough to notice a digest missed beyond the grace, once.
-            fire = latest_fire_time(self._triggers[destination], now, max(self._grace * 2, timedelta(days=8)))
+            fire = latest_fire_time(self._triggers[destination], now, self._lookback())
         if fire is None:
             return None
         not_before = self._schedules[destination].not_before
         if not_before is not None and fire < not_before:
             return None
         period = period_key(fire)
-        if now - fire > self._grace:
-            if self._ledger.mark_missed(destination, period, now):
-                log.warning("digest missed", extra={"destination": destination, "period": period})
-                self._on_missed(destination, period)
-                return Outcome(destination, period, "missed")
-            return None
-        claim = self._ledger.claim(destination, period, now)
+        try:
+            await self._pay_owed(destination, period)
+            started = await self._start_of(destination)
+            if now - fire > self._grace:
+                if fire < started:  # before the destination existed (a fresh install): not missed
+                    return None
+                return await self._mark_missed(destination, period, now)
+            claim = await asyncio.to_thread(self._ledger.claim, destination, period, now)
+        except Exception as error:
+            # One line, no traceback: an outage retries often and the error says enough. A digest
+            # already posted whose record is owed has not failed: it is not counted again.
+            posted = (destination, period) in self._posted_unrecorded
+            return self._failed(destination, fire, error, "digest ledger unreachable", traceback=False,
+                                counted=not posted)
         if claim is None:
+            self._attempts.pop((destination, period), None)
             return None
+        return await self._post_claimed(destination, fire, claim)
+
+    async def _post_claimed(self, destination: str, fire: datetime, claim: Claim) -> Outcome:
+        period = period_key(fire)
         try:
             message_id = await self._post(destination, period, claim is Claim.RECOVER)
         except asyncio.CancelledError:
-            # Shutdown cut the post off: it may or may not have reached the platform.
+            # Shutdown cut the post off: it may or may not have reached the platform. Recorded
+            # on the loop: the process is stopping and this must land before it exits.
             self._ledger.interrupt(destination, period)
             raise
         except Exception as error:
-            if claim is Claim.RECOVER:  # an earlier attempt may have posted: the retry must look first
-                self._ledger.interrupt(destination, period)
-            else:
-                self._ledger.release(destination, period)
-            log.exception("digest failed", extra={"destination": destination, "period": period})
-            self._schedule_retry(destination, fire, error)
-            return Outcome(destination, period, "failed")
-        self._ledger.complete(destination, period, message_id)
-        log.info("digest posted", extra={"destination": destination, "period": period})
-        return Outcome(destination, period, "posted")
+            # A failed recovery stays one: an earlier attempt may have posted, the retry looks first.
+            undo = self._ledger.interrupt if claim is Claim.RECOVER else self._ledger.release
+            await self._write_or_owe(destination, period, lambda: undo(destination, period))
+            return self._failed(destination, fire, error, "digest failed")
+        self._attempts.pop((destination, period), None)
+        if isinstance(message_id, Skip):
+            status, write = "skipped", lambda: self._ledger.skip(destination, period)
+        else:
+            status, write = "posted", lambda: self._ledger.complete(destination, period, message_id)
+        log.info(f"digest {status}", extra={"destination": destination, "period": period})
+        if not await self._write_or_owe(destination, period, write):
+            self._posted_unrecorded.add((destination, period))
+            self._schedule_retry(destination, fire, RuntimeError("ledger not updated"))
+        return Outcome(destination, period, status)
+
+    async def _start_of(self, destination: str) -> datetime:
+        if destination not in self._started:
+            offered = self._offered_start.get(destination) or self._clock()
+            self._started[destination] = await asyncio.to_thread(self._ledger.started, destination, offered)
+        return self._started[destination]
+
+    async def _mark_missed(self, destination: str, period: str, now: datetime) -> Outcome | None:
+        self._attempts.pop((destination, period), None)
+        if not await asyncio.to_thread(self._ledger.mark_missed, destination, period, now):
+            return None
+        log.warning("digest missed", extra={"destination": destination, "period": period})
+        self._on_missed(destination, period)
+        return Outcome(destination, period, "missed")
+
+    async def _write_or_owe(self, destination: str, period: str, write: Callable[[], object]) -> bool:
+        """Make a ledger write; if the database refuses it, owe it (made before the next try)."""
+        try:
+            await asyncio.to_thread(write)
+            return True
+        except Exception:
+            log.warning("digest ledger write failed: retried before the next try",
+                        extra={"destination": destination, "period": period}, exc_info=True)
+            self._owed[(destination, period)] = write
+            return False
+
+    async def _pay_owed(self, destination: str, period: str) -> None:
+        write = self._owed.get((destination, period))
+        if write is not None:
+            await asyncio.to_thread(write)
+            del self._owed[(destination, period)]
+            self._posted_unrecorded.discard((destination, period))
+
+    def _failed(self, destination: str, fire: datetime, error: Exception, message: str,
+                *, traceback: bool = True, counted: bool = True) -> Outcome:
+        period = period_key(fire)
+        log.error(message, extra={"destination": destination, "period": period, "error": str(error)[:300]},
+                  exc_info=error if traceback else None)
+        if counted:
+            self._on_failed(destination, period)
+        self._schedule_retry(destination, fire, error)
+        return Outcome(destination, period, "failed")
 
     def start(self) -> None:
         """Start APScheduler in the running loop: one job per destination, plus a catch-up now.

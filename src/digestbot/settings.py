@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     grace_minutes: int = Field(default=60, ge=0)  # how late a missed digest may still be posted
+    # The first wait before a failed scheduled digest (platform or database) is tried again;
+    # it doubles on each failure, up to 15 minutes, and the last try lands on the grace's edge.
+    retry_seconds: float = Field(default=60, gt=0)
     claim_lease_seconds: float = Field(default=600, gt=0)  # after this a crashed post is recovered
     # A new subscription's first digest reaches back at most this far (its memory starts there).
     catch_up_hours: float = Field(default=24, gt=0, le=24 * 30)

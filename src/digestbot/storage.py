@@ -494,10 +494,19 @@ class DeliveryRow(Base):
 
     destination: Mapped[str] = mapped_column(String(300), primary_key=True)
     period: Mapped[str] = mapped_column(String(40), primary_key=True)
-    status: Mapped[str] = mapped_column(String(20))  # claimed | posted | missed | interrupted
+    status: Mapped[str] = mapped_column(String(20))  # claimed | posted | skipped | missed | interrupted
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     message_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class LedgerStartRow(Base):
+    """When a destination was first scheduled: its periods before that are neither due nor missed."""
+
+    __tablename__ = "ledger_starts"
+
+    destination: Mapped[str] = mapped_column(String(300), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SqlLedger:
@@ -549,6 +558,15 @@ class SqlLedger:
                 .values(status="posted", completed_at=datetime.now(timezone.utc), message_id=message_id)
             )
 
+    def skip(self, destination: str, period: str) -> None:
+        """The period was decided not worth a post (nothing new): done, with no message."""
+        with self._sessions.begin() as session:
+            session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.destination == destination, DeliveryRow.period == period)
+                .values(status="skipped", completed_at=datetime.now(timezone.utc))
+            )
+
     def release(self, destination: str, period: str) -> None:
         with self._sessions.begin() as session:
             session.execute(
@@ -561,6 +579,24 @@ class SqlLedger:
 
     def mark_missed(self, destination: str, period: str, now: datetime) -> bool:
         return self._insert(destination, period, "missed", _as_utc(now))
+
+    def started(self, destination: str, now: datetime) -> datetime:
+        """When `destination` was first scheduled: recorded as `now` the first time it is asked
+        (the first process to ask wins), the recorded time after that."""
+        recorded = self._start_of(destination)
+        if recorded is not None:
+            return recorded
+        try:
+            with self._sessions.begin() as session:
+                session.add(LedgerStartRow(destination=destination, started_at=_as_utc(now)))
+            return _as_utc(now)
+        except IntegrityError:  # another process recorded it first
+            return self._start_of(destination)
+
+    def _start_of(self, destination: str) -> datetime | None:
+        with self._sessions() as session:
+            row = session.get(LedgerStartRow, destination)
+            return _as_utc(row.started_at) if row is not None else None
 
     def status(self, destination: str, period: str) -> str | None:
         with self._sessions() as session:

@@ -41,7 +41,8 @@ def test_a_subscription_made_from_chat_is_posted_by_the_running_bot(tmp_path):
             threading.Thread(target=lambda s=stream: lines.extend(s), daemon=True).start()
 
         subscribed = subprocess.run(
-            [str(DIGESTBOT), "chat", '/digest subscribe all cron "* * * * *" tz UTC'],
+            # `empty post`: nothing is ingested here, and a digest with nothing new is skipped by default.
+            [str(DIGESTBOT), "chat", '/digest subscribe all cron "* * * * *" tz UTC empty post'],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
         )
         assert subscribed.returncode == 0, subscribed.stderr

@@ -27,6 +27,7 @@ keywords = ["Kessel Dam", "Arnvik"]
 platform = "console"
 channel = "ops"
 cron = "0 8 * * *"
+post_when_empty = true  # nothing is ingested here: the scheduled digest still says so
 """
 
 ADMIN = CommandContext("console", "ops", "ann", is_admin=True)

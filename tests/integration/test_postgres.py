@@ -45,9 +45,21 @@ ROOT = Path(__file__).resolve().parents[2]
 class PostgresServer:
     bin_dir: Path
     port: int
+    data: Path | None = None
+    options: str = ""
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def stop(self) -> None:
+        """Stop the server now (an outage); `start` brings it back on the same port."""
+        subprocess.run([*_as_postgres_user(), str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast",
+                        "-w", "stop"], check=True, capture_output=True, timeout=60)
+
+    def start(self) -> None:
+        subprocess.run([*_as_postgres_user(), str(self.bin_dir / "pg_ctl"), "-D", str(self.data),
+                        "-l", str(self.data.parent / "server.log"), "-o", self.options, "-w", "-t", "60", "start"],
+                       check=True, capture_output=True, timeout=90)
 
 
 def _find_bin_dir() -> Path | None:
@@ -103,7 +115,7 @@ def postgres() -> Iterator[PostgresServer]:
         shutil.rmtree(base, ignore_errors=True)
         pytest.fail(f"PostgreSQL did not start:\n{detail}")
     try:
-        yield PostgresServer(bin_dir, port)
+        yield PostgresServer(bin_dir, port, data, options)
     finally:
         subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
                        capture_output=True, timeout=60)
@@ -125,7 +137,7 @@ _database_numbers = count(1)
 def pg_url(postgres) -> Iterator[str]:
     """A new, empty database on the session's server for each test."""
     name = f"digest_{os.getpid()}_{next(_database_numbers)}"
-    admin = create_engine(postgres.url(), isolation_level="AUTOCOMMIT")
+    admin = create_engine(postgres.url(), isolation_level="AUTOCOMMIT", pool_pre_ping=True)  # survives a restart
     try:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')

@@ -27,6 +27,7 @@ keywords = ["Kessel Dam", "Arnvik"]
 platform = "console"
 channel = "ops"
 cron = "0 8 * * *"
+post_when_empty = true  # these tests post without stories: each digest says "nothing new"
 """
 
 FEED = """
@@ -66,7 +67,7 @@ async def test_a_subscription_added_after_start_is_posted_and_a_removed_one_is_n
     try:
         assert digest_jobs(runtime) == {"digest:console:ops"}
 
-        assert chat(app, "night", '/digest subscribe all cron "30 7 * * *" tz UTC') == "Subscribed"
+        assert chat(app, "night", '/digest subscribe all cron "30 7 * * *" tz UTC empty post') == "Subscribed"
         await runtime.reload()
         assert set(runtime.destinations) == {"console:ops", "console:night"}
         assert digest_jobs(runtime) == {"digest:console:ops", "digest:console:night"}

@@ -47,12 +47,30 @@ async def test_downtime_past_grace_is_reported_missed_once(engine):
     poster = RecordingPoster()
     clock = FakeClock(datetime(2026, 1, 5, 10, 0, tzinfo=SEOUL))
     missed = []
-    scheduler = DigestScheduler([Schedule("console:team", "0 8 * * *", "Asia/Seoul")], SqlLedger(engine), poster,
+    ledger = SqlLedger(engine)
+    ledger.started("console:team", datetime(2026, 1, 1, tzinfo=SEOUL))  # scheduled before the downtime
+    scheduler = DigestScheduler([Schedule("console:team", "0 8 * * *", "Asia/Seoul")], ledger, poster,
                                 clock=clock, on_missed=lambda d, p: missed.append((d, p)))
     assert [o.status for o in await scheduler.run_due()] == ["missed"]
     assert await scheduler.run_due() == []
     assert poster.sent == []
     assert missed == [("console:team", "2026-01-05T08:00")]
+
+
+async def test_fresh_install_counts_no_missed_digest_from_before_it_existed(engine):
+    poster, missed = RecordingPoster(), []
+    clock = FakeClock(datetime(2026, 1, 5, 10, 0, tzinfo=SEOUL))  # first start, two hours after 08:00
+    scheduler = DigestScheduler([Schedule("console:stdout", "0 8 * * *", "Asia/Seoul")], SqlLedger(engine), poster,
+                                clock=clock, on_missed=lambda d, p: missed.append((d, p)))
+    assert await scheduler.run_due() == []
+    assert SqlLedger(engine).status("console:stdout", "2026-01-05T08:00") is None
+    restarted = DigestScheduler([Schedule("console:stdout", "0 8 * * *", "Asia/Seoul")], SqlLedger(engine), poster,
+                                clock=FakeClock(datetime(2026, 1, 6, 11, 0, tzinfo=SEOUL)),
+                                on_missed=lambda d, p: missed.append((d, p)))
+    # The next day's digest, due after the install and not posted (the bot was down), is missed.
+    assert [o.status for o in await restarted.run_due()] == ["missed"]
+    assert missed == [("console:stdout", "2026-01-06T08:00")]
+    assert poster.sent == []
 
 
 async def test_two_schedulers_on_one_database_post_once(engine, tmp_path):

@@ -103,9 +103,18 @@ def _text_line(bullet: Bullet) -> str:
     return f"{bullet_text(bullet)}{opinion} [{cite_all(list(bullet.sources))}]"
 
 
+NOTHING_NEW = "Nothing new since the last digest."
+NOTHING_INGESTED = "No stories yet: nothing was ingested."
+
+
+def empty_digest_text(digest: Digest) -> str:
+    """What a chat digest without stories says: a quiet day or a bot that has read nothing."""
+    return NOTHING_NEW if digest.nothing_new else NOTHING_INGESTED
+
+
 def render_text(digest: Digest, top: int = TOP_STORIES) -> str:
     if not digest.stories:
-        return "No stories to report.\n"
+        return f"{NOTHING_NEW if digest.nothing_new else 'No stories to report.'}\n"
     count = len(digest.stories)
     lines = [f"digestbot — {count} {'story' if count == 1 else 'stories'}, {_day(digest.generated_at)}", ""]
     for number, story in enumerate(digest.stories[:top], 1):

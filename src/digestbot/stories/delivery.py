@@ -38,6 +38,7 @@ class SubscriptionOptions:
     skip_sources: tuple[str, ...] = ()
     threads: bool = False  # later developments go in the story's thread
     breaking_minutes: int | None = None  # the breaking lane's interval; None: off
+    post_when_empty: bool = False  # a digest with nothing new says so, instead of being skipped
 
     @property
     def filters(self) -> bool:
@@ -65,6 +66,8 @@ class SubscriptionOptions:
             parts.append("updates in the story's thread")
         if self.breaking_minutes:
             parts.append(f"breaking news at most every {describe_minutes(self.breaking_minutes)} per story")
+        if self.post_when_empty:
+            parts.append("says so when there is nothing new")
         return parts
 
 

@@ -109,6 +109,7 @@ TEXTS = [
       'skip-sources "Daily Mail" breaking 30m public')),
     (("subscribe",), {"weekdays": "07:30", "threads": "off", "breaking": "off"},
      "/digest subscribe weekdays 07:30 threads off breaking off"),
+    (("subscribe",), {"empty": "post"}, "/digest subscribe empty post"),
     (("unsubscribe",), {}, "/digest unsubscribe"),
     (("unsubscribe",), {"topic": "visit"}, "/digest unsubscribe visit"),
     (("settings",), {}, "/digest settings"),
@@ -370,7 +371,7 @@ async def test_the_synced_tree_nests_the_sub_commands_within_discords_limits(fak
             assert public["type"] == 5 and not public.get("required", False)
     subscribe = {o["name"]: o for o in subs["subscribe"]["options"]}
     assert list(subscribe) == ["topic", "daily", "weekdays", "cron", "tz", "include", "exclude", "sources",
-                               "skip_sources", "threads", "breaking", "public"]
+                               "skip_sources", "threads", "breaking", "empty", "public"]
     assert subscribe["topic"]["autocomplete"] and subscribe["tz"]["autocomplete"]
     assert [c["value"] for c in subscribe["threads"]["choices"]] == ["on", "off"]
     assert not any(o.get("required") for o in subscribe.values())
