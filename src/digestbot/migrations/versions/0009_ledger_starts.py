@@ -3,8 +3,8 @@
 Destinations already in the ledger start at their first delivery row, so an upgrade changes
 nothing for them; a new one (the console default on a fresh install) starts when first run.
 
-Revision ID: 0008_ledger_starts
-Revises: 0007_article_copies
+Revision ID: 0009_ledger_starts
+Revises: 0008_config_seeds
 Create Date: 2026-12-06
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_ledger_starts"
-down_revision: str | Sequence[str] | None = "0007_article_copies"
+revision: str = "0009_ledger_starts"
+down_revision: str | Sequence[str] | None = "0008_config_seeds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
