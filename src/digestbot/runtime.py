@@ -54,6 +54,7 @@ from .http_server import build_http_app, serve
 from .metrics import Metrics
 from .stories.delivery import in_topics, story_for_subscription, window_start
 from .models import Article, Claim, Digest, Story
+from .startup_errors import describe_startup_error
 from .stories.novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
 from .present.render import revision_text, story_update_text
 from .scheduling import DigestScheduler, Schedule, ScheduleError, Skip
@@ -278,8 +279,12 @@ class Runtime:
     async def _reload_job(self) -> None:
         try:
             await self.reload()
-        except Exception:  # a database hiccup: the current schedule stays, the next reload tries again
-            log.exception("could not reload subscriptions and feeds")
+        except Exception as error:  # a database hiccup: the current schedule stays, the next reload tries again
+            known = describe_startup_error(error, self.app.settings)
+            if known is None:
+                log.exception("could not reload subscriptions and feeds")
+            else:  # an outage is one line every reload, not a traceback
+                log.warning("could not reload subscriptions and feeds: %s", known)
 
     def _feed_poller(self, feeds):
         from .ingest import SafeFetcher

@@ -148,3 +148,19 @@ async def test_a_subscription_for_a_platform_that_is_not_running(app):
     assert set(runtime.destinations) == {"console:ops"}
     with pytest.raises(RuntimeError, match="destinations use slack but it is not configured"):
         Runtime(app, {"console": Platform("console", RecordingPublisher())})  # at start: refused
+
+
+async def test_a_reload_during_a_database_outage_logs_one_line_not_a_traceback(app, caplog, monkeypatch):
+    import sqlalchemy.exc
+
+    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+
+    async def unreachable() -> None:
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("unable to open database file"))
+
+    monkeypatch.setattr(runtime, "reload", unreachable)
+    with caplog.at_level("WARNING", logger="digestbot"):
+        await runtime._reload_job()
+    [record] = [r for r in caplog.records if "could not reload" in r.getMessage()]
+    assert record.exc_info is None and "\n" not in record.getMessage()
+    assert record.getMessage().startswith("could not reload subscriptions and feeds: ")
