@@ -22,6 +22,7 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
+from digestbot.commands import VERBS
 from digestbot.models import CommandContext, Reply, Topic
 
 from . import grammar, limits
@@ -34,14 +35,6 @@ log = logging.getLogger("digestbot.adapters.discord")
 Answer = Callable[[str, CommandContext], Reply]
 T = TypeVar("T")
 
-VERBS: dict[str, str] = {
-    "facts": "Who, what, when, where and how many, with the sources that state them",
-    "new": "What newer coverage adds to earlier reports",
-    "summary": "Key points of the story so far",
-    "sources": "The articles behind the story, newest first",
-    "timeline": "How the story developed, in order",
-    "help": "What this command can do",
-}
 PUBLIC_HELP = "Show the answer to everyone in the channel (default: only you)"
 DIGEST_HELP = "Today's digest: the top stories with key points and what's new"
 DIGEST_GROUP_HELP = "The top stories, and this channel's digest: subscribe, settings, topics, feeds"
@@ -101,7 +94,7 @@ def _verb_command(topic: str, verb: str, description: str, answer: Answer) -> ap
 
 
 def topic_group(topic: Topic, answer: Answer) -> app_commands.Group:
-    """`/<topic> facts|new|summary|sources|timeline|help`."""
+    """`/<topic> VERB` for every verb of the command layer (`digestbot.commands.VERBS`)."""
     try:
         group = app_commands.Group(
             name=topic.name, description=_description(topic.title or f"News about {topic.name}")

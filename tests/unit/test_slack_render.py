@@ -21,6 +21,7 @@ from digestbot.adapters.slack.render import (
     safe_url,
 )
 from digestbot.models import Article, ArticleKind, Digest, NewItem, Reply, ReplySection, SourceRef, Story
+from digestbot.present.view import TOP_STORIES
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 INJECTIONS = ["<!channel>", "<!here>", "<@U123>", "<!subteam^S42>", "<http://evil.example|ok>", "<#C99>"]
@@ -157,14 +158,21 @@ def test_naive_times_and_since_are_rendered():
 def test_many_stories_split_into_a_thread_and_the_rest_are_counted():
     stories = [story([article(f"a{i}-{j}", "t" * 300, points=("p" * 1000,) * 3) for j in range(20)],
                      title=f"S{i}", new=["n" * 800] * 8, key=f"s{i}") for i in range(30)]
-    messages = render_digest(digest(*stories))
+    messages = render_digest(digest(*stories), top=10)
     assert len(messages) > 1
     assert_digest_ok(messages)
     assert messages[1].blocks[0]["elements"][0]["text"].endswith(f"(continued, 2/{len(messages)})")
     everything = json.dumps([m.blocks for m in messages], ensure_ascii=False)
-    assert "…and 20 more stories not shown" in everything
+    assert "… and 20 more stories not shown" in everything
     assert "Sources: Outlet (20)" in everything  # outlets with counts, not one line per article
     assert "*10. S9*" in everything and "*11. S10*" not in everything
+
+
+def test_a_digest_shows_the_editorial_number_of_stories():
+    stories = [story([article(f"a{i}")], title=f"S{i}", key=f"s{i}") for i in range(TOP_STORIES + 3)]
+    everything = json.dumps([m.blocks for m in render_digest(digest(*stories))], ensure_ascii=False)
+    assert f"*{TOP_STORIES}. S{TOP_STORIES - 1}*" in everything and f"*{TOP_STORIES + 1}. " not in everything
+    assert "… and 3 more stories not shown" in everything
 
 
 def test_reply_rendering():

@@ -9,12 +9,13 @@ import threading
 import discord
 import pytest
 
+from digestbot.commands import VERBS as COMMAND_VERBS
 from digestbot.adapters.discord import DigestBot, DiscordConfigError, DiscordSettings, build_bot, sync_commands
 from digestbot.models import Reply, ReplySection, Topic
 from discord_markdown import masked_link_targets
 from discord_fake import APP_ID, GUILD_ID, TOKEN, interaction_payload
 
-VERBS = {"facts", "new", "summary", "sources", "timeline", "help"}
+VERBS = set(COMMAND_VERBS)  # every verb the command layer answers (its help lists them) has a sub-command
 
 
 def make_reply(title: str = "Facts: state visit", *lines: str) -> Reply:

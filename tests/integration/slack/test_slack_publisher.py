@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -105,9 +106,15 @@ async def test_mentions_in_titles_and_bodies_arrive_escaped(fake_slack, publishe
         assert escaped in raw
 
 
+def wordy(*tag: int) -> str:
+    """A long key point that shares no word with any other, so a story's view keeps it."""
+    return " ".join(f"w{'x'.join(map(str, tag))}x{m}" + "y" * 20 for m in range(40))
+
+
 async def test_long_digest_continues_in_the_thread(fake_slack, publisher, fake_time):
-    stories = [story(f"s{i}", [article(f"a{i}-{j}", "x" * 300, points=("p" * 900,) * 3) for j in range(12)],
-                     title=f"Story {i}", new=["n" * 700] * 6) for i in range(10)]
+    stories = [story(f"s{i}", [replace(article(f"a{i}-{j}", "x" * 300, points=(wordy(i, j),)),
+                                       source=f"Outlet number {j} of the {i} story, weekly edition") for j in range(12)],
+                     title=f"Story {i}") for i in range(10)]
     ts = await publisher.post_digest("C9", digest(*stories))
     posts = fake_slack.called("chat.postMessage")
     assert len(posts) == len(ts) > 1
