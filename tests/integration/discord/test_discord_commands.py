@@ -10,7 +10,7 @@ import discord
 import pytest
 
 from digestbot.commands import VERBS as COMMAND_VERBS
-from digestbot.adapters.discord import DigestBot, DiscordConfigError, DiscordSettings, build_bot, sync_commands
+from digestbot.adapters.discord import DigestBot, DiscordConfigError, build_bot, load_discord_settings, sync_commands
 from digestbot.models import Reply, ReplySection, Topic
 from discord_markdown import masked_link_targets
 from discord_fake import APP_ID, GUILD_ID, TOKEN, interaction_payload
@@ -107,7 +107,7 @@ async def test_global_sync_when_no_guild_is_configured(fake_discord, answer):
 
 
 async def test_build_bot_from_environment_settings(fake_discord, answer):
-    settings = DiscordSettings.from_env(
+    settings = load_discord_settings(
         {"DISCORD_BOT_TOKEN": TOKEN, "DISCORD_API_URL": fake_discord.url, "DISCORD_GUILD_ID": str(GUILD_ID)}
     )
     bot = build_bot(settings, answer, [Topic("visit", "State visit")])
