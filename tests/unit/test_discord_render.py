@@ -21,8 +21,9 @@ from digestbot.adapters.discord.render import (
     safe_url,
     truncate,
 )
-from digestbot.models import Article, ArticleKind, Digest, Fact, NewItem, Reply, ReplySection, SourceRef, Story
+from digestbot.models import Article, ArticleKind, Digest, Fact, NewItem, Reply, ReplySection, Story
 from digestbot.present.view import TOP_STORIES
+from digestbot.stories.clustering import source_ref
 
 NOW = datetime(2026, 1, 3, 10, 0, tzinfo=timezone.utc)
 
@@ -44,10 +45,6 @@ def make_article(n: int = 0, **overrides) -> Article:
     )
     values.update(overrides)
     return Article(**values)
-
-
-def ref_to(article: Article) -> SourceRef:
-    return SourceRef(article.key, article.source, article.kind, article.published, article.title, article.url)
 
 
 def make_story(key: str = "s1", title: str = "State visit", articles: list[Article] | None = None, **kw) -> Story:
@@ -182,7 +179,7 @@ def stories(draw, index: int) -> Story:
     for n in range(count):
         template = templates[n % len(templates)]
         arts.append(make_article(n, **{k: getattr(template, k) for k in ("title", "source", "published", "kind", "key_points", "url")}))
-    refs = [ref_to(a) for a in arts[:5]]
+    refs = [source_ref(a) for a in arts[:5]]
     new_items = draw(
         st.lists(st.builds(NewItem, long_texts, st.just(refs), st.one_of(st.none(), texts), st.just(refs)), max_size=30)
     )
@@ -259,8 +256,8 @@ def test_one_embed_per_story_with_linked_title_points_new_items_sources_and_time
     older = make_article(5, source="Xinhua", title="Visit announced", url="https://xinhua.example/v")
     story = make_story(
         articles=[older, news],
-        whats_new=[NewItem("A trade deal was signed.", [ref_to(news)], before="talks only", before_sources=[ref_to(older)])],
-        facts=[Fact("who", "Lee Jae Myung and Xi Jinping", [ref_to(news), ref_to(older)])],
+        whats_new=[NewItem("A trade deal was signed.", [source_ref(news)], before="talks only", before_sources=[source_ref(older)])],
+        facts=[Fact("who", "Lee Jae Myung and Xi Jinping", [source_ref(news), source_ref(older)])],
     )
     (message,) = render_digest(Digest([story], NOW))
     assert message.content.startswith("**digestbot** — 1 story")

@@ -20,8 +20,9 @@ from digestbot.adapters.slack.render import (
     render_reply,
     safe_url,
 )
-from digestbot.models import Article, ArticleKind, Digest, NewItem, Reply, ReplySection, SourceRef, Story
+from digestbot.models import Article, ArticleKind, Digest, NewItem, Reply, ReplySection, Story
 from digestbot.present.view import TOP_STORIES
+from digestbot.stories.clustering import source_ref
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 INJECTIONS = ["<!channel>", "<!here>", "<@U123>", "<!subteam^S42>", "<http://evil.example|ok>", "<#C99>"]
@@ -42,12 +43,8 @@ def article(key="a1", title="Title", *, source="Outlet", points=("A point.",), k
                    key_points=list(points), content_hash=key, url=url)
 
 
-def ref(a: Article) -> SourceRef:
-    return SourceRef(a.key, a.source, a.kind, a.published, a.title, a.url)
-
-
 def story(articles, title="A story", new=(), key="s1") -> Story:
-    refs = [ref(a) for a in articles]
+    refs = [source_ref(a) for a in articles]
     return Story(key=key, title=title, articles=list(articles), whats_new=[NewItem(t, refs[:2]) for t in new])
 
 
@@ -231,7 +228,7 @@ def stories(draw, index: int) -> Story:
     for c in range(copies):
         for n, a in enumerate(base):
             arts.append(Article(**{**a.__dict__, "key": f"s{index}-{c}-{n}"}))
-    refs = [ref(a) for a in arts[:5]]
+    refs = [source_ref(a) for a in arts[:5]]
     new = [
         NewItem(draw(any_text), draw(st.lists(st.sampled_from(refs), max_size=3)) if refs else [],
                 before=draw(st.one_of(st.none(), any_text)))

@@ -8,17 +8,14 @@ from builders import a_topic, an_article, an_opinion
 from digestbot.adapters.discord.render import render_digest as discord_digest
 from digestbot.adapters.slack.render import render_digest as slack_digest
 from digestbot.commands import answer
-from digestbot.models import Digest, NewItem, SourceRef, Story
+from digestbot.models import Digest, NewItem, Story
 from digestbot.present.lines import cite_all, line_text, more_stories
 from digestbot.present.render import render_json, render_markdown, render_text
 from digestbot.present.view import TOP_STORIES, story_view
+from digestbot.stories.clustering import source_ref
 
 NOW = datetime(2026, 3, 9, 9, tzinfo=timezone.utc)
 RIVERS = ["Alder", "Brook", "Cress", "Dunmore", "Esk", "Fallow", "Gorse"]
-
-
-def ref(article):
-    return SourceRef(article.key, article.source, article.kind, article.published, article.title, article.url)
 
 
 def a_river_story(rank: int, river: str) -> Story:
@@ -33,8 +30,8 @@ def a_river_story(rank: int, river: str) -> Story:
     if rank == 0:
         articles.append(an_opinion(f"The {river} defences were underfunded for a decade.", source="Evening Post",
                                    days=0.2, key=f"{river}-3"))
-        whats_new.append(NewItem(f"Seventeen people died along the {river}.", [ref(second)],
-                                 before="fifteen dead", before_sources=[ref(first)]))
+        whats_new.append(NewItem(f"Seventeen people died along the {river}.", [source_ref(second)],
+                                 before="fifteen dead", before_sources=[source_ref(first)]))
     return Story(f"s-{river}", f"Floods on the {river} river", articles, topics=("floods",), whats_new=whats_new,
                  score=10.0 - rank)
 

@@ -16,6 +16,7 @@ from digestbot.adapters.slack import limits
 from digestbot.adapters.slack.publisher import RetryAfterHandler, SlackPublisher, build_web_client
 from digestbot.adapters.slack.settings import SlackSettings
 from digestbot.models import Article, ArticleKind, Digest, NewItem, SourceRef, Story
+from fakes import FakeTime
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 INJECTIONS = ["<!channel>", "<!here>", "<@U123>", "<!subteam^S42>", "<http://evil.example|ok>"]
@@ -35,21 +36,6 @@ def story(key: str, articles: list[Article], title: str = "A story", new: list[s
 
 def digest(*stories: Story) -> Digest:
     return Digest(stories=list(stories), generated_at=T0)
-
-
-class FakeTime:
-    """A clock that only moves when `sleep` is awaited: pacing tests never wait."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def settings_for(fake) -> SlackSettings:
