@@ -104,13 +104,7 @@ def parse_command(text: str, topic_names: list[str]) -> Command | Reply:
     public = any(w.lower() == "public" for w in rest)
     rest = [w for w in rest if w.lower() != "public"]
     if head == "digest":
-        if not rest:
-            return Command(None, "digest", [], public)
-        if rest[0].lower() == "help":
-            return Command(None, "help", rest[1:], public)
-        return _error(f"Unknown option for /digest: {rest[0][:40]}",
-                      "Use /digest for the top stories, /digest TOPIC VERB for a topic, or /digest help.",
-                      "Manage: /digest " + " | ".join(MANAGEMENT_VERBS) + ".", _topics_line(topic_names))
+        return _digest_command(rest, public, topic_names)
     by_lower = {n.lower(): n for n in topic_names}
     if head not in by_lower:
         return _error(f"Unknown topic: /{head[:40]}", _topics_line(topic_names))
@@ -122,6 +116,17 @@ def parse_command(text: str, topic_names: list[str]) -> Command | Reply:
         return _error(f"Unknown verb for /{topic}: {rest[0][:40]}", _verbs_line(),
                       f"Example: /{topic} facts")
     return Command(topic, verb, rest[1:], public)
+
+
+def _digest_command(rest: list[str], public: bool, topic_names: list[str]) -> Command | Reply:
+    """`/digest` (the top stories) or `/digest help`; anything else is a helpful refusal."""
+    if not rest:
+        return Command(None, "digest", [], public)
+    if rest[0].lower() == "help":
+        return Command(None, "help", rest[1:], public)
+    return _error(f"Unknown option for /digest: {rest[0][:40]}",
+                  "Use /digest for the top stories, /digest TOPIC VERB for a topic, or /digest help.",
+                  "Manage: /digest " + " | ".join(MANAGEMENT_VERBS) + ".", _topics_line(topic_names))
 
 
 # --- attribution and formatting -----------------------------------------------------------
