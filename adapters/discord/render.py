@@ -18,7 +18,7 @@ import discord
 
 from digestbot.commands import fact_line
 from digestbot.models import ArticleKind, Digest, Reply, Story, as_utc
-from digestbot.present.lines import cite_all, day, line_text, more_stories, outlet_text
+from digestbot.present.lines import cite_all, counted, day, line_text, more_stories, outlet_text
 from digestbot.present.view import Bullet, StoryView, story_view, top_stories
 
 from . import limits
@@ -233,7 +233,7 @@ def _description(view: StoryView) -> str:
 
 def _footer(story: Story) -> str:
     n = len(story.articles)
-    count = f"{n} article" if n == 1 else f"{n} articles"
+    count = counted(n, "article")
     opinion = sum(1 for a in story.articles if a.kind is ArticleKind.OPINION)
     if opinion:
         count += f" ({opinion} opinion)"
@@ -307,7 +307,7 @@ def with_period(content: str, period: str | None) -> str:
 
 def _header(digest: Digest, hidden: int, period: str | None = None) -> str:
     n = len(digest.stories)
-    stories = "1 story" if n == 1 else f"{n} stories"
+    stories = counted(n, "story", "stories")
     text = f"**digestbot** — {stories}, {day(digest.generated_at)}"
     if digest.since is not None:
         text += f" (new since {_when(digest.since)})"

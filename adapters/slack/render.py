@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from digestbot.models import Digest, Reply, Story, as_utc
-from digestbot.present.lines import cite_all, day, line_text, more_stories, outlets_text
+from digestbot.present.lines import cite_all, counted, day, line_text, more_stories, outlets_text
 from digestbot.present.view import TOP_STORIES, Bullet, story_view, top_stories
 
 from . import limits
@@ -181,17 +181,13 @@ def _line(bullet: Bullet) -> str:
     return text
 
 
-def _count(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
-
-
 def story_blocks(story: Story, number: int) -> list[Block]:
     """At most four blocks for one story (the shared view): headline, what happened and the
     bullets, outlets with counts, divider."""
     view = story_view(story)
     lead = next((url for url in view.links if safe_url(url)), None)
     headline = link(lead, _oneline(view.headline) or "Untitled story", 300)
-    labels = " · ".join([_count(view.article_count, "article"), *(f"/{fit(t, 40)}" for t in view.topics)])
+    labels = " · ".join([counted(view.article_count, "article"), *(f"/{fit(t, 40)}" for t in view.topics)])
     blocks: list[Block] = [divider(), section(f"*{number}. {headline}*  ({labels})")]
     if view.what_happened or view.bullets:
         first = _line(view.what_happened) if view.what_happened else ""
@@ -235,7 +231,7 @@ def render_digest(digest: Digest, *, top: int = TOP_STORIES) -> list[SlackMessag
     title = f"Digest — {day(digest.generated_at)}"
     stories = digest.stories
     articles = sum(len(s.articles) for s in stories)
-    summary = f"{_count(len(stories), 'story', 'stories')} · {_count(articles, 'article')}"
+    summary = f"{counted(len(stories), 'story', 'stories')} · {counted(articles, 'article')}"
     if digest.since is not None:
         summary += f" · new since {when(digest.since)}"
     groups: list[list[Block]] = [[header(title), context([summary])]]
@@ -282,7 +278,7 @@ def render_reply(reply: Reply) -> SlackMessage:
             else:
                 dropped += 1
     if dropped:
-        blocks.append(context([f"…{_count(dropped, 'more part')} not shown"]))
+        blocks.append(context([f"…{counted(dropped, 'more part')} not shown"]))
     plain = [reply.title] + [
         (f"{p.heading}: " if p.heading else "") + "; ".join(p.lines) for p in reply.sections
     ]

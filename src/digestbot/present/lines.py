@@ -57,9 +57,14 @@ def line_text(line: Line) -> str:
     return update_text(line.text, [(line.before, line.before_sources)] if line.before is not None else [])
 
 
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """'1 article', '3 articles', '2 stories': a count with its noun."""
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
+
+
 def more_stories(hidden: int) -> str:
     """'… and 7 more stories not shown': what a surface says of the stories past the top ones."""
-    return f"… and {hidden} more {'story' if hidden == 1 else 'stories'} not shown"
+    return f"… and {counted(hidden, 'more story', 'more stories')} not shown"
 
 
 def outlet_text(outlet: OutletCount) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..models import Article, Digest, Fact, NewItem, SourceRef, Story, WireCopy
 from ..stories.novelty import Revision
-from .lines import cite_all, day, line_text, more_stories, outlets_text
+from .lines import cite_all, counted, day, line_text, more_stories, outlets_text
 from .view import TOP_STORIES, Bullet, StoryView, story_view, top_stories
 
 
@@ -37,12 +37,8 @@ def revision_text(article: Article, change: Revision, limit: int = 5) -> str:
     return "\n".join(lines)
 
 
-def _article_count(n: int) -> str:
-    return f"{n} article" if n == 1 else f"{n} articles"
-
-
 def _labels(view: StoryView) -> str:
-    return " · ".join([_article_count(view.article_count), *(f"/{t}" for t in view.topics)])
+    return " · ".join([counted(view.article_count, "article"), *(f"/{t}" for t in view.topics)])
 
 
 # --- plain text ---------------------------------------------------------------------------
@@ -57,7 +53,7 @@ def render_text(digest: Digest, top: int = TOP_STORIES) -> str:
     if not digest.stories:
         return "No stories to report.\n"
     count = len(digest.stories)
-    lines = [f"digestbot — {count} {'story' if count == 1 else 'stories'}, {day(digest.generated_at)}", ""]
+    lines = [f"digestbot — {counted(count, 'story', 'stories')}, {day(digest.generated_at)}", ""]
     shown, hidden = top_stories(digest, top)
     for number, story in enumerate(shown, 1):
         view = story_view(story)
