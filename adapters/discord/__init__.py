@@ -3,10 +3,11 @@
 `discord` is imported only under this package.
 """
 
-from .bot import DigestBot, build_bot, discord_intents, register_commands, run_command, sync_commands
-from .config import DiscordConfigError, DiscordSettings, apply_endpoints, check_token
-from .publish import DeliveryDeferred, DiscordChannelPublisher, DiscordWebhookPublisher
+from .bot import DigestBot, build_bot, discord_intents, sync_commands
+from .commands import register_commands, run_command
+from .publisher import DeliveryDeferred, DiscordChannelPublisher, DiscordWebhookPublisher
 from .render import DiscordMessage, render_digest, render_reply
+from .settings import DiscordConfigError, DiscordSettings, apply_endpoints, check_token, load_discord_settings
 from .suggestions import ManagementSuggestions, StaticSuggestions, Suggestions
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "build_bot",
     "check_token",
     "discord_intents",
+    "load_discord_settings",
     "register_commands",
     "render_digest",
     "render_reply",

@@ -16,9 +16,11 @@ from urllib.parse import quote, urlsplit
 
 import discord
 
-from digestbot.models import ArticleKind, Digest, Reply, SourceRef, Story
+from digestbot.commands import fact_line
+from digestbot.models import ArticleKind, Digest, Reply, Story, as_utc
+from digestbot.present.lines import cite_all, counted, day, line_text, more_stories, outlet_text
 from digestbot.present.render import empty_digest_text
-from digestbot.present.view import Bullet, StoryView, story_view
+from digestbot.present.view import Bullet, StoryView, story_view, top_stories
 
 from . import limits
 
@@ -202,44 +204,22 @@ def pack_lines(lines: list[str], limit: int, more: str = "… and {n} more", ext
 # --- digests -------------------------------------------------------------------------------
 
 
-def _day(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y}"
-
-
 def _when(moment: datetime) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc)
-        return f"{_day(moment)} {moment:%H:%M} UTC"
-    return f"{_day(moment)} {moment:%H:%M}"
-
-
-def _opinion(kind: ArticleKind) -> str:
-    return " (opinion)" if kind is ArticleKind.OPINION else ""
-
-
-def _cite(refs: tuple[SourceRef, ...] | list[SourceRef]) -> str:
-    seen: dict[str, str] = {}
-    for ref in refs:
-        seen.setdefault(ref.article_key, f"{inert(ref.source, limits.FIELD_NAME)}{_opinion(ref.kind)}, {_day(ref.published)}")
-    return "; ".join(seen.values())
+        return f"{day(moment)} {moment:%H:%M} UTC"
+    return f"{day(moment)} {moment:%H:%M}"
 
 
 def _timestamp(moment: datetime) -> float:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp()
+    return as_utc(moment).timestamp()
 
 
 def _line(bullet: Bullet) -> str:
     """One view line: inert text, the figure it replaces, who reported it."""
-    text = inert(bullet.text, limits.DESCRIPTION)
-    if bullet.before is not None:
-        was = f"was {inert(bullet.before, limits.DESCRIPTION)}"
-        if bullet.before_sources:
-            was += f", {_cite(bullet.before_sources)}"
-        text = f"Update: {text} ({was})"
-    cites = _cite(bullet.sources)
-    return text + _opinion(ArticleKind.OPINION if bullet.is_opinion else ArticleKind.NEWS) + (f" — {cites}" if cites else "")
+    text = inert(line_text(bullet), limits.DESCRIPTION)
+    cites = inert(cite_all(bullet.sources), limits.DESCRIPTION)
+    return text + (" (opinion)" if bullet.is_opinion else "") + (f" — {cites}" if cites else "")
 
 
 def _description(view: StoryView) -> str:
@@ -254,7 +234,7 @@ def _description(view: StoryView) -> str:
 
 def _footer(story: Story) -> str:
     n = len(story.articles)
-    count = f"{n} article" if n == 1 else f"{n} articles"
+    count = counted(n, "article")
     opinion = sum(1 for a in story.articles if a.kind is ArticleKind.OPINION)
     if opinion:
         count += f" ({opinion} opinion)"
@@ -271,21 +251,14 @@ def _fields(story: Story, budget: int) -> list[tuple[str, str]]:
     fields: list[tuple[str, str]] = []
     if story.facts and budget - len("Facts") >= 40:
         room = min(limits.FIELD_VALUE, budget - len("Facts"))
-        lines = []
-        for fact in story.facts:
-            agree = f"{fact.agreeing} sources agree" if fact.agreeing > 1 else _cite(fact.sources)
-            line = f"• {inert(fact.text, limits.FIELD_VALUE)}" + (f" ({agree})" if agree else "")
-            for value, refs in fact.conflicts:
-                line += f" | differs: {inert(value, limits.FIELD_VALUE)} ({_cite(refs)})"
-            lines.append(line)
+        lines = [f"• {inert(fact_line(fact), limits.FIELD_VALUE)}" for fact in story.facts]
         value = pack_lines(lines, room, "… and {n} more facts") or BLANK
         fields.append(("Facts", value))
         budget -= len("Facts") + discord_len(value)
     view = story_view(story)
     if view.outlets and budget - len("Sources") >= 40:
         room = min(limits.FIELD_VALUE, budget - len("Sources"))
-        lines = [f"{inert(o.source, limits.FIELD_NAME)}{_opinion(ArticleKind.OPINION if o.opinion else ArticleKind.NEWS)}"
-                 f" ({o.articles})" for o in view.outlets]
+        lines = [inert(outlet_text(o), limits.FIELD_NAME) for o in view.outlets]
         fields.append(("Sources", pack_lines(lines, room, "… and {n} more outlets") or BLANK))
     return fields
 
@@ -333,12 +306,14 @@ def with_period(content: str, period: str | None) -> str:
     return truncate(f"{truncate(content, room)}\n{line}", limits.CONTENT)
 
 
-def _header(digest: Digest, period: str | None = None) -> str:
+def _header(digest: Digest, hidden: int, period: str | None = None) -> str:
     n = len(digest.stories)
-    stories = "1 story" if n == 1 else f"{n} stories"
-    text = f"**digestbot** — {stories}, {_day(digest.generated_at)}"
+    stories = counted(n, "story", "stories")
+    text = f"**digestbot** — {stories}, {day(digest.generated_at)}"
     if digest.since is not None:
         text += f" (new since {_when(digest.since)})"
+    if hidden > 0:
+        text += f"\n{more_stories(hidden)}"
     return with_period(text, period)
 
 
@@ -363,14 +338,16 @@ def pack_embeds(embeds: list[discord.Embed], first_content: str = "") -> list[Di
 
 
 def render_digest(digest: Digest, period: str | None = None) -> list[DiscordMessage]:
-    """A digest as one or more messages: a header line, then one embed per story.
+    """A digest as one or more messages: a header line, then one embed per top story (the
+    header counts the rest).
 
     With `period` (the scheduler's period key), the first message ends with the subtext line
     `-# <period>` (see `period_line`), which identifies the post after a crash.
     """
     if not digest.stories:
         return [DiscordMessage(content=with_period(empty_digest_text(digest), period))]
-    return pack_embeds([render_story(story) for story in digest.stories], _header(digest, period))
+    shown, hidden = top_stories(digest)
+    return pack_embeds([render_story(story) for story in shown], _header(digest, hidden, period))
 
 
 # --- command replies -----------------------------------------------------------------------

@@ -6,6 +6,7 @@
 - `publisher`: `SlackPublisher`, `build_web_client`, `RetryAfterHandler`
 - `commands`: slash-command listeners, `register(app, topics, answer)`
 - `app`: `build_slack_app`, `serve_http`, `events_handler`, `build_socket_mode_handler`
+- `platform`: `slack_platform`, the factory `digestbot run` looks up by name
 - `signature`: request signature check run before bolt
 
 Import the submodules you need; `render`, `manifest`, `settings` and `limits` work without

@@ -144,20 +144,25 @@ class GroupRoles:
                 error or type(exc).__name__)
             self._warned = True
             return None
-        members: dict[str, list[str]] = {}
-        for group in groups:
-            if not isinstance(group, dict) or group.get("date_delete"):
-                continue  # a disabled group grants nothing
-            handle = str(group.get("handle") or "").strip()
-            name = str(group.get("name") or "").strip()
-            names = [n for n in (handle, f"@{handle}" if handle else "", name) if n]
-            for user in group.get("users") or ():
-                members.setdefault(str(user), []).extend(names)
-        result = {user: tuple(dict.fromkeys(names)) for user, names in members.items()}
+        result = group_names_by_user(groups)
         if len(self._teams) > 1000:
             self._teams.clear()
         self._teams[team] = (result, now + self.ttl)
         return result
+
+
+def group_names_by_user(groups: list) -> dict[str, tuple[str, ...]]:
+    """Each user's user-group names (handle, @handle, display name) from `usergroups.list`."""
+    members: dict[str, list[str]] = {}
+    for group in groups:
+        if not isinstance(group, dict) or group.get("date_delete"):
+            continue  # a disabled group grants nothing
+        handle = str(group.get("handle") or "").strip()
+        name = str(group.get("name") or "").strip()
+        names = [n for n in (handle, f"@{handle}" if handle else "", name) if n]
+        for user in group.get("users") or ():
+            members.setdefault(str(user), []).extend(names)
+    return {user: tuple(dict.fromkeys(names)) for user, names in members.items()}
 
 
 def is_change_command(text: str) -> bool:

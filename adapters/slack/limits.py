@@ -20,7 +20,6 @@ FALLBACK_TEXT_MAX = 40_000  # top-level `text`; Slack truncates beyond this
 FALLBACK_TEXT = 3000  # top-level `text`: notifications and screen readers need a line, not a book
 MESSAGE_TEXT = 12_000  # visible characters across one message's blocks: readable, far from msg_too_long
 URL_MAX = 1000  # longer links are shown as plain titles: no one clicks them, and they eat budgets
-TOP_STORIES = 10  # a scheduled digest shows this many stories in full; the rest are counted
 
 
 def slack_len(text: str) -> int:

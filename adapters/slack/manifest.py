@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from digestbot.commands import MAX_TOPICS, topic_name_problem
+from digestbot.commands import MAX_TOPICS, VERBS as COMMAND_VERBS, topic_name_problem
 from digestbot.models import Topic
 
-VERBS: tuple[str, ...] = ("facts", "new", "summary", "sources", "timeline", "help")
+VERBS: tuple[str, ...] = tuple(COMMAND_VERBS)  # the command layer's verbs, in its order
 # history scopes let a restarted bot find a digest it posted just before a crash (metadata).
 BOT_SCOPES: tuple[str, ...] = (
     "commands", "chat:write", "chat:write.public", "channels:history", "groups:history",

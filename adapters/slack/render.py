@@ -17,9 +17,10 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from digestbot.models import ArticleKind, Digest, Reply, SourceRef, Story
+from digestbot.models import Digest, Reply, Story, as_utc
+from digestbot.present.lines import cite_all, counted, day, line_text, more_stories, outlets_text
 from digestbot.present.render import empty_digest_text
-from digestbot.present.view import Bullet, story_view
+from digestbot.present.view import TOP_STORIES, Bullet, story_view, top_stories
 
 from . import limits
 from .limits import slack_len
@@ -110,17 +111,9 @@ def link(url: str | None, title: str, limit: int) -> str:
     return f"<{target}|{fit(label, room)}>"
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-
-
-def day(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y}"
-
-
 def when(moment: datetime) -> str:
     """A Slack date token (shown in each reader's own time zone) with a UTC fallback."""
-    moment = _utc(moment)
+    moment = as_utc(moment)
     try:
         stamp = int(moment.timestamp())
     except (OverflowError, OSError, ValueError):
@@ -179,31 +172,14 @@ def _oneline(text: str) -> str:
     return " ".join(text.split())
 
 
-def _cite(refs: tuple[SourceRef, ...] | list[SourceRef]) -> str:
-    seen: dict[str, str] = {}
-    for ref in refs:
-        label = ref.source + (", opinion" if ref.kind is ArticleKind.OPINION else "")
-        seen.setdefault(ref.article_key, f"{label}, {day(_utc(ref.published))}")
-    return "; ".join(seen.values())
-
-
 def _line(bullet: Bullet) -> str:
     """One view line: escaped text, the figure it replaces, who reported it."""
-    text = fit(_oneline(bullet.text), 600)
-    if bullet.before is not None:
-        was = fit(bullet.before, 200)
-        if bullet.before_sources:
-            was += f", {fit(_cite(bullet.before_sources), 200)}"
-        text = f"Update: {text} (was {was})"
+    text = fit(_oneline(line_text(bullet)), 1000)
     if bullet.is_opinion:
         text += " _(opinion)_"
     if bullet.sources:
-        text += f" _[{fit(_cite(bullet.sources), 300)}]_"
+        text += f" _[{fit(cite_all(bullet.sources), 300)}]_"
     return text
-
-
-def _count(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
 def story_blocks(story: Story, number: int) -> list[Block]:
@@ -212,14 +188,13 @@ def story_blocks(story: Story, number: int) -> list[Block]:
     view = story_view(story)
     lead = next((url for url in view.links if safe_url(url)), None)
     headline = link(lead, _oneline(view.headline) or "Untitled story", 300)
-    labels = " · ".join([_count(view.article_count, "article"), *(f"/{fit(t, 40)}" for t in view.topics)])
+    labels = " · ".join([counted(view.article_count, "article"), *(f"/{fit(t, 40)}" for t in view.topics)])
     blocks: list[Block] = [divider(), section(f"*{number}. {headline}*  ({labels})")]
     if view.what_happened or view.bullets:
         first = _line(view.what_happened) if view.what_happened else ""
         blocks.append(section(bullets(first, [_line(b) for b in view.bullets])))
     if view.outlets:
-        outlets = ", ".join(f"{o.source}{' (opinion)' if o.opinion else ''} ({o.articles})" for o in view.outlets)
-        blocks.append(context([fit("Sources: " + _oneline(outlets), limits.CONTEXT_TEXT)]))
+        blocks.append(context([fit("Sources: " + _oneline(outlets_text(view)), limits.CONTEXT_TEXT)]))
     return blocks
 
 
@@ -252,26 +227,26 @@ def pack(groups: list[list[Block]], continued: str) -> list[list[Block]]:
     return messages
 
 
-def render_digest(digest: Digest, *, top: int = limits.TOP_STORIES) -> list[SlackMessage]:
+def render_digest(digest: Digest, *, top: int = TOP_STORIES) -> list[SlackMessage]:
     """A digest as Slack messages: the first for the channel, the rest for its thread."""
-    title = f"Digest — {day(_utc(digest.generated_at))}"
+    title = f"Digest — {day(digest.generated_at)}"
     stories = digest.stories
     articles = sum(len(s.articles) for s in stories)
-    summary = f"{_count(len(stories), 'story', 'stories')} · {_count(articles, 'article')}"
+    summary = f"{counted(len(stories), 'story', 'stories')} · {counted(articles, 'article')}"
     if digest.since is not None:
         summary += f" · new since {when(digest.since)}"
     groups: list[list[Block]] = [[header(title), context([summary])]]
     if not stories:
         groups[0].append(section(empty_digest_text(digest)))
-    for number, story in enumerate(stories[:top], 1):
+    shown, hidden = top_stories(digest, top)
+    for number, story in enumerate(shown, 1):
         groups.append(story_blocks(story, number))
-    hidden = len(stories) - top
     if hidden > 0:
-        groups.append([divider(), context([f"…and {hidden} more {'story' if hidden == 1 else 'stories'} not shown"])])
+        groups.append([divider(), context([more_stories(hidden)])])
 
     packed = pack(groups, f"{title} (continued)")
     total = len(packed)
-    headlines = "; ".join(f"{n}. {s.title}" for n, s in enumerate(stories[:top], 1))
+    headlines = "; ".join(f"{n}. {s.title}" for n, s in enumerate(shown, 1))
     messages = []
     for index, blocks in enumerate(packed):
         if index == 0:
@@ -304,7 +279,7 @@ def render_reply(reply: Reply) -> SlackMessage:
             else:
                 dropped += 1
     if dropped:
-        blocks.append(context([f"…{_count(dropped, 'more part')} not shown"]))
+        blocks.append(context([f"…{counted(dropped, 'more part')} not shown"]))
     plain = [reply.title] + [
         (f"{p.heading}: " if p.heading else "") + "; ".join(p.lines) for p in reply.sections
     ]

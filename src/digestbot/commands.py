@@ -18,11 +18,12 @@ from collections.abc import Callable
 
 from .models import (Article, ArticleKind, CommandContext, Digest, Fact, NewItem, Reply, ReplySection, SourceRef,
                      Story, Topic)
+from .present.lines import cite_all, line_text, more_stories, update_text
+from .present.view import Bullet, story_view, top_stories
 from .stories.novelty import split_coverage
 from .stories.summary import story_summary
 
 MAX_ARGS_CHARS = 200
-MAX_DIGEST_STORIES = 5
 
 VERBS: dict[str, str] = {
     "facts": "key facts (who, what, when, where, how many) with sources, agreement and conflicts",
@@ -138,13 +139,7 @@ def parse_command(text: str, topic_names: list[str]) -> Command | Reply:
     public = any(w.lower() == "public" for w in rest)
     rest = [w for w in rest if w.lower() != "public"]
     if head == "digest":
-        if not rest:
-            return Command(None, "digest", [], public)
-        if rest[0].lower() == "help":
-            return Command(None, "help", rest[1:], public)
-        return _error(f"Unknown option for /digest: {rest[0][:40]}",
-                      "Use /digest for the top stories, /digest TOPIC VERB for a topic, or /digest help.",
-                      "Manage: /digest " + " | ".join(MANAGEMENT_VERBS) + ".", _topics_line(topic_names))
+        return _digest_command(rest, public, topic_names)
     by_lower = {n.lower(): n for n in topic_names}
     if head not in by_lower:
         return _error(f"Unknown topic: /{head[:40]}", _topics_line(topic_names))
@@ -158,6 +153,17 @@ def parse_command(text: str, topic_names: list[str]) -> Command | Reply:
     return Command(topic, verb, rest[1:], public)
 
 
+def _digest_command(rest: list[str], public: bool, topic_names: list[str]) -> Command | Reply:
+    """`/digest` (the top stories) or `/digest help`; anything else is a helpful refusal."""
+    if not rest:
+        return Command(None, "digest", [], public)
+    if rest[0].lower() == "help":
+        return Command(None, "help", rest[1:], public)
+    return _error(f"Unknown option for /digest: {rest[0][:40]}",
+                  "Use /digest for the top stories, /digest TOPIC VERB for a topic, or /digest help.",
+                  "Manage: /digest " + " | ".join(MANAGEMENT_VERBS) + ".", _topics_line(topic_names))
+
+
 # --- attribution and formatting -----------------------------------------------------------
 
 
@@ -166,31 +172,24 @@ def _day(d: datetime) -> str:
 
 
 def attribution(refs: list[SourceRef]) -> str:
-    """'(CGTN, opinion, 3 Jan; AnewZ, 5 Jan)': outlet, opinion label, day."""
-    parts = []
-    for r in refs:
-        kind = ", opinion" if r.kind == ArticleKind.OPINION else ""
-        parts.append(f"{r.source}{kind}, {_day(r.published)}")
-    return f"({'; '.join(parts)})" if parts else ""
+    """'(CGTN, opinion, 3 Jan 2026; AnewZ, 5 Jan 2026)': the shared citation, in parentheses."""
+    cited = cite_all(refs)
+    return f"({cited})" if cited else ""
 
 
 def _ref(a: Article) -> SourceRef:
     return SourceRef(a.key, a.source, a.kind, a.published, a.title, a.url, a.outlets)
 
 
-def new_item_line(item: NewItem) -> str:
-    if item.is_update:
-        who = attribution(item.before_sources)[1:-1]
-        was = f"was {item.before}, {who}" if who else f"was {item.before}"
-        return f"Update: {item.text} ({was}) {attribution(item.sources)}".strip()
-    return f"{item.text} {attribution(item.sources)}".strip()
+def new_item_line(item: NewItem | Bullet) -> str:
+    """A development or a view line with who reported it."""
+    return f"{line_text(item)} {attribution(item.sources)}".strip()
 
 
 def fact_line(fact: Fact) -> str:
     line = f"{fact.text} {attribution(fact.sources)}"
     if fact.timeline:  # the figure changed over time: newest first, then what it was
-        was = "; ".join(f"{text}, {attribution(refs)[1:-1]}" for text, refs in fact.timeline)
-        line = f"Update: {fact.text} (was {was}) {attribution(fact.sources)}"
+        line = f"{update_text(fact.text, fact.timeline)} {attribution(fact.sources)}"
     if fact.agreeing >= 2:
         line += f"; {fact.agreeing} sources agree"
     if fact.conflicts:
@@ -280,20 +279,21 @@ def _timeline(story: Story) -> list[ReplySection]:
 
 
 def _digest_overview(digest: Digest) -> Reply:
+    """The top stories, each with the lines every other surface shows of it."""
     if not digest.stories:
         return Reply(title="Digest", sections=[ReplySection(None, ["No stories yet."])])
     sections = []
-    for story in digest.stories[:MAX_DIGEST_STORIES]:
+    shown, hidden = top_stories(digest)
+    for story in shown:
         newest = max(a.published for a in story.articles)
         outlets = len({o for a in story.articles for o in a.outlets})
         meta = f"{len(story.articles)} articles from {outlets} outlets, latest {_day(newest)}"
         if story.topic:
             meta += f"; /{story.topic} facts, /{story.topic} new"
-        lines = [meta] + [new_item_line(i) for i in story.whats_new[:2]]
+        lines = [meta] + [new_item_line(line) for line in story_view(story).lines]
         sections.append(ReplySection(story.title, lines))
-    more = len(digest.stories) - MAX_DIGEST_STORIES
-    if more > 0:
-        sections.append(ReplySection(None, [f"and {more} more stories"]))
+    if hidden > 0:
+        sections.append(ReplySection(None, [more_stories(hidden)]))
     return Reply(title="Digest", sections=sections)
 
 

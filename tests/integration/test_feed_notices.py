@@ -128,9 +128,10 @@ async def test_publishers_without_notify_are_skipped(app, http_server):
 
 
 async def test_slack_and_discord_notify_send_plain_safe_text():
-    from digestbot.adapters.discord.publish import DiscordChannelPublisher
+    from digestbot.adapters.discord.platform import _DiscordDigestPublisher
+    from digestbot.adapters.discord.publisher import DiscordChannelPublisher
+    from digestbot.adapters.slack.platform import _SlackDigestPublisher
     from digestbot.adapters.slack.publisher import SlackPublisher
-    from digestbot.platforms import _DiscordDigestPublisher, _SlackDigestPublisher
 
     sent: list[tuple[str, dict]] = []
 

@@ -3,9 +3,9 @@
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from fakes import FakeClock
+from fakes import FakeClock, InMemoryFeedStates
 from digestbot.ingest import SafeFetcher
-from digestbot.polling import FeedPoller, FeedState, parse_interval
+from digestbot.polling import FeedPoller, parse_interval
 
 FEED = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Example Wire</title><link>https://example.org/</link>
@@ -13,20 +13,6 @@ FEED = b"""<?xml version="1.0"?>
 <pubDate>Mon, 05 Jan 2026 08:00:00 GMT</pubDate>
 <description>A storm hit the coast on Monday. Thousands lost power. Shelters opened.</description></item>
 </channel></rss>"""
-
-
-class InMemoryFeedStates:
-    """A state store that holds state, as the database would."""
-
-    def __init__(self):
-        self.states: dict[str, FeedState] = {}
-
-    def load(self, url):
-        return self.states.get(url, FeedState(url))
-
-    def save(self, state):
-        self.states[state.url] = state
-
 
 
 def a_poller(http_server, states, clock, ingested):

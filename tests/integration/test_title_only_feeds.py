@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from fakes import FakeClock
+from fakes import FakeClock, InMemoryFeedStates
 from digestbot.ingest import InputError, RawArticle, SafeFetcher, load_sources
 from digestbot.ingest.feeds import TitleOnlyEntry
-from digestbot.polling import FeedPoller, FeedState
+from digestbot.polling import FeedPoller
 
 LOOP = frozenset({"127.0.0.1"})
 
@@ -82,18 +82,10 @@ def test_a_poll_fetches_a_bounded_number_of_pages(http_server):
         http_server.serve(path, BRIDGE_PAGE.replace("Port Vell", f"Port {path}").encode())
     http_server.serve("/feed.xml", comments_feed([http_server.url(p) for p in pages]),
                       content_type="application/rss+xml")
-    states: dict[str, FeedState] = {}
-
-    class States:
-        def load(self, url):
-            return states.get(url, FeedState(url))
-
-        def save(self, state):
-            states[state.url] = state
-
+    states = InMemoryFeedStates()
     ingested: list[RawArticle] = []
     url = http_server.url("/feed.xml")
-    poller = FeedPoller({url: timedelta(minutes=15)}, SafeFetcher(allow_hosts=LOOP), States(),
+    poller = FeedPoller({url: timedelta(minutes=15)}, SafeFetcher(allow_hosts=LOOP), states,
                         ingested.extend, clock=FakeClock(datetime(2026, 2, 3, 9, tzinfo=timezone.utc)),
                         page_fetches=2)
     report = poller.poll(url)
@@ -101,7 +93,7 @@ def test_a_poll_fetches_a_bounded_number_of_pages(http_server):
     fetched = [p for p, _ in http_server.requests if p.startswith("/page")]
     assert fetched == ["/page1", "/page2"]
     assert len(report.errors) == 2 and all("DIGESTBOT_FEED_PAGE_FETCHES" in e for e in report.errors)
-    assert states[url].failures == 0  # a feed of links is a working feed
+    assert states.load(url).failures == 0  # a feed of links is a working feed
 
 
 def test_a_page_that_fails_costs_its_entry_only(http_server):

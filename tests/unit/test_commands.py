@@ -79,7 +79,7 @@ def test_help_lists_verbs_with_descriptions(digest):
 def test_new_reply_shows_the_newest_developments_with_sources(digest):
     lines = _lines(answer("/arnvik new", digest, TOPICS))
     toll = next(l for l in lines if "17" in l)
-    assert toll.endswith("(Coastal Times, 4 Mar)")
+    assert toll.endswith("(Coastal Times, 4 Mar 2026)")
 
 
 def test_new_covers_every_story_of_the_topic_newest_first():

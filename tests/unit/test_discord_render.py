@@ -14,12 +14,16 @@ from discord_markdown import masked_link_targets
 from digestbot.adapters.discord.render import (
     DiscordMessage,
     colour_for,
+    pack_embeds,
     render_digest,
     render_reply,
+    render_story,
     safe_url,
     truncate,
 )
-from digestbot.models import Article, ArticleKind, Digest, Fact, NewItem, Reply, ReplySection, SourceRef, Story
+from digestbot.models import Article, ArticleKind, Digest, Fact, NewItem, Reply, ReplySection, Story
+from digestbot.present.view import TOP_STORIES
+from digestbot.stories.clustering import source_ref
 
 NOW = datetime(2026, 1, 3, 10, 0, tzinfo=timezone.utc)
 
@@ -41,10 +45,6 @@ def make_article(n: int = 0, **overrides) -> Article:
     )
     values.update(overrides)
     return Article(**values)
-
-
-def ref_to(article: Article) -> SourceRef:
-    return SourceRef(article.key, article.source, article.kind, article.published, article.title, article.url)
 
 
 def make_story(key: str = "s1", title: str = "State visit", articles: list[Article] | None = None, **kw) -> Story:
@@ -179,7 +179,7 @@ def stories(draw, index: int) -> Story:
     for n in range(count):
         template = templates[n % len(templates)]
         arts.append(make_article(n, **{k: getattr(template, k) for k in ("title", "source", "published", "kind", "key_points", "url")}))
-    refs = [ref_to(a) for a in arts[:5]]
+    refs = [source_ref(a) for a in arts[:5]]
     new_items = draw(
         st.lists(st.builds(NewItem, long_texts, st.just(refs), st.one_of(st.none(), texts), st.just(refs)), max_size=30)
     )
@@ -226,7 +226,7 @@ def test_any_digest_renders_within_every_discord_limit(digest):
         assert_within_limits(message)
         assert_only_safe_links(message, allowed)
     # Every story is shown, once and in order.
-    assert sum(len(m.embeds) for m in messages) == len(digest.stories)
+    assert sum(len(m.embeds) for m in messages) == min(len(digest.stories), TOP_STORIES)
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -256,8 +256,8 @@ def test_one_embed_per_story_with_linked_title_points_new_items_sources_and_time
     older = make_article(5, source="Xinhua", title="Visit announced", url="https://xinhua.example/v")
     story = make_story(
         articles=[older, news],
-        whats_new=[NewItem("A trade deal was signed.", [ref_to(news)], before="talks only", before_sources=[ref_to(older)])],
-        facts=[Fact("who", "Lee Jae Myung and Xi Jinping", [ref_to(news), ref_to(older)])],
+        whats_new=[NewItem("A trade deal was signed.", [source_ref(news)], before="talks only", before_sources=[source_ref(older)])],
+        facts=[Fact("who", "Lee Jae Myung and Xi Jinping", [source_ref(news), source_ref(older)])],
     )
     (message,) = render_digest(Digest([story], NOW))
     assert message.content.startswith("**digestbot** — 1 story")
@@ -267,7 +267,8 @@ def test_one_embed_per_story_with_linked_title_points_new_items_sources_and_time
     assert embed.description.startswith("**Update: A trade deal was signed. (was talks only, Xinhua, 3 Jan 2026)")
     assert "\n• Lee met Xi in Beijing. — Yonhap, 3 Jan 2026" in embed.description
     fields = {f.name: f.value for f in embed.fields}
-    assert fields["Facts"] == "• Lee Jae Myung and Xi Jinping (2 sources agree)"
+    # the chat's fact line: who said it, then how many agree
+    assert fields["Facts"] == "• Lee Jae Myung and Xi Jinping (Yonhap, 3 Jan 2026; Xinhua, 3 Jan 2026); 2 sources agree"
     assert fields["Sources"].splitlines() == ["Xinhua (1)", "Yonhap (1)"]  # outlets with their reports
     assert embed.footer.text == "2 articles · 3 Jan 2026 05:00 UTC – 3 Jan 2026 10:00 UTC"
     assert embed.timestamp == NOW
@@ -277,7 +278,7 @@ def test_opinion_is_labelled():
     opinion = make_article(1, kind=ArticleKind.OPINION, source="Herald", key_points=["Seoul's visit matters."])
     story = make_story(articles=[opinion])
     (embed,) = render_digest(Digest([story], NOW))[0].embeds
-    assert embed.description.startswith("**Seoul's visit matters. (opinion) — Herald (opinion)")
+    assert embed.description.startswith("**Seoul's visit matters. (opinion) — Herald, opinion, 3 Jan 2026")
     assert embed.fields[-1].value == "Herald (opinion) (1)"
     assert "(1 opinion)" in embed.footer.text
 
@@ -327,10 +328,17 @@ def test_empty_digest_and_empty_story():
     assert embed.title == "Untitled story" and embed.footer.text == "0 articles"
 
 
-def test_many_stories_split_into_messages_of_ten():
+def test_the_top_stories_are_shown_and_the_rest_counted():
     digest = Digest([make_story(f"s{n}", f"Story {n}") for n in range(25)], NOW)
-    messages = render_digest(digest)
-    assert [len(m.embeds) for m in messages] == [10, 10, 5]
+    (message,) = render_digest(digest)
+    assert [e.title for e in message.embeds] == [f"Story {n}" for n in range(TOP_STORIES)]
+    assert f"… and {25 - TOP_STORIES} more stories not shown" in message.content
+
+
+def test_embeds_past_ten_go_in_a_second_message():
+    embeds = [render_story(make_story(f"s{n}", f"Story {n}")) for n in range(12)]
+    messages = pack_embeds(embeds, "header")
+    assert [len(m.embeds) for m in messages] == [10, 2]
     assert messages[0].content and not messages[1].content
 
 

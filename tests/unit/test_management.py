@@ -11,9 +11,10 @@ from builders import a_topic, an_article
 from digestbot.commands import answer, is_management_command
 from digestbot.config import ConfigError, parse_config
 from digestbot.management import Management, plain_error, seed_from_config
-from digestbot.models import CommandContext, Digest, FeedState, InputError
+from digestbot.models import CommandContext, Digest, FeedState
 from digestbot.service import DigestService
 from digestbot.storage import SqlFeedStates, SqlManagementStore, SqlStore
+from fakes import RecordingFetcher
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)  # a Monday
 ADMIN = CommandContext("slack", "C1", "ada", is_admin=True)
@@ -40,17 +41,6 @@ topics = ["arnvik"]
 [permissions]
 admin_roles = ["editors"]
 """, "test.toml")
-
-
-class RecordingFetcher:
-    """A fetcher that records what it was asked and fails: unit tests never fetch."""
-
-    def __init__(self):
-        self.asked: list[str] = []
-
-    def fetch(self, url, conditional=None):
-        self.asked.append(url)
-        raise InputError(f"{url}: HTTP 403")
 
 
 @pytest.fixture

@@ -6,15 +6,12 @@ from datetime import datetime, timezone
 from builders import an_article, an_opinion
 from digestbot.adapters.discord.render import render_story
 from digestbot.adapters.slack.render import story_blocks
-from digestbot.models import Digest, NewItem, SourceRef, Story
+from digestbot.models import Digest, NewItem, Story
 from digestbot.present.render import render_json, render_markdown, render_text
 from digestbot.present.view import MAX_BULLETS, WORDS_PER_STORY, story_view
+from digestbot.stories.clustering import source_ref
 
 NOW = datetime(2026, 3, 5, 9, tzinfo=timezone.utc)
-
-
-def ref(article):
-    return SourceRef(article.key, article.source, article.kind, article.published, article.title, article.url)
 
 
 def a_story(*articles, whats_new=()):
@@ -40,7 +37,7 @@ def test_key_points_come_from_news_first_and_skip_what_is_already_new():
     report = an_article("The dam failed on Monday.", "Twelve people died.", "Rescuers searched overnight.",
                         key_points=["The dam failed on Monday.", "Twelve people died."], days=1)
     opinion = an_opinion("The dam was neglected for years.", key_points=["The dam was neglected for years."])
-    story = a_story(opinion, report, whats_new=[NewItem("Twelve people died.", [ref(report)])])
+    story = a_story(opinion, report, whats_new=[NewItem("Twelve people died.", [source_ref(report)])])
     view = story_view(story)
     assert view.what_happened.text == "Twelve people died." and view.what_happened.is_new
     assert [b.text for b in view.bullets] == ["The dam failed on Monday.", "The dam was neglected for years."]
@@ -66,7 +63,7 @@ def test_outlets_are_counted_once_each_with_their_reports():
 
 def test_every_surface_shows_the_same_lines_for_the_same_story():
     reports = many_reports()
-    update = NewItem("Crews reopened the road on Friday.", [ref(reports[-1])])
+    update = NewItem("Crews reopened the road on Friday.", [source_ref(reports[-1])])
     story = a_story(*reports, whats_new=[update])
     lines = [line.text for line in story_view(story).lines]
     digest = Digest([story], NOW)

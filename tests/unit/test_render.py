@@ -7,12 +7,9 @@ from builders import an_article, an_opinion
 from digestbot.stories.digest import build_digest
 from digestbot.models import ArticleKind, Digest, NewItem, SourceRef, Story
 from digestbot.present.render import render_json, render_markdown, render_text
+from digestbot.stories.clustering import source_ref
 
 NOW = datetime(2026, 3, 5, 9, tzinfo=timezone.utc)
-
-
-def ref(article):
-    return SourceRef(article.key, article.source, article.kind, article.published, article.title, article.url)
 
 
 def a_story(*articles, whats_new=()):
@@ -28,7 +25,7 @@ def test_opinion_only_story_shows_its_points_labelled():
 def test_text_and_markdown_show_sources_and_updates():
     old = an_article("Twelve people died.", source="Norland Post", days=0)
     new = an_article("Fifteen people died.", source="Arnvik Herald", days=1)
-    update = NewItem("Fifteen people died.", [ref(new)], before="Twelve people died.", before_sources=[ref(old)])
+    update = NewItem("Fifteen people died.", [source_ref(new)], before="Twelve people died.", before_sources=[source_ref(old)])
     digest = Digest([a_story(old, new, whats_new=[update])], NOW)
     text = render_text(digest)
     assert "Update: Fifteen people died. (was Twelve people died., Norland Post" in text

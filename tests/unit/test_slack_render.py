@@ -20,7 +20,9 @@ from digestbot.adapters.slack.render import (
     render_reply,
     safe_url,
 )
-from digestbot.models import Article, ArticleKind, Digest, NewItem, Reply, ReplySection, SourceRef, Story
+from digestbot.models import Article, ArticleKind, Digest, NewItem, Reply, ReplySection, Story
+from digestbot.present.view import TOP_STORIES
+from digestbot.stories.clustering import source_ref
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 INJECTIONS = ["<!channel>", "<!here>", "<@U123>", "<!subteam^S42>", "<http://evil.example|ok>", "<#C99>"]
@@ -41,12 +43,8 @@ def article(key="a1", title="Title", *, source="Outlet", points=("A point.",), k
                    key_points=list(points), content_hash=key, url=url)
 
 
-def ref(a: Article) -> SourceRef:
-    return SourceRef(a.key, a.source, a.kind, a.published, a.title, a.url)
-
-
 def story(articles, title="A story", new=(), key="s1") -> Story:
-    refs = [ref(a) for a in articles]
+    refs = [source_ref(a) for a in articles]
     return Story(key=key, title=title, articles=list(articles), whats_new=[NewItem(t, refs[:2]) for t in new])
 
 
@@ -157,14 +155,21 @@ def test_naive_times_and_since_are_rendered():
 def test_many_stories_split_into_a_thread_and_the_rest_are_counted():
     stories = [story([article(f"a{i}-{j}", "t" * 300, points=("p" * 1000,) * 3) for j in range(20)],
                      title=f"S{i}", new=["n" * 800] * 8, key=f"s{i}") for i in range(30)]
-    messages = render_digest(digest(*stories))
+    messages = render_digest(digest(*stories), top=10)
     assert len(messages) > 1
     assert_digest_ok(messages)
     assert messages[1].blocks[0]["elements"][0]["text"].endswith(f"(continued, 2/{len(messages)})")
     everything = json.dumps([m.blocks for m in messages], ensure_ascii=False)
-    assert "…and 20 more stories not shown" in everything
+    assert "… and 20 more stories not shown" in everything
     assert "Sources: Outlet (20)" in everything  # outlets with counts, not one line per article
     assert "*10. S9*" in everything and "*11. S10*" not in everything
+
+
+def test_a_digest_shows_the_editorial_number_of_stories():
+    stories = [story([article(f"a{i}")], title=f"S{i}", key=f"s{i}") for i in range(TOP_STORIES + 3)]
+    everything = json.dumps([m.blocks for m in render_digest(digest(*stories))], ensure_ascii=False)
+    assert f"*{TOP_STORIES}. S{TOP_STORIES - 1}*" in everything and f"*{TOP_STORIES + 1}. " not in everything
+    assert "… and 3 more stories not shown" in everything
 
 
 def test_reply_rendering():
@@ -223,7 +228,7 @@ def stories(draw, index: int) -> Story:
     for c in range(copies):
         for n, a in enumerate(base):
             arts.append(Article(**{**a.__dict__, "key": f"s{index}-{c}-{n}"}))
-    refs = [ref(a) for a in arts[:5]]
+    refs = [source_ref(a) for a in arts[:5]]
     new = [
         NewItem(draw(any_text), draw(st.lists(st.sampled_from(refs), max_size=3)) if refs else [],
                 before=draw(st.one_of(st.none(), any_text)))

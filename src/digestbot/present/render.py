@@ -7,47 +7,20 @@ import re
 from datetime import datetime
 from typing import Any
 
-from ..models import Article, ArticleKind, Digest, Fact, NewItem, SourceRef, Story, WireCopy
+from ..models import Article, Digest, Fact, NewItem, SourceRef, Story, WireCopy
 from ..stories.novelty import Revision
-from .view import Bullet, StoryView, story_view
-
-TOP_STORIES = 5
-
-
-def _day(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y}"
+from .lines import cite_all, counted, day, line_text, more_stories, outlets_text
+from .view import TOP_STORIES, Bullet, StoryView, story_view, top_stories
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def cite(ref: SourceRef) -> str:
-    """A short attribution: outlet, kind when opinion, day."""
-    kind = ", opinion" if ref.kind is ArticleKind.OPINION else ""
-    return f"{ref.source}{kind}, {_day(ref.published)}"
-
-
-def cite_all(refs: list[SourceRef]) -> str:
-    seen: dict[str, str] = {}
-    for ref in refs:
-        seen.setdefault(ref.article_key, cite(ref))
-    return "; ".join(seen.values())
-
-
-def item_text(item: NewItem) -> str:
-    if item.is_update:
-        was = f"was {item.before}"
-        if item.before_sources:
-            was += f", {cite_all(item.before_sources)}"
-        return f"Update: {item.text} ({was})"
-    return item.text
-
-
 def story_update_text(story: Story, heading: str = "Update on") -> str:
     """A story's new developments as one short message: a thread reply or a breaking post."""
     lines = [f"{heading}: {story.title}"]
-    lines += [f"- {item_text(item)} [{cite_all(item.sources)}]" for item in story.whats_new]
+    lines += [f"- {line_text(item)} [{cite_all(item.sources)}]" for item in story.whats_new]
     return "\n".join(lines)
 
 
@@ -64,35 +37,8 @@ def revision_text(article: Article, change: Revision, limit: int = 5) -> str:
     return "\n".join(lines)
 
 
-def fact_text(fact: Fact) -> str:
-    agree = f"{fact.agreeing} sources agree" if fact.agreeing > 1 else cite_all(fact.sources)
-    text = f"{fact.text} ({agree})"
-    for value, refs in fact.conflicts:
-        text += f" | differs: {value} ({cite_all(refs)})"
-    return text
-
-
-def bullet_text(bullet: Bullet) -> str:
-    """A view line as plain text: an update names the figure it replaces."""
-    if bullet.before is None:
-        return bullet.text
-    was = f"was {bullet.before}"
-    if bullet.before_sources:
-        was += f", {cite_all(list(bullet.before_sources))}"
-    return f"Update: {bullet.text} ({was})"
-
-
-def outlets_text(view: StoryView) -> str:
-    """"Associated Press (3), Xinhua (1)": every outlet once, with its reports."""
-    return ", ".join(f"{o.source}{' (opinion)' if o.opinion else ''} ({o.articles})" for o in view.outlets)
-
-
-def _article_count(n: int) -> str:
-    return f"{n} article" if n == 1 else f"{n} articles"
-
-
 def _labels(view: StoryView) -> str:
-    return " · ".join([_article_count(view.article_count), *(f"/{t}" for t in view.topics)])
+    return " · ".join([counted(view.article_count, "article"), *(f"/{t}" for t in view.topics)])
 
 
 # --- plain text ---------------------------------------------------------------------------
@@ -100,7 +46,7 @@ def _labels(view: StoryView) -> str:
 
 def _text_line(bullet: Bullet) -> str:
     opinion = " [opinion]" if bullet.is_opinion else ""
-    return f"{bullet_text(bullet)}{opinion} [{cite_all(list(bullet.sources))}]"
+    return f"{line_text(bullet)}{opinion} [{cite_all(bullet.sources)}]"
 
 
 NOTHING_NEW = "Nothing new since the last digest."
@@ -116,8 +62,9 @@ def render_text(digest: Digest, top: int = TOP_STORIES) -> str:
     if not digest.stories:
         return f"{NOTHING_NEW if digest.nothing_new else 'No stories to report.'}\n"
     count = len(digest.stories)
-    lines = [f"digestbot — {count} {'story' if count == 1 else 'stories'}, {_day(digest.generated_at)}", ""]
-    for number, story in enumerate(digest.stories[:top], 1):
+    lines = [f"digestbot — {counted(count, 'story', 'stories')}, {day(digest.generated_at)}", ""]
+    shown, hidden = top_stories(digest, top)
+    for number, story in enumerate(shown, 1):
         view = story_view(story)
         lines.append(f"{number}. {view.headline}  ({_labels(view)})")
         if view.what_happened:
@@ -125,9 +72,8 @@ def render_text(digest: Digest, top: int = TOP_STORIES) -> str:
         lines += [f"   - {_text_line(bullet)}" for bullet in view.bullets]
         lines.append(f"   Sources: {outlets_text(view)}")
         lines.append("")
-    hidden = len(digest.stories) - top
     if hidden > 0:
-        lines.append(f"... and {hidden} more stories (--format json lists every story)")
+        lines.append(f"{more_stories(hidden)} (--format json lists every story)")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -145,7 +91,7 @@ def _md_escape(text: str) -> str:
 
 def _md_line(bullet: Bullet) -> str:
     opinion = " *(opinion)*" if bullet.is_opinion else ""
-    return f"{_md_escape(bullet_text(bullet))}{opinion} ({_md_escape(cite_all(list(bullet.sources)))})"
+    return f"{_md_escape(line_text(bullet))}{opinion} ({_md_escape(cite_all(bullet.sources))})"
 
 
 def _md_lead_link(view: StoryView, headline: str) -> str:
@@ -159,14 +105,17 @@ def _md_lead_link(view: StoryView, headline: str) -> str:
 def render_markdown(digest: Digest, top: int = TOP_STORIES) -> str:
     if not digest.stories:
         return "# Digest\n\nNo stories to report.\n"
-    out = [f"# Digest — {_day(digest.generated_at)}", ""]
-    for story in digest.stories[:top]:
+    out = [f"# Digest — {day(digest.generated_at)}", ""]
+    shown, hidden = top_stories(digest, top)
+    for story in shown:
         view = story_view(story)
         out += [f"## {_md_lead_link(view, _md_escape(view.headline))}", "", f"*{_md_escape(_labels(view))}*", ""]
         if view.what_happened:
             out += [f"**{_md_line(view.what_happened)}**", ""]
         out += [f"- {_md_line(bullet)}" for bullet in view.bullets]
         out += ["", f"Sources: {_md_escape(outlets_text(view))}", ""]
+    if hidden > 0:
+        out.append(_md_escape(more_stories(hidden)))
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -241,7 +190,8 @@ def _fact_json(fact: Fact) -> dict[str, Any]:
 
 
 def _bullet_json(bullet: Bullet) -> dict[str, Any]:
-    data: dict[str, Any] = {"text": bullet.text, "new": bullet.is_new, "sources": [_ref_json(r) for r in bullet.sources]}
+    data: dict[str, Any] = {"text": bullet.text, "new": bullet.is_new, "sources": [_ref_json(r) for r in bullet.sources],
+                            "cite": cite_all(bullet.sources)}
     if bullet.before is not None:
         data["update"] = {"before": bullet.before, "before_sources": [_ref_json(r) for r in bullet.before_sources]}
     return data
@@ -261,6 +211,7 @@ def digest_to_json(digest: Digest) -> dict[str, Any]:
     return {
         "generated_at": _iso(digest.generated_at),
         "since": _iso(digest.since),
+        "top_stories": len(top_stories(digest)[0]),  # the first N stories are the ones other surfaces show
         "stories": [
             {
                 "key": story.key,

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..models import Article, ArticleKind, NewItem, SourceRef, Story, as_utc
+from ..models import Article, ArticleKind, Digest, NewItem, SourceRef, Story, as_utc
 from ..stories.clustering import source_ref
 from ..stories.summary import terms_of
 from ..text.sentences import standalone
 
+TOP_STORIES = 5  # the editorial number: a digest shows this many stories in full and counts the rest
 MAX_BULLETS = 5
 WORDS_PER_STORY = 120  # headline excluded: what happened plus the bullets
 RESTATED_SHARE = 0.6  # a bullet whose words are this much inside an earlier line says it twice
@@ -60,6 +61,13 @@ class StoryView:
     def lines(self) -> tuple[Bullet, ...]:
         """What happened, then the bullets: every line the reader gets, in order."""
         return ((self.what_happened,) if self.what_happened else ()) + self.bullets
+
+
+def top_stories(digest: Digest, top: int = TOP_STORIES) -> tuple[list[Story], int]:
+    """The stories a digest shows in full, in rank order, and how many more it holds. Every
+    surface asks here; a platform only splits what it gets into messages that fit."""
+    shown = digest.stories[: max(top, 0)]
+    return shown, len(digest.stories) - len(shown)
 
 
 def _words(text: str) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aiohttp import web
 
-from digestbot.adapters.discord.config import apply_endpoints, reset_endpoints
+from digestbot.adapters.discord.settings import apply_endpoints, reset_endpoints
 from discord_fake import FakeDiscord, FakeGateway, build_app
 
 

@@ -9,36 +9,18 @@ import threading
 import discord
 import pytest
 
-from digestbot.adapters.discord import DigestBot, DiscordConfigError, DiscordSettings, build_bot, sync_commands
+from digestbot.commands import VERBS as COMMAND_VERBS
+from digestbot.adapters.discord import DigestBot, DiscordConfigError, build_bot, load_discord_settings, sync_commands
 from digestbot.models import Reply, ReplySection, Topic
 from discord_markdown import masked_link_targets
 from discord_fake import APP_ID, GUILD_ID, TOKEN, interaction_payload
+from fakes import RecordingAnswer
 
-VERBS = {"facts", "new", "summary", "sources", "timeline", "help"}
+VERBS = set(COMMAND_VERBS)  # every verb the command layer answers (its help lists them) has a sub-command
 
 
 def make_reply(title: str = "Facts: state visit", *lines: str) -> Reply:
     return Reply(title=title, sections=[ReplySection("Who", list(lines) or ["Lee Jae Myung (2 sources agree)"])])
-
-
-class RecordingAnswer:
-    """The command layer's port, recording what it was asked."""
-
-    def __init__(self, reply: Reply | None = None, gate: threading.Event | None = None, error: Exception | None = None):
-        self.asked: list[str] = []
-        self.contexts: list = []
-        self.reply = reply or make_reply()
-        self.gate = gate
-        self.error = error
-
-    def __call__(self, text: str, context=None) -> Reply:
-        self.asked.append(text)
-        self.contexts.append(context)
-        if self.gate is not None and not self.gate.wait(timeout=5):
-            raise TimeoutError("the test never released the answer")
-        if self.error is not None:
-            raise self.error
-        return self.reply
 
 
 async def start_bot(answer: RecordingAnswer, guild_id: int | None = GUILD_ID) -> DigestBot:
@@ -106,7 +88,7 @@ async def test_global_sync_when_no_guild_is_configured(fake_discord, answer):
 
 
 async def test_build_bot_from_environment_settings(fake_discord, answer):
-    settings = DiscordSettings.from_env(
+    settings = load_discord_settings(
         {"DISCORD_BOT_TOKEN": TOKEN, "DISCORD_API_URL": fake_discord.url, "DISCORD_GUILD_ID": str(GUILD_ID)}
     )
     bot = build_bot(settings, answer, [Topic("visit", "State visit")])

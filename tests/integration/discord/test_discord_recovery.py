@@ -27,6 +27,8 @@ from digestbot.adapters.discord import DigestBot, DiscordChannelPublisher, limit
 from digestbot.adapters.discord.render import discord_len, period_line, render_digest
 from digestbot.metrics import Metrics
 from digestbot.models import Article, ArticleKind, Claim, Digest, Story
+from digestbot.present.lines import more_stories
+from digestbot.present.view import TOP_STORIES
 from digestbot.platforms import build_platforms
 from digestbot.runtime import Runtime
 from discord_fake import BOT_USER_ID, CHANNEL_ID, GUILD_ID, TOKEN, USER_ID
@@ -238,7 +240,7 @@ def test_the_header_ends_with_the_period_as_a_subtext_line():
     messages = render_digest(digest_with(25), period=PERIOD)
     header = messages[0].content
     assert header.startswith("**digestbot** — 25 stories")
-    assert header.splitlines() == [header.splitlines()[0], f"-# {PERIOD}"]
+    assert header.splitlines() == [header.splitlines()[0], more_stories(25 - TOP_STORIES), f"-# {PERIOD}"]
     assert all(not m.content for m in messages[1:])  # only the first message carries it
     assert discord_len(header) <= limits.CONTENT
     assert render_digest(digest_with(2))[0].content.splitlines() == [header.splitlines()[0].replace("25", "2")]

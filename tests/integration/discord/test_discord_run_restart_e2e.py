@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-from digestbot.adapters.discord.publish import message_nonce
+from digestbot.adapters.discord.publisher import message_nonce
 from discord_fake import (
     APP_ID,
     CHANNEL_ID,

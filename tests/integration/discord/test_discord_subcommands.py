@@ -30,8 +30,9 @@ from discord import app_commands
 from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, USER_ID, command_payload
 
 from digestbot.metrics import Metrics
-from digestbot.models import Reply, ReplySection, Topic
+from digestbot.models import Topic
 from digestbot.platforms import timed_answer
+from fakes import RecordingAnswer
 
 CONFIG = """
 [[topics]]
@@ -55,17 +56,6 @@ ADMINISTRATOR = 1 << 3
 VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
 MEMBER = VIEW_CHANNEL | SEND_MESSAGES
-
-
-class RecordingAnswer:
-    def __init__(self) -> None:
-        self.asked: list[str] = []
-        self.contexts: list = []
-
-    def __call__(self, text: str, context=None) -> Reply:
-        self.asked.append(text)
-        self.contexts.append(context)
-        return Reply(title="ok", sections=[ReplySection(None, ["done"])])
 
 
 async def invoke(bot: DigestBot, payload: dict) -> None:

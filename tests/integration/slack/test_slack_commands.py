@@ -19,6 +19,7 @@ from digestbot.adapters.slack.app import build_slack_app, build_socket_mode_hand
 from digestbot.adapters.slack.settings import SlackSettings
 from digestbot.adapters.slack.signature import SignatureRefused, check_signature, compute_signature
 from digestbot.models import Reply, ReplySection, Topic
+from fakes import RecordingAnswer
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOPICS = [Topic("visit", "Lee Jae Myung's state visit to China"), Topic("climate", "Climate talks")]
@@ -65,26 +66,6 @@ def test_http_mode_refuses_to_serve_without_a_signing_secret():
     app = build_slack_app(settings, TOPICS, lambda text, context: Reply(title="x"))
     with pytest.raises(ValueError, match="SLACK_SIGNING_SECRET"):
         events_handler(app)
-
-
-class RecordingAnswer:
-    """The command-layer port: records what it was asked, answers a fixed Reply."""
-
-    def __init__(self, reply: Reply | None = None, *, gate: threading.Event | None = None, fail: bool = False):
-        self.asked: list[str] = []
-        self.contexts: list = []
-        self.reply = reply or Reply(title="Facts: state visit", sections=[ReplySection("Who", ["Lee <!channel>"])])
-        self.gate = gate
-        self.fail = fail
-
-    def __call__(self, text: str, context=None) -> Reply:
-        self.asked.append(text)
-        self.contexts.append(context)
-        if self.gate is not None:
-            self.gate.wait(10)
-        if self.fail:
-            raise RuntimeError("boom")
-        return self.reply
 
 
 def slash_body(fake, command="/visit", text="facts public", trigger="111.222.abc", **extra) -> str:
@@ -143,7 +124,8 @@ async def serve(fake_slack):
 
 
 async def test_signed_command_is_answered_at_the_response_url(fake_slack, serve):
-    server = await serve(RecordingAnswer())
+    server = await serve(RecordingAnswer(Reply(title="Facts: state visit",
+                                               sections=[ReplySection("Who", ["Lee <!channel>"])])))
     body = slash_body(fake_slack)
     status, text, _ = await server.post(body, signed(body))
     assert status == 200 and text == ""
@@ -182,7 +164,7 @@ async def test_slow_answer_is_acknowledged_at_once(fake_slack, serve):
 
 
 async def test_failing_answer_gets_a_polite_reply(fake_slack, serve):
-    server = await serve(RecordingAnswer(fail=True))
+    server = await serve(RecordingAnswer(error=RuntimeError("boom")))
     body = slash_body(fake_slack)
     status, _, _ = await server.post(body, signed(body))
     assert status == 200

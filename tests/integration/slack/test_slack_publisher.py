@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,6 +16,7 @@ from digestbot.adapters.slack import limits
 from digestbot.adapters.slack.publisher import RetryAfterHandler, SlackPublisher, build_web_client
 from digestbot.adapters.slack.settings import SlackSettings
 from digestbot.models import Article, ArticleKind, Digest, NewItem, SourceRef, Story
+from fakes import FakeTime
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 INJECTIONS = ["<!channel>", "<!here>", "<@U123>", "<!subteam^S42>", "<http://evil.example|ok>"]
@@ -34,21 +36,6 @@ def story(key: str, articles: list[Article], title: str = "A story", new: list[s
 
 def digest(*stories: Story) -> Digest:
     return Digest(stories=list(stories), generated_at=T0)
-
-
-class FakeTime:
-    """A clock that only moves when `sleep` is awaited: pacing tests never wait."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def settings_for(fake) -> SlackSettings:
@@ -105,9 +92,15 @@ async def test_mentions_in_titles_and_bodies_arrive_escaped(fake_slack, publishe
         assert escaped in raw
 
 
+def wordy(*tag: int) -> str:
+    """A long key point that shares no word with any other, so a story's view keeps it."""
+    return " ".join(f"w{'x'.join(map(str, tag))}x{m}" + "y" * 20 for m in range(40))
+
+
 async def test_long_digest_continues_in_the_thread(fake_slack, publisher, fake_time):
-    stories = [story(f"s{i}", [article(f"a{i}-{j}", "x" * 300, points=("p" * 900,) * 3) for j in range(12)],
-                     title=f"Story {i}", new=["n" * 700] * 6) for i in range(10)]
+    stories = [story(f"s{i}", [replace(article(f"a{i}-{j}", "x" * 300, points=(wordy(i, j),)),
+                                       source=f"Outlet number {j} of the {i} story, weekly edition") for j in range(12)],
+                     title=f"Story {i}") for i in range(10)]
     ts = await publisher.post_digest("C9", digest(*stories))
     posts = fake_slack.called("chat.postMessage")
     assert len(posts) == len(ts) > 1

@@ -1,6 +1,8 @@
-"""Discord settings from the environment: the token and the endpoint overrides.
+"""Discord credentials and endpoints from the environment, checked once at startup.
 
-Errors are one line that names the variable and never shows the token.
+`load_discord_settings` reads DISCORD_BOT_TOKEN, DISCORD_API_URL, DISCORD_GATEWAY_URL and
+DISCORD_GUILD_ID (the same shape as the Slack adapter's `load_slack_settings`). Errors are one
+line that names the variable and never shows the token.
 """
 
 from __future__ import annotations
@@ -77,21 +79,22 @@ class DiscordSettings:
     gateway_url: str | None = None  # None keeps Discord's
     guild_id: int | None = None  # sync commands to this guild (instant) instead of globally
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> DiscordSettings:
-        env = os.environ if environ is None else environ
-        token = check_token(env.get(TOKEN_VAR))
-        api = env.get(API_URL_VAR, "").strip()
-        gateway = env.get(GATEWAY_URL_VAR, "").strip()
-        guild = env.get(GUILD_ID_VAR, "").strip()
-        if guild and not guild.isdigit():
-            raise DiscordConfigError(f"{GUILD_ID_VAR} must be a numeric guild (server) id")
-        return cls(
-            token=token,
-            api_url=_api_url(api) if api else None,
-            gateway_url=_gateway_url(gateway) if gateway else None,
-            guild_id=int(guild) if guild else None,
-        )
+
+def load_discord_settings(env: Mapping[str, str] | None = None) -> DiscordSettings:
+    """Read DISCORD_BOT_TOKEN, DISCORD_API_URL, DISCORD_GATEWAY_URL, DISCORD_GUILD_ID."""
+    env = os.environ if env is None else env
+    token = check_token(env.get(TOKEN_VAR))
+    api = env.get(API_URL_VAR, "").strip()
+    gateway = env.get(GATEWAY_URL_VAR, "").strip()
+    guild = env.get(GUILD_ID_VAR, "").strip()
+    if guild and not guild.isdigit():
+        raise DiscordConfigError(f"{GUILD_ID_VAR} must be a numeric guild (server) id")
+    return DiscordSettings(
+        token=token,
+        api_url=_api_url(api) if api else None,
+        gateway_url=_gateway_url(gateway) if gateway else None,
+        guild_id=int(guild) if guild else None,
+    )
 
 
 def apply_endpoints(api_url: str | None = None, gateway_url: str | None = None) -> None:

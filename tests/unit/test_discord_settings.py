@@ -8,13 +8,13 @@ import discord.http
 import pytest
 import yarl
 
-from digestbot.adapters.discord.config import (
+from digestbot.adapters.discord.settings import (
     DEFAULT_API_URL,
     DEFAULT_GATEWAY_URL,
     DiscordConfigError,
-    DiscordSettings,
     apply_endpoints,
     check_token,
+    load_discord_settings,
     reset_endpoints,
 )
 from digestbot.config import ConfigError
@@ -45,7 +45,7 @@ def test_a_missing_or_malformed_token_is_one_line_naming_the_variable(token):
 
 
 def test_settings_from_environment():
-    settings = DiscordSettings.from_env(
+    settings = load_discord_settings(
         {
             "DISCORD_BOT_TOKEN": TOKEN,
             "DISCORD_API_URL": "http://127.0.0.1:9999",
@@ -61,7 +61,7 @@ def test_settings_from_environment():
 
 
 def test_defaults_keep_discords_endpoints():
-    settings = DiscordSettings.from_env({"DISCORD_BOT_TOKEN": TOKEN})
+    settings = load_discord_settings({"DISCORD_BOT_TOKEN": TOKEN})
     assert settings.api_url is None and settings.gateway_url is None and settings.guild_id is None
 
 
@@ -77,7 +77,7 @@ def test_defaults_keep_discords_endpoints():
 )
 def test_bad_settings_name_the_variable(env, variable):
     with pytest.raises(DiscordConfigError, match=variable):
-        DiscordSettings.from_env({"DISCORD_BOT_TOKEN": TOKEN, **env})
+        load_discord_settings({"DISCORD_BOT_TOKEN": TOKEN, **env})
 
 
 def test_apply_endpoints_points_discord_py_elsewhere():

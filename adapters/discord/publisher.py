@@ -18,7 +18,7 @@ import discord
 
 from digestbot.models import Digest
 
-from .config import DiscordConfigError
+from .settings import DiscordConfigError
 from .render import DiscordMessage, period_line, render_digest
 
 log = logging.getLogger("digestbot.adapters.discord")
