@@ -647,7 +647,9 @@ class Runtime:
         routes = {path: handler for p in self.platforms.values() for path, handler in p.routes.items()}
         http_app = build_http_app(self.metrics, self.readiness_checks(), routes)
         settings = self.app.settings
-        self._runner = await serve(http_app, settings.http_host, settings.http_port)
+        self._runner = await serve(http_app, settings.http_host, settings.http_port,
+                                   request_timeout=settings.http_request_timeout,
+                                   max_connections=settings.http_max_connections)
         # Load the stories now, off the loop, so the first chat command does not wait for it.
         self._warm_up = asyncio.get_running_loop().run_in_executor(None, self.app.service.current_digest)
         for platform in self.platforms.values():

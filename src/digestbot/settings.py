@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     max_article_chars: int = Field(default=200_000, ge=1_000)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    # Seconds a client has to send a request's headers and its body (and an idle connection
+    # stays open): a slow or silent client cannot hold a socket for long.
+    http_request_timeout: float = Field(default=15, gt=0, le=300)
+    # HTTP connections open at once; more are closed at once (never above half the open-file limit).
+    http_max_connections: int = Field(default=1000, ge=1)
     grace_minutes: int = Field(default=60, ge=0)  # how late a missed digest may still be posted
     claim_lease_seconds: float = Field(default=600, gt=0)  # after this a crashed post is recovered
     # A new subscription's first digest reaches back at most this far (its memory starts there).
