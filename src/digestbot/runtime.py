@@ -49,6 +49,7 @@ from sqlalchemy import text
 from .bootstrap import App
 from .config import DestinationConfig
 from .http_server import build_http_app, serve
+from .ingest.fetch import FetchCancelled
 from .metrics import Metrics
 from .stories.delivery import in_topics, story_for_subscription, window_start
 from .models import Article, Claim, Digest, Story
@@ -195,6 +196,7 @@ class Runtime:
         self._new_articles = False  # whether the last polls stored any new article
         self._new_items: dict[tuple, list] = {}  # what's new per (what a channel was shown, story)
         self._runner = None
+        self._poll_task: asyncio.Task | None = None  # the feed poll under way, awaited by `stop`
         self._warm_up = None  # the first load of the stories, started with the server
         self.poller = self._feed_poller(feeds)
         self.scheduler.every("poll-feeds", FEED_CHECK_SECONDS, self._poll_feeds)
@@ -280,7 +282,7 @@ class Runtime:
         from .polling import FeedPoller
         from .storage import SqlFeedStates
 
-        fetcher = SafeFetcher(allow_hosts=self.app.settings.fetch_allow_hosts)
+        self.fetcher = fetcher = SafeFetcher(allow_hosts=self.app.settings.fetch_allow_hosts)
         self.feed_states = SqlFeedStates(self.app.store.engine)
         return FeedPoller(self._feed_intervals(feeds), fetcher, self.feed_states, self._ingest_polled,
                           page_fetches=self.app.settings.feed_page_fetches)
@@ -297,7 +299,11 @@ class Runtime:
     async def _poll_feeds(self) -> None:
         if not self.poller.feeds:
             return
-        reports = await asyncio.to_thread(self.poller.poll_due)
+        self._poll_task = asyncio.current_task()
+        try:
+            reports = await asyncio.to_thread(self.poller.poll_due)
+        except FetchCancelled:  # shutting down: the feed is polled again after the restart
+            return
         failed = sum(1 for r in reports if r.errors and not r.articles)
         if failed:
             self.metrics.ingestion_errors.inc(failed)
@@ -662,6 +668,11 @@ class Runtime:
         return port
 
     async def stop(self) -> None:
+        # A feed fetch blocks a worker thread that the process waits for at exit, for as long
+        # as the fetcher's deadline (20 s) with a slow server: shut its socket now.
+        self.fetcher.cancel()
+        if self._poll_task is not None and not self._poll_task.done():  # it ends at once now
+            await asyncio.wait({self._poll_task}, timeout=SHUTDOWN_DEADLINE / 4)
         cut_off = await self.scheduler.drain(timeout=SHUTDOWN_DEADLINE / 2)
         if cut_off:
             log.warning("posts cut off by shutdown", extra={"count": cut_off})
@@ -672,10 +683,14 @@ class Runtime:
             await self._runner.cleanup()
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)  # SIGHUP: the terminal or a supervisor going away
+
+
 async def run_until_stopped(runtime: Runtime, ready: Callable[[int], None] = lambda port: None) -> int:
+    """Run until one of `STOP_SIGNALS`, then stop gracefully within `SHUTDOWN_DEADLINE`."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
     port = await runtime.start()
     ready(port)
