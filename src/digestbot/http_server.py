@@ -23,12 +23,29 @@ ReadinessCheck = Callable[[], Awaitable[bool] | bool]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+def metrics_handler(metrics: Metrics) -> Handler:
+    async def metrics_endpoint(_request: web.Request) -> web.Response:
+        return web.Response(body=metrics.exposition(), content_type="text/plain", charset="utf-8")
+
+    return metrics_endpoint
+
+
+def build_metrics_app(metrics: Metrics) -> web.Application:
+    """/metrics alone, for its own port (DIGESTBOT_METRICS_PORT)."""
+    app = web.Application()
+    app.router.add_get("/metrics", metrics_handler(metrics))
+    return app
+
+
 def build_http_app(
     metrics: Metrics,
     checks: dict[str, ReadinessCheck],
     extra_routes: dict[str, Handler] | None = None,
+    *,
+    serve_metrics: bool = True,
 ) -> web.Application:
-    """Readiness runs every named check and reports each; any failure answers 503."""
+    """Readiness runs every named check and reports each; any failure answers 503.
+    `serve_metrics=False` leaves /metrics out (it is served on a port of its own)."""
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "alive"})
@@ -44,13 +61,11 @@ def build_http_app(
         status = 200 if all(results.values()) else 503
         return web.json_response({"ready": status == 200, "checks": results}, status=status)
 
-    async def metrics_endpoint(_request: web.Request) -> web.Response:
-        return web.Response(body=metrics.exposition(), content_type="text/plain", charset="utf-8")
-
     app = web.Application(client_max_size=1024 * 1024)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    app.router.add_get("/metrics", metrics_endpoint)
+    if serve_metrics:
+        app.router.add_get("/metrics", metrics_handler(metrics))
     for path, handler in (extra_routes or {}).items():
         app.router.add_post(path, handler)
     return app

@@ -43,14 +43,15 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from .bootstrap import App
 from .config import DestinationConfig
-from .http_server import build_http_app, serve
+from .http_server import build_http_app, build_metrics_app, serve
 from .ingest.fetch import FetchCancelled
-from .metrics import Metrics
+from .metrics import Metrics, poll_outcome
 from .stories.delivery import in_topics, story_for_subscription, window_start
 from .models import Article, Claim, Digest, Story
 from .stories.novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
@@ -187,7 +188,7 @@ class Runtime:
             self._post,
             grace=timedelta(minutes=app.settings.grace_minutes),
             clock=clock,
-            on_missed=lambda destination, _period: self.metrics.digests_missed.labels(destination).inc(),
+            on_missed=lambda destination, _period: self.metrics.digest(destination, "missed"),
         )
         self.posted_items = SqlPostedItems(app.store.engine)
         self.story_posts = SqlStoryPosts(app.store.engine)
@@ -196,6 +197,7 @@ class Runtime:
         self._new_articles = False  # whether the last polls stored any new article
         self._new_items: dict[tuple, list] = {}  # what's new per (what a channel was shown, story)
         self._runner = None
+        self._metrics_runner = None  # /metrics on its own port (DIGESTBOT_METRICS_PORT)
         self._poll_task: asyncio.Task | None = None  # the feed poll under way, awaited by `stop`
         self._warm_up = None  # the first load of the stories, started with the server
         self.poller = self._feed_poller(feeds)
@@ -304,6 +306,8 @@ class Runtime:
             reports = await asyncio.to_thread(self.poller.poll_due)
         except FetchCancelled:  # shutting down: the feed is polled again after the restart
             return
+        for report in reports:
+            self.metrics.feed_poll(poll_outcome(report), len(report.articles))
         failed = sum(1 for r in reports if r.errors and not r.articles)
         if failed:
             self.metrics.ingestion_errors.inc(failed)
@@ -371,7 +375,17 @@ class Runtime:
         return list(channels.values())
 
     async def _post(self, destination_id: str, period: str, recovering: bool = False) -> str | None:
-        return await self._publish(self.destinations[destination_id], period, recovering)
+        destination = self.destinations[destination_id]
+        message_id = await self._publish(destination, period, recovering)
+        self._observe_lag(destination, period)
+        return message_id
+
+    def _observe_lag(self, destination: Destination, period: str) -> None:
+        """Scheduler lag: seconds from the period's due time (its local wall-clock time in
+        the destination's zone) to now, when its post is done."""
+        due = datetime.strptime(period, "%Y-%m-%dT%H:%M").replace(tzinfo=ZoneInfo(destination.schedule.timezone))
+        lag = (self._clock() - due).total_seconds()
+        self.metrics.scheduler_lag.labels(destination.platform).observe(max(0.0, lag))
 
     def _channel_lock(self, memory_key: str) -> asyncio.Lock:
         """One post at a time per channel, so a digest and a breaking post never both show an item."""
@@ -397,10 +411,11 @@ class Runtime:
                 try:
                     message_id = await publisher.publish(
                         destination.target, Digest(fresh, plan.generated_at, plan.since), period)
-                except Exception:
-                    self.metrics.digests_failed.labels(destination_id).inc()
+                except Exception as error:
+                    self.metrics.digest(destination_id, "failed")
+                    self.metrics.platform_error(destination_id, error)
                     raise
-                self.metrics.digests_posted.labels(destination_id).inc()
+                self.metrics.digest(destination_id, "posted")
                 await self._remember(destination, fresh, message_id)
             for story in plan.stories:
                 if story.key in threaded:
@@ -651,11 +666,14 @@ class Runtime:
         from .http_server import bound_port
 
         routes = {path: handler for p in self.platforms.values() for path, handler in p.routes.items()}
-        http_app = build_http_app(self.metrics, self.readiness_checks(), routes)
         settings = self.app.settings
-        self._runner = await serve(http_app, settings.http_host, settings.http_port,
-                                   request_timeout=settings.http_request_timeout,
-                                   max_connections=settings.http_max_connections)
+        metrics_apart = settings.metrics_port is not None  # keeps /metrics off Slack's public port
+        http_app = build_http_app(self.metrics, self.readiness_checks(), routes, serve_metrics=not metrics_apart)
+        self._runner = await self._serve(http_app, settings.http_port)
+        if metrics_apart:
+            self._metrics_runner = await self._serve(build_metrics_app(self.metrics), settings.metrics_port)
+            log.info("metrics served apart", extra={"http": f"{settings.http_host}:{bound_port(self._metrics_runner)}"})
+        event.listen(self.app.store.engine, "handle_error", self._count_database_error)
         # Load the stories now, off the loop, so the first chat command does not wait for it.
         self._warm_up = asyncio.get_running_loop().run_in_executor(None, self.app.service.current_digest)
         for platform in self.platforms.values():
@@ -666,6 +684,15 @@ class Runtime:
         port = bound_port(self._runner)
         log.info("digestbot running", extra={"http": f"{settings.http_host}:{port}"})
         return port
+
+    async def _serve(self, http_app, port: int):
+        settings = self.app.settings
+        return await serve(http_app, settings.http_host, port, request_timeout=settings.http_request_timeout,
+                           max_connections=settings.http_max_connections)
+
+    def _count_database_error(self, _context) -> None:
+        """SQLAlchemy's `handle_error` hook: every failed statement on the engine counts."""
+        self.metrics.database_errors.inc()
 
     async def stop(self) -> None:
         # A feed fetch blocks a worker thread that the process waits for at exit, for as long
@@ -679,8 +706,11 @@ class Runtime:
         for platform in self.platforms.values():
             if platform.stop is not None:
                 await platform.stop()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        for runner in (self._runner, self._metrics_runner):
+            if runner is not None:
+                await runner.cleanup()
+        if event.contains(self.app.store.engine, "handle_error", self._count_database_error):
+            event.remove(self.app.store.engine, "handle_error", self._count_database_error)
 
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)  # SIGHUP: the terminal or a supervisor going away

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     http_request_timeout: float = Field(default=15, gt=0, le=300)
     # HTTP connections open at once; more are closed at once (never above half the open-file limit).
     http_max_connections: int = Field(default=1000, ge=1)
+    # /metrics on a port of its own (same host), off the port Slack's HTTP mode exposes; unset:
+    # served with /healthz.
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
     grace_minutes: int = Field(default=60, ge=0)  # how late a missed digest may still be posted
     claim_lease_seconds: float = Field(default=600, gt=0)  # after this a crashed post is recovered
     # A new subscription's first digest reaches back at most this far (its memory starts there).
