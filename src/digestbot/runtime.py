@@ -382,8 +382,12 @@ class Runtime:
 
     def _observe_lag(self, destination: Destination, period: str) -> None:
         """Scheduler lag: seconds from the period's due time (its local wall-clock time in
-        the destination's zone) to now, when its post is done."""
-        due = datetime.strptime(period, "%Y-%m-%dT%H:%M").replace(tzinfo=ZoneInfo(destination.schedule.timezone))
+        the destination's zone) to now, when its post is done. A period named otherwise has no
+        due time: nothing to observe (a metric never fails a post)."""
+        try:
+            due = datetime.strptime(period, "%Y-%m-%dT%H:%M").replace(tzinfo=ZoneInfo(destination.schedule.timezone))
+        except ValueError:
+            return
         lag = (self._clock() - due).total_seconds()
         self.metrics.scheduler_lag.labels(destination.platform).observe(max(0.0, lag))
 
