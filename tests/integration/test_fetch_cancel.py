@@ -58,3 +58,30 @@ def test_a_cancelled_fetcher_sends_no_more_requests(http_server):
     with pytest.raises(FetchCancelled):
         fetcher.fetch(http_server.url("/slow"))
     assert http_server.requests == []
+
+
+def test_cancel_stops_a_fetch_waiting_for_a_slow_resolver():
+    resolving = threading.Event()
+
+    def stuck_resolver(host: str, port: int) -> list[str]:
+        resolving.set()
+        time.sleep(30)  # getaddrinfo has no timeout of its own
+        return ["93.184.216.34"]
+
+    fetcher = SafeFetcher(resolver=stuck_resolver, deadline=20.0)
+    outcome: list[BaseException] = []
+
+    def fetch() -> None:
+        try:
+            fetcher.fetch("http://slow-dns.example/feed.xml")
+        except BaseException as error:  # noqa: BLE001 - the test looks at what came out
+            outcome.append(error)
+
+    worker = threading.Thread(target=fetch)
+    worker.start()
+    assert resolving.wait(5)
+    cancelled_at = time.monotonic()
+    fetcher.cancel()
+    worker.join(5)
+    assert not worker.is_alive() and time.monotonic() - cancelled_at < 1.0
+    assert isinstance(outcome[0], FetchCancelled)

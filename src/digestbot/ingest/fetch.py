@@ -205,6 +205,9 @@ class _Decoder:
         return bytes(self.out)
 
 
+_CANCEL_CHECK = 0.1  # seconds between looks at `cancel` while a name is resolved (no timeout of its own)
+
+
 class FetchCancelled(Exception):
     """A fetch stopped by `SafeFetcher.cancel()`: the process is shutting down."""
 
@@ -260,7 +263,10 @@ class SafeFetcher:
         else:
             worker = threading.Thread(target=run, daemon=True, name="digestbot-resolve")
             worker.start()
-            worker.join(deadline.left())
+            while worker.is_alive() and not self._cancelled and time.monotonic() < deadline.end:
+                worker.join(min(_CANCEL_CHECK, max(0.0, deadline.end - time.monotonic())))
+            if self._cancelled:
+                raise FetchCancelled(f"{url}: fetch cancelled (shutting down)")
             if worker.is_alive():
                 raise InputError(f"{url}: resolving {host} took longer than the "
                                  f"{deadline.seconds:g} s deadline")
