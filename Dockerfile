@@ -1,14 +1,15 @@
 # syntax=docker/dockerfile:1
-# Build stage: a wheel with the platform extras chosen at build time.
+# Build stage: a wheel with the platform extras chosen at build time, every dependency at the
+# version constraints.txt pins (the versions CI tested), not the newest of the day.
 FROM python:3.11-slim AS build
 ARG EXTRAS=all,postgres
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY src ./src
 COPY adapters ./adapters
 COPY seeds ./seeds
 RUN pip install --no-cache-dir --upgrade pip==24.3.1 \
- && pip wheel --no-cache-dir --wheel-dir /wheels ".[${EXTRAS}]"
+ && pip wheel --no-cache-dir --wheel-dir /wheels -c constraints.txt ".[${EXTRAS}]"
 
 # Runtime stage: no compilers, a non-root user, the SQLite file on a volume.
 FROM python:3.11-slim

@@ -3,16 +3,21 @@
 Socket Mode when SLACK_APP_TOKEN is set (`build_socket_mode_handler`, started by the caller
 with `await handler.connect_async()`), HTTP mode otherwise: `serve_http` (or `events_handler`
 mounted on another aiohttp app) serves `/slack/events`, refusing unsigned requests itself
-before bolt sees them (see `signature.py`). Never `app.start()`: it runs its own loop.
+before bolt sees them (see `signature.py`), and, given a `SeenRequests` store, a signed request
+seen before (a captured copy replayed within its 5 minutes, even after a restart or on another
+replica): 409, never a handler. Never `app.start()`: it runs its own loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Protocol
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -31,6 +36,18 @@ from .signature import SignatureRefused, check_signature
 log = logging.getLogger("digestbot.adapters.slack")
 
 EVENTS_PATH = "/slack/events"
+
+
+class SeenRequests(Protocol):
+    """Signed requests already handled (the database's `SqlSeenRequests`)."""
+
+    def first_time(self, key: str, now: datetime) -> bool: ...
+
+
+def request_key(headers: Mapping[str, str]) -> str:
+    """One checked request: its signature covers its timestamp and body, so a replay has the
+    same one and a new request never does."""
+    return hashlib.sha256(headers["X-Slack-Signature"].strip().encode("utf-8", "replace")).hexdigest()
 _SECRETS: weakref.WeakKeyDictionary[AsyncApp, str] = weakref.WeakKeyDictionary()
 
 
@@ -71,11 +88,23 @@ def events_handler(
     signing_secret: str | None = None,
     *,
     clock: Callable[[], float] = time.time,
+    seen: SeenRequests | None = None,
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """An aiohttp handler for `POST /slack/events`: signature first, then bolt."""
+    """An aiohttp handler for `POST /slack/events`: signature first, then (with `seen`) no
+    replay, then bolt."""
     secret = signing_secret if signing_secret is not None else _SECRETS.get(app, "")
     if not secret:
         raise ValueError("Slack HTTP mode needs SLACK_SIGNING_SECRET to verify requests")
+
+    async def replayed(request: web.Request) -> bool:
+        if seen is None:
+            return False
+        now = datetime.fromtimestamp(clock(), timezone.utc)
+        try:
+            return not await asyncio.to_thread(seen.first_time, request_key(request.headers), now)
+        except Exception:  # the database is down: chat keeps working, replays are not caught meanwhile
+            log.warning("could not check the slack request for a replay (database unavailable)", exc_info=True)
+            return False
 
     async def handle(request: web.Request) -> web.StreamResponse:
         body = await request.read()
@@ -84,6 +113,9 @@ def events_handler(
         except SignatureRefused as refused:
             log.info("slack request refused (%s) from %s", refused.reason, request.remote)
             return web.json_response({"error": refused.reason}, status=refused.status)
+        if await replayed(request):
+            log.warning("slack request refused (replayed: its signature was seen before) from %s", request.remote)
+            return web.json_response({"error": "replayed request"}, status=409)
         bolt_response = await app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 

@@ -44,14 +44,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.pool import NullPool
 
 from .bootstrap import App
 from .config import DestinationConfig
-from .http_server import build_http_app, serve
-from .metrics import Metrics
+from .http_server import build_http_app, build_metrics_app, serve
+from .ingest.fetch import FetchCancelled
+from .metrics import Metrics, poll_outcome
 from .stories.delivery import in_topics, story_for_subscription, window_start
 from .models import Article, Claim, Digest, Story
 from .startup_errors import describe_startup_error
@@ -190,8 +192,8 @@ class Runtime:
             self._post,
             grace=timedelta(minutes=app.settings.grace_minutes),
             clock=clock,
-            on_missed=lambda destination, _period: self.metrics.digests_missed.labels(destination).inc(),
-            on_failed=lambda destination, _period: self.metrics.digests_failed.labels(destination).inc(),
+            on_missed=lambda destination, _period: self.metrics.digest(destination, "missed"),
+            on_failed=lambda destination, _period: self.metrics.digest(destination, "failed"),
             retry_delay=timedelta(seconds=app.settings.retry_seconds),
         )
         self.posted_items = SqlPostedItems(app.store.engine)
@@ -202,6 +204,8 @@ class Runtime:
         self._new_items: dict[tuple, list] = {}  # what's new per (what a channel was shown, story)
         self._runner = None
         self._probe: Engine | None = None  # the readiness check's own engine: a new connection each time
+        self._metrics_runner = None  # /metrics on its own port (DIGESTBOT_METRICS_PORT)
+        self._poll_task: asyncio.Task | None = None  # the feed poll under way, awaited by `stop`
         self._warm_up = None  # the first load of the stories, started with the server
         self.poller = self._feed_poller(feeds)
         self.scheduler.every("poll-feeds", FEED_CHECK_SECONDS, self._poll_feeds)
@@ -291,7 +295,7 @@ class Runtime:
         from .polling import FeedPoller
         from .storage import SqlFeedStates
 
-        fetcher = SafeFetcher(allow_hosts=self.app.settings.fetch_allow_hosts)
+        self.fetcher = fetcher = SafeFetcher(allow_hosts=self.app.settings.fetch_allow_hosts)
         self.feed_states = SqlFeedStates(self.app.store.engine)
         return FeedPoller(self._feed_intervals(feeds), fetcher, self.feed_states, self._ingest_polled,
                           page_fetches=self.app.settings.feed_page_fetches)
@@ -308,7 +312,13 @@ class Runtime:
     async def _poll_feeds(self) -> None:
         if not self.poller.feeds:
             return
-        reports = await asyncio.to_thread(self.poller.poll_due)
+        self._poll_task = asyncio.current_task()
+        try:
+            reports = await asyncio.to_thread(self.poller.poll_due)
+        except FetchCancelled:  # shutting down: the feed is polled again after the restart
+            return
+        for report in reports:
+            self.metrics.feed_poll(poll_outcome(report), len(report.articles))
         failed = sum(1 for r in reports if r.errors and not r.articles)
         if failed:
             self.metrics.ingestion_errors.inc(failed)
@@ -378,7 +388,22 @@ class Runtime:
         return list(channels.values())
 
     async def _post(self, destination_id: str, period: str, recovering: bool = False) -> str | Skip | None:
-        return await self._publish(self.destinations[destination_id], period, recovering, scheduled=True)
+        destination = self.destinations[destination_id]
+        outcome = await self._publish(destination, period, recovering, scheduled=True)
+        if not isinstance(outcome, Skip):
+            self._observe_lag(destination, period)
+        return outcome
+
+    def _observe_lag(self, destination: Destination, period: str) -> None:
+        """Scheduler lag: seconds from the period's due time (its local wall-clock time in
+        the destination's zone) to now, when its post is done. A period named otherwise has no
+        due time: nothing to observe (a metric never fails a post)."""
+        try:
+            due = datetime.strptime(period, "%Y-%m-%dT%H:%M").replace(tzinfo=ZoneInfo(destination.schedule.timezone))
+        except ValueError:
+            return
+        lag = (self._clock() - due).total_seconds()
+        self.metrics.scheduler_lag.labels(destination.platform).observe(max(0.0, lag))
 
     def _channel_lock(self, memory_key: str) -> asyncio.Lock:
         """One post at a time per channel, so a digest and a breaking post never both show an item."""
@@ -408,9 +433,13 @@ class Runtime:
             fresh = [story for story in plan.stories if story.key not in threaded]
             message_id = None
             if fresh or not threaded:
-                message_id = await publisher.publish(
-                    destination.target, dataclasses.replace(plan, stories=fresh), period)
-                self.metrics.digests_posted.labels(destination_id).inc()
+                try:
+                    message_id = await publisher.publish(
+                        destination.target, dataclasses.replace(plan, stories=fresh), period)
+                except Exception as error:  # counted failed by the scheduler, which retries it
+                    self.metrics.platform_error(destination_id, error)
+                    raise
+                self.metrics.digest(destination_id, "posted")
                 await self._remember(destination, fresh, message_id)
             for story in plan.stories:
                 if story.key in threaded:
@@ -551,7 +580,7 @@ class Runtime:
         try:
             message_id = await self._publish(destination, period, claim is Claim.RECOVER)
         except Exception:
-            self.metrics.digests_failed.labels(destination.id).inc()
+            self.metrics.digest(destination.id, "failed")
             # A failed recovery stays one: the next try looks for the earlier post first.
             undo = self.ledger.interrupt if claim is Claim.RECOVER else self.ledger.release
             await asyncio.to_thread(undo, destination.id, period)
@@ -687,9 +716,14 @@ class Runtime:
         from .http_server import bound_port
 
         routes = {path: handler for p in self.platforms.values() for path, handler in p.routes.items()}
-        http_app = build_http_app(self.metrics, self.readiness_checks(), routes)
         settings = self.app.settings
-        self._runner = await serve(http_app, settings.http_host, settings.http_port)
+        metrics_apart = settings.metrics_port is not None  # keeps /metrics off Slack's public port
+        http_app = build_http_app(self.metrics, self.readiness_checks(), routes, serve_metrics=not metrics_apart)
+        self._runner = await self._serve(http_app, settings.http_port)
+        if metrics_apart:
+            self._metrics_runner = await self._serve(build_metrics_app(self.metrics), settings.metrics_port)
+            log.info("metrics served apart", extra={"http": f"{settings.http_host}:{bound_port(self._metrics_runner)}"})
+        event.listen(self.app.store.engine, "handle_error", self._count_database_error)
         # Load the stories now, off the loop, so the first chat command does not wait for it.
         self._warm_up = asyncio.get_running_loop().run_in_executor(None, self.app.service.current_digest)
         for platform in self.platforms.values():
@@ -701,15 +735,35 @@ class Runtime:
         log.info("digestbot running", extra={"http": f"{settings.http_host}:{port}"})
         return port
 
+    async def _serve(self, http_app, port: int):
+        settings = self.app.settings
+        return await serve(http_app, settings.http_host, port, request_timeout=settings.http_request_timeout,
+                           max_connections=settings.http_max_connections)
+
+    def _count_database_error(self, _context) -> None:
+        """SQLAlchemy's `handle_error` hook: every failed statement on the engine counts."""
+        self.metrics.database_errors.inc()
+
     async def stop(self) -> None:
+        # A feed fetch blocks a worker thread that the process waits for at exit, for as long
+        # as the fetcher's deadline (20 s) with a slow server: shut its socket now.
+        self.fetcher.cancel()
+        if self._poll_task is not None and not self._poll_task.done():  # it ends at once now
+            await asyncio.wait({self._poll_task}, timeout=SHUTDOWN_DEADLINE / 4)
         cut_off = await self.scheduler.drain(timeout=SHUTDOWN_DEADLINE / 2)
         if cut_off:
             log.warning("posts cut off by shutdown", extra={"count": cut_off})
         for platform in self.platforms.values():
             if platform.stop is not None:
                 await platform.stop()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        for runner in (self._runner, self._metrics_runner):
+            if runner is not None:
+                await runner.cleanup()
+        if event.contains(self.app.store.engine, "handle_error", self._count_database_error):
+            event.remove(self.app.store.engine, "handle_error", self._count_database_error)
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)  # SIGHUP: the terminal or a supervisor going away
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -724,9 +778,10 @@ def _check_sqlite_header(path: Path) -> None:
 
 
 async def run_until_stopped(runtime: Runtime, ready: Callable[[int], None] = lambda port: None) -> int:
+    """Run until one of `STOP_SIGNALS`, then stop gracefully within `SHUTDOWN_DEADLINE`."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
     port = await runtime.start()
     ready(port)

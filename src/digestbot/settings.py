@@ -31,6 +31,14 @@ class Settings(BaseSettings):
     max_article_chars: int = Field(default=200_000, ge=1_000)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    # Seconds a client has to send a request's headers and its body (and an idle connection
+    # stays open): a slow or silent client cannot hold a socket for long.
+    http_request_timeout: float = Field(default=15, gt=0, le=300)
+    # HTTP connections open at once; more are closed at once (never above half the open-file limit).
+    http_max_connections: int = Field(default=1000, ge=1)
+    # /metrics on a port of its own (same host), off the port Slack's HTTP mode exposes; unset:
+    # served with /healthz.
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
     grace_minutes: int = Field(default=60, ge=0)  # how late a missed digest may still be posted
     # The first wait before a failed scheduled digest (platform or database) is tried again;
     # it doubles on each failure, up to 15 minutes, and the last try lands on the grace's edge.

@@ -1175,3 +1175,35 @@ class SqlManagementStore:
         return Subscription(row.id, row.platform, row.channel, row.topic, row.cron, row.timezone, row.created_by,
                             _as_utc(row.created_at) if row.created_at else None,
                             SubscriptionOptions.from_dict(json.loads(row.options) if row.options else None))
+
+
+class SeenRequestRow(Base):
+    """A signed platform request already handled (a digest of its signature), kept while its
+    timestamp would still be accepted."""
+
+    __tablename__ = "seen_requests"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SqlSeenRequests:
+    """Which signed requests were handled within `window`, shared by restarts and replicas:
+    the database's primary key decides, so two processes never both take one request."""
+
+    def __init__(self, engine: Engine, window: timedelta = timedelta(minutes=5)):
+        migrate(engine)
+        self._sessions = sessionmaker(engine)
+        self.window = window
+
+    def first_time(self, key: str, now: datetime) -> bool:
+        """Record `key`; False when it was already recorded (a replay). Rows past the window
+        are pruned on the way (a request that old is refused by its timestamp anyway)."""
+        now = _as_utc(now)
+        try:
+            with self._sessions.begin() as session:
+                session.execute(delete(SeenRequestRow).where(SeenRequestRow.seen_at < now - self.window))
+                session.add(SeenRequestRow(key=key, seen_at=now))
+            return True
+        except IntegrityError:
+            return False

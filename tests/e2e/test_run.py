@@ -70,7 +70,7 @@ def test_run_posts_the_due_digest_serves_health_and_stops_on_sigterm(tmp_path):
         status, body = get(port, "/readyz")
         assert status == 200, body
         assert json.loads(body)["checks"] == {"database": True, "scheduler": True, "console": True}
-        posted = b'digestbot_digests_posted_total{destination="console:stdout"} 1.0'
+        posted = b'digestbot_digests_total{outcome="posted",platform="console"} 1.0'
         deadline = time.monotonic() + 30
         while posted not in get(port, "/metrics")[1] and time.monotonic() < deadline:
             time.sleep(0.2)

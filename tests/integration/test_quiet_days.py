@@ -57,7 +57,7 @@ async def test_a_day_with_nothing_new_is_skipped_and_recorded_so(tmp_path):
         assert publisher.posts == [("ops", "2026-03-03T08:00")]
         assert runtime.ledger.status("console:ops", "2026-03-04T08:00") == "skipped"
         assert await runtime.scheduler.run_due() == []  # not retried, never counted missed
-        assert b"digestbot_digests_missed_total{" not in runtime.metrics.exposition()
+        assert b'outcome="missed"' not in runtime.metrics.exposition()
     finally:
         app.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import time
 
 import pytest
 
@@ -163,3 +164,43 @@ def test_html_fragment_paragraphs_and_scripts():
 ])
 def test_other_legacy_charsets(text, encoding):
     assert decode_bytes(text.encode(encoding), "x.txt") == text
+
+
+# Lines built to make a backtracking regex rescan the rest of the line from every marker, as
+# long as the longest article accepted (DIGESTBOT_MAX_ARTICLE_CHARS, 200,000). Before, 64 KB of
+# `**a ` took 55 s of CPU and a heading followed by 2,000 spaces 1.4 s (cubic).
+LONGEST = 200_000
+HOSTILE_MARKDOWN = {
+    "unclosed strong": "**a " * (LONGEST // 4),
+    "unclosed underscores": "__a " * (LONGEST // 4),
+    "unclosed emphasis": "*a " * (LONGEST // 3),
+    "unclosed strike": "~~a " * (LONGEST // 4),
+    "unclosed link text": "[a " * (LONGEST // 3),
+    "unclosed link target": "[a](" * (LONGEST // 4),
+    "unclosed image target": "![a](" * (LONGEST // 5),
+    "heading then spaces": "# a" + " " * LONGEST + "x",
+}
+
+
+@pytest.mark.parametrize("line", HOSTILE_MARKDOWN.values(), ids=HOSTILE_MARKDOWN.keys())
+def test_markdown_takes_linear_time_on_hostile_lines(line):
+    started = time.process_time()
+    markdown_to_text("Intro.\n\n" + line)
+    assert time.process_time() - started < 2.0
+
+
+@pytest.mark.parametrize("markdown, text", [
+    ("**bold *and* italic**", "bold and italic"),
+    ("***both***", "both"),
+    ("x **a** y **b", "x a y **b"),  # an unclosed marker after a closed one stays as typed
+    ("__a__ and _b_ keep snake_case", "a and b keep snake_case"),
+    ("a ~~gone~~ b", "a gone b"),
+    ("see [the map](https://example.org/wiki/Map_(old)) now", "see the map now"),
+    ("![a photo](p.png) and [a ref][1]", "a photo and a ref"),
+])
+def test_markdown_inline_markers_stripped(markdown, text):
+    assert markdown_to_text("Intro.\n\n" + markdown)[1] == "Intro.\n\n" + text
+
+
+def test_markdown_heading_loses_its_closing_hashes():
+    assert markdown_to_text("Intro.\n\n## Talks resume ##   ")[1] == "Intro.\n\nTalks resume"

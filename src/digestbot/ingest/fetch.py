@@ -15,6 +15,9 @@ and the problem). Rules, each checked at every redirect hop:
   time left, and a watchdog closes the socket at the deadline, so a server dribbling one byte a
   second is cut off.
 
+`cancel()` (on shutdown) shuts the socket of every fetch under way, so the threads reading a
+slow server return at once, with `FetchCancelled` (not an `InputError`: the feed is not to blame).
+
 `allow_hosts` names hosts exempt from the address check. It exists for tests that serve pages
 on 127.0.0.1; it is empty by default and never filled from user input.
 """
@@ -202,6 +205,13 @@ class _Decoder:
         return bytes(self.out)
 
 
+_CANCEL_CHECK = 0.1  # seconds between looks at `cancel` while a name is resolved (no timeout of its own)
+
+
+class FetchCancelled(Exception):
+    """A fetch stopped by `SafeFetcher.cancel()`: the process is shutting down."""
+
+
 class SafeFetcher:
     """Fetches http(s) URLs under the rules in this module's docstring."""
 
@@ -222,6 +232,17 @@ class SafeFetcher:
         self.user_agent = user_agent
         self.resolver: Resolver = resolver or system_resolver
         self.ssl_context = ssl_context or ssl.create_default_context()
+        self._cancelled = False
+        self._open: set[http.client.HTTPConnection] = set()  # connections of fetches under way
+        self._open_lock = threading.Lock()
+
+    def cancel(self) -> None:
+        """Stop every fetch under way and refuse new ones (shutdown)."""
+        with self._open_lock:
+            self._cancelled = True
+            under_way = list(self._open)
+        for conn in under_way:
+            _kill(conn)
 
     # --- the checks, usable on their own -------------------------------------------------
 
@@ -242,7 +263,10 @@ class SafeFetcher:
         else:
             worker = threading.Thread(target=run, daemon=True, name="digestbot-resolve")
             worker.start()
-            worker.join(deadline.left())
+            while worker.is_alive() and not self._cancelled and time.monotonic() < deadline.end:
+                worker.join(min(_CANCEL_CHECK, max(0.0, deadline.end - time.monotonic())))
+            if self._cancelled:
+                raise FetchCancelled(f"{url}: fetch cancelled (shutting down)")
             if worker.is_alive():
                 raise InputError(f"{url}: resolving {host} took longer than the "
                                  f"{deadline.seconds:g} s deadline")
@@ -277,6 +301,17 @@ class SafeFetcher:
     def fetch(self, url: str, conditional: dict[str, str] | None = None) -> FetchResult:
         """GET `url` safely. `conditional` holds If-None-Match / If-Modified-Since headers:
         a 304 answer then comes back as a FetchResult with status 304 and no body."""
+        try:
+            result = self._fetch(url, conditional)
+        except (InputError, OSError, http.client.HTTPException):
+            if self._cancelled:
+                raise FetchCancelled(f"{url}: fetch cancelled (shutting down)") from None
+            raise
+        if self._cancelled:  # a socket shut mid-body reads as the end of a body without a length
+            raise FetchCancelled(f"{url}: fetch cancelled (shutting down)")
+        return result
+
+    def _fetch(self, url: str, conditional: dict[str, str] | None) -> FetchResult:
         check_url(url)  # before any I/O, even before the deadline starts
         deadline = _Deadline(self.deadline, url)
         current = url
@@ -318,6 +353,7 @@ class SafeFetcher:
         last_error: Exception | None = None
         for ip in addresses:
             conn = self._connection(scheme, host, port, ip, deadline.left())
+            self._track(conn)
             watchdog = threading.Timer(deadline.left(), _kill, args=(conn,))
             watchdog.daemon = True
             watchdog.start()
@@ -340,9 +376,18 @@ class SafeFetcher:
                     break  # the request reached a server: do not retry elsewhere
             finally:
                 watchdog.cancel()
+                with self._open_lock:
+                    self._open.discard(conn)
                 conn.close()
         reason = _describe(last_error)
         raise InputError(f"{where}: cannot fetch ({reason})")
+
+    def _track(self, conn: http.client.HTTPConnection) -> None:
+        """Count `conn` among the fetches `cancel` stops (refused once cancelled)."""
+        with self._open_lock:
+            if self._cancelled:
+                raise FetchCancelled(f"{conn.host}: fetch cancelled (shutting down)")
+            self._open.add(conn)
 
     def _exchange(self, conn: http.client.HTTPConnection, url: str, deadline: _Deadline,
                   where: str, extra: dict[str, str]):
@@ -361,6 +406,8 @@ class SafeFetcher:
             conn.putheader(name, value)
         conn.endheaders()
         conn._digestbot_sent = True  # type: ignore[attr-defined]
+        if self._cancelled:  # cancelled while connecting, before `cancel` could shut the socket
+            raise FetchCancelled(f"{where}: fetch cancelled (shutting down)")
         # http.client drops conn.sock once the response owns it: keep our own handle.
         sock: socket.socket = conn._raw_sock  # type: ignore[attr-defined]
         sock.settimeout(deadline.left())

@@ -109,21 +109,51 @@ def _check_text(text: str, origin: str) -> str:
 # --- Markdown -------------------------------------------------------------------------------
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+# A heading's text; the closing `#`s and spaces are cut in `_heading_text` (a regex for them,
+# `(.*?)\s*#*\s*$`, took cubic time on a heading followed by a run of spaces).
+_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _HR = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _REFDEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+.*$")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _LIST = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_REFLINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+# Every pattern below runs in time linear in the line (a chat message or feed entry is hostile
+# input): a link's text stops at the next `[` and its target at the next unbalanced `(`, so
+# no two failed attempts scan the same stretch; `_spans` handles the emphasis markers.
+_TARGET = r"\((?:[^()]|\([^()]*\))*\)"  # one level of parentheses, as in Wikipedia's URLs
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]" + _TARGET)
+_LINK = re.compile(r"\[([^\[\]]+)\]" + _TARGET)
+_REFLINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _CODE = re.compile(r"`+([^`]+)`+")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+# Emphasis: (where a span may open, the whole span); group 1 is the marker, group 2 the text.
+_STRONG = (re.compile(r"(\*\*|__)(?=\S)"), re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"))
+_EM = (re.compile(r"(?<![\w*])([*_])(?=\S)"), re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])"))
+_STRIKE = (re.compile(r"(~~)(?=\S)"), re.compile(r"(~~)(?=\S)(.+?)(?<=\S)~~"))
+
+
+def _spans(line: str, patterns: tuple[re.Pattern[str], re.Pattern[str]]) -> str:
+    """`span.sub(<its text>, line)` in linear time.
+
+    A span that opens but never closes fails for every later opening of the same marker
+    too (they have fewer places left to close), yet `re.sub` would scan the rest of the line
+    again from each of them: quadratic (64 KB of `**a ` took 55 s). So a marker is given up
+    at its first unclosed span.
+    """
+    opening, span = patterns
+    parts: list[str] = []
+    copied = position = 0
+    unclosed: set[str] = set()
+    while (start := opening.search(line, position)) is not None:
+        match = None if start.group(1) in unclosed else span.match(line, start.start())
+        if match is None:
+            unclosed.add(start.group(1))
+            position = start.start() + 1
+            continue
+        parts += [line[copied:match.start()], match.group(2)]
+        copied = position = match.end()
+    return "".join(parts) + line[copied:]
 
 
 def _inline(line: str) -> str:
@@ -132,11 +162,15 @@ def _inline(line: str) -> str:
     line = _REFLINK.sub(lambda m: m.group(1), line)
     line = _AUTOLINK.sub(lambda m: m.group(1), line)
     line = _CODE.sub(lambda m: m.group(1), line)
-    line = _STRONG.sub(lambda m: m.group(2), line)
-    line = _EM.sub(lambda m: m.group(2), line)
-    line = _STRIKE.sub(lambda m: m.group(1), line)
+    for emphasis in (_STRONG, _EM, _STRIKE):
+        line = _spans(line, emphasis)
     line = _TAG.sub("", line)
     return line
+
+
+def _heading_text(text: str) -> str:
+    """An ATX heading's text without its optional closing `#`s."""
+    return _inline(text.rstrip().rstrip("#").rstrip())
 
 
 def markdown_to_text(markdown: str) -> tuple[str | None, str]:
@@ -169,7 +203,7 @@ def markdown_to_text(markdown: str) -> tuple[str | None, str]:
             continue
         m = _ATX.match(raw)
         if m:
-            text = _inline(m.group(2))
+            text = _heading_text(m.group(2))
             if title is None and len(m.group(1)) == 1 and not any(x.strip() for x in out):
                 title = text
             else:
