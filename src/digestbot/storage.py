@@ -718,11 +718,13 @@ class FeedStateRow(Base):
     last_success: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     items_seen: Mapped[int] = mapped_column(Integer)
+    body_hash: Mapped[str | None] = mapped_column(String(64))
     # Whether the channels using the feed were told it is failing (runtime feed notices).
     notified_down: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
-_FEED_FIELDS = ("etag", "last_modified", "failures", "next_due", "last_success", "last_error", "items_seen")
+_FEED_FIELDS = ("etag", "last_modified", "failures", "next_due", "last_success", "last_error", "items_seen",
+                "body_hash")
 
 
 class SqlFeedStates:
