@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     # Entries read from one feed, the newest first: a feed of 40,000 entries took 242 s and
     # 547 MB to ingest; a news feed carries tens.
     feed_max_entries: int = Field(default=200, ge=1, le=10_000)
+    # Articles one `digestbot digest` reads (files, folders, JSON lines): bounded memory.
+    max_batch_articles: int = Field(default=50_000, ge=1)
 
     @field_validator("method")
     @classmethod

@@ -21,3 +21,14 @@ def test_digest_jsonl_names_each_hostile_record_and_keeps_the_rest(run_cli):
     assert "stdin:3" in errors[1] and "0001-01-01T00:00:00+14:00" in errors[1]
     ids = {a["id"] for story in json.loads(result.stdout)["stories"] for a in story["articles"]}
     assert ids == {"first", "last"}
+
+
+def test_digest_reads_at_most_the_batch_cap_and_says_so(run_cli):
+    lines = [a_line(f"n{n}") for n in range(3)]
+    result = run_cli("digest", "--jsonl", "-", "--format", "json", stdin="\n".join(lines) + "\n",
+                     DIGESTBOT_MAX_BATCH_ARTICLES="2")
+    assert result.returncode == 1, result.stderr
+    [error] = result.stderr.strip().splitlines()
+    assert "more than 2 articles" in error and "DIGESTBOT_MAX_BATCH_ARTICLES" in error
+    ids = {a["id"] for story in json.loads(result.stdout)["stories"] for a in story["articles"]}
+    assert ids == {"n0", "n1"}
