@@ -126,6 +126,7 @@ class FeedPoller:
             # Unchanged (the server said so, or the same bytes again): nothing to parse or store.
             report.not_modified = True
             self._states.save(replace(state, failures=0, last_success=now, next_due=now + self._interval(url),
+                                      last_error=state.last_error if state.failures == 0 else None,
                                       etag=result.headers.get("etag", state.etag),
                                       last_modified=result.headers.get("last-modified", state.last_modified)))
             return report

@@ -452,8 +452,8 @@ class SqlStore:
 
     @staticmethod
     def _fill_columns(row: ArticleRow, article: Article) -> None:
-        # The URL never changes here: a row is only updated by an article with its URL (or,
-        # without one, by its own input): the key, made from the URL, stays true to it.
+        # A row is updated only by an article with its URL (or, without one, by its own input),
+        # or by the article its key names: its URL stays the one its key was made from.
         row.url = article.url
         row.content_hash = article.content_hash
         row.input_id = article.input_id
