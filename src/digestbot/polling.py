@@ -130,16 +130,7 @@ class FeedPoller:
                                       etag=result.headers.get("etag", state.etag),
                                       last_modified=result.headers.get("last-modified", state.last_modified)))
             return report
-        unusable = []  # entries that cannot be used: recorded, the rest of the feed goes on
-        for item in parse_feed(result.body, url, feed_url=result.final_url, fetched_at=now,
-                               fetcher=self._fetcher, page_fetches=self._page_fetches,
-                               max_entries=self._max_entries):
-            if isinstance(item, InputError):
-                report.errors.append(str(item))
-                if not isinstance(item, TitleOnlyEntry):
-                    unusable.append(str(item))
-            else:
-                report.articles.append(item)
+        unusable = self._read_entries(result, report, now)
         if not report.articles and report.errors:
             return self._failed(state, report, report.errors[0], now)
         stored = self._ingest(report.articles)
@@ -158,6 +149,21 @@ class FeedPoller:
         ))
         log.info("feed polled", extra={"feed": url, "articles": len(report.articles), "unusable": len(unusable)})
         return report
+
+    def _read_entries(self, result, report: PollReport, now: datetime) -> list[str]:
+        """Fill the report from the feed body; gives back the entries that cannot be used
+        (recorded in the feed's state; the rest of the feed goes on)."""
+        unusable = []
+        for item in parse_feed(result.body, report.url, feed_url=result.final_url, fetched_at=now,
+                               fetcher=self._fetcher, page_fetches=self._page_fetches,
+                               max_entries=self._max_entries):
+            if isinstance(item, InputError):
+                report.errors.append(str(item))
+                if not isinstance(item, TitleOnlyEntry):
+                    unusable.append(str(item))
+            else:
+                report.articles.append(item)
+        return unusable
 
     def _failed(self, state: FeedState, report: PollReport, error: str, now: datetime) -> PollReport:
         # body_hash is forgotten: the same body must be read again next time, not skipped.

@@ -395,16 +395,7 @@ class SqlStore:
         ids = {key: id_ for key, id_ in session.execute(_upsert_on_key(session), rows)}
         for row in fresh:
             row.id = ids[row.key]
-        stored = list(ids.values())
-        for table in (SentenceRow, KeyPointRow, CopyRow):
-            for start in range(0, len(stored), 500):
-                session.execute(delete(table).where(table.article_id.in_(stored[start:start + 500])))
-        _insert_rows(session, SentenceRow, [{"article_id": row.id, "position": i, "text": t}
-                                            for row, article in fresh.items() for i, t in enumerate(article.sentences)])
-        _insert_rows(session, KeyPointRow, [{"article_id": row.id, "position": i, "text": t}
-                                            for row, article in fresh.items() for i, t in enumerate(article.key_points)])
-        _insert_rows(session, CopyRow, [{"article_id": row.id, "position": c.position, "input_id": c.input_id,
-                                         "source": c.source, "url": c.url} for row in fresh for c in row.copies])
+        _replace_text(session, fresh)
 
     def all_articles(self) -> list[Article]:
         """Every stored article, oldest first: four plain queries, whatever the count."""
@@ -601,9 +592,21 @@ def _upsert_on_key(session: Session):
     return statement.returning(table.c.key, table.c.id)
 
 
-def _insert_rows(session: Session, row_type: type, rows: list[dict]) -> None:
-    if rows:
-        session.execute(row_type.__table__.insert(), rows)
+def _replace_text(session: Session, fresh: dict[ArticleRow, Article]) -> None:
+    """Sentences, key points and copies of the new rows, instead of any a replica wrote."""
+    ids = [row.id for row in fresh]
+    for table in (SentenceRow, KeyPointRow, CopyRow):
+        for start in range(0, len(ids), 500):
+            session.execute(delete(table).where(table.article_id.in_(ids[start:start + 500])))
+    for table, field in ((SentenceRow, "sentences"), (KeyPointRow, "key_points")):
+        rows = [{"article_id": row.id, "position": i, "text": text}
+                for row, article in fresh.items() for i, text in enumerate(getattr(article, field))]
+        if rows:
+            session.execute(table.__table__.insert(), rows)
+    copies = [{"article_id": row.id, "position": c.position, "input_id": c.input_id, "source": c.source,
+               "url": c.url} for row in fresh for c in row.copies]
+    if copies:
+        session.execute(CopyRow.__table__.insert(), copies)
 
 
 def _copies_of(row: ArticleRow) -> list[WireCopy]:
