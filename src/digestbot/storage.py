@@ -1,7 +1,8 @@
-"""Article storage through SQLAlchemy: SQLite by default, any SQLAlchemy URL works.
+"""Article storage through SQLAlchemy: SQLite by default, PostgreSQL for teams.
 
 Re-ingesting the same article (same URL, else same content) updates the stored row
-instead of adding a duplicate.
+instead of adding a duplicate. Rows that several processes may write at once (articles,
+feed states) are written with INSERT ... ON CONFLICT, which both databases have.
 """
 
 from __future__ import annotations
