@@ -263,7 +263,7 @@ def _bootstrap(args: argparse.Namespace):
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from .ingest import load_sources, read_jsonl
+    from .ingest import capped, load_sources, read_jsonl
     from .present.render import RENDERERS, render_json
 
     app = _bootstrap(args)
@@ -274,7 +274,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
         if args.inputs or not args.jsonl:
             sources.append(load_sources(args.inputs or default_seed_inputs()))
         jsonl_only = args.jsonl if not args.inputs else None
-        report = app.service.ingest(_with_progress(_chain(sources), "ingesting", jsonl_only), on_problem=_error)
+        items = capped(_chain(sources), app.settings.max_batch_articles)
+        report = app.service.ingest(_with_progress(items, "ingesting", jsonl_only), on_problem=_error)
         digest = app.service.build_digest(report.articles, since=args.since)
         renderer = RENDERERS[args.format]
         if renderer is render_json:  # indented for a person at a terminal, compact for a pipe

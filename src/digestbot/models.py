@@ -111,6 +111,7 @@ class FeedState:
     last_success: datetime | None = None
     last_error: str | None = None
     items_seen: int = 0
+    body_hash: str | None = None  # of the last body read: the same body again is not parsed again
 
 
 class Claim(str, enum.Enum):

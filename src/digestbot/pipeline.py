@@ -10,11 +10,12 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from .text.analysis import analyse_text
-from .models import Article, ArticleKind, InputError, RawArticle
+from .text.cleaning import strip_bidi_controls
+from .models import Article, ArticleKind, InputError, RawArticle, as_utc
 
 # Words that make up a large share of any English running text.
 _ENGLISH_MARKERS = frozenset(
@@ -26,6 +27,7 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+MAX_PUBLISHED_AHEAD = timedelta(days=1)  # clocks and time zones disagree; more is a wrong date
 HEADLINE_CHARS = 120  # a made-up headline is at most this long: a headline, not a paragraph
 # Where a long lead sentence may be cut and still read as a headline: after a clause.
 # A wire dateline opening the lead ("ATLANTA _ ", "AUSTIN, Texas _ ", "BEIJING (Xinhua) -- "):
@@ -40,7 +42,7 @@ def plain_title(title: str | None) -> str | None:
     whitespace on one line. Feeds such as search alerts mark their hits up in titles."""
     if not title:
         return None
-    text = html.unescape(_TAG.sub("", html.unescape(title)))
+    text = strip_bidi_controls(html.unescape(_TAG.sub("", html.unescape(title))))
     return " ".join(text.split()) or None
 
 
@@ -85,6 +87,12 @@ def looks_english(text: str) -> bool:
     return sum(map(_ENGLISH_MARKERS.__contains__, words)) / len(words) >= 0.08
 
 
+def plausible_published(published: datetime, now: datetime) -> bool:
+    """A date far ahead of ingestion is a wrong date (a year 2999 would rank as newest for
+    ever): the one rule for every input."""
+    return as_utc(published) <= as_utc(now) + MAX_PUBLISHED_AHEAD
+
+
 def _source_from(raw: RawArticle) -> str:
     if raw.source:
         return raw.source
@@ -120,13 +128,18 @@ def process_article(
         warnings.append(f"{raw.origin}: only one sentence; it is its own key point")
 
     kind = raw.kind or (ArticleKind.OPINION if analysis.is_opinion else ArticleKind.NEWS)
+    now = now or datetime.now(timezone.utc)
     published = raw.published
     published_is_fallback = raw.published_is_fallback
+    if published is not None and not plausible_published(published, now):
+        warnings.append(f"{raw.origin}: published date {published.isoformat()} is more than "
+                        f"{MAX_PUBLISHED_AHEAD.days} day ahead; the ingestion time is used")
+        published = None
     if published is None:
-        published = now or datetime.now(timezone.utc)
+        published = now
         published_is_fallback = True
-    elif published.tzinfo is None:
-        published = published.replace(tzinfo=timezone.utc)
+    else:
+        published = as_utc(published)
     digest_of_content = content_hash(analysis.sentences)
     article = Article(
         key=raw.url or f"sha256:{digest_of_content}",

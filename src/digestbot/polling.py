@@ -5,6 +5,7 @@ SafeFetcher, parsing through the ingestion package: the same safety as `digestbo
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from .ingest import SafeFetcher
-from .ingest.feeds import DEFAULT_PAGE_FETCHES, parse_feed
+from .ingest.feeds import DEFAULT_MAX_ENTRIES, DEFAULT_PAGE_FETCHES, TitleOnlyEntry, parse_feed
 from .models import FeedState, InputError, RawArticle
 
 log = logging.getLogger("digestbot.polling")
@@ -65,6 +66,7 @@ class FeedPoller:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         page_fetches: int = DEFAULT_PAGE_FETCHES,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
     ):
         self._feeds = feeds  # url -> polling interval
         self._fetcher = fetcher
@@ -72,6 +74,7 @@ class FeedPoller:
         self._ingest = ingest
         self._clock = clock
         self._page_fetches = page_fetches  # a poll's pages for entries with only a title and link
+        self._max_entries = max_entries  # entries read from one feed, the newest
 
     @property
     def feeds(self) -> dict[str, timedelta]:
@@ -93,7 +96,21 @@ class FeedPoller:
         return self._feeds.get(url, DEFAULT_INTERVAL)
 
     def poll_due(self) -> list[PollReport]:
-        return [self.poll(url) for url in self.due()]
+        """Poll every due feed, each on its own: a feed that breaks in any way is recorded as
+        failing (counted, backed off, announced) and the others are still polled."""
+        return [self._poll_alone(url) for url in self.due()]
+
+    def _poll_alone(self, url: str) -> PollReport:
+        try:
+            return self.poll(url)
+        except Exception as error:
+            log.exception("feed poll failed", extra={"feed": url})
+            problem = f"{url}: could not be polled ({type(error).__name__}: {_first_line(error)})"
+            try:
+                return self._failed(self._states.load(url), PollReport(url), problem, self._clock())
+            except Exception:  # the state store itself fails (a database outage): next time
+                log.exception("feed state could not be saved", extra={"feed": url})
+                return PollReport(url, errors=[problem])
 
     def poll(self, url: str) -> PollReport:
         state = self._states.load(url)
@@ -104,38 +121,70 @@ class FeedPoller:
             result = self._fetcher.fetch(url, conditional=conditional)
         except InputError as error:
             return self._failed(state, report, str(error), now)
-        if result.status == 304:
+        body_hash = hashlib.sha256(result.body).hexdigest()
+        if result.status == 304 or (body_hash == state.body_hash and state.failures == 0):
+            # Unchanged (the server said so, or the same bytes again): nothing to parse or store.
             report.not_modified = True
-            self._states.save(replace(state, failures=0, last_error=None, last_success=now,
-                                      next_due=now + self._interval(url)))
+            self._states.save(replace(state, failures=0, last_success=now, next_due=now + self._interval(url),
+                                      last_error=state.last_error if state.failures == 0 else None,
+                                      etag=result.headers.get("etag", state.etag),
+                                      last_modified=result.headers.get("last-modified", state.last_modified)))
             return report
-        for item in parse_feed(result.body, url, feed_url=result.final_url, fetched_at=now,
-                               fetcher=self._fetcher, page_fetches=self._page_fetches):
-            if isinstance(item, InputError):
-                report.errors.append(str(item))
-            else:
-                report.articles.append(item)
+        unusable = self._read_entries(result, report, now)
         if not report.articles and report.errors:
             return self._failed(state, report, report.errors[0], now)
-        self._ingest(report.articles)
+        stored = self._ingest(report.articles)
+        unusable += getattr(stored, "errors", [])  # entries the pipeline or the store refused
+        report.errors += getattr(stored, "errors", [])
         self._states.save(replace(
             state,
             etag=result.headers.get("etag"),
             last_modified=result.headers.get("last-modified"),
             failures=0,
-            last_error=None,
+            last_error=_entry_problems(unusable),
             last_success=now,
             items_seen=state.items_seen + len(report.articles),
             next_due=now + self._interval(url),
+            body_hash=body_hash,
         ))
-        log.info("feed polled", extra={"feed": url, "articles": len(report.articles)})
+        log.info("feed polled", extra={"feed": url, "articles": len(report.articles), "unusable": len(unusable)})
         return report
 
+    def _read_entries(self, result, report: PollReport, now: datetime) -> list[str]:
+        """Fill the report from the feed body; gives back the entries that cannot be used
+        (recorded in the feed's state; the rest of the feed goes on)."""
+        unusable = []
+        for item in parse_feed(result.body, report.url, feed_url=result.final_url, fetched_at=now,
+                               fetcher=self._fetcher, page_fetches=self._page_fetches,
+                               max_entries=self._max_entries):
+            if isinstance(item, InputError):
+                report.errors.append(str(item))
+                if not isinstance(item, TitleOnlyEntry):
+                    unusable.append(str(item))
+            else:
+                report.articles.append(item)
+        return unusable
+
     def _failed(self, state: FeedState, report: PollReport, error: str, now: datetime) -> PollReport:
+        # body_hash is forgotten: the same body must be read again next time, not skipped.
         failures = state.failures + 1
         backoff = min(self._interval(state.url) * (2 ** min(failures, 10)), MAX_BACKOFF)
-        self._states.save(replace(state, failures=failures, last_error=error, next_due=now + backoff))
+        self._states.save(replace(state, failures=failures, last_error=error, next_due=now + backoff,
+                                  body_hash=None))
         if not report.errors:
             report.errors.append(error)
         log.warning("feed failed", extra={"feed": state.url, "failures": failures, "error": error})
         return report
+
+
+def _entry_problems(unusable: list[str]) -> str | None:
+    """What the feed's state says about entries that could not be used (None: all were)."""
+    if not unusable:
+        return None
+    more = f" (and {len(unusable) - 1} more)" if len(unusable) > 1 else ""
+    return f"{unusable[0]}{more}"
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:300] if lines else "no detail"

@@ -298,9 +298,10 @@ class Runtime:
         self.fetcher = fetcher = SafeFetcher(allow_hosts=self.app.settings.fetch_allow_hosts)
         self.feed_states = SqlFeedStates(self.app.store.engine)
         return FeedPoller(self._feed_intervals(feeds), fetcher, self.feed_states, self._ingest_polled,
-                          page_fetches=self.app.settings.feed_page_fetches)
+                          page_fetches=self.app.settings.feed_page_fetches,
+                          max_entries=self.app.settings.feed_max_entries)
 
-    def _ingest_polled(self, articles) -> None:
+    def _ingest_polled(self, articles):
         report = self.app.service.ingest(articles)
         self._revisions.extend(report.revisions)
         self._new_articles = self._new_articles or bool(report.outcomes.get(UpsertOutcome.CREATED))
@@ -308,6 +309,7 @@ class Runtime:
             self.metrics.articles_ingested.labels(outcome.value).inc(count)
         if report.errors:
             self.metrics.ingestion_errors.inc(len(report.errors))
+        return report  # the poller records the entries that could not be used
 
     async def _poll_feeds(self) -> None:
         if not self.poller.feeds:

@@ -1,13 +1,15 @@
-"""Article storage through SQLAlchemy: SQLite by default, any SQLAlchemy URL works.
+"""Article storage through SQLAlchemy: SQLite by default, PostgreSQL for teams.
 
 Re-ingesting the same article (same URL, else same content) updates the stored row
-instead of adding a duplicate.
+instead of adding a duplicate. Rows that several processes may write at once (articles,
+feed states) are written with INSERT ... ON CONFLICT, which both databases have.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+import hashlib
 import json
 import sqlite3
 import time
@@ -40,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.engine import Connection, Engine, URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from .stories.delivery import SubscriptionOptions
 from .models import Article, ArticleKind, Claim, FeedState, InputError, Topic, WireCopy
@@ -300,8 +303,7 @@ class SqlStore:
 
     def upsert_revision(self, article: Article) -> tuple[UpsertOutcome, Article | None]:
         """Like `upsert`, also giving the stored version an UPDATED article replaced."""
-        with self._sessions.begin() as session:
-            [done] = self._upsert_in(session, [article])
+        [done] = self._write([article])
         return done.outcome, done.previous
 
     def upsert_many(self, articles: list[Article]) -> list[Upserted | InputError]:
@@ -311,39 +313,48 @@ class SqlStore:
         written, each article is tried alone so that one bad article costs only itself (its
         result is then an InputError)."""
         try:
-            with self._sessions.begin() as session:
-                return list(self._upsert_in(session, articles))
-        except DBAPIError:
+            return list(self._write(articles))
+        except (DBAPIError, StaleDataError):
             pass
         results: list[Upserted | InputError] = []
         for article in articles:
             try:
-                with self._sessions.begin() as session:
-                    results += self._upsert_in(session, [article])
-            except DBAPIError as error:
+                results += self._write([article])
+            except (DBAPIError, StaleDataError) as error:
+                cause = getattr(error, "orig", None) or error
                 results.append(InputError(f"{article.origin or article.key}: could not be stored "
-                                          f"({type(error.orig).__name__ if error.orig else 'database error'})"))
+                                          f"({type(cause).__name__})"))
         return results
 
+    def _write(self, articles: list[Article]) -> list[Upserted]:
+        """One transaction, tried again when another process wrote the same rows meanwhile
+        (a copy recorded at the same place, text replaced under us): the next try sees its rows."""
+        for attempt in range(3):
+            try:
+                with self._sessions.begin() as session:
+                    return self._upsert_in(session, articles)
+            except (IntegrityError, StaleDataError):
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
     def _upsert_in(self, session: Session, articles: list[Article]) -> list[Upserted]:
-        by_url, by_hash = self._existing_rows(session, articles)
-        fresh: dict[ArticleRow, Article] = {}  # rows created by this batch: their text comes last
+        articles = [fit_to_columns(article) for article in articles]
+        known = self._existing_rows(session, articles)
+        fresh: dict[ArticleRow, Article] = {}  # rows new to this batch: written last, by _insert_fresh
         results = []
         for article in articles:
-            row = (by_url.get(article.url) if article.url else None) or by_hash.get(article.content_hash)
+            row = known.find(article)
             if row is None:
-                row = ArticleRow(key=article.key, ingested_at=datetime.now(timezone.utc))
+                row = ArticleRow(key=article.key)  # not added to the session: see _insert_fresh
                 self._fill_columns(row, article)
-                session.add(row)
                 fresh[row] = article
                 results.append(Upserted(UpsertOutcome.CREATED, article))
             else:
                 results.append(self._merge_into(row, article, fresh))
-            if row.url:
-                by_url.setdefault(row.url, row)
-            by_hash.setdefault(row.content_hash, row)
-        session.flush()  # gives the new rows their ids
-        self._insert_text(session, fresh)
+            known.add(row)
+        session.flush()
+        self._insert_fresh(session, fresh)
         return results
 
     def _merge_into(self, row: ArticleRow, article: Article, fresh: dict[ArticleRow, Article]) -> Upserted:
@@ -373,17 +384,19 @@ class SqlStore:
         return self._to_article(row)
 
     @staticmethod
-    def _insert_text(session: Session, fresh: dict[ArticleRow, Article]) -> None:
-        """Sentences and key points of the new rows, as two bulk inserts (not an ORM object a
-        sentence: that was most of the time spent storing)."""
-        sentences = [{"article_id": row.id, "position": i, "text": t}
-                     for row, article in fresh.items() for i, t in enumerate(article.sentences)]
-        points = [{"article_id": row.id, "position": i, "text": t}
-                  for row, article in fresh.items() for i, t in enumerate(article.key_points)]
-        if sentences:
-            session.execute(SentenceRow.__table__.insert(), sentences)
-        if points:
-            session.execute(KeyPointRow.__table__.insert(), points)
+    def _insert_fresh(session: Session, fresh: dict[ArticleRow, Article]) -> None:
+        """The batch's new articles as bulk statements (not an ORM object a sentence: that was
+        most of the time spent storing). Each row is an insert-or-update on its key, so a
+        replica that stored the same article meanwhile is updated, not a unique violation;
+        the text of such a row is replaced whole."""
+        if not fresh:
+            return
+        now = datetime.now(timezone.utc)
+        rows = [{**_column_values(row), "key": row.key, "ingested_at": now} for row in fresh]
+        ids = {key: id_ for key, id_ in session.execute(_upsert_on_key(session), rows)}
+        for row in fresh:
+            row.id = ids[row.key]
+        _replace_text(session, fresh)
 
     def all_articles(self) -> list[Article]:
         """Every stored article, oldest first: four plain queries, whatever the count."""
@@ -408,22 +421,19 @@ class SqlStore:
             return session.scalar(select(func.count(ArticleRow.id))) or 0
 
     @staticmethod
-    def _existing_rows(session: Session, articles: list[Article]) -> tuple[dict, dict]:
-        """The stored rows a batch may meet again, by URL and by content hash: a query or two
-        a batch, not one an article."""
-        urls = list({a.url for a in articles if a.url})
-        hashes = list({a.content_hash for a in articles})
-        by_url: dict[str, ArticleRow] = {}
-        by_hash: dict[str, ArticleRow] = {}
-        for start in range(0, len(urls), 500):
-            chunk = select(ArticleRow).where(ArticleRow.url.in_(urls[start:start + 500]))
-            for row in session.scalars(chunk.order_by(ArticleRow.id)):
-                by_url.setdefault(row.url, row)
-        for start in range(0, len(hashes), 500):
-            chunk = select(ArticleRow).where(ArticleRow.content_hash.in_(hashes[start:start + 500]))
-            for row in session.scalars(chunk.order_by(ArticleRow.id)):
-                by_hash.setdefault(row.content_hash, row)
-        return by_url, by_hash
+    def _existing_rows(session: Session, articles: list[Article]) -> _KnownRows:
+        """The stored rows a batch may meet again, by URL, content hash and key: a query or
+        three a batch, not one an article."""
+        known = _KnownRows()
+        for column, wanted in ((ArticleRow.url, lambda: {a.url for a in articles if a.url}),
+                               (ArticleRow.content_hash, lambda: {a.content_hash for a in articles}),
+                               (ArticleRow.key, lambda: {a.key for a in articles} - known.keys())):
+            values = list(wanted())
+            for start in range(0, len(values), 500):
+                chunk = select(ArticleRow).where(column.in_(values[start:start + 500]))
+                for row in session.scalars(chunk.order_by(ArticleRow.id)):
+                    known.add(row)
+        return known
 
     @staticmethod
     def _fill(row: ArticleRow, article: Article) -> None:
@@ -434,6 +444,8 @@ class SqlStore:
 
     @staticmethod
     def _fill_columns(row: ArticleRow, article: Article) -> None:
+        # A row is updated only by an article with its URL (or, without one, by its own input),
+        # or by the article its key names: its URL stays the one its key was made from.
         row.url = article.url
         row.content_hash = article.content_hash
         row.input_id = article.input_id
@@ -465,6 +477,38 @@ class SqlStore:
         )
 
 
+class _KnownRows:
+    """The rows a batch can update, by URL, content hash and key, as they are now: a row whose
+    text this batch changed is no longer found by its old hash (that stale match once moved
+    a row to another URL and made the next article with its URL clash with its key)."""
+
+    def __init__(self) -> None:
+        self._by_url: dict[str, ArticleRow] = {}
+        self._by_hash: dict[str, ArticleRow] = {}
+        self._by_key: dict[str, ArticleRow] = {}
+
+    def add(self, row: ArticleRow) -> None:
+        """Remember a row, unless an earlier row still holds that URL, text or key."""
+        for index, value in ((self._by_url, row.url), (self._by_hash, row.content_hash), (self._by_key, row.key)):
+            held = index.get(value)
+            if value and (held is None or value not in (held.url, held.content_hash, held.key)):
+                index[value] = row
+
+    def keys(self) -> set[str]:
+        return set(self._by_key)
+
+    def find(self, article: Article) -> ArticleRow | None:
+        row = self._by_url.get(article.url) if article.url else None
+        if row is not None and row.url == article.url:
+            return row
+        row = self._by_hash.get(article.content_hash)
+        if row is not None and row.content_hash == article.content_hash:
+            return row
+        # A row already holds this key with another URL (written before URLs were kept fixed):
+        # update it rather than insert a second row with its key.
+        return self._by_key.get(article.key)
+
+
 _ARTICLE_COLUMNS = tuple(ArticleRow.__table__.c[name] for name in (
     "id", "key", "title", "source", "published", "kind", "content_hash", "url", "author",
     "input_id", "origin", "published_is_fallback"))
@@ -476,6 +520,94 @@ def _texts_by_article(session: Session, row_type: type) -> dict[int, list[str]]:
     for article_id, text_ in session.execute(query):
         texts.setdefault(article_id, []).append(text_)
     return texts
+
+
+# Columns that tell rows apart: an overlong value keeps a digest of the whole, so two long
+# URLs that share a beginning stay two articles. Other text is cut to fit.
+# A cut HTTP validator (etag, last_modified) could match another version of a feed; a digest never does.
+_IDENTITY_COLUMNS = frozenset({"key", "url", "input_id", "etag", "last_modified"})
+_DIGEST_TAIL = 1 + 7 + 64  # "#sha256:" and the hex digest
+
+
+def fit_column(column, value: str | None) -> str | None:
+    """`value` as the column can hold it (PostgreSQL refuses what is longer than a String's
+    length; SQLite keeps it, so both databases store the same)."""
+    limit = getattr(column.type, "length", None)
+    if value is None or limit is None or len(value) <= limit:
+        return value
+    if column.name in _IDENTITY_COLUMNS:
+        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+        return f"{value[:limit - _DIGEST_TAIL]}#sha256:{digest}"
+    return value[:limit - 1] + "\u2026"
+
+
+def fit_to_columns(article: Article) -> Article:
+    """The article with every field the `articles` and `article_copies` tables limit fitted to
+    them, at the one boundary every write passes: an overlong link or source costs a cut, not
+    the article (PostgreSQL's StringDataRightTruncation)."""
+    columns = ArticleRow.__table__.c
+    fitted = {name: fit_column(columns[name], getattr(article, name))
+              for name in ("key", "url", "input_id", "source", "author")}
+    copies = CopyRow.__table__.c
+    fitted["copies"] = [WireCopy(fit_column(copies.input_id, c.input_id), fit_column(copies.source, c.source),
+                                 fit_column(copies.url, c.url)) for c in article.copies]
+    if all(fitted[name] == getattr(article, name) for name in fitted):
+        return article
+    return dataclasses.replace(article, **fitted)
+
+
+def _column_values(row: ArticleRow) -> dict:
+    return {name: getattr(row, name) for name in _UPSERT_COLUMNS}
+
+
+_UPSERT_COLUMNS = ("url", "content_hash", "input_id", "title", "source", "author", "kind", "published",
+                   "published_is_fallback", "origin")
+
+
+def dialect_insert(session_or_conn: Session | Connection):
+    """The `insert` of the database's dialect, which has `on_conflict_do_update`."""
+    name = session_or_conn.get_bind().dialect.name if isinstance(session_or_conn, Session) \
+        else session_or_conn.dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise UnsupportedDatabase(f"digestbot stores to SQLite or PostgreSQL, not {name}")
+    return insert
+
+
+class UnsupportedDatabase(RuntimeError):
+    """A database without INSERT ... ON CONFLICT."""
+
+
+def _upsert_on_key(session: Session):
+    """INSERT a row, or UPDATE the one with the same key; gives back its (key, id). Executed
+    with a list of rows it is one cached statement sent in batches ("insertmanyvalues")."""
+    table = ArticleRow.__table__
+    statement = dialect_insert(session)(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={name: statement.excluded[name] for name in _UPSERT_COLUMNS},
+    )
+    return statement.returning(table.c.key, table.c.id)
+
+
+def _replace_text(session: Session, fresh: dict[ArticleRow, Article]) -> None:
+    """Sentences, key points and copies of the new rows, instead of any a replica wrote."""
+    ids = [row.id for row in fresh]
+    for table in (SentenceRow, KeyPointRow, CopyRow):
+        for start in range(0, len(ids), 500):
+            session.execute(delete(table).where(table.article_id.in_(ids[start:start + 500])))
+    for table, field in ((SentenceRow, "sentences"), (KeyPointRow, "key_points")):
+        rows = [{"article_id": row.id, "position": i, "text": text}
+                for row, article in fresh.items() for i, text in enumerate(getattr(article, field))]
+        if rows:
+            session.execute(table.__table__.insert(), rows)
+    copies = [{"article_id": row.id, "position": c.position, "input_id": c.input_id, "source": c.source,
+               "url": c.url} for row in fresh for c in row.copies]
+    if copies:
+        session.execute(CopyRow.__table__.insert(), copies)
 
 
 def _copies_of(row: ArticleRow) -> list[WireCopy]:
@@ -626,11 +758,13 @@ class FeedStateRow(Base):
     last_success: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     items_seen: Mapped[int] = mapped_column(Integer)
+    body_hash: Mapped[str | None] = mapped_column(String(64))
     # Whether the channels using the feed were told it is failing (runtime feed notices).
     notified_down: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
-_FEED_FIELDS = ("etag", "last_modified", "failures", "next_due", "last_success", "last_error", "items_seen")
+_FEED_FIELDS = ("etag", "last_modified", "failures", "next_due", "last_success", "last_error", "items_seen",
+                "body_hash")
 
 
 class SqlFeedStates:
@@ -642,7 +776,7 @@ class SqlFeedStates:
 
     def load(self, url: str) -> FeedState:
         with self._sessions() as session:
-            row = session.get(FeedStateRow, url)
+            row = session.get(FeedStateRow, _feed_key(url))
             if row is None:
                 return FeedState(url)
             values = {name: getattr(row, name) for name in _FEED_FIELDS}
@@ -652,26 +786,32 @@ class SqlFeedStates:
             return FeedState(url, **values)
 
     def save(self, state: FeedState) -> None:
-        with self._sessions.begin() as session:
-            row = session.get(FeedStateRow, state.url) or FeedStateRow(url=state.url)
-            for name in _FEED_FIELDS:
-                value = getattr(state, name)
-                setattr(row, name, _as_utc(value) if isinstance(value, datetime) else value)
-            session.add(row)
+        columns = FeedStateRow.__table__.c
+        values = {}
+        for name in _FEED_FIELDS:
+            value = getattr(state, name)
+            values[name] = _as_utc(value) if isinstance(value, datetime) else \
+                fit_column(columns[name], value) if isinstance(value, str) else value
+        self._upsert(state.url, values, values)
 
     def notified_down(self, url: str) -> bool:
         """Whether the feed's failure was already announced (kept apart from `FeedState`)."""
         with self._sessions() as session:
-            row = session.get(FeedStateRow, url)
+            row = session.get(FeedStateRow, _feed_key(url))
             return bool(row is not None and row.notified_down)
 
     def set_notified_down(self, url: str, value: bool) -> None:
+        self._upsert(url, {"failures": 0, "items_seen": 0, "notified_down": value}, {"notified_down": value})
+
+    def _upsert(self, url: str, new_row: dict, changes: dict) -> None:
+        """One statement, so two replicas saving the same feed's state never both insert it."""
         with self._sessions.begin() as session:
-            row = session.get(FeedStateRow, url)
-            if row is None:
-                row = FeedStateRow(url=url, failures=0, items_seen=0)
-            row.notified_down = value
-            session.add(row)
+            statement = dialect_insert(session)(FeedStateRow).values(url=_feed_key(url), **new_row)
+            session.execute(statement.on_conflict_do_update(index_elements=[FeedStateRow.url], set_=changes))
+
+
+def _feed_key(url: str) -> str:
+    return fit_column(FeedStateRow.__table__.c.url, url)
 
 
 # --- Per-destination memory: what each destination was already told -----------------------

@@ -9,13 +9,14 @@ from digestbot.models import InputError, RawArticle
 
 from .fetch import FetchResult, SafeFetcher
 from .jsonl import read_jsonl
-from .sources import load_file, load_folder, load_path, load_sources, load_url
+from .sources import capped, load_file, load_folder, load_path, load_sources, load_url
 
 __all__ = [
     "FetchResult",
     "InputError",
     "RawArticle",
     "SafeFetcher",
+    "capped",
     "load_file",
     "load_folder",
     "load_path",

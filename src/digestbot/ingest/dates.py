@@ -13,11 +13,11 @@ def aware(value: datetime) -> datetime:
 
 def parse_datetime(value: object) -> datetime | None:
     """ISO-8601 text (a trailing Z and a bare date accepted), a datetime or a date, to an
-    aware datetime; None when it cannot be read."""
+    aware datetime; None when it cannot be read or has no UTC equivalent."""
     if value is None:
         return None
     if isinstance(value, datetime):
-        return aware(value)
+        return _in_utc_range(aware(value))
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
     if not isinstance(value, str):
@@ -28,9 +28,19 @@ def parse_datetime(value: object) -> datetime | None:
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
-        return aware(datetime.fromisoformat(text))
+        return _in_utc_range(aware(datetime.fromisoformat(text)))
     except ValueError:
         return None
+
+
+def _in_utc_range(value: datetime) -> datetime | None:
+    # "0001-01-01T00:00:00+14:00" parses but lies before year 1 in UTC: every later
+    # conversion (storage, sorting) would raise OverflowError.
+    try:
+        value.astimezone(timezone.utc)
+    except OverflowError:
+        return None
+    return value
 
 
 def from_struct_time(value: time.struct_time | None) -> datetime | None:

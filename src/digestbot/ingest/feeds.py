@@ -25,6 +25,8 @@ log = logging.getLogger("digestbot.ingest")
 
 # Pages fetched a feed read for entries that carry only a title and a link (DIGESTBOT_FEED_PAGE_FETCHES).
 DEFAULT_PAGE_FETCHES = 20
+# Entries read from one feed, the newest (DIGESTBOT_FEED_MAX_ENTRIES).
+DEFAULT_MAX_ENTRIES = 200
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?:\s|$)")
 _ELLIPSIS = re.compile(r"(?:\.\.\.|\u2026)\W*$")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
@@ -71,13 +73,15 @@ def parse_feed(
     source: str | None = None,
     kind: ArticleKind | None = None,
     page_fetches: int = DEFAULT_PAGE_FETCHES,
+    max_entries: int = DEFAULT_MAX_ENTRIES,
 ) -> Iterator[RawArticle | InputError]:
     """One RawArticle per entry; an InputError for the feed or for each unusable entry.
 
     With a `fetcher`, the linked pages of entries that carry only a title and a link (a
     comments link, a search snippet cut off with an ellipsis; Hacker News, Google Alerts,
     tables of contents) are fetched, at most `page_fetches` of them; with `fetch_entries`,
-    every entry's page is."""
+    every entry's page is. Only the `max_entries` newest entries are read. An entry that
+    breaks in any way costs only itself."""
     import feedparser
 
     if not isinstance(data, bytes):  # never a path or URL string
@@ -89,7 +93,7 @@ def parse_feed(
     # A file object, not bytes: feedparser calls open() on bytes too (b"/etc/passwd" would be
     # read from disk), but it only ever .read()s a stream.
     parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=True)
-    entries = parsed.get("entries") or []
+    entries = newest_entries(parsed.get("entries") or [], max_entries, origin)
     if not entries:
         problem = parsed.get("bozo_exception")
         detail = f" ({str(problem).splitlines()[0]})" if problem else ""
@@ -106,13 +110,33 @@ def parse_feed(
     fetched_at = fetched_at or datetime.now(timezone.utc)
 
     budget = [page_fetches]  # shared by the entries of this feed read
-    for n, entry in enumerate(entries, 1):
+    for n, entry in entries:
         where = f"{origin} entry {n}"
         try:
             yield from _entry(entry, where, feed_source, feed_date, fetched_at, fetcher,
                               fetch_entries, kind, budget)
         except InputError as exc:  # pragma: no cover - _entry yields its errors
             yield exc
+        except Exception as exc:  # an entry is one unit of failure: the rest of the feed goes on
+            log.warning("%s: entry could not be read", where, exc_info=True)
+            yield InputError(f"{where}: entry could not be read ({type(exc).__name__})")
+
+
+def newest_entries(entries: list, limit: int, origin: str) -> list[tuple[int, object]]:
+    """The `limit` newest entries (undated ones count as oldest), in feed order, each with
+    its place in the feed (1-based) for messages."""
+    numbered = list(enumerate(entries, 1))
+    if len(numbered) <= limit:
+        return numbered
+    log.warning("%s: feed has %d entries; only the newest %d are read", origin, len(numbered), limit)
+
+    def newest_first(item: tuple[int, object]) -> tuple:
+        entry = item[1]
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        return (tuple(stamp[:6]) if stamp else (0,), -item[0])
+
+    kept = sorted(numbered, key=newest_first, reverse=True)[:limit]
+    return sorted(kept, key=lambda item: item[0])
 
 
 def _one_line(value: object) -> str | None:

@@ -59,9 +59,12 @@ def read_jsonl(stream: TextIO, origin: str) -> Iterator[RawArticle | InputError]
 def _parse_line(line: str, where: str) -> RawArticle | InputError:
     try:
         data = json.loads(line)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-        return InputError(f"{where}: invalid JSON ({msg})")
+    except json.JSONDecodeError as exc:
+        return InputError(f"{where}: invalid JSON ({exc.msg})")
+    except RecursionError:
+        return InputError(f"{where}: invalid JSON (nested too deeply)")
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        return InputError(f"{where}: invalid JSON (a number with too many digits)")
     if not isinstance(data, dict):
         return InputError(f"{where}: expected a JSON object, got {type(data).__name__}")
 
@@ -110,7 +113,7 @@ def _parse_line(line: str, where: str) -> RawArticle | InputError:
             return InputError(f"{where}: 'published' must be an ISO-8601 string")
         when = parse_datetime(published)
         if when is None:
-            return InputError(f"{where}: 'published' is not an ISO-8601 date-time: "
+            return InputError(f"{where}: 'published' is not an ISO-8601 date-time in range: "
                               f"{published[:40]!r}")
         fields["published"] = when
 

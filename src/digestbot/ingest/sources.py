@@ -311,3 +311,16 @@ def load_url(url: str, fetcher: SafeFetcher, *, fetch_entries: bool = False,
     found["url"] = result.final_url
     yield _article(text, url, {}, found, fallback_source=domain_of(result.final_url) or url,
                    fallback_time=fetched_at, fallback_what="fetch time", warn=warn_fallback)
+
+
+def capped(items: Iterable[RawArticle | InputError], limit: int) -> Iterator[RawArticle | InputError]:
+    """At most `limit` articles of a batch; past it, one error says what was left unread."""
+    articles = 0
+    for item in items:
+        if isinstance(item, RawArticle):
+            articles += 1
+            if articles > limit:
+                yield InputError(f"more than {limit} articles in one batch: the rest were not read "
+                                 f"(DIGESTBOT_MAX_BATCH_ARTICLES)")
+                return
+        yield item

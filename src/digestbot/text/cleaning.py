@@ -29,9 +29,12 @@ from dataclasses import dataclass
 
 from digestbot.models import CleanText
 
-__all__ = ["RULE_NAMES", "clean_text", "strip_dateline", "dedupe_sentences", "dedupe_tokenised", "normalise_key", "word_tokens"]
+__all__ = ["RULE_NAMES", "clean_text", "strip_bidi_controls", "strip_dateline", "dedupe_sentences", "dedupe_tokenised", "normalise_key", "word_tokens"]
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069):
+# invisible, they make chat show text in another order than it was written.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 # Punctuation (ASCII and the usual typographic marks) to spaces, for word comparisons.
 _PUNCT = str.maketrans(
     {c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…•·\u00a0\u200b"}
@@ -240,13 +243,18 @@ def _is_label(line: _Line) -> bool:
     )
 
 
+def strip_bidi_controls(text: str) -> str:
+    """The text without right-to-left and left-to-right overrides, embeddings and isolates."""
+    return text if text.isascii() else text.translate(_BIDI_CONTROLS)
+
+
 def clean_text(text: str, title: str | None = None, *, skip: frozenset[str] = frozenset()) -> CleanText:
     """Strip boilerplate from an article's text; return its paragraphs and what was learnt.
 
     `skip` names rules of `RULE_NAMES` to leave out (the extraction benchmark measures each).
     """
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFC", strip_bidi_controls(text))
     title_key = normalise_key(title) if title else ""
     author: str | None = None
     is_opinion = False
