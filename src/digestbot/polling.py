@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from .ingest import SafeFetcher
+from .ingest.fetch import FetchCancelled
 from .ingest.feeds import DEFAULT_MAX_ENTRIES, DEFAULT_PAGE_FETCHES, TitleOnlyEntry, parse_feed
 from .models import FeedState, InputError, RawArticle
 
@@ -103,6 +104,8 @@ class FeedPoller:
     def _poll_alone(self, url: str) -> PollReport:
         try:
             return self.poll(url)
+        except FetchCancelled:  # shutting down: not the feed's failure, and no later feed starts
+            raise
         except Exception as error:
             log.exception("feed poll failed", extra={"feed": url})
             problem = f"{url}: could not be polled ({type(error).__name__}: {_first_line(error)})"

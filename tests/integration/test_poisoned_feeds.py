@@ -159,3 +159,21 @@ def test_an_unchanged_feed_body_is_not_read_again(http_server, tmp_path):
     [changed] = poller.poll_due()
     assert not changed.not_modified and len(changed.articles) == 2
     assert states.load(url).items_seen == 3
+
+
+def test_a_fetch_cancelled_by_shutdown_is_no_feeds_failure(tmp_path):
+    """`SafeFetcher.cancel()` at shutdown stops the poll: the feed is not charged a failure and
+    no later feed starts (the runtime returns and polls them after the restart)."""
+    from digestbot.ingest.fetch import FetchCancelled
+
+    class CancelledFetcher:
+        def fetch(self, url, conditional=None):
+            raise FetchCancelled(url)
+
+    feeds = ["https://example.org/first.xml", "https://example.org/second.xml"]
+    states = SqlFeedStates(create_store_engine(f"sqlite:///{tmp_path / 'states.db'}"))
+    poller = FeedPoller({url: timedelta(minutes=15) for url in feeds}, CancelledFetcher(), states,
+                        lambda articles: None, clock=FakeClock(START))
+    with pytest.raises(FetchCancelled):
+        poller.poll_due()
+    assert all(states.load(url).failures == 0 for url in feeds)

@@ -1,7 +1,7 @@
 """Feeds: a hash of the last feed body read, so an unchanged feed is not parsed again.
 
-Revision ID: 0008_feeds_body_hash
-Revises: 0007_article_copies
+Revision ID: 0011_feeds_body_hash
+Revises: 0010_seen_requests
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_feeds_body_hash"
-down_revision: str | Sequence[str] | None = "0007_article_copies"
+revision: str = "0011_feeds_body_hash"
+down_revision: str | Sequence[str] | None = "0010_seen_requests"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
