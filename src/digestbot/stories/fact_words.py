@@ -39,3 +39,22 @@ SPEECH_VERB = re.compile(r"\b(said|says|told|announced|ordered|accused|blamed|de
                          r"urged|demanded|refused|agreed|decided|called|testified|confirmed)\b", re.I)
 # Measures of the time between things ("a six-year hiatus"), not of an event of the story.
 TIME_GAPS = frozenset("span gap hiatus break delay interval absence".split())
+# What happened to a counted group of people: a count of people is shown only with one of these
+# ("more than 200 people detained"), or as a toll, or as a group ("a delegation of 200").
+PEOPLE_FATES = re.compile(
+    r"\b(arrest\w*|detain\w*|jailed|in custody|missing|unaccounted for|evacuat\w*|fled|flee\w*|displaced|"
+    r"homeless|rescued|trapped|stranded|taken hostage|held hostage|kidnapp\w*|abducted|freed|released|"
+    r"aboard|on board|sentenced|convicted|charged|indicted|expelled|deported|extradited|elected|"
+    r"infected|sickened|hospitali[sz]ed)\b", re.I)
+# Verbs of people at work on the story ("300 rescue workers were deployed"): the count stands as written.
+PEOPLE_AT_WORK = re.compile(
+    r"\b(deployed|sent|dispatched|mobili[sz]ed|search\w*|remain\w*|join\w*|took part|taking part|"
+    r"protest\w*|marched|rallied|gathered|demonstrated|volunteered|fought|worked|working|travel\w*|"
+    r"accompan\w*|attended|voted|turned out)\b", re.I)
+# Where a toll's victims were: kept on the line ("4 dead on the ground"), other tails are dropped.
+TOLL_TAILS = re.compile(r"^\s+(aboard|on board|on the ground|in the air|at sea)\b", re.I)
+# Words of a role that may stand before the title word ("Israeli Prime Minister"); other capitalised
+# words there are places or organisations the role was mistaken from ("North Carolina Director").
+ROLE_MODIFIERS = frozenset(
+    "deputy vice prime foreign defence defense interior home finance justice first acting former senior "
+    "general chief assistant associate executive state federal national supreme attorney secretary".split())

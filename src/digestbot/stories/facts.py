@@ -21,6 +21,7 @@ from ..text.features import (
     Entity,
     NUMBER_WORDS,
     Quantity,
+    STOPWORDS,
     canonical_terms,
     entities,
     mid_sentence_names,
@@ -166,15 +167,20 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
         unit = _toll_kind(clause, q.start - offset, q.end - offset) or unit
     span = q.text
     value = _value_text(q, clause, offset)
+    after = clause[q.end - offset:]
     if unit in ("death", "injury"):
+        if not _counts_people(q, after):
+            return None  # "its five remaining Concordes" near "killing": not a toll
         event = fact_words.EVENT_NOUNS.search(clause)
+        where = fact_words.TOLL_TAILS.match(after)
         label = f"{q.qualifier + ' ' if q.qualifier else ''}{value} {'dead' if unit == 'death' else 'injured'}"
+        label += f" {where.group(1).lower()}" if where else ""
         return (f"{label} in the {event.group(1).lower()}" if event else label), unit
     if q.kind == "percent":
         if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|votes|ballots|precincts)\b[^,;]{0,40}\b(?:counted|reporting|tallied)",
-                     clause[q.end - offset:]):
+                     after):
             return None  # how far the count has got, not a result
-        of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", clause[q.end - offset:])
+        of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", after)
         return (f"{span} of {of.group(1)}", "percent:" + of.group(1).split()[-1].lower().rstrip("s")) if of else None
     if q.kind == "money":
         return None  # "$176.7 billion": what it pays for is rarely in reach of a rule
@@ -182,17 +188,31 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
         return None
     if q.kind == "count" and q.value < 2:
         return None
-    tail = _TAIL.match(clause[q.end - offset:])
     text = span if not re.fullmatch(r"[\d,.]+", span.strip()) else f"{span} {unit}s"
     if " to " in value:  # a range: "30 people" after "20 to" reads "20 to 30 people"
         text = value + " " + text.split(None, 1)[1] if " " in text else value
-    if tail and q.kind == "count" and unit in fact_words.PEOPLE_ROLES | {"person"}:
-        text += " " + tail.group(1)
+    if q.kind == "count" and unit in fact_words.PEOPLE_ROLES | {"person"}:
+        fate = fact_words.PEOPLE_FATES.search(clause)
+        if fate:  # what happened to them is part of what is counted: detained is not missing
+            return f"{text} {fate.group(1).lower()}", f"{unit}:{fate.group(1).lower()[:6]}"
+        if fact_words.PEOPLE_AT_WORK.search(clause):
+            return text, f"{unit}:at work"
+        return text, f"{unit}:bare"  # shown as a group ("delegation: 200") or beside a fuller mention
     return text, unit
 
 
+def _counts_people(q: Quantity, after: str) -> bool:
+    """A toll's number counts people: written bare ("killed 11, injured ...") or before a noun of
+    people, not before another noun ("five remaining Concordes")."""
+    last = q.text.split()[-1].lower()
+    if not (last[-1:].isdigit() or last in NUMBER_WORDS):
+        return True  # the span ends in its noun ("11 people", "36 servicemen")
+    nxt = re.match(r"\s+([A-Za-z][\w'-]*)", after)
+    return nxt is None or nxt.group(1).lower() in STOPWORDS or _TOLL_WORD.fullmatch(nxt.group(1)) is not None
+
+
 _TOLL_WORD = re.compile(r"\b(?:(kill\w*|dead|died|deaths?|perish\w*|drown\w*|lives|bodies|toll)|"
-                        r"(injur\w*|wounded|hurt|hospitali[sz]ed))\b", re.I)
+                        r"(injur\w*|wound\w*|hurt|hospitali[sz]ed))\b", re.I)
 
 
 def _toll_kind(clause: str, start: int, end: int) -> str | None:
@@ -243,9 +263,12 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
     if labelled is None:
         return []
     text, unit = labelled
-    about_people = unit in fact_words.PEOPLE_ROLES or unit in ("death", "injury") or unit.startswith("percent")
     near = _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30]
     grouped = re.search(r"\b(delegation|group|team|crowd)\b", near, re.I)
+    people = unit.split(":")[0] in fact_words.PEOPLE_ROLES or unit.startswith("person")
+    if grouped and unit.endswith(":bare"):
+        unit = unit[: -len(":bare")]
+    about_people = people or unit in ("death", "injury") or unit.startswith("percent")
     if q.kind == "measure" and q.event in fact_words.TIME_GAPS:
         return []  # "a six-year hiatus", "a three-month span": time between things, not an event
     if not (about_people or q.kind == "measure" or grouped):
@@ -756,6 +779,23 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
     return out
 
 
+def _bare_counts_joined(atoms: list[_Atom]) -> list[_Atom]:
+    """A bare count of people ("two men", "36 servicemen") says nothing of what happened to them:
+    it only corroborates the same count stated in full elsewhere ("300 rescue workers were
+    deployed"), and is dropped otherwise."""
+    full = {(at.slot.split(":")[1], at.value): at for at in atoms
+            if at.category == "how_many" and ":bare" not in at.slot}
+    out = []
+    for at in atoms:
+        if ":bare" in at.slot:
+            stated = full.get((at.slot.split(":")[1], at.value))
+            if stated is None:
+                continue
+            at = replace(at, slot=stated.slot, text=stated.text)
+        out.append(at)
+    return out
+
+
 def _lead_person(articles: list[Article], people: dict[str, tuple[str, str]]) -> str | None:
     if not people:
         return None
@@ -780,6 +820,7 @@ def extract_facts(story: Story) -> list[Fact]:
         for s, is_lead in candidates[a.key]:
             atoms.extend(_sentence_atoms(s, a, order, known, people, lead, is_lead, named_here))
             order += 1
+    atoms = _bare_counts_joined(atoms)
     atoms += _central_leads(articles, DEVELOPMENTS if len(articles) >= CORROBORATED_FROM else 0)
     in_itinerary = {p for at in atoms if at.slot == "itinerary" for p in at.value.split(">")}
     atoms = [at for at in atoms if not (at.slot.startswith("place:") and at.slot[6:] in in_itinerary)]
