@@ -48,7 +48,7 @@ PEOPLE_FATES = re.compile(
     r"infected|sickened|hospitali[sz]ed)\b", re.I)
 # Verbs of people at work on the story ("300 rescue workers were deployed"): the count stands as written.
 PEOPLE_AT_WORK = re.compile(
-    r"\b(deployed|sent|dispatched|mobili[sz]ed|search\w*|remain\w*|join\w*|took part|taking part|"
+    r"\b(deployed|sent|dispatched|mobili[sz]ed|search\w*|remain|remained|join\w*|took part|taking part|"
     r"protest\w*|marched|rallied|gathered|demonstrated|volunteered|fought|worked|working|travel\w*|"
     r"accompan\w*|attended|voted|turned out)\b", re.I)
 # Where a toll's victims were: kept on the line ("4 dead on the ground"), other tails are dropped.

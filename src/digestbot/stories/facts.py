@@ -192,11 +192,15 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
     if " to " in value:  # a range: "30 people" after "20 to" reads "20 to 30 people"
         text = value + " " + text.split(None, 1)[1] if " " in text else value
     if q.kind == "count" and unit in fact_words.PEOPLE_ROLES | {"person"}:
-        fate = fact_words.PEOPLE_FATES.search(clause)
+        # the verb that governs the count stands next to it: "arrested two men", "200 agents were sent"
+        start, end = q.start - offset, q.end - offset
+        near = clause[max(0, start - 25): start] + " " + " ".join(clause[end:].split()[:4])
+        fate = fact_words.PEOPLE_FATES.search(near)
         if fate:  # what happened to them is part of what is counted: detained is not missing
             return f"{text} {fate.group(1).lower()}", f"{unit}:{fate.group(1).lower()[:6]}"
-        if fact_words.PEOPLE_AT_WORK.search(clause):
-            return text, f"{unit}:at work"
+        work = fact_words.PEOPLE_AT_WORK.search(near)
+        if work:  # paraphrases agree ("were deployed", "remain"): the verb is shown, not compared
+            return f"{text} {work.group(1).lower()}", f"{unit}:at work"
         return text, f"{unit}:bare"  # shown as a group ("delegation: 200") or beside a fuller mention
     return text, unit
 
@@ -656,11 +660,12 @@ _TOLL_CHANGE = re.compile(r"\b(rose|risen|rises|climbed|climbs|increased|reached
                           r"revised|jumped|grew|has grown|raising|bringing|brought)\b", re.I)
 
 
-def _other_scope(main: list[_Atom], older: list[_Atom]) -> bool:
-    """A toll far from the newest one (11 against 258) counts another place or group, not an earlier
-    stage: tolls rise, and a revision seldom moves one by more than a few times."""
-    if not main[0].slot.startswith(("count:death", "count:injury")):
-        return False
+def _other_scope(main: list[_Atom], older: list[_Atom], same_time: bool) -> bool:
+    """A count far from the newest one (11 dead against 258) counts another place or group, not an
+    earlier stage: tolls and arrests rise, and a revision seldom moves one by more than a few times."""
+    if not main[0].slot.startswith(("count:death", "count:injury")) and (
+            same_time or not main[0].slot.startswith("count:")):
+        return False  # two outlets' different counts of the same day are a conflict
     new, old = _number(main[0].value), _number(older[0].value)
     if new is None or old is None or any(x.superseded for x in older):
         return False
@@ -693,7 +698,7 @@ def _figure_facts(grp: list[_Atom]) -> list[_Scored]:
     for g in ranked:
         if g is main:
             continue
-        if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g):
+        if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g, g in same_time):
             other = Fact("how_many", _capitalise(g[0].text), _refs(g), evidence=g[0].evidence)
             out.append(_Scored(_support(g) * g[0].weight, -min(x.order for x in g), other, int(g[0].weight < 1)))
         elif g in same_time and {x.article.source for x in g} - main_sources and not any(x.superseded for x in g):

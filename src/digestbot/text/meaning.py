@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 
-# "did not", "has not", "never", "denied": the clause does not assert its event.
+# "did not", "has not", "never", "denied", "no evidence": the clause does not assert its event.
 NEGATION = re.compile(
-    r"\b(?:not|n't|never|no longer|denie[sd]|deny|denying|refused to|rejected reports?|ruled out)\b", re.I)
+    r"\b(?:not|n't|never|no longer|denie[sd]|deny|denying|refused to|rejected reports?|ruled out|"
+    r"no(?!\.)|none|nobody|neither|nor)\b", re.I)
 # "plans to", "is expected to", "could": the event has not happened (yet).
 MODALITY = re.compile(
     r"\b(?:will|would|could|may|might|plans? to|planned to|planning to|hopes? to|intends? to|"
