@@ -34,6 +34,10 @@ NOT_PLACES = frozenset(
 DANGLING_OPENERS = frozenset(
     "he she it they his her its their this that these those but and or so also however then "
     "there here which who we i you".split())
+# Words that open a subordinate phrase: a clause opening with one does not state an event alone.
+SUBORDINATE_OPENERS = frozenset(
+    "as after before when while since following in on at during despite although because with of for "
+    "until unless if than that".split())
 # Verbs that make a person an actor of the story when they are its subject.
 SPEECH_VERB = re.compile(r"\b(said|says|told|announced|ordered|accused|blamed|denied|admitted|promised|warned|"
                          r"urged|demanded|refused|agreed|decided|called|testified|confirmed)\b", re.I)

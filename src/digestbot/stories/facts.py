@@ -424,15 +424,33 @@ def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
             continue  # "since December 2019" dates a "first", not an event
         left, right = clause_around(s, d.start, d.end)
         clause = s[left:right]
-        text = _clause_with(s, d.start, d.end)
-        if (_FIRST.search(text) or not fact_words.EVENT_VERB.search(text) or len(text.split()) < 4
+        text = _dated_text(s, d.start, d.end)
+        if (not text or _FIRST.search(text) or not fact_words.EVENT_VERB.search(text)
                 or is_negated(clause) or not re.search(r"[A-Z]", text.replace(d.text, ""))):
             continue  # a date without an asserted event, or without anyone or anything named, to hang it on
         planned = is_modal(clause)
+        if planned and _PAST_PLAN.search(clause):
+            continue  # "was due to arrive Friday": a past plan, which may not have happened
         day = resolve_dates(d.text, base, future=True)[0].day if planned else d.day
         label = f"{show_date(day)}: {_capitalise(text)}" + (" (planned)" if planned else "")
         atoms.append(_Atom("when", f"when:{day.isoformat()}", day.isoformat(), label, a, order))
     return atoms
+
+
+_PAST_PLAN = re.compile(r"\b(?:was|were|had been|had)\s+(?:\w+\s+)?(?:due|expected|scheduled|set|supposed|planned|"
+                        r"planning|hoping|going)\b", re.I)
+
+
+def _dated_text(s: str, start: int, end: int) -> str | None:
+    """What a date is the date of: the sentence's opening clause when the date is in it (at most 20
+    words), else the whole sentence when it stands alone, else nothing (never a cut fragment)."""
+    sentence = _clean(strip_dateline(s).rstrip("."))
+    clause = _clause_with(s, start, end, max_words=20)
+    opener = clause.split()[0].lower() if clause else ""
+    if len(clause.split()) >= 4 and sentence.startswith(clause) and opener not in fact_words.DANGLING_OPENERS \
+            and (opener not in fact_words.SUBORDINATE_OPENERS or clause == sentence):
+        return clause
+    return sentence if _standalone(sentence) else None
 
 
 def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, str]], is_lead: bool) -> list[_Atom]:
@@ -446,8 +464,8 @@ def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, st
         place = m.group(2)
         if place.lower() in people or any(place in p for p, _ in people.values()):
             continue
-        if not _asserted(s, m.start(), m.end()):
-            continue  # "has not visited Serbia"
+        if not _asserted(s, m.start(), m.end()) or is_modal(s[slice(*clause_around(s, m.start(), m.end()))]):
+            continue  # "has not visited Serbia", "accepted an invitation to visit Israel"
         verb = m.group(1).lower()
         atoms.append(_Atom("where", f"place:{place.lower()}", "", f"{place} ({_clean(m.group(0))})",
                            a, order, 1.0 if verb.startswith(("visit", "trip", "tour")) else 1.2))
@@ -457,25 +475,38 @@ def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, st
             first = place.split()[0].lower()
             if first in fact_words.NOT_PLACES or place.lower() in people or not _asserted(s, m.start(), m.end()):
                 continue
+            if _modifier_not_place(s, m.end()):
+                continue  # "in the Atlanta area", "in Venezuela's capital": the name is not the place
             if any(place in p for p, _ in people.values()):
                 continue
             atoms.append(_Atom("where", f"place:{place.lower()}", "", _clean(m.group(0)), a, order, 1.0))
     return atoms
 
 
-_CLAUSE_MARK = re.compile(r"[,;:\"]|\.\s")
+_NEXT_WORD = re.compile(r"(?:'s|’s)|\s+([a-z][\w-]*)")
+
+
+def _modifier_not_place(s: str, end: int) -> bool:
+    """Whether the capitalised words just read modify a noun that follows (a possessive or a
+    common noun: "area", "murder case"), so they are not themselves where something happened."""
+    m = _NEXT_WORD.match(s, end)
+    if not m:
+        return False
+    word = m.group(1)
+    return word is None or (word not in STOPWORDS and not word.endswith(("ed", "ing")))
+
+
+_CLAUSE_MARK = re.compile(r"[,;\"]|(?<!\d):(?!\d)|\.\s")
 
 
 def _clause_with(s: str, start: int, end: int, max_words: int = 14) -> str:
-    """The clause around a span; a window of words when the clause is long."""
+    """The clause around a span, or "" when the clause is longer than `max_words`."""
     breaks = [m.end() for m in _CLAUSE_MARK.finditer(s, 0, start)]
     left = breaks[-1] if breaks else 0
     m = _CLAUSE_MARK.search(s, end)
     right = m.start() if m else len(s)
     clause = s[left:right]
-    if len(clause.split()) > max_words:
-        clause = _window_before(s, start, 8) + " " + s[start:end]
-    return _clean(clause.rstrip("."))
+    return "" if len(clause.split()) > max_words else _clean(clause.rstrip("."))
 
 
 def _meeting_detail(s: str, people: list[str]) -> str:
@@ -617,9 +648,18 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
         if pool:
             i = max(pool, key=lambda i: scores[i])
             chosen.append(i)
-            day = show_date(leads[i][0].published.date())
-            out.append(atom(i, f"development:{k}", f"{day}: {leads[i][1]}"))
+            out.append(atom(i, f"development:{k}", _dated_lead(leads[i][1], leads[i][0])))
     return out
+
+
+def _dated_lead(sentence: str, article: Article) -> str:
+    """A development's line, dated by the day its sentence names ("on Wednesday", resolved against
+    the article's date), or marked as the day of the report when it names none."""
+    days = [d.day for d in resolve_dates(sentence, article.published.date())
+            if not re.search(r"\bsince\s+$", sentence[: d.start])]
+    if days:
+        return f"{show_date(days[0])}: {sentence}"
+    return f"{show_date(article.published.date())} report: {sentence}"
 
 
 def _refs(atoms: list[_Atom]) -> list[SourceRef]:

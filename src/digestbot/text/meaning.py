@@ -15,7 +15,9 @@ NEGATION = re.compile(
 MODALITY = re.compile(
     r"\b(?:will|would|could|may|might|plans? to|planned to|planning to|hopes? to|intends? to|"
     r"(?:is|are|was|were) (?:expected|set|scheduled|due|likely|to be)|expects? to|feared|"
-    r"supposed to|if|unless|possible|possibly)\b", re.I)
+    r"supposed to|if|unless|possible|possibly|invitation to|invited to|agreed to|offered to|promised to|"
+    r"vow(?:s|ed)? to|pledged? to|threaten(?:s|ed)? to|wants? to|wanted to|seeks? to|sought to|"
+    r"tr(?:y|ies|ied|ying) to|attempt(?:s|ed|ing)? to|would-be)\b", re.I)
 # "earlier reports said ...": a figure the same sentence then corrects.
 SUPERSEDED = re.compile(
     r"\b(?:earlier|initial(?:ly)?|previous(?:ly)?|first|original(?:ly)?)\s+(?:reports?|estimates?|figures?|"
