@@ -420,8 +420,8 @@ def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
     atoms = []
     base = a.published.date()
     for d in resolve_dates(s, base):
-        if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s":
-            continue  # "since December 2019" dates a "first", not an event
+        if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s" or _dates_the_saying(s, d.start):
+            continue  # "since December 2019" dates a "first"; "the FBI said Friday" a statement
         left, right = clause_around(s, d.start, d.end)
         clause = s[left:right]
         text = _dated_text(s, d.start, d.end)
@@ -655,11 +655,23 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
 def _dated_lead(sentence: str, article: Article) -> str:
     """A development's line, dated by the day its sentence names ("on Wednesday", resolved against
     the article's date), or marked as the day of the report when it names none."""
-    days = [d.day for d in resolve_dates(sentence, article.published.date())
-            if not re.search(r"\bsince\s+$", sentence[: d.start])]
-    if days:
-        return f"{show_date(days[0])}: {sentence}"
-    return f"{show_date(article.published.date())} report: {sentence}"
+    dates = [d for d in resolve_dates(sentence, article.published.date())
+             if not re.search(r"\bsince\s+$", sentence[: d.start])]
+    events = [d for d in dates if not _dates_the_saying(sentence, d.start)]
+    if events:
+        return f"{show_date(events[0].day)}: {sentence}"
+    day = dates[0].day if dates else article.published.date()
+    return f"{show_date(day)} report: {sentence}"
+
+
+_SAYING_BEFORE = re.compile(
+    rf"(?:{fact_words.SPEECH_VERB.pattern}|reported|told reporters|said in a statement)\s+(?:on\s+|late\s+|early\s+)?$",
+    re.I)
+
+
+def _dates_the_saying(sentence: str, start: int) -> bool:
+    """ "..., the FBI said Friday": the day dates the statement, not the event it reports."""
+    return _SAYING_BEFORE.search(sentence[max(0, start - 40): start]) is not None
 
 
 def _refs(atoms: list[_Atom]) -> list[SourceRef]:
