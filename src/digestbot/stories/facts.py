@@ -22,6 +22,7 @@ from ..text.features import (
     NUMBER_WORDS,
     Quantity,
     STOPWORDS,
+    TITLE_WORDS,
     canonical_terms,
     entities,
     mid_sentence_names,
@@ -181,7 +182,11 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
                      after):
             return None  # how far the count has got, not a result
         of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", after)
-        return (f"{span} of {of.group(1)}", "percent:" + of.group(1).split()[-1].lower().rstrip("s")) if of else None
+        whose = _percent_holder(clause[: q.start - offset])
+        if not of or not whose:
+            return None  # a share of nothing named, or nobody's share ("his supporters got 96 percent")
+        key = f"percent:{of.group(1).split()[-1].lower().rstrip('s')}:{whose.split()[-1].lower()}"
+        return f"{whose}: {span} of {of.group(1)}", key
     if q.kind == "money":
         return None  # "$176.7 billion": what it pays for is rarely in reach of a rule
     if not unit or unit in _VAGUE_UNITS or q.kind == "year":
@@ -203,6 +208,22 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
             return f"{text} {work.group(1).lower()}", f"{unit}:at work"
         return text, f"{unit}:bare"  # shown as a group ("delegation: 200") or beside a fuller mention
     return text, unit
+
+
+_HOLDER = re.compile(r"\b([A-Z][\w'.-]*(?:\s+(?:[A-Z][\w'.-]*|of|de|la))*)")
+
+
+def _percent_holder(before: str) -> str | None:
+    """Who a share belongs to: the last name written before it ("Putin was elected ... with 52.94
+    percent"); none when only a pronoun or a common noun holds it."""
+    names = [m.group(1) for m in _HOLDER.finditer(before)
+             if m.start() > 0 or m.group(1).split()[0].lower() not in STOPWORDS]
+    names = [n for n in names if n.lower() not in STOPWORDS and n.split()[0] not in _CALENDAR_TITLES]
+    return names[-1].removesuffix("'s") if names else None
+
+
+_CALENDAR_TITLES = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March "
+                             "April May June July August September October November December".split())
 
 
 def _counts_people(q: Quantity, after: str) -> bool:
@@ -234,8 +255,6 @@ def _value_text(q: Quantity, clause: str, offset: int) -> str:
     value = f"{q.value:g}" if q.value < 10000 else f"{q.value:,.0f}"
     if before and (before.group(1)[0].isdigit() or before.group(1).lower() in _NUMBER_WORDS):
         return f"{before.group(1)} to {value}"  # a range: "20 to 30"
-    if re.search(r"\w\s+dozens?\b", q.text):  # "two dozen": the parser reads two
-        return f"{q.value * 12:g}"
     return value
 
 
@@ -248,6 +267,8 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
         return []  # anniversaries and "second meeting" are handled with their context
     if q.kind == "measure" and not q.event:
         return []  # "two months after ...": a time gap, not a fact of the story
+    if re.match(r"\s+of\s+(?:them|whom|those)\b", sentence[q.end :]):
+        return []  # "247 people, 12 of them Americans": a part of another count, not a toll
     if re.match(r"\s+(more|additional|extra|further)\b", sentence[q.end :]) or re.search(
             r"\b(another|additional)\s+$", sentence[: q.start]):
         return []  # an increment ("two more bodies"), not a total
@@ -383,7 +404,15 @@ def _acts(name: str, s: str, shared: frozenset[str] = frozenset()) -> bool:
 def _clean_role(role: str) -> bool:
     """A role worth showing: a few ordinary words ("Russian Deputy Prime Minister"), no wire codes."""
     return bool(role) and len(role.split()) <= 4 and not re.search(r"[A-Z]{2,}|\d|-", role) and not any(
-        w.lower() in _CALENDAR_WORDS for w in role.split())
+        w.lower() in _CALENDAR_WORDS for w in role.split()) and not _names_a_place(role)
+
+
+def _names_a_place(role: str) -> bool:
+    """Two capitalised words in a row that are neither titles nor their modifiers name a place or a
+    body the role was misread from ("North Carolina Director")."""
+    words = [w for w in role.split() if w[:1].isupper()]
+    plain = [w.lower() not in TITLE_WORDS and w.lower() not in fact_words.ROLE_MODIFIERS for w in words]
+    return any(a and b for a, b in zip(plain, plain[1:]))
 
 
 _CALENDAR_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday january february "
@@ -473,7 +502,8 @@ def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, st
         for m in fact_words.PLACE_PREPOSITIONS.finditer(s):
             place = m.group(1)
             first = place.split()[0].lower()
-            if first in fact_words.NOT_PLACES or place.lower() in people or not _asserted(s, m.start(), m.end()):
+            if first in fact_words.NOT_PLACES or place.lower() in people or not _asserted(s, m.start(), m.end()) \
+                    or is_modal(s[slice(*clause_around(s, m.start(), m.end()))]):
                 continue
             if _modifier_not_place(s, m.end()):
                 continue  # "in the Atlanta area", "in Venezuela's capital": the name is not the place
