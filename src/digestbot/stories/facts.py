@@ -474,12 +474,28 @@ def _dated_text(s: str, start: int, end: int) -> str | None:
     """What a date is the date of: the sentence's opening clause when the date is in it (at most 20
     words), else the whole sentence when it stands alone, else nothing (never a cut fragment)."""
     sentence = _clean(strip_dateline(s).rstrip("."))
+    if re.search(r"\b(?:the|an?|its|their|his|her)\s+$|'s\s+$", s[:start]):
+        return _dated_event_noun(s, end)  # "the April 20 crash": the date of that crash only
     clause = _clause_with(s, start, end, max_words=20)
     opener = clause.split()[0].lower() if clause else ""
     if len(clause.split()) >= 4 and sentence.startswith(clause) and opener not in fact_words.DANGLING_OPENERS \
             and (opener not in fact_words.SUBORDINATE_OPENERS or clause == sentence):
         return clause
     return sentence if _standalone(sentence) else None
+
+
+_EVENT_OF = re.compile(r"\s+(\w+)\s+of\s+(?:the\s+)?([A-Z][\w'.-]*(?:\s+[A-Z0-9][\w'.-]*)*(?:\s+[a-z]+)?)")
+
+
+def _dated_event_noun(s: str, end: int) -> str | None:
+    """ "the July 25 crash of Concorde Flight 4590" -> "Crash of Concorde Flight 4590"."""
+    m = _EVENT_OF.match(s, end)
+    if not m or not fact_words.EVENT_NOUNS.fullmatch(m.group(1)):
+        return None
+    words = m.group(2).split()
+    if words[-1] in STOPWORDS:
+        words.pop()
+    return f"{m.group(1).capitalize()} of {' '.join(words)}"
 
 
 def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, str]], is_lead: bool) -> list[_Atom]:

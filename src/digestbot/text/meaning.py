@@ -28,7 +28,7 @@ OTHER_TIME = re.compile(
     r"\b(?:earlier|previous|prior|last|another|similar) (?:disaster|crash|quake|earthquake|storm|hurricane|"
     r"attack|bombing|accident|flood|fire|incident|sinking|tragedy|one)s?\b|\b(?:years|decades) ago\b|"
     r"\bworst\b[^,;]*\bsince\b", re.I)
-_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|and|although)\s+|\s+-{1,2}\s+|\s+but\s+")
+_CLAUSE_BREAK = re.compile(r";|(?<!\d):(?!\d)|,\s+(?:but|while|whereas|and|although)\s+|\s+-{1,2}\s+|\s+but\s+")
 _SPEAKER = re.compile(
     r"(?:,\s*|\s)(?:said|says|told [\w ]+?|according to)\s+((?:[A-Z][\w.'-]+\s?){1,4})|"
     r"((?:[A-Z][\w.'-]+\s?){1,4})\s+(?:said|says)\b")

@@ -1,0 +1,102 @@
+"""Facts a reader can trust (issue 13): the error classes found on fresh real clusters, each on
+sentences of our own. Every figure says what it counts, every date dates its event, every place
+and role is one."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from builders import an_article  # noqa: E402
+from digestbot.models import Story  # noqa: E402
+from digestbot.stories.facts import extract_facts  # noqa: E402
+
+THURSDAY = "1999-04-22T12:00:00+00:00"
+
+
+def _facts(*sentences, **kw):
+    articles = [an_article(*sentences, **kw)]
+    return extract_facts(Story(key="s", title="t", articles=articles))
+
+
+def _texts(*sentences, category=None, **kw):
+    return [f.text for f in _facts(*sentences, **kw) if category in (None, f.category)]
+
+
+def test_the_wounded_are_not_counted_as_dead():
+    lines = _texts("Rebels set off five bombs in Varna on Sunday, killing at least 36 soldiers and wounding 74.",
+                   category="how_many")
+    assert not any(line.startswith("74 dead") for line in lines)
+    assert any(line.startswith("74 injured") for line in lines)
+
+
+def test_a_toll_counts_people_not_the_next_noun():
+    lines = _texts("Orla Air grounded its five remaining Skyliners after the crash, which killed 113 people.",
+                   category="how_many")
+    assert not any(line.startswith("5 dead") for line in lines)
+
+
+def test_a_count_of_people_says_what_happened_to_them():
+    assert _texts("A police official said the two men were suspected of spying for Tarland.",
+                  category="how_many") == []
+    assert _texts("Police in Ostra arrested two men on Saturday on suspicion of spying.",
+                  category="how_many") == ["Two men arrested"]
+
+
+def test_no_evidence_negates_the_clause():
+    assert _texts("There was no indication that the three Vell officials could have worked alone.",
+                  category="how_many") == []
+
+
+def test_a_capitalised_modifier_is_not_a_place():
+    lines = _texts("Police arrested three men in the Arno Venn murder case on Monday in Kestrel.",
+                   category="where")
+    assert not any("Arno Venn" in line for line in lines)
+
+
+def test_an_invitation_to_visit_is_not_a_visit():
+    lines = _texts("President Ana Mirel accepted an invitation to pay an official visit to Tarland.")
+    assert not any("Tarland" in line for line in lines)
+
+
+def test_a_weekday_dates_the_event_and_a_statement_day_does_not():
+    from digestbot.stories.facts import _dated_lead
+    article = an_article("placeholder", published=THURSDAY)
+    assert _dated_lead("The parents of Dan Ivo began legal action on Wednesday against the Kell police.",
+                       article).startswith("21 Apr 1999: ")
+    # the day names when the police spoke, not when the truck carried the bomb
+    assert _dated_lead("A Kell truck carried the bomb that wrecked the Ostra consulate, the police said Tuesday.",
+                       article).startswith("20 Apr 1999 report: ")
+    # no day named: the line is the report's, not the event's
+    assert _dated_lead("Federal agents charged Rob Kell with the Ostra bombings.", article).startswith(
+        "22 Apr 1999 report: ")
+
+
+def test_a_past_plan_gets_no_date():
+    lines = _texts("The Vell Air plane took off at 8:40 p.m. Friday and was due to arrive at Martha Field "
+                   "an hour later.", category="when", published=THURSDAY)
+    assert not any("(planned)" in line or line.startswith("40 p.m.") for line in lines)
+
+
+def test_a_date_line_is_never_a_cut_fragment():
+    lines = _texts("As part of the inquiry into the April 20 crash, Tarland investigators questioned 30 mechanics.",
+                   category="when", published=THURSDAY)
+    assert not any(": As part of" in line for line in lines)
+
+
+def test_a_role_misread_from_a_place_is_dropped():
+    from digestbot.stories.facts import _clean_role
+    assert not _clean_role("North Carolina Director")
+    assert _clean_role("Russian Deputy Prime Minister") and _clean_role("Energy Minister")
+
+
+def test_a_part_of_a_toll_is_not_a_toll():
+    lines = _texts("The Vell blast killed 247 people, 12 of them Americans.", category="how_many")
+    assert lines == ["247 dead in the blast"]
+
+
+def test_a_count_that_falls_is_another_group_not_an_update():
+    a = an_article("Police in Ostra said 14 people were arrested after the Vell bombing.", source="A", days=0)
+    b = an_article("Seven people were arrested in Kell after the Vell bombing, police said.", source="B", days=5)
+    facts = [f for f in extract_facts(Story(key="s", title="t", articles=[a, b])) if f.category == "how_many"]
+    assert not any(f.timeline for f in facts)
