@@ -23,6 +23,7 @@ from ..text.features import (
     Quantity,
     STOPWORDS,
     TITLE_WORDS,
+    stem,
     canonical_terms,
     entities,
     mid_sentence_names,
@@ -107,7 +108,7 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
             s = normalise_quotes(s)
             for e in entities(s):
                 words = [w for w in e.text.split() if w.lower().rstrip(".") not in _HONORIFICS]
-                if (e.is_person and 2 <= len(words) <= 4
+                if (e.is_person and 2 <= len(words) <= 4 and words[0].lower() not in STOPWORDS
                         and not any(w.lower() in _CALENDAR_WORDS for w in words)):
                     full = " ".join(words)
                     name, role = people.get(full.lower(), (full, ""))
@@ -188,7 +189,7 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
         key = f"percent:{of.group(1).split()[-1].lower().rstrip('s')}:{whose.split()[-1].lower()}"
         return f"{whose}: {span} of {of.group(1)}", key
     if q.kind == "money":
-        return None  # "$176.7 billion": what it pays for is rarely in reach of a rule
+        return _money_label(q, clause[: q.start - offset], after)
     if not unit or unit in _VAGUE_UNITS or q.kind == "year":
         return None
     if q.kind == "count" and q.value < 2:
@@ -226,13 +227,31 @@ _CALENDAR_TITLES = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday 
                              "April May June July August September October November December".split())
 
 
+_MONEY_NOUN_AFTER = re.compile(r"\s+(?:dollars?\s+)?([a-z]{4,})\b")
+_MONEY_NOUN_BEFORE = re.compile(r"\b([a-z]{4,})\s+(?:of|worth)\s+(?:about\s+|nearly\s+|more than\s+)?$")
+_MONEY_COST = re.compile(r"\b([a-z]{4,})\s+(?:has\s+|have\s+|had\s+)?(?:cost|costs)\s+(?:about\s+|nearly\s+|more than\s+)?$")
+
+
+def _money_label(q: Quantity, before: str, after: str) -> tuple[str, str] | None:
+    """An amount with what it is: "$1 million reward", "reward of $1 million", "search cost $24.6
+    million"; a bare amount ("$176.7 billion") is left out."""
+    for pattern, shown in ((_MONEY_COST, "{noun} cost {span}"), (_MONEY_NOUN_BEFORE, "{noun} of {span}")):
+        m = pattern.search(before)
+        if m and m.group(1) not in STOPWORDS:
+            return shown.format(noun=m.group(1), span=q.text).capitalize(), f"money:{stem(m.group(1))}"
+    m = _MONEY_NOUN_AFTER.match(after)
+    if m and m.group(1) not in STOPWORDS and not m.group(1).endswith(("ed", "ing", "ly")):
+        return f"{q.text} {m.group(1)}", f"money:{stem(m.group(1))}"
+    return None
+
+
 def _counts_people(q: Quantity, after: str) -> bool:
     """A toll's number counts people: written bare ("killed 11, injured ...") or before a noun of
     people, not before another noun ("five remaining Concordes")."""
     last = q.text.split()[-1].lower()
     if not (last[-1:].isdigit() or last in NUMBER_WORDS):
         return True  # the span ends in its noun ("11 people", "36 servicemen")
-    nxt = re.match(r"\s+([A-Za-z][\w'-]*)", after)
+    nxt = re.match(r"\s+(?:other\s+|more\s+)?([A-Za-z][\w'-]*)", after)  # "two other cities"
     return nxt is None or nxt.group(1).lower() in STOPWORDS or _TOLL_WORD.fullmatch(nxt.group(1)) is not None
 
 
@@ -244,7 +263,10 @@ def _toll_kind(clause: str, start: int, end: int) -> str | None:
     """death or injury from the toll word nearest the number ("killed 258 and injured 5,000")."""
     best = None
     for m in _TOLL_WORD.finditer(clause):
-        distance = start - m.end() if m.end() <= start else m.start() - end
+        if m.start() < end and m.end() > start:
+            distance = 0  # the span says it itself: "three wounded"
+        else:
+            distance = start - m.end() if m.end() <= start else m.start() - end
         if distance >= 0 and (best is None or distance < best[0]):
             best = (distance, "death" if m.group(1) else "injury")
     return best[1] if best and best[0] <= 40 else None
@@ -252,7 +274,7 @@ def _toll_kind(clause: str, start: int, end: int) -> str | None:
 
 def _value_text(q: Quantity, clause: str, offset: int) -> str:
     before = _RANGE_BEFORE.search(clause[: q.start - offset])
-    value = f"{q.value:g}" if q.value < 10000 else f"{q.value:,.0f}"
+    value = f"{q.value:,.0f}" if q.value >= 1000 and q.value.is_integer() else f"{q.value:g}"
     if before and (before.group(1)[0].isdigit() or before.group(1).lower() in _NUMBER_WORDS):
         return f"{before.group(1)} to {value}"  # a range: "20 to 30"
     return value
@@ -267,7 +289,8 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
         return []  # anniversaries and "second meeting" are handled with their context
     if q.kind == "measure" and not q.event:
         return []  # "two months after ...": a time gap, not a fact of the story
-    if re.match(r"\s+of\s+(?:them|whom|those)\b", sentence[q.end :]):
+    if re.match(r"\s+of\s+(?:them|whom|those)\b", sentence[q.end :]) or (
+            re.match(r"\s+others\b", sentence[q.end :]) and re.search(r"\band\s+$", sentence[: q.start])):
         return []  # "247 people, 12 of them Americans": a part of another count, not a toll
     if re.match(r"\s+(more|additional|extra|further)\b", sentence[q.end :]) or re.search(
             r"\b(another|additional)\s+$", sentence[: q.start]):
@@ -296,7 +319,7 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
     about_people = people or unit in ("death", "injury") or unit.startswith("percent")
     if q.kind == "measure" and q.event in fact_words.TIME_GAPS:
         return []  # "a six-year hiatus", "a three-month span": time between things, not an event
-    if not (about_people or q.kind == "measure" or grouped):
+    if not (about_people or q.kind in ("measure", "money") or grouped):
         return []  # "2 engines", "100 meters": counts of things say little a reader needs
     weight = 1.5 if unit in ("death", "injury") else 1.0
     if q.kind == "count" and grouped:
@@ -623,12 +646,12 @@ def _merge_meeting(texts: list[str]) -> str:
 
 # --- the story: what happened, and atoms grouped into facts -------------------------------
 
-SENTENCE_BUDGET = 150  # sentences read a story: all of a short story, the leads of a long one
+SENTENCE_BUDGET = 200  # sentences read a story: all of a short story, the leads of a long one
 DEVELOPMENTS = 6  # a long story's coverage in this many stretches, one central lead each
 CORROBORATING_SIMILARITY = 0.2  # TF-IDF cosine at which another lead says the same thing
 CORROBORATED_FROM = 6  # articles from which a fact needs two of them behind it
 MIN_LEAD = 6  # facts a reader needs are stated early; the rest is background
-MAX_LEAD = 12  # ... even in a story of one article (reading all of it cost the most CPU)
+MAX_LEAD = 14  # ... even in a story of one article (reading all of it cost the most CPU)
 _NAMEISH = re.compile(r"\s[A-Z][a-z]")
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
@@ -682,7 +705,7 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
         return _Atom("what", slot, "", text, leads[i][0], -1, 10.0 if slot == "happened" else 2.0,
                      evidence=leads[i][1], corroborating=same)
 
-    best = max(range(len(leads)), key=lambda i: scores[i])
+    best = _first_report(leads, scores)
     out = [atom(best, "happened", leads[best][1])]
     chosen = [best]
     stretch = max(1, -(-len(articles) // developments)) if developments else 0
@@ -718,6 +741,17 @@ _SAYING_BEFORE = re.compile(
 def _dates_the_saying(sentence: str, start: int) -> bool:
     """ "..., the FBI said Friday": the day dates the statement, not the event it reports."""
     return _SAYING_BEFORE.search(sentence[max(0, start - 40): start]) is not None
+
+
+FIRST_REPORT_SHARE = 0.8  # a lead this close to the most central one may be the event's first report
+
+
+def _first_report(leads: list[tuple[Article, str]], scores) -> int:
+    """The story's central event as first reported: of the leads nearly as central as the most
+    central one, the earliest (later ones tend to be follow-ups: an inquiry, a trial, a funeral)."""
+    top = max(scores)
+    near = [i for i in range(len(leads)) if scores[i] >= FIRST_REPORT_SHARE * top]
+    return min(near, key=lambda i: (leads[i][0].published, -scores[i]))
 
 
 def _refs(atoms: list[_Atom]) -> list[SourceRef]:
