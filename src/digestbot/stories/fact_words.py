@@ -62,3 +62,11 @@ TOLL_TAILS = re.compile(r"^\s+(aboard|on board|on the ground|in the air|at sea)\
 ROLE_MODIFIERS = frozenset(
     "deputy vice prime foreign defence defense interior home finance justice first acting former senior "
     "general chief assistant associate executive state federal national supreme attorney secretary".split())
+# Lower-case nouns written before a person's name ("bombing suspect Eric Rudolph", "co-pilot Gameel
+# Batouti"): with a capitalised name after them they mark a person no title word names.
+PERSON_ROLE_NOUNS = (
+    "activist|leader|chief executive|spokesperson|spokesman|spokeswoman|minister|governor|chancellor|"
+    "president|head|founder|chairman|envoy|suspect|fugitive|pilot|co-pilot|copilot|officer|agent|lawyer|"
+    "attorney|judge|commander|colonel|captain|dissident|millionaire|exile|militant|teen-ager|teenager|"
+    "student|survivor|victim|witness|prosecutor|investigator|detective|bishop|cardinal|admiral|"
+    "survivalist|veteran|businessman|businesswoman|fighter|rebel")

@@ -61,10 +61,10 @@ _ITINERARY = re.compile(
     r"\b(?:arrive[sd]?|land(?:s|ed)?|begin|began|start(?:s|ed)?)\s+(?:in|at)\s+([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)*)"
     r"[^.]*?\b(?:then|subsequently|later|before|after that)\s+(?:travel|go|head|fly|move|continue)\w*\s+"
     r"(?:on\s+)?to\s+([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)*)")
+_PERSON_NAME = (r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:[A-Z]\.|[A-Z][a-z]+(?:-[A-Z][a-z]+)?|(?:bin|al|de|van|von)"
+                r"(?=\s+[A-Z]))){1,3}(?:,?\s+(?:Jr|Sr)\.|\s+(?:II|III|IV)\b)?")
 _LOWER_TITLE_PERSON = re.compile(
-    r"(?<![\w'])((?:[A-Z]\w+'s\s+|[a-z]+\s+)?(?:activist|leader|chief executive|spokesperson|spokesman|spokeswoman|"
-    r"minister|governor|chancellor|president|head|founder|chairman|envoy))\s*,?\s+"
-    r"([A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2})\b")
+    rf"(?<![\w'])((?:[A-Z]\w+'s\s+|[a-z]+\s+)?(?:{fact_words.PERSON_ROLE_NOUNS}))\s*,?\s+({_PERSON_NAME})")
 
 
 _HONORIFICS = frozenset("mr mrs ms miss dr sir dame lord lady".split())
@@ -116,8 +116,9 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
                     people[full.lower()] = (name, role or given)
             for m in _LOWER_TITLE_PERSON.finditer(s):
                 norm = m.group(2).lower()
-                if norm not in people:
-                    people[norm] = (m.group(2), m.group(1).strip())
+                if norm not in people:  # "the chairman", "that co-pilot": the role without its determiner
+                    people[norm] = (m.group(2), re.sub(r"^(?:the|that|this|a|an|his|her|their)\s+", "",
+                                                       m.group(1).strip()))
     return people
 
 
