@@ -37,7 +37,7 @@ from .clustering import source_ref
 from . import fact_words
 
 CATEGORIES = ("what", "who", "when", "where", "how_many")
-PER_CATEGORY = {"who": 4, "what": 6, "when": 1, "where": 2, "how_many": 5}
+PER_CATEGORY = {"who": 4, "what": 7, "when": 1, "where": 2, "how_many": 5}
 MAX_LINES = 15
 
 _MEETING = re.compile(r"\b(met|meet|meets|meeting|summit|talks|held talks|hold talks)\b", re.I)
@@ -649,7 +649,8 @@ def _merge_meeting(texts: list[str]) -> str:
 
 SENTENCE_BUDGET = 200  # sentences read a story: all of a short story, the leads of a long one
 DEVELOPMENTS = 6  # a long story's coverage in this many stretches, one central lead each
-CORROBORATING_SIMILARITY = 0.2  # TF-IDF cosine at which another lead says the same thing
+DEVELOPMENT_SUPPORT = 2  # articles whose leads say the same, the development's own included
+CORROBORATING_SIMILARITY = 0.1  # TF-IDF cosine at which another lead says the same thing
 CORROBORATED_FROM = 6  # articles from which a fact needs two of them behind it
 MIN_LEAD = 6  # facts a reader needs are stated early; the rest is background
 MAX_LEAD = 14  # ... even in a story of one article (reading all of it cost the most CPU)
@@ -685,9 +686,10 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
     """What happened: the story's most central lead sentence (nearest the TF-IDF centroid of all
     leads), then for a long story the most central lead of each later stretch of its coverage,
     each stated by at least two articles and unlike the ones already chosen."""
-    leads = [(a, strip_dateline(normalise_quotes(s))) for a in articles for s in a.sentences[:2]]
+    leads = [(a, strip_dateline(normalise_quotes(s)).lstrip("-\u2014 ")) for a in articles for s in a.sentences[:2]]
     leads = [(a, s) for a, s in leads if _standalone(s) and fact_words.EVENT_VERB.search(s)
-             and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)]
+             and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)
+             and not _before_the_year(s, a.published.year)]
     if not leads:
         return []
     if len(leads) <= 2:  # no centroid worth fitting: the opening lead says what happened
@@ -714,7 +716,7 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
         period = {a.key for a in articles[k * stretch : (k + 1) * stretch]}
         pool = [i for i in range(len(leads)) if leads[i][0].key in period
                 and all(sims[i, j] < 0.4 for j in chosen)
-                and len({leads[j][0].key for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY}) >= 2]
+                and len({leads[j][0].key for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY}) >= DEVELOPMENT_SUPPORT]
         if pool:
             i = max(pool, key=lambda i: scores[i])
             chosen.append(i)
@@ -726,7 +728,7 @@ def _dated_lead(sentence: str, article: Article) -> str:
     """A development's line, dated by the day its sentence names ("on Wednesday", resolved against
     the article's date), or marked as the day of the report when it names none."""
     dates = [d for d in resolve_dates(sentence, article.published.date())
-             if not re.search(r"\bsince\s+$", sentence[: d.start])]
+             if not re.search(r"\bsince\s+$", sentence[: d.start]) and sentence[d.end: d.end + 2] != "'s"]
     events = [d for d in dates if not _dates_the_saying(sentence, d.start)]
     if events:
         return f"{show_date(events[0].day)}: {sentence}"
@@ -742,6 +744,16 @@ _SAYING_BEFORE = re.compile(
 def _dates_the_saying(sentence: str, start: int) -> bool:
     """ "..., the FBI said Friday": the day dates the statement, not the event it reports."""
     return _SAYING_BEFORE.search(sentence[max(0, start - 40): start]) is not None
+
+
+def _before_the_year(sentence: str, year: int) -> bool:
+    """A lead that dates itself years before its article (a chronology's "Nov. 29, 1962: ...") is
+    background, not a development of the story."""
+    m = _DATED_OPENING.match(sentence)
+    return bool(m) and int(m.group(1)) < year - 1
+
+
+_DATED_OPENING = re.compile(r"^[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+((?:19|20)\d\d)\s*:")
 
 
 FIRST_REPORT_SHARE = 0.8  # a lead this close to the most central one may be the event's first report
