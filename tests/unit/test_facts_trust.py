@@ -100,3 +100,13 @@ def test_a_count_that_falls_is_another_group_not_an_update():
     b = an_article("Seven people were arrested in Kell after the Vell bombing, police said.", source="B", days=5)
     facts = [f for f in extract_facts(Story(key="s", title="t", articles=[a, b])) if f.category == "how_many"]
     assert not any(f.timeline for f in facts)
+
+
+def test_why_shows_the_sentence_of_the_text_shown():
+    a = an_article("Rescuers in Ostra said on Friday that the blast on Aug. 7 at the Vell fuel depot killed "
+                   "11 workers and hurt 80 others.", source="A", published="1998-08-20T12:00:00+00:00")
+    b = an_article("The Vell depot blast on Aug. 7 killed 11 workers.", source="B",
+                   published="1998-08-21T12:00:00+00:00")
+    [when] = [f for f in extract_facts(Story(key="s", title="t", articles=[a, b])) if f.category == "when"]
+    shown = when.text.split(": ", 1)[1]
+    assert shown.rstrip(".") in when.evidence

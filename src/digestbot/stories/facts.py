@@ -343,6 +343,7 @@ def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str], peop
     ents = entities(s, known)
     names = _resolve_people(ents, people, s, named_here)
     atoms += _who_atoms(s, a, order, names, people, lead)
+    atoms += _age_atoms(s, a, order, people)
     atoms += _what_atoms(s, a, order)
     atoms += _when_atoms(s, a, order)
     atoms += _where_atoms(s, a, order, people, is_lead)
@@ -395,6 +396,30 @@ def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[st
     return atoms
 
 
+_AGE_AFTER = re.compile(rf"({_PERSON_NAME}),\s+(\d{{1,3}}),")
+_AGE_BEFORE = re.compile(rf"\b(\d{{1,3}})-year-old\s+(?:[a-z-]+\s+){{0,3}}({_PERSON_NAME})")
+
+
+def _age_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, str]]) -> list[_Atom]:
+    """A person's age as the story gives it ("Stephen Lawrence, 18," or "the 6-year-old Elian
+    Gonzalez"), for people the story names in full."""
+    found = [(m.group(1), m.group(2)) for m in _AGE_AFTER.finditer(s)]
+    found += [(m.group(2), m.group(1)) for m in _AGE_BEFORE.finditer(s)]
+    atoms = []
+    known = {_plain_name(n) for n, _ in people.values()}
+    for name, age in found:
+        name = name.removesuffix(",")
+        if _plain_name(name) in known and 0 < int(age) < 120:
+            atoms.append(_Atom("who", f"age:{name.lower()}", age, f"{name} (aged {age})", a, order, 0.8))
+    return atoms
+
+
+def _plain_name(name: str) -> str:
+    """ "John F. Kennedy Jr." and "John F Kennedy" are one person: initials' dots and suffixes go."""
+    return " ".join(w for w in name.replace(".", "").replace(",", "").lower().split()
+                    if w not in ("jr", "sr", "ii", "iii"))
+
+
 _ACTS_AFTER = re.compile(
     r"(?:'s)?,?(?:\s*,[^,]{1,80},)?(?:\s+and(?:\s+[A-Z][\w.'-]*){1,5})?(?:\s+\w+){0,2}?\s+"
     rf"(?:{fact_words.EVENT_VERB.pattern}|{fact_words.SPEECH_VERB.pattern})", re.I)
@@ -427,7 +452,8 @@ def _acts(name: str, s: str, shared: frozenset[str] = frozenset()) -> bool:
 
 def _clean_role(role: str) -> bool:
     """A role worth showing: a few ordinary words ("Russian Deputy Prime Minister"), no wire codes."""
-    return bool(role) and len(role.split()) <= 4 and not re.search(r"[A-Z]{2,}|\d|-", role) and not any(
+    return bool(role) and len(role.split()) <= 4 and not re.search(r"[A-Z]{2,}|\d|-", role) \
+        and role.split()[0].lower() not in STOPWORDS and not any(
         w.lower() in _CALENDAR_WORDS for w in role.split()) and not _names_a_place(role)
 
 
@@ -904,7 +930,8 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
             text = max(texts, key=lambda t: ("(" in t, [x.text for x in main].count(t)))
         if category == "when":
             text = min(texts, key=len)
-        fact = Fact(category, _capitalise(text), _refs(main), evidence=main[0].evidence)
+        stated = next((x for x in main if x.text == text), main[0])  # `why` shows the sentence of this text
+        fact = Fact(category, _capitalise(text), _refs(main), evidence=stated.evidence)
         scored.append(_Scored(max(x.weight for x in main) * _support(main), -min(x.order for x in main), fact))
     kept = [sc for sc in scored
             if max(sc.support, len({r.article_key for r in sc.fact.sources})) >= min_support + sc.extra_support
