@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..models import Article, Fact, SourceRef, Story
 from ..text.calendar import resolve_dates, show_date
@@ -359,11 +360,17 @@ def _asserted(s: str, start: int, end: int) -> bool:
     return not is_negated(s[left:right])
 
 
+@lru_cache(maxsize=64)
+def _shared_surnames(names: tuple[str, ...]) -> frozenset[str]:
+    """Surnames several people of the story share (the Kennedys): computed once a story."""
+    surnames = [_surname(n) for n in names]
+    return frozenset(w for w in surnames if surnames.count(w) > 1)
+
+
 def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[str, tuple[str, str]],
                lead: str | None) -> list[_Atom]:
     atoms = []
-    surnames = [_surname(n) for n, _ in people.values()]
-    shared = frozenset(w for w in surnames if surnames.count(w) > 1)
+    shared = _shared_surnames(tuple(n for n, _ in people.values())) if names else frozenset()
     for name in names:
         if not _acts(name, s, shared):
             continue  # named in passing, not a subject of an event
@@ -403,9 +410,13 @@ _AGE_BEFORE = re.compile(rf"\b(\d{{1,3}})-year-old\s+(?:[a-z-]+\s+){{0,3}}({_PER
 def _age_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, str]]) -> list[_Atom]:
     """A person's age as the story gives it ("Stephen Lawrence, 18," or "the 6-year-old Elian
     Gonzalez"), for people the story names in full."""
+    if not _DIGIT.search(s):
+        return []
     found = [(m.group(1), m.group(2)) for m in _AGE_AFTER.finditer(s)]
     found += [(m.group(2), m.group(1)) for m in _AGE_BEFORE.finditer(s)]
-    atoms = []
+    atoms: list[_Atom] = []
+    if not found:
+        return atoms
     known = {_plain_name(n) for n, _ in people.values()}
     for name, age in found:
         name = name.removesuffix(",")
