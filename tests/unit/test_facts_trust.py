@@ -110,3 +110,25 @@ def test_why_shows_the_sentence_of_the_text_shown():
     [when] = [f for f in extract_facts(Story(key="s", title="t", articles=[a, b])) if f.category == "when"]
     shown = when.text.split(": ", 1)[1]
     assert shown.rstrip(".") in when.evidence
+
+
+def test_an_arrest_written_as_a_noun_reads_as_arrested():
+    assert _texts("Ostra police confirmed the arrest of two Tarland men on Saturday.",
+                  category="how_many") == ["Two Tarland men arrested"]
+
+
+def test_a_pardon_an_extradition_a_merger_are_events():
+    for lead in ("President Ana Mirel pardoned the two Tarland agents on Thursday after ten months in jail.",
+                 "Ostra extradited the Vell bombing suspect Rob Kell to Tarland on Monday after a long fight.",
+                 "Kell Motors merged with Tarland Steel on Monday in a deal that creates the largest Ostra firm."):
+        assert _texts(lead)[0].startswith("What happened: "), lead
+
+
+def test_a_dated_line_a_development_already_says_is_left_out():
+    from digestbot.models import Fact
+    from digestbot.stories.facts import _Scored, _without_repeated_dates
+    development = _Scored(2, 0, Fact("what", "7 Nov 1998: Ostra police arrested two men Saturday, and a court "
+                                     "ordered them held.", []), when=1.0)
+    dated = _Scored(1, 0, Fact("when", "7 Nov 1998: Ostra police arrested two men Saturday", []))
+    other = _Scored(1, 0, Fact("when", "9 Nov 1998: The Kell court charged the two men", []))
+    assert _without_repeated_dates([development, dated, other]) == [development, other]

@@ -15,7 +15,10 @@ EVENT_VERB = re.compile(
     r"arriv\w*|visit\w*|met|meet\w*|summit|talks|signed|sign\w*|began|begin\w*|start\w*|ended|end\w*|"
     r"conclud\w*|left|leave\w*|return\w*|vote[ds]?|voting|elect\w*|won|wins?|resign\w*|sworn|inaugurat\w*|"
     r"arrest\w*|charged|indicted|convicted|sentenced|seized|raid\w*|ruled|rul\w*|launch\w*|fail\w*|"
-    r"collaps\w*|struck|took off|disappeared|vanished|recovered|found)\b", re.I)
+    r"collaps\w*|struck|took off|disappeared|vanished|recovered|found|pardon\w*|freed|releas\w*|acquitt\w*|"
+    r"extradit\w*|deport\w*|expell\w*|jailed|imprison\w*|escap\w*|captur\w*|rescu\w*|evacuat\w*|merg\w*|"
+    r"acquir\w*|bought|sold|fired|erupt\w*|flood\w*|burn\w*|destroy\w*|damag\w*|injur\w*|wound\w*|"
+    r"landfall|swept|battered|approved|rejected|passed|defeated|declared)\b", re.I)
 # Nouns that say who a count of people is ("118 sailors"), so a bare "people" can borrow a role.
 PEOPLE_ROLES = frozenset(
     "person people passenger crew sailor soldier worker civilian child student official executive "

@@ -205,7 +205,9 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
         near = clause[max(0, start - 25): start] + " " + " ".join(clause[end:].split()[:4])
         fate = fact_words.PEOPLE_FATES.search(near)
         if fate:  # what happened to them is part of what is counted: detained is not missing
-            return f"{text} {fate.group(1).lower()}", f"{unit}:{fate.group(1).lower()[:6]}"
+            done = fate.group(1).lower()
+            done = _FATE_NOUNS.get(done, done)  # "the arrest of two men": two men arrested
+            return f"{text} {done}", f"{unit}:{done[:6]}"
         work = fact_words.PEOPLE_AT_WORK.search(near)
         if work:  # paraphrases agree ("were deployed", "remain"): the verb is shown, not compared
             return f"{text} {work.group(1).lower()}", f"{unit}:at work"
@@ -245,6 +247,10 @@ def _money_label(q: Quantity, before: str, after: str) -> tuple[str, str] | None
     if m and m.group(1) not in STOPWORDS and not m.group(1).endswith(("ed", "ing", "ly")):
         return f"{q.text} {m.group(1)}", f"money:{stem(m.group(1))}"
     return None
+
+
+_FATE_NOUNS = {"arrest": "arrested", "arrests": "arrested", "evacuation": "evacuated", "kidnapping": "kidnapped",
+               "release": "released", "rescue": "rescued"}
 
 
 def _counts_people(q: Quantity, after: str) -> bool:
@@ -952,7 +958,7 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
     unique: dict[str, _Scored] = {}
     for sc in kept:
         unique.setdefault(_TOLL_EVENT.sub("", sc.fact.text), sc)
-    kept = list(unique.values())
+    kept = _without_repeated_dates(list(unique.values()))
     out: list[Fact] = []
     counts: dict[str, int] = {}
     chosen: list[_Scored] = []
@@ -982,6 +988,16 @@ def _bare_counts_joined(atoms: list[_Atom]) -> list[_Atom]:
             at = replace(at, slot=stated.slot, text=stated.text)
         out.append(at)
     return out
+
+
+def _without_repeated_dates(kept: list[_Scored]) -> list[_Scored]:
+    """A dated line whose words a development of the same day already says is left out
+    ("7 Nov 1998: police arrested two men" beside the development that reports it in full)."""
+    developments = [sc.fact.text for sc in kept if sc.fact.category == "what" and sc.when]
+    def repeated(text: str) -> bool:
+        day, _, body = text.partition(": ")
+        return any(d.startswith(day) and body.rstrip(".") in d for d in developments)
+    return [sc for sc in kept if sc.fact.category != "when" or not repeated(sc.fact.text)]
 
 
 def _lead_person(articles: list[Article], people: dict[str, tuple[str, str]]) -> str | None:
