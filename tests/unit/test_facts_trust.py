@@ -132,3 +132,13 @@ def test_a_dated_line_a_development_already_says_is_left_out():
     dated = _Scored(1, 0, Fact("when", "7 Nov 1998: Ostra police arrested two men Saturday", []))
     other = _Scored(1, 0, Fact("when", "9 Nov 1998: The Kell court charged the two men", []))
     assert _without_repeated_dates([development, dated, other]) == [development, other]
+
+
+def test_what_happened_is_a_news_report_that_reads_alone():
+    from builders import an_opinion
+    view = an_opinion("As Ana Mirel's first visit to Tarland since June, it marks a reset of Ostra's ties with Kell.",
+                      source="Op", days=0)
+    news = an_article("Ostra President Ana Mirel arrived in Tarland on Sunday for a visit to reset ties with Kell.",
+                      source="Wire", days=1)
+    facts = extract_facts(Story(key="s", title="t", articles=[view, news]))
+    assert facts[0].text.startswith("What happened: Ostra President Ana Mirel arrived in Tarland")

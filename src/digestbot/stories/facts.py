@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ..models import Article, Fact, SourceRef, Story
+from ..models import Article, ArticleKind, Fact, SourceRef, Story
 from ..text.calendar import resolve_dates, show_date
 from ..text.features import (
     Entity,
@@ -722,7 +722,12 @@ def _candidates(a: Article, limit: int) -> list[tuple[str, bool]]:
 def _standalone(sentence: str) -> bool:
     words = sentence.split()
     return (8 <= len(words) <= 45 and words[0].lower().strip(",") not in fact_words.DANGLING_OPENERS
-            and '"' not in sentence and not sentence.endswith("?"))
+            and '"' not in sentence and not sentence.endswith("?") and not _PRONOUN_MAIN_CLAUSE.match(sentence))
+
+
+# "As his first visit since June, it represents ...": an opening phrase, then a pronoun for a subject
+_PRONOUN_MAIN_CLAUSE = re.compile(
+    r"^(?:" + "|".join(sorted(fact_words.SUBORDINATE_OPENERS)) + r")\b[^,]*,\s+(?:it|he|she|they|this|that|these)\b", re.I)
 
 
 def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
@@ -807,7 +812,8 @@ def _first_report(leads: list[tuple[Article, str]], scores) -> int:
     central one, the earliest (later ones tend to be follow-ups: an inquiry, a trial, a funeral)."""
     top = max(scores)
     near = [i for i in range(len(leads)) if scores[i] >= FIRST_REPORT_SHARE * top]
-    return min(near, key=lambda i: (leads[i][0].published, -scores[i]))
+    reports = [i for i in near if leads[i][0].kind == ArticleKind.NEWS] or near  # not a column's view
+    return min(reports, key=lambda i: (leads[i][0].published, -scores[i]))
 
 
 def _refs(atoms: list[_Atom]) -> list[SourceRef]:
