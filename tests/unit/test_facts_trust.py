@@ -142,3 +142,15 @@ def test_what_happened_is_a_news_report_that_reads_alone():
                       source="Wire", days=1)
     facts = extract_facts(Story(key="s", title="t", articles=[view, news]))
     assert facts[0].text.startswith("What happened: Ostra President Ana Mirel arrived in Tarland")
+
+
+def test_one_line_a_person_and_no_date_line_repeating_what_happened():
+    from digestbot.models import Fact
+    from digestbot.stories.facts import _Scored, _one_line_a_person, _without_repeated_dates
+    role = Fact("who", "Dan Ivo (black teenager)", [])
+    age = Fact("who", "Dan Ivo (aged 18)", [])
+    assert [f.text for f in _one_line_a_person([role, age])] == ["Dan Ivo (black teenager, aged 18)"]
+    happened = _Scored(1e9, 0, Fact("what", "What happened: Ostra jets bombed the Vell depot Friday, "
+                                    "hitting fuel tanks.", []))
+    dated = _Scored(1, 0, Fact("when", "24 Sep 1999: Ostra jets bombed the Vell depot Friday", []))
+    assert _without_repeated_dates([happened, dated]) == [happened]

@@ -1000,9 +1000,12 @@ def _without_repeated_dates(kept: list[_Scored]) -> list[_Scored]:
     """A dated line whose words a development of the same day already says is left out
     ("7 Nov 1998: police arrested two men" beside the development that reports it in full)."""
     developments = [sc.fact.text for sc in kept if sc.fact.category == "what" and sc.when]
+    happened = [sc.fact.text for sc in kept if sc.fact.text.startswith("What happened: ")]
+
     def repeated(text: str) -> bool:
         day, _, body = text.partition(": ")
-        return any(d.startswith(day) and body.rstrip(".") in d for d in developments)
+        body = body.rstrip(".")
+        return any(d.startswith(day) and body in d for d in developments) or any(body in h for h in happened)
     return [sc for sc in kept if sc.fact.category != "when" or not repeated(sc.fact.text)]
 
 
@@ -1038,4 +1041,24 @@ def extract_facts(story: Story) -> list[Fact]:
     min_support = 2 if len(articles) >= CORROBORATED_FROM else 1
     facts = _group(atoms, min_support)
     # a person is listed with what they are (a role) or did (a meeting): a bare name says little
-    return [f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)]
+    facts = [f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)]
+    return _one_line_a_person(facts)
+
+
+def _one_line_a_person(facts: list[Fact]) -> list[Fact]:
+    """ "Stephen Lawrence (black teenager)" and "Stephen Lawrence (aged 18)" become one line."""
+    out: list[Fact] = []
+    by_name: dict[str, int] = {}
+    for f in facts:
+        name, _, note = f.text.partition(" (")
+        if f.category != "who" or ":" in f.text or not note:
+            out.append(f)
+            continue
+        if name not in by_name:
+            by_name[name] = len(out)
+            out.append(f)
+            continue
+        first = out[by_name[name]]
+        sources = list({r.article_key: r for r in first.sources + f.sources}.values())
+        out[by_name[name]] = replace(first, text=f"{first.text[:-1]}, {note}", sources=sources)
+    return out
