@@ -964,8 +964,12 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
     unique: dict[str, _Scored] = {}
     for sc in kept:
         unique.setdefault(_TOLL_EVENT.sub("", sc.fact.text), sc)
-    kept = _without_repeated_dates(list(unique.values()))
-    out: list[Fact] = []
+    return _selected(_without_repeated_dates(list(unique.values())))
+
+
+def _selected(kept: list[_Scored]) -> list[Fact]:
+    """The best-scored facts within each category's share and the line budget, in reading order:
+    what happened first, then by category, developments newest first."""
     counts: dict[str, int] = {}
     chosen: list[_Scored] = []
     for sc in kept:
@@ -975,8 +979,7 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
         counts[f.category] = counts.get(f.category, 0) + 1
         chosen.append(sc)
     chosen.sort(key=lambda sc: (CATEGORIES.index(sc.fact.category), sc.when != 0.0, -sc.when))
-    out = [sc.fact for sc in chosen]
-    return out
+    return [sc.fact for sc in chosen]
 
 
 def _bare_counts_joined(atoms: list[_Atom]) -> list[_Atom]:
