@@ -154,3 +154,17 @@ def test_one_line_a_person_and_no_date_line_repeating_what_happened():
                                     "hitting fuel tanks.", []))
     dated = _Scored(1, 0, Fact("when", "24 Sep 1999: Ostra jets bombed the Vell depot Friday", []))
     assert _without_repeated_dates([happened, dated]) == [happened]
+
+
+def test_a_storms_wind_is_a_timeline_and_damage_says_what_happened():
+    from digestbot.commands import fact_line
+    a = an_article("Hurricane Vella packed winds of 180 mph as it neared the Ostra coast on Monday.",
+                   "The storm destroyed 300 homes in Kell.", source="A", days=0)
+    b = an_article("Hurricane Vella weakened, with sustained winds of 120 mph as it crossed Tarland on Wednesday.",
+                   source="B", days=2)
+    facts = extract_facts(Story(key="s", title="t", articles=[a, b]))
+    [wind] = [f for f in facts if "mph" in f.text]
+    assert wind.text == "Winds of 120 mph" and [t for t, _ in wind.timeline] == ["winds of 180 mph"]
+    assert not wind.conflicts
+    assert "Update: Winds of 120 mph (was winds of 180 mph, A" in fact_line(wind)
+    assert any(f.text == "300 homes destroyed" for f in facts)

@@ -73,3 +73,9 @@ PERSON_ROLE_NOUNS = (
     "attorney|judge|commander|colonel|captain|dissident|millionaire|exile|militant|teen-ager|teenager|"
     "student|survivor|victim|witness|prosecutor|investigator|detective|bishop|cardinal|admiral|"
     "survivalist|veteran|businessman|businesswoman|fighter|rebel")
+# Things a disaster destroys, counted with what happened to them ("300 homes destroyed").
+DAMAGED_THINGS = frozenset("home house building acre hectare car vehicle village church school shop bridge".split())
+DAMAGE = re.compile(r"\b(destroy\w*|burn\w*|damag\w*|flood\w*|scorch\w*|level+ed|flatten\w*|swept away|"
+                    r"razed|gutted|evacuated|blacked out|without power)\b", re.I)
+# Units of a wind's speed: "winds of 180 mph" is a figure a storm story tracks over time.
+SPEED_UNITS = frozenset("mph kph km/h kmh knot mile kilometer kilometre km".split())

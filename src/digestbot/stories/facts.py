@@ -199,6 +199,14 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
     text = span if not re.fullmatch(r"[\d,.]+", span.strip()) else f"{span} {unit}s"
     if " to " in value:  # a range: "30 people" after "20 to" reads "20 to 30 people"
         text = value + " " + text.split(None, 1)[1] if " " in text else value
+    if q.kind == "count" and unit in fact_words.SPEED_UNITS and re.search(r"\bwinds?\b", clause, re.I):
+        per_hour = re.match(r"\s+(?:an|per)\s+hour\b", after) or unit in ("mph", "kph", "km/h", "kmh", "knot")
+        return (f"winds of {span}" + (" an hour" if not unit.startswith(("mph", "k", "knot")) else ""),
+                "wind") if per_hour else None
+    if q.kind == "count" and unit in fact_words.DAMAGED_THINGS:
+        near = clause[max(0, q.start - offset - 25): q.start - offset] + " " + " ".join(after.split()[:3])
+        damage = fact_words.DAMAGE.search(near)
+        return (f"{text} {damage.group(1).lower()}", f"{unit}:damaged") if damage else None
     if q.kind == "count" and unit in fact_words.PEOPLE_ROLES | {"person"}:
         # the verb that governs the count stands next to it: "arrested two men", "200 agents were sent"
         start, end = q.start - offset, q.end - offset
@@ -327,7 +335,7 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
     about_people = people or unit in ("death", "injury") or unit.startswith("percent")
     if q.kind == "measure" and q.event in fact_words.TIME_GAPS:
         return []  # "a six-year hiatus", "a three-month span": time between things, not an event
-    if not (about_people or q.kind in ("measure", "money") or grouped):
+    if not (about_people or q.kind in ("measure", "money") or grouped or unit in ("wind",) or unit.endswith(":damaged")):
         return []  # "2 engines", "100 meters": counts of things say little a reader needs
     weight = 1.5 if unit in ("death", "injury") else 1.0
     if q.kind == "count" and grouped:
@@ -858,8 +866,8 @@ def _other_scope(main: list[_Atom], older: list[_Atom], same_time: bool) -> bool
     """A count far from the newest one (11 dead against 258) counts another place or group, not an
     earlier stage: tolls and arrests rise, and a revision seldom moves one by more than a few times."""
     if not main[0].slot.startswith(("count:death", "count:injury")) and (
-            same_time or not main[0].slot.startswith("count:")):
-        return False  # two outlets' different counts of the same day are a conflict
+            same_time or not main[0].slot.startswith("count:") or main[0].slot.startswith("count:wind")):
+        return False  # two outlets' different counts of the same day are a conflict; winds rise and fall
     new, old = _number(main[0].value), _number(older[0].value)
     if new is None or old is None or any(x.superseded for x in older):
         return False
