@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval" / "mds_dev.jsonl"
 LABELS = Path(__file__).with_name("facts_labels.json")
 BEGIN, END = "<!-- bench_facts:begin -->", "<!-- bench_facts:end -->"
+READING = "<!-- bench_facts:reading (kept when the table is rewritten) -->"
 
 from digestbot.commands import fact_line  # noqa: E402
 from digestbot.models import Article, ArticleKind, Story  # noqa: E402
@@ -222,7 +223,8 @@ def main() -> int:
     if args.markdown:
         path = ROOT / "BENCHMARKS.md"
         text = path.read_text()
-        block = f"{BEGIN}\n{table}\n{END}"
+        kept = re.search(re.escape(READING) + ".*?(?=" + re.escape(END) + ")", text, flags=re.S)
+        block = f"{BEGIN}\n{table}\n\n{kept.group(0) if kept else READING + chr(10)}{END}"
         if BEGIN in text:
             text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
         else:
