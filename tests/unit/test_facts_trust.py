@@ -168,3 +168,16 @@ def test_a_storms_wind_is_a_timeline_and_damage_says_what_happened():
     assert not wind.conflicts
     assert "Update: Winds of 120 mph (was winds of 180 mph, A" in fact_line(wind)
     assert any(f.text == "300 homes destroyed" for f in facts)
+
+
+def test_two_copies_of_one_wire_story_are_not_corroboration():
+    copies = [an_article("Police in Vell arrested 40 people after the Ostra riot on Friday.", source="Wire A",
+                         days=d) for d in (0, 0.1)]
+    others = [an_article(f"The Ostra council met on day {n} to discuss the riot and its costs for Vell.",
+                         source=f"Paper {n}", days=1 + n) for n in range(4)]
+    facts = extract_facts(Story(key="s", title="t", articles=copies + others))
+    assert not any(f.category == "how_many" and "40" in f.text for f in facts)
+    # a sentence only the wire states is cited to the wire alone, not to papers that merely resemble it
+    for f in facts:
+        if "arrested 40 people" in f.text:
+            assert {r.source for r in f.sources} == {"Wire A"}

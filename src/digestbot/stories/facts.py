@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ..models import Article, ArticleKind, Fact, SourceRef, Story
+from ..models import Article, ArticleKind, Fact, SourceRef, Story, outlet_count
 from ..text.calendar import resolve_dates, show_date
 from ..text.features import (
     Entity,
@@ -700,8 +700,9 @@ def _merge_meeting(texts: list[str]) -> str:
 
 SENTENCE_BUDGET = 200  # sentences read a story: all of a short story, the leads of a long one
 DEVELOPMENTS = 6  # a long story's coverage in this many stretches, one central lead each
-DEVELOPMENT_SUPPORT = 2  # articles whose leads say the same, the development's own included
-CORROBORATING_SIMILARITY = 0.1  # TF-IDF cosine at which another lead says the same thing
+DEVELOPMENT_SUPPORT = 2  # outlets whose leads are about it, the development's own included
+CORROBORATING_SIMILARITY = 0.2  # TF-IDF cosine at which another lead says the same thing (it is cited)
+RELATED_SIMILARITY = 0.1  # ... at which it is about the same development (a lead needs one to be chosen)
 CORROBORATED_FROM = 6  # articles from which a fact needs two of them behind it
 MIN_LEAD = 6  # facts a reader needs are stated early; the rest is background
 MAX_LEAD = 14  # ... even in a story of one article (reading all of it cost the most CPU)
@@ -772,7 +773,8 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
         period = {a.key for a in articles[k * stretch : (k + 1) * stretch]}
         pool = [i for i in range(len(leads)) if leads[i][0].key in period
                 and all(sims[i, j] < 0.4 for j in chosen)
-                and len({leads[j][0].key for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY}) >= DEVELOPMENT_SUPPORT]
+                and len({leads[j][0].source for j in range(len(leads))
+                         if sims[i, j] >= RELATED_SIMILARITY}) >= DEVELOPMENT_SUPPORT]
         if pool:
             i = max(pool, key=lambda i: scores[i])
             chosen.append(i)
@@ -853,8 +855,7 @@ class _Scored:
     score: float
     order: int
     fact: Fact
-    extra_support: int = 0  # a count of things rather than people needs one more article
-    support: int = 0  # articles behind it, earlier values of a figure included
+    extra_support: int = 0  # a count of things rather than people needs one more outlet
     when: float = 0.0  # a development's date: developments read newest first
 
 
@@ -911,7 +912,7 @@ def _figure_facts(grp: list[_Atom]) -> list[_Scored]:
     fact = Fact("how_many", _capitalise(texts[0]), _refs(main), conflicts, timeline, main[0].evidence)
     related = [x for g in ranked for x in g if g is main or (g[0].text, _refs(g)) in conflicts + timeline]
     out.append(_Scored(_support(related) * max(x.weight for x in main) + 0.5 * len(conflicts),
-                       -min(x.order for x in main), fact, int(max(x.weight for x in main) < 1), _support(related)))
+                       -min(x.order for x in main), fact, int(max(x.weight for x in main) < 1)))
     return out
 
 
@@ -919,7 +920,7 @@ _TOLL_EVENT = re.compile(r"(?<=dead|ured) in the \w+$")
 
 
 def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
-    """Agreeing atoms -> one Fact; facts stated by fewer than `min_support` articles are left out."""
+    """Agreeing atoms -> one Fact; facts stated by fewer than `min_support` outlets are left out."""
     scored: list[_Scored] = []
     by_slot: dict[tuple[str, str], list[_Atom]] = {}
     free: list[list[_Atom]] = []
@@ -964,15 +965,22 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
         stated = next((x for x in main if x.text == text), main[0])  # `why` shows the sentence of this text
         fact = Fact(category, _capitalise(text), _refs(main), evidence=stated.evidence)
         scored.append(_Scored(max(x.weight for x in main) * _support(main), -min(x.order for x in main), fact))
-    kept = [sc for sc in scored
-            if max(sc.support, len({r.article_key for r in sc.fact.sources})) >= min_support + sc.extra_support
-            or sc.fact.text.startswith("What happened")]
+    # corroboration is by outlet: two copies of one wire story are one source
+    # (a development is chosen only when another outlet covers it: it cites the leads that say the same)
+    kept = [sc for sc in scored if _outlets_behind(sc.fact) >= min_support + sc.extra_support
+            or sc.fact.text.startswith("What happened") or sc.when]
     # one line per figure: "11 dead in the blast" and "11 dead in the bombing" are one toll
     kept.sort(key=lambda sc: (-sc.score, -sc.order))
     unique: dict[str, _Scored] = {}
     for sc in kept:
         unique.setdefault(_TOLL_EVENT.sub("", sc.fact.text), sc)
     return _selected(_without_repeated_dates(list(unique.values())))
+
+
+def _outlets_behind(fact: Fact) -> int:
+    """Outlets that state a fact, its earlier values and conflicting ones included."""
+    refs = list(fact.sources) + [r for _, rs in fact.timeline + fact.conflicts for r in rs]
+    return outlet_count(refs)
 
 
 def _selected(kept: list[_Scored]) -> list[Fact]:
