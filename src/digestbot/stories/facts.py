@@ -575,16 +575,20 @@ def _dated_event_noun(s: str, end: int) -> str | None:
 
 def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, str]], is_lead: bool) -> list[_Atom]:
     atoms = []
+    hedged = is_modal(s) or is_negated(s)  # checked once: most sentences have neither, so no clause needs it
+
+    def asserted(m: re.Match) -> bool:
+        clause = s[slice(*clause_around(s, m.start(), m.end()))]
+        return not hedged or not (is_negated(clause) or is_modal(clause))
+
     for m in _ITINERARY.finditer(s):
-        if _asserted(s, m.start(), m.end()):
-            planned = " (planned)" if is_modal(s[slice(*clause_around(s, m.start(), m.end()))]) else ""
+        if not hedged or _asserted(s, m.start(), m.end()):
+            planned = " (planned)" if hedged and is_modal(s[slice(*clause_around(s, m.start(), m.end()))]) else ""
             atoms.append(_Atom("where", "itinerary", f"{m.group(1)}>{m.group(2)}".lower(),
                                f"{m.group(1)}, then {m.group(2)}{planned}", a, order, 3.0))
     for m in _MOVE.finditer(s):
         place = m.group(2)
-        if place.lower() in people or any(place in p for p, _ in people.values()):
-            continue
-        if not _asserted(s, m.start(), m.end()) or is_modal(s[slice(*clause_around(s, m.start(), m.end()))]):
+        if place.lower() in people or any(place in p for p, _ in people.values()) or not asserted(m):
             continue  # "has not visited Serbia", "accepted an invitation to visit Israel"
         verb = m.group(1).lower()
         atoms.append(_Atom("where", f"place:{place.lower()}", "", f"{place} ({_clean(m.group(0))})",
@@ -592,14 +596,10 @@ def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, st
     if is_lead and fact_words.EVENT_VERB.search(s):
         for m in fact_words.PLACE_PREPOSITIONS.finditer(s):
             place = m.group(1)
-            first = place.split()[0].lower()
-            if first in fact_words.NOT_PLACES or place.lower() in people or not _asserted(s, m.start(), m.end()) \
-                    or is_modal(s[slice(*clause_around(s, m.start(), m.end()))]):
+            if place.split()[0].lower() in fact_words.NOT_PLACES or place.lower() in people:
                 continue
-            if _modifier_not_place(s, m.end()):
+            if _modifier_not_place(s, m.end()) or any(place in p for p, _ in people.values()) or not asserted(m):
                 continue  # "in the Atlanta area", "in Venezuela's capital": the name is not the place
-            if any(place in p for p, _ in people.values()):
-                continue
             atoms.append(_Atom("where", f"place:{place.lower()}", "", _clean(m.group(0)), a, order, 1.0))
     return atoms
 
