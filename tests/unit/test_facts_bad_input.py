@@ -25,8 +25,10 @@ def test_a_number_with_no_noun_after_it_is_left_out():
 
 def test_a_percentage_says_what_it_is_a_share_of():
     assert _how_many("Governor Hal Pruett won 56 percent of the vote in the Tarrow recall.") == [
-        "56 percent of the vote"]
+        "Governor Hal Pruett: 56 percent of the vote"]
     assert _how_many("The Tarrow count rose 12 percent, officials said.") == []
+    # nobody named holds the share: it cannot be compared with anyone's
+    assert _how_many("In Tarrow his allies took 96 percent of the seats, he announced.") == []
 
 
 def test_a_range_is_kept_whole():
@@ -36,7 +38,11 @@ def test_a_range_is_kept_whole():
 
 def test_a_figure_in_words():
     facts = _how_many("About two dozen miners were trapped after the Selby shaft flooded.")
-    assert facts == ["About 24 miners"] or any("two dozen" in f.lower() for f in facts)
+    assert facts == ["About two dozen miners trapped"]
+    from digestbot.text.features import quantities
+    assert [q.value for q in quantities("About two dozen miners were trapped.")] == [24]
+    # "hundreds" is not a number
+    assert _how_many("Hundreds of miners were trapped after the Selby shaft flooded.") == []
 
 
 def test_tolls_for_two_areas_are_two_facts_not_an_update():

@@ -15,7 +15,10 @@ EVENT_VERB = re.compile(
     r"arriv\w*|visit\w*|met|meet\w*|summit|talks|signed|sign\w*|began|begin\w*|start\w*|ended|end\w*|"
     r"conclud\w*|left|leave\w*|return\w*|vote[ds]?|voting|elect\w*|won|wins?|resign\w*|sworn|inaugurat\w*|"
     r"arrest\w*|charged|indicted|convicted|sentenced|seized|raid\w*|ruled|rul\w*|launch\w*|fail\w*|"
-    r"collaps\w*|struck|took off|disappeared|vanished|recovered|found)\b", re.I)
+    r"collaps\w*|struck|took off|disappeared|vanished|recovered|found|pardon\w*|freed|releas\w*|acquitt\w*|"
+    r"extradit\w*|deport\w*|expell\w*|jailed|imprison\w*|escap\w*|captur\w*|rescu\w*|evacuat\w*|merg\w*|"
+    r"acquir\w*|bought|sold|fired|erupt\w*|flood\w*|burn\w*|destroy\w*|damag\w*|injur\w*|wound\w*|"
+    r"landfall|swept|battered|approved|rejected|passed|defeated|declared)\b", re.I)
 # Nouns that say who a count of people is ("118 sailors"), so a bare "people" can borrow a role.
 PEOPLE_ROLES = frozenset(
     "person people passenger crew sailor soldier worker civilian child student official executive "
@@ -34,8 +37,45 @@ NOT_PLACES = frozenset(
 DANGLING_OPENERS = frozenset(
     "he she it they his her its their this that these those but and or so also however then "
     "there here which who we i you".split())
+# Words that open a subordinate phrase: a clause opening with one does not state an event alone.
+SUBORDINATE_OPENERS = frozenset(
+    "as after before when while since following in on at during despite although because with of for "
+    "until unless if than that".split())
 # Verbs that make a person an actor of the story when they are its subject.
 SPEECH_VERB = re.compile(r"\b(said|says|told|announced|ordered|accused|blamed|denied|admitted|promised|warned|"
                          r"urged|demanded|refused|agreed|decided|called|testified|confirmed)\b", re.I)
 # Measures of the time between things ("a six-year hiatus"), not of an event of the story.
 TIME_GAPS = frozenset("span gap hiatus break delay interval absence".split())
+# What happened to a counted group of people: a count of people is shown only with one of these
+# ("more than 200 people detained"), or as a toll, or as a group ("a delegation of 200").
+PEOPLE_FATES = re.compile(
+    r"\b(arrest\w*|detain\w*|jailed|in custody|missing|unaccounted for|evacuat\w*|fled|flee\w*|displaced|"
+    r"homeless|rescued|trapped|stranded|taken hostage|held hostage|kidnapp\w*|abducted|freed|released|"
+    r"aboard|on board|sentenced|convicted|charged|indicted|expelled|deported|extradited|elected|"
+    r"infected|sickened|hospitali[sz]ed)\b", re.I)
+# Verbs of people at work on the story ("300 rescue workers were deployed"): the count stands as written.
+PEOPLE_AT_WORK = re.compile(
+    r"\b(deployed|sent|dispatched|mobili[sz]ed|search\w*|remain|remained|join\w*|took part|taking part|"
+    r"protest\w*|marched|rallied|gathered|demonstrated|volunteered|fought|worked|working|travel\w*|"
+    r"accompan\w*|attended|voted|turned out)\b", re.I)
+# Where a toll's victims were: kept on the line ("4 dead on the ground"), other tails are dropped.
+TOLL_TAILS = re.compile(r"^\s+(aboard|on board|on the ground|in the air|at sea)\b", re.I)
+# Words of a role that may stand before the title word ("Israeli Prime Minister"); other capitalised
+# words there are places or organisations the role was mistaken from ("North Carolina Director").
+ROLE_MODIFIERS = frozenset(
+    "deputy vice prime foreign defence defense interior home finance justice first acting former senior "
+    "general chief assistant associate executive state federal national supreme attorney secretary".split())
+# Lower-case nouns written before a person's name ("bombing suspect Eric Rudolph", "co-pilot Gameel
+# Batouti"): with a capitalised name after them they mark a person no title word names.
+PERSON_ROLE_NOUNS = (
+    "activist|leader|chief executive|spokesperson|spokesman|spokeswoman|minister|governor|chancellor|"
+    "president|head|founder|chairman|envoy|suspect|fugitive|pilot|co-pilot|copilot|officer|agent|lawyer|"
+    "attorney|judge|commander|colonel|captain|dissident|millionaire|exile|militant|teen-ager|teenager|"
+    "student|survivor|victim|witness|prosecutor|investigator|detective|bishop|cardinal|admiral|"
+    "survivalist|veteran|businessman|businesswoman|fighter|rebel")
+# Things a disaster destroys, counted with what happened to them ("300 homes destroyed").
+DAMAGED_THINGS = frozenset("home house building acre hectare car vehicle village church school shop bridge".split())
+DAMAGE = re.compile(r"\b(destroy\w*|burn\w*|damag\w*|flood\w*|scorch\w*|level+ed|flatten\w*|swept away|"
+                    r"razed|gutted|evacuated|blacked out|without power)\b", re.I)
+# Units of a wind's speed: "winds of 180 mph" is a figure a storm story tracks over time.
+SPEED_UNITS = frozenset("mph kph km/h kmh knot mile kilometer kilometre km".split())

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
-from ..models import Article, Fact, SourceRef, Story
+from ..models import Article, ArticleKind, Fact, SourceRef, Story, outlet_count
 from ..text.calendar import resolve_dates, show_date
 from ..text.features import (
     Entity,
     NUMBER_WORDS,
     Quantity,
+    STOPWORDS,
+    TITLE_WORDS,
+    stem,
     canonical_terms,
     entities,
     mid_sentence_names,
@@ -34,7 +38,7 @@ from .clustering import source_ref
 from . import fact_words
 
 CATEGORIES = ("what", "who", "when", "where", "how_many")
-PER_CATEGORY = {"who": 4, "what": 6, "when": 1, "where": 2, "how_many": 5}
+PER_CATEGORY = {"who": 4, "what": 7, "when": 1, "where": 2, "how_many": 5}
 MAX_LINES = 15
 
 _MEETING = re.compile(r"\b(met|meet|meets|meeting|summit|talks|held talks|hold talks)\b", re.I)
@@ -58,10 +62,10 @@ _ITINERARY = re.compile(
     r"\b(?:arrive[sd]?|land(?:s|ed)?|begin|began|start(?:s|ed)?)\s+(?:in|at)\s+([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)*)"
     r"[^.]*?\b(?:then|subsequently|later|before|after that)\s+(?:travel|go|head|fly|move|continue)\w*\s+"
     r"(?:on\s+)?to\s+([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)*)")
+_PERSON_NAME = (r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:[A-Z]\.|[A-Z][a-z]+(?:-[A-Z][a-z]+)?|(?:bin|al|de|van|von)"
+                r"(?=\s+[A-Z]))){1,3}(?:,?\s+(?:Jr|Sr)\.|\s+(?:II|III|IV)\b)?")
 _LOWER_TITLE_PERSON = re.compile(
-    r"(?<![\w'])((?:[A-Z]\w+'s\s+|[a-z]+\s+)?(?:activist|leader|chief executive|spokesperson|spokesman|spokeswoman|"
-    r"minister|governor|chancellor|president|head|founder|chairman|envoy))\s*,?\s+"
-    r"([A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2})\b")
+    rf"(?<![\w'])((?:[A-Z]\w+'s\s+|[a-z]+\s+)?(?:{fact_words.PERSON_ROLE_NOUNS}))\s*,?\s+({_PERSON_NAME})")
 
 
 _HONORIFICS = frozenset("mr mrs ms miss dr sir dame lord lady".split())
@@ -105,7 +109,7 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
             s = normalise_quotes(s)
             for e in entities(s):
                 words = [w for w in e.text.split() if w.lower().rstrip(".") not in _HONORIFICS]
-                if (e.is_person and 2 <= len(words) <= 4
+                if (e.is_person and 2 <= len(words) <= 4 and words[0].lower() not in STOPWORDS
                         and not any(w.lower() in _CALENDAR_WORDS for w in words)):
                     full = " ".join(words)
                     name, role = people.get(full.lower(), (full, ""))
@@ -113,8 +117,9 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
                     people[full.lower()] = (name, role or given)
             for m in _LOWER_TITLE_PERSON.finditer(s):
                 norm = m.group(2).lower()
-                if norm not in people:
-                    people[norm] = (m.group(2), m.group(1).strip())
+                if norm not in people:  # "the chairman", "that co-pilot": the role without its determiner
+                    people[norm] = (m.group(2), re.sub(r"^(?:the|that|this|a|an|his|her|their)\s+", "",
+                                                       m.group(1).strip()))
     return people
 
 
@@ -166,40 +171,118 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
         unit = _toll_kind(clause, q.start - offset, q.end - offset) or unit
     span = q.text
     value = _value_text(q, clause, offset)
+    after = clause[q.end - offset:]
     if unit in ("death", "injury"):
+        if not _counts_people(q, after):
+            return None  # "its five remaining Concordes" near "killing": not a toll
         event = fact_words.EVENT_NOUNS.search(clause)
+        where = fact_words.TOLL_TAILS.match(after)
         label = f"{q.qualifier + ' ' if q.qualifier else ''}{value} {'dead' if unit == 'death' else 'injured'}"
+        label += f" {where.group(1).lower()}" if where else ""
         return (f"{label} in the {event.group(1).lower()}" if event else label), unit
     if q.kind == "percent":
         if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|votes|ballots|precincts)\b[^,;]{0,40}\b(?:counted|reporting|tallied)",
-                     clause[q.end - offset:]):
+                     after):
             return None  # how far the count has got, not a result
-        of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", clause[q.end - offset:])
-        return (f"{span} of {of.group(1)}", "percent:" + of.group(1).split()[-1].lower().rstrip("s")) if of else None
+        of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", after)
+        whose = _percent_holder(clause[: q.start - offset])
+        if not of or not whose:
+            return None  # a share of nothing named, or nobody's share ("his supporters got 96 percent")
+        key = f"percent:{of.group(1).split()[-1].lower().rstrip('s')}:{whose.split()[-1].lower()}"
+        return f"{whose}: {span} of {of.group(1)}", key
     if q.kind == "money":
-        return None  # "$176.7 billion": what it pays for is rarely in reach of a rule
+        return _money_label(q, clause[: q.start - offset], after)
     if not unit or unit in _VAGUE_UNITS or q.kind == "year":
         return None
     if q.kind == "count" and q.value < 2:
         return None
-    tail = _TAIL.match(clause[q.end - offset:])
     text = span if not re.fullmatch(r"[\d,.]+", span.strip()) else f"{span} {unit}s"
     if " to " in value:  # a range: "30 people" after "20 to" reads "20 to 30 people"
         text = value + " " + text.split(None, 1)[1] if " " in text else value
-    if tail and q.kind == "count" and unit in fact_words.PEOPLE_ROLES | {"person"}:
-        text += " " + tail.group(1)
+    if q.kind == "count" and unit in fact_words.SPEED_UNITS and re.search(r"\bwinds?\b", clause, re.I):
+        per_hour = re.match(r"\s+(?:an|per)\s+hour\b", after) or unit in ("mph", "kph", "km/h", "kmh", "knot")
+        return (f"winds of {span}" + (" an hour" if not unit.startswith(("mph", "k", "knot")) else ""),
+                "wind") if per_hour else None
+    if q.kind == "count" and unit in fact_words.DAMAGED_THINGS:
+        near = clause[max(0, q.start - offset - 25): q.start - offset] + " " + " ".join(after.split()[:3])
+        damage = fact_words.DAMAGE.search(near)
+        return (f"{text} {damage.group(1).lower()}", f"{unit}:damaged") if damage else None
+    if q.kind == "count" and unit in fact_words.PEOPLE_ROLES | {"person"}:
+        # the verb that governs the count stands next to it: "arrested two men", "200 agents were sent"
+        start, end = q.start - offset, q.end - offset
+        near = clause[max(0, start - 25): start] + " " + " ".join(clause[end:].split()[:4])
+        fate = fact_words.PEOPLE_FATES.search(near)
+        if fate:  # what happened to them is part of what is counted: detained is not missing
+            done = fate.group(1).lower()
+            done = _FATE_NOUNS.get(done, done)  # "the arrest of two men": two men arrested
+            return f"{text} {done}", f"{unit}:{done[:6]}"
+        work = fact_words.PEOPLE_AT_WORK.search(near)
+        if work:  # paraphrases agree ("were deployed", "remain"): the verb is shown, not compared
+            return f"{text} {work.group(1).lower()}", f"{unit}:at work"
+        return text, f"{unit}:bare"  # shown as a group ("delegation: 200") or beside a fuller mention
     return text, unit
 
 
+_HOLDER = re.compile(r"\b([A-Z][\w'.-]*(?:\s+(?:[A-Z][\w'.-]*|of|de|la))*)")
+
+
+def _percent_holder(before: str) -> str | None:
+    """Who a share belongs to: the last name written before it ("Putin was elected ... with 52.94
+    percent"); none when only a pronoun or a common noun holds it."""
+    names = [m.group(1) for m in _HOLDER.finditer(before)
+             if m.start() > 0 or m.group(1).split()[0].lower() not in STOPWORDS]
+    names = [n for n in names if n.lower() not in STOPWORDS and n.split()[0] not in _CALENDAR_TITLES]
+    return names[-1].removesuffix("'s") if names else None
+
+
+_CALENDAR_TITLES = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March "
+                             "April May June July August September October November December".split())
+
+
+_MONEY_NOUN_AFTER = re.compile(r"\s+(?:dollars?\s+)?([a-z]{4,})\b")
+_MONEY_NOUN_BEFORE = re.compile(r"\b([a-z]{4,})\s+(?:of|worth)\s+(?:about\s+|nearly\s+|more than\s+)?$")
+_MONEY_COST = re.compile(r"\b([a-z]{4,})\s+(?:has\s+|have\s+|had\s+)?(?:cost|costs)\s+(?:about\s+|nearly\s+|more than\s+)?$")
+
+
+def _money_label(q: Quantity, before: str, after: str) -> tuple[str, str] | None:
+    """An amount with what it is: "$1 million reward", "reward of $1 million", "search cost $24.6
+    million"; a bare amount ("$176.7 billion") is left out."""
+    for pattern, shown in ((_MONEY_COST, "{noun} cost {span}"), (_MONEY_NOUN_BEFORE, "{noun} of {span}")):
+        m = pattern.search(before)
+        if m and m.group(1) not in STOPWORDS:
+            return shown.format(noun=m.group(1), span=q.text).capitalize(), f"money:{stem(m.group(1))}"
+    m = _MONEY_NOUN_AFTER.match(after)
+    if m and m.group(1) not in STOPWORDS and not m.group(1).endswith(("ed", "ing", "ly")):
+        return f"{q.text} {m.group(1)}", f"money:{stem(m.group(1))}"
+    return None
+
+
+_FATE_NOUNS = {"arrest": "arrested", "arrests": "arrested", "evacuation": "evacuated", "kidnapping": "kidnapped",
+               "release": "released", "rescue": "rescued"}
+
+
+def _counts_people(q: Quantity, after: str) -> bool:
+    """A toll's number counts people: written bare ("killed 11, injured ...") or before a noun of
+    people, not before another noun ("five remaining Concordes")."""
+    last = q.text.split()[-1].lower()
+    if not (last[-1:].isdigit() or last in NUMBER_WORDS):
+        return True  # the span ends in its noun ("11 people", "36 servicemen")
+    nxt = re.match(r"\s+(?:other\s+|more\s+)?([A-Za-z][\w'-]*)", after)  # "two other cities"
+    return nxt is None or nxt.group(1).lower() in STOPWORDS or _TOLL_WORD.fullmatch(nxt.group(1)) is not None
+
+
 _TOLL_WORD = re.compile(r"\b(?:(kill\w*|dead|died|deaths?|perish\w*|drown\w*|lives|bodies|toll)|"
-                        r"(injur\w*|wounded|hurt|hospitali[sz]ed))\b", re.I)
+                        r"(injur\w*|wound\w*|hurt|hospitali[sz]ed))\b", re.I)
 
 
 def _toll_kind(clause: str, start: int, end: int) -> str | None:
     """death or injury from the toll word nearest the number ("killed 258 and injured 5,000")."""
     best = None
     for m in _TOLL_WORD.finditer(clause):
-        distance = start - m.end() if m.end() <= start else m.start() - end
+        if m.start() < end and m.end() > start:
+            distance = 0  # the span says it itself: "three wounded"
+        else:
+            distance = start - m.end() if m.end() <= start else m.start() - end
         if distance >= 0 and (best is None or distance < best[0]):
             best = (distance, "death" if m.group(1) else "injury")
     return best[1] if best and best[0] <= 40 else None
@@ -207,11 +290,9 @@ def _toll_kind(clause: str, start: int, end: int) -> str | None:
 
 def _value_text(q: Quantity, clause: str, offset: int) -> str:
     before = _RANGE_BEFORE.search(clause[: q.start - offset])
-    value = f"{q.value:g}" if q.value < 10000 else f"{q.value:,.0f}"
+    value = f"{q.value:,.0f}" if q.value >= 1000 and q.value.is_integer() else f"{q.value:g}"
     if before and (before.group(1)[0].isdigit() or before.group(1).lower() in _NUMBER_WORDS):
         return f"{before.group(1)} to {value}"  # a range: "20 to 30"
-    if re.search(r"\w\s+dozens?\b", q.text):  # "two dozen": the parser reads two
-        return f"{q.value * 12:g}"
     return value
 
 
@@ -224,6 +305,9 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
         return []  # anniversaries and "second meeting" are handled with their context
     if q.kind == "measure" and not q.event:
         return []  # "two months after ...": a time gap, not a fact of the story
+    if re.match(r"\s+of\s+(?:them|whom|those)\b", sentence[q.end :]) or (
+            re.match(r"\s+others\b", sentence[q.end :]) and re.search(r"\band\s+$", sentence[: q.start])):
+        return []  # "247 people, 12 of them Americans": a part of another count, not a toll
     if re.match(r"\s+(more|additional|extra|further)\b", sentence[q.end :]) or re.search(
             r"\b(another|additional)\s+$", sentence[: q.start]):
         return []  # an increment ("two more bodies"), not a total
@@ -243,12 +327,15 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
     if labelled is None:
         return []
     text, unit = labelled
-    about_people = unit in fact_words.PEOPLE_ROLES or unit in ("death", "injury") or unit.startswith("percent")
     near = _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30]
     grouped = re.search(r"\b(delegation|group|team|crowd)\b", near, re.I)
+    people = unit.split(":")[0] in fact_words.PEOPLE_ROLES or unit.startswith("person")
+    if grouped and unit.endswith(":bare"):
+        unit = unit[: -len(":bare")]
+    about_people = people or unit in ("death", "injury") or unit.startswith("percent")
     if q.kind == "measure" and q.event in fact_words.TIME_GAPS:
         return []  # "a six-year hiatus", "a three-month span": time between things, not an event
-    if not (about_people or q.kind == "measure" or grouped):
+    if not (about_people or q.kind in ("measure", "money") or grouped or unit in ("wind",) or unit.endswith(":damaged")):
         return []  # "2 engines", "100 meters": counts of things say little a reader needs
     weight = 1.5 if unit in ("death", "injury") else 1.0
     if q.kind == "count" and grouped:
@@ -271,6 +358,7 @@ def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str], peop
     ents = entities(s, known)
     names = _resolve_people(ents, people, s, named_here)
     atoms += _who_atoms(s, a, order, names, people, lead)
+    atoms += _age_atoms(s, a, order, people)
     atoms += _what_atoms(s, a, order)
     atoms += _when_atoms(s, a, order)
     atoms += _where_atoms(s, a, order, people, is_lead)
@@ -286,11 +374,17 @@ def _asserted(s: str, start: int, end: int) -> bool:
     return not is_negated(s[left:right])
 
 
+@lru_cache(maxsize=64)
+def _shared_surnames(names: tuple[str, ...]) -> frozenset[str]:
+    """Surnames several people of the story share (the Kennedys): computed once a story."""
+    surnames = [_surname(n) for n in names]
+    return frozenset(w for w in surnames if surnames.count(w) > 1)
+
+
 def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[str, tuple[str, str]],
                lead: str | None) -> list[_Atom]:
     atoms = []
-    surnames = [_surname(n) for n, _ in people.values()]
-    shared = frozenset(w for w in surnames if surnames.count(w) > 1)
+    shared = _shared_surnames(tuple(n for n, _ in people.values())) if names else frozenset()
     for name in names:
         if not _acts(name, s, shared):
             continue  # named in passing, not a subject of an event
@@ -321,6 +415,34 @@ def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[st
                            f"{pair[0]} and {pair[1]}: {kind}" + (f" ({detail})" if detail else ""),
                            a, order, 3.0))
     return atoms
+
+
+_AGE_AFTER = re.compile(rf"({_PERSON_NAME}),\s+(\d{{1,3}}),")
+_AGE_BEFORE = re.compile(rf"\b(\d{{1,3}})-year-old\s+(?:[a-z-]+\s+){{0,3}}({_PERSON_NAME})")
+
+
+def _age_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, str]]) -> list[_Atom]:
+    """A person's age as the story gives it ("Stephen Lawrence, 18," or "the 6-year-old Elian
+    Gonzalez"), for people the story names in full."""
+    if not _DIGIT.search(s):
+        return []
+    found = [(m.group(1), m.group(2)) for m in _AGE_AFTER.finditer(s)]
+    found += [(m.group(2), m.group(1)) for m in _AGE_BEFORE.finditer(s)]
+    atoms: list[_Atom] = []
+    if not found:
+        return atoms
+    known = {_plain_name(n) for n, _ in people.values()}
+    for name, age in found:
+        name = name.removesuffix(",")
+        if _plain_name(name) in known and 0 < int(age) < 120:
+            atoms.append(_Atom("who", f"age:{name.lower()}", age, f"{name} (aged {age})", a, order, 0.8))
+    return atoms
+
+
+def _plain_name(name: str) -> str:
+    """ "John F. Kennedy Jr." and "John F Kennedy" are one person: initials' dots and suffixes go."""
+    return " ".join(w for w in name.replace(".", "").replace(",", "").lower().split()
+                    if w not in ("jr", "sr", "ii", "iii"))
 
 
 _ACTS_AFTER = re.compile(
@@ -355,8 +477,17 @@ def _acts(name: str, s: str, shared: frozenset[str] = frozenset()) -> bool:
 
 def _clean_role(role: str) -> bool:
     """A role worth showing: a few ordinary words ("Russian Deputy Prime Minister"), no wire codes."""
-    return bool(role) and len(role.split()) <= 4 and not re.search(r"[A-Z]{2,}|\d|-", role) and not any(
-        w.lower() in _CALENDAR_WORDS for w in role.split())
+    return bool(role) and len(role.split()) <= 4 and not re.search(r"[A-Z]{2,}|\d|-", role) \
+        and role.split()[0].lower() not in STOPWORDS and not any(
+        w.lower() in _CALENDAR_WORDS for w in role.split()) and not _names_a_place(role)
+
+
+def _names_a_place(role: str) -> bool:
+    """Two capitalised words in a row that are neither titles nor their modifiers name a place or a
+    body the role was misread from ("North Carolina Director")."""
+    words = [w for w in role.split() if w[:1].isupper()]
+    plain = [w.lower() not in TITLE_WORDS and w.lower() not in fact_words.ROLE_MODIFIERS for w in words]
+    return any(a and b for a, b in zip(plain, plain[1:]))
 
 
 _CALENDAR_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday january february "
@@ -393,62 +524,110 @@ def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
     atoms = []
     base = a.published.date()
     for d in resolve_dates(s, base):
-        if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s":
-            continue  # "since December 2019" dates a "first", not an event
+        if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s" or _dates_the_saying(s, d.start):
+            continue  # "since December 2019" dates a "first"; "the FBI said Friday" a statement
         left, right = clause_around(s, d.start, d.end)
         clause = s[left:right]
-        text = _clause_with(s, d.start, d.end)
-        if (_FIRST.search(text) or not fact_words.EVENT_VERB.search(text) or len(text.split()) < 4
+        text = _dated_text(s, d.start, d.end)
+        if (not text or _FIRST.search(text) or not fact_words.EVENT_VERB.search(text)
                 or is_negated(clause) or not re.search(r"[A-Z]", text.replace(d.text, ""))):
             continue  # a date without an asserted event, or without anyone or anything named, to hang it on
         planned = is_modal(clause)
+        if planned and _PAST_PLAN.search(clause):
+            continue  # "was due to arrive Friday": a past plan, which may not have happened
         day = resolve_dates(d.text, base, future=True)[0].day if planned else d.day
         label = f"{show_date(day)}: {_capitalise(text)}" + (" (planned)" if planned else "")
         atoms.append(_Atom("when", f"when:{day.isoformat()}", day.isoformat(), label, a, order))
     return atoms
 
 
+_PAST_PLAN = re.compile(r"\b(?:was|were|had been|had)\s+(?:\w+\s+)?(?:due|expected|scheduled|set|supposed|planned|"
+                        r"planning|hoping|going)\b", re.I)
+
+
+def _dated_text(s: str, start: int, end: int) -> str | None:
+    """What a date is the date of: the sentence's opening clause when the date is in it (at most 20
+    words), else the whole sentence when it stands alone, else nothing (never a cut fragment)."""
+    sentence = _clean(strip_dateline(s).rstrip("."))
+    if re.search(r"\b(?:the|an?|its|their|his|her)\s+$|'s\s+$", s[:start]):
+        return _dated_event_noun(s, end)  # "the April 20 crash": the date of that crash only
+    clause = _clause_with(s, start, end, max_words=20)
+    opener = clause.split()[0].lower() if clause else ""
+    if len(clause.split()) >= 4 and sentence.startswith(clause) and opener not in fact_words.DANGLING_OPENERS \
+            and (opener not in fact_words.SUBORDINATE_OPENERS or clause == sentence):
+        return clause
+    return sentence if _standalone(sentence) else None
+
+
+_EVENT_OF = re.compile(r"\s+(\w+)\s+of\s+(?:the\s+)?([A-Z][\w'.-]*(?:\s+[A-Z0-9][\w'.-]*)*(?:\s+[a-z]+)?)")
+
+
+def _dated_event_noun(s: str, end: int) -> str | None:
+    """ "the July 25 crash of Concorde Flight 4590" -> "Crash of Concorde Flight 4590"."""
+    m = _EVENT_OF.match(s, end)
+    if not m or not fact_words.EVENT_NOUNS.fullmatch(m.group(1)):
+        return None
+    words = m.group(2).split()
+    if words[-1] in STOPWORDS:
+        words.pop()
+    return f"{m.group(1).capitalize()} of {' '.join(words)}"
+
+
 def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, str]], is_lead: bool) -> list[_Atom]:
     atoms = []
+    hedged = is_modal(s) or is_negated(s)  # checked once: most sentences have neither, so no clause needs it
+
+    def asserted(m: re.Match) -> bool:
+        clause = s[slice(*clause_around(s, m.start(), m.end()))]
+        return not hedged or not (is_negated(clause) or is_modal(clause))
+
     for m in _ITINERARY.finditer(s):
-        if _asserted(s, m.start(), m.end()):
-            planned = " (planned)" if is_modal(s[slice(*clause_around(s, m.start(), m.end()))]) else ""
+        if not hedged or _asserted(s, m.start(), m.end()):
+            planned = " (planned)" if hedged and is_modal(s[slice(*clause_around(s, m.start(), m.end()))]) else ""
             atoms.append(_Atom("where", "itinerary", f"{m.group(1)}>{m.group(2)}".lower(),
                                f"{m.group(1)}, then {m.group(2)}{planned}", a, order, 3.0))
     for m in _MOVE.finditer(s):
         place = m.group(2)
-        if place.lower() in people or any(place in p for p, _ in people.values()):
-            continue
-        if not _asserted(s, m.start(), m.end()):
-            continue  # "has not visited Serbia"
+        if place.lower() in people or any(place in p for p, _ in people.values()) or not asserted(m):
+            continue  # "has not visited Serbia", "accepted an invitation to visit Israel"
         verb = m.group(1).lower()
         atoms.append(_Atom("where", f"place:{place.lower()}", "", f"{place} ({_clean(m.group(0))})",
                            a, order, 1.0 if verb.startswith(("visit", "trip", "tour")) else 1.2))
     if is_lead and fact_words.EVENT_VERB.search(s):
         for m in fact_words.PLACE_PREPOSITIONS.finditer(s):
             place = m.group(1)
-            first = place.split()[0].lower()
-            if first in fact_words.NOT_PLACES or place.lower() in people or not _asserted(s, m.start(), m.end()):
+            if place.split()[0].lower() in fact_words.NOT_PLACES or place.lower() in people:
                 continue
-            if any(place in p for p, _ in people.values()):
-                continue
+            if _modifier_not_place(s, m.end()) or any(place in p for p, _ in people.values()) or not asserted(m):
+                continue  # "in the Atlanta area", "in Venezuela's capital": the name is not the place
             atoms.append(_Atom("where", f"place:{place.lower()}", "", _clean(m.group(0)), a, order, 1.0))
     return atoms
 
 
-_CLAUSE_MARK = re.compile(r"[,;:\"]|\.\s")
+_NEXT_WORD = re.compile(r"(?:'s|’s)|\s+([a-z][\w-]*)")
+
+
+def _modifier_not_place(s: str, end: int) -> bool:
+    """Whether the capitalised words just read modify a noun that follows (a possessive or a
+    common noun: "area", "murder case"), so they are not themselves where something happened."""
+    m = _NEXT_WORD.match(s, end)
+    if not m:
+        return False
+    word = m.group(1)
+    return word is None or (word not in STOPWORDS and not word.endswith(("ed", "ing")))
+
+
+_CLAUSE_MARK = re.compile(r"[,;\"]|(?<!\d):(?!\d)|\.\s")
 
 
 def _clause_with(s: str, start: int, end: int, max_words: int = 14) -> str:
-    """The clause around a span; a window of words when the clause is long."""
+    """The clause around a span, or "" when the clause is longer than `max_words`."""
     breaks = [m.end() for m in _CLAUSE_MARK.finditer(s, 0, start)]
     left = breaks[-1] if breaks else 0
     m = _CLAUSE_MARK.search(s, end)
     right = m.start() if m else len(s)
     clause = s[left:right]
-    if len(clause.split()) > max_words:
-        clause = _window_before(s, start, 8) + " " + s[start:end]
-    return _clean(clause.rstrip("."))
+    return "" if len(clause.split()) > max_words else _clean(clause.rstrip("."))
 
 
 def _meeting_detail(s: str, people: list[str]) -> str:
@@ -519,12 +698,14 @@ def _merge_meeting(texts: list[str]) -> str:
 
 # --- the story: what happened, and atoms grouped into facts -------------------------------
 
-SENTENCE_BUDGET = 150  # sentences read a story: all of a short story, the leads of a long one
+SENTENCE_BUDGET = 200  # sentences read a story: all of a short story, the leads of a long one
 DEVELOPMENTS = 6  # a long story's coverage in this many stretches, one central lead each
-CORROBORATING_SIMILARITY = 0.2  # TF-IDF cosine at which another lead says the same thing
+DEVELOPMENT_SUPPORT = 2  # outlets whose leads are about it, the development's own included
+CORROBORATING_SIMILARITY = 0.2  # TF-IDF cosine at which another lead says the same thing (it is cited)
+RELATED_SIMILARITY = 0.1  # ... at which it is about the same development (a lead needs one to be chosen)
 CORROBORATED_FROM = 6  # articles from which a fact needs two of them behind it
 MIN_LEAD = 6  # facts a reader needs are stated early; the rest is background
-MAX_LEAD = 12  # ... even in a story of one article (reading all of it cost the most CPU)
+MAX_LEAD = 14  # ... even in a story of one article (reading all of it cost the most CPU)
 _NAMEISH = re.compile(r"\s[A-Z][a-z]")
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
@@ -550,16 +731,22 @@ def _candidates(a: Article, limit: int) -> list[tuple[str, bool]]:
 def _standalone(sentence: str) -> bool:
     words = sentence.split()
     return (8 <= len(words) <= 45 and words[0].lower().strip(",") not in fact_words.DANGLING_OPENERS
-            and '"' not in sentence and not sentence.endswith("?"))
+            and '"' not in sentence and not sentence.endswith("?") and not _PRONOUN_MAIN_CLAUSE.match(sentence))
+
+
+# "As his first visit since June, it represents ...": an opening phrase, then a pronoun for a subject
+_PRONOUN_MAIN_CLAUSE = re.compile(
+    r"^(?:" + "|".join(sorted(fact_words.SUBORDINATE_OPENERS)) + r")\b[^,]*,\s+(?:it|he|she|they|this|that|these)\b", re.I)
 
 
 def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
     """What happened: the story's most central lead sentence (nearest the TF-IDF centroid of all
     leads), then for a long story the most central lead of each later stretch of its coverage,
     each stated by at least two articles and unlike the ones already chosen."""
-    leads = [(a, strip_dateline(normalise_quotes(s))) for a in articles for s in a.sentences[:2]]
+    leads = [(a, strip_dateline(normalise_quotes(s)).lstrip("-\u2014 ")) for a in articles for s in a.sentences[:2]]
     leads = [(a, s) for a, s in leads if _standalone(s) and fact_words.EVENT_VERB.search(s)
-             and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)]
+             and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)
+             and not _before_the_year(s, a.published.year)]
     if not leads:
         return []
     if len(leads) <= 2:  # no centroid worth fitting: the opening lead says what happened
@@ -578,7 +765,7 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
         return _Atom("what", slot, "", text, leads[i][0], -1, 10.0 if slot == "happened" else 2.0,
                      evidence=leads[i][1], corroborating=same)
 
-    best = max(range(len(leads)), key=lambda i: scores[i])
+    best = _first_report(leads, scores)
     out = [atom(best, "happened", leads[best][1])]
     chosen = [best]
     stretch = max(1, -(-len(articles) // developments)) if developments else 0
@@ -586,13 +773,57 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
         period = {a.key for a in articles[k * stretch : (k + 1) * stretch]}
         pool = [i for i in range(len(leads)) if leads[i][0].key in period
                 and all(sims[i, j] < 0.4 for j in chosen)
-                and len({leads[j][0].key for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY}) >= 2]
+                and len({leads[j][0].source for j in range(len(leads))
+                         if sims[i, j] >= RELATED_SIMILARITY}) >= DEVELOPMENT_SUPPORT]
         if pool:
             i = max(pool, key=lambda i: scores[i])
             chosen.append(i)
-            day = show_date(leads[i][0].published.date())
-            out.append(atom(i, f"development:{k}", f"{day}: {leads[i][1]}"))
+            out.append(atom(i, f"development:{k}", _dated_lead(leads[i][1], leads[i][0])))
     return out
+
+
+def _dated_lead(sentence: str, article: Article) -> str:
+    """A development's line, dated by the day its sentence names ("on Wednesday", resolved against
+    the article's date), or marked as the day of the report when it names none."""
+    dates = [d for d in resolve_dates(sentence, article.published.date())
+             if not re.search(r"\bsince\s+$", sentence[: d.start]) and sentence[d.end: d.end + 2] != "'s"]
+    events = [d for d in dates if not _dates_the_saying(sentence, d.start)]
+    if events:
+        return f"{show_date(events[0].day)}: {sentence}"
+    day = dates[0].day if dates else article.published.date()
+    return f"{show_date(day)} report: {sentence}"
+
+
+_SAYING_BEFORE = re.compile(
+    rf"(?:{fact_words.SPEECH_VERB.pattern}|reported|told reporters|said in a statement)\s+(?:on\s+|late\s+|early\s+)?$",
+    re.I)
+
+
+def _dates_the_saying(sentence: str, start: int) -> bool:
+    """ "..., the FBI said Friday": the day dates the statement, not the event it reports."""
+    return _SAYING_BEFORE.search(sentence[max(0, start - 40): start]) is not None
+
+
+def _before_the_year(sentence: str, year: int) -> bool:
+    """A lead that dates itself years before its article (a chronology's "Nov. 29, 1962: ...") is
+    background, not a development of the story."""
+    m = _DATED_OPENING.match(sentence)
+    return bool(m) and int(m.group(1)) < year - 1
+
+
+_DATED_OPENING = re.compile(r"^[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+((?:19|20)\d\d)\s*:")
+
+
+FIRST_REPORT_SHARE = 0.8  # a lead this close to the most central one may be the event's first report
+
+
+def _first_report(leads: list[tuple[Article, str]], scores) -> int:
+    """The story's central event as first reported: of the leads nearly as central as the most
+    central one, the earliest (later ones tend to be follow-ups: an inquiry, a trial, a funeral)."""
+    top = max(scores)
+    near = [i for i in range(len(leads)) if scores[i] >= FIRST_REPORT_SHARE * top]
+    reports = [i for i in near if leads[i][0].kind == ArticleKind.NEWS] or near  # not a column's view
+    return min(reports, key=lambda i: (leads[i][0].published, -scores[i]))
 
 
 def _refs(atoms: list[_Atom]) -> list[SourceRef]:
@@ -624,8 +855,7 @@ class _Scored:
     score: float
     order: int
     fact: Fact
-    extra_support: int = 0  # a count of things rather than people needs one more article
-    support: int = 0  # articles behind it, earlier values of a figure included
+    extra_support: int = 0  # a count of things rather than people needs one more outlet
     when: float = 0.0  # a development's date: developments read newest first
 
 
@@ -633,11 +863,12 @@ _TOLL_CHANGE = re.compile(r"\b(rose|risen|rises|climbed|climbs|increased|reached
                           r"revised|jumped|grew|has grown|raising|bringing|brought)\b", re.I)
 
 
-def _other_scope(main: list[_Atom], older: list[_Atom]) -> bool:
-    """A toll far from the newest one (11 against 258) counts another place or group, not an earlier
-    stage: tolls rise, and a revision seldom moves one by more than a few times."""
-    if not main[0].slot.startswith(("count:death", "count:injury")):
-        return False
+def _other_scope(main: list[_Atom], older: list[_Atom], same_time: bool) -> bool:
+    """A count far from the newest one (11 dead against 258) counts another place or group, not an
+    earlier stage: tolls and arrests rise, and a revision seldom moves one by more than a few times."""
+    if not main[0].slot.startswith(("count:death", "count:injury")) and (
+            same_time or not main[0].slot.startswith("count:") or main[0].slot.startswith("count:wind")):
+        return False  # two outlets' different counts of the same day are a conflict; winds rise and fall
     new, old = _number(main[0].value), _number(older[0].value)
     if new is None or old is None or any(x.superseded for x in older):
         return False
@@ -670,7 +901,7 @@ def _figure_facts(grp: list[_Atom]) -> list[_Scored]:
     for g in ranked:
         if g is main:
             continue
-        if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g):
+        if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g, g in same_time):
             other = Fact("how_many", _capitalise(g[0].text), _refs(g), evidence=g[0].evidence)
             out.append(_Scored(_support(g) * g[0].weight, -min(x.order for x in g), other, int(g[0].weight < 1)))
         elif g in same_time and {x.article.source for x in g} - main_sources and not any(x.superseded for x in g):
@@ -681,7 +912,7 @@ def _figure_facts(grp: list[_Atom]) -> list[_Scored]:
     fact = Fact("how_many", _capitalise(texts[0]), _refs(main), conflicts, timeline, main[0].evidence)
     related = [x for g in ranked for x in g if g is main or (g[0].text, _refs(g)) in conflicts + timeline]
     out.append(_Scored(_support(related) * max(x.weight for x in main) + 0.5 * len(conflicts),
-                       -min(x.order for x in main), fact, int(max(x.weight for x in main) < 1), _support(related)))
+                       -min(x.order for x in main), fact, int(max(x.weight for x in main) < 1)))
     return out
 
 
@@ -689,7 +920,7 @@ _TOLL_EVENT = re.compile(r"(?<=dead|ured) in the \w+$")
 
 
 def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
-    """Agreeing atoms -> one Fact; facts stated by fewer than `min_support` articles are left out."""
+    """Agreeing atoms -> one Fact; facts stated by fewer than `min_support` outlets are left out."""
     scored: list[_Scored] = []
     by_slot: dict[tuple[str, str], list[_Atom]] = {}
     free: list[list[_Atom]] = []
@@ -731,18 +962,30 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
             text = max(texts, key=lambda t: ("(" in t, [x.text for x in main].count(t)))
         if category == "when":
             text = min(texts, key=len)
-        fact = Fact(category, _capitalise(text), _refs(main), evidence=main[0].evidence)
+        stated = next((x for x in main if x.text == text), main[0])  # `why` shows the sentence of this text
+        fact = Fact(category, _capitalise(text), _refs(main), evidence=stated.evidence)
         scored.append(_Scored(max(x.weight for x in main) * _support(main), -min(x.order for x in main), fact))
-    kept = [sc for sc in scored
-            if max(sc.support, len({r.article_key for r in sc.fact.sources})) >= min_support + sc.extra_support
-            or sc.fact.text.startswith("What happened")]
+    # corroboration is by outlet: two copies of one wire story are one source
+    # (a development is chosen only when another outlet covers it: it cites the leads that say the same)
+    kept = [sc for sc in scored if _outlets_behind(sc.fact) >= min_support + sc.extra_support
+            or sc.fact.text.startswith("What happened") or sc.when]
     # one line per figure: "11 dead in the blast" and "11 dead in the bombing" are one toll
     kept.sort(key=lambda sc: (-sc.score, -sc.order))
     unique: dict[str, _Scored] = {}
     for sc in kept:
         unique.setdefault(_TOLL_EVENT.sub("", sc.fact.text), sc)
-    kept = list(unique.values())
-    out: list[Fact] = []
+    return _selected(_without_repeated_dates(list(unique.values())))
+
+
+def _outlets_behind(fact: Fact) -> int:
+    """Outlets that state a fact, its earlier values and conflicting ones included."""
+    refs = list(fact.sources) + [r for _, rs in fact.timeline + fact.conflicts for r in rs]
+    return outlet_count(refs)
+
+
+def _selected(kept: list[_Scored]) -> list[Fact]:
+    """The best-scored facts within each category's share and the line budget, in reading order:
+    what happened first, then by category, developments newest first."""
     counts: dict[str, int] = {}
     chosen: list[_Scored] = []
     for sc in kept:
@@ -752,8 +995,37 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
         counts[f.category] = counts.get(f.category, 0) + 1
         chosen.append(sc)
     chosen.sort(key=lambda sc: (CATEGORIES.index(sc.fact.category), sc.when != 0.0, -sc.when))
-    out = [sc.fact for sc in chosen]
+    return [sc.fact for sc in chosen]
+
+
+def _bare_counts_joined(atoms: list[_Atom]) -> list[_Atom]:
+    """A bare count of people ("two men", "36 servicemen") says nothing of what happened to them:
+    it only corroborates the same count stated in full elsewhere ("300 rescue workers were
+    deployed"), and is dropped otherwise."""
+    full = {(at.slot.split(":")[1], at.value): at for at in atoms
+            if at.category == "how_many" and ":bare" not in at.slot}
+    out = []
+    for at in atoms:
+        if ":bare" in at.slot:
+            stated = full.get((at.slot.split(":")[1], at.value))
+            if stated is None:
+                continue
+            at = replace(at, slot=stated.slot, text=stated.text)
+        out.append(at)
     return out
+
+
+def _without_repeated_dates(kept: list[_Scored]) -> list[_Scored]:
+    """A dated line whose words a development of the same day already says is left out
+    ("7 Nov 1998: police arrested two men" beside the development that reports it in full)."""
+    developments = [sc.fact.text for sc in kept if sc.fact.category == "what" and sc.when]
+    happened = [sc.fact.text for sc in kept if sc.fact.text.startswith("What happened: ")]
+
+    def repeated(text: str) -> bool:
+        day, _, body = text.partition(": ")
+        body = body.rstrip(".")
+        return any(d.startswith(day) and body in d for d in developments) or any(body in h for h in happened)
+    return [sc for sc in kept if sc.fact.category != "when" or not repeated(sc.fact.text)]
 
 
 def _lead_person(articles: list[Article], people: dict[str, tuple[str, str]]) -> str | None:
@@ -780,6 +1052,7 @@ def extract_facts(story: Story) -> list[Fact]:
         for s, is_lead in candidates[a.key]:
             atoms.extend(_sentence_atoms(s, a, order, known, people, lead, is_lead, named_here))
             order += 1
+    atoms = _bare_counts_joined(atoms)
     atoms += _central_leads(articles, DEVELOPMENTS if len(articles) >= CORROBORATED_FROM else 0)
     in_itinerary = {p for at in atoms if at.slot == "itinerary" for p in at.value.split(">")}
     atoms = [at for at in atoms if not (at.slot.startswith("place:") and at.slot[6:] in in_itinerary)]
@@ -787,4 +1060,24 @@ def extract_facts(story: Story) -> list[Fact]:
     min_support = 2 if len(articles) >= CORROBORATED_FROM else 1
     facts = _group(atoms, min_support)
     # a person is listed with what they are (a role) or did (a meeting): a bare name says little
-    return [f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)]
+    facts = [f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)]
+    return _one_line_a_person(facts)
+
+
+def _one_line_a_person(facts: list[Fact]) -> list[Fact]:
+    """ "Stephen Lawrence (black teenager)" and "Stephen Lawrence (aged 18)" become one line."""
+    out: list[Fact] = []
+    by_name: dict[str, int] = {}
+    for f in facts:
+        name, _, note = f.text.partition(" (")
+        if f.category != "who" or ":" in f.text or not note:
+            out.append(f)
+            continue
+        if name not in by_name:
+            by_name[name] = len(out)
+            out.append(f)
+            continue
+        first = out[by_name[name]]
+        sources = list({r.article_key: r for r in first.sources + f.sources}.values())
+        out[by_name[name]] = replace(first, text=f"{first.text[:-1]}, {note}", sources=sources)
+    return out

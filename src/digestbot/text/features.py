@@ -456,8 +456,8 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
             i += 1  # a date ("16 February") or an identifier ("Chapter 11", "Boeing 777")
             continue
         j = i + 1
-        while j < len(toks) and toks[j].lower in MULTIPLIERS:
-            val *= MULTIPLIERS[toks[j].lower]
+        while j < len(toks) and (toks[j].lower in MULTIPLIERS or toks[j].lower == "dozen"):
+            val *= MULTIPLIERS.get(toks[j].lower, 12)  # "two dozen" is 24
             j += 1
         qualifier, qstart = _qualifier_before(toks, i)
         is_year = (val.is_integer() and 1900 <= val <= 2100 and _NUM_RE.match(w) and "," not in w)

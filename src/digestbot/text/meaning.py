@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import re
 
-# "did not", "has not", "never", "denied": the clause does not assert its event.
+# "did not", "has not", "never", "denied", "no evidence": the clause does not assert its event.
 NEGATION = re.compile(
-    r"\b(?:not|n't|never|no longer|denie[sd]|deny|denying|refused to|rejected reports?|ruled out)\b", re.I)
+    r"\b(?:not|n't|never|no longer|denie[sd]|deny|denying|refused to|rejected reports?|ruled out|"
+    r"no(?!\.)|none|nobody|neither|nor)\b", re.I)
 # "plans to", "is expected to", "could": the event has not happened (yet).
 MODALITY = re.compile(
     r"\b(?:will|would|could|may|might|plans? to|planned to|planning to|hopes? to|intends? to|"
     r"(?:is|are|was|were) (?:expected|set|scheduled|due|likely|to be)|expects? to|feared|"
-    r"supposed to|if|unless|possible|possibly)\b", re.I)
+    r"supposed to|if|unless|possible|possibly|invitation to|invited to|agreed to|offered to|promised to|"
+    r"vow(?:s|ed)? to|pledged? to|threaten(?:s|ed)? to|wants? to|wanted to|seeks? to|sought to|"
+    r"tr(?:y|ies|ied|ying) to|attempt(?:s|ed|ing)? to|would-be)\b", re.I)
 # "earlier reports said ...": a figure the same sentence then corrects.
 SUPERSEDED = re.compile(
     r"\b(?:earlier|initial(?:ly)?|previous(?:ly)?|first|original(?:ly)?)\s+(?:reports?|estimates?|figures?|"
@@ -25,7 +28,7 @@ OTHER_TIME = re.compile(
     r"\b(?:earlier|previous|prior|last|another|similar) (?:disaster|crash|quake|earthquake|storm|hurricane|"
     r"attack|bombing|accident|flood|fire|incident|sinking|tragedy|one)s?\b|\b(?:years|decades) ago\b|"
     r"\bworst\b[^,;]*\bsince\b", re.I)
-_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|and|although)\s+|\s+-{1,2}\s+|\s+but\s+")
+_CLAUSE_BREAK = re.compile(r";|(?<!\d):(?!\d)|,\s+(?:but|while|whereas|and|although)\s+|\s+-{1,2}\s+|\s+but\s+")
 _SPEAKER = re.compile(
     r"(?:,\s*|\s)(?:said|says|told [\w ]+?|according to)\s+((?:[A-Z][\w.'-]+\s?){1,4})|"
     r"((?:[A-Z][\w.'-]+\s?){1,4})\s+(?:said|says)\b")
