@@ -17,6 +17,7 @@ from .ingest import SafeFetcher
 from .ingest.fetch import FetchCancelled
 from .ingest.feeds import DEFAULT_MAX_ENTRIES, DEFAULT_PAGE_FETCHES, TitleOnlyEntry, parse_feed
 from .models import FeedState, InputError, RawArticle
+from .redaction import error_line
 
 log = logging.getLogger("digestbot.polling")
 
@@ -108,7 +109,7 @@ class FeedPoller:
             raise
         except Exception as error:
             log.exception("feed poll failed", extra={"feed": url})
-            problem = f"{url}: could not be polled ({type(error).__name__}: {_first_line(error)})"
+            problem = f"{url}: could not be polled ({type(error).__name__}: {error_line(error)})"
             try:
                 return self._failed(self._states.load(url), PollReport(url), problem, self._clock())
             except Exception:  # the state store itself fails (a database outage): next time
@@ -188,6 +189,3 @@ def _entry_problems(unusable: list[str]) -> str | None:
     return f"{unusable[0]}{more}"
 
 
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0][:300] if lines else "no detail"

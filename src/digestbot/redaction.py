@@ -27,6 +27,13 @@ def has_credentials(text: str) -> bool:
     return parts.username is not None or "@" in parts.netloc
 
 
+def error_line(error: BaseException, limit: int = 300) -> str:
+    """An error's first line, credentials masked, for one-line reports (its type when empty):
+    a database error's text can carry the URL it failed on."""
+    lines = str(error).strip().splitlines()
+    return redact_credentials(lines[0])[:limit] if lines else type(error).__name__
+
+
 def redact_credentials(text: str) -> str:
     """`text` with the user information of every URL in it masked whole (a user name alone
     may be a token): `https://***@example.org/rss`."""

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from .commands import answer, is_management_command, topic_alias
 from .stories.digest import build_digest, fill_story, score_from_parts, score_parts
 from .models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic, as_utc
+from .redaction import error_line
 from .pipeline import process_article
 from .storage import ArticleStore, UpsertOutcome
 from .stories.clustering import StoryClusterer
@@ -256,6 +257,12 @@ class DigestService:
         except InputError as error:
             report.errors.append(str(error))
             on_problem(str(error))
+            return None
+        except Exception as error:  # a bug one input triggers costs that input, not its batch
+            log.exception("article could not be processed", extra={"origin": item.origin})
+            problem = f"{item.origin}: could not be processed ({type(error).__name__}: {error_line(error)})"
+            report.errors.append(problem)
+            on_problem(problem)
             return None
         for warning in processed.warnings:
             report.warnings.append(warning)

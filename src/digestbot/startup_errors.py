@@ -12,7 +12,7 @@ import re
 import socket
 import traceback
 
-from .redaction import redact_credentials
+from .redaction import error_line, redact_credentials
 
 URL_HINT = "use sqlite:///PATH or postgresql://USER:PASSWORD@HOST/DATABASE"
 _SQLITE_FILE_PROBLEMS = {
@@ -41,7 +41,7 @@ def _settings_problem(error: BaseException, _settings, _url) -> str | None:
         return None
     field = re.search(r'field "(\w+)"', str(error))
     name = f"DIGESTBOT_{field.group(1).upper()}" if field else "a DIGESTBOT_* setting"
-    return f"{name}: cannot read its value ({_first_line(error.__cause__ or error)})"
+    return f"{name}: cannot read its value ({error_line(error.__cause__ or error)})"
 
 
 def _database_problem(error: BaseException, _settings, url: str | None) -> str | None:
@@ -54,9 +54,9 @@ def _database_problem(error: BaseException, _settings, url: str | None) -> str |
         return f"DIGESTBOT_DATABASE_URL: {error}"
     if isinstance(error, (ArgumentError, NoSuchModuleError)) or (
             isinstance(error, ImportError) and _raised_in(error, "sqlalchemy")):
-        return f"DIGESTBOT_DATABASE_URL: unsupported database URL {shown} ({_first_line(error)}); {URL_HINT}"
+        return f"DIGESTBOT_DATABASE_URL: unsupported database URL {shown} ({error_line(error)}); {URL_HINT}"
     if isinstance(error, DBAPIError):
-        return "DIGESTBOT_DATABASE_URL: " + _dbapi_problem(_first_line(error.orig or error), shown, url or "")
+        return "DIGESTBOT_DATABASE_URL: " + _dbapi_problem(error_line(error.orig or error), shown, url or "")
     if isinstance(error, OSError) and error.filename and url and url.startswith("sqlite"):
         return f"DIGESTBOT_DATABASE_URL: cannot create the folder {error.filename} ({error.strerror})"
     return None
@@ -89,9 +89,6 @@ def _http_problem(error: BaseException, settings, _url) -> str | None:
     return f"DIGESTBOT_HTTP_HOST: cannot listen on {host}:{port} ({error.strerror or error})"
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return redact_credentials(text[0]) if text else type(error).__name__
 
 
 def _raised_in(error: BaseException, package: str) -> bool:

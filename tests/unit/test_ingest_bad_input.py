@@ -153,3 +153,25 @@ def test_a_big_file_shows_a_progress_bar_with_its_size_on_a_terminal(tmp_path, m
     assert "ingesting" in terminal.getvalue() and "30/30" in terminal.getvalue()
     listed = [a["id"] for s in json.loads(capsys.readouterr().out)["stories"] for a in s["articles"]]
     assert sorted(listed) == sorted(f"r-{n}" for n in range(30))
+
+
+def test_an_unexpected_error_in_one_article_costs_only_that_article(service, monkeypatch):
+    """An error nobody foresaw (a bug one input triggers) is that input's one-line problem; the
+    articles before and after it in the batch are stored (a feed entry is one unit of failure)."""
+    import digestbot.service as service_module
+
+    real = service_module.process_article
+
+    def breaks_on_the_second(raw, **options):
+        if raw.origin == "feed:2":
+            raise RuntimeError("list index out of range\nand a second line")
+        return real(raw, **options)
+
+    monkeypatch.setattr(service_module, "process_article", breaks_on_the_second)
+    items = [RawArticle(text=json.loads(a_report(n))["text"], origin=f"feed:{n}", title=f"Report {n}",
+                        published=datetime(2026, 2, 3, 8, tzinfo=timezone.utc)) for n in (1, 2, 3)]
+    problems = []
+    report = service.ingest(items, on_problem=problems.append)
+    assert [a.title for a in report.articles] == ["Report 1", "Report 3"]
+    assert problems == ["feed:2: could not be processed (RuntimeError: list index out of range)"]
+    assert report.errors == problems
