@@ -116,6 +116,10 @@ def events_handler(
         if await replayed(request):
             log.warning("slack request refused (replayed: its signature was seen before) from %s", request.remote)
             return web.json_response({"error": "replayed request"}, status=409)
+        if request.headers.get("X-Slack-Retry-Num"):  # the first delivery was acked and handled
+            log.info("slack retry %s ignored (%s)", request.headers["X-Slack-Retry-Num"],
+                     request.headers.get("X-Slack-Retry-Reason", "no reason given"))
+            return web.Response(status=200, headers={"X-Slack-No-Retry": "1"})
         bolt_response = await app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 

@@ -8,6 +8,7 @@ Two runtimes, one after the other, over one SQLite file, each the one `digestbot
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import aiohttp
@@ -76,3 +77,30 @@ def test_seen_requests_expire_after_the_window_and_are_pruned(tmp_path):
         assert keys == ["b" * 64]
     finally:
         app.close()
+
+
+async def test_a_retried_delivery_after_a_restart_is_acknowledged_and_not_run_again(tmp_path, fake_slack):
+    """The process handled a request, then died before Slack saw the ack; Slack retries it
+    (`X-Slack-Retry-Num`, signed anew) at the restarted process, whose in-memory trigger ids
+    are gone. The retry is acknowledged with `X-Slack-No-Retry` and never reaches bolt."""
+    first_app = an_app_with_a_visit_story(tmp_path, two_channels_config("slack", "C1", "C2"))
+    body = slash_body(fake_slack, command="/visit", text="facts", trigger="retried.1")
+    runtime, port = await started(first_app, fake_slack)
+    try:
+        assert await post(port, body, signed(body)) == 200
+        await fake_slack.next_response(timeout=30)
+    finally:
+        await runtime.stop()
+        first_app.close()
+
+    restarted_app = bootstrap(first_app.settings)
+    runtime, port = await started(restarted_app, fake_slack)
+    try:
+        resigned = signed(body, ts=int(time.time()) + 1)  # Slack signs each delivery anew
+        retry = {**resigned, "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        assert await post(port, body, retry) == 200
+        with pytest.raises(TimeoutError):
+            await fake_slack.next_response(timeout=1)  # answered once, before the restart
+    finally:
+        await runtime.stop()
+        restarted_app.close()
