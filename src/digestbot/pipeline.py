@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from .text.analysis import analyse_text
+from .text.analysis import MAX_SENTENCES, analyse_text
 from .text.cleaning import strip_bidi_controls
 from .models import Article, ArticleKind, InputError, RawArticle, as_utc
 
@@ -124,6 +124,8 @@ def process_article(
     analysis = analyse_text(text, title=title, n=key_points, method=method)
     if not analysis.sentences:
         raise InputError(f"{raw.origin}: no article text left after removing boilerplate")
+    if analysis.sentences_cut:
+        warnings.append(f"{raw.origin}: more than {MAX_SENTENCES} sentences; the rest was ignored")
     if len(analysis.sentences) == 1:
         warnings.append(f"{raw.origin}: only one sentence; it is its own key point")
 

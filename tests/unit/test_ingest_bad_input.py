@@ -175,3 +175,13 @@ def test_an_unexpected_error_in_one_article_costs_only_that_article(service, mon
     assert [a.title for a in report.articles] == ["Report 1", "Report 3"]
     assert problems == ["feed:2: could not be processed (RuntimeError: list index out of range)"]
     assert report.errors == problems
+
+
+def test_an_article_of_thousands_of_sentences_keeps_the_first_thousand_and_says_so():
+    from digestbot.text.analysis import MAX_SENTENCES
+
+    text = " ".join(f"The crew of Vessel{n} said that Island{n} and Harbour{n} had Cargo{n} for Bay{n}."
+                    for n in range(2000))  # 150,000 characters: under the length cap
+    processed = process_article(RawArticle(text=text, origin="long.txt", title="Ferries"))
+    assert len(processed.article.sentences) == MAX_SENTENCES
+    assert processed.warnings == [f"long.txt: more than {MAX_SENTENCES} sentences; the rest was ignored"]

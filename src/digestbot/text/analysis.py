@@ -8,7 +8,11 @@ from digestbot.text.cleaning import clean_text, dedupe_tokenised
 from digestbot.keypoints import DEFAULT_METHOD, extract_key_points
 from digestbot.text.sentences import split_sentences
 
-__all__ = ["Analysis", "analyse_text"]
+__all__ = ["Analysis", "MAX_SENTENCES", "analyse_text"]
+
+# A news article has tens of sentences (the longest of the 2,059 in the dev story stream has
+# 271); text split into thousands of fragments would only cost time downstream.
+MAX_SENTENCES = 1000
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,7 @@ class Analysis:
     title: str | None = None  # as given, else the headline found at the top of the text
     author: str | None = None
     is_opinion: bool = False
+    sentences_cut: bool = False  # more than MAX_SENTENCES: the rest was ignored
 
 
 def analyse_text(
@@ -27,7 +32,8 @@ def analyse_text(
 ) -> Analysis:
     """Clean `text`, split it into sentences, drop repeats and pick `n` key points."""
     clean = clean_text(text, title)
-    sentences, tokens = dedupe_tokenised(split_sentences("\n".join(clean.paragraphs)))
+    split = split_sentences("\n".join(clean.paragraphs))
+    sentences, tokens = dedupe_tokenised(split[:MAX_SENTENCES])
     key_points = extract_key_points(sentences, n=n, method=method, title=clean.title, tokens=tokens)
     return Analysis(
         sentences=sentences,
@@ -35,4 +41,5 @@ def analyse_text(
         title=clean.title,
         author=clean.author,
         is_opinion=clean.is_opinion,
+        sentences_cut=len(split) > MAX_SENTENCES,
     )
