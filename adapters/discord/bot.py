@@ -22,7 +22,7 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
-from digestbot.commands import commandable_topics
+from digestbot.chat.commands import commandable_topics
 from digestbot.models import CommandContext, Reply, Topic
 
 from . import grammar, limits

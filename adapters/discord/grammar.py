@@ -2,7 +2,7 @@
 
 Slack sends `/digest subscribe visit daily 08:00 tz Asia/Seoul` as text; Discord sends typed
 options. These pure functions turn the options back into that text, quoting each value so
-that `shlex.split` (which `digestbot.management` parses with) gives it back unchanged:
+that `shlex.split` (which `digestbot.service.management` parses with) gives it back unchanged:
 
     subscribe_text(topic="visit", daily="08:00", tz="Asia/Seoul", include="state visit,Xi")
     -> '/digest subscribe visit daily 08:00 tz Asia/Seoul include "state visit,Xi"'

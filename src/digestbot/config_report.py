@@ -63,7 +63,7 @@ def _plain(value: object) -> object:
 def build_report(settings, config, store, pins, *, config_flag: Path | None = None,
                  env: Mapping[str, str] | None = None) -> dict:
     """The effective configuration as plain data (what `--format json` prints)."""
-    from .management import PINS_USER, config_drift, describe_schedule
+    from .service.management import PINS_USER, config_drift, describe_schedule
 
     env = os.environ if env is None else env
     rows = []

@@ -205,7 +205,7 @@ class Runtime:
     def _management_store(self):
         """The store chat changes: bootstrap's (seeded, pins applied), or for an app wired
         without management one of our own, seeded from the configuration file here."""
-        from .management import apply_pins, seed_from_config
+        from .service.management import apply_pins, seed_from_config
         from .storage import SqlManagementStore
 
         store = getattr(getattr(self.app.service, "management", None), "store", None)
@@ -327,7 +327,7 @@ class Runtime:
         so a restart neither repeats nor forgets it. It is marked before posting: a notice that
         cannot be delivered is not retried (at most once), the feed itself still is.
         """
-        from .management import plain_error
+        from .service.management import plain_error
         from .polling import health_notice
         from .redaction import redact_credentials
 

@@ -13,7 +13,7 @@ from builders import an_article
 from digestbot.ingest import read_jsonl
 from digestbot.models import RawArticle
 from digestbot.pipeline import HEADLINE_CHARS, headline_from, plain_title, process_article
-from digestbot.service import DigestService
+from digestbot.service.digests import DigestService
 from digestbot.storage import SqlStore, UpsertOutcome
 
 LONG_LEAD = ("The council of the coastal town of Brenna voted on Tuesday evening to close the old "

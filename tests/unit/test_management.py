@@ -8,11 +8,11 @@ from datetime import datetime, timezone
 import pytest
 
 from builders import a_topic, an_article
-from digestbot.commands import answer, is_management_command
+from digestbot.chat.commands import answer, is_management_command
 from digestbot.config import ConfigError, parse_config
-from digestbot.management import Management, plain_error, seed_from_config
+from digestbot.service.management import Management, plain_error, seed_from_config
 from digestbot.models import CommandContext, Digest, FeedState, InputError
-from digestbot.service import DigestService
+from digestbot.service.digests import DigestService
 from digestbot.storage import SqlFeedStates, SqlManagementStore, SqlStore
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)  # a Monday

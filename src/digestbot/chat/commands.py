@@ -16,10 +16,10 @@ from datetime import datetime
 
 from collections.abc import Callable
 
-from .models import (Article, ArticleKind, CommandContext, Digest, Fact, NewItem, Reply, ReplySection, SourceRef,
+from ..models import (Article, ArticleKind, CommandContext, Digest, Fact, NewItem, Reply, ReplySection, SourceRef,
                      Story, Topic)
-from .stories.novelty import split_coverage
-from .stories.summary import story_summary
+from ..stories.novelty import split_coverage
+from ..stories.summary import story_summary
 
 MAX_ARGS_CHARS = 200
 MAX_DIGEST_STORIES = 5
@@ -33,7 +33,7 @@ VERBS: dict[str, str] = {
     "timeline": "the coverage in time order",
     "help": "this list",
 }
-# `/digest <verb> ...`: the management commands, answered by `digestbot.management`.
+# `/digest <verb> ...`: the management commands, answered by `digestbot.service.management`.
 MANAGEMENT_VERBS: dict[str, str] = {
     "subscribe": "/digest subscribe [TOPIC|all] [daily HH:MM|weekdays HH:MM|cron \"EXPR\"] [tz ZONE] "
                  "[include WORDS] [exclude WORDS] [sources NAMES] [skip-sources NAMES] "

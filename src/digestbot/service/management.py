@@ -36,14 +36,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
 
-from .commands import MANAGEMENT_VERBS, MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
-from .stories.delivery import SubscriptionOptions, parse_breaking
-from .models import CommandContext, FeedState, InputError, Reply, ReplySection, Topic
-from .scheduling import Schedule, ScheduleError
-from .redaction import has_credentials, redact_credentials
-from .storage import AuditEntry, StoredFeed, StoredTopic, Subscription, seed_key
+from ..chat.commands import MANAGEMENT_VERBS, MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
+from ..stories.delivery import SubscriptionOptions, parse_breaking
+from ..models import CommandContext, FeedState, InputError, Reply, ReplySection, Topic
+from ..scheduling import Schedule, ScheduleError
+from ..redaction import has_credentials, redact_credentials
+from ..storage import AuditEntry, StoredFeed, StoredTopic, Subscription, seed_key
 
-log = logging.getLogger("digestbot.management")
+log = logging.getLogger("digestbot.service.management")
 
 MAX_COMMAND_CHARS = 2000
 MAX_KEYWORDS = 20
@@ -487,7 +487,7 @@ class Management:
     @property
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
-            from .ingest import SafeFetcher
+            from ..ingest import SafeFetcher
 
             self._fetcher = SafeFetcher()
         return self._fetcher
@@ -495,7 +495,7 @@ class Management:
     @property
     def feed_health(self) -> FeedHealth:
         if self._feed_health is None:
-            from .storage import SqlFeedStates
+            from ..storage import SqlFeedStates
 
             self._feed_health = SqlFeedStates(self.store.engine)  # type: ignore[attr-defined]
         return self._feed_health
@@ -818,7 +818,7 @@ class Management:
         if len(url) > MAX_URL_CHARS:
             raise _Problem(f"URL too long: at most {MAX_URL_CHARS} characters")
         topic = self._known_topic(args[1], allow_all=False) if len(args) == 2 else None
-        from .ingest.fetch import check_url
+        from ..ingest.fetch import check_url
 
         try:
             check_url(url)
@@ -839,7 +839,7 @@ class Management:
 
     def _check_feed(self, url: str) -> int:
         """Fetch the URL once and read it as a feed: its number of entries, or a _Problem."""
-        from .ingest.feeds import TitleOnlyEntry, parse_feed
+        from ..ingest.feeds import TitleOnlyEntry, parse_feed
 
         try:
             result = self.fetcher.fetch(url)

@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .commands import answer, is_management_command, topic_alias
-from .stories.digest import build_digest, fill_story, score_from_parts, score_parts
-from .models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic, as_utc
-from .pipeline import process_article
-from .storage import ArticleStore, UpsertOutcome
-from .stories.clustering import StoryClusterer
+from ..chat.commands import answer, is_management_command, topic_alias
+from ..stories.digest import build_digest, fill_story, score_from_parts, score_parts
+from ..models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic, as_utc
+from ..pipeline import process_article
+from ..storage import ArticleStore, UpsertOutcome
+from ..stories.clustering import StoryClusterer
 
-log = logging.getLogger("digestbot.service")
+log = logging.getLogger("digestbot.service.digests")
 
 
 @dataclass
@@ -186,7 +186,7 @@ class DigestService:
     ):
         self.store = store
         self.topics = topics
-        self.management = None  # digestbot.management.Management, when chat may manage the bot
+        self.management = None  # digestbot.service.management.Management, when chat may manage the bot
         self._key_points = key_points
         self._method = method
         self._max_chars = max_article_chars
