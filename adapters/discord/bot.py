@@ -3,10 +3,10 @@
 `answer` is the command layer's port: it takes a command line such as "/visit facts" and
 who asks (a `CommandContext`: channel, user, administrator or not, role names) and returns a
 Reply. `/digest` is a group of sub-commands (`top`, `help`, `subscribe`, `unsubscribe`,
-`settings`, `now`, `topics add|list|remove`, `feeds add|list|remove`) whose typed options are
-written back into the one text grammar (`grammar.py`) that Slack sends as text, with
-autocompletion from live data (a `Suggestions` port). Whether the user may change settings
-comes from the interaction itself (the member's resolved permissions), so no member cache or
+`settings`, `now`, `topics add|list|remove`, `feeds add|list|remove`) whose typed options
+build the typed management commands (`digestbot.chat.management_commands`) that the text
+parser builds from what Slack sends, with autocompletion from live data (a `Suggestions`
+port). Whether the user may change settings comes from the interaction itself (the member's resolved permissions), so no member cache or
 privileged intent is needed. `answer` is synchronous and may be slow, so it
 runs in a thread after the interaction has been deferred (Discord wants a first response
 within 3 s).
@@ -22,17 +22,18 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
+from digestbot.chat import management_commands as typed
 from digestbot.chat.commands import commandable_topics
 from digestbot.models import CommandContext, Reply, Topic
 
-from . import grammar, limits
+from . import limits
 from .config import DiscordConfigError, DiscordSettings, apply_endpoints, check_token, login_failed
 from .render import render_error, render_reply, truncate
 from .suggestions import StaticSuggestions, Suggestions, feed_choices, timezone_choices, topic_choices
 
 log = logging.getLogger("digestbot.adapters.discord")
 
-Answer = Callable[[str, CommandContext], Reply]
+Answer = Callable[[str | typed.ManagementCommand, CommandContext], Reply]
 T = TypeVar("T")
 
 VERBS: dict[str, str] = {
@@ -78,11 +79,13 @@ def interaction_context(interaction: discord.Interaction) -> CommandContext:
     return CommandContext("discord", channel, str(interaction.user.id), is_admin, member_roles(interaction))
 
 
-async def run_command(interaction: discord.Interaction, command_text: str, public: bool, answer: Answer) -> None:
-    """Defer at once, answer in a thread, complete by follow-up."""
+async def run_command(interaction: discord.Interaction, command: str | typed.ManagementCommand, public: bool,
+                      answer: Answer) -> None:
+    """Defer at once, answer in a thread, complete by follow-up. A typed command carries
+    `public` itself; a text one gets the word."""
     ephemeral = not public
     await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-    line = f"{command_text} public" if public else command_text
+    line = f"{command} public" if public and isinstance(command, str) else command
     reply = await asyncio.to_thread(answer, line, interaction_context(interaction))
     message = render_reply(reply)
     await interaction.followup.send(**message.send_kwargs(), ephemeral=ephemeral, wait=True)
@@ -130,7 +133,7 @@ async def _choices(
 
 def digest_group(answer: Answer, suggestions: Suggestions) -> app_commands.Group:
     """`/digest top|help|subscribe|unsubscribe|settings|now`, `/digest topics add|list|remove`,
-    `/digest feeds add|list|remove`: each builds the management text grammar and runs it."""
+    `/digest feeds add|list|remove`: each builds its typed management command and runs it."""
     digest = app_commands.Group(name="digest", description=DIGEST_GROUP_HELP)
     topics = app_commands.Group(name="topics", description="The topics stories are sorted into")
     feeds = app_commands.Group(name="feeds", description="The RSS and Atom feeds the bot reads")
@@ -147,18 +150,18 @@ def digest_group(answer: Answer, suggestions: Suggestions) -> app_commands.Group
     async def feed_id(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await _choices(suggestions.feeds, lambda found: feed_choices(found, current), "feed")
 
-    async def run(interaction: discord.Interaction, text: str, public: bool) -> None:
-        await run_command(interaction, text, public, answer)
+    async def run(interaction: discord.Interaction, command: str | typed.ManagementCommand, public: bool) -> None:
+        await run_command(interaction, command, public, answer)
 
     @digest.command(name="top", description=DIGEST_HELP)
     @app_commands.describe(public=PUBLIC_HELP)
     async def top(interaction: discord.Interaction, public: bool = False) -> None:
-        await run(interaction, grammar.digest_text(), public)
+        await run(interaction, "/digest", public)
 
     @digest.command(name="help", description="What /digest can do and how to manage this channel")
     @app_commands.describe(public=PUBLIC_HELP)
     async def help_(interaction: discord.Interaction, public: bool = False) -> None:
-        await run(interaction, grammar.digest_text("help"), public)
+        await run(interaction, "/digest help", public)
 
     @digest.command(name="subscribe", description="Get a digest in this channel (administrators)")
     @app_commands.describe(
@@ -193,27 +196,27 @@ def digest_group(answer: Answer, suggestions: Suggestions) -> app_commands.Group
         breaking: str | None = None,
         public: bool = False,
     ) -> None:
-        text = grammar.subscribe_text(
-            topic, daily=daily, weekdays=weekdays, cron=cron, tz=tz, include=include, exclude=exclude,
-            sources=sources, skip_sources=skip_sources, threads=threads, breaking=breaking,
+        command = typed.Subscribe(
+            topic=topic, daily=daily, weekdays=weekdays, cron=cron, tz=tz, include=include, exclude=exclude,
+            sources=sources, skip_sources=skip_sources, threads=threads, breaking=breaking, public=public,
         )
-        await run(interaction, text, public)
+        await run(interaction, command, public)
 
     @digest.command(name="unsubscribe", description="Stop a digest in this channel (administrators)")
     @app_commands.describe(topic="The topic, or all (default: every digest of this channel)", public=PUBLIC_HELP)
     @app_commands.autocomplete(topic=topic_or_all)
     async def unsubscribe(interaction: discord.Interaction, topic: str | None = None, public: bool = False) -> None:
-        await run(interaction, grammar.unsubscribe_text(topic), public)
+        await run(interaction, typed.Unsubscribe(topic=topic, public=public), public)
 
     @digest.command(name="settings", description="What this channel gets, when, and the last changes")
     @app_commands.describe(public=PUBLIC_HELP)
     async def settings(interaction: discord.Interaction, public: bool = False) -> None:
-        await run(interaction, grammar.digest_text("settings"), public)
+        await run(interaction, typed.Settings(public=public), public)
 
     @digest.command(name="now", description="Post this channel's digest at once (administrators)")
     @app_commands.describe(public=PUBLIC_HELP)
     async def now(interaction: discord.Interaction, public: bool = False) -> None:
-        await run(interaction, grammar.digest_text("now"), public)
+        await run(interaction, typed.PostNow(public=public), public)
 
     @topics.command(name="add", description="Add a topic (administrators)")
     @app_commands.describe(
@@ -222,18 +225,19 @@ def digest_group(answer: Answer, suggestions: Suggestions) -> app_commands.Group
         public=PUBLIC_HELP,
     )
     async def topics_add(interaction: discord.Interaction, name: str, keywords: str, public: bool = False) -> None:
-        await run(interaction, grammar.topics_add_text(name, keywords), public)
+        command = typed.TopicsAdd(name=name, keywords=typed.split_keywords(keywords), public=public)
+        await run(interaction, command, public)
 
     @topics.command(name="list", description="Every topic and its keywords")
     @app_commands.describe(public=PUBLIC_HELP)
     async def topics_list(interaction: discord.Interaction, public: bool = False) -> None:
-        await run(interaction, grammar.digest_text("topics", "list"), public)
+        await run(interaction, typed.TopicsList(public=public), public)
 
     @topics.command(name="remove", description="Remove a topic and its subscriptions (administrators)")
     @app_commands.describe(name="The topic", public=PUBLIC_HELP)
     @app_commands.autocomplete(name=topic_only)
     async def topics_remove(interaction: discord.Interaction, name: str, public: bool = False) -> None:
-        await run(interaction, grammar.topics_remove_text(name), public)
+        await run(interaction, typed.TopicsRemove(name=name, public=public), public)
 
     @feeds.command(name="add", description="Add an RSS or Atom feed, checked once now (administrators)")
     @app_commands.describe(url="The feed's http(s) URL", topic="Its articles count for this topic first",
@@ -241,19 +245,19 @@ def digest_group(answer: Answer, suggestions: Suggestions) -> app_commands.Group
     @app_commands.autocomplete(topic=topic_only)
     async def feeds_add(interaction: discord.Interaction, url: str, topic: str | None = None,
                         public: bool = False) -> None:
-        await run(interaction, grammar.feeds_add_text(url, topic), public)
+        await run(interaction, typed.FeedsAdd(url=url, topic=topic, public=public), public)
 
     @feeds.command(name="list", description="Every feed and its health")
     @app_commands.describe(public=PUBLIC_HELP)
     async def feeds_list(interaction: discord.Interaction, public: bool = False) -> None:
-        await run(interaction, grammar.digest_text("feeds", "list"), public)
+        await run(interaction, typed.FeedsList(public=public), public)
 
     @feeds.command(name="remove", description="Stop reading a feed (administrators)")
     @app_commands.describe(feed="The feed's number, as in /digest feeds list", public=PUBLIC_HELP)
     @app_commands.rename(feed="id")
     @app_commands.autocomplete(feed=feed_id)
     async def feeds_remove(interaction: discord.Interaction, feed: str, public: bool = False) -> None:
-        await run(interaction, grammar.feeds_remove_text(feed), public)
+        await run(interaction, typed.FeedsRemove(feed=feed, public=public), public)
 
     digest.add_command(topics)  # after the plain sub-commands: Discord lists them in this order
     digest.add_command(feeds)

@@ -297,6 +297,12 @@ def _digest_overview(digest: Digest) -> Reply:
     return Reply(title="Digest", sections=sections)
 
 
+def management_unavailable() -> Reply:
+    return _error("Management is not available here",
+                  "Settings, topics and feeds are managed where the bot keeps its store "
+                  "(digestbot chat, Slack, Discord).")
+
+
 def answer(
     text: str,
     digest: Digest,
@@ -307,11 +313,7 @@ def answer(
     """The reply to one command. `/digest <management verb>` goes to `manage` (the
     management use cases, which need a store) with the asker's `context`."""
     if is_management_command(text):
-        if manage is None:
-            return _error("Management is not available here",
-                          "Settings, topics and feeds are managed where the bot keeps its store "
-                          "(digestbot chat, Slack, Discord).")
-        return manage(text, context)
+        return manage(text, context) if manage is not None else management_unavailable()
     names = [t.name for t in topics]
     parsed = parse_command(text, names)
     if isinstance(parsed, Reply):

@@ -1,15 +1,10 @@
 """Managing the bot from chat: `/digest subscribe|unsubscribe|settings|topics|feeds ...`.
 
-The use cases behind the management commands: parse one command, check who may do it,
-apply it to the store (each change with its audit entry: who, when, what, before, after) and
-answer with a platform-neutral Reply. One grammar for every platform and `digestbot chat`:
-
-    /digest subscribe [TOPIC|all] [daily HH:MM|weekdays HH:MM|cron "EXPR"] [tz ZONE]
-    /digest unsubscribe [TOPIC]
-    /digest settings
-    /digest topics add NAME KEYWORD... | topics list | topics remove NAME
-    /digest feeds add URL [TOPIC] | feeds list | feeds remove ID
-    /digest now
+The use cases behind the management commands: one handler per typed command
+(`digestbot.chat.management_commands`: built by the text parser for Slack and `digestbot
+chat`, and by Discord from its options) checks who may do it, applies it to the store (each
+change with its audit entry: who, when, what, before, after) and answers with a
+platform-neutral Reply.
 
 Anyone can read (settings, topics list, feeds list); changes need a platform administrator
 (`CommandContext.is_admin`) or one of the configuration's `[permissions] admin_roles`.
@@ -37,6 +32,9 @@ from datetime import datetime, timezone
 from typing import Protocol
 
 from ..chat.commands import MANAGEMENT_VERBS, MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
+from ..chat.management_commands import (MAX_KEYWORD_CHARS, MAX_KEYWORDS, SCHEDULE_WORDS, CommandProblem, FeedsAdd,
+                                        FeedsList, FeedsRemove, ManagementCommand, PostNow, Settings, Subscribe,
+                                        TopicsAdd, TopicsList, TopicsRemove, Unsubscribe, parse_management)
 from ..stories.delivery import SubscriptionOptions, parse_breaking
 from ..models import CommandContext, FeedState, InputError, Reply, ReplySection, Topic
 from ..scheduling import Schedule, ScheduleError
@@ -45,9 +43,6 @@ from ..storage import AuditEntry, StoredFeed, StoredTopic, Subscription, seed_ke
 
 log = logging.getLogger("digestbot.service.management")
 
-MAX_COMMAND_CHARS = 2000
-MAX_KEYWORDS = 20
-MAX_KEYWORD_CHARS = 80
 MAX_URL_CHARS = 2000
 DEFAULT_CRON = "0 8 * * *"
 DEFAULT_TIMEZONE = "UTC"
@@ -56,9 +51,6 @@ DEFAULT_CATCH_UP_HOURS = 24.0
 RECENT_CHANGES = 5
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _SIMPLE_CRON = re.compile(r"^(\d{1,2}) (\d{1,2}) \* \* (\*|1-5)$")
-_SCHEDULE_WORDS = {"daily", "weekdays", "cron", "tz"}
-_SUBSCRIBE_WORDS = _SCHEDULE_WORDS | {"include", "exclude", "sources", "skip-sources", "threads", "breaking"}
-CHANGES = {"subscribe", "unsubscribe", "topics add", "topics remove", "feeds add", "feeds remove", "now"}
 
 #: Who asks when a caller passes no context: may read, may not change anything.
 ANONYMOUS = CommandContext("unknown", "unknown", "someone", is_admin=False)
@@ -91,15 +83,6 @@ class FeedHealth(Protocol):
 
 class Fetcher(Protocol):
     def fetch(self, url: str, conditional: dict[str, str] | None = None): ...  # -> FetchResult
-
-
-class _Problem(Exception):
-    """A command that cannot be done: the reply's title and lines."""
-
-    def __init__(self, title: str, *lines: str):
-        super().__init__(title)
-        self.title = title
-        self.lines = list(lines)
 
 
 # --- seeding from the configuration file -------------------------------------------------
@@ -348,67 +331,20 @@ def _utc(moment: datetime | None) -> str:
     return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC" if moment else "never"
 
 
-_QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d"}  # curly quotes: what phones and some keyboards type
-
-
-def _split_words(text: str) -> list[tuple[str, bool]]:
-    """The command's words, shell-style, each with whether it was quoted (ValueError on an
-    unbalanced quote)."""
-    words: list[tuple[str, bool]] = []
-    current: list[str] = []
-    closing, quoted, in_word, escaped = None, False, False, False
-    for char in text:
-        if escaped:  # inside double quotes, \" and \\ stand for themselves (as in a shell)
-            current.append(char if char in '"\\' else "\\" + char)
-            escaped = False
-        elif closing is not None:
-            if char == closing:
-                closing = None
-            elif char == "\\" and closing == '"':
-                escaped = True
-            else:
-                current.append(char)
-        elif char in _QUOTES:
-            closing, quoted, in_word = _QUOTES[char], True, True
-        elif char.isspace():
-            if in_word:
-                words.append(("".join(current), quoted))
-                current, quoted, in_word = [], False, False
-        else:
-            current.append(char)
-            in_word = True
-    if closing is not None:
-        raise ValueError("no closing quotation")
-    if in_word:
-        words.append(("".join(current), quoted))
-    return words
-
-
-def _subscribe_options(args: list[str], usage: str) -> dict[str, str]:
-    """`word value` pairs after the topic: {"schedule": "daily 08:00", "tz": ..., "include": ...}."""
-    given: dict[str, str] = {}
-    for i in range(0, len(args), 2):
-        word = args[i].lower()
-        if word not in _SUBSCRIBE_WORDS:
-            raise _Problem(f"Unexpected word: {args[i][:40]}", usage)
-        if i + 1 >= len(args):
-            raise _Problem(f"{word} needs a value", usage)
-        slot = "schedule" if word in _SCHEDULE_WORDS - {"tz"} else word
-        if slot in given:
-            raise _Problem("Give one schedule: daily, weekdays or cron" if slot == "schedule"
-                           else f"Give {word} once", usage)
-        given[slot] = f"{word} {args[i + 1]}" if slot == "schedule" else args[i + 1]
-    return given
-
-
-def _cron_from(schedule: str, usage: str) -> str:
-    """`daily HH:MM`, `weekdays HH:MM` or `cron EXPR` as a cron expression."""
-    word, value = schedule.split(" ", 1)
+def _cron_from(command: Subscribe, usage: str) -> str | None:
+    """The command's schedule (`daily HH:MM`, `weekdays HH:MM` or `cron EXPR`) as a cron
+    expression; None when it gives none."""
+    given = [(word, getattr(command, word)) for word in SCHEDULE_WORDS if getattr(command, word) is not None]
+    if len(given) > 1:
+        raise CommandProblem("Give one schedule: daily, weekdays or cron", usage)
+    if not given:
+        return None
+    (word, value), = given
     if word == "cron":
-        return " ".join(value.split())
+        return value
     match = _HHMM.match(value)
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise _Problem(f"Not a time of day: {value[:40]}", "Use HH:MM, for example 08:00.", usage)
+        raise CommandProblem(f"Not a time of day: {value[:40]}", "Use HH:MM, for example 08:00.", usage)
     return f"{int(match.group(2))} {int(match.group(1))} * * {'*' if word == 'daily' else '1-5'}"
 
 
@@ -418,11 +354,11 @@ def _word_list(word: str, value: str) -> tuple[str, ...]:
         return ()
     items = tuple(dict.fromkeys(" ".join(v.split()) for v in value.split(",") if v.strip()))
     if not items:
-        raise _Problem(f"{word} needs words", f'Example: {word} "state visit, Xi Jinping"; {word} none clears it.')
+        raise CommandProblem(f"{word} needs words", f'Example: {word} "state visit, Xi Jinping"; {word} none clears it.')
     if len(items) > MAX_KEYWORDS:
-        raise _Problem(f"Too many {word} words: {len(items)}", f"At most {MAX_KEYWORDS} per list.")
+        raise CommandProblem(f"Too many {word} words: {len(items)}", f"At most {MAX_KEYWORDS} per list.")
     if any(len(item) > MAX_KEYWORD_CHARS for item in items):
-        raise _Problem(f"{word}: a word is too long", f"Each has at most {MAX_KEYWORD_CHARS} characters.")
+        raise CommandProblem(f"{word}: a word is too long", f"Each has at most {MAX_KEYWORD_CHARS} characters.")
     return items
 
 
@@ -430,24 +366,24 @@ def _breaking_minutes(value: str) -> int | None:
     try:
         return parse_breaking(value)
     except ValueError as error:
-        raise _Problem(f"breaking: {error}", "Examples: breaking on (at most hourly per story), breaking 30m, "
+        raise CommandProblem(f"breaking: {error}", "Examples: breaking on (at most hourly per story), breaking 30m, "
                        "breaking 2h, breaking off.") from None
 
 
-def _options_from(given: dict[str, str], current: SubscriptionOptions, usage: str) -> SubscriptionOptions:
+def _options_from(command: Subscribe, current: SubscriptionOptions, usage: str) -> SubscriptionOptions:
     """The subscription's options after this command: what is not given stays as it was."""
     changes: dict = {}
     for word, field_name in (("include", "include"), ("exclude", "exclude"), ("sources", "sources"),
                              ("skip-sources", "skip_sources")):
-        if word in given:
-            changes[field_name] = _word_list(word, given[word])
-    if "threads" in given:
-        value = given["threads"].lower()
+        if getattr(command, field_name) is not None:
+            changes[field_name] = _word_list(word, getattr(command, field_name))
+    if command.threads is not None:
+        value = command.threads.lower()
         if value not in {"on", "off"}:
-            raise _Problem(f"threads: on or off, not {given['threads'][:40]}", usage)
+            raise CommandProblem(f"threads: on or off, not {command.threads[:40]}", usage)
         changes["threads"] = value == "on"
-    if "breaking" in given:
-        changes["breaking_minutes"] = _breaking_minutes(given["breaking"])
+    if command.breaking is not None:
+        changes["breaking_minutes"] = _breaking_minutes(command.breaking)
     return dataclasses.replace(current, **changes)
 
 
@@ -506,49 +442,29 @@ class Management:
 
     # --- the entry point ----------------------------------------------------------------
 
-    def handle(self, text: str, context: CommandContext | None = None) -> Reply:
-        """The reply to `/digest <management verb> ...`; `public` anywhere shares it with the channel."""
+    def handle(self, command: str | ManagementCommand, context: CommandContext | None = None) -> Reply:
+        """The reply to one management command, typed or as text (`/digest <management verb>
+        ...`, parsed by `parse_management`)."""
         context = context or ANONYMOUS
         try:
-            if len(text) > MAX_COMMAND_CHARS:
-                raise _Problem(f"Command too long: at most {MAX_COMMAND_CHARS} characters",
-                               f"A topic takes at most {MAX_KEYWORDS} keywords of at most {MAX_KEYWORD_CHARS} "
-                               "characters each.", *self._usage())
-            try:
-                words = _split_words(text)
-            except ValueError:
-                raise _Problem("Unbalanced quotes", 'Quote a cron expression or a keyword of several words: '
-                               'cron "0 8 * * 1-5", "state visit".', *self._usage()) from None
-            # A bare `public` shares the reply; a quoted "public" is a word like any other.
-            public = any(word.lower() == "public" and not quoted for word, quoted in words[2:])
-            reply = self._handle([w for w, quoted in words if quoted or w.lower() != "public"], context)
-            reply.ephemeral = not public
-            return reply
-        except _Problem as problem:
+            if isinstance(command, str):
+                command = parse_management(command)
+            if command.changes:
+                self._check_allowed(command.action, context)
+            reply = self._handlers[type(command)](command, context)
+        except CommandProblem as problem:
             return Reply(title=problem.title, sections=[ReplySection(None, problem.lines)], ok=False)
+        reply.ephemeral = not command.public
+        return reply
 
-    def _handle(self, words: list[str], context: CommandContext) -> Reply:
-        verb, args = words[1].lower(), words[2:]
-        if verb in {"topics", "feeds"}:
-            sub = args[0].lower() if args else "list"
-            if sub not in {"add", "list", "remove"}:
-                raise _Problem(f"Unknown /digest {verb} command: {args[0][:40]}", MANAGEMENT_VERBS[verb])
-            action, args = f"{verb} {sub}", args[1:]
-        else:
-            action = verb
-        if action in CHANGES:
-            self._check_allowed(action, context)
-        handler = {
-            "subscribe": self._subscribe, "unsubscribe": self._unsubscribe, "settings": self._settings,
-            "topics add": self._topics_add, "topics list": self._topics_list, "topics remove": self._topics_remove,
-            "feeds add": self._feeds_add, "feeds list": self._feeds_list, "feeds remove": self._feeds_remove,
-            "now": self._now,
-        }[action]
-        return handler(args, context)
-
-    @staticmethod
-    def _usage() -> list[str]:
-        return ["Usage:"] + list(MANAGEMENT_VERBS.values())
+    @property
+    def _handlers(self) -> dict[type, Callable[[ManagementCommand, CommandContext], Reply]]:
+        return {
+            Subscribe: self._subscribe, Unsubscribe: self._unsubscribe, Settings: self._settings,
+            PostNow: self._now, TopicsAdd: self._topics_add, TopicsList: self._topics_list,
+            TopicsRemove: self._topics_remove, FeedsAdd: self._feeds_add, FeedsList: self._feeds_list,
+            FeedsRemove: self._feeds_remove,
+        }
 
     def _check_allowed(self, action: str, context: CommandContext) -> None:
         if context.is_admin or set(context.roles) & set(self.admin_roles):
@@ -556,42 +472,50 @@ class Management:
         who = "workspace or server administrators"
         if self.admin_roles:
             who += " and members of " + ", ".join(self.admin_roles)
-        raise _Problem(f"Not allowed: /digest {action} changes settings",
+        raise CommandProblem(f"Not allowed: /digest {action} changes settings",
                        f"Only {who} can do that.",
                        "Anyone can read: /digest settings, /digest topics list, /digest feeds list.")
 
-    def _refuse_if_pinned(self, action: str, args: list[str], context: CommandContext) -> None:
+    def _refuse_if_pinned(self, command: ManagementCommand, context: CommandContext) -> None:
         """Refuse changing or removing what the configuration file pinned (`Pins`)."""
         if not self.pins:
             return
-        what, lines = None, []
-        if action in {"subscribe", "unsubscribe"}:
-            mine = {t for (p, c, t) in self.pins.subscriptions if (p, c) == (context.platform, context.channel)}
-            if action == "subscribe":
-                first = args[0].lower() if args else ""
-                asked = {"*"} if not first or first in _SUBSCRIBE_WORDS else {first.lstrip("/")}
-            else:
-                asked = {args[0].lstrip("/").lower()} if args else set(mine)  # no topic: everything
-            asked = {"*" if t in {"all", "*"} else t for t in asked}
-            hit = sorted(mine & asked)
-            if hit:
-                what = " and ".join(_topic_label(t) for t in hit) + " in this channel"
-                if action == "unsubscribe" and not args and set(mine) != {s.topic for s in self.store.subscriptions(
-                        context.platform, context.channel)}:
-                    lines.append("Unsubscribe the other topics by name: /digest unsubscribe TOPIC.")
-        elif action == "topics remove" and args:
-            name = args[0].lstrip("/").lower()
-            if name in self.pins.topics:
-                what = f"/{name}"
-        elif action == "feeds remove" and args and args[0].lstrip("#").isdigit():
-            feed_id = int(args[0].lstrip("#"))
-            feed = next((f for f in self.store.feeds() if f.id == feed_id), None)
-            if feed is not None and feed.url in self.pins.feeds:
-                what = f"Feed #{feed_id}"
+        if isinstance(command, (Subscribe, Unsubscribe)):
+            what, lines = self._pinned_subscriptions(command, context)
+        elif isinstance(command, TopicsRemove):
+            name = command.name.lstrip("/").lower()
+            what, lines = (f"/{name}" if name in self.pins.topics else None), []
+        else:
+            what, lines = self._pinned_feed(command), []
         if what is not None:
-            raise _Problem(f"Not changed: {what} is pinned",
-                           f"{what} is pinned by the operators in the configuration file; ask them to change it.",
-                           *lines)
+            raise CommandProblem(f"Not changed: {what} is pinned",
+                                 f"{what} is pinned by the operators in the configuration file; ask them to change it.",
+                                 *lines)
+
+    def _pinned_subscriptions(self, command: Subscribe | Unsubscribe,
+                              context: CommandContext) -> tuple[str | None, list[str]]:
+        """What of this channel's pinned subscriptions the command would change, and a hint."""
+        mine = {t for (p, c, t) in self.pins.subscriptions if (p, c) == (context.platform, context.channel)}
+        if command.topic is not None:
+            asked = {command.topic.lstrip("/").lower()}
+        else:  # subscribe: all stories; unsubscribe: everything
+            asked = {"*"} if isinstance(command, Subscribe) else set(mine)
+        hit = sorted(mine & {"*" if t in {"all", "*"} else t for t in asked})
+        if not hit:
+            return None, []
+        what = " and ".join(_topic_label(t) for t in hit) + " in this channel"
+        lines = []
+        if isinstance(command, Unsubscribe) and command.topic is None and set(mine) != {
+                s.topic for s in self.store.subscriptions(context.platform, context.channel)}:
+            lines.append("Unsubscribe the other topics by name: /digest unsubscribe TOPIC.")
+        return what, lines
+
+    def _pinned_feed(self, command: FeedsRemove) -> str | None:
+        if not command.feed.lstrip("#").isdigit():
+            return None
+        feed_id = int(command.feed.lstrip("#"))
+        feed = next((f for f in self.store.feeds() if f.id == feed_id), None)
+        return f"Feed #{feed_id}" if feed is not None and feed.url in self.pins.feeds else None
 
     def _audit(self, context: CommandContext, action: str, summary: str) -> AuditEntry:
         return AuditEntry(self._clock(), context.platform, context.channel, context.user, action, summary, None, None)
@@ -606,29 +530,25 @@ class Management:
         names = self._topic_names()
         if name not in names:
             listed = ", ".join(f"/{n}" for n in sorted(names)) or "none yet"
-            raise _Problem(f"Unknown topic: {word[:40]}", f"Topics: {listed}" + ("; or all." if allow_all else "."),
+            raise CommandProblem(f"Unknown topic: {word[:40]}", f"Topics: {listed}" + ("; or all." if allow_all else "."),
                            "Add one with /digest topics add NAME KEYWORD...")
         return name
 
     # --- subscriptions -------------------------------------------------------------------
 
-    def _subscribe(self, args: list[str], context: CommandContext) -> Reply:
-        self._refuse_if_pinned("subscribe", args, context)
+    def _subscribe(self, command: Subscribe, context: CommandContext) -> Reply:
+        self._refuse_if_pinned(command, context)
         usage = MANAGEMENT_VERBS["subscribe"]
-        topic = "*"
-        if args and args[0].lower() not in _SUBSCRIBE_WORDS:
-            topic = self._known_topic(args[0], allow_all=True)
-            args = args[1:]
-        given = _subscribe_options(args, usage)
+        topic = "*" if command.topic is None else self._known_topic(command.topic, allow_all=True)
         existing = {s.topic: s for s in self.store.subscriptions(context.platform, context.channel)}
         before_sub = existing.get(topic)
-        cron = _cron_from(given["schedule"], usage) if "schedule" in given else None
-        zone = given.get("tz")
+        cron = _cron_from(command, usage)
+        zone = command.tz
         if before_sub is not None:  # what is not given stays as it was
             cron = cron or before_sub.cron
             zone = zone or before_sub.timezone
         cron, zone = cron or DEFAULT_CRON, zone or DEFAULT_TIMEZONE
-        options = _options_from(given, before_sub.options if before_sub else SubscriptionOptions(), usage)
+        options = _options_from(command, before_sub.options if before_sub else SubscriptionOptions(), usage)
         next_due = self._next_due(cron, zone)
         description = describe_schedule(cron, zone)
         extras = options.describe()
@@ -669,35 +589,31 @@ class Management:
                     if "time zone" in str(error) else
                     'Cron has 5 fields: minute hour day month weekday, e.g. cron "30 7 * * 1-5".')
             message = str(error)[:200]
-            raise _Problem(message[:1].upper() + message[1:], hint) from None
+            raise CommandProblem(message[:1].upper() + message[1:], hint) from None
         fire = trigger.get_next_fire_time(None, self._clock())
         if fire is None:
-            raise _Problem(f'Cron "{cron}" never fires', "That date does not exist (like 31 February).",
+            raise CommandProblem(f'Cron "{cron}" never fires', "That date does not exist (like 31 February).",
                            'Example: cron "30 7 * * 1-5" is 07:30 on weekdays.')
         return fire
 
-    def _unsubscribe(self, args: list[str], context: CommandContext) -> Reply:
-        self._refuse_if_pinned("unsubscribe", args, context)
-        if len(args) > 1:
-            raise _Problem("Too many words", MANAGEMENT_VERBS["unsubscribe"])
+    def _unsubscribe(self, command: Unsubscribe, context: CommandContext) -> Reply:
+        self._refuse_if_pinned(command, context)
         topic = None
-        if args:
-            word = args[0].lstrip("/").lower()
+        if command.topic is not None:
+            word = command.topic.lstrip("/").lower()
             topic = "*" if word in {"all", "*"} else word
         label = _topic_label(topic) if topic else "everything"
         removed = self.store.remove_subscriptions(
             context.platform, context.channel, topic,
             self._audit(context, "unsubscribe", f"unsubscribed from {label}"))
         if not removed:
-            raise _Problem(f"Not subscribed to {label}", "See /digest settings for what this channel gets.")
+            raise CommandProblem(f"Not subscribed to {label}", "See /digest settings for what this channel gets.")
         lines = [f"No more {_topic_label(s.topic)} ({describe_schedule(s.cron, s.timezone)})." for s in removed]
         return Reply(title="Unsubscribed", sections=[ReplySection(None, lines)])
 
-    def _settings(self, args: list[str], context: CommandContext) -> Reply:
-        if args:
-            raise _Problem("/digest settings takes no arguments", MANAGEMENT_VERBS["settings"])
+    def _settings(self, command: Settings, context: CommandContext) -> Reply:
         if context.platform == ANONYMOUS.platform:
-            raise _Problem("Settings are per channel", "Ask in the channel whose settings you want to see.")
+            raise CommandProblem("Settings are per channel", "Ask in the channel whose settings you want to see.")
         now = self._clock()
         lines = []
         for sub in self.store.subscriptions(context.platform, context.channel):
@@ -723,13 +639,11 @@ class Management:
         where = context.platform if context.channel == context.platform else f"{context.platform} {context.channel}"
         return Reply(title=f"Settings for {where}", sections=sections)
 
-    def _now(self, args: list[str], context: CommandContext) -> Reply:
-        if args:
-            raise _Problem("/digest now takes no arguments", MANAGEMENT_VERBS["now"])
+    def _now(self, command: PostNow, context: CommandContext) -> Reply:
         if context.platform == ANONYMOUS.platform:
-            raise _Problem("/digest now is per channel", "Ask in the channel that should get the digest.")
+            raise CommandProblem("/digest now is per channel", "Ask in the channel that should get the digest.")
         if self.post_now is None:
-            raise _Problem("/digest now works in the running bot",
+            raise CommandProblem("/digest now works in the running bot",
                            "It posts this channel's digest through `digestbot run`; here, /digest shows "
                            "the top stories.")
         try:
@@ -737,10 +651,10 @@ class Management:
         except Exception:  # noqa: BLE001 - a slow or failing post is still a reply
             status = "failed"
         if status == "none":
-            raise _Problem("This channel gets no digest",
+            raise CommandProblem("This channel gets no digest",
                            "An administrator can start one: /digest subscribe all daily 08:00 tz UTC")
         if status == "failed":
-            raise _Problem("The digest could not be posted now", "Try again in a minute.")
+            raise CommandProblem("The digest could not be posted now", "Try again in a minute.")
         lines = {
             "posted": ["This channel's digest was posted now, as an extra: the scheduled one still comes."],
             "already": ["This channel's digest was already posted this minute: not posted twice."],
@@ -750,38 +664,34 @@ class Management:
 
     # --- topics ----------------------------------------------------------------------------
 
-    def _topics_add(self, args: list[str], context: CommandContext) -> Reply:
-        usage = MANAGEMENT_VERBS["topics"]
-        if len(args) < 2:
-            raise _Problem("A topic needs a name and at least one keyword",
-                           'Example: /digest topics add dam "Kessel Dam" Arnvik', usage)
-        name, keywords = args[0].lstrip("/").lower(), [" ".join(k.split()) for k in args[1:]]
+    def _topics_add(self, command: TopicsAdd, context: CommandContext) -> Reply:
+        name, keywords = command.name.lstrip("/").lower(), list(command.keywords)
         problem = topic_name_problem(name)
         if problem is not None:
-            raise _Problem(problem[:1].upper() + problem[1:], f"A topic's name is its slash command: {TOPIC_NAME_RULE}.")
+            raise CommandProblem(problem[:1].upper() + problem[1:], f"A topic's name is its slash command: {TOPIC_NAME_RULE}.")
         if len(keywords) > MAX_KEYWORDS:
-            raise _Problem(f"Too many keywords: {len(keywords)}", f"A topic takes at most {MAX_KEYWORDS} keywords.")
+            raise CommandProblem(f"Too many keywords: {len(keywords)}", f"A topic takes at most {MAX_KEYWORDS} keywords.")
         bad = next((k for k in keywords if not k or len(k) > MAX_KEYWORD_CHARS), None)
         if bad is not None:
-            raise _Problem("Keyword too long" if bad else "Empty keyword",
+            raise CommandProblem("Keyword too long" if bad else "Empty keyword",
                            f"Each keyword has 1 to {MAX_KEYWORD_CHARS} characters.")
         keywords = list(dict.fromkeys(keywords))
         names = self._topic_names()
         if name in names:
-            raise _Problem(f"/{name} exists already", "See /digest topics list; remove it first to change it.")
+            raise CommandProblem(f"/{name} exists already", "See /digest topics list; remove it first to change it.")
         if len(names) >= MAX_TOPICS:
-            raise _Problem(f"Topic not added: the limit is {MAX_TOPICS} topics",
+            raise CommandProblem(f"Topic not added: the limit is {MAX_TOPICS} topics",
                            f"Each topic is a slash command, and Slack and Discord take only so many; there are "
                            f"{len(names)}. Remove one first: /digest topics remove NAME.")
         topic = Topic(name, ", ".join(keywords[:3])[:200], tuple(keywords))
         summary = f"added topic /{name} ({', '.join(keywords)})"
         if not self.store.add_topic(topic, self._audit(context, "topics.add", summary)):
-            raise _Problem(f"/{name} exists already", "See /digest topics list.")
+            raise CommandProblem(f"/{name} exists already", "See /digest topics list.")
         return Reply(title=f"Added topic /{name}", sections=[ReplySection(None, [
             f"Keywords: {', '.join(keywords)}.",
             f"Ask /{name} facts, /{name} new; subscribe with /digest subscribe {name}."])])
 
-    def _topics_list(self, args: list[str], context: CommandContext) -> Reply:
+    def _topics_list(self, command: TopicsList, context: CommandContext) -> Reply:
         lines = []
         for stored in self.store.topics():
             origin = "configuration file" if stored.origin == "config" else f"added by {stored.created_by}"
@@ -789,15 +699,13 @@ class Management:
                          f"{', '.join(stored.topic.keywords) or 'none'} ({origin})")
         return Reply(title="Topics", sections=[ReplySection(None, lines or ["No topics yet."])])
 
-    def _topics_remove(self, args: list[str], context: CommandContext) -> Reply:
-        self._refuse_if_pinned("topics remove", args, context)
-        if len(args) != 1:
-            raise _Problem("Name one topic to remove", MANAGEMENT_VERBS["topics"])
-        name = args[0].lstrip("/").lower()
+    def _topics_remove(self, command: TopicsRemove, context: CommandContext) -> Reply:
+        self._refuse_if_pinned(command, context)
+        name = command.name.lstrip("/").lower()
         removed = self.store.remove_topic(name, self._audit(context, "topics.remove", f"removed topic /{name}"))
         if removed is None:
             self._known_topic(name, allow_all=False)  # raises the helpful reply
-            raise _Problem(f"Unknown topic: {name[:40]}")
+            raise CommandProblem(f"Unknown topic: {name[:40]}")
         _stored, subscriptions = removed
         lines = [f"/{name} is gone."]
         if subscriptions:
@@ -806,47 +714,43 @@ class Management:
 
     # --- feeds -------------------------------------------------------------------------------
 
-    def _feeds_add(self, args: list[str], context: CommandContext) -> Reply:
-        usage = MANAGEMENT_VERBS["feeds"]
-        if not args or len(args) > 2:
-            raise _Problem("Give a feed URL and, optionally, a topic",
-                           "Example: /digest feeds add https://example.org/rss.xml visit", usage)
-        url = args[0].strip("<>")  # Slack wraps links in <...>
+    def _feeds_add(self, command: FeedsAdd, context: CommandContext) -> Reply:
+        url = command.url
         if has_credentials(url):  # never echoed, never stored, never logged
-            raise _Problem("Feed URLs with credentials are refused",
+            raise CommandProblem("Feed URLs with credentials are refused",
                            "Remove the user:password@ part; private feeds are not supported.")
         if len(url) > MAX_URL_CHARS:
-            raise _Problem(f"URL too long: at most {MAX_URL_CHARS} characters")
-        topic = self._known_topic(args[1], allow_all=False) if len(args) == 2 else None
+            raise CommandProblem(f"URL too long: at most {MAX_URL_CHARS} characters")
+        topic = self._known_topic(command.topic, allow_all=False) if command.topic is not None else None
         from ..ingest.fetch import check_url
 
         try:
             check_url(url)
         except InputError as error:
-            raise _Problem("Not a feed URL", plain_error(str(error))) from None
+            raise CommandProblem("Not a feed URL", plain_error(str(error))) from None
         known = next((f for f in self.store.feeds() if f.url == url), None)
         if known is not None:
-            raise _Problem(f"Already a feed: #{known.id}", "See /digest feeds list.")
+            raise CommandProblem(f"Already a feed: #{known.id}", "See /digest feeds list.")
         entries = self._check_feed(url)
         summary = f"added feed {url}" + (f" for /{topic}" if topic else "")
         feed = self.store.add_feed(url, DEFAULT_FEED_EVERY, topic, self._audit(context, "feeds.add", summary))
         if feed is None:
-            raise _Problem("Already a feed", "See /digest feeds list.")
+            raise CommandProblem("Already a feed", "See /digest feeds list.")
         lines = [f"{url}: {entries} entries now; checked every {feed.every}."]
         if topic:
             lines.append(f"Its articles count for /{topic} first.")
         return Reply(title=f"Added feed #{feed.id}", sections=[ReplySection(None, lines)])
 
     def _check_feed(self, url: str) -> int:
-        """Fetch the URL once and read it as a feed: its number of entries, or a _Problem."""
+        """Fetch the URL once and read it as a feed: its number of entries, or a CommandProblem."""
         from ..ingest.feeds import TitleOnlyEntry, parse_feed
 
         try:
             result = self.fetcher.fetch(url)
         except InputError as error:
-            raise _Problem("Feed not added", plain_error(str(error)), "Nothing was stored.") from None
+            raise CommandProblem("Feed not added", plain_error(str(error)), "Nothing was stored.") from None
         except Exception:  # noqa: BLE001 - a fetcher failing in an unexpected way is still a reply
-            raise _Problem("Feed not added", "could not fetch it", "Nothing was stored.") from None
+            raise CommandProblem("Feed not added", "could not fetch it", "Nothing was stored.") from None
         entries, problems = 0, []
         for item in parse_feed(result.body, url, feed_url=result.final_url):
             if isinstance(item, InputError) and not isinstance(item, TitleOnlyEntry):
@@ -854,11 +758,11 @@ class Management:
             else:
                 entries += 1
         if not entries:
-            raise _Problem("Feed not added", plain_error(problems[0] if problems else "not a usable feed"),
+            raise CommandProblem("Feed not added", plain_error(problems[0] if problems else "not a usable feed"),
                            "Nothing was stored.")
         return entries
 
-    def _feeds_list(self, args: list[str], context: CommandContext) -> Reply:
+    def _feeds_list(self, command: FeedsList, context: CommandContext) -> Reply:
         lines = []
         for feed in self.store.feeds():
             head = f"#{feed.id} {redact_credentials(feed.url)} (every {feed.every}"
@@ -876,12 +780,12 @@ class Management:
         return Reply(title="Feeds", sections=[ReplySection(None, lines or [
             "No feeds yet.", "An administrator can add one: /digest feeds add URL [TOPIC]"])])
 
-    def _feeds_remove(self, args: list[str], context: CommandContext) -> Reply:
-        self._refuse_if_pinned("feeds remove", args, context)
-        if len(args) != 1 or not args[0].lstrip("#").isdigit():
-            raise _Problem("Name the feed by its number", "See /digest feeds list; e.g. /digest feeds remove 3.")
-        feed_id = int(args[0].lstrip("#"))
+    def _feeds_remove(self, command: FeedsRemove, context: CommandContext) -> Reply:
+        self._refuse_if_pinned(command, context)
+        if not command.feed.lstrip("#").isdigit():
+            raise CommandProblem("Name the feed by its number", "See /digest feeds list; e.g. /digest feeds remove 3.")
+        feed_id = int(command.feed.lstrip("#"))
         removed = self.store.remove_feed(feed_id, self._audit(context, "feeds.remove", f"removed feed #{feed_id}"))
         if removed is None:
-            raise _Problem(f"No feed #{feed_id}", "See /digest feeds list.")
+            raise CommandProblem(f"No feed #{feed_id}", "See /digest feeds list.")
         return Reply(title=f"Removed feed #{feed_id}", sections=[ReplySection(None, [redact_credentials(removed.url)])])
