@@ -15,6 +15,7 @@ from typing import Protocol
 from .ingest import SafeFetcher
 from .ingest.feeds import DEFAULT_PAGE_FETCHES, parse_feed
 from .models import FeedState, InputError, RawArticle
+from .service.fetch_words import fetch_words
 
 log = logging.getLogger("digestbot.polling")
 
@@ -103,20 +104,22 @@ class FeedPoller:
         try:
             result = self._fetcher.fetch(url, conditional=conditional)
         except InputError as error:
-            return self._failed(state, report, str(error), now)
+            return self._failed(state, report, error, now)
         if result.status == 304:
             report.not_modified = True
             self._states.save(replace(state, failures=0, last_error=None, last_success=now,
                                       next_due=now + self._interval(url)))
             return report
+        problems: list[InputError] = []
         for item in parse_feed(result.body, url, feed_url=result.final_url, fetched_at=now,
                                fetcher=self._fetcher, page_fetches=self._page_fetches):
             if isinstance(item, InputError):
+                problems.append(item)
                 report.errors.append(str(item))
             else:
                 report.articles.append(item)
         if not report.articles and report.errors:
-            return self._failed(state, report, report.errors[0], now)
+            return self._failed(state, report, problems[0], now)
         self._ingest(report.articles)
         self._states.save(replace(
             state,
@@ -131,11 +134,13 @@ class FeedPoller:
         log.info("feed polled", extra={"feed": url, "articles": len(report.articles)})
         return report
 
-    def _failed(self, state: FeedState, report: PollReport, error: str, now: datetime) -> PollReport:
+    def _failed(self, state: FeedState, report: PollReport, error: InputError, now: datetime) -> PollReport:
+        """Back off; the state keeps the failure in words for people (feeds list, the notice),
+        the log keeps the whole message."""
         failures = state.failures + 1
         backoff = min(self._interval(state.url) * (2 ** min(failures, 10)), MAX_BACKOFF)
-        self._states.save(replace(state, failures=failures, last_error=error, next_due=now + backoff))
+        self._states.save(replace(state, failures=failures, last_error=fetch_words(error), next_due=now + backoff))
         if not report.errors:
-            report.errors.append(error)
-        log.warning("feed failed", extra={"feed": state.url, "failures": failures, "error": error})
+            report.errors.append(str(error))
+        log.warning("feed failed", extra={"feed": state.url, "failures": failures, "error": str(error)})
         return report

@@ -327,7 +327,6 @@ class Runtime:
         so a restart neither repeats nor forgets it. It is marked before posting: a notice that
         cannot be delivered is not retried (at most once), the feed itself still is.
         """
-        from .service.management import plain_error
         from .polling import health_notice
         from .redaction import redact_credentials
 
@@ -339,7 +338,7 @@ class Runtime:
         await asyncio.to_thread(self.feed_states.set_notified_down, url, change == "down")
         shown = redact_credentials(url)  # the channel may not see a configuration file's password
         if change == "down":
-            text = (f"Feed {shown} is failing: {plain_error(state.last_error)} "
+            text = (f"Feed {shown} is failing: {redact_credentials(state.last_error or 'unknown error')} "
                     f"({state.failures} failures in a row). It is retried less often from now on; "
                     "this channel is told when it works again.")
         else:

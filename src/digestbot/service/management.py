@@ -36,8 +36,9 @@ from ..chat.management_commands import (MAX_KEYWORD_CHARS, MAX_KEYWORDS, SCHEDUL
                                         FeedsList, FeedsRemove, ManagementCommand, PostNow, Settings, Subscribe,
                                         TopicsAdd, TopicsList, TopicsRemove, Unsubscribe, parse_management)
 from ..stories.delivery import SubscriptionOptions, parse_breaking
-from ..models import CommandContext, FeedState, InputError, Reply, ReplySection, Topic
+from ..models import CommandContext, FeedState, InputError, NotAFeed, Reply, ReplySection, Topic
 from ..scheduling import Schedule, ScheduleError
+from .fetch_words import WORDS, fetch_words
 from ..redaction import has_credentials, redact_credentials
 from ..storage import AuditEntry, StoredFeed, StoredTopic, Subscription, seed_key
 
@@ -265,46 +266,6 @@ def apply_pins(store: ManagementStore, config, now: datetime | None = None) -> l
 
 
 # --- words for people ---------------------------------------------------------------------
-
-
-def plain_error(message: str | None) -> str:
-    """A fetch or feed error in plain words, without the URL it names."""
-    if not message:
-        return "unknown error"
-    text = message
-    if "redirect refused: " in text:
-        return "a redirect led somewhere refused: " + plain_error(text.split("redirect refused: ", 1)[1])
-    lower = text.lower()
-    status = re.search(r"\bHTTP (\d{3})\b", text)
-    resolves = re.search(r"resolves to an? ([^()]+?) \(", text)
-    if "credentials" in lower:
-        return "URLs with credentials (user:password@) are refused"
-    if resolves:
-        return f"refused: the address is not public (a {resolves.group(1).strip()})"
-    if "cannot resolve host" in lower or "resolves to no address" in lower:
-        return "the host name does not resolve (DNS failure)"
-    if status:
-        code = int(status.group(1))
-        meaning = {401: "needs a login", 403: "blocked: the server refused access", 404: "not found",
-                   410: "gone", 429: "rate limited by the server"}.get(code)
-        if meaning is None:
-            meaning = "the server had an error" if code >= 500 else "the server refused the request"
-        return f"{meaning} (HTTP {code})"
-    if "larger than" in lower:
-        return "too large"
-    if "deadline" in lower or "took longer" in lower:
-        return "timed out"
-    if "not a usable feed" in lower:
-        return "not a feed (no RSS or Atom entries found)"
-    if "entities" in lower:
-        return "not a feed we read: it declares XML entities (refused)"
-    if "only http and https" in lower:
-        return "only http and https URLs can be feeds"
-    if "tls failed" in lower:
-        return "the secure connection failed (TLS)"
-    if "cannot fetch" in lower or "cannot request" in lower:
-        return "could not connect"
-    return text.split(": ", 1)[1] if ": " in text else text
 
 
 def describe_schedule(cron: str, zone: str) -> str:
@@ -727,7 +688,7 @@ class Management:
         try:
             check_url(url)
         except InputError as error:
-            raise CommandProblem("Not a feed URL", plain_error(str(error))) from None
+            raise CommandProblem("Not a feed URL", fetch_words(error)) from None
         known = next((f for f in self.store.feeds() if f.url == url), None)
         if known is not None:
             raise CommandProblem(f"Already a feed: #{known.id}", "See /digest feeds list.")
@@ -748,17 +709,17 @@ class Management:
         try:
             result = self.fetcher.fetch(url)
         except InputError as error:
-            raise CommandProblem("Feed not added", plain_error(str(error)), "Nothing was stored.") from None
+            raise CommandProblem("Feed not added", fetch_words(error), "Nothing was stored.") from None
         except Exception:  # noqa: BLE001 - a fetcher failing in an unexpected way is still a reply
             raise CommandProblem("Feed not added", "could not fetch it", "Nothing was stored.") from None
         entries, problems = 0, []
         for item in parse_feed(result.body, url, feed_url=result.final_url):
             if isinstance(item, InputError) and not isinstance(item, TitleOnlyEntry):
-                problems.append(str(item))
+                problems.append(item)
             else:
                 entries += 1
         if not entries:
-            raise CommandProblem("Feed not added", plain_error(problems[0] if problems else "not a usable feed"),
+            raise CommandProblem("Feed not added", fetch_words(problems[0]) if problems else WORDS[NotAFeed],
                            "Nothing was stored.")
         return entries
 
@@ -773,7 +734,7 @@ class Management:
             else:
                 health = f"last success {_utc(state.last_success)}; {state.items_seen} items seen"
                 if state.last_error:
-                    health += f"; last error: {plain_error(state.last_error)}"
+                    health += f"; last error: {state.last_error}"
                     if state.failures:
                         health += f" ({state.failures} failures in a row)"
             lines.append(f"{head}: {redact_credentials(health)}")
