@@ -493,7 +493,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _report_config_drift(app) -> None:
     """What the configuration file holds that the database ignores, said at start."""
-    from .service.management import config_drift
+    from .service.seeding import config_drift
 
     for line in config_drift(app.service.management.store, app.config):
         logging.getLogger("digestbot.config").warning("configuration file entry not applied: %s", line)
@@ -504,7 +504,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
     from .config import ConfigError, load_config
     from .config_report import build_report, render_json, render_text
-    from .service.management import Pins
+    from .service.seeding import Pins
     from .startup_errors import describe_startup_error
 
     settings = _settings()

@@ -205,7 +205,7 @@ class Runtime:
     def _management_store(self):
         """The store chat changes: bootstrap's (seeded, pins applied), or for an app wired
         without management one of our own, seeded from the configuration file here."""
-        from .service.management import apply_pins, seed_from_config
+        from .service.seeding import apply_pins, seed_from_config
         from .storage import SqlManagementStore
 
         store = getattr(getattr(self.app.service, "management", None), "store", None)

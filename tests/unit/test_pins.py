@@ -11,7 +11,8 @@ import pytest
 
 from digestbot.stories.delivery import SubscriptionOptions
 from digestbot.config import ConfigError, parse_config
-from digestbot.service.management import Management, Pins, apply_pins, seed_from_config
+from digestbot.service.management import Management
+from digestbot.service.seeding import Pins, apply_pins, seed_from_config
 from digestbot.models import CommandContext, Topic
 from digestbot.storage import AuditEntry, SqlManagementStore, SqlStore
 
