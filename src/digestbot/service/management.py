@@ -22,32 +22,27 @@ a pinned entry from chat (`Pins`).
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Protocol
 
-from ..chat.commands import MANAGEMENT_VERBS, MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
-from ..chat.management_commands import (MAX_KEYWORD_CHARS, MAX_KEYWORDS, SCHEDULE_WORDS, CommandProblem, FeedsAdd,
-                                        FeedsList, FeedsRemove, ManagementCommand, PostNow, Settings, Subscribe,
-                                        TopicsAdd, TopicsList, TopicsRemove, Unsubscribe, parse_management)
-from ..stories.delivery import SubscriptionOptions, parse_breaking
-from ..models import CommandContext, FeedState, InputError, NotAFeed, Reply, ReplySection, Topic
+from ..chat.commands import MANAGEMENT_VERBS
+from ..chat.management_commands import (CommandProblem, FeedsAdd, FeedsList, FeedsRemove, ManagementCommand, PostNow,
+                                        Settings, Subscribe, TopicsAdd, TopicsList, TopicsRemove, Unsubscribe,
+                                        parse_management)
+from ..stories.delivery import SubscriptionOptions
+from ..models import CommandContext, FeedState, Reply, ReplySection, Topic
 from ..scheduling import Schedule, ScheduleError
-from .fetch_words import WORDS, fetch_words
-from ..redaction import has_credentials, redact_credentials
 from ..storage import AuditEntry, StoredFeed, StoredTopic, Subscription
+from .catalogue import TopicsAndFeeds
 from .seeding import Pins
-from .words import describe_schedule, topic_label
+from .subscription_options import cron_from, options_from
+from .words import describe_schedule, topic_label, utc_time
 
-MAX_URL_CHARS = 2000
 DEFAULT_CRON = "0 8 * * *"
 DEFAULT_TIMEZONE = "UTC"
-DEFAULT_FEED_EVERY = "15m"
 DEFAULT_CATCH_UP_HOURS = 24.0
 RECENT_CHANGES = 5
-_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 #: Who asks when a caller passes no context: may read, may not change anything.
 ANONYMOUS = CommandContext("unknown", "unknown", "someone", is_admin=False)
@@ -93,70 +88,10 @@ def _in(delta_seconds: float) -> str:
     return "in " + " ".join(parts)
 
 
-def _utc(moment: datetime | None) -> str:
-    return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC" if moment else "never"
-
-
-def _cron_from(command: Subscribe, usage: str) -> str | None:
-    """The command's schedule (`daily HH:MM`, `weekdays HH:MM` or `cron EXPR`) as a cron
-    expression; None when it gives none."""
-    given = [(word, getattr(command, word)) for word in SCHEDULE_WORDS if getattr(command, word) is not None]
-    if len(given) > 1:
-        raise CommandProblem("Give one schedule: daily, weekdays or cron", usage)
-    if not given:
-        return None
-    (word, value), = given
-    if word == "cron":
-        return value
-    match = _HHMM.match(value)
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise CommandProblem(f"Not a time of day: {value[:40]}", "Use HH:MM, for example 08:00.", usage)
-    return f"{int(match.group(2))} {int(match.group(1))} * * {'*' if word == 'daily' else '1-5'}"
-
-
-def _word_list(word: str, value: str) -> tuple[str, ...]:
-    """A comma-separated list of words or outlets; `none` clears it."""
-    if value.strip().lower() == "none":
-        return ()
-    items = tuple(dict.fromkeys(" ".join(v.split()) for v in value.split(",") if v.strip()))
-    if not items:
-        raise CommandProblem(f"{word} needs words", f'Example: {word} "state visit, Xi Jinping"; {word} none clears it.')
-    if len(items) > MAX_KEYWORDS:
-        raise CommandProblem(f"Too many {word} words: {len(items)}", f"At most {MAX_KEYWORDS} per list.")
-    if any(len(item) > MAX_KEYWORD_CHARS for item in items):
-        raise CommandProblem(f"{word}: a word is too long", f"Each has at most {MAX_KEYWORD_CHARS} characters.")
-    return items
-
-
-def _breaking_minutes(value: str) -> int | None:
-    try:
-        return parse_breaking(value)
-    except ValueError as error:
-        raise CommandProblem(f"breaking: {error}", "Examples: breaking on (at most hourly per story), breaking 30m, "
-                       "breaking 2h, breaking off.") from None
-
-
-def _options_from(command: Subscribe, current: SubscriptionOptions, usage: str) -> SubscriptionOptions:
-    """The subscription's options after this command: what is not given stays as it was."""
-    changes: dict = {}
-    for word, field_name in (("include", "include"), ("exclude", "exclude"), ("sources", "sources"),
-                             ("skip-sources", "skip_sources")):
-        if getattr(command, field_name) is not None:
-            changes[field_name] = _word_list(word, getattr(command, field_name))
-    if command.threads is not None:
-        value = command.threads.lower()
-        if value not in {"on", "off"}:
-            raise CommandProblem(f"threads: on or off, not {command.threads[:40]}", usage)
-        changes["threads"] = value == "on"
-    if command.breaking is not None:
-        changes["breaking_minutes"] = _breaking_minutes(command.breaking)
-    return dataclasses.replace(current, **changes)
-
-
 # --- the use cases -----------------------------------------------------------------------
 
 
-class Management:
+class Management(TopicsAndFeeds):
     """Parse + permission check + apply + reply for `/digest <management verb> ...`."""
 
     def __init__(
@@ -276,13 +211,6 @@ class Management:
             lines.append("Unsubscribe the other topics by name: /digest unsubscribe TOPIC.")
         return what, lines
 
-    def _pinned_feed(self, command: FeedsRemove) -> str | None:
-        if not command.feed.lstrip("#").isdigit():
-            return None
-        feed_id = int(command.feed.lstrip("#"))
-        feed = next((f for f in self.store.feeds() if f.id == feed_id), None)
-        return f"Feed #{feed_id}" if feed is not None and feed.url in self.pins.feeds else None
-
     def _audit(self, context: CommandContext, action: str, summary: str) -> AuditEntry:
         return AuditEntry(self._clock(), context.platform, context.channel, context.user, action, summary, None, None)
 
@@ -308,13 +236,13 @@ class Management:
         topic = "*" if command.topic is None else self._known_topic(command.topic, allow_all=True)
         existing = {s.topic: s for s in self.store.subscriptions(context.platform, context.channel)}
         before_sub = existing.get(topic)
-        cron = _cron_from(command, usage)
+        cron = cron_from(command, usage)
         zone = command.tz
         if before_sub is not None:  # what is not given stays as it was
             cron = cron or before_sub.cron
             zone = zone or before_sub.timezone
         cron, zone = cron or DEFAULT_CRON, zone or DEFAULT_TIMEZONE
-        options = _options_from(command, before_sub.options if before_sub else SubscriptionOptions(), usage)
+        options = options_from(command, before_sub.options if before_sub else SubscriptionOptions(), usage)
         next_due = self._next_due(cron, zone)
         description = describe_schedule(cron, zone)
         extras = options.describe()
@@ -398,7 +326,7 @@ class Management:
             lines = ["This channel gets no digest yet.",
                      "An administrator can start one: /digest subscribe all daily 08:00 tz UTC"]
         sections = [ReplySection("This channel gets", lines)]
-        changes = [f"{_utc(e.at)}, {e.user}: {e.summary}"
+        changes = [f"{utc_time(e.at)}, {e.user}: {e.summary}"
                    for e in self.store.audit(context.platform, context.channel, RECENT_CHANGES)]
         if changes:
             sections.append(ReplySection("Last changes", changes))
@@ -427,131 +355,3 @@ class Management:
         }.get(status, ["This channel's digest is being posted."])
         title = {"posted": "Digest posted", "already": "Digest already posted"}.get(status, "Posting the digest")
         return Reply(title=title, sections=[ReplySection(None, lines)])
-
-    # --- topics ----------------------------------------------------------------------------
-
-    def _topics_add(self, command: TopicsAdd, context: CommandContext) -> Reply:
-        name, keywords = command.name.lstrip("/").lower(), list(command.keywords)
-        problem = topic_name_problem(name)
-        if problem is not None:
-            raise CommandProblem(problem[:1].upper() + problem[1:], f"A topic's name is its slash command: {TOPIC_NAME_RULE}.")
-        if len(keywords) > MAX_KEYWORDS:
-            raise CommandProblem(f"Too many keywords: {len(keywords)}", f"A topic takes at most {MAX_KEYWORDS} keywords.")
-        bad = next((k for k in keywords if not k or len(k) > MAX_KEYWORD_CHARS), None)
-        if bad is not None:
-            raise CommandProblem("Keyword too long" if bad else "Empty keyword",
-                           f"Each keyword has 1 to {MAX_KEYWORD_CHARS} characters.")
-        keywords = list(dict.fromkeys(keywords))
-        names = self._topic_names()
-        if name in names:
-            raise CommandProblem(f"/{name} exists already", "See /digest topics list; remove it first to change it.")
-        if len(names) >= MAX_TOPICS:
-            raise CommandProblem(f"Topic not added: the limit is {MAX_TOPICS} topics",
-                           f"Each topic is a slash command, and Slack and Discord take only so many; there are "
-                           f"{len(names)}. Remove one first: /digest topics remove NAME.")
-        topic = Topic(name, ", ".join(keywords[:3])[:200], tuple(keywords))
-        summary = f"added topic /{name} ({', '.join(keywords)})"
-        if not self.store.add_topic(topic, self._audit(context, "topics.add", summary)):
-            raise CommandProblem(f"/{name} exists already", "See /digest topics list.")
-        return Reply(title=f"Added topic /{name}", sections=[ReplySection(None, [
-            f"Keywords: {', '.join(keywords)}.",
-            f"Ask /{name} facts, /{name} new; subscribe with /digest subscribe {name}."])])
-
-    def _topics_list(self, command: TopicsList, context: CommandContext) -> Reply:
-        lines = []
-        for stored in self.store.topics():
-            origin = "configuration file" if stored.origin == "config" else f"added by {stored.created_by}"
-            lines.append(f"/{stored.topic.name}: {stored.topic.title}; keywords: "
-                         f"{', '.join(stored.topic.keywords) or 'none'} ({origin})")
-        return Reply(title="Topics", sections=[ReplySection(None, lines or ["No topics yet."])])
-
-    def _topics_remove(self, command: TopicsRemove, context: CommandContext) -> Reply:
-        self._refuse_if_pinned(command, context)
-        name = command.name.lstrip("/").lower()
-        removed = self.store.remove_topic(name, self._audit(context, "topics.remove", f"removed topic /{name}"))
-        if removed is None:
-            self._known_topic(name, allow_all=False)  # raises the helpful reply
-            raise CommandProblem(f"Unknown topic: {name[:40]}")
-        _stored, subscriptions = removed
-        lines = [f"/{name} is gone."]
-        if subscriptions:
-            lines.append(f"{subscriptions} subscription(s) to it were removed too.")
-        return Reply(title=f"Removed topic /{name}", sections=[ReplySection(None, lines)])
-
-    # --- feeds -------------------------------------------------------------------------------
-
-    def _feeds_add(self, command: FeedsAdd, context: CommandContext) -> Reply:
-        url = command.url
-        if has_credentials(url):  # never echoed, never stored, never logged
-            raise CommandProblem("Feed URLs with credentials are refused",
-                           "Remove the user:password@ part; private feeds are not supported.")
-        if len(url) > MAX_URL_CHARS:
-            raise CommandProblem(f"URL too long: at most {MAX_URL_CHARS} characters")
-        topic = self._known_topic(command.topic, allow_all=False) if command.topic is not None else None
-        from ..ingest.fetch import check_url
-
-        try:
-            check_url(url)
-        except InputError as error:
-            raise CommandProblem("Not a feed URL", fetch_words(error)) from None
-        known = next((f for f in self.store.feeds() if f.url == url), None)
-        if known is not None:
-            raise CommandProblem(f"Already a feed: #{known.id}", "See /digest feeds list.")
-        entries = self._check_feed(url)
-        summary = f"added feed {url}" + (f" for /{topic}" if topic else "")
-        feed = self.store.add_feed(url, DEFAULT_FEED_EVERY, topic, self._audit(context, "feeds.add", summary))
-        if feed is None:
-            raise CommandProblem("Already a feed", "See /digest feeds list.")
-        lines = [f"{url}: {entries} entries now; checked every {feed.every}."]
-        if topic:
-            lines.append(f"Its articles count for /{topic} first.")
-        return Reply(title=f"Added feed #{feed.id}", sections=[ReplySection(None, lines)])
-
-    def _check_feed(self, url: str) -> int:
-        """Fetch the URL once and read it as a feed: its number of entries, or a CommandProblem."""
-        from ..ingest.feeds import TitleOnlyEntry, parse_feed
-
-        try:
-            result = self.fetcher.fetch(url)
-        except InputError as error:
-            raise CommandProblem("Feed not added", fetch_words(error), "Nothing was stored.") from None
-        except Exception:  # noqa: BLE001 - a fetcher failing in an unexpected way is still a reply
-            raise CommandProblem("Feed not added", "could not fetch it", "Nothing was stored.") from None
-        entries, problems = 0, []
-        for item in parse_feed(result.body, url, feed_url=result.final_url):
-            if isinstance(item, InputError) and not isinstance(item, TitleOnlyEntry):
-                problems.append(item)
-            else:
-                entries += 1
-        if not entries:
-            raise CommandProblem("Feed not added", fetch_words(problems[0]) if problems else WORDS[NotAFeed],
-                           "Nothing was stored.")
-        return entries
-
-    def _feeds_list(self, command: FeedsList, context: CommandContext) -> Reply:
-        lines = []
-        for feed in self.store.feeds():
-            head = f"#{feed.id} {redact_credentials(feed.url)} (every {feed.every}"
-            head += f", /{feed.topic})" if feed.topic else ")"
-            state = self.feed_health.load(feed.url)
-            if state.last_success is None and state.last_error is None:
-                health = "not fetched yet"
-            else:
-                health = f"last success {_utc(state.last_success)}; {state.items_seen} items seen"
-                if state.last_error:
-                    health += f"; last error: {state.last_error}"
-                    if state.failures:
-                        health += f" ({state.failures} failures in a row)"
-            lines.append(f"{head}: {redact_credentials(health)}")
-        return Reply(title="Feeds", sections=[ReplySection(None, lines or [
-            "No feeds yet.", "An administrator can add one: /digest feeds add URL [TOPIC]"])])
-
-    def _feeds_remove(self, command: FeedsRemove, context: CommandContext) -> Reply:
-        self._refuse_if_pinned(command, context)
-        if not command.feed.lstrip("#").isdigit():
-            raise CommandProblem("Name the feed by its number", "See /digest feeds list; e.g. /digest feeds remove 3.")
-        feed_id = int(command.feed.lstrip("#"))
-        removed = self.store.remove_feed(feed_id, self._audit(context, "feeds.remove", f"removed feed #{feed_id}"))
-        if removed is None:
-            raise CommandProblem(f"No feed #{feed_id}", "See /digest feeds list.")
-        return Reply(title=f"Removed feed #{feed_id}", sections=[ReplySection(None, [redact_credentials(removed.url)])])

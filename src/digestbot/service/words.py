@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 _SIMPLE_CRON = re.compile(r"^(\d{1,2}) (\d{1,2}) \* \* (\*|1-5)$")
 
@@ -17,3 +18,7 @@ def describe_schedule(cron: str, zone: str) -> str:
 
 def topic_label(topic: str) -> str:
     return "all stories" if topic == "*" else f"/{topic}"
+
+
+def utc_time(moment: datetime | None) -> str:
+    return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC" if moment else "never"
