@@ -10,6 +10,7 @@ chat (`Pins`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -85,6 +86,10 @@ def config_drift(store: ManagementStore, config) -> list[str]:
     changed or removed since they were seeded, and entries held back (the topic limit, a
     topic the database does not hold). Pinned entries are re-applied, so never listed."""
     seen = store.seeded_entries()
+    return _topic_drift(store, config, seen) + _feed_drift(store, config) + _subscription_drift(store, config, seen)
+
+
+def _topic_drift(store: ManagementStore, config, seen: set[tuple[str, str]]) -> list[str]:
     topics = {s.topic.name: s.topic for s in store.topics()}
     lines = []
     for entry in (t for t in config.topics if not t.pinned):
@@ -96,14 +101,24 @@ def config_drift(store: ManagementStore, config) -> list[str]:
             lines.append(f"topic /{entry.name}: removed from chat")
         elif current != entry.to_topic():
             lines.append(f"topic /{entry.name}: changed from chat")
+    return lines
+
+
+def _feed_drift(store: ManagementStore, config) -> list[str]:
     feeds = {f.url: f for f in store.feeds()}
+    lines = []
     for entry in (f for f in config.feeds if not f.pinned):
         current, label = feeds.get(entry.url), f"feed {redact_credentials(entry.url)}"
         if current is None:
             lines.append(f"{label}: removed from chat")
         elif (current.every, current.topic) != (entry.every, entry.topic):
             lines.append(f"{label}: changed from chat (every {current.every}, topic {current.topic or 'none'})")
+    return lines
+
+
+def _subscription_drift(store: ManagementStore, config, seen: set[tuple[str, str]]) -> list[str]:
     subs = {(s.platform, s.channel, s.topic): s for s in store.subscriptions()}
+    lines = []
     for entry in (e for e in _file_subscriptions(config) if not e["pinned"]):
         current = subs.get((entry["platform"], entry["channel"], entry["topic"]))
         label = f"{entry['describe']}, {topic_label(entry['topic'])}"
@@ -158,6 +173,16 @@ def apply_pins(store: ManagementStore, config, now: datetime | None = None) -> l
         return AuditEntry(now, platform, channel, PINS_USER, action, summary, None, None)
 
     # Topics first: pinned feeds and destinations name only pinned topics (config.py checks).
+    _apply_pinned_topics(store, config, audit)
+    _apply_pinned_feeds(store, config, audit)
+    _apply_pinned_subscriptions(store, config, audit)
+    if done:
+        log.info(
+            "configuration: %d pinned entr%s applied", len(done), "y" if len(done) == 1 else "ies")
+    return done
+
+
+def _apply_pinned_topics(store: ManagementStore, config, audit: Callable[..., AuditEntry]) -> None:
     stored_topics = {s.topic.name: s.topic for s in store.topics()}
     for pinned in (t for t in config.topics if t.pinned):
         wanted = pinned.to_topic()
@@ -170,6 +195,8 @@ def apply_pins(store: ManagementStore, config, now: datetime | None = None) -> l
             store.update_topic(wanted, audit("pins.topics.update",
                                              f"pinned topic /{wanted.name} restored ({', '.join(wanted.keywords)})"))
 
+
+def _apply_pinned_feeds(store: ManagementStore, config, audit: Callable[..., AuditEntry]) -> None:
     stored_feeds = {f.url: f for f in store.feeds()}
     for pinned in (f for f in config.feeds if f.pinned):
         current = stored_feeds.get(pinned.url)
@@ -183,6 +210,8 @@ def apply_pins(store: ManagementStore, config, now: datetime | None = None) -> l
             store.update_feed(current.id, pinned.every, pinned.topic, audit(
                 "pins.feeds.update", f"pinned feed #{current.id}{label} restored, every {pinned.every}"))
 
+
+def _apply_pinned_subscriptions(store: ManagementStore, config, audit: Callable[..., AuditEntry]) -> None:
     stored_subs = {(s.platform, s.channel, s.topic): s for s in store.subscriptions()}
     for dest in (d for d in config.destinations if d.pinned):
         channel = dest.store_channel
@@ -196,7 +225,3 @@ def apply_pins(store: ManagementStore, config, now: datetime | None = None) -> l
             store.save_subscription(dest.platform, channel, topic, dest.cron, dest.timezone,
                                     audit("pins.subscribe", summary, dest.platform, channel),
                                     options=dest.options())
-    if done:
-        log.info(
-            "configuration: %d pinned entr%s applied", len(done), "y" if len(done) == 1 else "ies")
-    return done
