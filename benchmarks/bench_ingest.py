@@ -45,7 +45,7 @@ def breakdown(path: Path, workdir: Path) -> dict[str, float]:
     from digestbot.ingest import read_jsonl
     from digestbot.models import InputError
     from digestbot.present.render import render_json
-    from digestbot.service import DigestService
+    from digestbot.service.digests import DigestService
     from digestbot.storage import SqlStore
 
     store = SqlStore.from_url(f"sqlite:///{workdir / 'breakdown.db'}")
@@ -75,7 +75,7 @@ def breakdown(path: Path, workdir: Path) -> dict[str, float]:
 
 
 def service_report():
-    from digestbot.service import IngestReport
+    from digestbot.service.digests import IngestReport
 
     return IngestReport()
 

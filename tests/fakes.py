@@ -15,7 +15,7 @@ import threading
 from dataclasses import replace
 from datetime import datetime
 
-from digestbot.models import Article, FeedState, InputError, Reply, ReplySection
+from digestbot.models import Article, FeedState, HttpStatusError, InputError, Reply, ReplySection
 from digestbot.storage import Upserted, UpsertOutcome
 
 
@@ -112,7 +112,7 @@ class RecordingFetcher:
 
     def fetch(self, url, conditional=None):
         self.asked.append(url)
-        raise InputError(f"{url}: HTTP 403")
+        raise HttpStatusError(url, "HTTP 403", 403)
 
 
 class InMemoryFeedStates:

@@ -4,11 +4,11 @@ command layer.
 `answer` is the command layer's port: it takes a command line such as "/visit facts" and
 who asks (a `CommandContext`: channel, user, administrator or not, role names) and returns a
 Reply. `/digest` is a group of sub-commands (`top`, `help`, `subscribe`, `unsubscribe`,
-`settings`, `now`, `topics add|list|remove`, `feeds add|list|remove`) whose typed options are
-written back into the one text grammar (`grammar.py`) that Slack sends as text, with
-autocompletion from live data (a `Suggestions` port). Whether the user may change settings
-comes from the interaction itself (the member's resolved permissions), so no member cache or
-privileged intent is needed. `answer` is synchronous and may be slow, so it
+`settings`, `now`, `topics add|list|remove`, `feeds add|list|remove`) whose typed options
+build the typed management commands (`digestbot.chat.management_commands`) that the text
+parser builds from what Slack sends, with autocompletion from live data (a `Suggestions`
+port). Whether the user may change settings comes from the interaction itself (the member's
+resolved permissions), so no member cache or privileged intent is needed. `answer` is synchronous and may be slow, so it
 runs in a thread after the interaction has been deferred (Discord wants a first response
 within 3 s).
 """
@@ -24,17 +24,18 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
-from digestbot.commands import VERBS, commandable_topics
+from digestbot.chat import management_commands as typed
+from digestbot.chat.commands import VERBS, commandable_topics
 from digestbot.models import CommandContext, Reply, Topic
 
-from . import grammar, limits
+from . import limits
 from .render import render_error, render_reply, truncate
 from .settings import DiscordConfigError
 from .suggestions import StaticSuggestions, Suggestions, feed_choices, timezone_choices, topic_choices
 
 log = logging.getLogger("digestbot.adapters.discord")
 
-Answer = Callable[[str, CommandContext], Reply]
+Answer = Callable[[str | typed.ManagementCommand, CommandContext], Reply]
 T = TypeVar("T")
 
 PUBLIC_HELP = "Show the answer to everyone in the channel (default: only you)"
@@ -65,11 +66,13 @@ def interaction_context(interaction: discord.Interaction) -> CommandContext:
     return CommandContext("discord", channel, str(interaction.user.id), is_admin, member_roles(interaction))
 
 
-async def run_command(interaction: discord.Interaction, command_text: str, public: bool, answer: Answer) -> None:
-    """Defer at once, answer in a thread, complete by follow-up."""
+async def run_command(interaction: discord.Interaction, command: str | typed.ManagementCommand, public: bool,
+                      answer: Answer) -> None:
+    """Defer at once, answer in a thread, complete by follow-up. A typed command carries
+    `public` itself; a text one gets the word."""
     ephemeral = not public
     await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-    line = f"{command_text} public" if public else command_text
+    line = f"{command} public" if public and isinstance(command, str) else command
     reply = await asyncio.to_thread(answer, line, interaction_context(interaction))
     message = render_reply(reply)
     await interaction.followup.send(**message.send_kwargs(), ephemeral=ephemeral, wait=True)
@@ -88,7 +91,7 @@ def _verb_command(topic: str, verb: str, description: str, answer: Answer) -> ap
 
 
 def topic_group(topic: Topic, answer: Answer) -> app_commands.Group:
-    """`/<topic> VERB` for every verb of the command layer (`digestbot.commands.VERBS`)."""
+    """`/<topic> VERB` for every verb of the command layer (`digestbot.chat.commands.VERBS`)."""
     try:
         group = app_commands.Group(
             name=topic.name, description=_description(topic.title or f"News about {topic.name}")
@@ -147,12 +150,12 @@ def completers(suggestions: Suggestions) -> Completers:
 
 def digest_group(answer: Answer, suggestions: Suggestions) -> app_commands.Group:
     """`/digest top|help|subscribe|unsubscribe|settings|now`, `/digest topics add|list|remove`,
-    `/digest feeds add|list|remove`: each builds the management text grammar and runs it."""
+    `/digest feeds add|list|remove`: each builds its typed management command and runs it."""
     digest = app_commands.Group(name="digest", description=DIGEST_GROUP_HELP)
     complete = completers(suggestions)
 
-    async def run(interaction: discord.Interaction, text: str, public: bool) -> None:
-        await run_command(interaction, text, public, answer)
+    async def run(interaction: discord.Interaction, command: str | typed.ManagementCommand, public: bool) -> None:
+        await run_command(interaction, command, public, answer)
 
     _add_overview_commands(digest, run)
     _add_subscription_commands(digest, run, complete)
@@ -166,12 +169,12 @@ def _add_overview_commands(digest: app_commands.Group, run: Run) -> None:
     @digest.command(name="top", description=DIGEST_HELP)
     @app_commands.describe(public=PUBLIC_HELP)
     async def top(interaction: discord.Interaction, public: bool = False) -> None:
-        await run(interaction, grammar.digest_text(), public)
+        await run(interaction, "/digest", public)
 
     @digest.command(name="help", description="What /digest can do and how to manage this channel")
     @app_commands.describe(public=PUBLIC_HELP)
     async def help_(interaction: discord.Interaction, public: bool = False) -> None:
-        await run(interaction, grammar.digest_text("help"), public)
+        await run(interaction, "/digest help", public)
 
 
 def _add_subscription_commands(digest: app_commands.Group, run: Run, complete: Completers) -> None:
@@ -212,29 +215,30 @@ def _add_subscription_commands(digest: app_commands.Group, run: Run, complete: C
         empty: str | None = None,
         public: bool = False,
     ) -> None:
-        text = grammar.subscribe_text(
-            topic, daily=daily, weekdays=weekdays, cron=cron, tz=tz, include=include, exclude=exclude,
+        command = typed.Subscribe(
+            topic=topic, daily=daily, weekdays=weekdays, cron=cron, tz=tz, include=include, exclude=exclude,
             sources=sources, skip_sources=skip_sources, threads=threads, breaking=breaking, empty=empty,
+            public=public,
         )
-        await run(interaction, text, public)
+        await run(interaction, command, public)
 
     @digest.command(name="unsubscribe", description="Stop a digest in this channel (administrators)")
     @app_commands.describe(topic="The topic, or all (default: every digest of this channel)", public=PUBLIC_HELP)
     @app_commands.autocomplete(topic=complete.topic_or_all)
     async def unsubscribe(interaction: discord.Interaction, topic: str | None = None, public: bool = False) -> None:
-        await run(interaction, grammar.unsubscribe_text(topic), public)
+        await run(interaction, typed.Unsubscribe(topic=topic, public=public), public)
 
 
 def _add_channel_commands(digest: app_commands.Group, run: Run) -> None:
     @digest.command(name="settings", description="What this channel gets, when, and the last changes")
     @app_commands.describe(public=PUBLIC_HELP)
     async def settings(interaction: discord.Interaction, public: bool = False) -> None:
-        await run(interaction, grammar.digest_text("settings"), public)
+        await run(interaction, typed.Settings(public=public), public)
 
     @digest.command(name="now", description="Post this channel's digest at once (administrators)")
     @app_commands.describe(public=PUBLIC_HELP)
     async def now(interaction: discord.Interaction, public: bool = False) -> None:
-        await run(interaction, grammar.digest_text("now"), public)
+        await run(interaction, typed.PostNow(public=public), public)
 
 
 def _topics_group(run: Run, complete: Completers) -> app_commands.Group:
@@ -247,18 +251,19 @@ def _topics_group(run: Run, complete: Completers) -> app_commands.Group:
         public=PUBLIC_HELP,
     )
     async def topics_add(interaction: discord.Interaction, name: str, keywords: str, public: bool = False) -> None:
-        await run(interaction, grammar.topics_add_text(name, keywords), public)
+        command = typed.TopicsAdd(name=name, keywords=typed.split_keywords(keywords), public=public)
+        await run(interaction, command, public)
 
     @topics.command(name="list", description="Every topic and its keywords")
     @app_commands.describe(public=PUBLIC_HELP)
     async def topics_list(interaction: discord.Interaction, public: bool = False) -> None:
-        await run(interaction, grammar.digest_text("topics", "list"), public)
+        await run(interaction, typed.TopicsList(public=public), public)
 
     @topics.command(name="remove", description="Remove a topic and its subscriptions (administrators)")
     @app_commands.describe(name="The topic", public=PUBLIC_HELP)
     @app_commands.autocomplete(name=complete.topic_only)
     async def topics_remove(interaction: discord.Interaction, name: str, public: bool = False) -> None:
-        await run(interaction, grammar.topics_remove_text(name), public)
+        await run(interaction, typed.TopicsRemove(name=name, public=public), public)
 
     return topics
 
@@ -272,19 +277,19 @@ def _feeds_group(run: Run, complete: Completers) -> app_commands.Group:
     @app_commands.autocomplete(topic=complete.topic_only)
     async def feeds_add(interaction: discord.Interaction, url: str, topic: str | None = None,
                         public: bool = False) -> None:
-        await run(interaction, grammar.feeds_add_text(url, topic), public)
+        await run(interaction, typed.FeedsAdd(url=url, topic=topic, public=public), public)
 
     @feeds.command(name="list", description="Every feed and its health")
     @app_commands.describe(public=PUBLIC_HELP)
     async def feeds_list(interaction: discord.Interaction, public: bool = False) -> None:
-        await run(interaction, grammar.digest_text("feeds", "list"), public)
+        await run(interaction, typed.FeedsList(public=public), public)
 
     @feeds.command(name="remove", description="Stop reading a feed (administrators)")
     @app_commands.describe(feed="The feed's number, as in /digest feeds list", public=PUBLIC_HELP)
     @app_commands.rename(feed="id")
     @app_commands.autocomplete(feed=complete.feed_id)
     async def feeds_remove(interaction: discord.Interaction, feed: str, public: bool = False) -> None:
-        await run(interaction, grammar.feeds_remove_text(feed), public)
+        await run(interaction, typed.FeedsRemove(feed=feed, public=public), public)
 
     return feeds
 

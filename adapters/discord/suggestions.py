@@ -38,7 +38,7 @@ class StaticSuggestions:
 
 
 class ManagementSuggestions:
-    """Topics and feeds from `digestbot.management.Management` (`.topics()`, `.store.feeds()`).
+    """Topics and feeds from `digestbot.service.management.Management` (`.topics()`, `.store.feeds()`).
 
     `management` is a callable so the service may install or replace it after the bot is
     built; it may return None (no management store): then there is nothing to suggest.

@@ -31,7 +31,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from digestbot.management import CHANGES
+from digestbot.chat.management_commands import CHANGES
 from digestbot.models import CommandContext, Reply, Topic
 
 from .manifest import DIGEST_COMMAND, command_name

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from digestbot.commands import MAX_TOPICS, VERBS as COMMAND_VERBS, topic_name_problem
+from digestbot.chat.commands import MAX_TOPICS, VERBS as COMMAND_VERBS, topic_name_problem
 from digestbot.models import Topic
 
 VERBS: tuple[str, ...] = tuple(COMMAND_VERBS)  # the command layer's verbs, in its order
@@ -41,7 +41,7 @@ def _short(text: str, limit: int) -> str:
 
 def slash_commands(topics: Sequence[Topic], verbs: Sequence[str] = VERBS) -> list[dict[str, Any]]:
     """One command per topic plus `/digest`, each with a description and a usage hint; at most
-    MAX_TOPICS topics (see `digestbot.commands.commandable_topics`)."""
+    MAX_TOPICS topics (see `digestbot.chat.commands.commandable_topics`)."""
     if len(topics) > MAX_TOPICS:
         raise ValueError(f"{len(topics)} topics, but a Slack app takes at most {MAX_TOPICS} topic commands")
     commands: list[dict[str, Any]] = []

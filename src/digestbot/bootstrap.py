@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import AppConfig, load_config
-from .service import DigestService
+from .service.digests import DigestService
 from .settings import Settings
 from .storage import SqlStore
 
@@ -43,7 +43,8 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings):
     """Subscriptions, topics and feeds in the database, seeded once from the configuration;
     its pinned entries are applied again at every start and chat cannot change them."""
     from .ingest import SafeFetcher
-    from .management import Management, Pins, apply_pins, seed_from_config
+    from .service.management import Management
+    from .service.seeding import Pins, apply_pins, seed_from_config
     from .storage import SqlManagementStore
 
     managed = SqlManagementStore(store.engine)

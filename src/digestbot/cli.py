@@ -380,7 +380,7 @@ def _console_context():
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from .commands import render_reply_text
+    from .chat.commands import render_reply_text
 
     app = _bootstrap(args)
     try:
@@ -446,7 +446,7 @@ def cmd_slack_manifest(args: argparse.Namespace) -> int:
         from digestbot.adapters.slack.manifest import build_manifest, manifest_json, manifest_yaml
     except ImportError:
         raise UsageError("the Slack extra is not installed: pip install 'digestbot[slack]'") from None
-    from .commands import commandable_topics
+    from .chat.commands import commandable_topics
 
     app = _bootstrap(args)
     try:
@@ -494,7 +494,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _report_config_drift(app) -> None:
     """What the configuration file holds that the database ignores, said at start."""
-    from .management import config_drift
+    from .service.seeding import config_drift
 
     for line in config_drift(app.service.management.store, app.config):
         logging.getLogger("digestbot.config").warning("configuration file entry not applied: %s", line)
@@ -505,7 +505,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
     from .config import ConfigError, load_config
     from .config_report import build_report, render_json, render_text
-    from .management import Pins
+    from .service.seeding import Pins
     from .startup_errors import describe_startup_error
 
     settings = _settings()

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .commands import MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
+from .chat.commands import MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
 from .stories.delivery import SubscriptionOptions, parse_breaking
 from .models import Topic
 from .redaction import redact_credentials

@@ -63,7 +63,8 @@ def _plain(value: object) -> object:
 def build_report(settings, config, store, pins, *, config_flag: Path | None = None,
                  env: Mapping[str, str] | None = None) -> dict:
     """The effective configuration as plain data (what `--format json` prints)."""
-    from .management import PINS_USER, config_drift, describe_schedule
+    from .service.seeding import PINS_USER, config_drift
+    from .service.words import describe_schedule
 
     env = os.environ if env is None else env
     rows = []

@@ -125,6 +125,77 @@ class InputError(Exception):
     """An input that cannot be used. The message is one line naming the input and the problem."""
 
 
+class FetchError(InputError):
+    """A URL that could not be fetched or read as a feed: `where` names it, `detail` says
+    what went wrong; the message is both. The subclasses say which failure it was, so the
+    reply layer words it for people by its type (`service.fetch_words`)."""
+
+    def __init__(self, where: str, detail: str):
+        super().__init__(f"{where}: {detail}")
+        self.where = where
+        self.detail = detail
+
+
+class UrlRefused(FetchError):
+    """Not a URL the fetcher may ask for; `reason` is "scheme", "credentials" or "form"."""
+
+    def __init__(self, where: str, detail: str, reason: str = "form"):
+        super().__init__(where, detail)
+        self.reason = reason
+
+
+class AddressRefused(FetchError):
+    """The host resolves to an address that is not public; `kind` says which (a loopback address ...)."""
+
+    def __init__(self, where: str, detail: str, kind: str):
+        super().__init__(where, detail)
+        self.kind = kind
+
+
+class HostUnresolved(FetchError):
+    """The host name does not resolve."""
+
+
+class FetchTimedOut(FetchError):
+    """The fetch (or the name lookup) took longer than its deadline."""
+
+
+class ResponseTooLarge(FetchError):
+    """The body is over the size cap, as sent or after decompression."""
+
+
+class HttpStatusError(FetchError):
+    """The server answered with an error status."""
+
+    def __init__(self, where: str, detail: str, status: int):
+        super().__init__(where, detail)
+        self.status = status
+
+
+class TlsFailed(FetchError):
+    """The secure connection could not be made (certificate, protocol)."""
+
+
+class ConnectionFailed(FetchError):
+    """No connection, or the request could not be sent."""
+
+
+class RedirectRefused(FetchError):
+    """A redirect led to a URL or address that is refused: `cause` says why."""
+
+    def __init__(self, where: str, cause: FetchError):
+        super().__init__(where, f"redirect refused: {cause}")
+        self.cause = cause
+
+
+class NotAFeed(FetchError):
+    """The body holds no RSS or Atom entries."""
+
+
+class FeedEntitiesRefused(FetchError):
+    """The feed declares XML entities: refused, never expanded."""
+
+
 # --- Stories, what's new, facts (filled by stories/novelty/facts; rendered by render) ---
 
 

@@ -18,6 +18,7 @@ from .ingest.fetch import FetchCancelled
 from .ingest.feeds import DEFAULT_MAX_ENTRIES, DEFAULT_PAGE_FETCHES, TitleOnlyEntry, parse_feed
 from .models import FeedState, InputError, RawArticle
 from .redaction import error_line
+from .service.fetch_words import fetch_words
 
 log = logging.getLogger("digestbot.polling")
 
@@ -124,7 +125,7 @@ class FeedPoller:
         try:
             result = self._fetcher.fetch(url, conditional=conditional)
         except InputError as error:
-            return self._failed(state, report, str(error), now)
+            return self._failed(state, report, error, now)
         body_hash = hashlib.sha256(result.body).hexdigest()
         if result.status == 304 or (body_hash == state.body_hash and state.failures == 0):
             # Unchanged (the server said so, or the same bytes again): nothing to parse or store.
@@ -134,9 +135,10 @@ class FeedPoller:
                                       etag=result.headers.get("etag", state.etag),
                                       last_modified=result.headers.get("last-modified", state.last_modified)))
             return report
-        unusable = self._read_entries(result, report, now)
-        if not report.articles and report.errors:
-            return self._failed(state, report, report.errors[0], now)
+        problems = self._read_entries(result, report, now)
+        if not report.articles and problems:
+            return self._failed(state, report, problems[0], now)
+        unusable = [str(problem) for problem in problems if not isinstance(problem, TitleOnlyEntry)]
         stored = self._ingest(report.articles)
         unusable += getattr(stored, "errors", [])  # entries the pipeline or the store refused
         report.errors += getattr(stored, "errors", [])
@@ -154,30 +156,32 @@ class FeedPoller:
         log.info("feed polled", extra={"feed": url, "articles": len(report.articles), "unusable": len(unusable)})
         return report
 
-    def _read_entries(self, result, report: PollReport, now: datetime) -> list[str]:
+    def _read_entries(self, result, report: PollReport, now: datetime) -> list[InputError]:
         """Fill the report from the feed body; gives back the entries that cannot be used
         (recorded in the feed's state; the rest of the feed goes on)."""
-        unusable = []
+        problems = []
         for item in parse_feed(result.body, report.url, feed_url=result.final_url, fetched_at=now,
                                fetcher=self._fetcher, page_fetches=self._page_fetches,
                                max_entries=self._max_entries):
             if isinstance(item, InputError):
                 report.errors.append(str(item))
-                if not isinstance(item, TitleOnlyEntry):
-                    unusable.append(str(item))
+                problems.append(item)
             else:
                 report.articles.append(item)
-        return unusable
+        return problems
 
-    def _failed(self, state: FeedState, report: PollReport, error: str, now: datetime) -> PollReport:
-        # body_hash is forgotten: the same body must be read again next time, not skipped.
+    def _failed(self, state: FeedState, report: PollReport, error: InputError | str, now: datetime) -> PollReport:
+        """Back off; the state keeps the failure in words for people (feeds list, the notice),
+        the log keeps the whole message. body_hash is forgotten: the same body must be read
+        again next time, not skipped."""
         failures = state.failures + 1
         backoff = min(self._interval(state.url) * (2 ** min(failures, 10)), MAX_BACKOFF)
-        self._states.save(replace(state, failures=failures, last_error=error, next_due=now + backoff,
+        words = fetch_words(error) if isinstance(error, InputError) else error
+        self._states.save(replace(state, failures=failures, last_error=words, next_due=now + backoff,
                                   body_hash=None))
         if not report.errors:
-            report.errors.append(error)
-        log.warning("feed failed", extra={"feed": state.url, "failures": failures, "error": error})
+            report.errors.append(str(error))
+        log.warning("feed failed", extra={"feed": state.url, "failures": failures, "error": str(error)})
         return report
 
 

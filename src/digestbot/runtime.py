@@ -216,7 +216,7 @@ class Runtime:
     def _management_store(self):
         """The store chat changes: bootstrap's (seeded, pins applied), or for an app wired
         without management one of our own, seeded from the configuration file here."""
-        from .management import apply_pins, seed_from_config
+        from .service.seeding import apply_pins, seed_from_config
         from .storage import SqlManagementStore
 
         store = getattr(getattr(self.app.service, "management", None), "store", None)
@@ -350,7 +350,6 @@ class Runtime:
         so a restart neither repeats nor forgets it. It is marked before posting: a notice that
         cannot be delivered is not retried (at most once), the feed itself still is.
         """
-        from .management import plain_error
         from .polling import health_notice
         from .redaction import redact_credentials
 
@@ -362,7 +361,7 @@ class Runtime:
         await asyncio.to_thread(self.feed_states.set_notified_down, url, change == "down")
         shown = redact_credentials(url)  # the channel may not see a configuration file's password
         if change == "down":
-            text = (f"Feed {shown} is failing: {plain_error(state.last_error)} "
+            text = (f"Feed {shown} is failing: {redact_credentials(state.last_error or 'unknown error')} "
                     f"({state.failures} failures in a row). It is retried less often from now on; "
                     "this channel is told when it works again.")
         else:

@@ -935,7 +935,7 @@ class SqlStoryPosts:
 # --- Management: subscriptions, topics and feeds set from chat, and the audit log -----------
 #
 # One source of truth: the configuration file seeds these tables once (`seed`), after that
-# the database wins. Chat commands change them through `digestbot.management`.
+# the database wins. Chat commands change them through `digestbot.service.management`.
 
 
 class SubscriptionRow(Base):

@@ -103,7 +103,7 @@ def test_a_log_record_with_the_url_is_masked_in_message_and_fields():
 
 def test_config_show_masks_it(app):
     from digestbot.config_report import build_report, render_text
-    from digestbot.management import Pins
+    from digestbot.service.seeding import Pins
 
     report = build_report(app.settings, app.config, app.service.management.store, Pins.from_config(app.config))
     assert [f["url"] for f in report["feeds"]] == [SHOWN]

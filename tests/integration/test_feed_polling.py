@@ -77,7 +77,7 @@ def test_not_a_feed_is_an_error_in_plain_words(http_server):
     states, clock, ingested = InMemoryFeedStates(), FakeClock(datetime(2026, 1, 5, 9, tzinfo=timezone.utc)), []
     url, poller = a_poller(http_server, states, clock, ingested)
     report = poller.poll(url)
-    assert report.errors and "not a usable feed" in states.load(url).last_error
+    assert report.errors and states.load(url).last_error == "not a feed (no RSS or Atom entries found)"
     assert ingested == []
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from digestbot.ingest import SafeFetcher
-from digestbot.management import Management, seed_from_config
+from digestbot.service.management import Management
+from digestbot.service.seeding import seed_from_config
 from digestbot.config import parse_config
 from digestbot.models import CommandContext
 from digestbot.storage import SqlManagementStore, SqlStore

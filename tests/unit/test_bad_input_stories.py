@@ -14,10 +14,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from builders import a_raw_article, a_topic, an_article, corpus_articles
-from digestbot.commands import VERBS, render_reply_text
+from digestbot.chat.commands import VERBS, render_reply_text
 from digestbot.stories.digest import build_digest
 from digestbot.models import Reply, Topic
-from digestbot.service import DigestService, clean_command
+from digestbot.service.digests import DigestService, clean_command
 from digestbot.storage import SqlStore
 
 NOW = datetime(2026, 3, 5, 8, tzinfo=timezone.utc)
@@ -79,7 +79,7 @@ def test_a_future_dated_article_does_not_make_every_other_story_look_old():
     without = [s.title for s in build_digest(_three_stories(), []).stories]
     with_future = [s.title for s in build_digest(_three_stories([future]), []).stories if s.title != future.title]
     assert with_future == without == ["Tarn farmers protest", "Floods hit Brin"]
-    from digestbot.service import LiveStories
+    from digestbot.service.digests import LiveStories
 
     live = [s.title for s in LiveStories([], _three_stories([future])).digest().stories if s.title != future.title]
     assert live == without
@@ -95,7 +95,7 @@ def test_an_article_dated_after_the_digest_time_joins_its_story_as_the_latest_co
     story = digest.stories[0]
     assert story.topic == "arnvik" and ahead in story.articles
     assert any("fined" in i.text for i in story.whats_new)
-    from digestbot.commands import answer
+    from digestbot.chat.commands import answer
 
     for verb in VERBS:
         assert answer(f"/arnvik {verb}", digest, [DAM]).ok
@@ -126,7 +126,7 @@ def test_a_story_of_one_article_answers_every_verb():
     [story] = digest.stories
     assert story.topic == "weather" and len(story.articles) == 1
     assert story.whats_new and all(not i.is_update for i in story.whats_new)
-    from digestbot.commands import answer
+    from digestbot.chat.commands import answer
 
     for verb in VERBS:
         reply = answer(f"/weather {verb}", digest, TOPICS)

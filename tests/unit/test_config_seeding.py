@@ -12,9 +12,10 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from digestbot.commands import MAX_TOPICS
+from digestbot.chat.commands import MAX_TOPICS
 from digestbot.config import load_config, parse_config
-from digestbot.management import Management, config_drift, seed_from_config
+from digestbot.service.management import Management
+from digestbot.service.seeding import config_drift, seed_from_config
 from digestbot.migrations import alembic_config
 from digestbot.models import CommandContext, Topic
 from digestbot.storage import AuditEntry, SqlManagementStore, SqlStore, create_store_engine, migrate

@@ -7,7 +7,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from builders import a_topic, corpus_articles  # noqa: E402
-from digestbot.commands import answer  # noqa: E402
+from digestbot.chat.commands import answer  # noqa: E402
 from digestbot.stories.digest import build_digest  # noqa: E402
 
 TOPICS = [a_topic()]

@@ -5,7 +5,7 @@ import hashlib
 import tomllib
 from pathlib import Path
 
-from digestbot.commands import fact_line
+from digestbot.chat.commands import fact_line
 from digestbot.models import Article, ArticleKind, Story
 from digestbot.stories.facts import extract_facts
 from digestbot.text.analysis import analyse_text

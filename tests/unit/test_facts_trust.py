@@ -157,7 +157,7 @@ def test_one_line_a_person_and_no_date_line_repeating_what_happened():
 
 
 def test_a_storms_wind_is_a_timeline_and_damage_says_what_happened():
-    from digestbot.commands import fact_line
+    from digestbot.chat.commands import fact_line
     a = an_article("Hurricane Vella packed winds of 180 mph as it neared the Ostra coast on Monday.",
                    "The storm destroyed 300 homes in Kell.", source="A", days=0)
     b = an_article("Hurricane Vella weakened, with sustained winds of 120 mph as it crossed Tarland on Wednesday.",

@@ -5,7 +5,7 @@ import pytest
 
 from builders import a_topic, an_article, corpus_raw
 from digestbot.models import FeedState
-from digestbot.service import DigestService
+from digestbot.service.digests import DigestService
 from digestbot.storage import SqlFeedStates, SqlStore, UpsertOutcome
 from fakes import InMemoryArticleStore, InMemoryFeedStates
 

@@ -6,12 +6,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-import digestbot.service as service_module
+import digestbot.service.digests as service_module
 from builders import a_raw_article, a_topic, corpus_article, corpus_articles
-from digestbot.commands import answer
+from digestbot.chat.commands import answer
 from digestbot.stories.digest import build_digest
 from digestbot.models import RawArticle
-from digestbot.service import DigestService, LiveStories
+from digestbot.service.digests import DigestService, LiveStories
 from digestbot.storage import SqlStore
 
 TOPICS = [a_topic()]

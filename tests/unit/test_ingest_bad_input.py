@@ -13,7 +13,7 @@ from builders import an_article
 from digestbot.ingest import read_jsonl
 from digestbot.models import RawArticle
 from digestbot.pipeline import HEADLINE_CHARS, headline_from, plain_title, process_article
-from digestbot.service import DigestService
+from digestbot.service.digests import DigestService
 from digestbot.storage import SqlStore, UpsertOutcome
 
 LONG_LEAD = ("The council of the coastal town of Brenna voted on Tuesday evening to close the old "
@@ -158,7 +158,7 @@ def test_a_big_file_shows_a_progress_bar_with_its_size_on_a_terminal(tmp_path, m
 def test_an_unexpected_error_in_one_article_costs_only_that_article(service, monkeypatch):
     """An error nobody foresaw (a bug one input triggers) is that input's one-line problem; the
     articles before and after it in the batch are stored (a feed entry is one unit of failure)."""
-    import digestbot.service as service_module
+    import digestbot.service.digests as service_module
 
     real = service_module.process_article
 

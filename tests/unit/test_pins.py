@@ -11,7 +11,8 @@ import pytest
 
 from digestbot.stories.delivery import SubscriptionOptions
 from digestbot.config import ConfigError, parse_config
-from digestbot.management import Management, Pins, apply_pins, seed_from_config
+from digestbot.service.management import Management
+from digestbot.service.seeding import Pins, apply_pins, seed_from_config
 from digestbot.models import CommandContext, Topic
 from digestbot.storage import AuditEntry, SqlManagementStore, SqlStore
 
@@ -335,7 +336,7 @@ def test_seeding_keeps_the_first_of_duplicates_built_without_the_file_check(stor
     # A config built in code skips parse_config's check: the seed still succeeds.
     config = parse_config(DUPLICATE.replace('topics = ["dam"]', 'topics = ["other"]'), "dup.toml")
     config.destinations[1].topics = ["dam"]
-    with caplog.at_level(logging.WARNING, logger="digestbot.management"):
+    with caplog.at_level(logging.WARNING, logger="digestbot.service.management"):
         assert seed_from_config(store, config, NOW)
     assert subs(store)[("slack", "C1", "dam")] == ("0 8 * * *", "UTC")
     assert "slack channel C1 gets /dam twice; the first entry is kept" in caplog.text

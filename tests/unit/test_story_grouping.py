@@ -10,7 +10,7 @@ from digestbot.config import load_config
 from digestbot.ingest import load_sources
 from digestbot.models import RawArticle, Topic
 from digestbot.pipeline import process_article
-from digestbot.service import LiveStories
+from digestbot.service.digests import LiveStories
 from digestbot.stories.clustering import StoryClusterer, assign_topics, cluster_articles, lead_clause
 from digestbot.stories.delivery import in_topics
 

@@ -1,5 +1,5 @@
 """Issue 14, items 2 and 8: a topic is a slash command, so its name and number are limited
-once (digestbot.commands) and refused wherever a topic is made: the file and chat; the Slack
+once (digestbot.chat.commands) and refused wherever a topic is made: the file and chat; the Slack
 manifest and the Discord tree never hold more than the platform accepts."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from digestbot.commands import MAX_TOPICS, commandable_topics
+from digestbot.chat.commands import MAX_TOPICS, commandable_topics
 from digestbot.config import ConfigError, parse_config
-from digestbot.management import Management
+from digestbot.service.management import Management
 from digestbot.models import CommandContext, Topic
 from digestbot.storage import AuditEntry, SqlManagementStore, SqlStore
 

@@ -11,7 +11,7 @@ import pytest
 
 from digestbot.models import Fact, RawArticle, SourceRef, Story, WireCopy
 from digestbot.present.render import render_json
-from digestbot.service import DigestService
+from digestbot.service.digests import DigestService
 from digestbot.storage import SqlStore, UpsertOutcome
 from digestbot.stories.digest import score_parts
 

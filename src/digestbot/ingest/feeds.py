@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from digestbot.models import ArticleKind, InputError, RawArticle
+from digestbot.models import ArticleKind, FeedEntitiesRefused, FetchError, InputError, NotAFeed, RawArticle
 
 from .dates import from_struct_time
 from .text import html_fragment_to_text
@@ -88,7 +88,7 @@ def parse_feed(
         raise TypeError("parse_feed takes the feed's bytes")
     head = data[:65536]
     if _ENTITY_DECL.search(head) or _DOCTYPE_SUBSET.search(head):
-        yield InputError(f"{origin}: feed declares XML entities in a DOCTYPE (refused)")
+        yield FeedEntitiesRefused(origin, "feed declares XML entities in a DOCTYPE (refused)")
         return
     # A file object, not bytes: feedparser calls open() on bytes too (b"/etc/passwd" would be
     # read from disk), but it only ever .read()s a stream.
@@ -97,7 +97,7 @@ def parse_feed(
     if not entries:
         problem = parsed.get("bozo_exception")
         detail = f" ({str(problem).splitlines()[0]})" if problem else ""
-        yield InputError(f"{origin}: not a usable feed, no entries{detail}")
+        yield NotAFeed(origin, f"not a usable feed, no entries{detail}")
         return
     if parsed.get("bozo"):
         log.warning("%s: feed is not well-formed, read leniently (%s)", origin,
@@ -216,7 +216,7 @@ def _entry(entry, where, feed_source, feed_date, fetched_at, fetcher, fetch_entr
 
     if title_only:
         if not link:
-            yield InputError(f"{where}: entry has no text and no link")
+            yield FetchError(where, "entry has no text and no link")
         else:
             yield TitleOnlyEntry(f"{where}: entry has no text, only a title and a link (its "
                                  f"page is fetched when the feed is read from its URL)")

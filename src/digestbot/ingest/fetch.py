@@ -1,7 +1,7 @@
 """Fetch a URL from the open internet without being turned against the host it runs on.
 
-`SafeFetcher.fetch(url)` returns a `FetchResult` or raises `InputError` (one line naming the URL
-and the problem). Rules, each checked at every redirect hop:
+`SafeFetcher.fetch(url)` returns a `FetchResult` or raises a `FetchError` (one line naming the
+URL and the problem; its subclass, from `digestbot.models`, says which failure it was). Rules, each checked at every redirect hop:
 
 - http and https only; no credentials in the URL;
 - the host name is resolved once, every address it resolves to must be globally routable
@@ -34,7 +34,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
-from digestbot.models import InputError
+from digestbot.models import (AddressRefused, ConnectionFailed, FetchError, FetchTimedOut, HostUnresolved,
+                              HttpStatusError, InputError, RedirectRefused, ResponseTooLarge, TlsFailed, UrlRefused)
 
 from .addresses import address_problem, parse_address
 
@@ -83,26 +84,26 @@ class FetchResult:
 def check_url(url: str) -> tuple[str, str, int]:
     """Refuse anything but a plain http(s) URL, before any I/O. Returns (scheme, host, port)."""
     if any(c in url for c in "\r\n\t ") or any(ord(c) < 32 for c in url):
-        raise InputError(f"{url!r}: URL contains whitespace or control characters")
+        raise UrlRefused(repr(url), "URL contains whitespace or control characters")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise InputError(f"{url}: not a valid URL ({exc})") from None
+        raise UrlRefused(url, f"not a valid URL ({exc})") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         shown = f"'{scheme}'" if scheme else "none"
-        raise InputError(f"{url}: only http and https URLs are fetched (scheme {shown})")
+        raise UrlRefused(url, f"only http and https URLs are fetched (scheme {shown})", "scheme")
     if parts.username is not None or parts.password is not None:
-        raise InputError(f"{url}: URLs with credentials are refused")
+        raise UrlRefused(url, "URLs with credentials are refused", "credentials")
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
-        raise InputError(f"{url}: URL has no host")
+        raise UrlRefused(url, "URL has no host")
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
         except UnicodeError:
-            raise InputError(f"{url}: invalid international host name") from None
+            raise UrlRefused(url, "invalid international host name") from None
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
@@ -141,7 +142,7 @@ class _Deadline:
     def left(self) -> float:
         left = self.end - time.monotonic()
         if left <= 0:
-            raise InputError(f"{self.url}: fetch took longer than {self.seconds:g} s (deadline)")
+            raise FetchTimedOut(self.url, f"fetch took longer than {self.seconds:g} s (deadline)")
         return left
 
 
@@ -161,13 +162,13 @@ class _Decoder:
         else:
             self._z = None
 
-    def _too_big(self) -> InputError:
-        return InputError(f"{self.url}: body larger than {self.cap} bytes after decompression")
+    def _too_big(self) -> ResponseTooLarge:
+        return ResponseTooLarge(self.url, f"body larger than {self.cap} bytes after decompression")
 
     def feed(self, data: bytes) -> None:
         if self.encoding == "identity":
             if len(self.out) + len(data) > self.cap:
-                raise InputError(f"{self.url}: body larger than {self.cap} bytes")
+                raise ResponseTooLarge(self.url, f"body larger than {self.cap} bytes")
             self.out += data
             return
         if self._z is None:  # deflate, first bytes
@@ -189,16 +190,16 @@ class _Decoder:
                 if self._z.eof:
                     break
         except zlib.error as exc:
-            raise InputError(f"{self.url}: corrupt {self.encoding} body ({exc})") from None
+            raise FetchError(self.url, f"corrupt {self.encoding} body ({exc})") from None
 
     def finish(self) -> bytes:
         if self.encoding == "deflate" and self._z is None and self._pending:
-            raise InputError(f"{self.url}: corrupt deflate body (truncated)")
+            raise FetchError(self.url, "corrupt deflate body (truncated)")
         if self._z is not None:
             try:
                 tail = self._z.flush()
             except zlib.error as exc:
-                raise InputError(f"{self.url}: corrupt {self.encoding} body ({exc})") from None
+                raise FetchError(self.url, f"corrupt {self.encoding} body ({exc})") from None
             if len(self.out) + len(tail) > self.cap:
                 raise self._too_big()
             self.out += tail
@@ -268,11 +269,10 @@ class SafeFetcher:
             if self._cancelled:
                 raise FetchCancelled(f"{url}: fetch cancelled (shutting down)")
             if worker.is_alive():
-                raise InputError(f"{url}: resolving {host} took longer than the "
-                                 f"{deadline.seconds:g} s deadline")
+                raise FetchTimedOut(url, f"resolving {host} took longer than the {deadline.seconds:g} s deadline")
         if "error" in box:
-            raise InputError(f"{url}: cannot resolve host {host} "
-                             f"({_describe(box['error'])})")  # type: ignore[arg-type]
+            raise HostUnresolved(url, f"cannot resolve host {host} "
+                                 f"({_describe(box['error'])})")  # type: ignore[arg-type]
         return box["result"]  # type: ignore[return-value]
 
     def resolve_checked(self, url: str, host: str, port: int,
@@ -287,13 +287,13 @@ class SafeFetcher:
         else:
             addresses = self._resolve(url, host, port, deadline)
         if not addresses:
-            raise InputError(f"{url}: host {host} resolves to no address")
+            raise HostUnresolved(url, f"host {host} resolves to no address")
         if host in self.allow_hosts:
             return addresses
         for address in addresses:
             problem = address_problem(address)
             if problem:
-                raise InputError(f"{url}: refused, {host} resolves to a {problem} ({address})")
+                raise AddressRefused(url, f"refused, {host} resolves to a {problem} ({address})", problem)
         return addresses
 
     # --- fetching --------------------------------------------------------------------------
@@ -322,17 +322,17 @@ class SafeFetcher:
                 if status == 304 and extra:
                     return FetchResult(url=url, final_url=current, status=304, headers=headers, body=b"")
                 if status >= 400:
-                    raise InputError(f"{url}: HTTP {status}")
+                    raise HttpStatusError(url, f"HTTP {status}", status)
                 if not 200 <= status < 300:
-                    raise InputError(f"{url}: unexpected HTTP status {status}")
+                    raise HttpStatusError(url, f"unexpected HTTP status {status}", status)
                 return FetchResult(url=url, final_url=current, status=status, headers=headers,
                                    body=body)
             current = urljoin(current, location)
             try:
                 check_url(current)
-            except InputError as exc:
-                raise InputError(f"{url}: redirect refused: {exc}") from None
-        raise InputError(f"{url}: more than {self.max_redirects} redirects")
+            except FetchError as exc:
+                raise RedirectRefused(url, exc) from None
+        raise FetchError(url, f"more than {self.max_redirects} redirects")
 
     def _connection(self, scheme: str, host: str, port: int, ip: str,
                     timeout: float) -> http.client.HTTPConnection:
@@ -345,10 +345,10 @@ class SafeFetcher:
         where = original if url == original else f"{original} (redirected to {url})"
         try:
             addresses = self.resolve_checked(url, host, port, deadline)
-        except InputError as exc:
+        except FetchError as exc:
             if url == original:
                 raise
-            raise InputError(f"{original}: redirect refused: {exc}") from None
+            raise RedirectRefused(original, exc) from None
 
         last_error: Exception | None = None
         for ip in addresses:
@@ -363,14 +363,12 @@ class SafeFetcher:
                 raise
             except ssl.SSLError as exc:  # a certificate problem will not differ by address
                 detail = getattr(exc, "verify_message", None) or _describe(exc)
-                raise InputError(f"{where}: TLS failed ({detail})") from None
+                raise TlsFailed(where, f"TLS failed ({detail})") from None
             except (ValueError, UnicodeError) as exc:  # http.client refusing the request line
-                raise InputError(f"{where}: cannot request this URL ({_describe(exc)})") from None
+                raise ConnectionFailed(where, f"cannot request this URL ({_describe(exc)})") from None
             except (OSError, http.client.HTTPException) as exc:
                 if time.monotonic() >= deadline.end:
-                    raise InputError(
-                        f"{where}: fetch took longer than {deadline.seconds:g} s (deadline)"
-                    ) from None
+                    raise FetchTimedOut(where, f"fetch took longer than {deadline.seconds:g} s (deadline)") from None
                 last_error = exc
                 if getattr(conn, "_digestbot_sent", False):
                     break  # the request reached a server: do not retry elsewhere
@@ -380,7 +378,7 @@ class SafeFetcher:
                     self._open.discard(conn)
                 conn.close()
         reason = _describe(last_error)
-        raise InputError(f"{where}: cannot fetch ({reason})")
+        raise ConnectionFailed(where, f"cannot fetch ({reason})")
 
     def _track(self, conn: http.client.HTTPConnection) -> None:
         """Count `conn` among the fetches `cancel` stops (refused once cancelled)."""
@@ -432,16 +430,14 @@ class SafeFetcher:
             try:
                 declared = int(length)
             except ValueError:
-                raise InputError(f"{where}: invalid Content-Length {length!r}") from None
+                raise FetchError(where, f"invalid Content-Length {length!r}") from None
             if declared > self.max_bytes:
-                raise InputError(
-                    f"{where}: body of {declared} bytes is over the {self.max_bytes}-byte cap"
-                )
+                raise ResponseTooLarge(where, f"body of {declared} bytes is over the {self.max_bytes}-byte cap")
         encoding = headers.get("content-encoding", "identity").strip().lower() or "identity"
         if encoding == "x-gzip":
             encoding = "gzip"
         if encoding not in ("identity", "gzip", "deflate"):
-            raise InputError(f"{where}: unsupported Content-Encoding {encoding!r}")
+            raise FetchError(where, f"unsupported Content-Encoding {encoding!r}")
 
         decoder = _Decoder(encoding, self.max_bytes, where)
         received = 0
@@ -453,7 +449,7 @@ class SafeFetcher:
                 break
             received += len(chunk)
             if received > self.max_bytes:
-                raise InputError(f"{where}: body larger than {self.max_bytes} bytes")
+                raise ResponseTooLarge(where, f"body larger than {self.max_bytes} bytes")
             decoder.feed(chunk)
         return status, headers, decoder.finish(), None
 

@@ -9,7 +9,7 @@ import threading
 import discord
 import pytest
 
-from digestbot.commands import VERBS as COMMAND_VERBS
+from digestbot.chat.commands import VERBS as COMMAND_VERBS
 from digestbot.adapters.discord import DigestBot, DiscordConfigError, build_bot, load_discord_settings, sync_commands
 from digestbot.models import Reply, ReplySection, Topic
 from discord_markdown import masked_link_targets
@@ -291,7 +291,7 @@ def test_topic_names_that_cannot_be_commands_are_left_out_with_a_warning(name, c
 def test_the_tree_never_holds_more_topic_commands_than_the_limit(caplog):
     """Issue 14, item 2: 100 stored topics used to stop `digestbot run` (Discord takes 100
     top-level commands); now the tree holds the first 48 and /digest."""
-    from digestbot.commands import MAX_TOPICS
+    from digestbot.chat.commands import MAX_TOPICS
 
     with caplog.at_level(logging.WARNING, logger="digestbot"):
         bot = DigestBot(answer=RecordingAnswer(), topics=[Topic(f"t{i}", "T") for i in range(100)])

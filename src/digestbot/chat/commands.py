@@ -16,12 +16,12 @@ from datetime import datetime
 
 from collections.abc import Callable
 
-from .models import (Article, ArticleKind, CommandContext, Digest, Fact, NewItem, Reply, ReplySection, SourceRef,
+from ..models import (Article, ArticleKind, CommandContext, Digest, Fact, NewItem, Reply, ReplySection, SourceRef,
                      Story, Topic)
-from .present.lines import cite_all, line_text, more_stories, update_text
-from .present.view import Bullet, story_view, top_stories
-from .stories.novelty import split_coverage
-from .stories.summary import story_summary
+from ..present.lines import cite_all, line_text, more_stories, update_text
+from ..present.view import Bullet, story_view, top_stories
+from ..stories.novelty import split_coverage
+from ..stories.summary import story_summary
 
 MAX_ARGS_CHARS = 200
 
@@ -34,7 +34,7 @@ VERBS: dict[str, str] = {
     "timeline": "the coverage in time order",
     "help": "this list",
 }
-# `/digest <verb> ...`: the management commands, answered by `digestbot.management`.
+# `/digest <verb> ...`: the management commands, answered by `digestbot.service.management`.
 MANAGEMENT_VERBS: dict[str, str] = {
     "subscribe": "/digest subscribe [TOPIC|all] [daily HH:MM|weekdays HH:MM|cron \"EXPR\"] [tz ZONE] "
                  "[include WORDS] [exclude WORDS] [sources NAMES] [skip-sources NAMES] "
@@ -297,6 +297,12 @@ def _digest_overview(digest: Digest) -> Reply:
     return Reply(title="Digest", sections=sections)
 
 
+def management_unavailable() -> Reply:
+    return _error("Management is not available here",
+                  "Settings, topics and feeds are managed where the bot keeps its store "
+                  "(digestbot chat, Slack, Discord).")
+
+
 def answer(
     text: str,
     digest: Digest,
@@ -307,11 +313,7 @@ def answer(
     """The reply to one command. `/digest <management verb>` goes to `manage` (the
     management use cases, which need a store) with the asker's `context`."""
     if is_management_command(text):
-        if manage is None:
-            return _error("Management is not available here",
-                          "Settings, topics and feeds are managed where the bot keeps its store "
-                          "(digestbot chat, Slack, Discord).")
-        return manage(text, context)
+        return manage(text, context) if manage is not None else management_unavailable()
     names = [t.name for t in topics]
     parsed = parse_command(text, names)
     if isinstance(parsed, Reply):

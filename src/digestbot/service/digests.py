@@ -12,15 +12,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .commands import answer, is_management_command, topic_alias
-from .stories.digest import build_digest, fill_story, score_from_parts, score_parts
-from .models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic, as_utc
-from .redaction import error_line
-from .pipeline import process_article
-from .storage import ArticleStore, UpsertOutcome
-from .stories.clustering import StoryClusterer
+from ..chat.commands import answer, is_management_command, management_unavailable, topic_alias
+from ..chat.management_commands import ManagementCommand
+from ..stories.digest import build_digest, fill_story, score_from_parts, score_parts
+from ..models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic, as_utc
+from ..redaction import error_line
+from ..pipeline import process_article
+from ..storage import ArticleStore, UpsertOutcome
+from ..stories.clustering import StoryClusterer
 
-log = logging.getLogger("digestbot.service")
+log = logging.getLogger("digestbot.service.digests")
 
 
 @dataclass
@@ -187,7 +188,7 @@ class DigestService:
     ):
         self.store = store
         self.topics = topics
-        self.management = None  # digestbot.management.Management, when chat may manage the bot
+        self.management = None  # digestbot.service.management.Management, when chat may manage the bot
         self._key_points = key_points
         self._method = method
         self._max_chars = max_article_chars
@@ -338,16 +339,16 @@ class DigestService:
         with self._cache_lock:
             return self.live_stories().digest()
 
-    def answer(self, command_text: str, context: CommandContext | None = None) -> Reply:
-        """The reply to a chat command; the same command is answered once per change of the
-        stories (replies are read-only for callers). `context` says who asks and where: the
-        management commands (`/digest subscribe ...`) need it to change anything."""
+    def answer(self, command_text: str | ManagementCommand, context: CommandContext | None = None) -> Reply:
+        """The reply to a chat command, as text or a typed management command; the same
+        command is answered once per change of the stories (replies are read-only for
+        callers). `context` says who asks and where: the management commands (`/digest
+        subscribe ...`) need it to change anything."""
+        if isinstance(command_text, ManagementCommand):
+            return self._manage(command_text.with_text(clean_command), context)
         command_text = topic_alias(clean_command(command_text), [t.name for t in self.topics])
         if is_management_command(command_text):
-            manage = self.management.handle if self.management is not None else None
-            reply = answer(command_text, Digest([], datetime.now(timezone.utc)), self.topics, context, manage)
-            self.refresh_topics()
-            return reply
+            return self._manage(command_text, context)
         with self._cache_lock:
             live = self.live_stories()
             digest = live.digest_for_command(command_text)
@@ -359,4 +360,13 @@ class DigestService:
                 if len(self._replies) >= REPLY_CACHE_SIZE:
                     self._replies.clear()
                 self._replies[key] = reply
+        return reply
+
+    def _manage(self, command: str | ManagementCommand, context: CommandContext | None) -> Reply:
+        """`/digest <management verb> ...` by the management use cases; the topics they may
+        have changed are read again."""
+        if self.management is None:
+            return management_unavailable()
+        reply = self.management.handle(command, context)
+        self.refresh_topics()
         return reply

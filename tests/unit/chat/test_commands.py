@@ -4,7 +4,7 @@ import pytest
 
 
 from builders import a_topic, corpus_articles  # noqa: E402
-from digestbot.commands import VERBS, Command, answer, parse_command, render_reply_text  # noqa: E402
+from digestbot.chat.commands import VERBS, Command, answer, parse_command, render_reply_text  # noqa: E402
 from digestbot.stories.digest import build_digest  # noqa: E402
 from digestbot.models import Digest, Reply  # noqa: E402
 
@@ -169,14 +169,14 @@ def test_new_for_a_story_with_one_day_of_coverage_says_first_coverage(digest):
 
 
 def test_update_line_without_before_sources():
-    from digestbot.commands import new_item_line
+    from digestbot.chat.commands import new_item_line
     from digestbot.models import NewItem
 
     assert new_item_line(NewItem("Toll is 17.", [], before="15 dead")) == "Update: Toll is 17. (was 15 dead)"
 
 
 def test_digest_topic_verb_is_the_topic_command():
-    from digestbot.commands import topic_alias
+    from digestbot.chat.commands import topic_alias
 
     assert topic_alias("/digest arnvik facts public", NAMES) == "/arnvik facts public"
     assert topic_alias("/digest /Arnvik", NAMES) == "/Arnvik"
