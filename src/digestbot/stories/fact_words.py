@@ -79,3 +79,6 @@ DAMAGE = re.compile(r"\b(destroy\w*|burn\w*|damag\w*|flood\w*|scorch\w*|level+ed
                     r"razed|gutted|evacuated|blacked out|without power)\b", re.I)
 # Units of a wind's speed: "winds of 180 mph" is a figure a storm story tracks over time.
 SPEED_UNITS = frozenset("mph kph km/h kmh knot mile kilometer kilometre km".split())
+# Changes a percentage written before them measures ("3 percent raises", "a 10 percent cut").
+PERCENT_CHANGES = ("raises?|pay raises?|wage increases?|increases?|rises?|cuts?|drops?|declines?|falls?|gains?|"
+                   "jumps?|hikes?|reductions?|growth")

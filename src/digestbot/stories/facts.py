@@ -184,6 +184,9 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
         if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|votes|ballots|precincts)\b[^,;]{0,40}\b(?:counted|reporting|tallied)",
                      after):
             return None  # how far the count has got, not a result
+        change = re.match(r"\s+(?:annual\s+|yearly\s+)?(" + fact_words.PERCENT_CHANGES + r")\b", after, re.I)
+        if change:  # "3 percent raises": the share is of the thing named, whoever gets it
+            return f"{span} {change.group(1).lower()}", f"percent:{stem(change.group(1).lower())}"
         of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", after)
         whose = _percent_holder(clause[: q.start - offset])
         if not of or not whose:
@@ -239,20 +242,38 @@ _CALENDAR_TITLES = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday 
                              "April May June July August September October November December".split())
 
 
-_MONEY_NOUN_AFTER = re.compile(r"\s+(?:dollars?\s+)?([a-z]{4,})\b")
+_MONEY_NOUN_AFTER = re.compile(r"\s+(?:dollars?\s+)?([a-z]{4,})(?:\s+([a-z]{4,}))?\b")
 _MONEY_NOUN_BEFORE = re.compile(r"\b([a-z]{4,})\s+(?:of|worth)\s+(?:about\s+|nearly\s+|more than\s+)?$")
-_MONEY_COST = re.compile(r"\b([a-z]{4,})\s+(?:has\s+|have\s+|had\s+)?(?:cost|costs)\s+(?:about\s+|nearly\s+|more than\s+)?$")
+_AMOUNT_HEDGE = r"((?:about|nearly|almost|more than|at least|an estimated)\s+)?$"
+# "the strike cost GM about $2 billion": the clause's subject, then "cost", then whom (one or two words)
+_MONEY_COST = re.compile(r"^(?:[A-Z][\w'.-]*(?:'s|’s)\s+|(?:the|a|an|its|his|her|their)\s+)?([a-z]{4,})\b"
+                         r"((?:\s+(?:at|in|on|near|of|for)\s+[^,;]*?)?)\s+(?:has\s+|have\s+|had\s+)?(?:cost|costs)\s+"
+                         r"((?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?\s+)??" + _AMOUNT_HEDGE, re.I)
+# "$10 million in damages", "$100,000 for each song": what the amount is, written after it
+_MONEY_IN = re.compile(r"\s+(?:dollars?\s+)?(in\s+(?:lost\s+|new\s+|federal\s+|annual\s+)?[a-z]{4,}|"
+                       r"(?:for|per)\s+(?:each|every)\s+[a-z]{3,}|per\s+[a-z]{3,})\b")
 
 
 def _money_label(q: Quantity, before: str, after: str) -> tuple[str, str] | None:
     """An amount with what it is: "$1 million reward", "reward of $1 million", "search cost $24.6
-    million"; a bare amount ("$176.7 billion") is left out."""
-    for pattern, shown in ((_MONEY_COST, "{noun} cost {span}"), (_MONEY_NOUN_BEFORE, "{noun} of {span}")):
-        m = pattern.search(before)
-        if m and m.group(1) not in STOPWORDS:
-            return shown.format(noun=m.group(1), span=q.text).capitalize(), f"money:{stem(m.group(1))}"
+    million", "strike cost the company $2 billion", "$10 million in damages", "$100,000 for each
+    song", "$1,350 signing bonus"; a bare amount ("$176.7 billion") is left out."""
+    m = _MONEY_COST.search(before.lstrip())
+    if m and m.group(1).lower() not in STOPWORDS:
+        whom, hedge = m.group(3) or "", m.group(4) or ""
+        return f"{m.group(1).capitalize()} cost {whom}{hedge}{q.text}", f"money:{stem(m.group(1))}"
+    m = _MONEY_NOUN_BEFORE.search(before)
+    if m and m.group(1) not in STOPWORDS:
+        return f"{m.group(1)} of {q.text}".capitalize(), f"money:{stem(m.group(1))}"
+    m = _MONEY_IN.match(after)
+    if m and m.group(1).split()[-1] not in STOPWORDS:
+        return f"{q.text} {m.group(1)}", f"money:{stem(m.group(1).split()[-1])}"
     m = _MONEY_NOUN_AFTER.match(after)
-    if m and m.group(1) not in STOPWORDS and not m.group(1).endswith(("ed", "ing", "ly")):
+    if not m or m.group(1) in STOPWORDS:
+        return None
+    if m.group(1).endswith("ing") and m.group(2) and m.group(2) not in STOPWORDS:
+        return f"{q.text} {m.group(1)} {m.group(2)}", f"money:{stem(m.group(2))}"  # "signing bonus"
+    if not m.group(1).endswith(("ed", "ing", "ly")):
         return f"{q.text} {m.group(1)}", f"money:{stem(m.group(1))}"
     return None
 
@@ -977,10 +998,19 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
     return _selected(_without_repeated_dates(list(unique.values())))
 
 
+RESTATED_ON_DAYS = 3  # days on which one outlet restates a fact in its own reports: it counts as two
+
+
 def _outlets_behind(fact: Fact) -> int:
-    """Outlets that state a fact, its earlier values and conflicting ones included."""
+    """Outlets that state a fact, its earlier values and conflicting ones included. A story one
+    outlet covers almost alone (a newspaper's running coverage) has few facts two outlets state:
+    an outlet that restates a fact on several days, in reports of their own (wire copies share a
+    day), stands for a second source."""
     refs = list(fact.sources) + [r for _, rs in fact.timeline + fact.conflicts for r in rs]
-    return outlet_count(refs)
+    outlets = outlet_count(refs)
+    if outlets == 1 and len({r.published.date() for r in refs}) >= RESTATED_ON_DAYS:
+        return 2
+    return outlets
 
 
 def _selected(kept: list[_Scored]) -> list[Fact]:

@@ -1,0 +1,72 @@
+"""Facts a reader needs that the first round missed on fresh clusters (issue 13, second round):
+each class on sentences of our own. Amounts say what they are for, percentages what changed, and a
+story one outlet covers almost alone still has facts."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from builders import an_article  # noqa: E402
+from digestbot.models import Story  # noqa: E402
+from digestbot.stories.facts import extract_facts  # noqa: E402
+
+
+def _texts(*sentences, category=None):
+    story = Story(key="s", title="t", articles=[an_article(*sentences)])
+    return [f.text for f in extract_facts(story) if category in (None, f.category)]
+
+
+def test_damages_sought_are_shown_with_what_they_are():
+    lines = _texts("The Ruskin Quartet sued the Veltro file-swapping service, seeking $12 million in damages.",
+                   category="how_many")
+    assert "$12 million in damages" in lines
+
+
+def test_an_amount_per_item_says_per_what():
+    lines = _texts("The publishers' group wants $50,000 for each poem copied without permission.",
+                   category="how_many")
+    assert "$50,000 for each poem" in lines
+
+
+def test_what_a_strike_cost_names_who_paid():
+    lines = _texts("The walkout at the Dorne plant cost the company about $3 billion before it ended.",
+                   category="how_many")
+    assert any(line.startswith("Walkout cost the company") and "$3 billion" in line for line in lines)
+
+
+def test_a_signing_bonus_is_not_left_bare():
+    lines = _texts("Machinists at Harlow Motors won a $2,100 signing bonus under the new contract.",
+                   category="how_many")
+    assert "$2,100 signing bonus" in lines
+
+
+def test_a_percentage_before_a_change_says_what_changed():
+    lines = _texts("The new five-year contract gives the Harlow machinists 4 percent raises each year.",
+                   category="how_many")
+    assert "4 percent raises" in lines
+
+
+def test_a_bare_amount_and_a_bare_share_stay_out():
+    lines = _texts("The council approved $176.7 billion on Monday, and 45 percent went unspent elsewhere.",
+                   category="how_many")
+    assert not any("176.7" in line or "45 percent" in line for line in lines)
+
+
+def _one_outlet(reports):
+    """Six or more articles (facts then need two sources behind them), all from one newspaper."""
+    articles = [an_article(text, source="Harlow Gazette", days=day) for day, text in reports]
+    others = [an_article(f"The Gazette's weather page for day {d} promised rain over the Dorne valley.",
+                         source="Harlow Gazette", days=d) for d in (10, 11, 12)]
+    return extract_facts(Story(key="s", title="t", articles=sorted(articles + others, key=lambda a: a.published)))
+
+
+def test_one_outlet_restating_a_fact_on_three_days_corroborates_it():
+    facts = _one_outlet([(d, f"Machinists at Harlow Motors won a $2,100 signing bonus, report number {d} said.")
+                         for d in (1, 3, 5)])
+    assert any(f.text == "$2,100 signing bonus" for f in facts)
+
+
+def test_three_copies_of_one_report_on_one_day_do_not():
+    facts = _one_outlet([(1, "Machinists at Harlow Motors won a $2,100 signing bonus, the report said.")] * 3)
+    assert not any(f.text == "$2,100 signing bonus" for f in facts)
