@@ -70,3 +70,32 @@ def test_one_outlet_restating_a_fact_on_three_days_corroborates_it():
 def test_three_copies_of_one_report_on_one_day_do_not():
     facts = _one_outlet([(1, "Machinists at Harlow Motors won a $2,100 signing bonus, the report said.")] * 3)
     assert not any(f.text == "$2,100 signing bonus" for f in facts)
+
+
+def test_a_vote_tally_is_shown_with_who_voted():
+    lines = _texts("The Dorne High Court ruled 5-4 on Monday that the Harlow toll law breaks the charter.",
+                   category="how_many")
+    assert "Dorne High Court: ruled 5-4" in lines
+
+
+def test_a_tally_named_by_its_decision_stands_alone():
+    lines = _texts("Monday's 5-4 decision sent the Harlow toll law back to parliament.", category="how_many")
+    assert "5-4 decision" in lines
+
+
+def test_scores_negated_votes_and_anonymous_tallies_are_not_tallies():
+    lines = _texts("Harlow lost 2-5 to Dorne in the cup final on Sunday afternoon.",
+                   "The Dorne council did not vote 9-2 on the toll plan, as some had said.",
+                   "In the end the judges voted 7-2 to hear the Harlow toll appeal in May.", category="how_many")
+    assert not any("2-5" in line or "9-2" in line or "7-2" in line for line in lines)
+
+
+def test_strikers_are_counted_as_strikers():
+    lines = _texts("About 4,300 strikers at the Dorne axle plant stayed out for a sixth week.", category="how_many")
+    assert any(line.lower() == "about 4,300 strikers" for line in lines)
+
+
+def test_users_a_service_blocked_are_counted_with_what_happened_to_them():
+    lines = _texts("The Veltro service said it had blocked more than 120,000 users the Ruskin Quartet named.",
+                   category="how_many")
+    assert any("120,000" in line and "users blocked" in line for line in lines)

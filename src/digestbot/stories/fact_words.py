@@ -24,7 +24,9 @@ PEOPLE_ROLES = frozenset(
     "person people passenger crew sailor soldier worker civilian child student official executive "
     "delegate victim resident american seaman men women miner firefighter rescuer police officer "
     "refugee protester demonstrator voter tourist pilgrim patient prisoner hostage troop employee "
-    "member survivor migrant".split())
+    "member survivor migrant user subscriber customer fan striker evacuee".split())
+# People whose noun already says what they do in the event ("9,200 strikers"): their count stands alone.
+SELF_DESCRIBING_ROLES = frozenset("striker evacuee".split())
 # Places written after these prepositions name where an event happened.
 PLACE_PREPOSITIONS = re.compile(
     r"\b(?:in|off|near|outside|at|over|into)\s+(?:the\s+)?((?:[A-Z][\w'-]+)(?:\s+(?:of\s+|de\s+|es\s+)?[A-Z][\w'-]+){0,3})")
@@ -52,7 +54,7 @@ PEOPLE_FATES = re.compile(
     r"\b(arrest\w*|detain\w*|jailed|in custody|missing|unaccounted for|evacuat\w*|fled|flee\w*|displaced|"
     r"homeless|rescued|trapped|stranded|taken hostage|held hostage|kidnapp\w*|abducted|freed|released|"
     r"aboard|on board|sentenced|convicted|charged|indicted|expelled|deported|extradited|elected|"
-    r"infected|sickened|hospitali[sz]ed)\b", re.I)
+    r"infected|sickened|hospitali[sz]ed|blocked|banned|barred|kicked off|cut off)\b", re.I)
 # Verbs of people at work on the story ("300 rescue workers were deployed"): the count stands as written.
 PEOPLE_AT_WORK = re.compile(
     r"\b(deployed|sent|dispatched|mobili[sz]ed|search\w*|remain|remained|join\w*|took part|taking part|"
@@ -82,3 +84,8 @@ SPEED_UNITS = frozenset("mph kph km/h kmh knot mile kilometer kilometre km".spli
 # Changes a percentage written before them measures ("3 percent raises", "a 10 percent cut").
 PERCENT_CHANGES = ("raises?|pay raises?|wage increases?|increases?|rises?|cuts?|drops?|declines?|falls?|gains?|"
                    "jumps?|hikes?|reductions?|growth")
+# A vote's tally ("ruled 6-3", "a 352-64 vote", "by a vote of 8 to 1"): what was decided and by how many.
+TALLY = re.compile(
+    r"\b(?:(?P<verb>voted|ruled|decided|approved|rejected|passed)\s+(?:by\s+)?(?P<a1>\d{1,3})(?:-|\s+to\s+)(?P<b1>\d{1,3})\b|"
+    r"(?P<a2>\d{1,3})(?:-|\s+to\s+)(?P<b2>\d{1,3})\s+(?P<noun>vote|decision|ruling|majority|verdict)\b|"
+    r"by\s+a\s+(?P<noun3>vote|margin)\s+of\s+(?P<a3>\d{1,3})(?:-|\s+to\s+)(?P<b3>\d{1,3})\b)", re.I)

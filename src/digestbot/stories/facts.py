@@ -219,6 +219,8 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
             done = fate.group(1).lower()
             done = _FATE_NOUNS.get(done, done)  # "the arrest of two men": two men arrested
             return f"{text} {done}", f"{unit}:{done[:6]}"
+        if unit in fact_words.SELF_DESCRIBING_ROLES:
+            return text, f"{unit}:self"
         work = fact_words.PEOPLE_AT_WORK.search(near)
         if work:  # paraphrases agree ("were deployed", "remain"): the verb is shown, not compared
             return f"{text} {work.group(1).lower()}", f"{unit}:at work"
@@ -372,6 +374,33 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
                   superseded=is_superseded(clause))]
 
 
+def _tally_atoms(s: str, a: Article, order: int) -> list[_Atom]:
+    """A vote's tally with who voted, when the clause names them: "Supreme Court: ruled 6-3"."""
+    if not _DIGIT.search(s):
+        return []
+    atoms = []
+    for m in fact_words.TALLY.finditer(s):
+        ayes, noes = next((m.group(f"a{i}"), m.group(f"b{i}")) for i in "123" if m.group(f"a{i}"))
+        if int(ayes) < int(noes):
+            continue  # a score or a range, not a tally (the winning side is written first)
+        left, right = clause_around(s, m.start(), m.end())
+        if is_negated(s[left:right]) or is_modal(" ".join(s[left:m.start()].split()[-5:])):
+            continue
+        if in_quote(s, m.start()):
+            continue
+        what = (m.group("verb") or "").lower() or f"{(m.group('noun') or m.group('noun3')).lower()}"
+        tally = f"{ayes}-{noes}"
+        whose = _percent_holder(re.sub(r"^\s*(?:The|A|An)\s+", " ", s[left:m.start()]))
+        shown = f"{what} {tally}" if m.group("verb") else f"{tally} {what}"
+        if whose and whose.removesuffix("'s") not in _CALENDAR_TITLES:
+            shown = f"{whose}: {shown}"
+        elif m.group("verb"):
+            continue  # "voted 7-2" with nobody named: who voted is the fact
+        atoms.append(_Atom("how_many", f"tally:{tally}", tally, shown, a, order, 1.0,
+                           frozenset(canonical_terms(s[left:right])), s))
+    return atoms
+
+
 def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str], people: dict[str, tuple[str, str]],
                     lead: str | None, is_lead: bool, named_here: frozenset[str] | None = None) -> list[_Atom]:
     s = normalise_quotes(sentence)
@@ -383,6 +412,7 @@ def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str], peop
     atoms += _what_atoms(s, a, order)
     atoms += _when_atoms(s, a, order)
     atoms += _where_atoms(s, a, order, people, is_lead)
+    atoms += _tally_atoms(s, a, order)
     for q in quantities(s):
         atoms.extend(_quantity_atoms(q, s, a, order))
     for at in atoms:
