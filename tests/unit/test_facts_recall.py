@@ -99,3 +99,20 @@ def test_users_a_service_blocked_are_counted_with_what_happened_to_them():
     lines = _texts("The Veltro service said it had blocked more than 120,000 users the Ruskin Quartet named.",
                    category="how_many")
     assert any("120,000" in line and "users blocked" in line for line in lines)
+
+
+def test_a_capitalised_title_before_a_name_makes_a_person_with_a_role():
+    lines = _texts("Justice Marta Eliza Vennholm said for the Dorne High Court that the toll law was void.",
+                   "Sen. Oskar Brandt said he would write a narrower toll law next year.", category="who")
+    assert "Marta Eliza Vennholm (Justice)" in lines
+    assert "Oskar Brandt (Senator)" in lines
+
+
+def test_a_title_before_one_word_names_no_one():
+    lines = _texts("The Justice Department said Monday it would appeal the Dorne ruling.", category="who")
+    assert not any(line.startswith("Department") for line in lines)
+
+
+def test_a_musician_named_after_their_instrument_is_a_person_with_a_role():
+    lines = _texts("Ruskin Quartet drummer Pavel Osk said the band would sue the Veltro service.", category="who")
+    assert "Pavel Osk (drummer)" in lines

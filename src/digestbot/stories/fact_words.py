@@ -74,7 +74,13 @@ PERSON_ROLE_NOUNS = (
     "president|head|founder|chairman|envoy|suspect|fugitive|pilot|co-pilot|copilot|officer|agent|lawyer|"
     "attorney|judge|commander|colonel|captain|dissident|millionaire|exile|militant|teen-ager|teenager|"
     "student|survivor|victim|witness|prosecutor|investigator|detective|bishop|cardinal|admiral|"
-    "survivalist|veteran|businessman|businesswoman|fighter|rebel")
+    "survivalist|veteran|businessman|businesswoman|fighter|rebel|drummer|singer|guitarist|rapper|musician")
+# Capitalised titles written before a name ("Justice John Paul Stevens", "Sen. Joseph Lieberman"):
+# the name is a person's and the title their role (a title before one word only names no one:
+# "Justice Department").
+NAME_TITLES = {"Justice": "Justice", "Sen.": "Senator", "Rep.": "Representative", "Gov.": "Governor",
+               "Gen.": "General", "Adm.": "Admiral", "Sgt.": "Sergeant", "Lt.": "Lieutenant", "Col.": "Colonel",
+               "Capt.": "Captain", "Cardinal": "Cardinal", "Bishop": "Bishop", "Rabbi": "Rabbi"}
 # Things a disaster destroys, counted with what happened to them ("300 homes destroyed").
 DAMAGED_THINGS = frozenset("home house building acre hectare car vehicle village church school shop bridge".split())
 DAMAGE = re.compile(r"\b(destroy\w*|burn\w*|damag\w*|flood\w*|scorch\w*|level+ed|flatten\w*|swept away|"

@@ -67,6 +67,9 @@ _PERSON_NAME = (r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:[A-Z]\.|[A-Z][a-z]+(?:-[A
 _LOWER_TITLE_PERSON = re.compile(
     rf"(?<![\w'])((?:[A-Z]\w+'s\s+|[a-z]+\s+)?(?:{fact_words.PERSON_ROLE_NOUNS}))\s*,?\s+({_PERSON_NAME})")
 
+_CAPITAL_TITLE_PERSON = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(t) for t in fact_words.NAME_TITLES) + rf")\s+({_PERSON_NAME})")
+
 
 _HONORIFICS = frozenset("mr mrs ms miss dr sir dame lord lady".split())
 _VAGUE_UNITS = frozenset("time way thing point step side part reason case example percent".split())
@@ -104,6 +107,7 @@ def _window_before(sentence: str, start: int, words: int = 6) -> str:
 def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
     """Full person name -> (display name, role) across the story."""
     people: dict[str, tuple[str, str]] = {}
+    titled: dict[str, tuple[str, str]] = {}  # "Justice John Paul Stevens": a role when no other is given
     for a in articles:
         for s in a.sentences:  # not the headline: its capitals are not names ("Other Ship Part Near Kursk")
             s = normalise_quotes(s)
@@ -115,11 +119,16 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
                     name, role = people.get(full.lower(), (full, ""))
                     given = e.role if _clean_role(e.role) else _apposition(s, e.end)
                     people[full.lower()] = (name, role or given)
+            for m in _CAPITAL_TITLE_PERSON.finditer(s):
+                titled.setdefault(m.group(2).lower(), (m.group(2), fact_words.NAME_TITLES[m.group(1)]))
             for m in _LOWER_TITLE_PERSON.finditer(s):
                 norm = m.group(2).lower()
                 if norm not in people:  # "the chairman", "that co-pilot": the role without its determiner
                     people[norm] = (m.group(2), re.sub(r"^(?:the|that|this|a|an|his|her|their)\s+", "",
                                                        m.group(1).strip()))
+    for norm, (name, title) in titled.items():
+        if not people.get(norm, ("", ""))[1]:
+            people[norm] = (name, title)
     return people
 
 
