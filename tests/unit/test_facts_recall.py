@@ -12,8 +12,8 @@ from digestbot.models import Story  # noqa: E402
 from digestbot.stories.facts import extract_facts  # noqa: E402
 
 
-def _texts(*sentences, category=None):
-    story = Story(key="s", title="t", articles=[an_article(*sentences)])
+def _texts(*sentences, category=None, **kw):
+    story = Story(key="s", title="t", articles=[an_article(*sentences, **kw)])
     return [f.text for f in extract_facts(story) if category in (None, f.category)]
 
 
@@ -116,3 +116,17 @@ def test_a_title_before_one_word_names_no_one():
 def test_a_musician_named_after_their_instrument_is_a_person_with_a_role():
     lines = _texts("Ruskin Quartet drummer Pavel Osk said the band would sue the Veltro service.", category="who")
     assert "Pavel Osk (drummer)" in lines
+
+
+def test_a_day_written_before_the_speech_verb_dates_the_statement_not_the_event():
+    facts = _texts("Doctors in Dorne reported that a virus carried by mosquitoes killed three Harlow residents.",
+                   "Harlow health officials Friday said a dead heron found in Dorne had carried the virus.",
+                   published="1999-04-23T12:00:00+00:00")
+    assert not any(line.startswith("23 Apr 1999: ") for line in facts)
+
+
+def test_a_count_of_men_ends_at_men():
+    from digestbot.text.features import quantities
+
+    [q] = quantities("Police arrested two Tarland men near the army base on Friday.")
+    assert q.unit == "men" and q.text == "two Tarland men"

@@ -584,7 +584,7 @@ def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
     atoms = []
     base = a.published.date()
     for d in resolve_dates(s, base):
-        if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s" or _dates_the_saying(s, d.start):
+        if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s" or _dates_the_saying(s, d.start, d.end):
             continue  # "since December 2019" dates a "first"; "the FBI said Friday" a statement
         left, right = clause_around(s, d.start, d.end)
         clause = s[left:right]
@@ -847,7 +847,7 @@ def _dated_lead(sentence: str, article: Article) -> str:
     the article's date), or marked as the day of the report when it names none."""
     dates = [d for d in resolve_dates(sentence, article.published.date())
              if not re.search(r"\bsince\s+$", sentence[: d.start]) and sentence[d.end: d.end + 2] != "'s"]
-    events = [d for d in dates if not _dates_the_saying(sentence, d.start)]
+    events = [d for d in dates if not _dates_the_saying(sentence, d.start, d.end)]
     if events:
         return f"{show_date(events[0].day)}: {sentence}"
     day = dates[0].day if dates else article.published.date()
@@ -859,8 +859,14 @@ _SAYING_BEFORE = re.compile(
     re.I)
 
 
-def _dates_the_saying(sentence: str, start: int) -> bool:
-    """ "..., the FBI said Friday": the day dates the statement, not the event it reports."""
+_SAYING_AFTER = re.compile(rf"\s+(?:{fact_words.SPEECH_VERB.pattern}|reported)", re.I)
+
+
+def _dates_the_saying(sentence: str, start: int, end: int | None = None) -> bool:
+    """ "..., the FBI said Friday" or "officials Friday said ...": the day dates the statement, not
+    the event it reports."""
+    if end is not None and _SAYING_AFTER.match(sentence, end):
+        return True
     return _SAYING_BEFORE.search(sentence[max(0, start - 40): start]) is not None
 
 
