@@ -130,3 +130,35 @@ def test_a_count_of_men_ends_at_men():
 
     [q] = quantities("Police arrested two Tarland men near the army base on Friday.")
     assert q.unit == "men" and q.text == "two Tarland men"
+
+
+def _long_article(*late):
+    lead = [f"Paragraph {n} of the Veltro report describes the Harlow court hearing in Dorne." for n in range(20)]
+    return Story(key="s", title="t", articles=[an_article(*lead, *late)])
+
+
+def test_an_amount_past_the_lead_of_a_long_article_is_read():
+    facts = extract_facts(_long_article("The Ruskin Quartet is seeking $12 million in damages from Veltro."))
+    assert any(f.text == "$12 million in damages" for f in facts)
+
+
+def test_a_toll_past_the_lead_is_not_read():
+    facts = extract_facts(_long_article("An earlier fire at the Dorne mill killed 14 workers, the report recalled."))
+    assert not any("14" in f.text for f in facts)
+
+
+def test_a_bare_count_that_could_be_either_of_two_statements_corroborates_neither():
+    story = Story(key="s", title="t", articles=[
+        an_article("Police in Vell arrested two Tarland men near the army base.", source="Wire A", days=0),
+        an_article("The two men were questioned for hours in Vell.", source="Paper B", days=1),
+        an_article("A Vell court sentenced two men to three years in jail.", source="Paper C", days=90)])
+    facts = extract_facts(story)
+    for f in facts:
+        if f.text.lower() == "two men sentenced":
+            assert {r.source for r in f.sources} == {"Paper C"}
+
+
+def test_a_group_named_near_a_count_is_not_its_size():
+    lines = _texts("The service said it had blocked more than 120,000 users the rock group Ruskin named.",
+                   category="how_many")
+    assert not any(line.lower().startswith("group:") for line in lines)

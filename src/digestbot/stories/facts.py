@@ -360,7 +360,10 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
         return []
     text, unit = labelled
     near = _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30]
-    grouped = re.search(r"\b(delegation|group|team|crowd)\b", near, re.I)
+    # a group the count is the size of ("a delegation of about 200", "200 in the team"), not a group
+    # merely named nearby ("the rock group Ruskin said 300 users ...")
+    grouped = re.search(r"\b(delegation|group|team|crowd)\s+of\b", near, re.I) or re.match(
+        r"\s+(?:\w+\s+)?(?:in|of)\s+(?:the|a|an|its|their)\s+(delegation|group|team|crowd)\b", sentence[q.end:], re.I)
     people = unit.split(":")[0] in fact_words.PEOPLE_ROLES or unit.startswith("person")
     if grouped and unit.endswith(":bare"):
         unit = unit[: -len(":bare")]
@@ -777,14 +780,30 @@ def _worth_reading(sentence: str) -> bool:
             or _NUMBER_WORD.search(sentence) is not None)
 
 
+LATE_FIGURES = 3  # sentences past the lead read an article: those with a toll, a fate or an amount
+
+
+def _states_a_figure(sentence: str) -> bool:
+    """A cheap test for a sentence past the lead worth parsing: a number beside what happened to
+    people or an amount ("blocked 300,000 users", "$2 billion in lost revenue"). Tolls are not read
+    there: past the lead they are mostly other places' or earlier stages' tolls, shown beside the
+    lead's as if unrelated ("10 dead in the bombing" beside "11 dead in the blast")."""
+    return ((_DIGIT.search(sentence) is not None or _NUMBER_WORD.search(sentence) is not None)
+            and ("$" in sentence or fact_words.PEOPLE_FATES.search(sentence) is not None))
+
+
 def _candidates(a: Article, limit: int) -> list[tuple[str, bool]]:
-    """(sentence, is a lead sentence) to read: key points and the first `limit`, once each."""
+    """(sentence, is a lead sentence) to read: key points, the first `limit`, and a few later
+    sentences that state a figure, once each."""
     seen: set[str] = set()
     out = []
     for i, s in enumerate(a.sentences[:limit]):
         seen.add(s)
         out.append((s, i < 3))
     out += [(s, False) for s in a.key_points if s not in seen]
+    seen.update(a.key_points)
+    late = (s for s in a.sentences[limit:] if s not in seen and _states_a_figure(s))
+    out += [(s, False) for _, s in zip(range(LATE_FIGURES), late)]
     return [(s, lead) for s, lead in out if _worth_reading(s)]
 
 
@@ -1077,14 +1096,17 @@ def _bare_counts_joined(atoms: list[_Atom]) -> list[_Atom]:
     """A bare count of people ("two men", "36 servicemen") says nothing of what happened to them:
     it only corroborates the same count stated in full elsewhere ("300 rescue workers were
     deployed"), and is dropped otherwise."""
-    full = {(at.slot.split(":")[1], at.value): at for at in atoms
-            if at.category == "how_many" and ":bare" not in at.slot}
+    full: dict[tuple[str, str], dict[str, _Atom]] = {}
+    for at in atoms:
+        if at.category == "how_many" and ":bare" not in at.slot:
+            full.setdefault((at.slot.split(":")[1], at.value), {}).setdefault(at.slot, at)
     out = []
     for at in atoms:
         if ":bare" in at.slot:
-            stated = full.get((at.slot.split(":")[1], at.value))
-            if stated is None:
-                continue
+            statements = full.get((at.slot.split(":")[1], at.value), {})
+            if len(statements) != 1:
+                continue  # none, or several ("two men arrested", "two men sentenced"): which is it?
+            [stated] = statements.values()
             at = replace(at, slot=stated.slot, text=stated.text)
         out.append(at)
     return out
