@@ -22,9 +22,9 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     assert totals["precision"] >= 0.90  # lines judged correct (labelled or checked by hand)
     assert totals["max_lines"] <= 15
     split = {name: bench.totals([r for r in rows if r["split"] == name]) for name in ("tuned", "fresh", "fresh2")}
-    assert split["tuned"]["recall"] >= 0.70
+    assert split["tuned"]["recall"] >= 0.72
     # the held-out sets sit under the 60% target: these floors are their figures now, not the goal
-    assert split["fresh"]["recall"] >= 0.53
-    assert split["fresh2"]["recall"] >= 0.26
+    assert split["fresh"]["recall"] >= 0.55
+    assert split["fresh2"]["recall"] >= 0.32
     # the clusters labelled before the extractor ever ran on them: not one line judged wrong
     assert split["fresh"]["wrong"] == 0 and split["fresh2"]["wrong"] == 0
