@@ -190,18 +190,7 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
         label += f" {where.group(1).lower()}" if where else ""
         return (f"{label} in the {event.group(1).lower()}" if event else label), unit
     if q.kind == "percent":
-        if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|votes|ballots|precincts)\b[^,;]{0,40}\b(?:counted|reporting|tallied)",
-                     after):
-            return None  # how far the count has got, not a result
-        change = re.match(r"\s+(?:annual\s+|yearly\s+)?(" + fact_words.PERCENT_CHANGES + r")\b", after, re.I)
-        if change:  # "3 percent raises": the share is of the thing named, whoever gets it
-            return f"{span} {change.group(1).lower()}", f"percent:{stem(change.group(1).lower())}"
-        of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", after)
-        whose = _percent_holder(clause[: q.start - offset])
-        if not of or not whose:
-            return None  # a share of nothing named, or nobody's share ("his supporters got 96 percent")
-        key = f"percent:{of.group(1).split()[-1].lower().rstrip('s')}:{whose.split()[-1].lower()}"
-        return f"{whose}: {span} of {of.group(1)}", key
+        return _percent_label(span, clause[: q.start - offset], after)
     if q.kind == "money":
         return _money_label(q, clause[: q.start - offset], after)
     if not unit or unit in _VAGUE_UNITS or q.kind == "year":
@@ -235,6 +224,23 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
             return f"{text} {work.group(1).lower()}", f"{unit}:at work"
         return text, f"{unit}:bare"  # shown as a group ("delegation: 200") or beside a fuller mention
     return text, unit
+
+
+def _percent_label(span: str, before: str, after: str) -> tuple[str, str] | None:
+    """A share with whose it is and of what ("Pruett: 56 percent of the vote"), or a change with
+    what changed ("3 percent raises"); None for a bare share."""
+    if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|votes|ballots|precincts)\b[^,;]{0,40}\b(?:counted|reporting|tallied)",
+                 after):
+        return None  # how far the count has got, not a result
+    change = re.match(r"\s+(?:annual\s+|yearly\s+)?(" + fact_words.PERCENT_CHANGES + r")\b", after, re.I)
+    if change:  # "3 percent raises": the share is of the thing named, whoever gets it
+        return f"{span} {change.group(1).lower()}", f"percent:{stem(change.group(1).lower())}"
+    of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", after)
+    whose = _percent_holder(before)
+    if not of or not whose:
+        return None  # a share of nothing named, or nobody's share ("his supporters got 96 percent")
+    key = f"percent:{of.group(1).split()[-1].lower().rstrip('s')}:{whose.split()[-1].lower()}"
+    return f"{whose}: {span} of {of.group(1)}", key
 
 
 _HOLDER = re.compile(r"\b([A-Z][\w'.-]*(?:\s+(?:[A-Z][\w'.-]*|of|de|la))*)")
