@@ -24,7 +24,9 @@ PEOPLE_ROLES = frozenset(
     "person people passenger crew sailor soldier worker civilian child student official executive "
     "delegate victim resident american seaman men women miner firefighter rescuer police officer "
     "refugee protester demonstrator voter tourist pilgrim patient prisoner hostage troop employee "
-    "member survivor migrant".split())
+    "member survivor migrant user subscriber customer fan striker evacuee".split())
+# People whose noun already says what they do in the event ("9,200 strikers"): their count stands alone.
+SELF_DESCRIBING_ROLES = frozenset("striker evacuee".split())
 # Places written after these prepositions name where an event happened.
 PLACE_PREPOSITIONS = re.compile(
     r"\b(?:in|off|near|outside|at|over|into)\s+(?:the\s+)?((?:[A-Z][\w'-]+)(?:\s+(?:of\s+|de\s+|es\s+)?[A-Z][\w'-]+){0,3})")
@@ -52,7 +54,7 @@ PEOPLE_FATES = re.compile(
     r"\b(arrest\w*|detain\w*|jailed|in custody|missing|unaccounted for|evacuat\w*|fled|flee\w*|displaced|"
     r"homeless|rescued|trapped|stranded|taken hostage|held hostage|kidnapp\w*|abducted|freed|released|"
     r"aboard|on board|sentenced|convicted|charged|indicted|expelled|deported|extradited|elected|"
-    r"infected|sickened|hospitali[sz]ed)\b", re.I)
+    r"infected|sickened|hospitali[sz]ed|blocked|banned|barred|kicked off|cut off)\b", re.I)
 # Verbs of people at work on the story ("300 rescue workers were deployed"): the count stands as written.
 PEOPLE_AT_WORK = re.compile(
     r"\b(deployed|sent|dispatched|mobili[sz]ed|search\w*|remain|remained|join\w*|took part|taking part|"
@@ -72,10 +74,24 @@ PERSON_ROLE_NOUNS = (
     "president|head|founder|chairman|envoy|suspect|fugitive|pilot|co-pilot|copilot|officer|agent|lawyer|"
     "attorney|judge|commander|colonel|captain|dissident|millionaire|exile|militant|teen-ager|teenager|"
     "student|survivor|victim|witness|prosecutor|investigator|detective|bishop|cardinal|admiral|"
-    "survivalist|veteran|businessman|businesswoman|fighter|rebel")
+    "survivalist|veteran|businessman|businesswoman|fighter|rebel|drummer|singer|guitarist|rapper|musician")
+# Capitalised titles written before a name ("Justice John Paul Stevens", "Sen. Joseph Lieberman"):
+# the name is a person's and the title their role (a title before one word only names no one:
+# "Justice Department").
+NAME_TITLES = {"Justice": "Justice", "Sen.": "Senator", "Rep.": "Representative", "Gov.": "Governor",
+               "Gen.": "General", "Adm.": "Admiral", "Sgt.": "Sergeant", "Lt.": "Lieutenant", "Col.": "Colonel",
+               "Capt.": "Captain", "Cardinal": "Cardinal", "Bishop": "Bishop", "Rabbi": "Rabbi"}
 # Things a disaster destroys, counted with what happened to them ("300 homes destroyed").
 DAMAGED_THINGS = frozenset("home house building acre hectare car vehicle village church school shop bridge".split())
 DAMAGE = re.compile(r"\b(destroy\w*|burn\w*|damag\w*|flood\w*|scorch\w*|level+ed|flatten\w*|swept away|"
                     r"razed|gutted|evacuated|blacked out|without power)\b", re.I)
 # Units of a wind's speed: "winds of 180 mph" is a figure a storm story tracks over time.
 SPEED_UNITS = frozenset("mph kph km/h kmh knot mile kilometer kilometre km".split())
+# Changes a percentage written before them measures ("3 percent raises", "a 10 percent cut").
+PERCENT_CHANGES = ("raises?|pay raises?|wage increases?|increases?|rises?|cuts?|drops?|declines?|falls?|gains?|"
+                   "jumps?|hikes?|reductions?|growth")
+# A vote's tally ("ruled 6-3", "a 352-64 vote", "by a vote of 8 to 1"): what was decided and by how many.
+TALLY = re.compile(
+    r"\b(?:(?P<verb>voted|ruled|decided|approved|rejected|passed)\s+(?:by\s+)?(?P<a1>\d{1,3})(?:-|\s+to\s+)(?P<b1>\d{1,3})\b|"
+    r"(?P<a2>\d{1,3})(?:-|\s+to\s+)(?P<b2>\d{1,3})\s+(?P<noun>vote|decision|ruling|majority|verdict)\b|"
+    r"by\s+a\s+(?P<noun3>vote|margin)\s+of\s+(?P<a3>\d{1,3})(?:-|\s+to\s+)(?P<b3>\d{1,3})\b)", re.I)

@@ -67,6 +67,9 @@ _PERSON_NAME = (r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:[A-Z]\.|[A-Z][a-z]+(?:-[A
 _LOWER_TITLE_PERSON = re.compile(
     rf"(?<![\w'])((?:[A-Z]\w+'s\s+|[a-z]+\s+)?(?:{fact_words.PERSON_ROLE_NOUNS}))\s*,?\s+({_PERSON_NAME})")
 
+_CAPITAL_TITLE_PERSON = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(t) for t in fact_words.NAME_TITLES) + rf")\s+({_PERSON_NAME})")
+
 
 _HONORIFICS = frozenset("mr mrs ms miss dr sir dame lord lady".split())
 _VAGUE_UNITS = frozenset("time way thing point step side part reason case example percent".split())
@@ -104,6 +107,7 @@ def _window_before(sentence: str, start: int, words: int = 6) -> str:
 def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
     """Full person name -> (display name, role) across the story."""
     people: dict[str, tuple[str, str]] = {}
+    titled: dict[str, tuple[str, str]] = {}  # "Justice John Paul Stevens": a role when no other is given
     for a in articles:
         for s in a.sentences:  # not the headline: its capitals are not names ("Other Ship Part Near Kursk")
             s = normalise_quotes(s)
@@ -115,11 +119,16 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
                     name, role = people.get(full.lower(), (full, ""))
                     given = e.role if _clean_role(e.role) else _apposition(s, e.end)
                     people[full.lower()] = (name, role or given)
+            for m in _CAPITAL_TITLE_PERSON.finditer(s):
+                titled.setdefault(m.group(2).lower(), (m.group(2), fact_words.NAME_TITLES[m.group(1)]))
             for m in _LOWER_TITLE_PERSON.finditer(s):
                 norm = m.group(2).lower()
                 if norm not in people:  # "the chairman", "that co-pilot": the role without its determiner
                     people[norm] = (m.group(2), re.sub(r"^(?:the|that|this|a|an|his|her|their)\s+", "",
                                                        m.group(1).strip()))
+    for norm, (name, title) in titled.items():
+        if not people.get(norm, ("", ""))[1]:
+            people[norm] = (name, title)
     return people
 
 
@@ -181,15 +190,7 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
         label += f" {where.group(1).lower()}" if where else ""
         return (f"{label} in the {event.group(1).lower()}" if event else label), unit
     if q.kind == "percent":
-        if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|votes|ballots|precincts)\b[^,;]{0,40}\b(?:counted|reporting|tallied)",
-                     after):
-            return None  # how far the count has got, not a result
-        of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", after)
-        whose = _percent_holder(clause[: q.start - offset])
-        if not of or not whose:
-            return None  # a share of nothing named, or nobody's share ("his supporters got 96 percent")
-        key = f"percent:{of.group(1).split()[-1].lower().rstrip('s')}:{whose.split()[-1].lower()}"
-        return f"{whose}: {span} of {of.group(1)}", key
+        return _percent_label(span, clause[: q.start - offset], after)
     if q.kind == "money":
         return _money_label(q, clause[: q.start - offset], after)
     if not unit or unit in _VAGUE_UNITS or q.kind == "year":
@@ -216,11 +217,30 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
             done = fate.group(1).lower()
             done = _FATE_NOUNS.get(done, done)  # "the arrest of two men": two men arrested
             return f"{text} {done}", f"{unit}:{done[:6]}"
+        if unit in fact_words.SELF_DESCRIBING_ROLES:
+            return text, f"{unit}:self"
         work = fact_words.PEOPLE_AT_WORK.search(near)
         if work:  # paraphrases agree ("were deployed", "remain"): the verb is shown, not compared
             return f"{text} {work.group(1).lower()}", f"{unit}:at work"
         return text, f"{unit}:bare"  # shown as a group ("delegation: 200") or beside a fuller mention
     return text, unit
+
+
+def _percent_label(span: str, before: str, after: str) -> tuple[str, str] | None:
+    """A share with whose it is and of what ("Pruett: 56 percent of the vote"), or a change with
+    what changed ("3 percent raises"); None for a bare share."""
+    if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|votes|ballots|precincts)\b[^,;]{0,40}\b(?:counted|reporting|tallied)",
+                 after):
+        return None  # how far the count has got, not a result
+    change = re.match(r"\s+(?:annual\s+|yearly\s+)?(" + fact_words.PERCENT_CHANGES + r")\b", after, re.I)
+    if change:  # "3 percent raises": the share is of the thing named, whoever gets it
+        return f"{span} {change.group(1).lower()}", f"percent:{stem(change.group(1).lower())}"
+    of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", after)
+    whose = _percent_holder(before)
+    if not of or not whose:
+        return None  # a share of nothing named, or nobody's share ("his supporters got 96 percent")
+    key = f"percent:{of.group(1).split()[-1].lower().rstrip('s')}:{whose.split()[-1].lower()}"
+    return f"{whose}: {span} of {of.group(1)}", key
 
 
 _HOLDER = re.compile(r"\b([A-Z][\w'.-]*(?:\s+(?:[A-Z][\w'.-]*|of|de|la))*)")
@@ -239,20 +259,38 @@ _CALENDAR_TITLES = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday 
                              "April May June July August September October November December".split())
 
 
-_MONEY_NOUN_AFTER = re.compile(r"\s+(?:dollars?\s+)?([a-z]{4,})\b")
+_MONEY_NOUN_AFTER = re.compile(r"\s+(?:dollars?\s+)?([a-z]{4,})(?:\s+([a-z]{4,}))?\b")
 _MONEY_NOUN_BEFORE = re.compile(r"\b([a-z]{4,})\s+(?:of|worth)\s+(?:about\s+|nearly\s+|more than\s+)?$")
-_MONEY_COST = re.compile(r"\b([a-z]{4,})\s+(?:has\s+|have\s+|had\s+)?(?:cost|costs)\s+(?:about\s+|nearly\s+|more than\s+)?$")
+_AMOUNT_HEDGE = r"((?:about|nearly|almost|more than|at least|an estimated)\s+)?$"
+# "the strike cost GM about $2 billion": the clause's subject, then "cost", then whom (one or two words)
+_MONEY_COST = re.compile(r"^(?:[A-Z][\w'.-]*(?:'s|’s)\s+|(?:the|a|an|its|his|her|their)\s+)?([a-z]{4,})\b"
+                         r"((?:\s+(?:at|in|on|near|of|for)\s+[^,;]*?)?)\s+(?:has\s+|have\s+|had\s+)?(?:cost|costs)\s+"
+                         r"((?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?\s+)??" + _AMOUNT_HEDGE, re.I)
+# "$10 million in damages", "$100,000 for each song": what the amount is, written after it
+_MONEY_IN = re.compile(r"\s+(?:dollars?\s+)?(in\s+(?:lost\s+|new\s+|federal\s+|annual\s+)?[a-z]{4,}|"
+                       r"(?:for|per)\s+(?:each|every)\s+[a-z]{3,}|per\s+[a-z]{3,})\b")
 
 
 def _money_label(q: Quantity, before: str, after: str) -> tuple[str, str] | None:
     """An amount with what it is: "$1 million reward", "reward of $1 million", "search cost $24.6
-    million"; a bare amount ("$176.7 billion") is left out."""
-    for pattern, shown in ((_MONEY_COST, "{noun} cost {span}"), (_MONEY_NOUN_BEFORE, "{noun} of {span}")):
-        m = pattern.search(before)
-        if m and m.group(1) not in STOPWORDS:
-            return shown.format(noun=m.group(1), span=q.text).capitalize(), f"money:{stem(m.group(1))}"
+    million", "strike cost the company $2 billion", "$10 million in damages", "$100,000 for each
+    song", "$1,350 signing bonus"; a bare amount ("$176.7 billion") is left out."""
+    m = _MONEY_COST.search(before.lstrip())
+    if m and m.group(1).lower() not in STOPWORDS:
+        whom, hedge = m.group(3) or "", m.group(4) or ""
+        return f"{m.group(1).capitalize()} cost {whom}{hedge}{q.text}", f"money:{stem(m.group(1))}"
+    m = _MONEY_NOUN_BEFORE.search(before)
+    if m and m.group(1) not in STOPWORDS:
+        return f"{m.group(1)} of {q.text}".capitalize(), f"money:{stem(m.group(1))}"
+    m = _MONEY_IN.match(after)
+    if m and m.group(1).split()[-1] not in STOPWORDS:
+        return f"{q.text} {m.group(1)}", f"money:{stem(m.group(1).split()[-1])}"
     m = _MONEY_NOUN_AFTER.match(after)
-    if m and m.group(1) not in STOPWORDS and not m.group(1).endswith(("ed", "ing", "ly")):
+    if not m or m.group(1) in STOPWORDS:
+        return None
+    if m.group(1).endswith("ing") and m.group(2) and m.group(2) not in STOPWORDS:
+        return f"{q.text} {m.group(1)} {m.group(2)}", f"money:{stem(m.group(2))}"  # "signing bonus"
+    if not m.group(1).endswith(("ed", "ing", "ly")):
         return f"{q.text} {m.group(1)}", f"money:{stem(m.group(1))}"
     return None
 
@@ -328,7 +366,10 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
         return []
     text, unit = labelled
     near = _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30]
-    grouped = re.search(r"\b(delegation|group|team|crowd)\b", near, re.I)
+    # a group the count is the size of ("a delegation of about 200", "200 in the team"), not a group
+    # merely named nearby ("the rock group Ruskin said 300 users ...")
+    grouped = re.search(r"\b(delegation|group|team|crowd)\s+of\b", near, re.I) or re.match(
+        r"\s+(?:\w+\s+)?(?:in|of)\s+(?:the|a|an|its|their)\s+(delegation|group|team|crowd)\b", sentence[q.end:], re.I)
     people = unit.split(":")[0] in fact_words.PEOPLE_ROLES or unit.startswith("person")
     if grouped and unit.endswith(":bare"):
         unit = unit[: -len(":bare")]
@@ -351,6 +392,33 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
                   superseded=is_superseded(clause))]
 
 
+def _tally_atoms(s: str, a: Article, order: int) -> list[_Atom]:
+    """A vote's tally with who voted, when the clause names them: "Supreme Court: ruled 6-3"."""
+    if not _DIGIT.search(s):
+        return []
+    atoms = []
+    for m in fact_words.TALLY.finditer(s):
+        ayes, noes = next((m.group(f"a{i}"), m.group(f"b{i}")) for i in "123" if m.group(f"a{i}"))
+        if int(ayes) < int(noes):
+            continue  # a score or a range, not a tally (the winning side is written first)
+        left, right = clause_around(s, m.start(), m.end())
+        if is_negated(s[left:right]) or is_modal(" ".join(s[left:m.start()].split()[-5:])):
+            continue
+        if in_quote(s, m.start()):
+            continue
+        what = (m.group("verb") or "").lower() or f"{(m.group('noun') or m.group('noun3')).lower()}"
+        tally = f"{ayes}-{noes}"
+        whose = _percent_holder(re.sub(r"^\s*(?:The|A|An)\s+", " ", s[left:m.start()]))
+        shown = f"{what} {tally}" if m.group("verb") else f"{tally} {what}"
+        if whose and whose.removesuffix("'s") not in _CALENDAR_TITLES:
+            shown = f"{whose}: {shown}"
+        elif m.group("verb"):
+            continue  # "voted 7-2" with nobody named: who voted is the fact
+        atoms.append(_Atom("how_many", f"tally:{tally}", tally, shown, a, order, 1.0,
+                           frozenset(canonical_terms(s[left:right])), s))
+    return atoms
+
+
 def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str], people: dict[str, tuple[str, str]],
                     lead: str | None, is_lead: bool, named_here: frozenset[str] | None = None) -> list[_Atom]:
     s = normalise_quotes(sentence)
@@ -362,6 +430,7 @@ def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str], peop
     atoms += _what_atoms(s, a, order)
     atoms += _when_atoms(s, a, order)
     atoms += _where_atoms(s, a, order, people, is_lead)
+    atoms += _tally_atoms(s, a, order)
     for q in quantities(s):
         atoms.extend(_quantity_atoms(q, s, a, order))
     for at in atoms:
@@ -524,7 +593,7 @@ def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
     atoms = []
     base = a.published.date()
     for d in resolve_dates(s, base):
-        if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s" or _dates_the_saying(s, d.start):
+        if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s" or _dates_the_saying(s, d.start, d.end):
             continue  # "since December 2019" dates a "first"; "the FBI said Friday" a statement
         left, right = clause_around(s, d.start, d.end)
         clause = s[left:right]
@@ -717,14 +786,30 @@ def _worth_reading(sentence: str) -> bool:
             or _NUMBER_WORD.search(sentence) is not None)
 
 
+LATE_FIGURES = 1  # a sentence past the lead read an article, stating a fate or an amount (each costs ~5 ms a story)
+
+
+def _states_a_figure(sentence: str) -> bool:
+    """A cheap test for a sentence past the lead worth parsing: a number beside what happened to
+    people or an amount ("blocked 300,000 users", "$2 billion in lost revenue"). Tolls are not read
+    there: past the lead they are mostly other places' or earlier stages' tolls, shown beside the
+    lead's as if unrelated ("10 dead in the bombing" beside "11 dead in the blast")."""
+    return ((_DIGIT.search(sentence) is not None or _NUMBER_WORD.search(sentence) is not None)
+            and ("$" in sentence or fact_words.PEOPLE_FATES.search(sentence) is not None))
+
+
 def _candidates(a: Article, limit: int) -> list[tuple[str, bool]]:
-    """(sentence, is a lead sentence) to read: key points and the first `limit`, once each."""
+    """(sentence, is a lead sentence) to read: key points, the first `limit`, and a few later
+    sentences that state a figure, once each."""
     seen: set[str] = set()
     out = []
     for i, s in enumerate(a.sentences[:limit]):
         seen.add(s)
         out.append((s, i < 3))
     out += [(s, False) for s in a.key_points if s not in seen]
+    seen.update(a.key_points)
+    late = (s for s in a.sentences[limit:] if s not in seen and _states_a_figure(s))
+    out += [(s, False) for _, s in zip(range(LATE_FIGURES), late)]
     return [(s, lead) for s, lead in out if _worth_reading(s)]
 
 
@@ -787,7 +872,7 @@ def _dated_lead(sentence: str, article: Article) -> str:
     the article's date), or marked as the day of the report when it names none."""
     dates = [d for d in resolve_dates(sentence, article.published.date())
              if not re.search(r"\bsince\s+$", sentence[: d.start]) and sentence[d.end: d.end + 2] != "'s"]
-    events = [d for d in dates if not _dates_the_saying(sentence, d.start)]
+    events = [d for d in dates if not _dates_the_saying(sentence, d.start, d.end)]
     if events:
         return f"{show_date(events[0].day)}: {sentence}"
     day = dates[0].day if dates else article.published.date()
@@ -799,8 +884,14 @@ _SAYING_BEFORE = re.compile(
     re.I)
 
 
-def _dates_the_saying(sentence: str, start: int) -> bool:
-    """ "..., the FBI said Friday": the day dates the statement, not the event it reports."""
+_SAYING_AFTER = re.compile(rf"\s+(?:{fact_words.SPEECH_VERB.pattern}|reported)", re.I)
+
+
+def _dates_the_saying(sentence: str, start: int, end: int | None = None) -> bool:
+    """ "..., the FBI said Friday" or "officials Friday said ...": the day dates the statement, not
+    the event it reports."""
+    if end is not None and _SAYING_AFTER.match(sentence, end):
+        return True
     return _SAYING_BEFORE.search(sentence[max(0, start - 40): start]) is not None
 
 
@@ -977,10 +1068,19 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
     return _selected(_without_repeated_dates(list(unique.values())))
 
 
+RESTATED_ON_DAYS = 3  # days on which one outlet restates a fact in its own reports: it counts as two
+
+
 def _outlets_behind(fact: Fact) -> int:
-    """Outlets that state a fact, its earlier values and conflicting ones included."""
+    """Outlets that state a fact, its earlier values and conflicting ones included. A story one
+    outlet covers almost alone (a newspaper's running coverage) has few facts two outlets state:
+    an outlet that restates a fact on several days, in reports of their own (wire copies share a
+    day), stands for a second source."""
     refs = list(fact.sources) + [r for _, rs in fact.timeline + fact.conflicts for r in rs]
-    return outlet_count(refs)
+    outlets = outlet_count(refs)
+    if outlets == 1 and len({r.published.date() for r in refs}) >= RESTATED_ON_DAYS:
+        return 2
+    return outlets
 
 
 def _selected(kept: list[_Scored]) -> list[Fact]:
@@ -1002,14 +1102,17 @@ def _bare_counts_joined(atoms: list[_Atom]) -> list[_Atom]:
     """A bare count of people ("two men", "36 servicemen") says nothing of what happened to them:
     it only corroborates the same count stated in full elsewhere ("300 rescue workers were
     deployed"), and is dropped otherwise."""
-    full = {(at.slot.split(":")[1], at.value): at for at in atoms
-            if at.category == "how_many" and ":bare" not in at.slot}
+    full: dict[tuple[str, str], dict[str, _Atom]] = {}
+    for at in atoms:
+        if at.category == "how_many" and ":bare" not in at.slot:
+            full.setdefault((at.slot.split(":")[1], at.value), {}).setdefault(at.slot, at)
     out = []
     for at in atoms:
         if ":bare" in at.slot:
-            stated = full.get((at.slot.split(":")[1], at.value))
-            if stated is None:
-                continue
+            statements = full.get((at.slot.split(":")[1], at.value), {})
+            if len(statements) != 1:
+                continue  # none, or several ("two men arrested", "two men sentenced"): which is it?
+            [stated] = statements.values()
             at = replace(at, slot=stated.slot, text=stated.text)
         out.append(at)
     return out

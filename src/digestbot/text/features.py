@@ -309,6 +309,10 @@ def _number_value(word: str) -> float | None:
     return float(NUMBER_WORDS[w]) if w in NUMBER_WORDS and w != "dozen" else None
 
 
+# Plurals without an -s: like any plural they end a counted noun phrase.
+IRREGULAR_PLURALS = frozenset("men women children people police feet teeth mice geese cattle".split())
+
+
 def _unit_after(toks: list[Token], j: int, text: str = "") -> tuple[str | None, int]:
     """The canonical noun after position j (exclusive end index of the span used)."""
     run: list[str] = []
@@ -325,8 +329,8 @@ def _unit_after(toks: list[Token], j: int, text: str = "") -> tuple[str | None, 
             break  # a verb or participle ("3 compared with"), not the counted noun
         run.append(w)
         k += 1
-        # a plural noun ends the phrase ("two quarters ahead" -> quarters)
-        if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        # a plural noun ends the phrase ("two quarters ahead" -> quarters, "two men near" -> men)
+        if (len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))) or w in IRREGULAR_PLURALS:
             break
     for n in range(len(run), 0, -1):
         for start in range(0, len(run) - n + 1):
