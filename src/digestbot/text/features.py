@@ -501,6 +501,8 @@ class Entity:
 
 _CONNECTORS = {"of", "de", "del", "von", "van", "al", "bin"}
 _LEADING_DROP = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our"}
+_NOT_A_NAME_START = frozenset(_LEADING_DROP | STOPWORDS)  # words a name never opens with
+_CALENDAR_NAMES = frozenset(MONTHS + WEEKDAYS)
 
 
 def _is_cap(word: str) -> bool:
@@ -521,28 +523,29 @@ def _entities(sentence: str) -> tuple[tuple[Entity, str | None], ...]:
     """(entity, the lower-case word if it is a lone sentence opener needing confirmation)."""
     text = normalise_quotes(sentence)
     toks = tokenize(text)
+    caps = [_is_cap(t.text) for t in toks] + [False]  # once a token; the sentinel ends every run
     out: list[Entity] = []
     i = 0
     while i < len(toks):
-        if not _is_cap(toks[i].text) or toks[i].lower in _LEADING_DROP and i + 1 < len(toks) and not _is_cap(toks[i + 1].text):
+        if not caps[i] or toks[i].lower in _LEADING_DROP and i + 1 < len(toks) and not caps[i + 1]:
             i += 1
             continue
         j = i
         run: list[Token] = []
         while j < len(toks):
             t = toks[j]
-            if _is_cap(t.text):
+            if caps[j]:
                 run.append(t)
                 j += 1
                 if t.text.endswith(("'s", "’s")):
                     break
-            elif t.lower in _CONNECTORS and j + 1 < len(toks) and _is_cap(toks[j + 1].text) and run:
+            elif t.lower in _CONNECTORS and caps[j + 1] and run:
                 run.append(t)
                 j += 1
             else:
                 break
         i = max(j, i + 1)
-        while run and run[0].lower in _LEADING_DROP | STOPWORDS:
+        while run and run[0].lower in _NOT_A_NAME_START:
             run = run[1:]
         if not run:
             continue
@@ -565,7 +568,7 @@ def _entities(sentence: str) -> tuple[tuple[Entity, str | None], ...]:
                 continue
             if run[0].start == toks[0].start and not is_person and w.lower() not in ALIASES:
                 opener = w.lower()
-            if w.lower() in (m for m in MONTHS) or w.lower() in WEEKDAYS:
+            if w.lower() in _CALENDAR_NAMES:
                 continue
         name = " ".join(words)
         norm = ALIASES.get(name.lower(), name.lower())
