@@ -201,7 +201,7 @@ def _raw(rec: dict) -> RawArticle:
 async def _memory_run(db: str) -> tuple[tuple, tuple]:
     from digestbot.bootstrap import App
     from digestbot.config import parse_config
-    from digestbot.runtime import Platform, Runtime
+    from digestbot.run.runtime import Platform, Runtime
     from digestbot.settings import Settings
     from digestbot.storage import SqlStore
 

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 import aiohttp
 
 from digestbot.bootstrap import App
-from digestbot.metrics import Metrics
+from digestbot.run.metrics import Metrics
 from digestbot.models import Digest
-from digestbot.platforms import DeliveryFailed, PlatformError, timed_answer
-from digestbot.runtime import Platform
+from digestbot.run.platforms import DeliveryFailed, PlatformError, timed_answer
+from digestbot.run.runtime import Platform
 
 from .bot import build_bot
 from .publisher import DiscordChannelPublisher, DiscordWebhookPublisher

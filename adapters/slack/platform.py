@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from digestbot.bootstrap import App
-from digestbot.metrics import Metrics
+from digestbot.run.metrics import Metrics
 from digestbot.models import Digest
-from digestbot.platforms import DeliveryFailed, PlatformError, timed_answer
-from digestbot.runtime import Platform
+from digestbot.run.platforms import DeliveryFailed, PlatformError, timed_answer
+from digestbot.run.runtime import Platform
 
 from .app import build_slack_app, build_socket_mode_handler, events_handler
 from .publisher import SlackPublisher

@@ -467,9 +467,9 @@ def cmd_slack_manifest(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from .metrics import Metrics
-    from .platforms import PlatformError, build_platforms
-    from .runtime import Runtime, run_until_stopped
+    from .run.metrics import Metrics
+    from .run.platforms import PlatformError, build_platforms
+    from .run.runtime import Runtime, run_until_stopped
 
     app = _bootstrap(args)
     try:
@@ -562,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _configure_logging(args: argparse.Namespace) -> bool:
     """Log as the command and DIGESTBOT_LOG_LEVEL say; whether tracebacks are wanted (debug)."""
-    from .logs import configure_logging
+    from .run.logs import configure_logging
     from .settings import log_level_from_env
 
     level = "debug" if args.debug else log_level_from_env()

@@ -112,7 +112,7 @@ class DestinationConfig(BaseModel):
 
     @model_validator(mode="after")
     def _schedule_is_usable(self) -> DestinationConfig:
-        from .scheduling import Schedule
+        from .run.scheduling import Schedule
 
         Schedule("check", self.cron, self.timezone).trigger()  # raises ScheduleError (a ValueError)
         if self.platform == "discord-webhook" and not (self.webhook or "").startswith("https://"):

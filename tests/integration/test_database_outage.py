@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import event
 
 from fakes import RecordingPoster, RecordingPublisher
-from digestbot.scheduling import DigestScheduler, Schedule
+from digestbot.run.scheduling import DigestScheduler, Schedule
 from digestbot.storage import SqlLedger, create_store_engine
 from test_postgres import pg_url, postgres  # noqa: F401 - fixtures: this module's own server, stopped at will
 
@@ -150,7 +150,7 @@ async def test_readyz_says_why_while_postgres_is_down_and_recovers_after(postgre
     from test_database_off_loop import get
 
     from digestbot.bootstrap import bootstrap
-    from digestbot.runtime import Platform, Runtime
+    from digestbot.run.runtime import Platform, Runtime
     from digestbot.settings import Settings
 
     config = tmp_path / "digestbot.toml"

@@ -19,7 +19,7 @@ from fakes import FakeClock, RecordingPublisher
 from lanes import ADDED, poll
 from digestbot.models import CommandContext
 from digestbot.stories.novelty import item_fingerprint
-from digestbot.runtime import Platform, Runtime
+from digestbot.run.runtime import Platform, Runtime
 
 ADMIN = CommandContext("console", "news", "ann", is_admin=True)
 UTC = timezone.utc

@@ -9,8 +9,8 @@ from builders import an_app, corpus_raw
 from fakes import RecordingPublisher
 from digestbot.models import Digest
 from digestbot.stories.novelty import item_fingerprint
-from digestbot.scheduling import Skip
-from digestbot.runtime import Platform, Runtime
+from digestbot.run.scheduling import Skip
+from digestbot.run.runtime import Platform, Runtime
 
 CONFIG = """
 [[topics]]

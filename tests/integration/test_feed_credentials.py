@@ -13,10 +13,10 @@ import pytest
 
 from builders import an_app
 from fakes import RecordingPublisher
-from digestbot.logs import JsonFormatter, TextFormatter
+from digestbot.run.logs import JsonFormatter, TextFormatter
 from digestbot.models import CommandContext
 from digestbot.redaction import has_credentials, redact_credentials
-from digestbot.runtime import Platform, Runtime
+from digestbot.run.runtime import Platform, Runtime
 
 SECRET_URL = "https://ann:hunter2@example.org/rss.xml"
 SHOWN = "https://***@example.org/rss.xml"
@@ -93,7 +93,7 @@ def test_feeds_list_and_remove_never_show_the_password(app):
 
 
 def test_a_log_record_with_the_url_is_masked_in_message_and_fields():
-    record = logging.LogRecord("digestbot.polling", logging.WARNING, __file__, 1, "feed %s failed", (SECRET_URL,),
+    record = logging.LogRecord("digestbot.run.polling", logging.WARNING, __file__, 1, "feed %s failed", (SECRET_URL,),
                                None)
     record.feed = SECRET_URL
     line = JsonFormatter().format(record)

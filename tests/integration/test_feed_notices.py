@@ -14,7 +14,7 @@ import pytest
 
 from builders import an_app
 from fakes import RecordingPublisher
-from digestbot.runtime import Platform, Runtime
+from digestbot.run.runtime import Platform, Runtime
 from digestbot.storage import AuditEntry
 
 CONFIG = """

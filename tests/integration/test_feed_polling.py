@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from fakes import FakeClock, InMemoryFeedStates
 from digestbot.ingest import SafeFetcher
-from digestbot.polling import FeedPoller, parse_interval
+from digestbot.run.polling import FeedPoller, parse_interval
 
 FEED = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Example Wire</title><link>https://example.org/</link>

@@ -8,8 +8,8 @@ import logging
 import aiohttp
 from aiohttp import web
 
-from digestbot.http_server import CappedSite, OncePerInterval, bound_port, build_http_app, serve
-from digestbot.metrics import Metrics
+from digestbot.run.http_server import CappedSite, OncePerInterval, bound_port, build_http_app, serve
+from digestbot.run.metrics import Metrics
 
 TIMEOUT = 0.5  # seconds: the server's request timeout in these tests
 

@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from builders import an_app
 from fakes import FakeClock, RecordingPublisher
-from digestbot.runtime import Platform, Runtime
+from digestbot.run.runtime import Platform, Runtime
 
 CONFIG = """
 [[topics]]

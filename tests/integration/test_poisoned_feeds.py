@@ -13,7 +13,7 @@ import pytest
 
 from fakes import FakeClock
 from digestbot.ingest import SafeFetcher
-from digestbot.polling import FeedPoller
+from digestbot.run.polling import FeedPoller
 from digestbot.service.digests import DigestService
 from digestbot.storage import SqlFeedStates, SqlStore, create_store_engine
 from test_postgres import pg_url, postgres  # noqa: F401 - the fixtures, shared with that module

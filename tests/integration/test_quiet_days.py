@@ -15,7 +15,7 @@ import pytest
 from builders import an_app
 from fakes import FakeClock, RecordingPublisher
 from digestbot.models import CommandContext, RawArticle
-from digestbot.runtime import Platform, Runtime
+from digestbot.run.runtime import Platform, Runtime
 
 CONFIG = """
 [[destinations]]

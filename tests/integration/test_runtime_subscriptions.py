@@ -14,7 +14,7 @@ from builders import an_app
 from fakes import FakeClock, RecordingPublisher
 from digestbot.bootstrap import App
 from digestbot.models import CommandContext
-from digestbot.runtime import Platform, Runtime
+from digestbot.run.runtime import Platform, Runtime
 from digestbot.storage import AuditEntry
 
 CONFIG = """

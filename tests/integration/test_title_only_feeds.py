@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from fakes import FakeClock, InMemoryFeedStates
 from digestbot.ingest import InputError, RawArticle, SafeFetcher, load_sources
 from digestbot.ingest.feeds import TitleOnlyEntry
-from digestbot.polling import FeedPoller
+from digestbot.run.polling import FeedPoller
 
 LOOP = frozenset({"127.0.0.1"})
 

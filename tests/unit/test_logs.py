@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from digestbot.logs import JsonFormatter, TextFormatter, redact
+from digestbot.run.logs import JsonFormatter, TextFormatter, redact
 
 SECRETS = [
     "xoxb-1234567890-abcdefghijkl",

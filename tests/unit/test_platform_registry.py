@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from builders import an_app
-from digestbot.metrics import Metrics
-from digestbot.platforms import FACTORIES, PlatformError, build_platforms, platform_factory
+from digestbot.run.metrics import Metrics
+from digestbot.run.platforms import FACTORIES, PlatformError, build_platforms, platform_factory
 
 ADAPTERS = Path(__file__).resolve().parents[2] / "adapters"
 SURFACE = {"platform.py", "settings.py", "publisher.py", "commands.py", "limits.py", "render.py"}

@@ -7,7 +7,7 @@ import pytest
 
 from digestbot.models import Claim
 from fakes import FakeClock, RecordingPoster
-from digestbot.scheduling import DigestScheduler, Schedule, ScheduleError, latest_fire_time
+from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError, latest_fire_time
 from digestbot.storage import SqlLedger, create_store_engine
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -142,7 +142,7 @@ def test_bad_schedule_is_named(cron, tz, message):
      ("*/3", "sun,wed,sat"), ("sat,sun", "sat,sun"), ("1,3", "mon,wed")],
 )
 def test_weekdays_follow_standard_cron(field, expected):
-    from digestbot.scheduling import standard_weekdays
+    from digestbot.run.scheduling import standard_weekdays
 
     assert standard_weekdays(field) == expected
 

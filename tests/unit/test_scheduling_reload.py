@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from fakes import FakeClock, RecordingPoster
-from digestbot.scheduling import DigestScheduler, Schedule, ScheduleError
+from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError
 from digestbot.storage import SqlLedger, create_store_engine
 
 

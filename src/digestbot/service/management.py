@@ -32,7 +32,7 @@ from ..chat.management_commands import (CommandProblem, FeedsAdd, FeedsList, Fee
                                         parse_management)
 from ..stories.delivery import SubscriptionOptions
 from ..models import CommandContext, FeedState, Reply, ReplySection, Topic
-from ..scheduling import Schedule, ScheduleError
+from ..run.scheduling import Schedule, ScheduleError
 from ..storage import AuditEntry, StoredFeed, StoredTopic, Subscription
 from .catalogue import TopicsAndFeeds
 from .seeding import Pins

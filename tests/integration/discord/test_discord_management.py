@@ -12,8 +12,8 @@ import pytest
 from builders import an_app
 
 from digestbot.adapters.discord import DigestBot
-from digestbot.metrics import Metrics
-from digestbot.platforms import timed_answer
+from digestbot.run.metrics import Metrics
+from digestbot.run.platforms import timed_answer
 from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, USER_ID, command_payload
 
 CONFIG = """

@@ -25,12 +25,12 @@ from builders import an_app_with_a_visit_story, two_channels_config
 from fakes import FakeClock
 from digestbot.adapters.discord import DigestBot, DiscordChannelPublisher, limits
 from digestbot.adapters.discord.render import discord_len, period_line, render_digest
-from digestbot.metrics import Metrics
+from digestbot.run.metrics import Metrics
 from digestbot.models import Article, ArticleKind, Claim, Digest, Story
 from digestbot.present.lines import more_stories
 from digestbot.present.view import TOP_STORIES
-from digestbot.platforms import build_platforms
-from digestbot.runtime import Runtime
+from digestbot.run.platforms import build_platforms
+from digestbot.run.runtime import Runtime
 from discord_fake import BOT_USER_ID, CHANNEL_ID, GUILD_ID, TOKEN, USER_ID
 
 UTC = timezone.utc

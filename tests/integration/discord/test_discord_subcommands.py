@@ -28,9 +28,9 @@ from discord import app_commands
 from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, USER_ID, command_payload
 
 from digestbot.chat.management_commands import parse_management
-from digestbot.metrics import Metrics
+from digestbot.run.metrics import Metrics
 from digestbot.models import Topic
-from digestbot.platforms import timed_answer
+from digestbot.run.platforms import timed_answer
 from fakes import RecordingAnswer
 
 CONFIG = """

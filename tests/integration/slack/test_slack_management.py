@@ -15,8 +15,8 @@ from builders import an_app
 from digestbot.adapters.slack.app import build_slack_app, serve_http
 from digestbot.adapters.slack.commands import AdminCheck, GroupRoles, command_context, is_change_command
 from digestbot.adapters.slack.manifest import BOT_SCOPES
-from digestbot.metrics import Metrics
-from digestbot.platforms import timed_answer
+from digestbot.run.metrics import Metrics
+from digestbot.run.platforms import timed_answer
 from test_slack_commands import Server, settings_for, signed, slash_body
 
 CONFIG = """

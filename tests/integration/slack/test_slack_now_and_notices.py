@@ -17,9 +17,9 @@ import pytest
 
 from builders import VISIT_FEED, an_app_with_a_visit_story, two_channels_config
 from fakes import FakeClock
-from digestbot.metrics import Metrics
-from digestbot.platforms import build_platforms
-from digestbot.runtime import Runtime
+from digestbot.run.metrics import Metrics
+from digestbot.run.platforms import build_platforms
+from digestbot.run.runtime import Runtime
 from digestbot.storage import AuditEntry
 from test_slack_commands import SECRET, signed, slash_body
 from test_slack_management import text_of, user_info

@@ -16,9 +16,9 @@ import pytest
 
 from builders import an_app_with_a_visit_story, two_channels_config
 from digestbot.bootstrap import bootstrap
-from digestbot.metrics import Metrics
-from digestbot.platforms import build_platforms
-from digestbot.runtime import Runtime
+from digestbot.run.metrics import Metrics
+from digestbot.run.platforms import build_platforms
+from digestbot.run.runtime import Runtime
 from digestbot.storage import SqlSeenRequests
 from test_slack_commands import signed, slash_body
 from test_slack_now_and_notices import slack_env

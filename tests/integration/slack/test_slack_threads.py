@@ -19,10 +19,10 @@ import lanes
 from builders import corpus_raw
 from fakes import FakeClock
 from lanes import ADDED, poll
-from digestbot.metrics import Metrics
+from digestbot.run.metrics import Metrics
 from digestbot.models import CommandContext
-from digestbot.platforms import build_platforms
-from digestbot.runtime import Runtime
+from digestbot.run.platforms import build_platforms
+from digestbot.run.runtime import Runtime
 from test_slack_commands import SECRET, signed, slash_body
 from test_slack_management import text_of, user_info
 

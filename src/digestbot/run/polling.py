@@ -13,14 +13,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
-from .ingest import SafeFetcher
-from .ingest.fetch import FetchCancelled
-from .ingest.feeds import DEFAULT_MAX_ENTRIES, DEFAULT_PAGE_FETCHES, TitleOnlyEntry, parse_feed
-from .models import FeedState, InputError, RawArticle
-from .redaction import error_line
-from .service.fetch_words import fetch_words
+from ..ingest import SafeFetcher
+from ..ingest.fetch import FetchCancelled
+from ..ingest.feeds import DEFAULT_MAX_ENTRIES, DEFAULT_PAGE_FETCHES, TitleOnlyEntry, parse_feed
+from ..models import FeedState, InputError, RawArticle
+from ..redaction import error_line
+from ..service.fetch_words import fetch_words
 
-log = logging.getLogger("digestbot.polling")
+log = logging.getLogger("digestbot.run.polling")
 
 MAX_BACKOFF = timedelta(hours=6)
 DEFAULT_INTERVAL = timedelta(minutes=15)  # for a feed removed while it was being polled

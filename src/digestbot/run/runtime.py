@@ -49,18 +49,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.pool import NullPool
 
-from .bootstrap import App
-from .config import DestinationConfig
+from ..bootstrap import App
+from ..config import DestinationConfig
 from .http_server import build_http_app, build_metrics_app, serve
-from .ingest.fetch import FetchCancelled
+from ..ingest.fetch import FetchCancelled
 from .metrics import Metrics, poll_outcome
-from .stories.delivery import in_topics, story_for_subscription, window_start
-from .models import Article, Claim, Digest, Story
-from .startup_errors import describe_startup_error
-from .stories.novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
-from .present.render import revision_text, story_update_text
+from ..stories.delivery import in_topics, story_for_subscription, window_start
+from ..models import Article, Claim, Digest, Story
+from ..startup_errors import describe_startup_error
+from ..stories.novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
+from ..present.render import revision_text, story_update_text
 from .scheduling import DigestScheduler, Schedule, ScheduleError, Skip
-from .storage import ShownStory, SqlLedger, SqlPostedItems, SqlStoryPosts, Subscription, UpsertOutcome
+from ..storage import ShownStory, SqlLedger, SqlPostedItems, SqlStoryPosts, Subscription, UpsertOutcome
 
 log = logging.getLogger("digestbot.run")
 
@@ -216,8 +216,8 @@ class Runtime:
     def _management_store(self):
         """The store chat changes: bootstrap's (seeded, pins applied), or for an app wired
         without management one of our own, seeded from the configuration file here."""
-        from .service.seeding import apply_pins, seed_from_config
-        from .storage import SqlManagementStore
+        from ..service.seeding import apply_pins, seed_from_config
+        from ..storage import SqlManagementStore
 
         store = getattr(getattr(self.app.service, "management", None), "store", None)
         if store is not None:
@@ -291,9 +291,9 @@ class Runtime:
                 log.warning("could not reload subscriptions and feeds: %s", known)
 
     def _feed_poller(self, feeds):
-        from .ingest import SafeFetcher
+        from ..ingest import SafeFetcher
         from .polling import FeedPoller
-        from .storage import SqlFeedStates
+        from ..storage import SqlFeedStates
 
         self.fetcher = fetcher = SafeFetcher(allow_hosts=self.app.settings.fetch_allow_hosts)
         self.feed_states = SqlFeedStates(self.app.store.engine)
@@ -351,7 +351,7 @@ class Runtime:
         cannot be delivered is not retried (at most once), the feed itself still is.
         """
         from .polling import health_notice
-        from .redaction import redact_credentials
+        from ..redaction import redact_credentials
 
         state = await asyncio.to_thread(self.feed_states.load, url)
         notified = await asyncio.to_thread(self.feed_states.notified_down, url)

@@ -12,7 +12,7 @@ import re
 import sys
 from datetime import datetime, timezone
 
-from .redaction import redact_credentials
+from ..redaction import redact_credentials
 
 _SECRET_PATTERNS = [
     re.compile(r"xox[abposr]-[A-Za-z0-9-]+"),  # Slack bot/user/app tokens

@@ -12,9 +12,9 @@ import os
 import time
 from collections.abc import Callable, Mapping
 
-from .bootstrap import App
+from ..bootstrap import App
 from .metrics import Metrics
-from .models import CommandContext, Reply
+from ..models import CommandContext, Reply
 from .runtime import Platform
 
 

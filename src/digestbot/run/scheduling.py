@@ -19,9 +19,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from .models import Claim
+from ..models import Claim
 
-log = logging.getLogger("digestbot.scheduling")
+log = logging.getLogger("digestbot.run.scheduling")
 
 RETRY_DELAY = timedelta(minutes=1)  # the first wait before a failed digest is tried again
 MAX_RETRY_DELAY = timedelta(minutes=15)  # backoff doubles up to this (a platform's Retry-After may ask more)
