@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from digestbot.models import Digest
+from digestbot.domain.models import Digest
 from digestbot.present.render import render_text
 
 

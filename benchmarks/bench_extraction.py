@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from digestbot.cli import extracted_article  # noqa: E402
 from digestbot.ingest import load_sources  # noqa: E402
-from digestbot.models import InputError, RawArticle  # noqa: E402
+from digestbot.domain.models import InputError, RawArticle  # noqa: E402
 from digestbot.pipeline import looks_english  # noqa: E402
 from digestbot.text import cleaning  # noqa: E402
 

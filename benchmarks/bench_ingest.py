@@ -43,7 +43,7 @@ END = "<!-- bench_ingest:end -->"
 def breakdown(path: Path, workdir: Path) -> dict[str, float]:
     """CPU seconds of each stage of a digest of `path`, run in this process."""
     from digestbot.ingest import read_jsonl
-    from digestbot.models import InputError
+    from digestbot.domain.models import InputError
     from digestbot.present.render import render_json
     from digestbot.service.digests import DigestService
     from digestbot.storage import SqlStore

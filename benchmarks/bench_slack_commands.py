@@ -30,7 +30,7 @@ from digestbot.adapters.slack.settings import SlackSettings
 from digestbot.adapters.slack.signature import compute_signature
 from digestbot.bootstrap import bootstrap
 from digestbot.ingest import load_sources
-from digestbot.models import Reply, ReplySection
+from digestbot.domain.models import Reply, ReplySection
 from digestbot.settings import Settings
 
 SECRET = "bench-signing-secret"

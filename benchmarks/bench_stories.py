@@ -41,10 +41,10 @@ sys.path.insert(0, str(ROOT / "tests"))  # builders.py: the corpus reader the te
 
 from builders import a_topic, corpus_articles  # noqa: E402
 from digestbot.stories.digest import build_digest, score_parts  # noqa: E402
-from digestbot.models import Article, ArticleKind, Digest, RawArticle  # noqa: E402
+from digestbot.domain.models import Article, ArticleKind, Digest, RawArticle  # noqa: E402
 from digestbot.stories.novelty import item_fingerprint  # noqa: E402
 from digestbot.service.digests import DigestService, LiveStories  # noqa: E402
-from digestbot.storage import Upserted, UpsertOutcome  # noqa: E402
+from digestbot.domain.records import Upserted, UpsertOutcome
 from digestbot.stories.clustering import StoryClusterer, cluster_articles  # noqa: E402
 
 TOPICS = [a_topic()]

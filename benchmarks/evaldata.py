@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from digestbot.models import Article, InputError, RawArticle
+from digestbot.domain.models import Article, InputError, RawArticle
 from digestbot.pipeline import process_article
 
 

@@ -9,7 +9,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from digestbot.models import Article, ArticleKind, RawArticle, Topic
+from digestbot.domain.models import Article, ArticleKind, RawArticle, Topic
 
 CORPUS = Path(__file__).parent / "corpus"
 _counter = itertools.count(1)

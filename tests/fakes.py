@@ -15,8 +15,8 @@ import threading
 from dataclasses import replace
 from datetime import datetime
 
-from digestbot.models import Article, FeedState, HttpStatusError, InputError, Reply, ReplySection
-from digestbot.storage import Upserted, UpsertOutcome
+from digestbot.domain.models import Article, FeedState, HttpStatusError, InputError, Reply, ReplySection
+from digestbot.domain.records import Upserted, UpsertOutcome
 
 
 class FakeClock:

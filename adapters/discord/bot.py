@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import discord
 from discord import app_commands
 
-from digestbot.models import Topic
+from digestbot.domain.models import Topic
 
 from .commands import Answer, register_commands
 from .settings import DiscordSettings, apply_endpoints, check_token, login_failed

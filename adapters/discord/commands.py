@@ -26,7 +26,7 @@ from discord import app_commands
 
 from digestbot.chat import management_commands as typed
 from digestbot.chat.commands import VERBS, commandable_topics
-from digestbot.models import CommandContext, Reply, Topic
+from digestbot.domain.models import CommandContext, Reply, Topic
 
 from . import limits
 from .render import render_error, render_reply, truncate

@@ -16,7 +16,7 @@ import logging
 import aiohttp
 import discord
 
-from digestbot.models import Digest
+from digestbot.domain.models import Digest
 
 from .settings import DiscordConfigError
 from .render import DiscordMessage, period_line, render_digest

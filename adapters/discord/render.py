@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 import discord
 
 from digestbot.chat.commands import fact_line
-from digestbot.models import ArticleKind, Digest, Reply, Story, as_utc
+from digestbot.domain.models import ArticleKind, Digest, Reply, Story, as_utc
 from digestbot.present.lines import cite_all, counted, day, line_text, more_stories, outlet_text
 from digestbot.present.render import empty_digest_text
 from digestbot.present.view import Bullet, StoryView, story_view, top_stories

@@ -25,7 +25,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from digestbot.models import Topic
+from digestbot.domain.models import Topic
 
 from . import commands
 from .commands import Answer

@@ -32,7 +32,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from digestbot.chat.management_commands import CHANGES
-from digestbot.models import CommandContext, Reply, Topic
+from digestbot.domain.models import CommandContext, Reply, Topic
 
 from .manifest import DIGEST_COMMAND, command_name
 from .publisher import Sleep, retry_handlers

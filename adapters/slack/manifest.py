@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from digestbot.chat.commands import MAX_TOPICS, VERBS as COMMAND_VERBS, topic_name_problem
-from digestbot.models import Topic
+from digestbot.domain.models import Topic
 
 VERBS: tuple[str, ...] = tuple(COMMAND_VERBS)  # the command layer's verbs, in its order
 # history scopes let a restarted bot find a digest it posted just before a crash (metadata).

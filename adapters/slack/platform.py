@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from digestbot.bootstrap import App
 from digestbot.run.metrics import Metrics
-from digestbot.models import Digest
+from digestbot.domain.models import Digest
 from digestbot.run.platforms import DeliveryFailed, PlatformError, timed_answer
 from digestbot.run.runtime import Platform
 

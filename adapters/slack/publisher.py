@@ -31,7 +31,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from digestbot.models import Digest
+from digestbot.domain.models import Digest
 
 from .render import SlackMessage, escape, render_digest
 from .settings import SlackSettings

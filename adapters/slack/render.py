@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from digestbot.models import Digest, Reply, Story, as_utc
+from digestbot.domain.models import Digest, Reply, Story, as_utc
 from digestbot.present.lines import cite_all, counted, day, line_text, more_stories, outlets_text
 from digestbot.present.render import empty_digest_text
 from digestbot.present.view import TOP_STORIES, Bullet, story_view, top_stories

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from . import __version__
 from .config_report import PRECEDENCE
-from .models import as_utc
+from .domain.models import as_utc
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -296,7 +296,7 @@ def _chain(iterables: list) -> Iterator:
 def cmd_summarise(args: argparse.Namespace) -> int:
     from .text.analysis import analyse_text
     from .ingest import read_jsonl
-    from .models import InputError
+    from .domain.models import InputError
 
     settings = _settings()
     n = args.key_points or settings.key_points
@@ -336,7 +336,7 @@ def _extracted_as_text(view: dict) -> str:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from .ingest import load_sources
-    from .models import InputError
+    from .domain.models import InputError
 
     failed = 0
     views = []
@@ -370,7 +370,7 @@ def _console_context():
     """Who types in `digestbot chat`: the local user, trusted as an administrator."""
     import getpass
 
-    from .models import CommandContext
+    from .domain.models import CommandContext
 
     try:
         user = getpass.getuser()

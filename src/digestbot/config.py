@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .chat.commands import MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
 from .stories.delivery import SubscriptionOptions, parse_breaking
-from .models import Topic
+from .domain.models import Topic
 from .redaction import redact_credentials
 
 

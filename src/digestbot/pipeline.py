@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from .text.analysis import MAX_SENTENCES, analyse_text
 from .text.cleaning import strip_bidi_controls
-from .models import Article, ArticleKind, InputError, RawArticle, as_utc
+from .domain.models import Article, ArticleKind, InputError, RawArticle, as_utc
 
 # Words that make up a large share of any English running text.
 _ENGLISH_MARKERS = frozenset(

@@ -8,16 +8,13 @@ feed states) are written with INSERT ... ON CONFLICT, which both databases have.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import hashlib
 import json
 import sqlite3
 import time
 import zlib
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Protocol
 
 from sqlalchemy import (
     Boolean,
@@ -45,36 +42,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from sqlalchemy.orm.exc import StaleDataError
 
 from .stories.delivery import SubscriptionOptions
-from .models import Article, ArticleKind, Claim, FeedState, InputError, Topic, WireCopy
-
-
-class UpsertOutcome(str, enum.Enum):
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    COPIED = "copied"  # the same text from another input: recorded as a copy of the stored one
-
-
-@dataclass(frozen=True)
-class Upserted:
-    """What storing one article did. `article` is the article as stored now (for a copy, the
-    first article with every copy); `previous` the version an UPDATED article replaced."""
-
-    outcome: UpsertOutcome
-    article: Article
-    previous: Article | None = None
-
-
-class ArticleStore(Protocol):
-    """The port the service layer depends on."""
-
-    def upsert(self, article: Article) -> UpsertOutcome: ...
-
-    def upsert_many(self, articles: list[Article]) -> list[Upserted | InputError]: ...
-
-    def all_articles(self) -> list[Article]: ...
-
-    def count(self) -> int: ...
+from .domain.records import AuditEntry, ShownStory, StoredFeed, StoredTopic, Subscription, UpsertOutcome, Upserted
+from .domain.models import Article, ArticleKind, Claim, FeedState, InputError, Topic, WireCopy
 
 
 class Base(DeclarativeBase):
@@ -870,15 +839,6 @@ class StoryPostRow(Base):
     breaking_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-@dataclass(frozen=True)
-class ShownStory:
-    """What one channel was shown of one story."""
-
-    shown: frozenset[str] = frozenset()  # its articles the channel saw (digest, reply or breaking post)
-    anchor: str | None = None  # the earliest message that showed it: the story's thread
-    last_breaking: datetime | None = None  # the breaking lane's last post about it
-
-
 class SqlStoryPosts:
     """Per channel and article: the message that first showed its story, and the last
     breaking post about it. Keyed by article (story keys change as stories grow)."""
@@ -1014,66 +974,6 @@ def seed_key(kind: str, entry: dict | Topic) -> tuple[str, str]:
 def _options_json(options: SubscriptionOptions) -> str | None:
     """Stored as JSON; the defaults as NULL."""
     return json.dumps(options.as_dict()) if options != SubscriptionOptions() else None
-
-
-# Who the configuration file's own changes are recorded as.
-CONFIG_ACTORS = frozenset({"config file", "configuration file"})
-
-
-@dataclass(frozen=True)
-class Subscription:
-    id: int
-    platform: str
-    channel: str
-    topic: str  # "*" for every story
-    cron: str
-    timezone: str
-    created_by: str = ""
-    created_at: datetime | None = None
-    options: SubscriptionOptions = SubscriptionOptions()
-
-    @property
-    def from_chat(self) -> bool:
-        """Made from chat (not seeded or pinned by the configuration file)."""
-        return self.created_by not in CONFIG_ACTORS
-
-    def as_dict(self) -> dict:
-        data = {"topic": self.topic, "cron": self.cron, "timezone": self.timezone}
-        if self.options != SubscriptionOptions():
-            data["options"] = self.options.as_dict()
-        return data
-
-
-@dataclass(frozen=True)
-class StoredTopic:
-    topic: Topic
-    origin: str
-    created_by: str = ""
-
-
-@dataclass(frozen=True)
-class StoredFeed:
-    id: int
-    url: str
-    every: str
-    topic: str | None
-    origin: str
-    created_by: str = ""
-
-    def as_dict(self) -> dict:
-        return {"id": self.id, "url": self.url, "every": self.every, "topic": self.topic}
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    at: datetime
-    platform: str
-    channel: str
-    user: str
-    action: str
-    summary: str
-    before: dict | None
-    after: dict | None
 
 
 class SqlManagementStore:

@@ -17,7 +17,7 @@ import pytest
 
 from builders import an_app
 from fakes import FakeClock, RecordingPublisher
-from digestbot.models import RawArticle
+from digestbot.domain.models import RawArticle
 from digestbot.run.runtime import Platform, Runtime
 from test_database_outage import write_lock
 

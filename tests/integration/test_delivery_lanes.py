@@ -17,7 +17,7 @@ import lanes
 from builders import corpus_raw
 from fakes import FakeClock, RecordingPublisher
 from lanes import ADDED, poll
-from digestbot.models import CommandContext
+from digestbot.domain.models import CommandContext
 from digestbot.stories.novelty import item_fingerprint
 from digestbot.run.runtime import Platform, Runtime
 

@@ -7,7 +7,7 @@ import pytest
 
 from builders import an_app, corpus_raw
 from fakes import RecordingPublisher
-from digestbot.models import Digest
+from digestbot.domain.models import Digest
 from digestbot.stories.novelty import item_fingerprint
 from digestbot.run.scheduling import Skip
 from digestbot.run.runtime import Platform, Runtime

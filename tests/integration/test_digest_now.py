@@ -14,7 +14,7 @@ import pytest
 from builders import an_app
 from fakes import FakeClock, RecordingPublisher
 from digestbot.bootstrap import App
-from digestbot.models import CommandContext
+from digestbot.domain.models import CommandContext
 from digestbot.run.runtime import Platform, Runtime
 
 CONFIG = """

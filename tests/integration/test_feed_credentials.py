@@ -14,7 +14,7 @@ import pytest
 from builders import an_app
 from fakes import RecordingPublisher
 from digestbot.run.logs import JsonFormatter, TextFormatter
-from digestbot.models import CommandContext
+from digestbot.domain.models import CommandContext
 from digestbot.redaction import has_credentials, redact_credentials
 from digestbot.run.runtime import Platform, Runtime
 

@@ -15,7 +15,7 @@ import pytest
 from builders import an_app
 from fakes import RecordingPublisher
 from digestbot.run.runtime import Platform, Runtime
-from digestbot.storage import AuditEntry
+from digestbot.domain.records import AuditEntry
 
 CONFIG = """
 [[topics]]

@@ -10,7 +10,7 @@ from digestbot.ingest import SafeFetcher
 from digestbot.service.management import Management
 from digestbot.service.seeding import seed_from_config
 from digestbot.config import parse_config
-from digestbot.models import CommandContext
+from digestbot.domain.models import CommandContext
 from digestbot.storage import SqlManagementStore, SqlStore
 
 FEED = b"""<?xml version="1.0"?>

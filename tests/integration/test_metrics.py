@@ -95,7 +95,7 @@ async def test_a_refused_post_counts_as_failed_and_as_a_platform_error_and_a_429
 
 
 async def test_feed_polls_are_counted_by_outcome_with_their_entries(app, http_server):
-    from digestbot.storage import AuditEntry
+    from digestbot.domain.records import AuditEntry
 
     http_server.serve("/feed.xml", FEED, content_type="application/rss+xml")
     http_server.serve("/broken.xml", b"oops", status=500)

@@ -33,8 +33,9 @@ from sqlalchemy.orm import Session
 from concurrency import run_together
 from digestbot import storage
 from digestbot.migrations import INITIAL_TABLES, alembic_config
-from digestbot.models import Article, ArticleKind, Claim
-from digestbot.storage import ArticleRow, Base, SqlLedger, SqlStore, UpsertOutcome, create_store_engine, migrate
+from digestbot.domain.models import Article, ArticleKind, Claim
+from digestbot.storage import ArticleRow, Base, SqlLedger, SqlStore, create_store_engine, migrate
+from digestbot.domain.records import UpsertOutcome
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 SEOUL_MORNING = datetime.fromisoformat("2026-01-05T08:00:00+09:00")

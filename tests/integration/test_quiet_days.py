@@ -14,7 +14,7 @@ import pytest
 
 from builders import an_app
 from fakes import FakeClock, RecordingPublisher
-from digestbot.models import CommandContext, RawArticle
+from digestbot.domain.models import CommandContext, RawArticle
 from digestbot.run.runtime import Platform, Runtime
 
 CONFIG = """

@@ -13,9 +13,9 @@ import pytest
 from builders import an_app
 from fakes import FakeClock, RecordingPublisher
 from digestbot.bootstrap import App
-from digestbot.models import CommandContext
+from digestbot.domain.models import CommandContext
 from digestbot.run.runtime import Platform, Runtime
-from digestbot.storage import AuditEntry
+from digestbot.domain.records import AuditEntry
 
 CONFIG = """
 [[topics]]

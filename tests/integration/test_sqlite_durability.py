@@ -17,7 +17,7 @@ WRITE_FOR = 0.5  # seconds of writing before the kill
 WRITER = textwrap.dedent("""
     import sys
     from datetime import datetime, timedelta, timezone
-    from digestbot.models import Article, ArticleKind
+    from digestbot.domain.models import Article, ArticleKind
     from digestbot.storage import SqlStore
 
     url, round_no = sys.argv[1], int(sys.argv[2])

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from concurrency import run_together
-from digestbot.models import FeedState, InputError, RawArticle
+from digestbot.domain.models import FeedState, InputError, RawArticle
 from digestbot.pipeline import process_article
 from digestbot.storage import (ArticleRow, SentenceRow, SqlFeedStates, SqlStore, UpsertOutcome,
                                create_store_engine, migrate)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PURE_CORE = ["models", "keypoints", "stories", "text", "present", "chat", "pipeline"]
+PURE_CORE = ["domain", "keypoints", "stories", "text", "present", "chat", "pipeline"]
 STDLIB_IO = ("urllib.request", "socket", "http.client", "http.server", "sqlite3", "subprocess", "asyncio")
 
 

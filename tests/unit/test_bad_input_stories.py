@@ -16,7 +16,7 @@ import pytest
 from builders import a_raw_article, a_topic, an_article, corpus_articles
 from digestbot.chat.commands import VERBS, render_reply_text
 from digestbot.stories.digest import build_digest
-from digestbot.models import Reply, Topic
+from digestbot.domain.models import Reply, Topic
 from digestbot.service.digests import DigestService, clean_command
 from digestbot.storage import SqlStore
 

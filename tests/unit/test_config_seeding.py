@@ -17,8 +17,9 @@ from digestbot.config import load_config, parse_config
 from digestbot.service.management import Management
 from digestbot.service.seeding import config_drift, seed_from_config
 from digestbot.migrations import alembic_config
-from digestbot.models import CommandContext, Topic
-from digestbot.storage import AuditEntry, SqlManagementStore, SqlStore, create_store_engine, migrate
+from digestbot.domain.models import CommandContext, Topic
+from digestbot.storage import SqlManagementStore, SqlStore, create_store_engine, migrate
+from digestbot.domain.records import AuditEntry
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)
 ADMIN = CommandContext("slack", "C1", "ada", is_admin=True)

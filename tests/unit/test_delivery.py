@@ -8,7 +8,7 @@ import pytest
 
 from builders import BASE_TIME, an_article
 from digestbot.stories.delivery import SubscriptionOptions, story_for_subscription, window_start
-from digestbot.models import NewItem, Story
+from digestbot.domain.models import NewItem, Story
 from digestbot.stories.clustering import source_ref
 
 

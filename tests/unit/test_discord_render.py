@@ -21,7 +21,7 @@ from digestbot.adapters.discord.render import (
     safe_url,
     truncate,
 )
-from digestbot.models import Article, ArticleKind, Digest, Fact, NewItem, Reply, ReplySection, Story
+from digestbot.domain.models import Article, ArticleKind, Digest, Fact, NewItem, Reply, ReplySection, Story
 from digestbot.present.view import TOP_STORIES
 from digestbot.stories.clustering import source_ref
 

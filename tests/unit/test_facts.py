@@ -1,6 +1,6 @@
 from builders import a_topic, an_article, an_opinion, corpus_articles  # noqa: E402
 from digestbot.stories.facts import extract_facts  # noqa: E402
-from digestbot.models import ArticleKind, Story  # noqa: E402
+from digestbot.domain.models import ArticleKind, Story  # noqa: E402
 from digestbot.stories.clustering import cluster_articles  # noqa: E402
 
 

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 from digestbot.chat.commands import fact_line
-from digestbot.models import Article, ArticleKind, Story
+from digestbot.domain.models import Article, ArticleKind, Story
 from digestbot.stories.facts import extract_facts
 from digestbot.text.analysis import analyse_text
 

@@ -8,7 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from builders import an_article  # noqa: E402
-from digestbot.models import Story  # noqa: E402
+from digestbot.domain.models import Story  # noqa: E402
 from digestbot.stories.facts import extract_facts  # noqa: E402
 
 THURSDAY = "1999-04-22T12:00:00+00:00"
@@ -125,7 +125,7 @@ def test_a_pardon_an_extradition_a_merger_are_events():
 
 
 def test_a_dated_line_a_development_already_says_is_left_out():
-    from digestbot.models import Fact
+    from digestbot.domain.models import Fact
     from digestbot.stories.facts import _Scored, _without_repeated_dates
     development = _Scored(2, 0, Fact("what", "7 Nov 1998: Ostra police arrested two men Saturday, and a court "
                                      "ordered them held.", []), when=1.0)
@@ -145,7 +145,7 @@ def test_what_happened_is_a_news_report_that_reads_alone():
 
 
 def test_one_line_a_person_and_no_date_line_repeating_what_happened():
-    from digestbot.models import Fact
+    from digestbot.domain.models import Fact
     from digestbot.stories.facts import _Scored, _one_line_a_person, _without_repeated_dates
     role = Fact("who", "Dan Ivo (black teenager)", [])
     age = Fact("who", "Dan Ivo (aged 18)", [])

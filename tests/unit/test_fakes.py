@@ -4,9 +4,10 @@ the tests rely on, so a test written against a twin says something about the rea
 import pytest
 
 from builders import a_topic, an_article, corpus_raw
-from digestbot.models import FeedState
+from digestbot.domain.models import FeedState
 from digestbot.service.digests import DigestService
-from digestbot.storage import SqlFeedStates, SqlStore, UpsertOutcome
+from digestbot.storage import SqlFeedStates, SqlStore
+from digestbot.domain.records import UpsertOutcome
 from fakes import InMemoryArticleStore, InMemoryFeedStates
 
 

@@ -10,7 +10,7 @@ import digestbot.service.digests as service_module
 from builders import a_raw_article, a_topic, corpus_article, corpus_articles
 from digestbot.chat.commands import answer
 from digestbot.stories.digest import build_digest
-from digestbot.models import RawArticle
+from digestbot.domain.models import RawArticle
 from digestbot.service.digests import DigestService, LiveStories
 from digestbot.storage import SqlStore
 

@@ -11,10 +11,11 @@ import pytest
 
 from builders import an_article
 from digestbot.ingest import read_jsonl
-from digestbot.models import RawArticle
+from digestbot.domain.models import RawArticle
 from digestbot.pipeline import HEADLINE_CHARS, headline_from, plain_title, process_article
 from digestbot.service.digests import DigestService
-from digestbot.storage import SqlStore, UpsertOutcome
+from digestbot.storage import SqlStore
+from digestbot.domain.records import UpsertOutcome
 
 LONG_LEAD = ("The council of the coastal town of Brenna voted on Tuesday evening to close the old "
              "harbour bridge to all traffic, citing deep cracks that inspectors found in two of its "

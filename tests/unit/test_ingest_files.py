@@ -11,7 +11,7 @@ import pytest
 
 from digestbot.ingest import InputError, RawArticle, load_sources
 from digestbot.ingest.sources import folder_files
-from digestbot.models import ArticleKind
+from digestbot.domain.models import ArticleKind
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 BODY = "Seoul and Beijing agree to reset ties\n\nThe two leaders met on Monday.\nThey agreed to talk."

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from digestbot.ingest import InputError, RawArticle, read_jsonl
-from digestbot.models import ArticleKind
+from digestbot.domain.models import ArticleKind
 
 
 def lines(*objs) -> io.StringIO:

@@ -14,7 +14,7 @@ from digestbot.ingest.text import (
     markdown_to_text,
     xml_root_name,
 )
-from digestbot.models import InputError
+from digestbot.domain.models import InputError
 
 KOREAN = "이재명 대통령은 시진핑 주석과 회담했다.\n두 정상은 경제 협력에 합의했다."
 FRENCH = "Le président a rencontré son homologue à Pékin.\nLes deux dirigeants ont signé des accords."

@@ -18,7 +18,7 @@ from sqlalchemy import inspect, text
 
 from concurrency import run_together
 from digestbot.migrations import INITIAL_REVISION, INITIAL_TABLES, alembic_config
-from digestbot.models import Article, ArticleKind
+from digestbot.domain.models import Article, ArticleKind
 from digestbot.storage import Base, SchemaTooNewError, SqlLedger, SqlStore, create_store_engine, migrate
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -8,7 +8,7 @@ from digestbot.stories.novelty import (  # noqa: E402
     split_coverage,
     whats_new,
 )
-from digestbot.models import NewItem  # noqa: E402
+from digestbot.domain.models import NewItem  # noqa: E402
 import pytest  # noqa: E402
 
 
@@ -152,7 +152,7 @@ def test_fingerprint_is_normalised_and_filter_unseen():
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from digestbot.stories.facts import extract_facts  # noqa: E402
-from digestbot.models import Story  # noqa: E402
+from digestbot.domain.models import Story  # noqa: E402
 from digestbot.stories.clustering import cluster_articles  # noqa: E402
 
 _WORDS = st.sampled_from(

@@ -2,7 +2,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from digestbot.models import ArticleKind, InputError, RawArticle
+from digestbot.domain.models import ArticleKind, InputError, RawArticle
 from digestbot.pipeline import looks_english, process_article
 
 NEWS = (

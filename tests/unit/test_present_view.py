@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from builders import an_article, an_opinion
 from digestbot.adapters.discord.render import render_story
 from digestbot.adapters.slack.render import story_blocks
-from digestbot.models import Digest, NewItem, Story
+from digestbot.domain.models import Digest, NewItem, Story
 from digestbot.present.render import render_json, render_markdown, render_text
 from digestbot.present.view import MAX_BULLETS, WORDS_PER_STORY, story_view
 from digestbot.stories.clustering import source_ref
@@ -92,7 +92,7 @@ def test_a_key_point_that_leans_on_the_sentence_before_is_left_out():
 
 
 def test_a_wire_copy_counts_for_the_outlet_that_ran_it():
-    from digestbot.models import WireCopy
+    from digestbot.domain.models import WireCopy
 
     report = an_article("Crews closed the Arnvik road on Monday.", source="Norland Wire")
     report.copies.append(WireCopy("x1", "Valley Herald"))

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from builders import an_article, an_opinion
 from digestbot.stories.digest import build_digest
-from digestbot.models import ArticleKind, Digest, NewItem, SourceRef, Story
+from digestbot.domain.models import ArticleKind, Digest, NewItem, SourceRef, Story
 from digestbot.present.render import render_json, render_markdown, render_text
 from digestbot.stories.clustering import source_ref
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from digestbot.models import Claim
+from digestbot.domain.models import Claim
 from fakes import FakeClock, RecordingPoster
 from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError, latest_fire_time
 from digestbot.storage import SqlLedger, create_store_engine

@@ -3,7 +3,7 @@
 from datetime import datetime, timezone
 
 from builders import an_app
-from digestbot.models import RawArticle
+from digestbot.domain.models import RawArticle
 
 CONFIG = """
 [[topics]]

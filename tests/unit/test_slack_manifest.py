@@ -7,7 +7,7 @@ import json
 import pytest
 
 from digestbot.adapters.slack.manifest import build_manifest, manifest_json, manifest_yaml
-from digestbot.models import Topic
+from digestbot.domain.models import Topic
 
 TOPICS = [Topic("visit", "Lee Jae Myung's state visit to China"), Topic("climate", "Climate: talks & \"quotes\" " * 10)]
 

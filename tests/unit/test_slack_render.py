@@ -20,7 +20,7 @@ from digestbot.adapters.slack.render import (
     render_reply,
     safe_url,
 )
-from digestbot.models import Article, ArticleKind, Digest, NewItem, Reply, ReplySection, Story
+from digestbot.domain.models import Article, ArticleKind, Digest, NewItem, Reply, ReplySection, Story
 from digestbot.present.view import TOP_STORIES
 from digestbot.stories.clustering import source_ref
 

@@ -3,8 +3,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from digestbot.models import Article, ArticleKind
-from digestbot.storage import SqlStore, UpsertOutcome
+from digestbot.domain.models import Article, ArticleKind
+from digestbot.storage import SqlStore
+from digestbot.domain.records import UpsertOutcome
 
 
 def an_article(**overrides) -> Article:

@@ -1,5 +1,5 @@
 from builders import a_topic, an_article, an_opinion, corpus_articles
-from digestbot.models import Topic
+from digestbot.domain.models import Topic
 from digestbot.stories.clustering import StoryClusterer, assign_topic, cluster_articles
 
 VISIT = Topic("visit", "The chancellor's visit to Norland", ("Anna Berg", "state visit"))

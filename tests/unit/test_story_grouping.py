@@ -8,7 +8,7 @@ from pathlib import Path
 from builders import an_article
 from digestbot.config import load_config
 from digestbot.ingest import load_sources
-from digestbot.models import RawArticle, Topic
+from digestbot.domain.models import RawArticle, Topic
 from digestbot.pipeline import process_article
 from digestbot.service.digests import LiveStories
 from digestbot.stories.clustering import StoryClusterer, assign_topics, cluster_articles, lead_clause

@@ -8,7 +8,7 @@ from builders import a_topic, an_article, an_opinion
 from digestbot.adapters.discord.render import render_digest as discord_digest
 from digestbot.adapters.slack.render import render_digest as slack_digest
 from digestbot.chat.commands import answer
-from digestbot.models import Digest, NewItem, Story
+from digestbot.domain.models import Digest, NewItem, Story
 from digestbot.present.lines import cite_all, line_text, more_stories
 from digestbot.present.render import render_json, render_markdown, render_text
 from digestbot.present.view import TOP_STORIES, story_view

@@ -11,8 +11,9 @@ import pytest
 from digestbot.chat.commands import MAX_TOPICS, commandable_topics
 from digestbot.config import ConfigError, parse_config
 from digestbot.service.management import Management
-from digestbot.models import CommandContext, Topic
-from digestbot.storage import AuditEntry, SqlManagementStore, SqlStore
+from digestbot.domain.models import CommandContext, Topic
+from digestbot.storage import SqlManagementStore, SqlStore
+from digestbot.domain.records import AuditEntry
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)
 ADMIN = CommandContext("slack", "C1", "ada", is_admin=True)

@@ -9,10 +9,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from digestbot.models import Fact, RawArticle, SourceRef, Story, WireCopy
+from digestbot.domain.models import Fact, RawArticle, SourceRef, Story, WireCopy
 from digestbot.present.render import render_json
 from digestbot.service.digests import DigestService
-from digestbot.storage import SqlStore, UpsertOutcome
+from digestbot.storage import SqlStore
+from digestbot.domain.records import UpsertOutcome
 from digestbot.stories.digest import score_parts
 
 WHEN = datetime(2026, 2, 3, 8, tzinfo=timezone.utc)

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from collections.abc import Callable
 
-from ..models import (Article, ArticleKind, CommandContext, Digest, Fact, NewItem, Reply, ReplySection, SourceRef,
+from ..domain.models import (Article, ArticleKind, CommandContext, Digest, Fact, NewItem, Reply, ReplySection, SourceRef,
                      Story, Topic)
 from ..present.lines import cite_all, line_text, more_stories, update_text
 from ..present.view import Bullet, story_view, top_stories

@@ -5,7 +5,7 @@ parsed only from bytes the project read itself, and every bad input comes out of
 as an `InputError` value with a one-line message, never as an exception that stops the batch.
 """
 
-from digestbot.models import InputError, RawArticle
+from digestbot.domain.models import InputError, RawArticle
 
 from .fetch import FetchResult, SafeFetcher
 from .jsonl import read_jsonl

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from digestbot.models import ArticleKind, FeedEntitiesRefused, FetchError, InputError, NotAFeed, RawArticle
+from digestbot.domain.models import ArticleKind, FeedEntitiesRefused, FetchError, InputError, NotAFeed, RawArticle
 
 from .dates import from_struct_time
 from .text import html_fragment_to_text

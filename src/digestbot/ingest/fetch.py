@@ -1,7 +1,7 @@
 """Fetch a URL from the open internet without being turned against the host it runs on.
 
 `SafeFetcher.fetch(url)` returns a `FetchResult` or raises a `FetchError` (one line naming the
-URL and the problem; its subclass, from `digestbot.models`, says which failure it was). Rules, each checked at every redirect hop:
+URL and the problem; its subclass, from `digestbot.domain.models`, says which failure it was). Rules, each checked at every redirect hop:
 
 - http and https only; no credentials in the URL;
 - the host name is resolved once, every address it resolves to must be globally routable
@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
-from digestbot.models import (AddressRefused, ConnectionFailed, FetchError, FetchTimedOut, HostUnresolved,
+from digestbot.domain.models import (AddressRefused, ConnectionFailed, FetchError, FetchTimedOut, HostUnresolved,
                               HttpStatusError, InputError, RedirectRefused, ResponseTooLarge, TlsFailed, UrlRefused)
 
 from .addresses import address_problem, parse_address

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from digestbot.models import InputError
+from digestbot.domain.models import InputError
 
 from .dates import parse_datetime
 

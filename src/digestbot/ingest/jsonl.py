@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import TextIO
 
-from digestbot.models import ArticleKind, InputError, RawArticle
+from digestbot.domain.models import ArticleKind, InputError, RawArticle
 
 from .dates import parse_datetime
 from .feeds import domain_of, http_url_or_none

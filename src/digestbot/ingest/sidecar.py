@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from digestbot.models import ArticleKind, InputError
+from digestbot.domain.models import ArticleKind, InputError
 
 from .dates import parse_datetime
 from .feeds import http_url_or_none

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-from digestbot.models import ArticleKind, InputError, RawArticle
+from digestbot.domain.models import ArticleKind, InputError, RawArticle
 
 from .feeds import domain_of, http_url_or_none, parse_feed
 from .fetch import SafeFetcher

@@ -6,7 +6,7 @@ import codecs
 import re
 import unicodedata
 
-from digestbot.models import InputError
+from digestbot.domain.models import InputError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from typing import Protocol
 
-from ..models import ArticleKind, SourceRef
+from ..domain.models import ArticleKind, SourceRef
 from .view import OutletCount, StoryView
 
 

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from ..models import Article, Digest, Fact, NewItem, SourceRef, Story, WireCopy
+from ..domain.models import Article, Digest, Fact, NewItem, SourceRef, Story, WireCopy
 from ..stories.novelty import Revision
 from .lines import cite_all, counted, day, line_text, more_stories, outlets_text
 from .view import TOP_STORIES, Bullet, StoryView, story_view, top_stories

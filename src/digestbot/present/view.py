@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..models import Article, ArticleKind, Digest, NewItem, SourceRef, Story, as_utc
+from ..domain.models import Article, ArticleKind, Digest, NewItem, SourceRef, Story, as_utc
 from ..stories.clustering import source_ref
 from ..stories.summary import terms_of
 from ..text.sentences import standalone

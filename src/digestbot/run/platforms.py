@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 from ..bootstrap import App
 from .metrics import Metrics
-from ..models import CommandContext, Reply
+from ..domain.models import CommandContext, Reply
 from .runtime import Platform
 
 

@@ -16,7 +16,7 @@ from typing import Protocol
 from ..ingest import SafeFetcher
 from ..ingest.fetch import FetchCancelled
 from ..ingest.feeds import DEFAULT_MAX_ENTRIES, DEFAULT_PAGE_FETCHES, TitleOnlyEntry, parse_feed
-from ..models import FeedState, InputError, RawArticle
+from ..domain.models import FeedState, InputError, RawArticle
 from ..redaction import error_line
 from ..service.fetch_words import fetch_words
 

@@ -55,12 +55,13 @@ from .http_server import build_http_app, build_metrics_app, serve
 from ..ingest.fetch import FetchCancelled
 from .metrics import Metrics, poll_outcome
 from ..stories.delivery import in_topics, story_for_subscription, window_start
-from ..models import Article, Claim, Digest, Story
+from ..domain.models import Article, Claim, Digest, Story
 from ..startup_errors import describe_startup_error
 from ..stories.novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
 from ..present.render import revision_text, story_update_text
 from .scheduling import DigestScheduler, Schedule, ScheduleError, Skip
-from ..storage import ShownStory, SqlLedger, SqlPostedItems, SqlStoryPosts, Subscription, UpsertOutcome
+from ..storage import SqlLedger, SqlPostedItems, SqlStoryPosts
+from ..domain.records import ShownStory, Subscription, UpsertOutcome
 
 log = logging.getLogger("digestbot.run")
 

@@ -19,7 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from ..models import Claim
+from ..domain.models import Claim
 
 log = logging.getLogger("digestbot.run.scheduling")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..chat.commands import MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
 from ..chat.management_commands import (MAX_KEYWORD_CHARS, MAX_KEYWORDS, CommandProblem, FeedsAdd, FeedsList,
                                         FeedsRemove, TopicsAdd, TopicsList, TopicsRemove)
-from ..models import CommandContext, InputError, NotAFeed, Reply, ReplySection, Topic
+from ..domain.models import CommandContext, InputError, NotAFeed, Reply, ReplySection, Topic
 from ..redaction import has_credentials, redact_credentials
 from .fetch_words import WORDS, fetch_words
 from .words import utc_time

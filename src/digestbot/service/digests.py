@@ -15,10 +15,10 @@ from datetime import datetime, timezone
 from ..chat.commands import answer, is_management_command, management_unavailable, topic_alias
 from ..chat.management_commands import ManagementCommand
 from ..stories.digest import build_digest, fill_story, score_from_parts, score_parts
-from ..models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic, as_utc
+from ..domain.models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic, as_utc
 from ..redaction import error_line
 from ..pipeline import process_article
-from ..storage import ArticleStore, UpsertOutcome
+from ..domain.records import ArticleStore, UpsertOutcome
 from ..stories.clustering import StoryClusterer
 
 log = logging.getLogger("digestbot.service.digests")

@@ -1,10 +1,10 @@
 """Why a feed could not be fetched or read, in plain words for a chat reply: chosen by the
-error's type (`digestbot.models.FetchError` and its subclasses), never by searching its
+error's type (`digestbot.domain.models.FetchError` and its subclasses), never by searching its
 message, and never naming the URL (it may hold a secret; the reply names the feed itself)."""
 
 from __future__ import annotations
 
-from ..models import (AddressRefused, ConnectionFailed, FeedEntitiesRefused, FetchError, FetchTimedOut,
+from ..domain.models import (AddressRefused, ConnectionFailed, FeedEntitiesRefused, FetchError, FetchTimedOut,
                       HostUnresolved, HttpStatusError, InputError, NotAFeed, RedirectRefused, ResponseTooLarge,
                       TlsFailed, UrlRefused)
 

@@ -31,9 +31,9 @@ from ..chat.management_commands import (CommandProblem, FeedsAdd, FeedsList, Fee
                                         Settings, Subscribe, TopicsAdd, TopicsList, TopicsRemove, Unsubscribe,
                                         parse_management)
 from ..stories.delivery import SubscriptionOptions
-from ..models import CommandContext, FeedState, Reply, ReplySection, Topic
+from ..domain.models import CommandContext, FeedState, Reply, ReplySection, Topic
 from ..run.scheduling import Schedule, ScheduleError
-from ..storage import AuditEntry, StoredFeed, StoredTopic, Subscription
+from ..domain.records import AuditEntry, StoredFeed, StoredTopic, Subscription
 from .catalogue import TopicsAndFeeds
 from .seeding import Pins
 from .subscription_options import cron_from, options_from

@@ -16,9 +16,10 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from ..chat.commands import MAX_TOPICS
-from ..models import Topic
+from ..domain.models import Topic
 from ..redaction import redact_credentials
-from ..storage import AuditEntry, seed_key
+from ..storage import seed_key
+from ..domain.records import AuditEntry
 from .words import describe_schedule, topic_label
 
 if TYPE_CHECKING:

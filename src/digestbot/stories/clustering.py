@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from ..models import Article, ArticleKind, SourceRef, Story, Topic
+from ..domain.models import Article, ArticleKind, SourceRef, Story, Topic
 from ..text.tfidf import analyse
 
 THRESHOLD = 0.13  # cosine to join a story (chosen by cross-validation in the benchmark)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from ..models import Article, SourceRef, Story
+from ..domain.models import Article, SourceRef, Story
 
 DEFAULT_BREAKING_MINUTES = 60
 MIN_BREAKING_MINUTES = 5

@@ -6,7 +6,7 @@ import math
 from datetime import datetime, timezone
 
 from .facts import extract_facts
-from ..models import Article, Digest, Story, Topic, as_utc
+from ..domain.models import Article, Digest, Story, Topic, as_utc
 from .novelty import whats_new
 from .clustering import cluster_articles
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ..models import Article, ArticleKind, Fact, SourceRef, Story, outlet_count
+from ..domain.models import Article, ArticleKind, Fact, SourceRef, Story, outlet_count
 from ..text.calendar import resolve_dates, show_date
 from ..text.features import (
     Entity,

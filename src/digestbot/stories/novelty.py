@@ -24,7 +24,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..models import Article, NewItem, SourceRef, as_utc
+from ..domain.models import Article, NewItem, SourceRef, as_utc
 from ..text.features import canonical_terms
 from .clustering import source_ref
 from .summary import UPDATE_POSITION_WEIGHT, Sentence, sentences_of, summarise

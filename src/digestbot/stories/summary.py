@@ -31,7 +31,7 @@ import numpy as np
 from scipy import sparse
 
 from ..keypoints._text import STOP_WORDS
-from ..models import Article
+from ..domain.models import Article
 from ..text.features import stem
 from ..text.sentences import standalone
 

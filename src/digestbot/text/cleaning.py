@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from digestbot.models import CleanText
+from digestbot.domain.models import CleanText
 
 __all__ = ["RULE_NAMES", "clean_text", "strip_bidi_controls", "strip_dateline", "dedupe_sentences", "dedupe_tokenised", "normalise_key", "word_tokens"]
 

@@ -11,7 +11,7 @@ import pytest
 
 from digestbot.chat.commands import VERBS as COMMAND_VERBS
 from digestbot.adapters.discord import DigestBot, DiscordConfigError, build_bot, load_discord_settings, sync_commands
-from digestbot.models import Reply, ReplySection, Topic
+from digestbot.domain.models import Reply, ReplySection, Topic
 from discord_markdown import masked_link_targets
 from discord_fake import APP_ID, GUILD_ID, TOKEN, interaction_payload
 from fakes import RecordingAnswer

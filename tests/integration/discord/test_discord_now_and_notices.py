@@ -21,7 +21,7 @@ from fakes import FakeClock
 from digestbot.run.metrics import Metrics
 from digestbot.run.platforms import build_platforms
 from digestbot.run.runtime import Runtime
-from digestbot.storage import AuditEntry
+from digestbot.domain.records import AuditEntry
 from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, interaction_payload
 
 OTHER_CHANNEL = 1100000000000000099

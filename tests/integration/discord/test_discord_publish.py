@@ -16,7 +16,7 @@ from digestbot.adapters.discord import (
     DiscordWebhookPublisher,
 )
 from digestbot.adapters.discord import limits
-from digestbot.models import Article, ArticleKind, Digest, Story
+from digestbot.domain.models import Article, ArticleKind, Digest, Story
 from digestbot.present.view import TOP_STORIES
 from discord_markdown import masked_link_targets
 from discord_fake import CHANNEL_ID, message_texts, TOKEN, WEBHOOK_ID, WEBHOOK_TOKEN, WEBHOOK_URL

@@ -26,7 +26,7 @@ from fakes import FakeClock
 from digestbot.adapters.discord import DigestBot, DiscordChannelPublisher, limits
 from digestbot.adapters.discord.render import discord_len, period_line, render_digest
 from digestbot.run.metrics import Metrics
-from digestbot.models import Article, ArticleKind, Claim, Digest, Story
+from digestbot.domain.models import Article, ArticleKind, Claim, Digest, Story
 from digestbot.present.lines import more_stories
 from digestbot.present.view import TOP_STORIES
 from digestbot.run.platforms import build_platforms

@@ -29,7 +29,7 @@ from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, USER_ID, command_p
 
 from digestbot.chat.management_commands import parse_management
 from digestbot.run.metrics import Metrics
-from digestbot.models import Topic
+from digestbot.domain.models import Topic
 from digestbot.run.platforms import timed_answer
 from fakes import RecordingAnswer
 

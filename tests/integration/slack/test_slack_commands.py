@@ -18,7 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from digestbot.adapters.slack.app import build_slack_app, build_socket_mode_handler, events_handler, serve_http
 from digestbot.adapters.slack.settings import SlackSettings
 from digestbot.adapters.slack.signature import SignatureRefused, check_signature, compute_signature
-from digestbot.models import Reply, ReplySection, Topic
+from digestbot.domain.models import Reply, ReplySection, Topic
 from fakes import RecordingAnswer
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

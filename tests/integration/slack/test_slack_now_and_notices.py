@@ -20,7 +20,7 @@ from fakes import FakeClock
 from digestbot.run.metrics import Metrics
 from digestbot.run.platforms import build_platforms
 from digestbot.run.runtime import Runtime
-from digestbot.storage import AuditEntry
+from digestbot.domain.records import AuditEntry
 from test_slack_commands import SECRET, signed, slash_body
 from test_slack_management import text_of, user_info
 

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from digestbot.adapters.slack import limits
 from digestbot.adapters.slack.publisher import RetryAfterHandler, SlackPublisher, build_web_client
 from digestbot.adapters.slack.settings import SlackSettings
-from digestbot.models import Article, ArticleKind, Digest, NewItem, SourceRef, Story
+from digestbot.domain.models import Article, ArticleKind, Digest, NewItem, SourceRef, Story
 from fakes import FakeTime
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)

@@ -20,7 +20,7 @@ from builders import corpus_raw
 from fakes import FakeClock
 from lanes import ADDED, poll
 from digestbot.run.metrics import Metrics
-from digestbot.models import CommandContext
+from digestbot.domain.models import CommandContext
 from digestbot.run.platforms import build_platforms
 from digestbot.run.runtime import Runtime
 from test_slack_commands import SECRET, signed, slash_body

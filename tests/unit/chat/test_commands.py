@@ -6,7 +6,7 @@ import pytest
 from builders import a_topic, corpus_articles  # noqa: E402
 from digestbot.chat.commands import VERBS, Command, answer, parse_command, render_reply_text  # noqa: E402
 from digestbot.stories.digest import build_digest  # noqa: E402
-from digestbot.models import Digest, Reply  # noqa: E402
+from digestbot.domain.models import Digest, Reply  # noqa: E402
 
 TOPICS = [a_topic()]
 NAMES = ["arnvik"]
@@ -91,7 +91,7 @@ def test_new_covers_every_story_of_the_topic_newest_first():
                       key="d2", title="Kessel Dam reservoir drained")]
     bridge = [an_article("A road bridge collapsed in Arnvik town centre during the morning rush hour.", days=5,
                          key="b1", title="Arnvik bridge collapses")]
-    from digestbot.models import Story
+    from digestbot.domain.models import Story
     from digestbot.stories.digest import fill_story
 
     stories = [fill_story(Story("dam", "Kessel Dam fails", dam, topics=("arnvik",))),
@@ -170,7 +170,7 @@ def test_new_for_a_story_with_one_day_of_coverage_says_first_coverage(digest):
 
 def test_update_line_without_before_sources():
     from digestbot.chat.commands import new_item_line
-    from digestbot.models import NewItem
+    from digestbot.domain.models import NewItem
 
     assert new_item_line(NewItem("Toll is 17.", [], before="15 dead")) == "Update: Toll is 17. (was 15 dead)"
 

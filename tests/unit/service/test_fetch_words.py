@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from digestbot.ingest.fetch import SafeFetcher, check_url
-from digestbot.models import (AddressRefused, ConnectionFailed, FeedEntitiesRefused, FetchError, FetchTimedOut,
+from digestbot.domain.models import (AddressRefused, ConnectionFailed, FeedEntitiesRefused, FetchError, FetchTimedOut,
                               HostUnresolved, HttpStatusError, InputError, NotAFeed, RedirectRefused,
                               ResponseTooLarge, TlsFailed, UrlRefused)
 from digestbot.service.fetch_words import fetch_words

@@ -12,7 +12,7 @@ from digestbot.chat.commands import answer, is_management_command
 from digestbot.config import ConfigError, parse_config
 from digestbot.service.management import Management
 from digestbot.service.seeding import seed_from_config
-from digestbot.models import CommandContext, Digest, FeedState
+from digestbot.domain.models import CommandContext, Digest, FeedState
 from digestbot.service.digests import DigestService
 from digestbot.storage import SqlFeedStates, SqlManagementStore, SqlStore
 from fakes import RecordingFetcher

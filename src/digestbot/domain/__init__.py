@@ -1,0 +1,1 @@
+"""The domain: frozen value objects every layer shares, and the ports the service layer uses."""
