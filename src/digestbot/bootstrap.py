@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .config import AppConfig, load_config
 from .service.digests import DigestService
 from .settings import Settings
-from .storage import SqlStore
+from .storage.sql import SqlStore
 
 
 @dataclass
@@ -45,7 +45,7 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings):
     from .ingest import SafeFetcher
     from .service.management import Management
     from .service.seeding import Pins, apply_pins, seed_from_config
-    from .storage import SqlManagementStore
+    from .storage.sql import SqlManagementStore
 
     managed = SqlManagementStore(store.engine)
     seed_from_config(managed, config)

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from digestbot.domain.models import Topic
-from digestbot.storage import SqlManagementStore, SqlStore, create_store_engine
+from digestbot.storage.sql import SqlManagementStore, SqlStore, create_store_engine
 from digestbot.domain.records import AuditEntry
 from integration.test_postgres import _as_postgres_user, _find_bin_dir, _free_port
 

@@ -31,10 +31,10 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.orm import Session
 
 from concurrency import run_together
-from digestbot import storage
-from digestbot.migrations import INITIAL_TABLES, alembic_config
+from digestbot.storage import sql as storage
+from digestbot.storage.migrations import INITIAL_TABLES, alembic_config
 from digestbot.domain.models import Article, ArticleKind, Claim
-from digestbot.storage import ArticleRow, Base, SqlLedger, SqlStore, create_store_engine, migrate
+from digestbot.storage.sql import ArticleRow, Base, SqlLedger, SqlStore, create_store_engine, migrate
 from digestbot.domain.records import UpsertOutcome
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from concurrency import run_together
 from digestbot.domain.models import FeedState, InputError, RawArticle
 from digestbot.pipeline import process_article
-from digestbot.storage import (ArticleRow, SentenceRow, SqlFeedStates, SqlStore, UpsertOutcome,
+from digestbot.storage.sql import (ArticleRow, SentenceRow, SqlFeedStates, SqlStore, UpsertOutcome,
                                create_store_engine, migrate)
 from test_postgres import pg_url, postgres  # noqa: F401 - the fixtures, shared with that module
 

@@ -16,9 +16,9 @@ from digestbot.chat.commands import MAX_TOPICS
 from digestbot.config import load_config, parse_config
 from digestbot.service.management import Management
 from digestbot.service.seeding import config_drift, seed_from_config
-from digestbot.migrations import alembic_config
+from digestbot.storage.migrations import alembic_config
 from digestbot.domain.models import CommandContext, Topic
-from digestbot.storage import SqlManagementStore, SqlStore, create_store_engine, migrate
+from digestbot.storage.sql import SqlManagementStore, SqlStore, create_store_engine, migrate
 from digestbot.domain.records import AuditEntry
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)

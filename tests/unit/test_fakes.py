@@ -6,7 +6,7 @@ import pytest
 from builders import a_topic, an_article, corpus_raw
 from digestbot.domain.models import FeedState
 from digestbot.service.digests import DigestService
-from digestbot.storage import SqlFeedStates, SqlStore
+from digestbot.storage.sql import SqlFeedStates, SqlStore
 from digestbot.domain.records import UpsertOutcome
 from fakes import InMemoryArticleStore, InMemoryFeedStates
 

@@ -17,9 +17,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from concurrency import run_together
-from digestbot.migrations import INITIAL_REVISION, INITIAL_TABLES, alembic_config
+from digestbot.storage.migrations import INITIAL_REVISION, INITIAL_TABLES, alembic_config
 from digestbot.domain.models import Article, ArticleKind
-from digestbot.storage import Base, SchemaTooNewError, SqlLedger, SqlStore, create_store_engine, migrate
+from digestbot.storage.sql import Base, SchemaTooNewError, SqlLedger, SqlStore, create_store_engine, migrate
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 T0 = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
@@ -109,7 +109,7 @@ def test_one_linear_history_from_the_initial_revision():
 
 
 def test_migrations_ship_inside_the_package():
-    package = files("digestbot.migrations")
+    package = files("digestbot.storage.migrations")
     assert package.joinpath("env.py").is_file()
     assert package.joinpath("script.py.mako").is_file()
     assert package.joinpath("versions").is_dir()
@@ -205,7 +205,7 @@ def test_processes_starting_at_once_all_succeed(url, engine, tmp_path):
     go = tmp_path / "go"
     script = textwrap.dedent(f"""
         import pathlib, sys, time
-        from digestbot.storage import SqlLedger, SqlStore, _head
+        from digestbot.storage.sql import SqlLedger, SqlStore, _head
         _head()  # imports and reads the migration scripts before the race
         pathlib.Path(sys.argv[1]).touch()
         while not pathlib.Path({str(go)!r}).exists():

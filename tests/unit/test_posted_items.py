@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 from concurrency import run_together
-from digestbot.storage import SqlPostedItems, create_store_engine
+from digestbot.storage.sql import SqlPostedItems, create_store_engine
 
 T0 = datetime(2026, 3, 4, 8, tzinfo=timezone.utc)
 
@@ -41,7 +41,7 @@ def test_naive_times_are_utc_and_first_time_is_kept(engine):
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from digestbot.storage import PostedItemRow
+    from digestbot.storage.sql import PostedItemRow
 
     posted = SqlPostedItems(engine)
     posted.remember("d", ["n:1"], datetime(2026, 3, 4, 8))

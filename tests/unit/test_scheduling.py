@@ -8,7 +8,7 @@ import pytest
 from digestbot.domain.models import Claim
 from fakes import FakeClock, RecordingPoster
 from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError, latest_fire_time
-from digestbot.storage import SqlLedger, create_store_engine
+from digestbot.storage.sql import SqlLedger, create_store_engine
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

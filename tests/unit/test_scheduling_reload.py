@@ -6,7 +6,7 @@ import pytest
 
 from fakes import FakeClock, RecordingPoster
 from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError
-from digestbot.storage import SqlLedger, create_store_engine
+from digestbot.storage.sql import SqlLedger, create_store_engine
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Records the service layer reads and writes through its ports: what storing an article did,
 subscriptions, stored topics and feeds, the audit log, what a channel was shown; and the
-article store's port. Frozen, no I/O: the SQL implementations live in `digestbot.storage`."""
+article store's port. Frozen, no I/O: the SQL implementations live in `digestbot.storage.sql`."""
 
 from __future__ import annotations
 

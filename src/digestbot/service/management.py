@@ -49,7 +49,7 @@ ANONYMOUS = CommandContext("unknown", "unknown", "someone", is_admin=False)
 
 
 class ManagementStore(Protocol):
-    """The port: `digestbot.storage.SqlManagementStore` is the SQL implementation."""
+    """The port: `digestbot.storage.sql.SqlManagementStore` is the SQL implementation."""
 
     def seeded_entries(self) -> set[tuple[str, str]]: ...
     def seed(self, topics: list[Topic], feeds: list[dict], subscriptions: list[dict], now: datetime) -> bool: ...
@@ -132,7 +132,7 @@ class Management(TopicsAndFeeds):
     @property
     def feed_health(self) -> FeedHealth:
         if self._feed_health is None:
-            from ..storage import SqlFeedStates
+            from ..storage.sql import SqlFeedStates
 
             self._feed_health = SqlFeedStates(self.store.engine)  # type: ignore[attr-defined]
         return self._feed_health

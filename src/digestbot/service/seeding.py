@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ..chat.commands import MAX_TOPICS
 from ..domain.models import Topic
 from ..redaction import redact_credentials
-from ..storage import seed_key
+from ..storage.sql import seed_key
 from ..domain.records import AuditEntry
 from .words import describe_schedule, topic_label
 

@@ -41,9 +41,9 @@ from sqlalchemy.engine import Connection, Engine, URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from .stories.delivery import SubscriptionOptions
-from .domain.records import AuditEntry, ShownStory, StoredFeed, StoredTopic, Subscription, UpsertOutcome, Upserted
-from .domain.models import Article, ArticleKind, Claim, FeedState, InputError, Topic, WireCopy
+from ..stories.delivery import SubscriptionOptions
+from ..domain.records import AuditEntry, ShownStory, StoredFeed, StoredTopic, Subscription, UpsertOutcome, Upserted
+from ..domain.models import Article, ArticleKind, Claim, FeedState, InputError, Topic, WireCopy
 
 
 class Base(DeclarativeBase):
@@ -123,9 +123,9 @@ def create_store_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-# --- Schema migrations (Alembic, shipped in digestbot.migrations) --------------------------
+# --- Schema migrations (Alembic, shipped in digestbot.storage.migrations) --------------------------
 
-_MIGRATION_LOCK_KEY = zlib.crc32(b"digestbot.migrations")  # a PostgreSQL advisory-lock key
+_MIGRATION_LOCK_KEY = zlib.crc32(b"digestbot.migrations")  # the advisory-lock key: as before the move, so old and new replicas agree
 _head_revision: str | None = None
 
 
