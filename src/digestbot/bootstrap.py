@@ -45,7 +45,7 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings):
     from .ingest import SafeFetcher
     from .service.management import Management
     from .service.seeding import Pins, apply_pins, seed_from_config
-    from .storage.sql import SqlManagementStore
+    from .storage.sql import SqlLedger, SqlManagementStore
 
     managed = SqlManagementStore(store.engine)
     seed_from_config(managed, config)
@@ -55,6 +55,7 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings):
         admin_roles=config.permissions.admin_roles,
         pins=Pins.from_config(config),
         fetcher=SafeFetcher(allow_hosts=settings.fetch_allow_hosts),
+        deliveries=SqlLedger(store.engine).recent,
     )
     management.catch_up_hours = settings.catch_up_hours
     return management

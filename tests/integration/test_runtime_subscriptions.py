@@ -164,3 +164,17 @@ async def test_a_reload_during_a_database_outage_logs_one_line_not_a_traceback(a
     [record] = [r for r in caplog.records if "could not reload" in r.getMessage()]
     assert record.exc_info is None and "\n" not in record.getMessage()
     assert record.getMessage().startswith("could not reload subscriptions and feeds: ")
+
+
+async def test_digest_settings_shows_the_channels_last_digests_from_the_ledger(app):
+    """Per-destination detail lives in the channel's own `/digest settings` (and the logs), not
+    in /metrics labels: what became of its latest digests, newest first."""
+    clock = FakeClock(datetime(2026, 3, 3, 8, 0, 5, tzinfo=timezone.utc))
+    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())}, clock=clock)
+    await runtime.scheduler.run_due()
+    context = CommandContext("console", "ops", ADMIN, is_admin=True)
+    reply = app.service.management.handle("/digest settings", context)
+    [last] = [section for section in reply.sections if section.heading == "Last digests"]
+    assert len(last.lines) == 1 and last.lines[0].startswith("2026-03-03T08:00: posted (2026-")
+    other = app.service.management.handle("/digest settings", CommandContext("console", "night", ADMIN, is_admin=True))
+    assert all(section.heading != "Last digests" for section in other.sections)  # another channel's own

@@ -51,6 +51,16 @@ class ShownStory:
     last_breaking: datetime | None = None  # the breaking lane's last post about it
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One ledger row: what became of one digest period of one destination."""
+
+    destination: str  # "platform:channel", and " [cron zone]" for a channel's second schedule
+    period: str
+    status: str  # claimed | posted | skipped | missed | interrupted
+    at: datetime  # when it was claimed or recorded
+
+
 # Who the configuration file's own changes are recorded as.
 CONFIG_ACTORS = frozenset({"config file", "configuration file"})
 

@@ -33,7 +33,7 @@ from ..chat.management_commands import (CommandProblem, FeedsAdd, FeedsList, Fee
 from ..stories.delivery import SubscriptionOptions
 from ..domain.models import CommandContext, FeedState, Reply, ReplySection, Topic
 from ..run.scheduling import Schedule, ScheduleError
-from ..domain.records import AuditEntry, StoredFeed, StoredTopic, Subscription
+from ..domain.records import AuditEntry, Delivery, StoredFeed, StoredTopic, Subscription
 from .catalogue import TopicsAndFeeds
 from .seeding import Pins
 from .subscription_options import cron_from, options_from
@@ -104,6 +104,7 @@ class Management(TopicsAndFeeds):
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         post_now: Callable[[str, str], str] | None = None,
         pins: Pins | None = None,
+        deliveries: Callable[[str, str], list[Delivery]] | None = None,
     ):
         self.store = store
         self.pins = pins or Pins()  # what the configuration file pinned: chat cannot change it
@@ -118,6 +119,8 @@ class Management(TopicsAndFeeds):
         self._fetcher = fetcher
         self._feed_health = feed_health
         self._clock = clock
+        # (platform, channel) -> the channel's latest digests from the ledger, newest first
+        self._deliveries = deliveries
 
     # --- collaborators made on first use (a store-only caller never fetches) ----------------
 
@@ -330,6 +333,10 @@ class Management(TopicsAndFeeds):
                    for e in self.store.audit(context.platform, context.channel, RECENT_CHANGES)]
         if changes:
             sections.append(ReplySection("Last changes", changes))
+        delivered = self._deliveries(context.platform, context.channel) if self._deliveries else []
+        if delivered:  # per channel here and in the logs; /metrics counts by platform only
+            sections.append(ReplySection("Last digests", [
+                f"{d.period}: {d.status} ({utc_time(d.at)})" for d in delivered]))
         where = context.platform if context.channel == context.platform else f"{context.platform} {context.channel}"
         return Reply(title=f"Settings for {where}", sections=sections)
 

@@ -42,7 +42,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..stories.delivery import SubscriptionOptions
-from ..domain.records import AuditEntry, ShownStory, StoredFeed, StoredTopic, Subscription, UpsertOutcome, Upserted
+from ..domain.records import AuditEntry, Delivery, ShownStory, StoredFeed, StoredTopic, Subscription, UpsertOutcome, Upserted
 from ..domain.models import Article, ArticleKind, Claim, FeedState, InputError, Topic, WireCopy
 
 
@@ -698,6 +698,17 @@ class SqlLedger:
         with self._sessions() as session:
             row = session.get(LedgerStartRow, destination)
             return _as_utc(row.started_at) if row is not None else None
+
+    def recent(self, platform: str, channel: str, limit: int = 3) -> list[Delivery]:
+        """The channel's latest ledger rows, newest first (every schedule of the channel)."""
+        base = f"{platform}:{channel}"
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(DeliveryRow)
+                .where(or_(DeliveryRow.destination == base, DeliveryRow.destination.startswith(base + " [")))
+                .order_by(DeliveryRow.claimed_at.desc()).limit(limit)
+            ).all()
+        return [Delivery(r.destination, r.period, r.status, _as_utc(r.completed_at or r.claimed_at)) for r in rows]
 
     def status(self, destination: str, period: str) -> str | None:
         with self._sessions() as session:
