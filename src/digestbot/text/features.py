@@ -304,7 +304,7 @@ class Quantity:
 
 def _number_value(word: str) -> float | None:
     w = word.lower()
-    if _NUM_RE.match(w):
+    if w[:1].isdigit() and _NUM_RE.match(w):  # the digit test first: most words are not numbers
         return float(w.replace(",", ""))
     return float(NUMBER_WORDS[w]) if w in NUMBER_WORDS and w != "dozen" else None
 
@@ -421,7 +421,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
             if _number_value(left) is not None and _number_value(right) is not None:
                 i += 1  # ranges such as 1910-1945: dates, not counts
                 continue
-        m = _ORDINAL_NUM_RE.match(w)
+        m = _ORDINAL_NUM_RE.match(w) if w[:1].isdigit() else None
         if m or w in ORDINAL_WORDS:
             val = float(m.group(1)) if m else float(ORDINAL_WORDS[w])
             unit, end = _unit_after(toks, i + 1)
@@ -433,7 +433,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
                                     tok.start, span_end))
             i += 1
             continue
-        if _DECADE_RE.match(w):
+        if w[:1].isdigit() and _DECADE_RE.match(w):
             out.append(Quantity(float(w[:4]), "decade", "year", "", tok.text, tok.start, tok.end))
             i += 1
             continue
