@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from ..redaction import error_line
 from .metrics import Metrics
 
 ReadinessCheck = Callable[[], Awaitable[bool] | bool]
@@ -77,10 +78,7 @@ def build_http_app(
 
 def check_failure(error: BaseException) -> str:
     """Why a readiness check failed, in one short line (the error's type and its first line)."""
-    lines = str(error).strip().splitlines()
-    detail = lines[0] if lines else ""
-    if isinstance(error, TimeoutError):
-        detail = "no answer in time"
+    detail = "no answer in time" if isinstance(error, TimeoutError) else error_line(error, 160)
     return f"{type(error).__name__}: {detail}"[:160]
 
 

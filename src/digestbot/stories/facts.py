@@ -212,7 +212,7 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
         # the verb that governs the count stands next to it: "arrested two men", "200 agents were sent"
         start, end = q.start - offset, q.end - offset
         near = clause[max(0, start - 25): start] + " " + " ".join(clause[end:].split()[:4])
-        fate = fact_words.PEOPLE_FATES.search(near)
+        fate = fact_words.PEOPLE_FATES.search(near.lower())
         if fate:  # what happened to them is part of what is counted: detained is not missing
             done = fate.group(1).lower()
             done = _FATE_NOUNS.get(done, done)  # "the arrest of two men": two men arrested
@@ -786,9 +786,6 @@ def _worth_reading(sentence: str) -> bool:
             or _NUMBER_WORD.search(sentence.lower()) is not None)
 
 
-# PEOPLE_FATES is lower case: searched in the lower-cased sentence, it runs several times faster
-# than with re.IGNORECASE over every sentence past the lead.
-_PEOPLE_FATES_LOWER = re.compile(fact_words.PEOPLE_FATES.pattern)
 LATE_FIGURES = 1  # a sentence past the lead read an article, stating a fate or an amount (each costs ~5 ms a story)
 
 
@@ -797,7 +794,7 @@ def _states_a_figure(sentence: str) -> bool:
     people or an amount ("blocked 300,000 users", "$2 billion in lost revenue"). Tolls are not read
     there: past the lead they are mostly other places' or earlier stages' tolls, shown beside the
     lead's as if unrelated ("10 dead in the bombing" beside "11 dead in the blast")."""
-    if "$" not in sentence and _PEOPLE_FATES_LOWER.search(sentence.lower()) is None:
+    if "$" not in sentence and fact_words.PEOPLE_FATES.search(sentence.lower()) is None:
         return False  # most sentences: one search, not the number words' long alternation
     return _DIGIT.search(sentence) is not None or _NUMBER_WORD.search(sentence.lower()) is not None
 
