@@ -69,9 +69,9 @@ async def test_filters_narrow_the_digest_to_what_the_channel_asked_for(app, publ
     subscribe(app, "include Valdorian", channel="rates")
     runtime = a_runtime(app, publisher, clock)
 
-    await runtime._post("console:no-rates", "2026-03-05T08:00")
-    await runtime._post("console:wire", "2026-03-05T08:00")
-    await runtime._post("console:rates", "2026-03-05T08:00")
+    await runtime.posting.post("console:no-rates", "2026-03-05T08:00")
+    await runtime.posting.post("console:wire", "2026-03-05T08:00")
+    await runtime.posting.post("console:rates", "2026-03-05T08:00")
 
     no_rates, wire, rates = publisher.digests
     assert no_rates.stories and all("Valdoria" not in s.title for s in no_rates.stories)
@@ -128,12 +128,12 @@ async def test_later_developments_go_in_the_story_thread(app, publisher, clock):
     runtime = a_runtime(app, publisher, clock)
     await poll(runtime, "arnvik-1", "valdoria-rates")
     clock.now = datetime(2026, 3, 3, 18, 0, tzinfo=UTC)
-    await runtime._post("console:news", "2026-03-03T08:00")
+    await runtime.posting.post("console:news", "2026-03-03T08:00")
     anchor = "news:2026-03-03T08:00"  # the recording publisher's message id for that digest
 
     await poll(runtime, "arnvik-2")
     clock.now = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
-    message_id = await runtime._post("console:news", "2026-03-04T08:00")
+    message_id = await runtime.posting.post("console:news", "2026-03-04T08:00")
 
     assert publisher.posts == [("news", "2026-03-03T08:00")]  # no second digest: nothing fresh
     ((target, thread, text),) = publisher.replies
@@ -148,7 +148,7 @@ async def test_an_edited_article_gets_a_what_changed_reply_and_is_not_reposted(a
     runtime = a_runtime(app, publisher, clock)
     await poll(runtime, "arnvik-1")
     clock.now = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
-    await runtime._post("console:news", "2026-03-03T08:00")
+    await runtime.posting.post("console:news", "2026-03-03T08:00")
 
     (original,) = corpus_raw("arnvik-1")
     await poll(runtime, "arnvik-1", text=original.text + " " + ADDED)
@@ -159,7 +159,7 @@ async def test_an_edited_article_gets_a_what_changed_reply_and_is_not_reposted(a
     assert f"+ {ADDED}" in text
 
     clock.now = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
-    await runtime._post("console:news", "2026-03-04T08:00")
+    await runtime.posting.post("console:news", "2026-03-04T08:00")
     assert "four more survivors" not in str(publisher.digests[-1])  # shown once, in the thread
     assert len(publisher.replies) == 1
 
@@ -173,8 +173,8 @@ async def test_breaking_lane_honours_its_interval_and_the_next_digest_repeats_no
     await poll(runtime, "arnvik-1")
     assert publisher.notices == []  # not followed yet: new stories wait for the digest
     clock.now = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
-    await runtime._post("console:news", "2026-03-03T08:00")
-    shown_in_digest = runtime.posted_items.seen("console:news")
+    await runtime.posting.post("console:news", "2026-03-03T08:00")
+    shown_in_digest = runtime.posting.posted_items.seen("console:news")
 
     clock.now = datetime(2026, 3, 3, 16, 35, tzinfo=UTC)
     await poll(runtime, "arnvik-2")
@@ -189,10 +189,10 @@ async def test_breaking_lane_honours_its_interval_and_the_next_digest_repeats_no
     await poll(runtime, "arnvik-3", "valdoria-rates")
     assert len(publisher.notices) == 2  # the dam story again; the new rates story waits for the digest
 
-    posted_as_breaking = runtime.posted_items.seen("console:news") - shown_in_digest
+    posted_as_breaking = runtime.posting.posted_items.seen("console:news") - shown_in_digest
 
     clock.now = datetime(2026, 3, 5, 8, 0, tzinfo=UTC)
-    await runtime._post("console:news", "2026-03-05T08:00")
+    await runtime.posting.post("console:news", "2026-03-05T08:00")
     last = publisher.digests[-1]
     assert [a.url for s in last.stories for a in s.articles] == ["https://example.org/valdoria-rates"]
     assert posted_as_breaking and not (items_of(last) & posted_as_breaking)

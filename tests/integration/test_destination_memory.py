@@ -9,7 +9,7 @@ from builders import an_app, corpus_raw
 from fakes import RecordingPublisher
 from digestbot.domain.models import Digest
 from digestbot.stories.novelty import item_fingerprint
-from digestbot.run.scheduling import Skip
+from digestbot.domain.ports import Skip
 from digestbot.run.runtime import Platform, Runtime
 
 CONFIG = """
@@ -47,27 +47,27 @@ async def test_second_digest_to_a_destination_repeats_nothing_another_destinatio
     assert set(runtime.destinations) == {"console:first", "console:second"}
 
     app.service.ingest(corpus_raw("arnvik-1", "valdoria-rates"))
-    await runtime._post("console:first", "2026-03-03T08:00")
+    await runtime.posting.post("console:first", "2026-03-03T08:00")
     first = fingerprints(publisher.digests[-1])
     assert first and len(first) == len(set(first))
 
     # Nothing was ingested since: the same destination is told nothing again (no post at all).
-    assert await runtime._post("console:first", "2026-03-03T09:00") == Skip("nothing new")
+    assert await runtime.posting.post("console:first", "2026-03-03T09:00") == Skip("nothing new")
     assert len(publisher.digests) == 1
 
     # Another destination has its own memory: it still gets every item.
-    await runtime._post("console:second", "2026-03-03T08:00")
+    await runtime.posting.post("console:second", "2026-03-03T08:00")
     assert sorted(fingerprints(publisher.digests[-1])) == sorted(first)
 
     # New coverage: the first destination gets what is new, and nothing it already had.
     app.service.ingest(corpus_raw("arnvik-op", "arnvik-2"))
-    await runtime._post("console:first", "2026-03-04T08:00")
+    await runtime.posting.post("console:first", "2026-03-04T08:00")
     (target, _), digest = publisher.posts[-1], publisher.digests[-1]
     third = fingerprints(digest)
     assert target == "first" and third
     assert not set(third) & set(first)
     assert any("15" in i.text for s in digest.stories for i in s.whats_new)  # the revised toll
-    assert runtime.posted_items.seen("console:first") == set(first) | set(third)
+    assert runtime.posting.posted_items.seen("console:first") == set(first) | set(third)
 
 
 async def test_items_are_remembered_only_after_a_successful_publish(app):
@@ -78,12 +78,12 @@ async def test_items_are_remembered_only_after_a_successful_publish(app):
     app.service.ingest(corpus_raw("arnvik-1"))
     failing = Runtime(app, {"console": Platform("console", FailingPublisher())})
     with pytest.raises(ConnectionError):
-        await failing._post("console:first", "2026-03-03T08:00")
-    assert failing.posted_items.seen("console:first") == set()
+        await failing.posting.post("console:first", "2026-03-03T08:00")
+    assert failing.posting.posted_items.seen("console:first") == set()
 
     publisher = RecordingPublisher()
     working = Runtime(app, {"console": Platform("console", publisher)})
-    await working._post("console:first", "2026-03-03T08:00")
+    await working.posting.post("console:first", "2026-03-03T08:00")
     assert fingerprints(publisher.digests[-1])  # the retry still has every item
 
 
@@ -91,8 +91,8 @@ async def test_cached_stories_are_not_changed_by_filtering(app):
     app.service.ingest(corpus_raw("arnvik-1"))
     runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
     before = fingerprints(app.service.current_digest())
-    await runtime._post("console:first", "p1")
-    await runtime._post("console:first", "p2")
+    await runtime.posting.post("console:first", "p1")
+    await runtime.posting.post("console:first", "p2")
     assert fingerprints(app.service.current_digest()) == before
     assert app.service.answer("/arnvik new").ok
 
@@ -105,14 +105,14 @@ async def test_a_channel_that_skipped_days_gets_what_is_new_against_what_it_was_
     publisher = RecordingPublisher()
     runtime = Runtime(app, {"console": Platform("console", publisher)})
     app.service.ingest(corpus_raw("arnvik-1"))
-    await runtime._post("console:first", "2026-03-03T07:00")  # both channels saw the first day
-    await runtime._post("console:second", "2026-03-03T07:00")
+    await runtime.posting.post("console:first", "2026-03-03T07:00")  # both channels saw the first day
+    await runtime.posting.post("console:second", "2026-03-03T07:00")
     app.service.ingest(corpus_raw("arnvik-2"))
-    await runtime._post("console:second", "2026-03-04T07:00")  # only the second saw day two
+    await runtime.posting.post("console:second", "2026-03-04T07:00")  # only the second saw day two
 
     app.service.ingest(corpus_raw("arnvik-3"))
-    await runtime._post("console:first", "2026-03-05T07:00")
-    await runtime._post("console:second", "2026-03-05T07:00")
+    await runtime.posting.post("console:first", "2026-03-05T07:00")
+    await runtime.posting.post("console:second", "2026-03-05T07:00")
     skipped, daily = publisher.digests[-2], publisher.digests[-1]
 
     # Day two's own developments reach the channel that skipped it; the daily one had them.

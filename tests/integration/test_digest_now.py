@@ -55,7 +55,7 @@ async def test_digest_now_posts_once_per_minute_and_the_scheduled_digest_still_c
         reply = await ask(app, "/digest now")
         assert reply.ok and reply.title == "Digest posted"
         assert publisher.posts == [("ops", "now:2026-03-03T07:00")]
-        assert runtime.ledger.status("console:ops", "now:2026-03-03T07:00") == "posted"
+        assert runtime.posting.ledger.status("console:ops", "now:2026-03-03T07:00") == "posted"
 
         clock.now = datetime(2026, 3, 3, 7, 0, 50, tzinfo=timezone.utc)  # a double click
         reply = await ask(app, "/digest now")

@@ -55,7 +55,7 @@ async def test_a_day_with_nothing_new_is_skipped_and_recorded_so(tmp_path):
         assert await post_on(runtime, clock, 3) == ["posted"]
         assert await post_on(runtime, clock, 4) == ["skipped"]  # nothing ingested since
         assert publisher.posts == [("ops", "2026-03-03T08:00")]
-        assert runtime.ledger.status("console:ops", "2026-03-04T08:00") == "skipped"
+        assert runtime.posting.ledger.status("console:ops", "2026-03-04T08:00") == "skipped"
         assert await runtime.scheduler.run_due() == []  # not retried, never counted missed
         assert b'outcome="missed"' not in runtime.metrics.exposition()
     finally:

@@ -83,7 +83,7 @@ async def test_a_subscription_added_after_start_is_posted_and_a_removed_one_is_n
         # Changed from chat: the new time counts, the job is replaced, not doubled.
         assert chat(app, "night", "/digest subscribe all daily 09:15 tz Asia/Seoul") == "Subscription changed"
         await runtime.reload()
-        assert runtime.destinations["console:night"].schedule.cron == "15 9 * * *"
+        assert runtime.destinations["console:night"].cron == "15 9 * * *"
         assert digest_jobs(runtime) == {"digest:console:ops", "digest:console:night"}
         clock.now = datetime(2026, 3, 4, 0, 15, 5, tzinfo=timezone.utc)  # 09:15 in Seoul
         await runtime.scheduler.run_due()
@@ -136,7 +136,7 @@ async def test_no_subscription_at_all_falls_back_to_the_console_default(app):
     chat(app, "ops", "/digest unsubscribe")
     await runtime.reload()
     assert set(runtime.destinations) == {"console:stdout"}
-    assert runtime.destinations["console:stdout"].schedule.cron == "0 8 * * *"
+    assert runtime.destinations["console:stdout"].cron == "0 8 * * *"
 
 
 async def test_a_subscription_for_a_platform_that_is_not_running(app):

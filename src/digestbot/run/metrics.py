@@ -98,6 +98,9 @@ class Metrics:
         if is_rate_limit(error):
             self.platform_rate_limited.labels(platform).inc()
 
+    def lag(self, platform: str, seconds: float) -> None:
+        self.scheduler_lag.labels(platform).observe(seconds)
+
     def feed_poll(self, outcome: str, entries: int = 0) -> None:
         self.feed_polls.labels(outcome).inc()
         self.feed_entries.inc(entries)

@@ -36,32 +36,30 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
-import hashlib
 import logging
 import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.pool import NullPool
 
 from ..bootstrap import App
-from ..config import DestinationConfig
 from .http_server import build_http_app, build_metrics_app, serve
 from ..ingest.fetch import FetchCancelled
 from .metrics import Metrics, poll_outcome
-from ..stories.delivery import in_topics, story_for_subscription, window_start
-from ..domain.models import Article, Claim, Digest, Story
+from ..domain.models import Article, Story
+from ..domain.ports import Publisher
 from ..startup_errors import describe_startup_error
-from ..stories.novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
+from ..stories.novelty import revision
 from ..present.render import revision_text, story_update_text
-from .scheduling import DigestScheduler, Schedule, ScheduleError, Skip
+from .scheduling import DigestScheduler, Schedule, ScheduleError
+from ..service.destinations import Destination, Destinations, destinations_from, destinations_from_subscriptions
+from ..service.posting import Posting
 from ..storage.sql import SqlLedger, SqlPostedItems, SqlStoryPosts
-from ..domain.records import ShownStory, Subscription, UpsertOutcome
+from ..domain.records import Subscription, UpsertOutcome
 
 log = logging.getLogger("digestbot.run")
 
@@ -69,16 +67,6 @@ SHUTDOWN_DEADLINE = 8.0  # seconds: well inside Docker's 10 s grace
 FEED_CHECK_SECONDS = 30.0  # how often due feeds are looked for; each feed has its own interval
 POST_NOW_TIMEOUT = 60.0  # seconds a `/digest now` waits for its post before saying it failed
 READY_CHECK_SECONDS = 5.0  # a database slower than this to answer /readyz is not ready
-NEW_ITEMS_CACHE = 5000  # stories' what's new kept per channel baseline
-
-
-class Publisher(Protocol):
-    async def publish(self, target: str, digest: Digest, period: str) -> str | None: ...
-
-    # Optional: publishers that can recognise their own earlier post of a period define
-    # `async find_posted(target, period) -> str | None`, used when recovering a claim.
-    # Optional: `async notify(target, text) -> None` posts a short plain message (feed health
-    # notices); destinations whose publisher has none get no notices.
 
 
 @dataclass
@@ -91,79 +79,6 @@ class Platform:
     start: Callable[[], object] | None = None  # coroutine function
     stop: Callable[[], object] | None = None  # coroutine function
     routes: dict = field(default_factory=dict)  # HTTP routes to mount, e.g. /slack/events
-
-
-@dataclass(frozen=True)
-class Destination:
-    id: str
-    platform: str
-    target: str
-    topics: tuple[str, ...]
-    schedule: Schedule
-    memory: str = ""  # whose memory of what was shown: the channel (`platform:channel`); id when empty
-    subscriptions: tuple[Subscription, ...] = ()  # with their options; none for the file's webhooks
-
-    @property
-    def memory_key(self) -> str:
-        return self.memory or self.id
-
-    def subscription_for(self, story: Story) -> Subscription | None:
-        """The subscription that brings this story here: its topic's, else the one to all."""
-        by_topic = {s.topic: s for s in self.subscriptions}
-        return next((by_topic[t] for t in story.topics if t in by_topic), None) or by_topic.get("*")
-
-    def uses(self, option: str) -> bool:
-        return any(getattr(s.options, option) for s in self.subscriptions)
-
-
-def destinations_from_subscriptions(subscriptions: list[Subscription]) -> list[Destination]:
-    """One destination per (platform, channel, cron, time zone), in subscription order.
-
-    Webhook subscriptions are left out (see the module docstring): their URL is not stored.
-    """
-    channels: dict[tuple[str, str], dict[tuple[str, str], list[Subscription]]] = {}
-    for sub in subscriptions:
-        if sub.platform == "discord-webhook":
-            continue
-        schedules = channels.setdefault((sub.platform, sub.channel), {})
-        schedules.setdefault((sub.cron, sub.timezone), []).append(sub)
-    destinations = []
-    for (platform, channel), schedules in channels.items():
-        base = f"{platform}:{channel}"
-        # The configuration's console destination without a channel was seeded as "stdout":
-        # it prints as before ("digest for console").
-        target = "" if platform == "console" and channel == "stdout" else channel
-        for i, ((cron, zone), subs) in enumerate(schedules.items()):
-            dest_id = base if i == 0 else f"{base} [{cron} {zone}]"
-            # A restart within the grace must not post a period from before a chat subscription
-            # existed; the configuration's own subscriptions post as they always did.
-            created = [s.created_at for s in subs if s.created_at is not None and s.from_chat]
-            schedule = Schedule(dest_id, cron, zone, not_before=min(created) if created else None)
-            destinations.append(Destination(dest_id, platform, target, tuple(dict.fromkeys(s.topic for s in subs)),
-                                            schedule, memory=base, subscriptions=tuple(subs)))
-    return destinations
-
-
-def destinations_from(configs: list[DestinationConfig]) -> list[Destination]:
-    """Configured destinations, or the embedded default: the console at 08:00 UTC daily."""
-    if not configs:
-        configs = [DestinationConfig(platform="console")]
-    destinations = []
-    for config in configs:
-        target = config.channel or config.webhook or ""
-        # Webhook URLs carry a secret: the id uses a digest of it, never the URL itself.
-        label = hashlib.sha256(target.encode()).hexdigest()[:12] if config.webhook else target or "stdout"
-        dest_id = f"{config.platform}:{label}"
-        destinations.append(
-            Destination(dest_id, config.platform, target, tuple(config.topics), Schedule(dest_id, config.cron, config.timezone))
-        )
-    return destinations
-
-
-def digest_for(digest: Digest, topics: tuple[str, ...]) -> Digest:
-    if "*" in topics:
-        return digest
-    return Digest([s for s in digest.stories if in_topics(s, topics)], digest.generated_at, digest.since)
 
 
 class Runtime:
@@ -181,28 +96,28 @@ class Runtime:
         self._warned: set[tuple[str, str]] = set()  # (destination, warning) logged once
         self.management = self._management_store()
         subscriptions, feeds = self._read_store()
-        self._feed_topics = {f.url: f.topic for f in feeds}
-        self.destinations = {d.id: d for d in self._destinations(subscriptions, startup=True)}
+        self.destinations = Destinations(self._destinations(subscriptions, startup=True), self._topics_of(feeds))
         self._clock = clock
         self._loop: asyncio.AbstractEventLoop | None = None
         self._now_tasks: set[asyncio.Task] = set()
-        self.ledger = SqlLedger(app.store.engine, lease=timedelta(seconds=app.settings.claim_lease_seconds))
+        self.posting = Posting(
+            self.destinations, {name: p.publisher for name, p in platforms.items()}, app.service.current_digest,
+            ledger=SqlLedger(app.store.engine, lease=timedelta(seconds=app.settings.claim_lease_seconds)),
+            posted_items=SqlPostedItems(app.store.engine), story_posts=SqlStoryPosts(app.store.engine),
+            metrics=self.metrics, catch_up_hours=app.settings.catch_up_hours, clock=clock,
+        )
         self.scheduler = DigestScheduler(
-            [d.schedule for d in self.destinations.values()],
-            self.ledger,
-            self._post,
+            [schedule_of(d) for d in self.destinations.values()],
+            self.posting.ledger,
+            self.posting.post,
             grace=timedelta(minutes=app.settings.grace_minutes),
             clock=clock,
             on_missed=lambda destination, _period: self.metrics.digest(destination, "missed"),
             on_failed=lambda destination, _period: self.metrics.digest(destination, "failed"),
             retry_delay=timedelta(seconds=app.settings.retry_seconds),
         )
-        self.posted_items = SqlPostedItems(app.store.engine)
-        self.story_posts = SqlStoryPosts(app.store.engine)
-        self._channel_locks: dict[str, asyncio.Lock] = {}
         self._revisions: list[tuple[Article, Article]] = []  # edited articles from the last polls
         self._new_articles = False  # whether the last polls stored any new article
-        self._new_items: dict[tuple, list] = {}  # what's new per (what a channel was shown, story)
         self._runner = None
         self._probe: Engine | None = None  # the readiness check's own engine: a new connection each time
         self._metrics_runner = None  # /metrics on its own port (DIGESTBOT_METRICS_PORT)
@@ -247,12 +162,16 @@ class Runtime:
                                 platform=destination.platform)
                 continue
             try:
-                destination.schedule.trigger()
+                schedule_of(destination).trigger()
             except ScheduleError as error:
                 self._warn_once(destination.id, "subscription with an unusable schedule: skipped", error=str(error))
                 continue
             usable.append(destination)
         return usable
+
+    @staticmethod
+    def _topics_of(feeds) -> dict[str, str | None]:
+        return {f.url: f.topic for f in feeds}
 
     def _warn_once(self, destination_id: str, message: str, **extra: str) -> None:
         if (destination_id, message) not in self._warned:
@@ -276,9 +195,8 @@ class Runtime:
         subscriptions, feeds = await asyncio.to_thread(self._read_store)
         destinations = {d.id: d for d in self._destinations(subscriptions)}
         # No await between these two: a job never sees a schedule without its destination.
-        self.scheduler.set_schedules([d.schedule for d in destinations.values()])
-        self.destinations = destinations
-        self._feed_topics = {f.url: f.topic for f in feeds}
+        self.scheduler.set_schedules([schedule_of(d) for d in destinations.values()])
+        self.destinations.replace(destinations.values(), self._topics_of(feeds))
         self.poller.set_feeds(self._feed_intervals(feeds))
 
     async def _reload_job(self) -> None:
@@ -378,7 +296,7 @@ class Runtime:
     def _feed_channels(self, url: str) -> list[Destination]:
         """One destination per channel whose subscriptions use the feed (its topic, or all
         stories; a feed without a topic: the channels subscribed to all) and can be notified."""
-        topic = self._feed_topics.get(url)
+        topic = self.destinations.feed_topics.get(url)
         channels: dict[tuple[str, str], Destination] = {}
         for destination in self.destinations.values():
             if not ("*" in destination.topics or (topic is not None and topic in destination.topics)):
@@ -388,111 +306,6 @@ class Runtime:
                 continue
             channels.setdefault((destination.platform, destination.target), destination)
         return list(channels.values())
-
-    async def _post(self, destination_id: str, period: str, recovering: bool = False) -> str | Skip | None:
-        destination = self.destinations[destination_id]
-        outcome = await self._publish(destination, period, recovering, scheduled=True)
-        if not isinstance(outcome, Skip):
-            self._observe_lag(destination, period)
-        return outcome
-
-    def _observe_lag(self, destination: Destination, period: str) -> None:
-        """Scheduler lag: seconds from the period's due time (its local wall-clock time in
-        the destination's zone) to now, when its post is done. A period named otherwise has no
-        due time: nothing to observe (a metric never fails a post)."""
-        try:
-            due = datetime.strptime(period, "%Y-%m-%dT%H:%M").replace(tzinfo=ZoneInfo(destination.schedule.timezone))
-        except ValueError:
-            return
-        lag = (self._clock() - due).total_seconds()
-        self.metrics.scheduler_lag.labels(destination.platform).observe(max(0.0, lag))
-
-    def _channel_lock(self, memory_key: str) -> asyncio.Lock:
-        """One post at a time per channel, so a digest and a breaking post never both show an item."""
-        return self._channel_locks.setdefault(memory_key, asyncio.Lock())
-
-    async def _publish(self, destination: Destination, period: str, recovering: bool = False,
-                       *, scheduled: bool = False) -> str | Skip | None:
-        """Post the destination's digest; with threads on, stories the channel was already
-        shown get their new developments as replies in their thread instead.
-
-        A scheduled digest with nothing new for the channel is skipped (Skip), unless one of
-        its subscriptions asks to post "nothing new" (`post_when_empty`); `/digest now` always
-        answers."""
-        destination_id = destination.id
-        publisher = self.platforms[destination.platform].publisher
-        find_posted = getattr(publisher, "find_posted", None)
-        if recovering and find_posted is not None:
-            earlier = await find_posted(destination.target, period)
-            if earlier is not None:
-                log.info("digest found already posted", extra={"destination": destination_id, "period": period})
-                return earlier
-        async with self._channel_lock(destination.memory_key):
-            plan, shown = await asyncio.to_thread(self._plan, destination)
-            if scheduled and not plan.stories and not destination.uses("post_when_empty"):
-                return Skip("nothing new")
-            threaded = self._threaded(destination, plan.stories, shown)
-            fresh = [story for story in plan.stories if story.key not in threaded]
-            message_id = None
-            if fresh or not threaded:
-                try:
-                    message_id = await publisher.publish(
-                        destination.target, dataclasses.replace(plan, stories=fresh), period)
-                except Exception as error:  # counted failed by the scheduler, which retries it
-                    self.metrics.platform_error(destination_id, error)
-                    raise
-                self.metrics.digest(destination_id, "posted")
-                await self._remember(destination, fresh, message_id)
-            for story in plan.stories:
-                if story.key in threaded:
-                    reply_id = await self._reply(destination, story, threaded[story.key], story_update_text(story))
-                    message_id = message_id or reply_id
-        return message_id
-
-    async def _reply(self, destination: Destination, story: Story, anchor: str, text: str,
-                     *, breaking: bool = False) -> str | None:
-        """Post `text` in the story's thread and remember it; a failed reply is logged and its
-        developments stay unseen (the digest already went out: it must not count as failed)."""
-        publisher = self.platforms[destination.platform].publisher
-        try:
-            reply_id = await publisher.reply(destination.target, anchor, text)
-        except Exception:
-            log.exception("thread reply failed", extra={"destination": destination.id, "story": story.key})
-            return None
-        await self._remember(destination, [story], anchor, breaking=breaking)
-        return reply_id
-
-    async def _remember(self, destination: Destination, stories: list[Story], message_id: str | None,
-                        *, breaking: bool = False) -> None:
-        """What the channel was shown (its items) and where (the message: a story's thread)."""
-        now = self._clock()
-        try:
-            posted = [item_fingerprint(i) for story in stories for i in story.whats_new]
-            await asyncio.to_thread(self.posted_items.remember, destination.memory_key, posted, now)
-            for story in stories:
-                await asyncio.to_thread(self.story_posts.record, destination.memory_key,
-                                        [a.key for a in story.articles], message_id, now, breaking=breaking)
-        except Exception:  # the post is done: a lost memory must not make it count as failed
-            log.exception("could not record what was posted", extra={"destination": destination.id})
-
-    def _threaded(self, destination: Destination, stories: list[Story],
-                  shown: dict[str, ShownStory]) -> dict[str, str]:
-        """story key -> the thread its developments go to: stories the channel was shown
-        before, under a subscription with threads on, on a platform that can reply."""
-        if not destination.uses("threads") or not self._can_reply(destination):
-            return {}
-        threads = {}
-        for story in stories:
-            subscription = destination.subscription_for(story)
-            if subscription is None or not subscription.options.threads:
-                continue
-            anchor = shown[story.key].anchor
-            if anchor is not None:
-                threads[story.key] = anchor
-        return threads
-
-    def _can_reply(self, destination: Destination) -> bool:
-        return getattr(self.platforms[destination.platform].publisher, "reply", None) is not None
 
     # --- the breaking lane and edited articles -----------------------------------------------
 
@@ -509,8 +322,8 @@ class Runtime:
 
     async def _post_breaking(self, destination: Destination) -> None:
         publisher = self.platforms[destination.platform].publisher
-        async with self._channel_lock(destination.memory_key):
-            plan, shown = await asyncio.to_thread(self._plan, destination)
+        async with self.posting.channel_lock(destination.memory_key):
+            plan, shown = await asyncio.to_thread(self.posting.plan, destination)
             now = self._clock()
             for story in plan.stories:
                 subscription = destination.subscription_for(story)
@@ -523,84 +336,48 @@ class Runtime:
                 if last is not None and now - last < timedelta(minutes=minutes):
                     continue
                 text = story_update_text(story, heading="Breaking")
-                if subscription.options.threads and self._can_reply(destination):
-                    await self._reply(destination, story, anchor, text, breaking=True)
+                if subscription.options.threads and self.posting.can_reply(destination):
+                    await self.posting.reply(destination, story, anchor, text, breaking=True)
                     continue
                 try:
                     await publisher.notify(destination.target, text)
                 except Exception:
                     log.exception("breaking post failed", extra={"destination": destination.id, "story": story.key})
                     continue
-                await self._remember(destination, [story], None, breaking=True)
+                await self.posting.remember(destination, [story], None, breaking=True)
                 log.info("breaking news posted", extra={"destination": destination.id, "story": story.key})
 
     async def _announce_revisions(self, revisions: list[tuple[Article, Article]]) -> None:
         """An edited article: a "what changed" reply in the thread of each channel (threads on)
         that was shown it, never a repost: its developments now count as shown there."""
         channels = {d.memory_key: d for d in self.destinations.values()
-                    if d.uses("threads") and self._can_reply(d)}
+                    if d.uses("threads") and self.posting.can_reply(d)}
         for old, new in revisions:
             change = revision(old, new)
             if not change:
                 continue
             for destination in channels.values():
-                anchor = await asyncio.to_thread(self.story_posts.anchor, destination.memory_key, [old.key])
+                anchor = await asyncio.to_thread(self.posting.story_posts.anchor, destination.memory_key, [old.key])
                 if anchor is None:
                     continue
-                async with self._channel_lock(destination.memory_key):
-                    plan, _shown = await asyncio.to_thread(self._plan, destination)
+                async with self.posting.channel_lock(destination.memory_key):
+                    plan, _shown = await asyncio.to_thread(self.posting.plan, destination)
                     stories = [s for s in plan.stories if any(a.key == old.key for a in s.articles)]
                     edited = [dataclasses.replace(s, whats_new=[i for i in s.whats_new
                                                                 if any(r.article_key == old.key for r in i.sources)])
                               for s in stories]
-                    await self._reply(destination, edited[0] if edited else Story(old.key, new.title, [new]),
+                    await self.posting.reply(destination, edited[0] if edited else Story(old.key, new.title, [new]),
                                       anchor, revision_text(new, change))
-
-    # --- /digest now ----------------------------------------------------------------------------
-
-    async def post_now(self, platform: str, channel: str, kind: str = "now") -> str:
-        """Post a channel's digest at once, as an extra in the exactly-once ledger.
-
-        The period is `<kind>:<UTC minute>` under the channel's destination id: it never
-        collides with a scheduled period (those are plain local times), and a repeat within the
-        same minute (a double click) posts nothing more. The digest holds the topics of all the
-        channel's subscriptions; what it shows is remembered like a scheduled digest's.
-        Returns "posted", "already", "none" (the channel gets no digest) or "failed".
-        """
-        channel_key = f"{platform}:{channel}"
-        mine = [d for d in self.destinations.values() if d.platform == platform and d.memory_key == channel_key]
-        if not mine:
-            return "none"
-        topics = tuple(dict.fromkeys(t for d in mine for t in d.topics))
-        destination = dataclasses.replace(mine[0], topics=("*",) if "*" in topics else topics,
-                                          subscriptions=tuple(s for d in mine for s in d.subscriptions))
-        now = self._clock().astimezone(timezone.utc)
-        period = f"{kind}:{now:%Y-%m-%dT%H:%M}"
-        claim = await asyncio.to_thread(self.ledger.claim, destination.id, period, now)
-        if claim is None:
-            return "already"
-        try:
-            message_id = await self._publish(destination, period, claim is Claim.RECOVER)
-        except Exception:
-            self.metrics.digest(destination.id, "failed")
-            # A failed recovery stays one: the next try looks for the earlier post first.
-            undo = self.ledger.interrupt if claim is Claim.RECOVER else self.ledger.release
-            await asyncio.to_thread(undo, destination.id, period)
-            log.exception("digest now failed", extra={"destination": destination.id, "period": period})
-            return "failed"
-        await asyncio.to_thread(self.ledger.complete, destination.id, period, message_id)
-        log.info("digest posted now", extra={"destination": destination.id, "period": period})
-        return "posted"
 
     async def catch_up(self, platform: str, channel: str) -> str:
         """A channel's first subscription: schedule it now and post one catch-up digest of at
         most the catch-up window (the subscription's memory starts there)."""
         await self.reload()
-        return await self.post_now(platform, channel, kind="first")
+        return await self.posting.post_now(platform, channel, kind="first")
 
     def _post_now_blocking(self, platform: str, channel: str) -> str:
         """`Management.post_now`: called from the adapters' worker thread, runs in the loop."""
-        return self._in_loop(lambda: self.post_now(platform, channel))
+        return self._in_loop(lambda: self.posting.post_now(platform, channel))
 
     def _catch_up_blocking(self, platform: str, channel: str) -> str:
         """`Management.catch_up`, like `_post_now_blocking`."""
@@ -634,50 +411,6 @@ class Runtime:
         if management is not None:
             management.post_now = self._post_now_blocking
             management.catch_up = self._catch_up_blocking
-
-    def _plan(self, destination: Destination) -> tuple[Digest, dict[str, ShownStory]]:
-        """The destination's digest: its subscriptions' stories, through their filters and
-        catch-up window, without what the channel was already shown; and, per story key, what
-        the channel was shown of it (read once, for threads and the breaking lane too).
-
-        Items the channel has been shown (by fingerprint) are dropped from each story's
-        what's new; a story left with nothing new is left out.
-        """
-        everything = self.app.service.current_digest()
-        digest = digest_for(everything, destination.topics)
-        seen = self.posted_items.seen(destination.memory_key)
-        stories, shown = [], {}
-        for story in digest.stories:
-            shown_story = self.story_posts.view(destination.memory_key, [a.key for a in story.articles])
-            story = self._new_to_channel(story, shown_story.shown)
-            subscription = destination.subscription_for(story)
-            if subscription is not None:
-                since = window_start(subscription.created_at, self.app.settings.catch_up_hours) \
-                    if subscription.from_chat else None
-                story = story_for_subscription(story, subscription.options, since)
-                if story is None:
-                    continue
-            unseen = filter_unseen(story.whats_new, seen)
-            if unseen:  # the cached stories are shared: copy, do not modify
-                stories.append(dataclasses.replace(story, whats_new=unseen))
-                shown[story.key] = shown_story
-        # Empty although stories were ingested: a quiet day, which reads "nothing new".
-        return Digest(stories, digest.generated_at, digest.since, nothing_new=bool(everything.stories)), shown
-
-    def _new_to_channel(self, story: Story, shown: frozenset[str]) -> Story:
-        """The story with what's new measured against what this channel was shown of it, not
-        against the story's previous day: a channel that skipped days gets those days'
-        developments, and "17 (was 12)" names the figure it saw. A story the channel was never
-        shown keeps the shared what's new. Computed once per (story, what was shown)."""
-        if not shown:
-            return story
-        cache_key = (tuple(sorted(shown)), tuple((a.key, a.content_hash) for a in story.articles))
-        items = self._new_items.get(cache_key)
-        if items is None:
-            if len(self._new_items) >= NEW_ITEMS_CACHE:
-                self._new_items.clear()
-            items = self._new_items[cache_key] = whats_new_to_reader(story.articles, shown)
-        return dataclasses.replace(story, whats_new=items)
 
     def _database_answers(self) -> bool:
         """A cheap read of one table page (the ledger's) on a new connection: SQLite answers
@@ -763,6 +496,10 @@ class Runtime:
                 await runner.cleanup()
         if event.contains(self.app.store.engine, "handle_error", self._count_database_error):
             event.remove(self.app.store.engine, "handle_error", self._count_database_error)
+
+
+def schedule_of(destination: Destination) -> Schedule:
+    return Schedule(destination.id, destination.cron, destination.timezone, not_before=destination.not_before)
 
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)  # SIGHUP: the terminal or a supervisor going away

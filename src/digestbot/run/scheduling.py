@@ -20,19 +20,12 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from ..domain.models import Claim
+from ..domain.ports import Ledger, Skip
 
 log = logging.getLogger("digestbot.run.scheduling")
 
 RETRY_DELAY = timedelta(minutes=1)  # the first wait before a failed digest is tried again
 MAX_RETRY_DELAY = timedelta(minutes=15)  # backoff doubles up to this (a platform's Retry-After may ask more)
-
-
-@dataclass(frozen=True)
-class Skip:
-    """What `post` answers for a period it decided not to post (nothing new for the channel):
-    the ledger records the period as skipped, so it is neither retried nor counted missed."""
-
-    reason: str
 
 
 class ScheduleError(ValueError):
@@ -139,23 +132,6 @@ def period_key(fire_time: datetime) -> str:
     Local time, not UTC: on the autumn DST change 01:30 happens twice, and both are one period.
     """
     return fire_time.strftime("%Y-%m-%dT%H:%M")
-
-
-class Ledger:
-    """Port: the exactly-once record of digests, shared by every process on one database.
-
-    `claim` succeeds for one caller only. An attempt interrupted by shutdown, or a claim left
-    behind by a crash (after its lease), is taken over as RECOVER: the publisher then checks
-    the platform for an earlier post of the same period (message metadata) before posting.
-    """
-
-    def claim(self, destination: str, period: str, now: datetime) -> Claim | None: ...
-    def complete(self, destination: str, period: str, message_id: str | None) -> None: ...
-    def release(self, destination: str, period: str) -> None: ...
-    def interrupt(self, destination: str, period: str) -> None: ...
-    def mark_missed(self, destination: str, period: str, now: datetime) -> bool: ...
-    def started(self, destination: str, now: datetime) -> datetime: ...  # first scheduled (now if new)
-    def skip(self, destination: str, period: str) -> None: ...
 
 
 @dataclass

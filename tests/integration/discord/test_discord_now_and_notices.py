@@ -85,7 +85,7 @@ async def test_digest_now_from_an_admin_posts_one_digest_and_a_repeat_in_the_sam
     [post] = channel_posts(fake_discord)
     assert post.body["allowed_mentions"] == {"parse": []} and post.body["nonce"]
     assert "Beijing" in json.dumps(post.body["embeds"], ensure_ascii=False)
-    assert runtime.ledger.status(f"discord:{CHANNEL_ID}", "now:2026-03-03T07:00") == "posted"
+    assert runtime.posting.ledger.status(f"discord:{CHANNEL_ID}", "now:2026-03-03T07:00") == "posted"
 
     clock.now = datetime(2026, 3, 3, 7, 0, 50, tzinfo=timezone.utc)  # a double click
     answer = await digest_now(fake_discord, fake_gateway, 2)

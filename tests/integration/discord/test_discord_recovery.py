@@ -87,9 +87,9 @@ async def recover(app, platforms, after: timedelta = LEASE + timedelta(seconds=3
 async def claim_and_die(app, platforms, *, post: bool) -> str | None:
     """The first process: claims the period, maybe posts the digest, dies before recording it."""
     first = Runtime(app, platforms, clock=FakeClock(FIRED))
-    assert first.ledger.claim(DESTINATION, PERIOD, FIRED) is Claim.FRESH
-    posted = await first._post(DESTINATION, PERIOD) if post else None
-    assert first.ledger.status(DESTINATION, PERIOD) == "claimed"  # never completed
+    assert first.posting.ledger.claim(DESTINATION, PERIOD, FIRED) is Claim.FRESH
+    posted = await first.posting.post(DESTINATION, PERIOD) if post else None
+    assert first.posting.ledger.status(DESTINATION, PERIOD) == "claimed"  # never completed
     return posted
 
 

@@ -167,7 +167,7 @@ async def test_breaking_news_is_one_plain_message_between_digests_and_honours_th
 
     clock.now += timedelta(minutes=30)  # within the interval: the next development waits
     await poll(runtime, "arnvik-op")
-    held = runtime._plan(runtime.destinations[f"discord:{CHANNEL_ID}"])[0].stories
+    held = runtime.posting.plan(runtime.destinations[f"discord:{CHANNEL_ID}"])[0].stories
     assert held and held[0].whats_new  # there was a development to post: the interval held it back
     assert len(posts(fake_discord)) == 2
 

@@ -79,7 +79,7 @@ async def test_digest_now_from_an_admin_posts_one_digest_and_a_repeat_in_the_sam
     assert post.params["blocks"][0]["type"] == "header"
     assert "Lee Jae Myung meets Xi Jinping in Beijing" in json.dumps(post.params["blocks"], ensure_ascii=False)
     assert post.params["metadata"]["event_payload"]["period"] == "now:2026-03-03T07:00"
-    assert runtime.ledger.status("slack:C1", "now:2026-03-03T07:00") == "posted"
+    assert runtime.posting.ledger.status("slack:C1", "now:2026-03-03T07:00") == "posted"
 
     clock.now = datetime(2026, 3, 3, 7, 0, 50, tzinfo=timezone.utc)  # a double click, another trigger id
     again = await slash(port, fake_slack, "now", user="UADMIN", trigger="t2")

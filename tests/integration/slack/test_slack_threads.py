@@ -149,7 +149,7 @@ async def test_breaking_news_is_one_plain_message_between_digests_and_honours_th
 
     clock.now += timedelta(minutes=30)  # within the interval: the next development waits
     await poll(runtime, "arnvik-op")
-    held = runtime._plan(runtime.destinations[f"slack:{CHANNEL}"])[0].stories
+    held = runtime.posting.plan(runtime.destinations[f"slack:{CHANNEL}"])[0].stories
     assert held and held[0].whats_new  # there was a development to post: the interval held it back
     assert len(posts(fake_slack)) == 2
 
@@ -245,4 +245,4 @@ async def test_a_channel_subscribed_by_a_signed_slash_command_gets_its_scheduled
     clock.now += timedelta(minutes=10)  # the same period again: nothing more
     assert await runtime.scheduler.run_due() == []
     assert len(digests(fake_slack)) == 2
-    assert runtime.ledger.status(f"slack:{CHANNEL}", "2026-03-04T08:00") == "posted"
+    assert runtime.posting.ledger.status(f"slack:{CHANNEL}", "2026-03-04T08:00") == "posted"
