@@ -34,4 +34,4 @@ async def poll(runtime, *ids: str, **overrides) -> None:
     """What a feed poll does: ingest the corpus articles, then what new and edited articles
     set off (what-changed replies, the breaking lane)."""
     await asyncio.to_thread(runtime._ingest_polled, corpus_raw(*ids, **overrides))
-    await runtime._after_ingest()
+    await runtime.lanes.after_ingest()

@@ -36,16 +36,6 @@ def parse_interval(text: str) -> timedelta:
     return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
 
 
-def health_notice(state: FeedState, notified_down: bool, threshold: int) -> str | None:
-    """What to announce about a feed after a poll: "down" once it has failed `threshold`
-    times in a row and nobody was told yet, "up" when it works again after that, else None."""
-    if state.failures >= threshold and not notified_down:
-        return "down"
-    if state.failures == 0 and notified_down:
-        return "up"
-    return None
-
-
 class FeedStateStore(Protocol):
     def load(self, url: str) -> FeedState: ...
     def save(self, state: FeedState) -> None: ...

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import dataclasses
 import logging
 import signal
 from collections.abc import Callable, Coroutine
@@ -50,16 +49,14 @@ from ..bootstrap import App
 from .http_server import build_http_app, build_metrics_app, serve
 from ..ingest.fetch import FetchCancelled
 from .metrics import Metrics, poll_outcome
-from ..domain.models import Article, Story
 from ..domain.ports import Publisher
 from ..startup_errors import describe_startup_error
-from ..stories.novelty import revision
-from ..present.render import revision_text, story_update_text
 from .scheduling import DigestScheduler, Schedule, ScheduleError
 from ..service.destinations import Destination, Destinations, destinations_from, destinations_from_subscriptions
+from ..service.lanes import Lanes
 from ..service.posting import Posting
 from ..storage.sql import SqlLedger, SqlPostedItems, SqlStoryPosts
-from ..domain.records import Subscription, UpsertOutcome
+from ..domain.records import Subscription
 
 log = logging.getLogger("digestbot.run")
 
@@ -116,14 +113,14 @@ class Runtime:
             on_failed=lambda destination, _period: self.metrics.digest(destination, "failed"),
             retry_delay=timedelta(seconds=app.settings.retry_seconds),
         )
-        self._revisions: list[tuple[Article, Article]] = []  # edited articles from the last polls
-        self._new_articles = False  # whether the last polls stored any new article
         self._runner = None
         self._probe: Engine | None = None  # the readiness check's own engine: a new connection each time
         self._metrics_runner = None  # /metrics on its own port (DIGESTBOT_METRICS_PORT)
         self._poll_task: asyncio.Task | None = None  # the feed poll under way, awaited by `stop`
         self._warm_up = None  # the first load of the stories, started with the server
         self.poller = self._feed_poller(feeds)
+        self.lanes = Lanes(self.posting, self.feed_states,
+                           failures_before_notice=app.settings.feed_failures_before_notice, clock=clock)
         self.scheduler.every("poll-feeds", FEED_CHECK_SECONDS, self._poll_feeds)
         self.scheduler.every("reload", app.settings.reload_seconds, self._reload_job)
 
@@ -222,8 +219,7 @@ class Runtime:
 
     def _ingest_polled(self, articles):
         report = self.app.service.ingest(articles)
-        self._revisions.extend(report.revisions)
-        self._new_articles = self._new_articles or bool(report.outcomes.get(UpsertOutcome.CREATED))
+        self.lanes.note(report)
         for outcome, count in report.outcomes.items():
             self.metrics.articles_ingested.labels(outcome.value).inc(count)
         if report.errors:
@@ -245,129 +241,10 @@ class Runtime:
             self.metrics.ingestion_errors.inc(failed)
         for report in reports:
             try:
-                await self._feed_notice(report.url)
+                await self.lanes.feed_notice(report.url)
             except Exception:  # a notice must never stop polling
                 log.exception("could not send a feed health notice", extra={"feed": report.url})
-        await self._after_ingest()
-
-    async def _after_ingest(self) -> None:
-        """What new and edited articles set off between digests: "what changed" replies and
-        the breaking lane."""
-        revisions, self._revisions = self._revisions, []
-        new_articles, self._new_articles = self._new_articles, False
-        if revisions:
-            await self._announce_revisions(revisions)
-        if new_articles:
-            await self._breaking()
-
-    # --- feed health notices -----------------------------------------------------------------
-
-    async def _feed_notice(self, url: str) -> None:
-        """Tell the channels using a feed, once, that it keeps failing; and once that it is back.
-
-        Whether the failure was announced is kept in the database (`feed_states.notified_down`),
-        so a restart neither repeats nor forgets it. It is marked before posting: a notice that
-        cannot be delivered is not retried (at most once), the feed itself still is.
-        """
-        from .polling import health_notice
-        from ..redaction import redact_credentials
-
-        state = await asyncio.to_thread(self.feed_states.load, url)
-        notified = await asyncio.to_thread(self.feed_states.notified_down, url)
-        change = health_notice(state, notified, self.app.settings.feed_failures_before_notice)
-        if change is None:
-            return
-        await asyncio.to_thread(self.feed_states.set_notified_down, url, change == "down")
-        shown = redact_credentials(url)  # the channel may not see a configuration file's password
-        if change == "down":
-            text = (f"Feed {shown} is failing: {redact_credentials(state.last_error or 'unknown error')} "
-                    f"({state.failures} failures in a row). It is retried less often from now on; "
-                    "this channel is told when it works again.")
-        else:
-            text = f"Feed {shown} works again."
-        log.info("feed health notice", extra={"feed": url, "change": change})
-        for destination in self._feed_channels(url):
-            publisher = self.platforms[destination.platform].publisher
-            try:
-                await publisher.notify(destination.target, text)
-            except Exception:
-                log.exception("feed health notice failed", extra={"destination": destination.id, "feed": url})
-
-    def _feed_channels(self, url: str) -> list[Destination]:
-        """One destination per channel whose subscriptions use the feed (its topic, or all
-        stories; a feed without a topic: the channels subscribed to all) and can be notified."""
-        topic = self.destinations.feed_topics.get(url)
-        channels: dict[tuple[str, str], Destination] = {}
-        for destination in self.destinations.values():
-            if not ("*" in destination.topics or (topic is not None and topic in destination.topics)):
-                continue
-            platform = self.platforms.get(destination.platform)
-            if platform is None or getattr(platform.publisher, "notify", None) is None:
-                continue
-            channels.setdefault((destination.platform, destination.target), destination)
-        return list(channels.values())
-
-    # --- the breaking lane and edited articles -----------------------------------------------
-
-    async def _breaking(self) -> None:
-        """Post followed stories' new developments now, for subscriptions with the breaking
-        lane on: at most once per story per interval; the next digest does not repeat them."""
-        for destination in list(self.destinations.values()):
-            if not destination.uses("breaking_minutes"):
-                continue
-            try:
-                await self._post_breaking(destination)
-            except Exception:
-                log.exception("breaking post failed", extra={"destination": destination.id})
-
-    async def _post_breaking(self, destination: Destination) -> None:
-        publisher = self.platforms[destination.platform].publisher
-        async with self.posting.channel_lock(destination.memory_key):
-            plan, shown = await asyncio.to_thread(self.posting.plan, destination)
-            now = self._clock()
-            for story in plan.stories:
-                subscription = destination.subscription_for(story)
-                minutes = subscription.options.breaking_minutes if subscription else None
-                if not minutes:
-                    continue
-                anchor, last = shown[story.key].anchor, shown[story.key].last_breaking
-                if anchor is None:  # not followed: the channel was never shown this story
-                    continue
-                if last is not None and now - last < timedelta(minutes=minutes):
-                    continue
-                text = story_update_text(story, heading="Breaking")
-                if subscription.options.threads and self.posting.can_reply(destination):
-                    await self.posting.reply(destination, story, anchor, text, breaking=True)
-                    continue
-                try:
-                    await publisher.notify(destination.target, text)
-                except Exception:
-                    log.exception("breaking post failed", extra={"destination": destination.id, "story": story.key})
-                    continue
-                await self.posting.remember(destination, [story], None, breaking=True)
-                log.info("breaking news posted", extra={"destination": destination.id, "story": story.key})
-
-    async def _announce_revisions(self, revisions: list[tuple[Article, Article]]) -> None:
-        """An edited article: a "what changed" reply in the thread of each channel (threads on)
-        that was shown it, never a repost: its developments now count as shown there."""
-        channels = {d.memory_key: d for d in self.destinations.values()
-                    if d.uses("threads") and self.posting.can_reply(d)}
-        for old, new in revisions:
-            change = revision(old, new)
-            if not change:
-                continue
-            for destination in channels.values():
-                anchor = await asyncio.to_thread(self.posting.story_posts.anchor, destination.memory_key, [old.key])
-                if anchor is None:
-                    continue
-                async with self.posting.channel_lock(destination.memory_key):
-                    plan, _shown = await asyncio.to_thread(self.posting.plan, destination)
-                    stories = [s for s in plan.stories if any(a.key == old.key for a in s.articles)]
-                    edited = [dataclasses.replace(s, whats_new=[i for i in s.whats_new
-                                                                if any(r.article_key == old.key for r in i.sources)])
-                              for s in stories]
-                    await self.posting.reply(destination, edited[0] if edited else Story(old.key, new.title, [new]),
-                                      anchor, revision_text(new, change))
+        await self.lanes.after_ingest()
 
     async def catch_up(self, platform: str, channel: str) -> str:
         """A channel's first subscription: schedule it now and post one catch-up digest of at
