@@ -149,7 +149,7 @@ VISIT_FEED = b"""<?xml version="1.0"?>
 def an_app_with_a_visit_story(tmp_path: Path, config_text: str):
     """The app `digestbot run` tests start: HTTP on a free loopback port, feeds allowed on
     loopback, a failing feed announced after 2 failures, and one state-visit story stored."""
-    app = an_app(tmp_path, config_text, http_host="127.0.0.1", http_port=0, feed_failures_before_notice=2,
+    app = an_app(tmp_path, config_text, running=True, http_host="127.0.0.1", http_port=0, feed_failures_before_notice=2,
                  fetch_allow_hosts=frozenset({"127.0.0.1"}))
     app.service.ingest([RawArticle(
         text="Lee Jae Myung met Xi Jinping in Beijing on Monday. The two leaders discussed trade and tourism. "
@@ -160,11 +160,13 @@ def an_app_with_a_visit_story(tmp_path: Path, config_text: str):
     return app
 
 
-def an_app(tmp_path: Path, config_text: str, **settings):
-    """The application wired by the real `bootstrap`, on a temp SQLite and this configuration."""
+def an_app(tmp_path: Path, config_text: str, *, running: bool = False, **settings):
+    """The application wired by the real `bootstrap`, on a temp SQLite and this configuration;
+    `running`: as `digestbot run` wires it (`/digest now` reaches the runtime)."""
     from digestbot.bootstrap import bootstrap
     from digestbot.settings import Settings
 
     config = tmp_path / "digestbot.toml"
     config.write_text(config_text)
-    return bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}", config=config, **settings))
+    return bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}", config=config, **settings),
+                     running=running)

@@ -4,7 +4,7 @@ each, with an in-memory twin for each port the core depends on:
 - `ArticleStore` (storage.py): `InMemoryArticleStore`
 - `FeedStateStore`/`FeedHealth` (polling.py, management.py): `InMemoryFeedStates`
 - `Fetcher` (management.py): `RecordingFetcher`
-- `Publisher` (run/runtime.py): `RecordingPublisher`; the scheduler's post callback: `RecordingPoster`
+- `Publisher` (domain/ports.py): `RecordingPublisher`; the scheduler's post callback: `RecordingPoster`
 - the adapters' `answer(text, context)`: `RecordingAnswer`
 - clocks: `FakeClock` (datetimes), `FakeTime` (monotonic seconds and `sleep`)
 """

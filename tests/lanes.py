@@ -19,7 +19,7 @@ ADDED = "Rescue teams pulled four more survivors from a flooded farmhouse near t
 
 def an_app_on(tmp_path, clock, config: str = ARNVIK_CONFIG, **settings):
     """The real app, whose chat subscriptions are made "now" on the test's clock."""
-    app = an_app(tmp_path, config, **settings)
+    app = an_app(tmp_path, config, running=True, **settings)
     app.service.management._clock = clock
     return app
 
@@ -33,5 +33,5 @@ def subscribe(app, context, options: str = "") -> None:
 async def poll(runtime, *ids: str, **overrides) -> None:
     """What a feed poll does: ingest the corpus articles, then what new and edited articles
     set off (what-changed replies, the breaking lane)."""
-    await asyncio.to_thread(runtime._ingest_polled, corpus_raw(*ids, **overrides))
+    await asyncio.to_thread(runtime.feeds.poller.ingest, corpus_raw(*ids, **overrides))
     await runtime.lanes.after_ingest()

@@ -13,8 +13,7 @@ import aiohttp
 from digestbot.bootstrap import App
 from digestbot.run.metrics import Metrics
 from digestbot.domain.models import Digest
-from digestbot.run.platforms import DeliveryFailed, PlatformError, timed_answer
-from digestbot.run.runtime import Platform
+from digestbot.run.platforms import DeliveryFailed, Platform, PlatformError, timed_answer
 
 from .bot import build_bot
 from .publisher import DiscordChannelPublisher, DiscordWebhookPublisher

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from digestbot.bootstrap import App
 from digestbot.run.metrics import Metrics
 from digestbot.domain.models import Digest
-from digestbot.run.platforms import DeliveryFailed, PlatformError, timed_answer
-from digestbot.run.runtime import Platform
+from digestbot.run.platforms import DeliveryFailed, Platform, PlatformError, timed_answer
 
 from .app import build_slack_app, build_socket_mode_handler, events_handler
 from .publisher import SlackPublisher

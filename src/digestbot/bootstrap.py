@@ -1,13 +1,25 @@
-"""The one place that wires settings, configuration, storage and the service together."""
+"""The one composition root: settings, configuration, storage and the service for every
+command (`bootstrap`), and everything `digestbot run` runs (`build_runtime`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from .config import AppConfig, load_config
 from .service.digests import DigestService
 from .settings import Settings
 from .storage.sql import SqlStore
+
+if TYPE_CHECKING:
+    from .run.metrics import Metrics
+    from .run.platforms import Platform
+    from .run.relay import NowRelay
+    from .run.runtime import Runtime
+
+FEED_CHECK_SECONDS = 30.0  # how often due feeds are looked for; each feed has its own interval
 
 
 @dataclass
@@ -16,13 +28,18 @@ class App:
     config: AppConfig
     store: SqlStore
     service: DigestService
+    # `digestbot run` only: how `/digest now` and a first subscription's catch-up reach the running bot.
+    relay: NowRelay | None = None
 
     def close(self) -> None:
         self.store.close()
 
 
-def bootstrap(settings: Settings | None = None, **overrides: object) -> App:
-    """Build the application from the environment; keyword overrides win over it."""
+def bootstrap(settings: Settings | None = None, *, running: bool = False, **overrides: object) -> App:
+    """Build the application from the environment; keyword overrides win over it. `running`:
+    for `digestbot run`, whose chat commands can post now (`build_runtime` connects them)."""
+    from .run.relay import NowRelay
+
     settings = settings or Settings()
     if overrides:
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
@@ -35,11 +52,12 @@ def bootstrap(settings: Settings | None = None, **overrides: object) -> App:
         method=settings.method,
         max_article_chars=settings.max_article_chars,
     )
-    service.use_management(_management(store, config, settings))
-    return App(settings, config, store, service)
+    relay = NowRelay() if running else None
+    service.use_management(_management(store, config, settings, relay))
+    return App(settings, config, store, service, relay)
 
 
-def _management(store: SqlStore, config: AppConfig, settings: Settings):
+def _management(store: SqlStore, config: AppConfig, settings: Settings, relay: NowRelay | None):
     """Subscriptions, topics and feeds in the database, seeded once from the configuration;
     its pinned entries are applied again at every start and chat cannot change them."""
     from .ingest import SafeFetcher
@@ -56,6 +74,74 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings):
         pins=Pins.from_config(config),
         fetcher=SafeFetcher(allow_hosts=settings.fetch_allow_hosts),
         deliveries=SqlLedger(store.engine).recent,
+        post_now=relay.post_now if relay else None,
+        catch_up=relay.catch_up if relay else None,
     )
     management.catch_up_hours = settings.catch_up_hours
     return management
+
+
+def build_runtime(app: App, platforms: dict[str, Platform], *, metrics: Metrics | None = None,
+                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> Runtime:
+    """Everything `digestbot run` runs, on the app's database and these platforms: the
+    destinations the store's subscriptions make (a platform they need and that is not running is
+    a RuntimeError), posting and the lanes, the scheduler and its jobs, the feed poller."""
+    from .ingest import SafeFetcher
+    from .run.metrics import Metrics
+    from .run.polling import FeedPollJob, FeedPoller, observed_ingest
+    from .run.reload import Reloader, SubscriptionReader, feed_intervals, feed_topics, schedule_of
+    from .run.runtime import READY_CHECK_SECONDS, Runtime
+    from .service.destinations import Destinations
+    from .service.lanes import Lanes
+    from .storage.probe import DatabaseProbe, count_errors
+    from .storage.sql import SqlFeedStates
+
+    settings, engine = app.settings, app.store.engine
+    metrics = metrics or Metrics()
+    reader = SubscriptionReader(app.service.management.store, app.config.destinations, platforms)
+    first, feeds = reader.read(startup=True)
+    destinations = Destinations(first, feed_topics(feeds))
+    posting = _posting(app, platforms, destinations, metrics, clock)
+    feed_states = SqlFeedStates(engine)
+    lanes = Lanes(posting, feed_states, failures_before_notice=settings.feed_failures_before_notice, clock=clock)
+    scheduler = _scheduler(settings, [schedule_of(d) for d in first], posting, metrics, clock)
+    poller = FeedPoller(feed_intervals(feeds), SafeFetcher(allow_hosts=settings.fetch_allow_hosts), feed_states,
+                        observed_ingest(app.service.ingest, lanes, metrics),
+                        page_fetches=settings.feed_page_fetches, max_entries=settings.feed_max_entries)
+    reloader = Reloader(reader, destinations, scheduler, poller, settings)
+    feed_job = FeedPollJob(poller, lanes, metrics)
+    scheduler.every("poll-feeds", FEED_CHECK_SECONDS, feed_job.poll)
+    scheduler.every("reload", settings.reload_seconds, reloader.job)
+    if app.relay is not None:
+        app.relay.connect(posting.post_now, reloader.reload)
+    return Runtime(settings, platforms, scheduler=scheduler, feeds=feed_job, metrics=metrics,
+                   database=DatabaseProbe(engine, timeout=READY_CHECK_SECONDS),
+                   count_database_errors=lambda: count_errors(engine, metrics.database_errors.inc),
+                   warm_up=app.service.current_digest, relay=app.relay,
+                   posting=posting, lanes=lanes, reloader=reloader)
+
+
+def _posting(app: App, platforms: dict[str, Platform], destinations, metrics: Metrics, clock):
+    from .service.posting import Posting
+    from .storage.sql import SqlLedger, SqlPostedItems, SqlStoryPosts
+
+    engine = app.store.engine
+    return Posting(
+        destinations, {name: p.publisher for name, p in platforms.items()}, app.service.current_digest,
+        ledger=SqlLedger(engine, lease=timedelta(seconds=app.settings.claim_lease_seconds)),
+        posted_items=SqlPostedItems(engine), story_posts=SqlStoryPosts(engine),
+        metrics=metrics, catch_up_hours=app.settings.catch_up_hours, clock=clock,
+    )
+
+
+def _scheduler(settings: Settings, schedules, posting, metrics: Metrics, clock):
+    from .run.scheduling import DigestScheduler
+
+    return DigestScheduler(
+        schedules, posting.ledger, posting.post,
+        grace=timedelta(minutes=settings.grace_minutes),
+        clock=clock,
+        on_missed=lambda destination, _period: metrics.digest(destination, "missed"),
+        on_failed=lambda destination, _period: metrics.digest(destination, "failed"),
+        retry_delay=timedelta(seconds=settings.retry_seconds),
+    )

@@ -246,7 +246,7 @@ def _line_count(path: str | None) -> int | None:
         return None
 
 
-def _bootstrap(args: argparse.Namespace):
+def _bootstrap(args: argparse.Namespace, *, running: bool = False):
     from .bootstrap import bootstrap
     from .config import ConfigError
 
@@ -257,6 +257,7 @@ def _bootstrap(args: argparse.Namespace):
             config=args.config,
             key_points=getattr(args, "key_points", None),
             method=getattr(args, "method", None),
+            running=running,
         )
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
@@ -467,18 +468,18 @@ def cmd_slack_manifest(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
+    from .bootstrap import build_runtime
     from .run.metrics import Metrics
     from .run.platforms import PlatformError, build_platforms
-    from .run.runtime import Runtime, run_until_stopped
+    from .run.runtime import run_until_stopped
 
-    app = _bootstrap(args)
+    app = _bootstrap(args, running=True)
     try:
         _ensure_seeded(app)
         _report_config_drift(app)
         metrics = Metrics()
         try:
-            platforms = build_platforms(app, metrics)
-            runtime = Runtime(app, platforms, metrics=metrics)
+            runtime = build_runtime(app, build_platforms(app, metrics), metrics=metrics)
         except (PlatformError, RuntimeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
         # a log record, so that a JSON log stream holds no plain-text line

@@ -18,7 +18,8 @@ import pytest
 from builders import an_app
 from fakes import FakeClock, RecordingPublisher
 from digestbot.domain.models import RawArticle
-from digestbot.run.runtime import Platform, Runtime
+from digestbot.bootstrap import build_runtime
+from digestbot.run.platforms import Platform
 from test_database_outage import write_lock
 
 CONFIG = """
@@ -68,7 +69,7 @@ async def running(app):
     """A started runtime whose clock stands just before today's digest; stopped after."""
     clock = FakeClock(datetime(2026, 3, 3, 7, 59, 50, tzinfo=timezone.utc))
     publisher = RecordingPublisher()
-    runtime = Runtime(app, {"console": Platform("console", publisher)}, clock=clock)
+    runtime = build_runtime(app, {"console": Platform("console", publisher)}, clock=clock)
     port = await runtime.start()
     await asyncio.sleep(0.2)  # the start-up catch-up run: nothing due yet
     yield runtime, port, clock, publisher

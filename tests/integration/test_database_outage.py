@@ -149,14 +149,14 @@ async def test_outage_past_the_grace_is_counted_missed_once_when_the_database_is
 async def test_readyz_says_why_while_postgres_is_down_and_recovers_after(postgres, pg_url, tmp_path):  # noqa: F811
     from test_database_off_loop import get
 
-    from digestbot.bootstrap import bootstrap
-    from digestbot.run.runtime import Platform, Runtime
+    from digestbot.bootstrap import bootstrap, build_runtime
+    from digestbot.run.platforms import Platform
     from digestbot.settings import Settings
 
     config = tmp_path / "digestbot.toml"
     config.write_text('[[destinations]]\nplatform = "console"\ncron = "0 8 * * *"\n')
     app = bootstrap(Settings(database_url=pg_url, config=config, http_host="127.0.0.1", http_port=0))
-    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    runtime = build_runtime(app, {"console": Platform("console", RecordingPublisher())})
     port = await runtime.start()
     try:
         assert (await asyncio.to_thread(get, port, "/readyz"))[0] == 200

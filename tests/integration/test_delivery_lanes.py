@@ -19,7 +19,9 @@ from fakes import FakeClock, RecordingPublisher
 from lanes import ADDED, poll
 from digestbot.domain.models import CommandContext
 from digestbot.stories.novelty import item_fingerprint
-from digestbot.run.runtime import Platform, Runtime
+from digestbot.bootstrap import build_runtime
+from digestbot.run.platforms import Platform
+from digestbot.run.runtime import Runtime
 
 ADMIN = CommandContext("console", "news", "ann", is_admin=True)
 UTC = timezone.utc
@@ -47,7 +49,7 @@ def subscribe(app, options: str = "", channel: str = "news") -> None:
 
 
 def a_runtime(app, publisher, clock) -> Runtime:
-    return Runtime(app, {"console": Platform("console", publisher)}, clock=clock)
+    return build_runtime(app, {"console": Platform("console", publisher)}, clock=clock)
 
 
 def sources_of(digest) -> set[str]:
@@ -86,7 +88,7 @@ async def test_a_first_subscription_gets_at_most_the_window_and_its_memory_start
     app.service.ingest(corpus_raw("arnvik-1", "arnvik-op", "valdoria-rates", "arnvik-2", "arnvik-3"))
     clock.now = datetime(2026, 3, 4, 19, 0, tzinfo=UTC)  # a day after everything but arnvik-3
     runtime = a_runtime(app, publisher, clock)
-    runtime.install_post_now()
+    runtime.relay.bind()
 
     reply = await asyncio.to_thread(
         app.service.management.handle, "/digest subscribe all daily 08:00 tz UTC", ADMIN)

@@ -10,7 +10,8 @@ from fakes import RecordingPublisher
 from digestbot.domain.models import Digest
 from digestbot.stories.novelty import item_fingerprint
 from digestbot.domain.ports import Skip
-from digestbot.run.runtime import Platform, Runtime
+from digestbot.bootstrap import build_runtime
+from digestbot.run.platforms import Platform
 
 CONFIG = """
 [[topics]]
@@ -43,8 +44,8 @@ def fingerprints(digest: Digest) -> list[str]:
 
 async def test_second_digest_to_a_destination_repeats_nothing_another_destination_still_gets_it(app):
     publisher = RecordingPublisher()
-    runtime = Runtime(app, {"console": Platform("console", publisher)})
-    assert set(runtime.destinations) == {"console:first", "console:second"}
+    runtime = build_runtime(app, {"console": Platform("console", publisher)})
+    assert set(runtime.posting.destinations) == {"console:first", "console:second"}
 
     app.service.ingest(corpus_raw("arnvik-1", "valdoria-rates"))
     await runtime.posting.post("console:first", "2026-03-03T08:00")
@@ -76,20 +77,20 @@ async def test_items_are_remembered_only_after_a_successful_publish(app):
             raise ConnectionError("platform down")
 
     app.service.ingest(corpus_raw("arnvik-1"))
-    failing = Runtime(app, {"console": Platform("console", FailingPublisher())})
+    failing = build_runtime(app, {"console": Platform("console", FailingPublisher())})
     with pytest.raises(ConnectionError):
         await failing.posting.post("console:first", "2026-03-03T08:00")
     assert failing.posting.posted_items.seen("console:first") == set()
 
     publisher = RecordingPublisher()
-    working = Runtime(app, {"console": Platform("console", publisher)})
+    working = build_runtime(app, {"console": Platform("console", publisher)})
     await working.posting.post("console:first", "2026-03-03T08:00")
     assert fingerprints(publisher.digests[-1])  # the retry still has every item
 
 
 async def test_cached_stories_are_not_changed_by_filtering(app):
     app.service.ingest(corpus_raw("arnvik-1"))
-    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    runtime = build_runtime(app, {"console": Platform("console", RecordingPublisher())})
     before = fingerprints(app.service.current_digest())
     await runtime.posting.post("console:first", "p1")
     await runtime.posting.post("console:first", "p2")
@@ -103,7 +104,7 @@ def new_sources(digest) -> set[str]:
 
 async def test_a_channel_that_skipped_days_gets_what_is_new_against_what_it_was_shown(app):
     publisher = RecordingPublisher()
-    runtime = Runtime(app, {"console": Platform("console", publisher)})
+    runtime = build_runtime(app, {"console": Platform("console", publisher)})
     app.service.ingest(corpus_raw("arnvik-1"))
     await runtime.posting.post("console:first", "2026-03-03T07:00")  # both channels saw the first day
     await runtime.posting.post("console:second", "2026-03-03T07:00")

@@ -15,7 +15,8 @@ from builders import an_app
 from fakes import FakeClock, RecordingPublisher
 from digestbot.bootstrap import App
 from digestbot.domain.models import CommandContext
-from digestbot.run.runtime import Platform, Runtime
+from digestbot.bootstrap import build_runtime
+from digestbot.run.platforms import Platform
 
 CONFIG = """
 [[topics]]
@@ -35,7 +36,7 @@ ADMIN = CommandContext("console", "ops", "ann", is_admin=True)
 
 @pytest.fixture
 def app(tmp_path):
-    app = an_app(tmp_path, CONFIG)
+    app = an_app(tmp_path, CONFIG, running=True)
     yield app
     app.close()
 
@@ -47,9 +48,9 @@ async def ask(app: App, text: str, context: CommandContext = ADMIN):
 async def test_digest_now_posts_once_per_minute_and_the_scheduled_digest_still_comes(app):
     clock = FakeClock(datetime(2026, 3, 3, 7, 0, 10, tzinfo=timezone.utc))
     publisher = RecordingPublisher()
-    runtime = Runtime(app, {"console": Platform("console", publisher)}, clock=clock)
+    runtime = build_runtime(app, {"console": Platform("console", publisher)}, clock=clock)
     runtime.scheduler.start()
-    runtime.install_post_now()
+    runtime.relay.bind()
     try:
         await asyncio.sleep(0)  # the scheduler's start-up catch-up run: nothing due now
         reply = await ask(app, "/digest now")
@@ -74,14 +75,19 @@ async def test_digest_now_posts_once_per_minute_and_the_scheduled_digest_still_c
         await runtime.scheduler.drain(timeout=1)
 
 
-async def test_digest_now_needs_an_admin_a_subscription_and_the_running_bot(app):
-    publisher = RecordingPublisher()
-    runtime = Runtime(app, {"console": Platform("console", publisher)})
-
-    reply = await ask(app, "/digest now")  # no runtime hook yet, as in `digestbot chat`
+async def test_digest_now_needs_an_admin_a_subscription_and_the_running_bot(app, tmp_path):
+    (tmp_path / "chat").mkdir()
+    chat = an_app(tmp_path / "chat", CONFIG)  # no runtime hook, as in `digestbot chat`
+    try:
+        reply = await ask(chat, "/digest now")
+    finally:
+        chat.close()
     assert not reply.ok and "running bot" in reply.title
 
-    runtime.install_post_now()
+    publisher = RecordingPublisher()
+    runtime = build_runtime(app, {"console": Platform("console", publisher)})
+
+    runtime.relay.bind()
     reply = await ask(app, "/digest now", CommandContext("console", "ops", "bob", is_admin=False))
     assert not reply.ok and reply.title.startswith("Not allowed")
 

@@ -16,7 +16,8 @@ from fakes import RecordingPublisher
 from digestbot.run.logs import JsonFormatter, TextFormatter
 from digestbot.domain.models import CommandContext
 from digestbot.redaction import has_credentials, redact_credentials
-from digestbot.run.runtime import Platform, Runtime
+from digestbot.bootstrap import build_runtime
+from digestbot.run.platforms import Platform
 
 SECRET_URL = "https://ann:hunter2@example.org/rss.xml"
 SHOWN = "https://***@example.org/rss.xml"
@@ -70,12 +71,12 @@ def reply_text(reply) -> str:
 
 async def test_the_failure_notice_and_the_logs_never_show_the_password(app, caplog):
     publisher = RecordingPublisher()
-    runtime = Runtime(app, {"console": Platform("console", publisher)})
+    runtime = build_runtime(app, {"console": Platform("console", publisher)})
     with caplog.at_level(logging.DEBUG):
         for _ in range(2):  # the fetcher refuses the URL: two failures make the notice
-            state = runtime.feed_states.load(SECRET_URL)
-            runtime.feed_states.save(replace(state, next_due=datetime.now(timezone.utc)))
-            await runtime._poll_feeds()
+            state = runtime.feeds.poller.states.load(SECRET_URL)
+            runtime.feeds.poller.states.save(replace(state, next_due=datetime.now(timezone.utc)))
+            await runtime.feeds.poll()
     [(target, notice)] = publisher.notices
     assert target == "ops" and notice.startswith(f"Feed {SHOWN} is failing")
     assert "hunter2" not in notice and "ann:" not in notice

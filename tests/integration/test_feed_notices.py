@@ -14,7 +14,9 @@ import pytest
 
 from builders import an_app
 from fakes import RecordingPublisher
-from digestbot.run.runtime import Platform, Runtime
+from digestbot.bootstrap import build_runtime
+from digestbot.run.platforms import Platform
+from digestbot.run.runtime import Runtime
 from digestbot.domain.records import AuditEntry
 
 CONFIG = """
@@ -60,8 +62,8 @@ def app(tmp_path):
 
 async def poll_now(runtime: Runtime, url: str) -> None:
     """Make the feed due (back-off is the poller's business, tested elsewhere) and poll."""
-    runtime.feed_states.save(replace(runtime.feed_states.load(url), next_due=datetime.now(timezone.utc)))
-    await runtime._poll_feeds()
+    runtime.feeds.poller.states.save(replace(runtime.feeds.poller.states.load(url), next_due=datetime.now(timezone.utc)))
+    await runtime.feeds.poll()
 
 
 async def test_a_failing_feed_is_announced_once_and_again_when_it_recovers(app, http_server):
@@ -70,8 +72,8 @@ async def test_a_failing_feed_is_announced_once_and_again_when_it_recovers(app, 
     audit = AuditEntry(datetime.now(timezone.utc), "console", "ops", "ann", "feeds.add", "added", None, None)
     app.service.management.store.add_feed(url, "15m", "arnvik", audit)
     publisher = RecordingPublisher()
-    runtime = Runtime(app, {"console": Platform("console", publisher)})
-    assert url in runtime.poller.feeds
+    runtime = build_runtime(app, {"console": Platform("console", publisher)})
+    assert url in runtime.feeds.poller.feeds
 
     for _ in range(4):
         await poll_now(runtime, url)
@@ -83,10 +85,10 @@ async def test_a_failing_feed_is_announced_once_and_again_when_it_recovers(app, 
 
     await poll_now(runtime, url)  # a sixth failure: nothing more
     assert len(publisher.notices) == 2
-    assert runtime.feed_states.load(url).failures == 6
+    assert runtime.feeds.poller.states.load(url).failures == 6
 
     # The "already announced" state is in the database: a restarted runtime does not repeat it.
-    restarted = Runtime(app, {"console": Platform("console", publisher)})
+    restarted = build_runtime(app, {"console": Platform("console", publisher)})
     await poll_now(restarted, url)
     assert len(publisher.notices) == 2
 
@@ -106,7 +108,7 @@ async def test_a_feed_without_topic_is_announced_to_channels_subscribed_to_all(a
     app.service.management.store.add_feed(url, "15m", None, audit)
     app.settings.feed_failures_before_notice = 2
     publisher = RecordingPublisher()
-    runtime = Runtime(app, {"console": Platform("console", publisher)})
+    runtime = build_runtime(app, {"console": Platform("console", publisher)})
     for _ in range(3):
         await poll_now(runtime, url)
     assert [(target, "not found (HTTP 404)" in text) for target, text in publisher.notices] == [("everything", True)]
@@ -121,10 +123,10 @@ async def test_publishers_without_notify_are_skipped(app, http_server):
     url = http_server.url("/feed.xml")
     audit = AuditEntry(datetime.now(timezone.utc), "console", "ops", "ann", "feeds.add", "added", None, None)
     app.service.management.store.add_feed(url, "15m", "arnvik", audit)
-    runtime = Runtime(app, {"console": Platform("console", PlainPublisher())})
+    runtime = build_runtime(app, {"console": Platform("console", PlainPublisher())})
     for _ in range(5):
         await poll_now(runtime, url)
-    assert runtime.feed_states.notified_down(url)
+    assert runtime.feeds.poller.states.notified_down(url)
 
 
 async def test_slack_and_discord_notify_send_plain_safe_text():

@@ -18,7 +18,9 @@ from sqlalchemy import text
 
 from builders import an_app
 from fakes import FakeClock, RecordingPublisher
-from digestbot.run.runtime import Platform, Runtime
+from digestbot.bootstrap import build_runtime
+from digestbot.run.platforms import Platform
+from digestbot.run.runtime import Runtime
 
 CONFIG = """
 [[topics]]
@@ -71,7 +73,7 @@ def app(tmp_path):
 
 async def test_a_posted_digest_is_counted_by_platform_with_its_lag_and_no_channel_shows(app):
     clock = FakeClock(datetime(2026, 3, 2, 23, 1, 30, tzinfo=timezone.utc))  # 08:01:30 in Seoul
-    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())}, clock=clock)
+    runtime = build_runtime(app, {"console": Platform("console", RecordingPublisher())}, clock=clock)
     await runtime.scheduler.run_due()
     got = samples(runtime)
     assert got[("digestbot_digests_total", (("outcome", "posted"), ("platform", "console")))] == 1
@@ -85,7 +87,7 @@ async def test_a_posted_digest_is_counted_by_platform_with_its_lag_and_no_channe
 
 async def test_a_refused_post_counts_as_failed_and_as_a_platform_error_and_a_429(app):
     clock = FakeClock(datetime(2026, 3, 2, 23, 0, 5, tzinfo=timezone.utc))
-    runtime = Runtime(app, {"console": Platform("console", RefusingPublisher())}, clock=clock)
+    runtime = build_runtime(app, {"console": Platform("console", RefusingPublisher())}, clock=clock)
     await runtime.scheduler.run_due()
     got = samples(runtime)
     assert got[("digestbot_digests_total", (("outcome", "failed"), ("platform", "console")))] == 1
@@ -102,11 +104,11 @@ async def test_feed_polls_are_counted_by_outcome_with_their_entries(app, http_se
     audit = AuditEntry(datetime.now(timezone.utc), "console", "ops", "ann", "feeds.add", "added", None, None)
     for path in ("/feed.xml", "/broken.xml"):
         app.service.management.store.add_feed(http_server.url(path), "15m", None, audit)
-    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    runtime = build_runtime(app, {"console": Platform("console", RecordingPublisher())})
     for path in ("/feed.xml", "/broken.xml"):
         url = http_server.url(path)
-        runtime.feed_states.save(replace(runtime.feed_states.load(url), next_due=datetime.now(timezone.utc)))
-    await runtime._poll_feeds()
+        runtime.feeds.poller.states.save(replace(runtime.feeds.poller.states.load(url), next_due=datetime.now(timezone.utc)))
+    await runtime.feeds.poll()
     got = samples(runtime)
     assert got[("digestbot_feed_polls_total", (("outcome", "fetched"),))] == 1
     assert got[("digestbot_feed_polls_total", (("outcome", "failed"),))] == 1
@@ -114,7 +116,7 @@ async def test_feed_polls_are_counted_by_outcome_with_their_entries(app, http_se
 
 
 async def test_metrics_apart_from_the_public_port_and_database_errors_counted(app):
-    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    runtime = build_runtime(app, {"console": Platform("console", RecordingPublisher())})
     port = await runtime.start()
     try:
         metrics_port = runtime._metrics_runner.addresses[0][1]

@@ -15,7 +15,9 @@ import pytest
 from builders import an_app
 from fakes import FakeClock, RecordingPublisher
 from digestbot.domain.models import CommandContext, RawArticle
-from digestbot.run.runtime import Platform, Runtime
+from digestbot.bootstrap import build_runtime
+from digestbot.run.platforms import Platform
+from digestbot.run.runtime import Runtime
 
 CONFIG = """
 [[destinations]]
@@ -41,7 +43,7 @@ def a_runtime(tmp_path, config: str, *, stories: bool = True):
         app.service.ingest([a_ferry_story()])
     clock = FakeClock(datetime(2026, 3, 3, 7, 0, tzinfo=timezone.utc))
     publisher = RecordingPublisher()
-    return app, Runtime(app, {"console": Platform("console", publisher)}, clock=clock), clock, publisher
+    return app, build_runtime(app, {"console": Platform("console", publisher)}, clock=clock), clock, publisher
 
 
 async def post_on(runtime: Runtime, clock: FakeClock, day: int) -> list[str]:

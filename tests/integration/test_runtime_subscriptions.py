@@ -14,7 +14,9 @@ from builders import an_app
 from fakes import FakeClock, RecordingPublisher
 from digestbot.bootstrap import App
 from digestbot.domain.models import CommandContext
-from digestbot.run.runtime import Platform, Runtime
+from digestbot.bootstrap import build_runtime
+from digestbot.run.platforms import Platform
+from digestbot.run.runtime import Runtime
 from digestbot.domain.records import AuditEntry
 
 CONFIG = """
@@ -61,15 +63,15 @@ async def test_a_subscription_added_after_start_is_posted_and_a_removed_one_is_n
     clock = FakeClock(datetime(2026, 3, 3, 7, 0, tzinfo=timezone.utc))
     app.service.management._clock = clock  # subscriptions are made "now" on the same clock
     publisher = RecordingPublisher()
-    runtime = Runtime(app, {"console": Platform("console", publisher)}, clock=clock)
-    assert set(runtime.destinations) == {"console:ops"}  # seeded from the configuration file
+    runtime = build_runtime(app, {"console": Platform("console", publisher)}, clock=clock)
+    assert set(runtime.posting.destinations) == {"console:ops"}  # seeded from the configuration file
     runtime.scheduler.start()
     try:
         assert digest_jobs(runtime) == {"digest:console:ops"}
 
         assert chat(app, "night", '/digest subscribe all cron "30 7 * * *" tz UTC empty post') == "Subscribed"
-        await runtime.reload()
-        assert set(runtime.destinations) == {"console:ops", "console:night"}
+        await runtime.reloader.reload()
+        assert set(runtime.posting.destinations) == {"console:ops", "console:night"}
         assert digest_jobs(runtime) == {"digest:console:ops", "digest:console:night"}
 
         clock.now = datetime(2026, 3, 3, 7, 30, 5, tzinfo=timezone.utc)
@@ -82,8 +84,8 @@ async def test_a_subscription_added_after_start_is_posted_and_a_removed_one_is_n
 
         # Changed from chat: the new time counts, the job is replaced, not doubled.
         assert chat(app, "night", "/digest subscribe all daily 09:15 tz Asia/Seoul") == "Subscription changed"
-        await runtime.reload()
-        assert runtime.destinations["console:night"].cron == "15 9 * * *"
+        await runtime.reloader.reload()
+        assert runtime.posting.destinations["console:night"].cron == "15 9 * * *"
         assert digest_jobs(runtime) == {"digest:console:ops", "digest:console:night"}
         clock.now = datetime(2026, 3, 4, 0, 15, 5, tzinfo=timezone.utc)  # 09:15 in Seoul
         await runtime.scheduler.run_due()
@@ -91,8 +93,8 @@ async def test_a_subscription_added_after_start_is_posted_and_a_removed_one_is_n
 
         # Removed from chat: no job, and nothing posted at its next due time.
         assert chat(app, "night", "/digest unsubscribe") == "Unsubscribed"
-        await runtime.reload()
-        assert set(runtime.destinations) == {"console:ops"}
+        await runtime.reloader.reload()
+        assert set(runtime.posting.destinations) == {"console:ops"}
         assert digest_jobs(runtime) == {"digest:console:ops"}
         posted = len(publisher.posts)
         clock.now = datetime(2026, 3, 5, 0, 15, 5, tzinfo=timezone.utc)
@@ -103,64 +105,64 @@ async def test_a_subscription_added_after_start_is_posted_and_a_removed_one_is_n
 
 
 async def test_a_channel_on_two_schedules_is_two_destinations_with_one_memory(app):
-    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    runtime = build_runtime(app, {"console": Platform("console", RecordingPublisher())})
     chat(app, "ops", '/digest subscribe arnvik weekdays 17:00 tz Europe/Berlin')
-    await runtime.reload()
+    await runtime.reloader.reload()
     evening = "console:ops [0 17 * * 1-5 Europe/Berlin]"
-    assert set(runtime.destinations) == {"console:ops", evening}
-    assert runtime.destinations["console:ops"].topics == ("*",)  # the oldest subscription keeps the plain id
-    assert runtime.destinations[evening].topics == ("arnvik",)
-    assert {d.memory_key for d in runtime.destinations.values()} == {"console:ops"}
+    assert set(runtime.posting.destinations) == {"console:ops", evening}
+    assert runtime.posting.destinations["console:ops"].topics == ("*",)  # the oldest subscription keeps the plain id
+    assert runtime.posting.destinations[evening].topics == ("arnvik",)
+    assert {d.memory_key for d in runtime.posting.destinations.values()} == {"console:ops"}
 
 
 @pytest.mark.parametrize("app", [FEED], indirect=True)
 async def test_feeds_follow_the_database(app):
-    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
-    assert runtime.poller.feeds == {"https://example.org/config.xml": timedelta(hours=1)}
+    runtime = build_runtime(app, {"console": Platform("console", RecordingPublisher())})
+    assert runtime.feeds.poller.feeds == {"https://example.org/config.xml": timedelta(hours=1)}
 
     store = app.service.management.store
     audit = AuditEntry(datetime.now(timezone.utc), "console", "ops", ADMIN, "feeds.add", "added", None, None)
     added = store.add_feed("https://example.org/chat.xml", "15m", None, audit)
-    await runtime.reload()
-    assert runtime.poller.feeds == {"https://example.org/config.xml": timedelta(hours=1),
+    await runtime.reloader.reload()
+    assert runtime.feeds.poller.feeds == {"https://example.org/config.xml": timedelta(hours=1),
                                     "https://example.org/chat.xml": timedelta(minutes=15)}
 
     store.remove_feed(added.id, audit)
     store.remove_feed(store.feeds()[0].id, audit)
-    await runtime.reload()
-    assert runtime.poller.feeds == {}
+    await runtime.reloader.reload()
+    assert runtime.feeds.poller.feeds == {}
 
 
 async def test_no_subscription_at_all_falls_back_to_the_console_default(app):
-    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    runtime = build_runtime(app, {"console": Platform("console", RecordingPublisher())})
     chat(app, "ops", "/digest unsubscribe")
-    await runtime.reload()
-    assert set(runtime.destinations) == {"console:stdout"}
-    assert runtime.destinations["console:stdout"].cron == "0 8 * * *"
+    await runtime.reloader.reload()
+    assert set(runtime.posting.destinations) == {"console:stdout"}
+    assert runtime.posting.destinations["console:stdout"].cron == "0 8 * * *"
 
 
 async def test_a_subscription_for_a_platform_that_is_not_running(app):
     store = app.service.management.store
     audit = AuditEntry(datetime.now(timezone.utc), "slack", "C1", ADMIN, "subscribe", "subscribed", None, None)
-    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    runtime = build_runtime(app, {"console": Platform("console", RecordingPublisher())})
     store.save_subscription("slack", "C1", "*", "0 8 * * *", "UTC", audit)
-    await runtime.reload()  # appearing later: skipped, the rest carries on
-    assert set(runtime.destinations) == {"console:ops"}
+    await runtime.reloader.reload()  # appearing later: skipped, the rest carries on
+    assert set(runtime.posting.destinations) == {"console:ops"}
     with pytest.raises(RuntimeError, match="destinations use slack but it is not configured"):
-        Runtime(app, {"console": Platform("console", RecordingPublisher())})  # at start: refused
+        build_runtime(app, {"console": Platform("console", RecordingPublisher())})  # at start: refused
 
 
 async def test_a_reload_during_a_database_outage_logs_one_line_not_a_traceback(app, caplog, monkeypatch):
     import sqlalchemy.exc
 
-    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())})
+    runtime = build_runtime(app, {"console": Platform("console", RecordingPublisher())})
 
     async def unreachable() -> None:
         raise sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("unable to open database file"))
 
-    monkeypatch.setattr(runtime, "reload", unreachable)
+    monkeypatch.setattr(runtime.reloader, "reload", unreachable)
     with caplog.at_level("WARNING", logger="digestbot"):
-        await runtime._reload_job()
+        await runtime.reloader.job()
     [record] = [r for r in caplog.records if "could not reload" in r.getMessage()]
     assert record.exc_info is None and "\n" not in record.getMessage()
     assert record.getMessage().startswith("could not reload subscriptions and feeds: ")
@@ -170,7 +172,7 @@ async def test_digest_settings_shows_the_channels_last_digests_from_the_ledger(a
     """Per-destination detail lives in the channel's own `/digest settings` (and the logs), not
     in /metrics labels: what became of its latest digests, newest first."""
     clock = FakeClock(datetime(2026, 3, 3, 8, 0, 5, tzinfo=timezone.utc))
-    runtime = Runtime(app, {"console": Platform("console", RecordingPublisher())}, clock=clock)
+    runtime = build_runtime(app, {"console": Platform("console", RecordingPublisher())}, clock=clock)
     await runtime.scheduler.run_due()
     context = CommandContext("console", "ops", ADMIN, is_admin=True)
     reply = app.service.management.handle("/digest settings", context)

@@ -101,6 +101,13 @@ class Metrics:
     def lag(self, platform: str, seconds: float) -> None:
         self.scheduler_lag.labels(platform).observe(seconds)
 
+    def ingested(self, report) -> None:
+        """An ingest's articles by outcome (created, updated, ...) and its errors."""
+        for outcome, count in report.outcomes.items():
+            self.articles_ingested.labels(outcome.value).inc(count)
+        if report.errors:
+            self.ingestion_errors.inc(len(report.errors))
+
     def feed_poll(self, outcome: str, entries: int = 0) -> None:
         self.feed_polls.labels(outcome).inc()
         self.feed_entries.inc(entries)

@@ -11,11 +11,15 @@ import importlib
 import os
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..bootstrap import App
 from .metrics import Metrics
 from ..domain.models import CommandContext, Reply
-from .runtime import Platform
+from ..domain.ports import Publisher
+
+if TYPE_CHECKING:  # the factories take the app bootstrap builds; bootstrap builds the runtime from here
+    from ..bootstrap import App
 
 
 # The variable that enables each platform a destination can name.
@@ -31,6 +35,18 @@ FACTORIES = {
                         "destinations use discord-webhook but the Discord extra is not installed: "
                         "pip install 'digestbot[discord]'"),
 }
+
+
+@dataclass
+class Platform:
+    """A connected chat platform (or the console) as `run` sees it."""
+
+    name: str
+    publisher: Publisher
+    connected: Callable[[], bool] = lambda: True
+    start: Callable[[], object] | None = None  # coroutine function
+    stop: Callable[[], object] | None = None  # coroutine function
+    routes: dict = field(default_factory=dict)  # HTTP routes to mount, e.g. /slack/events
 
 
 class PlatformError(Exception):
@@ -60,7 +76,7 @@ def timed_answer(answer: Answer, metrics: Metrics, platform: str) -> Answer:
     return answer_and_measure
 
 
-Factory = Callable[[App, Metrics, Mapping[str, str]], Platform]
+Factory = Callable[["App", Metrics, Mapping[str, str]], Platform]
 
 
 def platform_factory(name: str) -> Factory:
@@ -72,7 +88,7 @@ def platform_factory(name: str) -> Factory:
         raise PlatformError(missing) from None
 
 
-def build_platforms(app: App, metrics: Metrics, env: Mapping[str, str] | None = None) -> dict[str, Platform]:
+def build_platforms(app: "App", metrics: Metrics, env: Mapping[str, str] | None = None) -> dict[str, Platform]:
     from digestbot.adapters.console import ConsolePublisher
 
     env = os.environ if env is None else env

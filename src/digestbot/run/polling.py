@@ -5,6 +5,7 @@ SafeFetcher, parsing through the ingestion package: the same safety as `digestbo
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -19,6 +20,9 @@ from ..ingest.feeds import DEFAULT_MAX_ENTRIES, DEFAULT_PAGE_FETCHES, TitleOnlyE
 from ..domain.models import FeedState, InputError, RawArticle
 from ..redaction import error_line
 from ..service.fetch_words import fetch_words
+from ..service.digests import IngestReport
+from ..service.lanes import Lanes
+from .metrics import Metrics, poll_outcome
 
 log = logging.getLogger("digestbot.run.polling")
 
@@ -64,7 +68,7 @@ class FeedPoller:
         self._feeds = feeds  # url -> polling interval
         self._fetcher = fetcher
         self._states = states
-        self._ingest = ingest
+        self.ingest = ingest  # what the entries read become: the service's ingest, observed
         self._clock = clock
         self._page_fetches = page_fetches  # a poll's pages for entries with only a title and link
         self._max_entries = max_entries  # entries read from one feed, the newest
@@ -72,6 +76,14 @@ class FeedPoller:
     @property
     def feeds(self) -> dict[str, timedelta]:
         return dict(self._feeds)
+
+    @property
+    def states(self) -> FeedStateStore:
+        return self._states
+
+    def cancel(self) -> None:
+        """Shut the socket of every fetch under way and refuse new ones (shutdown)."""
+        self._fetcher.cancel()
 
     def set_feeds(self, feeds: dict[str, timedelta]) -> None:
         """Poll these feeds from now on (`digestbot run` reloads them from the database).
@@ -129,7 +141,7 @@ class FeedPoller:
         if not report.articles and problems:
             return self._failed(state, report, problems[0], now)
         unusable = [str(problem) for problem in problems if not isinstance(problem, TitleOnlyEntry)]
-        stored = self._ingest(report.articles)
+        stored = self.ingest(report.articles)
         unusable += getattr(stored, "errors", [])  # entries the pipeline or the store refused
         report.errors += getattr(stored, "errors", [])
         self._states.save(replace(
@@ -183,3 +195,54 @@ def _entry_problems(unusable: list[str]) -> str | None:
     return f"{unusable[0]}{more}"
 
 
+
+
+class FeedPollJob:
+    """The scheduler's feed job: poll the due feeds off the loop, count what happened, then
+    let the lanes announce failing feeds and what the new and edited articles set off."""
+
+    def __init__(self, poller: FeedPoller, lanes: Lanes, metrics: Metrics):
+        self.poller = poller
+        self.lanes = lanes
+        self._metrics = metrics
+        self._task: asyncio.Task | None = None  # the poll under way, awaited by `stop`
+
+    async def poll(self) -> None:
+        if not self.poller.feeds:
+            return
+        self._task = asyncio.current_task()
+        try:
+            reports = await asyncio.to_thread(self.poller.poll_due)
+        except FetchCancelled:  # shutting down: the feed is polled again after the restart
+            return
+        for report in reports:
+            self._metrics.feed_poll(poll_outcome(report), len(report.articles))
+        failed = sum(1 for r in reports if r.errors and not r.articles)
+        if failed:
+            self._metrics.ingestion_errors.inc(failed)
+        for report in reports:
+            try:
+                await self.lanes.feed_notice(report.url)
+            except Exception:  # a notice must never stop polling
+                log.exception("could not send a feed health notice", extra={"feed": report.url})
+        await self.lanes.after_ingest()
+
+    async def stop(self, timeout: float) -> None:
+        """A feed fetch blocks a worker thread that the process waits for at exit, for as long
+        as the fetcher's deadline (20 s) with a slow server: shut its socket now."""
+        self.poller.cancel()
+        if self._task is not None and not self._task.done():  # it ends at once now
+            await asyncio.wait({self._task}, timeout=timeout)
+
+
+def observed_ingest(ingest: Callable[[list[RawArticle]], IngestReport], lanes: Lanes,
+                    metrics: Metrics) -> Callable[[list[RawArticle]], IngestReport]:
+    """The poller's ingest: the service's, noted by the lanes and counted."""
+
+    def ingest_polled(articles: list[RawArticle]) -> IngestReport:
+        report = ingest(articles)
+        lanes.note(report)
+        metrics.ingested(report)
+        return report  # the poller records the entries that could not be used
+
+    return ingest_polled

@@ -10,7 +10,7 @@ Anyone can read (settings, topics list, feeds list); changes need a platform adm
 (`CommandContext.is_admin`) or one of the configuration's `[permissions] admin_roles`.
 `/digest now` counts as a change (it posts to the channel).
 
-`/digest now` needs the running bot: `digestbot run` installs the `post_now(platform,
+`/digest now` needs the running bot: `digestbot run` passes the `post_now(platform,
 channel) -> status` hook (a blocking call, made from the adapters' worker thread), which posts
 the channel's digest once as an extra in the exactly-once ledger. Without the hook (e.g.
 `digestbot chat`) the reply says it works in the running bot.
@@ -103,17 +103,18 @@ class Management(TopicsAndFeeds):
         feed_health: FeedHealth | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         post_now: Callable[[str, str], str] | None = None,
+        catch_up: Callable[[str, str], str] | None = None,
         pins: Pins | None = None,
         deliveries: Callable[[str, str], list[Delivery]] | None = None,
     ):
         self.store = store
         self.pins = pins or Pins()  # what the configuration file pinned: chat cannot change it
         # (platform, channel) -> "posted" | "already" | "none" | "started" | "failed";
-        # installed by `digestbot run` (Runtime.install_post_now).
+        # given by `digestbot run` (bootstrap, through run/relay.py).
         self.post_now = post_now
         # (platform, channel) -> status: a first subscription's catch-up digest, posted at
         # once by the running bot; and how far back it reaches.
-        self.catch_up: Callable[[str, str], str] | None = None
+        self.catch_up = catch_up
         self.catch_up_hours = DEFAULT_CATCH_UP_HOURS
         self.admin_roles = tuple(admin_roles)
         self._fetcher = fetcher

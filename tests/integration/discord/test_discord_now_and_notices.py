@@ -20,6 +20,7 @@ from builders import VISIT_FEED, an_app_with_a_visit_story, two_channels_config
 from fakes import FakeClock
 from digestbot.run.metrics import Metrics
 from digestbot.run.platforms import build_platforms
+from digestbot.bootstrap import build_runtime
 from digestbot.run.runtime import Runtime
 from digestbot.domain.records import AuditEntry
 from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, interaction_payload
@@ -44,7 +45,7 @@ async def running(app, fake_discord, fake_gateway):
     clock = FakeClock(datetime(2026, 3, 3, 7, 0, 10, tzinfo=timezone.utc))
     platforms = build_platforms(app, Metrics(), env)
     assert set(platforms) == {"console", "discord"}
-    runtime = Runtime(app, platforms, clock=clock)
+    runtime = build_runtime(app, platforms, clock=clock)
     await runtime.start()
     try:
         async with asyncio.timeout(15):
@@ -96,8 +97,8 @@ async def test_digest_now_from_an_admin_posts_one_digest_and_a_repeat_in_the_sam
 
 async def poll_now(runtime: Runtime, url: str) -> None:
     """Make the feed due (back-off is the poller's business) and poll it, as the job does."""
-    runtime.feed_states.save(replace(runtime.feed_states.load(url), next_due=datetime.now(timezone.utc)))
-    await runtime._poll_feeds()
+    runtime.feeds.poller.states.save(replace(runtime.feeds.poller.states.load(url), next_due=datetime.now(timezone.utc)))
+    await runtime.feeds.poll()
 
 
 async def test_a_failing_feed_gives_one_notice_without_mentions_and_one_when_it_works_again(
@@ -108,7 +109,7 @@ async def test_a_failing_feed_gives_one_notice_without_mentions_and_one_when_it_
     url = http_server.url("/feed.xml?from=@everyone&to=<@&1100000000000000003>")
     audit = AuditEntry(datetime.now(timezone.utc), "discord", str(CHANNEL_ID), "U", "feeds.add", "added", None, None)
     app.service.management.store.add_feed(url, "15m", "visit", audit)
-    await runtime.reload()  # what the reload job does: the new feed is polled
+    await runtime.reloader.reload()  # what the reload job does: the new feed is polled
 
     await poll_now(runtime, url)
     assert channel_posts(fake_discord) == []  # one failure: nothing yet

@@ -30,7 +30,7 @@ from digestbot.domain.models import Article, ArticleKind, Claim, Digest, Story
 from digestbot.present.lines import more_stories
 from digestbot.present.view import TOP_STORIES
 from digestbot.run.platforms import build_platforms
-from digestbot.run.runtime import Runtime
+from digestbot.bootstrap import build_runtime
 from discord_fake import BOT_USER_ID, CHANNEL_ID, GUILD_ID, TOKEN, USER_ID
 
 UTC = timezone.utc
@@ -79,14 +79,14 @@ def ledger_row(tmp_path) -> tuple[str, str | None]:
 
 async def recover(app, platforms, after: timedelta = LEASE + timedelta(seconds=30)) -> str:
     """A restarted runtime, its clock past the dead process's lease: the 08:00 outcome."""
-    restarted = Runtime(app, platforms, clock=FakeClock(FIRED + after))
+    restarted = build_runtime(app, platforms, clock=FakeClock(FIRED + after))
     outcomes = [o for o in await restarted.scheduler.run_due() if o.destination == DESTINATION]
     return outcomes[0].status if outcomes else "nothing"
 
 
 async def claim_and_die(app, platforms, *, post: bool) -> str | None:
     """The first process: claims the period, maybe posts the digest, dies before recording it."""
-    first = Runtime(app, platforms, clock=FakeClock(FIRED))
+    first = build_runtime(app, platforms, clock=FakeClock(FIRED))
     assert first.posting.ledger.claim(DESTINATION, PERIOD, FIRED) is Claim.FRESH
     posted = await first.posting.post(DESTINATION, PERIOD) if post else None
     assert first.posting.ledger.status(DESTINATION, PERIOD) == "claimed"  # never completed

@@ -23,6 +23,7 @@ from lanes import ADDED, poll
 from digestbot.run.metrics import Metrics
 from digestbot.domain.models import CommandContext
 from digestbot.run.platforms import build_platforms
+from digestbot.bootstrap import build_runtime
 from digestbot.run.runtime import Runtime
 from discord_fake import CHANNEL_ID, GUILD_ID, TOKEN
 
@@ -126,7 +127,7 @@ async def test_the_next_digest_of_a_followed_story_is_a_reply_to_its_first_messa
     app, fake_discord, answered, platforms, clock
 ):
     subscribe(app, "threads on")
-    runtime = Runtime(app, platforms, clock=clock)
+    runtime = build_runtime(app, platforms, clock=clock)
     await poll(runtime, "arnvik-1", "valdoria-rates")
     anchor = await first_digest(runtime, fake_discord, answered, clock)
 
@@ -153,7 +154,7 @@ async def test_breaking_news_is_one_plain_message_between_digests_and_honours_th
     app, fake_discord, answered, platforms, clock
 ):
     subscribe(app, "breaking 2h")
-    runtime = Runtime(app, platforms, clock=clock)
+    runtime = build_runtime(app, platforms, clock=clock)
     await poll(runtime, "arnvik-1")
     assert posts(fake_discord) == []  # not followed yet: a new story waits for the digest
     await first_digest(runtime, fake_discord, answered, clock)
@@ -167,7 +168,7 @@ async def test_breaking_news_is_one_plain_message_between_digests_and_honours_th
 
     clock.now += timedelta(minutes=30)  # within the interval: the next development waits
     await poll(runtime, "arnvik-op")
-    held = runtime.posting.plan(runtime.destinations[f"discord:{CHANNEL_ID}"])[0].stories
+    held = runtime.posting.plan(runtime.posting.destinations[f"discord:{CHANNEL_ID}"])[0].stories
     assert held and held[0].whats_new  # there was a development to post: the interval held it back
     assert len(posts(fake_discord)) == 2
 
@@ -176,7 +177,7 @@ async def test_with_threads_on_the_breaking_post_is_a_reply_to_the_story(
     app, fake_discord, answered, platforms, clock
 ):
     subscribe(app, "threads on breaking 2h")
-    runtime = Runtime(app, platforms, clock=clock)
+    runtime = build_runtime(app, platforms, clock=clock)
     await poll(runtime, "arnvik-1")
     anchor = await first_digest(runtime, fake_discord, answered, clock)
 
@@ -199,7 +200,7 @@ async def test_an_edited_article_gets_one_what_changed_reply_and_no_new_digest(
     app, fake_discord, answered, platforms, clock
 ):
     subscribe(app, "threads on")
-    runtime = Runtime(app, platforms, clock=clock)
+    runtime = build_runtime(app, platforms, clock=clock)
     await poll(runtime, "arnvik-1")
     anchor = await first_digest(runtime, fake_discord, answered, clock)
 

@@ -19,6 +19,7 @@ from builders import VISIT_FEED, an_app_with_a_visit_story, two_channels_config
 from fakes import FakeClock
 from digestbot.run.metrics import Metrics
 from digestbot.run.platforms import build_platforms
+from digestbot.bootstrap import build_runtime
 from digestbot.run.runtime import Runtime
 from digestbot.domain.records import AuditEntry
 from test_slack_commands import SECRET, signed, slash_body
@@ -45,7 +46,7 @@ async def running(app, fake_slack):
     clock = FakeClock(datetime(2026, 3, 3, 7, 0, 10, tzinfo=timezone.utc))
     platforms = build_platforms(app, Metrics(), slack_env(fake_slack))
     assert set(platforms) == {"console", "slack"}
-    runtime = Runtime(app, platforms, clock=clock)
+    runtime = build_runtime(app, platforms, clock=clock)
     port = await runtime.start()
     try:
         yield runtime, port, clock
@@ -98,8 +99,8 @@ async def test_digest_now_from_a_non_admin_posts_nothing(running, fake_slack):
 
 async def poll_now(runtime: Runtime, url: str) -> None:
     """Make the feed due (back-off is the poller's business) and poll it, as the job does."""
-    runtime.feed_states.save(replace(runtime.feed_states.load(url), next_due=datetime.now(timezone.utc)))
-    await runtime._poll_feeds()
+    runtime.feeds.poller.states.save(replace(runtime.feeds.poller.states.load(url), next_due=datetime.now(timezone.utc)))
+    await runtime.feeds.poll()
 
 
 async def test_a_failing_feed_gives_one_escaped_notice_in_slack_and_one_when_it_works_again(
@@ -109,7 +110,7 @@ async def test_a_failing_feed_gives_one_escaped_notice_in_slack_and_one_when_it_
     url = http_server.url("/feed.xml?tag=<!channel>&from=@here")  # text Slack would act on, unescaped
     audit = AuditEntry(datetime.now(timezone.utc), "slack", "C1", "UADMIN", "feeds.add", "added", None, None)
     app.service.management.store.add_feed(url, "15m", "visit", audit)
-    runtime = Runtime(app, build_platforms(app, Metrics(), slack_env(fake_slack)))
+    runtime = build_runtime(app, build_platforms(app, Metrics(), slack_env(fake_slack)))
 
     await poll_now(runtime, url)
     assert fake_slack.called("chat.postMessage") == []  # one failure: nothing yet

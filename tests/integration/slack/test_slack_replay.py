@@ -18,6 +18,7 @@ from builders import an_app_with_a_visit_story, two_channels_config
 from digestbot.bootstrap import bootstrap
 from digestbot.run.metrics import Metrics
 from digestbot.run.platforms import build_platforms
+from digestbot.bootstrap import build_runtime
 from digestbot.run.runtime import Runtime
 from digestbot.storage.sql import SqlSeenRequests
 from test_slack_commands import signed, slash_body
@@ -32,7 +33,7 @@ async def post(port: int, body: str, headers: dict[str, str]) -> int:
 
 
 async def started(app, fake_slack) -> tuple[Runtime, int]:
-    runtime = Runtime(app, build_platforms(app, Metrics(), slack_env(fake_slack)))
+    runtime = build_runtime(app, build_platforms(app, Metrics(), slack_env(fake_slack)))
     return runtime, await runtime.start()
 
 

@@ -22,6 +22,7 @@ from lanes import ADDED, poll
 from digestbot.run.metrics import Metrics
 from digestbot.domain.models import CommandContext
 from digestbot.run.platforms import build_platforms
+from digestbot.bootstrap import build_runtime
 from digestbot.run.runtime import Runtime
 from test_slack_commands import SECRET, signed, slash_body
 from test_slack_management import text_of, user_info
@@ -55,7 +56,7 @@ def slack_runtime(app, fake, clock) -> Runtime:
     platforms = build_platforms(app, Metrics(), slack_env(fake))
     assert set(platforms) == {"console", "slack"}
     platforms["slack"].publisher._publisher.min_interval = 0  # no pacing sleeps between test posts
-    return Runtime(app, platforms, clock=clock)
+    return build_runtime(app, platforms, clock=clock)
 
 
 async def scheduled(runtime: Runtime, clock: FakeClock, fire: datetime) -> list:
@@ -149,7 +150,7 @@ async def test_breaking_news_is_one_plain_message_between_digests_and_honours_th
 
     clock.now += timedelta(minutes=30)  # within the interval: the next development waits
     await poll(runtime, "arnvik-op")
-    held = runtime.posting.plan(runtime.destinations[f"slack:{CHANNEL}"])[0].stories
+    held = runtime.posting.plan(runtime.posting.destinations[f"slack:{CHANNEL}"])[0].stories
     assert held and held[0].whats_new  # there was a development to post: the interval held it back
     assert len(posts(fake_slack)) == 2
 
