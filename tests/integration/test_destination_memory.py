@@ -1,4 +1,4 @@
-"""Per-destination memory through `Runtime._post`: a channel is never told the same item twice."""
+"""Per-destination memory through `Posting.post` (the scheduler's post): a channel is never told the same item twice."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ import pytest
 
 from digestbot.domain.models import Claim
 from fakes import FakeClock, RecordingPoster
-from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError, latest_fire_time
+from digestbot.run.cron import latest_fire_time
+from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError
 from digestbot.storage.sql import SqlLedger, create_store_engine
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -142,7 +143,7 @@ def test_bad_schedule_is_named(cron, tz, message):
      ("*/3", "sun,wed,sat"), ("sat,sun", "sat,sun"), ("1,3", "mon,wed")],
 )
 def test_weekdays_follow_standard_cron(field, expected):
-    from digestbot.run.scheduling import standard_weekdays
+    from digestbot.run.cron import standard_weekdays
 
     assert standard_weekdays(field) == expected
 

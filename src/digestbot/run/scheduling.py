@@ -21,6 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from ..domain.models import Claim
 from ..domain.ports import Ledger, Skip
+from .cron import latest_fire_time, period_key, standard_weekdays
 
 log = logging.getLogger("digestbot.run.scheduling")
 
@@ -61,79 +62,6 @@ class Schedule:
             raise ScheduleError(f"bad cron {self.cron!r}: {exc}") from None
 
 
-_WEEKDAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-
-
-def standard_weekdays(field: str) -> str:
-    """Standard cron numbers weekdays from Sunday = 0 (or 7); APScheduler 3 from Monday = 0.
-
-    Numbers are translated to names so `1-5` means Monday to Friday, as everywhere else.
-    """
-    if field == "*" or not any(ch.isdigit() for ch in field):
-        return field
-    days: set[int] = set()
-    for item in field.split(","):
-        span, _, step_text = item.partition("/")
-        step = int(step_text) if step_text else 1
-        if span == "*":
-            first, last = 0, 6
-        elif "-" in span:
-            first_text, last_text = span.split("-", 1)
-            first, last = _weekday_number(first_text), _weekday_number(last_text)
-        else:
-            first = last = _weekday_number(span)
-            if step_text:
-                last = 6
-        if last < first:
-            last += 7
-        days.update(d % 7 for d in range(first, last + 1, step))
-    return ",".join(_WEEKDAY_NAMES[d] for d in sorted(days))
-
-
-def _weekday_number(text: str) -> int:
-    text = text.strip().lower()
-    if text.isdigit() and 0 <= int(text) <= 7:
-        return int(text) % 7 if int(text) != 7 else 7
-    if text[:3] in _WEEKDAY_NAMES:
-        return _WEEKDAY_NAMES.index(text[:3])
-    raise ValueError(f"unknown weekday {text!r}")
-
-
-def latest_fire_time(trigger: CronTrigger, now: datetime, lookback: timedelta) -> datetime | None:
-    """The last time the trigger fired at or before `now`, looking back at most `lookback`.
-
-    Trigger arithmetic walks forward from the start of the window: it handles DST because
-    CronTrigger computes wall-clock times in the trigger's zone.
-    """
-    # Compare in UTC: Python compares datetimes sharing a tzinfo by wall time, ignoring DST folds.
-    now = now.astimezone(timezone.utc)
-    fire = trigger.get_next_fire_time(None, now - lookback)
-    latest = None
-    while fire is not None and fire.astimezone(timezone.utc) <= now:
-        latest = fire
-        fire = _next_fire_after(trigger, fire)
-    return latest
-
-
-def _next_fire_after(trigger: CronTrigger, fire: datetime) -> datetime | None:
-    # On the autumn DST change APScheduler 3 can answer the same folded wall time again;
-    # step further past it in UTC until time moves on.
-    after = fire.astimezone(timezone.utc)
-    for minutes in (1, 61, 121):
-        following = trigger.get_next_fire_time(None, after + timedelta(minutes=minutes))
-        if following is None or following.astimezone(timezone.utc) > after:
-            return following
-    return None
-
-
-def period_key(fire_time: datetime) -> str:
-    """A digest period is named by its scheduled wall-clock time in the destination's zone.
-
-    Local time, not UTC: on the autumn DST change 01:30 happens twice, and both are one period.
-    """
-    return fire_time.strftime("%Y-%m-%dT%H:%M")
-
-
 @dataclass
 class Outcome:
     destination: str
@@ -151,6 +79,12 @@ class ScheduleChanges:
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed)
+
+    @classmethod
+    def between(cls, current: dict[str, Schedule], wanted: dict[str, Schedule]) -> ScheduleChanges:
+        return cls(added=[d for d in wanted if d not in current],
+                   removed=[d for d in current if d not in wanted],
+                   changed=[d for d in wanted if d in current and current[d] != wanted[d]])
 
 
 class DigestScheduler:
@@ -244,27 +178,25 @@ class DigestScheduler:
         """
         wanted = {s.destination: s for s in schedules}
         triggers = {destination: s.trigger() for destination, s in wanted.items()}
-        current = self._schedules
-        changes = ScheduleChanges(
-            added=[d for d in wanted if d not in current],
-            removed=[d for d in current if d not in wanted],
-            changed=[d for d in wanted if d in current and current[d] != wanted[d]],
-        )
+        changes = ScheduleChanges.between(self._schedules, wanted)
         self._schedules = wanted
         self._triggers = triggers
         for destination in changes.added:
             self._offered_start.setdefault(destination, self._clock())
-        if self._scheduler is not None and self._scheduler.running:
-            for destination in changes.removed:
-                job = self._scheduler.get_job(f"digest:{destination}")
-                if job is not None:
-                    job.remove()
-            for destination in changes.added + changes.changed:
-                self._add_digest_job(self._scheduler, destination, triggers[destination])
+        if self.running:
+            self._replace_jobs(changes)
         if changes:
             log.info("schedules changed", extra={"added": changes.added, "removed": changes.removed,
                                                  "changed": changes.changed})
         return changes
+
+    def _replace_jobs(self, changes: ScheduleChanges) -> None:
+        for destination in changes.removed:
+            job = self._scheduler.get_job(f"digest:{destination}")
+            if job is not None:
+                job.remove()
+        for destination in changes.added + changes.changed:
+            self._add_digest_job(self._scheduler, destination, self._triggers[destination])
 
     @property
     def schedules(self) -> list[Schedule]:
