@@ -1,9 +1,9 @@
 """Every test double in one place: fakes that hold state (cosmicpython's style), one definition
 each, with an in-memory twin for each port the core depends on:
 
-- `ArticleStore` (storage.py): `InMemoryArticleStore`
-- `FeedStateStore`/`FeedHealth` (polling.py, management.py): `InMemoryFeedStates`
-- `Fetcher` (management.py): `RecordingFetcher`
+- `ArticleStore` (domain/ports.py): `InMemoryArticleStore`
+- `FeedStateStore`/`FeedHealth` (domain/ports.py): `InMemoryFeedStates`
+- `Fetcher` (domain/ports.py): `RecordingFetcher`
 - `Publisher` (run/runtime.py): `RecordingPublisher`; the scheduler's post callback: `RecordingPoster`
 - the adapters' `answer(text, context)`: `RecordingAnswer`
 - clocks: `FakeClock` (datetimes), `FakeTime` (monotonic seconds and `sleep`)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from digestbot.stories.delivery import SubscriptionOptions
+from digestbot.domain.records import SubscriptionOptions
 from digestbot.config import ConfigError, parse_config
 from digestbot.service.management import Management
 from digestbot.service.seeding import Pins, apply_pins, seed_from_config

@@ -11,12 +11,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Protocol
 
 from ..ingest import SafeFetcher
 from ..ingest.fetch import FetchCancelled
 from ..ingest.feeds import DEFAULT_MAX_ENTRIES, DEFAULT_PAGE_FETCHES, TitleOnlyEntry, parse_feed
 from ..domain.models import FeedState, InputError, RawArticle
+from ..domain.ports import FeedStateStore
 from ..redaction import error_line
 from ..service.fetch_words import fetch_words
 
@@ -44,11 +44,6 @@ def health_notice(state: FeedState, notified_down: bool, threshold: int) -> str 
     if state.failures == 0 and notified_down:
         return "up"
     return None
-
-
-class FeedStateStore(Protocol):
-    def load(self, url: str) -> FeedState: ...
-    def save(self, state: FeedState) -> None: ...
 
 
 @dataclass

@@ -20,6 +20,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from ..domain.models import Claim
+from ..domain.ports import Ledger
 
 log = logging.getLogger("digestbot.run.scheduling")
 
@@ -139,23 +140,6 @@ def period_key(fire_time: datetime) -> str:
     Local time, not UTC: on the autumn DST change 01:30 happens twice, and both are one period.
     """
     return fire_time.strftime("%Y-%m-%dT%H:%M")
-
-
-class Ledger:
-    """Port: the exactly-once record of digests, shared by every process on one database.
-
-    `claim` succeeds for one caller only. An attempt interrupted by shutdown, or a claim left
-    behind by a crash (after its lease), is taken over as RECOVER: the publisher then checks
-    the platform for an earlier post of the same period (message metadata) before posting.
-    """
-
-    def claim(self, destination: str, period: str, now: datetime) -> Claim | None: ...
-    def complete(self, destination: str, period: str, message_id: str | None) -> None: ...
-    def release(self, destination: str, period: str) -> None: ...
-    def interrupt(self, destination: str, period: str) -> None: ...
-    def mark_missed(self, destination: str, period: str, now: datetime) -> bool: ...
-    def started(self, destination: str, now: datetime) -> datetime: ...  # first scheduled (now if new)
-    def skip(self, destination: str, period: str) -> None: ...
 
 
 @dataclass

@@ -41,8 +41,8 @@ from sqlalchemy.engine import Connection, Engine, URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..stories.delivery import SubscriptionOptions
-from ..domain.records import AuditEntry, Delivery, ShownStory, StoredFeed, StoredTopic, Subscription, UpsertOutcome, Upserted
+from ..domain.records import (AuditEntry, Delivery, ShownStory, StoredFeed, StoredTopic, Subscription, SubscriptionOptions,
+                               UpsertOutcome, Upserted)
 from ..domain.models import Article, ArticleKind, Claim, FeedState, InputError, Topic, WireCopy
 
 
