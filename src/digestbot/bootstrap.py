@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .config import AppConfig, load_config
 from .service.digests import DigestService
 from .settings import Settings
-from .storage.sql import SqlStore
+from .storage.articles import SqlStore
 
 
 @dataclass
@@ -45,7 +45,8 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings):
     from .ingest import SafeFetcher
     from .service.management import Management
     from .service.seeding import Pins, apply_pins, seed_from_config
-    from .storage.sql import SqlLedger, SqlManagementStore
+    from .storage.ledger import SqlLedger
+    from .storage.management import SqlManagementStore
 
     managed = SqlManagementStore(store.engine)
     seed_from_config(managed, config)

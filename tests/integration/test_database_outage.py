@@ -21,7 +21,8 @@ from sqlalchemy import event
 
 from fakes import RecordingPoster, RecordingPublisher
 from digestbot.run.scheduling import DigestScheduler, Schedule
-from digestbot.storage.sql import SqlLedger, create_store_engine
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.ledger import SqlLedger
 from test_postgres import pg_url, postgres  # noqa: F401 - fixtures: this module's own server, stopped at will
 
 DUE = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)

@@ -96,7 +96,8 @@ def test_intervals():
 
 
 def test_feed_state_survives_in_the_database(http_server, tmp_path):
-    from digestbot.storage.sql import SqlFeedStates, create_store_engine
+    from digestbot.storage.engine import create_store_engine
+    from digestbot.storage.feed_states import SqlFeedStates
 
     serve_with_etag(http_server)
     engine = create_store_engine(f"sqlite:///{tmp_path / 'feeds.db'}")

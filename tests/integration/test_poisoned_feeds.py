@@ -15,7 +15,9 @@ from fakes import FakeClock
 from digestbot.ingest import SafeFetcher
 from digestbot.run.polling import FeedPoller
 from digestbot.service.digests import DigestService
-from digestbot.storage.sql import SqlFeedStates, SqlStore, create_store_engine
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.feed_states import SqlFeedStates
 from test_postgres import pg_url, postgres  # noqa: F401 - the fixtures, shared with that module
 
 START = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)

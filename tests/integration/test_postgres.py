@@ -31,10 +31,14 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.orm import Session
 
 from concurrency import run_together
-from digestbot.storage import sql as storage
+from digestbot.storage import migrate as migration
 from digestbot.storage.migrations import INITIAL_TABLES, alembic_config
 from digestbot.domain.models import Article, ArticleKind, Claim
-from digestbot.storage.sql import ArticleRow, Base, SqlLedger, SqlStore, create_store_engine, migrate
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.ledger import SqlLedger
+from digestbot.storage.migrate import migrate
+from digestbot.storage.tables import ArticleRow, Base
 from digestbot.domain.records import UpsertOutcome
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -193,7 +197,7 @@ def test_engines_migrating_at_once_all_succeed(pg_url, engine, monkeypatch):
     def no_retry(_seconds: float) -> None:
         raise AssertionError("migrate() had to retry: the advisory lock should serialise it")
 
-    monkeypatch.setattr(storage, "time", SimpleNamespace(sleep=no_retry))
+    monkeypatch.setattr(migration, "time", SimpleNamespace(sleep=no_retry))
     def start() -> None:
         own = create_store_engine(pg_url)
         try:

@@ -13,8 +13,12 @@ from sqlalchemy import func, select
 from concurrency import run_together
 from digestbot.domain.models import FeedState, InputError, RawArticle
 from digestbot.pipeline import process_article
-from digestbot.storage.sql import (ArticleRow, SentenceRow, SqlFeedStates, SqlStore, UpsertOutcome,
-                               create_store_engine, migrate)
+from digestbot.domain.records import UpsertOutcome
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.feed_states import SqlFeedStates
+from digestbot.storage.migrate import migrate
+from digestbot.storage.tables import ArticleRow, SentenceRow
 from test_postgres import pg_url, postgres  # noqa: F401 - the fixtures, shared with that module
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)

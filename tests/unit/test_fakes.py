@@ -6,7 +6,8 @@ import pytest
 from builders import a_topic, an_article, corpus_raw
 from digestbot.domain.models import FeedState
 from digestbot.service.digests import DigestService
-from digestbot.storage.sql import SqlFeedStates, SqlStore
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.feed_states import SqlFeedStates
 from digestbot.domain.records import UpsertOutcome
 from fakes import InMemoryArticleStore, InMemoryFeedStates
 

@@ -19,7 +19,11 @@ from sqlalchemy import inspect, text
 from concurrency import run_together
 from digestbot.storage.migrations import INITIAL_REVISION, INITIAL_TABLES, alembic_config
 from digestbot.domain.models import Article, ArticleKind
-from digestbot.storage.sql import Base, SchemaTooNewError, SqlLedger, SqlStore, create_store_engine, migrate
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.ledger import SqlLedger
+from digestbot.storage.migrate import SchemaTooNewError, migrate
+from digestbot.storage.tables import Base
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 T0 = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
@@ -205,7 +209,9 @@ def test_processes_starting_at_once_all_succeed(url, engine, tmp_path):
     go = tmp_path / "go"
     script = textwrap.dedent(f"""
         import pathlib, sys, time
-        from digestbot.storage.sql import SqlLedger, SqlStore, _head
+        from digestbot.storage.articles import SqlStore
+        from digestbot.storage.ledger import SqlLedger
+        from digestbot.storage.migrate import _head
         _head()  # imports and reads the migration scripts before the race
         pathlib.Path(sys.argv[1]).touch()
         while not pathlib.Path({str(go)!r}).exists():

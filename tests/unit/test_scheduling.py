@@ -8,7 +8,8 @@ import pytest
 from digestbot.domain.models import Claim
 from fakes import FakeClock, RecordingPoster
 from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError, latest_fire_time
-from digestbot.storage.sql import SqlLedger, create_store_engine
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.ledger import SqlLedger
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

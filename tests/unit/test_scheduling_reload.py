@@ -6,7 +6,8 @@ import pytest
 
 from fakes import FakeClock, RecordingPoster
 from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError
-from digestbot.storage.sql import SqlLedger, create_store_engine
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.ledger import SqlLedger
 
 
 @pytest.fixture

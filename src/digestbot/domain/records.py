@@ -9,7 +9,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Article, InputError, Topic
+from .models import Article, Topic
 
 
 class UpsertOutcome(str, enum.Enum):

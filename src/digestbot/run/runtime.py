@@ -60,7 +60,8 @@ from ..startup_errors import describe_startup_error
 from ..stories.novelty import filter_unseen, item_fingerprint, revision, whats_new_to_reader
 from ..present.render import revision_text, story_update_text
 from .scheduling import DigestScheduler, Schedule, ScheduleError, Skip
-from ..storage.sql import SqlLedger, SqlPostedItems, SqlStoryPosts
+from ..storage.channel_memory import SqlPostedItems, SqlStoryPosts
+from ..storage.ledger import SqlLedger
 from ..domain.records import ShownStory, Subscription, UpsertOutcome
 
 log = logging.getLogger("digestbot.run")
@@ -218,7 +219,7 @@ class Runtime:
         """The store chat changes: bootstrap's (seeded, pins applied), or for an app wired
         without management one of our own, seeded from the configuration file here."""
         from ..service.seeding import apply_pins, seed_from_config
-        from ..storage.sql import SqlManagementStore
+        from ..storage.management import SqlManagementStore
 
         store = getattr(getattr(self.app.service, "management", None), "store", None)
         if store is not None:
@@ -294,7 +295,7 @@ class Runtime:
     def _feed_poller(self, feeds):
         from ..ingest import SafeFetcher
         from .polling import FeedPoller
-        from ..storage.sql import SqlFeedStates
+        from ..storage.feed_states import SqlFeedStates
 
         self.fetcher = fetcher = SafeFetcher(allow_hosts=self.app.settings.fetch_allow_hosts)
         self.feed_states = SqlFeedStates(self.app.store.engine)

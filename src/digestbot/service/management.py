@@ -32,7 +32,7 @@ from ..chat.management_commands import (CommandProblem, FeedsAdd, FeedsList, Fee
 from ..domain.models import CommandContext, Reply, ReplySection, Topic
 from ..domain.ports import FeedHealth, Fetcher, ManagementStore
 from ..run.scheduling import Schedule, ScheduleError
-from ..domain.records import AuditEntry, Delivery, StoredFeed, StoredTopic, Subscription, SubscriptionOptions
+from ..domain.records import AuditEntry, Delivery, Subscription, SubscriptionOptions
 from .catalogue import TopicsAndFeeds
 from .seeding import Pins
 from .subscription_options import cron_from, options_from
@@ -105,7 +105,7 @@ class Management(TopicsAndFeeds):
     @property
     def feed_health(self) -> FeedHealth:
         if self._feed_health is None:
-            from ..storage.sql import SqlFeedStates
+            from ..storage.feed_states import SqlFeedStates
 
             self._feed_health = SqlFeedStates(self.store.engine)  # type: ignore[attr-defined]
         return self._feed_health

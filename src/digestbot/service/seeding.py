@@ -18,7 +18,7 @@ from ..chat.commands import MAX_TOPICS
 from ..domain.models import Topic
 from ..domain.ports import ManagementStore
 from ..redaction import redact_credentials
-from ..storage.sql import seed_key
+from ..storage.management import seed_key
 from ..domain.records import AuditEntry
 from .words import describe_schedule, topic_label
 

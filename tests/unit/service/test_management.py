@@ -14,7 +14,9 @@ from digestbot.service.management import Management
 from digestbot.service.seeding import seed_from_config
 from digestbot.domain.models import CommandContext, Digest, FeedState
 from digestbot.service.digests import DigestService
-from digestbot.storage.sql import SqlFeedStates, SqlManagementStore, SqlStore
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.feed_states import SqlFeedStates
+from digestbot.storage.management import SqlManagementStore
 from fakes import RecordingFetcher
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)  # a Monday
