@@ -8,6 +8,7 @@ from .config import AppConfig, load_config
 from .service.digests import DigestService
 from .settings import Settings
 from .storage.articles import SqlStore
+from .storage.migrate import open_database
 
 
 @dataclass
@@ -27,7 +28,7 @@ def bootstrap(settings: Settings | None = None, **overrides: object) -> App:
     if overrides:
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
     config = load_config(settings.config)
-    store = SqlStore.from_url(settings.database_url)
+    store = SqlStore(open_database(settings.database_url))  # the schema migrated once, before any repository
     service = DigestService(
         store,
         config.topic_models(),

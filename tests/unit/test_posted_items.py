@@ -6,14 +6,14 @@ import pytest
 
 from concurrency import run_together
 from digestbot.storage.channel_memory import SqlPostedItems
-from digestbot.storage.engine import create_store_engine
+from digestbot.storage.migrate import open_database
 
 T0 = datetime(2026, 3, 4, 8, tzinfo=timezone.utc)
 
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = create_store_engine(f"sqlite:///{tmp_path / 'posted.db'}")
+    engine = open_database(f"sqlite:///{tmp_path / 'posted.db'}")
     yield engine
     engine.dispose()
 

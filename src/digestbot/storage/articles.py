@@ -18,8 +18,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.models import Article, ArticleKind, InputError, WireCopy
 from ..domain.records import UpsertOutcome, Upserted
-from .engine import create_store_engine, dialect_insert
-from .migrate import migrate
+from .engine import dialect_insert
+from .migrate import open_database
 from .tables import ArticleRow, CopyRow, KeyPointRow, SentenceRow, fit_column, utc
 
 
@@ -28,12 +28,13 @@ class SqlStore:
 
     def __init__(self, engine: Engine):
         self._engine = engine
-        migrate(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
     def from_url(cls, url: str) -> SqlStore:
-        return cls(create_store_engine(url))
+        """The store on a database opened (and migrated) here: for tools and tests; the bot's
+        own is built by bootstrap."""
+        return cls(open_database(url))
 
     @property
     def engine(self) -> Engine:

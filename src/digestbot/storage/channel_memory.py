@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.records import ShownStory
-from .migrate import migrate
 from .tables import PostedItemRow, StoryPostRow, utc
 
 
@@ -19,7 +18,6 @@ class SqlPostedItems:
     """The what's-new items (by `novelty.item_fingerprint`) each destination has been shown."""
 
     def __init__(self, engine: Engine):
-        migrate(engine)
         self._sessions = sessionmaker(engine)
 
     def seen(self, destination: str) -> set[str]:
@@ -52,7 +50,6 @@ class SqlStoryPosts:
     breaking post about it. Keyed by article (story keys change as stories grow)."""
 
     def __init__(self, engine: Engine):
-        migrate(engine)
         self._sessions = sessionmaker(engine)
 
     def _rows(self, session: Session, memory: str, article_keys) -> list[StoryPostRow]:

@@ -10,7 +10,6 @@ from sqlalchemy.orm import sessionmaker
 
 from ..domain.models import FeedState
 from .engine import dialect_insert
-from .migrate import migrate
 from .tables import FeedStateRow, fit_column, utc
 
 
@@ -22,7 +21,6 @@ class SqlFeedStates:
     """The polling module's FeedStateStore in the shared database."""
 
     def __init__(self, engine: Engine):
-        migrate(engine)
         self._sessions = sessionmaker(engine)
 
     def load(self, url: str) -> FeedState:

@@ -12,7 +12,6 @@ from sqlalchemy.orm import sessionmaker
 
 from ..domain.models import Claim
 from ..domain.records import Delivery
-from .migrate import migrate
 from .tables import DeliveryRow, LedgerStartRow, utc
 
 
@@ -21,7 +20,6 @@ class SqlLedger:
 
     def __init__(self, engine: Engine, lease: timedelta = timedelta(minutes=10)):
         self._engine = engine
-        migrate(engine)
         self._sessions = sessionmaker(engine)
         self._lease = lease
 

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.models import Topic
 from ..domain.records import AuditEntry, StoredFeed, StoredTopic, Subscription, SubscriptionOptions
-from .migrate import migrate
 from .tables import AuditRow, ConfigSeedRow, FeedRow, SubscriptionRow, TopicRow, utc
 
 
@@ -42,7 +41,6 @@ class SqlManagementStore:
     """
 
     def __init__(self, engine: Engine):
-        migrate(engine)
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 

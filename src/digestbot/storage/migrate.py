@@ -54,6 +54,18 @@ def migrate(engine_or_url: Engine | str | URL) -> None:
             engine.dispose()
 
 
+def open_database(url: str) -> Engine:
+    """An engine on the database at `url`, its schema migrated: the one way to build
+    repositories on a fresh engine (the repositories themselves never migrate)."""
+    engine = create_store_engine(url)
+    try:
+        migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
 def _head() -> str:
     global _head_revision
     if _head_revision is None:

@@ -10,7 +10,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from .migrate import migrate
 from .tables import SeenRequestRow, utc
 
 
@@ -19,7 +18,6 @@ class SqlSeenRequests:
     the database's primary key decides, so two processes never both take one request."""
 
     def __init__(self, engine: Engine, window: timedelta = timedelta(minutes=5)):
-        migrate(engine)
         self._sessions = sessionmaker(engine)
         self.window = window
 
