@@ -155,3 +155,13 @@ class AuditEntry:
     summary: str
     before: dict | None
     after: dict | None
+
+
+def seed_key(kind: str, entry: dict | Topic) -> tuple[str, str]:
+    """What a seeded configuration entry is remembered by (storage's `config_seeds`): a topic
+    by its name, a feed by its URL, a subscription by its platform, channel and topic."""
+    if kind == "topic":
+        return kind, entry.name if isinstance(entry, Topic) else entry["name"]
+    if kind == "feed":
+        return kind, entry["url"]
+    return kind, f"{entry['platform']} {entry['channel']} {entry['topic']}"

@@ -18,8 +18,7 @@ from ..chat.commands import MAX_TOPICS
 from ..domain.models import Topic
 from ..domain.ports import ManagementStore
 from ..redaction import redact_credentials
-from ..storage.management import seed_key
-from ..domain.records import AuditEntry
+from ..domain.records import AuditEntry, seed_key
 from .words import describe_schedule, topic_label
 
 log = logging.getLogger("digestbot.service.management")  # as before the split: operators filter on it

@@ -15,18 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.models import Topic
-from ..domain.records import AuditEntry, StoredFeed, StoredTopic, Subscription, SubscriptionOptions
+from ..domain.records import AuditEntry, StoredFeed, StoredTopic, Subscription, SubscriptionOptions, seed_key
 from .tables import AuditRow, ConfigSeedRow, FeedRow, SubscriptionRow, TopicRow, utc
-
-
-def seed_key(kind: str, entry: dict | Topic) -> tuple[str, str]:
-    """How `config_seeds` names a topic (its name), a feed (its URL) or a subscription
-    (platform, channel and topic)."""
-    if kind == "topic":
-        return kind, entry.name if isinstance(entry, Topic) else entry["name"]
-    if kind == "feed":
-        return kind, entry["url"]
-    return kind, f"{entry['platform']} {entry['channel']} {entry['topic']}"
 
 
 def _options_json(options: SubscriptionOptions) -> str | None:
@@ -164,10 +154,11 @@ class SqlManagementStore:
 
     def remove_subscriptions(self, platform: str, channel: str, topic: str | None,
                              audit: AuditEntry) -> list[Subscription]:
-        """Remove the channel's subscription to `topic` (every one when None); what was removed."""
+        """Remove the channel's subscription to `topic` (every one when None); what was removed,
+        oldest first (as `subscriptions` lists them)."""
         with self._sessions.begin() as session:
             query = select(SubscriptionRow).where(SubscriptionRow.platform == platform,
-                                                  SubscriptionRow.channel == channel)
+                                                  SubscriptionRow.channel == channel).order_by(SubscriptionRow.id)
             if topic is not None:
                 query = query.where(SubscriptionRow.topic == topic)
             rows = list(session.scalars(query))
