@@ -46,6 +46,7 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings):
     from .ingest import SafeFetcher
     from .service.management import Management
     from .service.seeding import Pins, apply_pins, seed_from_config
+    from .storage.feed_states import SqlFeedStates
     from .storage.ledger import SqlLedger
     from .storage.management import SqlManagementStore
 
@@ -58,6 +59,7 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings):
         pins=Pins.from_config(config),
         fetcher=SafeFetcher(allow_hosts=settings.fetch_allow_hosts),
         deliveries=SqlLedger(store.engine).recent,
+        feed_health=SqlFeedStates(store.engine),
     )
     management.catch_up_hours = settings.catch_up_hours
     return management

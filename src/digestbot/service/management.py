@@ -29,7 +29,7 @@ from ..chat.commands import MANAGEMENT_VERBS
 from ..chat.management_commands import (CommandProblem, FeedsAdd, FeedsList, FeedsRemove, ManagementCommand, PostNow,
                                         Settings, Subscribe, TopicsAdd, TopicsList, TopicsRemove, Unsubscribe,
                                         parse_management)
-from ..domain.models import CommandContext, Reply, ReplySection, Topic
+from ..domain.models import CommandContext, FeedState, Reply, ReplySection, Topic
 from ..domain.ports import FeedHealth, Fetcher, ManagementStore
 from ..run.scheduling import Schedule, ScheduleError
 from ..domain.records import AuditEntry, Delivery, Subscription, SubscriptionOptions
@@ -56,6 +56,16 @@ def _in(delta_seconds: float) -> str:
     hours, mins = divmod(rest, 60)
     parts = ([f"{days} d"] if days else []) + ([f"{hours} h"] if hours else []) + ([f"{mins} min"] if not days and (mins or not hours) else [])
     return "in " + " ".join(parts)
+
+
+class _NotPolled:
+    """FeedHealth when no poller's state was given: no feed was fetched."""
+
+    def load(self, url: str) -> FeedState:
+        return FeedState(url)
+
+
+_NOT_POLLED = _NotPolled()
 
 
 # --- the use cases -----------------------------------------------------------------------
@@ -104,11 +114,9 @@ class Management(TopicsAndFeeds):
 
     @property
     def feed_health(self) -> FeedHealth:
-        if self._feed_health is None:
-            from ..storage.feed_states import SqlFeedStates
-
-            self._feed_health = SqlFeedStates(self.store.engine)  # type: ignore[attr-defined]
-        return self._feed_health
+        """The feeds' polling state (bootstrap passes the database's); without it nothing was
+        polled, and every feed reads as not fetched yet."""
+        return self._feed_health or _NOT_POLLED
 
     def topics(self) -> list[Topic]:
         """Every topic the command layer knows: the configuration's (seeded) and chat's."""
