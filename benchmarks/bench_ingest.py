@@ -46,7 +46,7 @@ def breakdown(path: Path, workdir: Path) -> dict[str, float]:
     from digestbot.domain.models import InputError
     from digestbot.present.render import render_json
     from digestbot.service.digests import DigestService
-    from digestbot.storage.sql import SqlStore
+    from digestbot.storage.articles import SqlStore
 
     store = SqlStore.from_url(f"sqlite:///{workdir / 'breakdown.db'}")
     service = DigestService(store, [])

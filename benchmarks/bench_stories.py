@@ -203,7 +203,7 @@ async def _memory_run(db: str) -> tuple[tuple, tuple]:
     from digestbot.config import parse_config
     from digestbot.run.runtime import Platform, Runtime
     from digestbot.settings import Settings
-    from digestbot.storage.sql import SqlStore
+    from digestbot.storage.articles import SqlStore
 
     config = parse_config(
         '[[topics]]\nname = "arnvik"\ntitle = "The Kessel Dam failure"\nkeywords = ["Kessel Dam", "Arnvik"]\n'

@@ -17,7 +17,6 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Protocol
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -26,6 +25,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from digestbot.domain.models import Topic
+from digestbot.domain.ports import SeenRequests
 
 from . import commands
 from .commands import Answer
@@ -36,12 +36,6 @@ from .signature import SignatureRefused, check_signature
 log = logging.getLogger("digestbot.adapters.slack")
 
 EVENTS_PATH = "/slack/events"
-
-
-class SeenRequests(Protocol):
-    """Signed requests already handled (the database's `SqlSeenRequests`)."""
-
-    def first_time(self, key: str, now: datetime) -> bool: ...
 
 
 def request_key(headers: Mapping[str, str]) -> str:

@@ -50,7 +50,7 @@ def slack_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platfo
                                admin_roles=app.config.permissions.admin_roles)
     publisher = _SlackDigestPublisher(SlackPublisher(bolt_app.client))
     if not settings.socket_mode:
-        from digestbot.storage.sql import SqlSeenRequests  # a replayed request is refused, across restarts too
+        from digestbot.storage.seen_requests import SqlSeenRequests  # a replayed request is refused, across restarts too
 
         seen = SqlSeenRequests(app.store.engine)
         return Platform("slack", publisher, routes={"/slack/events": events_handler(bolt_app, seen=seen)})

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from .config import AppConfig, load_config
 from .service.digests import DigestService
 from .settings import Settings
-from .storage.sql import SqlStore
+from .storage.articles import SqlStore
+from .storage.migrate import open_database
 
 if TYPE_CHECKING:
     from .run.metrics import Metrics
@@ -44,7 +45,7 @@ def bootstrap(settings: Settings | None = None, *, running: bool = False, **over
     if overrides:
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
     config = load_config(settings.config)
-    store = SqlStore.from_url(settings.database_url)
+    store = SqlStore(open_database(settings.database_url))  # the schema migrated once, before any repository
     service = DigestService(
         store,
         config.topic_models(),
@@ -63,7 +64,9 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings, relay: N
     from .ingest import SafeFetcher
     from .service.management import Management
     from .service.seeding import Pins, apply_pins, seed_from_config
-    from .storage.sql import SqlLedger, SqlManagementStore
+    from .storage.feed_states import SqlFeedStates
+    from .storage.ledger import SqlLedger
+    from .storage.management import SqlManagementStore
 
     managed = SqlManagementStore(store.engine)
     seed_from_config(managed, config)
@@ -76,6 +79,7 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings, relay: N
         deliveries=SqlLedger(store.engine).recent,
         post_now=relay.post_now if relay else None,
         catch_up=relay.catch_up if relay else None,
+        feed_health=SqlFeedStates(store.engine),
     )
     management.catch_up_hours = settings.catch_up_hours
     return management
@@ -94,7 +98,7 @@ def build_runtime(app: App, platforms: dict[str, Platform], *, metrics: Metrics 
     from .service.destinations import Destinations
     from .service.lanes import Lanes
     from .storage.probe import DatabaseProbe, count_errors
-    from .storage.sql import SqlFeedStates
+    from .storage.feed_states import SqlFeedStates
 
     settings, engine = app.settings, app.store.engine
     metrics = metrics or Metrics()
@@ -123,7 +127,8 @@ def build_runtime(app: App, platforms: dict[str, Platform], *, metrics: Metrics 
 
 def _posting(app: App, platforms: dict[str, Platform], destinations, metrics: Metrics, clock):
     from .service.posting import Posting
-    from .storage.sql import SqlLedger, SqlPostedItems, SqlStoryPosts
+    from .storage.channel_memory import SqlPostedItems, SqlStoryPosts
+    from .storage.ledger import SqlLedger
 
     engine = app.store.engine
     return Posting(

@@ -12,7 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .chat.commands import MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
-from .stories.delivery import SubscriptionOptions, parse_breaking
+from .domain.records import SubscriptionOptions
+from .stories.delivery import parse_breaking
 from .domain.models import Topic
 from .redaction import redact_credentials
 

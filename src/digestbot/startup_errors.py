@@ -47,7 +47,7 @@ def _settings_problem(error: BaseException, _settings, _url) -> str | None:
 def _database_problem(error: BaseException, _settings, url: str | None) -> str | None:
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-    from .storage.sql import SchemaTooNewError
+    from .storage.migrate import SchemaTooNewError
 
     shown = redact_credentials(url) if url else "the database"
     if isinstance(error, SchemaTooNewError):

@@ -17,7 +17,9 @@ import pytest
 from sqlalchemy import text
 
 from digestbot.domain.models import Topic
-from digestbot.storage.sql import SqlManagementStore, SqlStore, create_store_engine
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.management import SqlManagementStore
 from digestbot.domain.records import AuditEntry
 from integration.test_postgres import _as_postgres_user, _find_bin_dir, _free_port
 

@@ -21,7 +21,9 @@ from sqlalchemy import event
 
 from fakes import RecordingPoster, RecordingPublisher
 from digestbot.run.scheduling import DigestScheduler, Schedule
-from digestbot.storage.sql import SqlLedger, create_store_engine
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.ledger import SqlLedger
+from digestbot.storage.migrate import migrate, open_database
 from test_postgres import pg_url, postgres  # noqa: F401 - fixtures: this module's own server, stopped at will
 
 DUE = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
@@ -81,6 +83,7 @@ def with_busy_timeout(engine, milliseconds: int):
 async def test_digest_due_while_sqlite_is_locked_is_posted_once_after(tmp_path):
     path = tmp_path / "bot.db"
     engine = with_busy_timeout(create_store_engine(f"sqlite:///{path}"), 200)
+    migrate(engine)
     ledger, poster, counted = SqlLedger(engine), RecordingPoster(), Counted()
     scheduler = a_scheduler(ledger, poster, counted, grace=timedelta(seconds=60))
     try:
@@ -100,7 +103,7 @@ async def test_digest_due_while_sqlite_is_locked_is_posted_once_after(tmp_path):
 
 @pytest.fixture
 def pg_engine(pg_url):  # noqa: F811 - the imported fixture
-    engine = create_store_engine(pg_url)
+    engine = open_database(pg_url)
     yield engine
     engine.dispose()
 
@@ -176,6 +179,7 @@ async def test_readyz_says_why_while_postgres_is_down_and_recovers_after(postgre
 async def test_a_post_whose_ledger_record_fails_is_recorded_later_and_never_reposted(tmp_path):
     path = tmp_path / "bot.db"
     engine = with_busy_timeout(create_store_engine(f"sqlite:///{path}"), 200)
+    migrate(engine)
     ledger, counted, sent = SqlLedger(engine), Counted(), []
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
 

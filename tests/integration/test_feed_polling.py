@@ -96,14 +96,15 @@ def test_intervals():
 
 
 def test_feed_state_survives_in_the_database(http_server, tmp_path):
-    from digestbot.storage.sql import SqlFeedStates, create_store_engine
+    from digestbot.storage.feed_states import SqlFeedStates
+    from digestbot.storage.migrate import open_database
 
     serve_with_etag(http_server)
-    engine = create_store_engine(f"sqlite:///{tmp_path / 'feeds.db'}")
+    engine = open_database(f"sqlite:///{tmp_path / 'feeds.db'}")
     clock, ingested = FakeClock(datetime(2026, 1, 5, 9, tzinfo=timezone.utc)), []
     url, poller = a_poller(http_server, SqlFeedStates(engine), clock, ingested)
     poller.poll(url)
-    reopened = SqlFeedStates(create_store_engine(f"sqlite:///{tmp_path / 'feeds.db'}"))
+    reopened = SqlFeedStates(open_database(f"sqlite:///{tmp_path / 'feeds.db'}"))
     state = reopened.load(url)
     assert state.etag == '"v1"' and state.items_seen == 1
     assert state.next_due == clock.now + timedelta(minutes=15)

@@ -11,7 +11,8 @@ from digestbot.service.management import Management
 from digestbot.service.seeding import seed_from_config
 from digestbot.config import parse_config
 from digestbot.domain.models import CommandContext
-from digestbot.storage.sql import SqlManagementStore, SqlStore
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.management import SqlManagementStore
 
 FEED = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Example Wire</title><link>https://example.org/</link>

@@ -15,7 +15,9 @@ from fakes import FakeClock
 from digestbot.ingest import SafeFetcher
 from digestbot.run.polling import FeedPoller
 from digestbot.service.digests import DigestService
-from digestbot.storage.sql import SqlFeedStates, SqlStore, create_store_engine
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.feed_states import SqlFeedStates
+from digestbot.storage.migrate import open_database
 from test_postgres import pg_url, postgres  # noqa: F401 - the fixtures, shared with that module
 
 START = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
@@ -47,7 +49,7 @@ def a_poller(feeds: list[str], db_url: str, clock: FakeClock, **options):
     store = SqlStore.from_url(db_url)
     service = DigestService(store, [])
     fetcher = SafeFetcher(deadline=5, allow_hosts=frozenset({"127.0.0.1"}))
-    states = SqlFeedStates(create_store_engine(db_url))
+    states = SqlFeedStates(open_database(db_url))
     poller = FeedPoller({url: timedelta(minutes=15) for url in feeds}, fetcher, states, service.ingest,
                         clock=clock, **options)
     return poller, states, store
@@ -104,7 +106,7 @@ def test_an_unexpected_error_is_that_feeds_failure_and_the_others_go_on(http_ser
             raise RuntimeError("disk I/O error\nand a second line")
         stored.extend(articles)
 
-    states = SqlFeedStates(create_store_engine(f"sqlite:///{tmp_path / 'states.db'}"))
+    states = SqlFeedStates(open_database(f"sqlite:///{tmp_path / 'states.db'}"))
     clock = FakeClock(START)
     poller = FeedPoller({url: timedelta(minutes=15) for url in feeds},
                         SafeFetcher(deadline=5, allow_hosts=frozenset({"127.0.0.1"})), states, ingest, clock=clock)
@@ -171,7 +173,7 @@ def test_a_fetch_cancelled_by_shutdown_is_no_feeds_failure(tmp_path):
             raise FetchCancelled(url)
 
     feeds = ["https://example.org/first.xml", "https://example.org/second.xml"]
-    states = SqlFeedStates(create_store_engine(f"sqlite:///{tmp_path / 'states.db'}"))
+    states = SqlFeedStates(open_database(f"sqlite:///{tmp_path / 'states.db'}"))
     poller = FeedPoller({url: timedelta(minutes=15) for url in feeds}, CancelledFetcher(), states,
                         lambda articles: None, clock=FakeClock(START))
     with pytest.raises(FetchCancelled):

@@ -31,10 +31,14 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.orm import Session
 
 from concurrency import run_together
-from digestbot.storage import sql as storage
+from digestbot.storage import migrate as migration
 from digestbot.storage.migrations import INITIAL_TABLES, alembic_config
 from digestbot.domain.models import Article, ArticleKind, Claim
-from digestbot.storage.sql import ArticleRow, Base, SqlLedger, SqlStore, create_store_engine, migrate
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.ledger import SqlLedger
+from digestbot.storage.migrate import migrate, open_database
+from digestbot.storage.tables import ArticleRow, Base
 from digestbot.domain.records import UpsertOutcome
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -193,7 +197,7 @@ def test_engines_migrating_at_once_all_succeed(pg_url, engine, monkeypatch):
     def no_retry(_seconds: float) -> None:
         raise AssertionError("migrate() had to retry: the advisory lock should serialise it")
 
-    monkeypatch.setattr(storage, "time", SimpleNamespace(sleep=no_retry))
+    monkeypatch.setattr(migration, "time", SimpleNamespace(sleep=no_retry))
     def start() -> None:
         own = create_store_engine(pg_url)
         try:
@@ -288,7 +292,7 @@ def test_many_articles_round_trip_in_order(pg_url):
 
 
 def test_ledger_claim_is_exactly_once_across_two_engines(pg_url):
-    engines = [create_store_engine(pg_url) for _ in range(2)]
+    engines = [open_database(pg_url) for _ in range(2)]
     try:
         ledgers = [SqlLedger(e) for e in engines]
         now = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
@@ -305,7 +309,7 @@ def test_ledger_claim_is_exactly_once_across_two_engines(pg_url):
 
 
 def test_ledger_claims_racing_from_two_engines_have_one_winner(pg_url):
-    engines = [create_store_engine(pg_url) for _ in range(2)]
+    engines = [open_database(pg_url) for _ in range(2)]
     try:
         ledgers = [SqlLedger(e) for e in engines]
         now = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
@@ -324,7 +328,7 @@ def test_ledger_claims_racing_from_two_engines_have_one_winner(pg_url):
 
 
 def test_stale_claim_is_taken_over_once(pg_url):
-    engines = [create_store_engine(pg_url) for _ in range(3)]
+    engines = [open_database(pg_url) for _ in range(3)]
     try:
         lease = timedelta(minutes=10)
         crashed, rescuer, late = (SqlLedger(e, lease=lease) for e in engines)

@@ -9,7 +9,7 @@ import sys
 import textwrap
 import time
 
-from digestbot.storage.sql import SqlStore
+from digestbot.storage.articles import SqlStore
 
 ROUNDS = 3
 WRITE_FOR = 0.5  # seconds of writing before the kill
@@ -18,7 +18,7 @@ WRITER = textwrap.dedent("""
     import sys
     from datetime import datetime, timedelta, timezone
     from digestbot.domain.models import Article, ArticleKind
-    from digestbot.storage.sql import SqlStore
+    from digestbot.storage.articles import SqlStore
 
     url, round_no = sys.argv[1], int(sys.argv[2])
     store = SqlStore.from_url(url)

@@ -13,8 +13,12 @@ from sqlalchemy import func, select
 from concurrency import run_together
 from digestbot.domain.models import FeedState, InputError, RawArticle
 from digestbot.pipeline import process_article
-from digestbot.storage.sql import (ArticleRow, SentenceRow, SqlFeedStates, SqlStore, UpsertOutcome,
-                               create_store_engine, migrate)
+from digestbot.domain.records import UpsertOutcome
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.feed_states import SqlFeedStates
+from digestbot.storage.migrate import migrate, open_database
+from digestbot.storage.tables import ArticleRow, SentenceRow
 from test_postgres import pg_url, postgres  # noqa: F401 - the fixtures, shared with that module
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
@@ -81,7 +85,7 @@ def test_replicas_saving_the_same_feed_state_all_succeed(db_url):
     migrate(db_url)
     states: queue.Queue = queue.Queue()
     for _ in range(REPLICAS):
-        states.put(SqlFeedStates(create_store_engine(db_url)))
+        states.put(SqlFeedStates(open_database(db_url)))
     for n in range(5):
         feed = FeedState(f"https://example.org/feed-{n}.xml", failures=0, items_seen=3, last_success=NOW)
 
@@ -94,7 +98,7 @@ def test_replicas_saving_the_same_feed_state_all_succeed(db_url):
                 states.put(store)
 
         assert run_together(REPLICAS, replica) == []
-        reopened = SqlFeedStates(create_store_engine(db_url))
+        reopened = SqlFeedStates(open_database(db_url))
         assert reopened.load(feed.url) == feed and reopened.notified_down(feed.url)
 
 
@@ -132,7 +136,7 @@ def test_overlong_links_sources_and_ids_are_fitted_at_the_store(db_url):
 
 
 def test_an_overlong_etag_is_stored_as_a_digest(db_url):
-    states = SqlFeedStates(create_store_engine(db_url))
+    states = SqlFeedStates(open_database(db_url))
     feed = FeedState("https://example.org/" + "f" * 2100, etag='"' + "e" * 900 + '"',
                      last_modified="x" * 300, failures=0, items_seen=1, next_due=NOW + timedelta(minutes=15))
     states.save(feed)

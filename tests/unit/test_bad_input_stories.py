@@ -18,7 +18,7 @@ from digestbot.chat.commands import VERBS, render_reply_text
 from digestbot.stories.digest import build_digest
 from digestbot.domain.models import Reply, Topic
 from digestbot.service.digests import DigestService, clean_command
-from digestbot.storage.sql import SqlStore
+from digestbot.storage.articles import SqlStore
 
 NOW = datetime(2026, 3, 5, 8, tzinfo=timezone.utc)
 DAM = a_topic()

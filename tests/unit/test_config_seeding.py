@@ -18,7 +18,10 @@ from digestbot.service.management import Management
 from digestbot.service.seeding import config_drift, seed_from_config
 from digestbot.storage.migrations import alembic_config
 from digestbot.domain.models import CommandContext, Topic
-from digestbot.storage.sql import SqlManagementStore, SqlStore, create_store_engine, migrate
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.management import SqlManagementStore
+from digestbot.storage.migrate import migrate
 from digestbot.domain.records import AuditEntry
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)

@@ -9,7 +9,8 @@ import pytest
 
 from digestbot.cli import main
 from digestbot.config_report import redact_url
-from digestbot.storage.sql import SqlManagementStore, SqlStore
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.management import SqlManagementStore
 from digestbot.domain.records import AuditEntry
 
 WEBHOOK = "https://discord.com/api/webhooks/42/w3bh00k-s3cr3t"

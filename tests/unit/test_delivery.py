@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from builders import BASE_TIME, an_article
-from digestbot.stories.delivery import SubscriptionOptions, story_for_subscription, window_start
+from digestbot.domain.records import SubscriptionOptions
+from digestbot.stories.delivery import story_for_subscription, window_start
 from digestbot.domain.models import NewItem, Story
 from digestbot.stories.clustering import source_ref
 

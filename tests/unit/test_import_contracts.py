@@ -40,8 +40,11 @@ def test_the_contracts_hold_and_break_when_crossed(tmp_path):
         lines.write("\nimport sqlalchemy  # noqa\n")
     with (package / "run" / "runtime.py").open("a") as runtime:
         runtime.write("\nfrom sqlalchemy import text  # noqa\n")
+    with (package / "service" / "words.py").open("a") as words:
+        words.write("\nfrom digestbot.storage import tables  # noqa\n")
     broken = lint(tmp_path)
     assert broken.returncode != 0
     assert "digestbot.adapters.slack.limits -> digestbot.adapters.discord" in broken.stdout
     assert "digestbot.present.lines -> sqlalchemy" in broken.stdout
     assert "digestbot.run.runtime -> sqlalchemy" in broken.stdout
+    assert "digestbot.service.words -> digestbot.storage.tables" in broken.stdout

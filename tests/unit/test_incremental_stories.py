@@ -12,7 +12,7 @@ from digestbot.chat.commands import answer
 from digestbot.stories.digest import build_digest
 from digestbot.domain.models import RawArticle
 from digestbot.service.digests import DigestService, LiveStories
-from digestbot.storage.sql import SqlStore
+from digestbot.storage.articles import SqlStore
 
 TOPICS = [a_topic()]
 

@@ -14,7 +14,7 @@ from digestbot.ingest import read_jsonl
 from digestbot.domain.models import RawArticle
 from digestbot.pipeline import HEADLINE_CHARS, headline_from, plain_title, process_article
 from digestbot.service.digests import DigestService
-from digestbot.storage.sql import SqlStore
+from digestbot.storage.articles import SqlStore
 from digestbot.domain.records import UpsertOutcome
 
 LONG_LEAD = ("The council of the coastal town of Brenna voted on Tuesday evening to close the old "

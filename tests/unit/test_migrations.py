@@ -14,12 +14,20 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, event, inspect, text
 
 from concurrency import run_together
+from fakes import RecordingPublisher
+from digestbot.bootstrap import bootstrap, build_runtime
 from digestbot.storage.migrations import INITIAL_REVISION, INITIAL_TABLES, alembic_config
 from digestbot.domain.models import Article, ArticleKind
-from digestbot.storage.sql import Base, SchemaTooNewError, SqlLedger, SqlStore, create_store_engine, migrate
+from digestbot.run.platforms import Platform
+from digestbot.settings import Settings
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.ledger import SqlLedger
+from digestbot.storage.migrate import SchemaTooNewError, migrate, open_database
+from digestbot.storage.tables import Base
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 T0 = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
@@ -131,13 +139,41 @@ def test_migrate_is_idempotent_and_accepts_a_url(url, engine):
     assert revision_of(engine) == HEAD
 
 
-def test_store_and_ledger_migrate_on_open(url, engine):
+def test_open_database_migrates_and_the_repositories_do_not(url, engine):
     SqlLedger(engine)
-    assert revision_of(engine) == HEAD
-    store = SqlStore.from_url(url)
+    assert revision_of(engine) is None and inspect(engine).get_table_names() == []
+    opened = open_database(url)
+    assert revision_of(opened) == HEAD
+    store = SqlStore(opened)
     store.upsert(an_article())
     assert store.count() == 1
+    assert SqlLedger(opened).claim("slack:C1", "2026-01-05T08:00", T0)
     store.close()
+
+
+async def test_a_start_reads_the_schema_version_once(tmp_path, url):
+    """bootstrap migrates once; the repositories it and the runtime build never look at the
+    schema again (each of them used to run `migrate` in its constructor)."""
+    config = tmp_path / "digestbot.toml"
+    config.write_text('[[topics]]\nname = "dam"\ntitle = "The dam"\nkeywords = ["dam"]\n')
+    settings = Settings(database_url=url, config=config)
+    bootstrap(settings).close()  # the database exists, at head
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if "alembic_version" in statement:
+            reads.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        migrate(url)
+        one_migrate, reads[:] = len(reads), []
+        app = bootstrap(settings)
+        build_runtime(app, {"console": Platform("console", RecordingPublisher())})
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    app.close()
+    assert one_migrate > 0 and len(reads) == one_migrate
 
 
 def test_in_memory_database_works():
@@ -205,7 +241,9 @@ def test_processes_starting_at_once_all_succeed(url, engine, tmp_path):
     go = tmp_path / "go"
     script = textwrap.dedent(f"""
         import pathlib, sys, time
-        from digestbot.storage.sql import SqlLedger, SqlStore, _head
+        from digestbot.storage.articles import SqlStore
+        from digestbot.storage.ledger import SqlLedger
+        from digestbot.storage.migrate import _head
         _head()  # imports and reads the migration scripts before the race
         pathlib.Path(sys.argv[1]).touch()
         while not pathlib.Path({str(go)!r}).exists():
@@ -245,7 +283,9 @@ def test_threads_with_their_own_engines_starting_at_once(url, engine):
 
 
 def test_ledger_lease_survives_migration(engine):
+    migrate(engine)
     ledger = SqlLedger(engine, lease=timedelta(minutes=1))
+    migrate(engine)
     assert ledger.claim("d", "p", T0)
     assert not SqlLedger(engine).claim("d", "p", T0 + timedelta(seconds=1))
 

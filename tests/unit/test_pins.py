@@ -9,12 +9,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from digestbot.stories.delivery import SubscriptionOptions
+from digestbot.domain.records import SubscriptionOptions
 from digestbot.config import ConfigError, parse_config
 from digestbot.service.management import Management
 from digestbot.service.seeding import Pins, apply_pins, seed_from_config
 from digestbot.domain.models import CommandContext, Topic
-from digestbot.storage.sql import SqlManagementStore, SqlStore
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.management import SqlManagementStore
 from digestbot.domain.records import AuditEntry
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)

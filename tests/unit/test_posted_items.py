@@ -5,14 +5,15 @@ from datetime import datetime, timezone
 import pytest
 
 from concurrency import run_together
-from digestbot.storage.sql import SqlPostedItems, create_store_engine
+from digestbot.storage.channel_memory import SqlPostedItems
+from digestbot.storage.migrate import open_database
 
 T0 = datetime(2026, 3, 4, 8, tzinfo=timezone.utc)
 
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = create_store_engine(f"sqlite:///{tmp_path / 'posted.db'}")
+    engine = open_database(f"sqlite:///{tmp_path / 'posted.db'}")
     yield engine
     engine.dispose()
 
@@ -41,7 +42,7 @@ def test_naive_times_are_utc_and_first_time_is_kept(engine):
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from digestbot.storage.sql import PostedItemRow
+    from digestbot.storage.tables import PostedItemRow
 
     posted = SqlPostedItems(engine)
     posted.remember("d", ["n:1"], datetime(2026, 3, 4, 8))

@@ -9,14 +9,15 @@ from digestbot.domain.models import Claim
 from fakes import FakeClock, RecordingPoster
 from digestbot.run.cron import latest_fire_time
 from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError
-from digestbot.storage.sql import SqlLedger, create_store_engine
+from digestbot.storage.ledger import SqlLedger
+from digestbot.storage.migrate import open_database
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = create_store_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+    engine = open_database(f"sqlite:///{tmp_path / 'ledger.db'}")
     yield engine
     engine.dispose()
 
@@ -75,7 +76,7 @@ async def test_fresh_install_counts_no_missed_digest_from_before_it_existed(engi
 
 
 async def test_two_schedulers_on_one_database_post_once(engine, tmp_path):
-    other_engine = create_store_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+    other_engine = open_database(f"sqlite:///{tmp_path / 'ledger.db'}")
     clock, poster = FakeClock(datetime(2026, 1, 5, 8, 1, tzinfo=SEOUL)), RecordingPoster()
     first, second = a_scheduler(engine, clock, poster), a_scheduler(other_engine, clock, poster)
     await first.run_due()

@@ -6,12 +6,13 @@ import pytest
 
 from fakes import FakeClock, RecordingPoster
 from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError
-from digestbot.storage.sql import SqlLedger, create_store_engine
+from digestbot.storage.ledger import SqlLedger
+from digestbot.storage.migrate import open_database
 
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = create_store_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+    engine = open_database(f"sqlite:///{tmp_path / 'ledger.db'}")
     yield engine
     engine.dispose()
 

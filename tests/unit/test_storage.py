@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 
 from digestbot.domain.models import Article, ArticleKind
-from digestbot.storage.sql import SqlStore
+from digestbot.storage.articles import SqlStore
 from digestbot.domain.records import UpsertOutcome
 
 
@@ -86,7 +86,7 @@ def test_an_edited_article_gives_back_the_version_it_replaced(store):
 
 
 def test_story_posts_keep_the_first_showing_as_the_thread_and_stamp_breaking_posts(store):
-    from digestbot.storage.sql import SqlStoryPosts
+    from digestbot.storage.channel_memory import SqlStoryPosts
 
     posts = SqlStoryPosts(store.engine)
     monday, tuesday = datetime(2026, 1, 5, 8, tzinfo=timezone.utc), datetime(2026, 1, 6, 8, tzinfo=timezone.utc)

@@ -12,7 +12,8 @@ from digestbot.chat.commands import MAX_TOPICS, commandable_topics
 from digestbot.config import ConfigError, parse_config
 from digestbot.service.management import Management
 from digestbot.domain.models import CommandContext, Topic
-from digestbot.storage.sql import SqlManagementStore, SqlStore
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.management import SqlManagementStore
 from digestbot.domain.records import AuditEntry
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)

@@ -12,7 +12,7 @@ import pytest
 from digestbot.domain.models import Fact, RawArticle, SourceRef, Story, WireCopy
 from digestbot.present.render import render_json
 from digestbot.service.digests import DigestService
-from digestbot.storage.sql import SqlStore
+from digestbot.storage.articles import SqlStore
 from digestbot.domain.records import UpsertOutcome
 from digestbot.stories.digest import score_parts
 

@@ -1,16 +1,15 @@
-"""Records the service layer reads and writes through its ports: what storing an article did,
-subscriptions, stored topics and feeds, the audit log, what a channel was shown; and the
-article store's port. Frozen, no I/O: the SQL implementations live in `digestbot.storage.sql`."""
+"""Records the service layer reads and writes through its ports (`ports.py`): what storing an
+article did, subscriptions and their options, stored topics and feeds, the audit log, what a
+channel was shown. Frozen, no I/O: the SQL implementations live in `digestbot.storage`."""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
-from ..stories.delivery import SubscriptionOptions
-from .models import Article, InputError, Topic
+from .models import Article, Topic
 
 
 class UpsertOutcome(str, enum.Enum):
@@ -30,18 +29,6 @@ class Upserted:
     previous: Article | None = None
 
 
-class ArticleStore(Protocol):
-    """The port the service layer depends on."""
-
-    def upsert(self, article: Article) -> UpsertOutcome: ...
-
-    def upsert_many(self, articles: list[Article]) -> list[Upserted | InputError]: ...
-
-    def all_articles(self) -> list[Article]: ...
-
-    def count(self) -> int: ...
-
-
 @dataclass(frozen=True)
 class ShownStory:
     """What one channel was shown of one story."""
@@ -59,6 +46,55 @@ class Delivery:
     period: str
     status: str  # claimed | posted | skipped | missed | interrupted
     at: datetime  # when it was claimed or recorded
+
+
+@dataclass(frozen=True)
+class SubscriptionOptions:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    skip_sources: tuple[str, ...] = ()
+    threads: bool = False  # later developments go in the story's thread
+    breaking_minutes: int | None = None  # the breaking lane's interval; None: off
+    post_when_empty: bool = False  # a digest with nothing new says so, instead of being skipped
+
+    @property
+    def filters(self) -> bool:
+        return bool(self.include or self.exclude or self.sources or self.skip_sources)
+
+    def as_dict(self) -> dict:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> SubscriptionOptions:
+        if not data:
+            return cls()
+        fields = {f.name for f in dataclasses.fields(cls)}
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in fields}
+        return cls(**values)
+
+    def describe(self) -> list[str]:
+        """The options in words, for `/digest settings`."""
+        parts = []
+        for label, words in (("only with", self.include), ("not with", self.exclude),
+                             ("only from", self.sources), ("not from", self.skip_sources)):
+            if words:
+                parts.append(f"{label} {', '.join(words)}")
+        if self.threads:
+            parts.append("updates in the story's thread")
+        if self.breaking_minutes:
+            parts.append(f"breaking news at most every {describe_minutes(self.breaking_minutes)} per story")
+        if self.post_when_empty:
+            parts.append("says so when there is nothing new")
+        return parts
+
+
+def describe_minutes(minutes: int) -> str:
+    if minutes % (24 * 60) == 0:
+        return f"{minutes // (24 * 60)} d"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} h"
+    return f"{minutes} min"
 
 
 # Who the configuration file's own changes are recorded as.
@@ -119,3 +155,13 @@ class AuditEntry:
     summary: str
     before: dict | None
     after: dict | None
+
+
+def seed_key(kind: str, entry: dict | Topic) -> tuple[str, str]:
+    """What a seeded configuration entry is remembered by (storage's `config_seeds`): a topic
+    by its name, a feed by its URL, a subscription by its platform, channel and topic."""
+    if kind == "topic":
+        return kind, entry.name if isinstance(entry, Topic) else entry["name"]
+    if kind == "feed":
+        return kind, entry["url"]
+    return kind, f"{entry['platform']} {entry['channel']} {entry['topic']}"

@@ -12,12 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Protocol
 
 from ..ingest import SafeFetcher
 from ..ingest.fetch import FetchCancelled
 from ..ingest.feeds import DEFAULT_MAX_ENTRIES, DEFAULT_PAGE_FETCHES, TitleOnlyEntry, parse_feed
 from ..domain.models import FeedState, InputError, RawArticle
+from ..domain.ports import FeedStateStore
 from ..redaction import error_line
 from ..service.fetch_words import fetch_words
 from ..service.digests import IngestReport
@@ -40,9 +40,6 @@ def parse_interval(text: str) -> timedelta:
     return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
 
 
-class FeedStateStore(Protocol):
-    def load(self, url: str) -> FeedState: ...
-    def save(self, state: FeedState) -> None: ...
 
 
 @dataclass

@@ -18,7 +18,8 @@ from ..stories.digest import build_digest, fill_story, score_from_parts, score_p
 from ..domain.models import Article, CommandContext, Digest, InputError, RawArticle, Reply, Story, Topic, as_utc
 from ..redaction import error_line
 from ..pipeline import process_article
-from ..domain.records import ArticleStore, UpsertOutcome
+from ..domain.ports import ArticleStore
+from ..domain.records import UpsertOutcome
 from ..stories.clustering import StoryClusterer
 
 log = logging.getLogger("digestbot.service.digests")

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ..domain.models import Article, FeedState, Story
-from ..domain.ports import FeedHealth, Notifies
+from ..domain.ports import FeedStateStore, Notifies
 from ..domain.records import UpsertOutcome
 from ..present.render import revision_text, story_update_text
 from ..redaction import redact_credentials
@@ -51,7 +51,7 @@ def notice_text(url: str, change: str, state: FeedState) -> str:
 class Lanes:
     """The breaking lane, what-changed replies and feed notices, over `Posting`."""
 
-    def __init__(self, posting: Posting, feed_health: FeedHealth, *, failures_before_notice: int,
+    def __init__(self, posting: Posting, feed_health: FeedStateStore, *, failures_before_notice: int,
                  clock: Callable[[], datetime]):
         self.posting = posting
         self._feed_health = feed_health

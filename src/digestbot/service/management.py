@@ -24,16 +24,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from typing import Protocol
 
 from ..chat.commands import MANAGEMENT_VERBS
 from ..chat.management_commands import (CommandProblem, FeedsAdd, FeedsList, FeedsRemove, ManagementCommand, PostNow,
                                         Settings, Subscribe, TopicsAdd, TopicsList, TopicsRemove, Unsubscribe,
                                         parse_management)
-from ..stories.delivery import SubscriptionOptions
 from ..domain.models import CommandContext, FeedState, Reply, ReplySection, Topic
+from ..domain.ports import FeedHealth, Fetcher, ManagementStore
 from ..run.scheduling import Schedule, ScheduleError
-from ..domain.records import AuditEntry, Delivery, StoredFeed, StoredTopic, Subscription
+from ..domain.records import AuditEntry, Delivery, SubscriptionOptions
 from .catalogue import TopicsAndFeeds
 from .seeding import Pins
 from .subscription_options import cron_from, options_from
@@ -48,35 +47,6 @@ RECENT_CHANGES = 5
 ANONYMOUS = CommandContext("unknown", "unknown", "someone", is_admin=False)
 
 
-class ManagementStore(Protocol):
-    """The port: `digestbot.storage.sql.SqlManagementStore` is the SQL implementation."""
-
-    def seeded_entries(self) -> set[tuple[str, str]]: ...
-    def seed(self, topics: list[Topic], feeds: list[dict], subscriptions: list[dict], now: datetime) -> bool: ...
-    def topics(self) -> list[StoredTopic]: ...
-    def feeds(self) -> list[StoredFeed]: ...
-    def subscriptions(self, platform: str | None = None, channel: str | None = None) -> list[Subscription]: ...
-    def audit(self, platform: str | None = None, channel: str | None = None, limit: int = 5) -> list[AuditEntry]: ...
-    def save_subscription(self, platform: str, channel: str, topic: str, cron: str, timezone_name: str,
-                          audit: AuditEntry) -> tuple[Subscription | None, Subscription]: ...
-    def remove_subscriptions(self, platform: str, channel: str, topic: str | None,
-                             audit: AuditEntry) -> list[Subscription]: ...
-    def add_topic(self, topic: Topic, audit: AuditEntry) -> bool: ...
-    def remove_topic(self, name: str, audit: AuditEntry) -> tuple[StoredTopic, int] | None: ...
-    def add_feed(self, url: str, every: str, topic: str | None, audit: AuditEntry) -> StoredFeed | None: ...
-    def update_topic(self, topic: Topic, audit: AuditEntry) -> bool: ...
-    def update_feed(self, feed_id: int, every: str, topic: str | None, audit: AuditEntry) -> StoredFeed | None: ...
-    def remove_feed(self, feed_id: int, audit: AuditEntry) -> StoredFeed | None: ...
-
-
-class FeedHealth(Protocol):
-    def load(self, url: str) -> FeedState: ...
-
-
-class Fetcher(Protocol):
-    def fetch(self, url: str, conditional: dict[str, str] | None = None): ...  # -> FetchResult
-
-
 # --- words for people ---------------------------------------------------------------------
 
 
@@ -86,6 +56,16 @@ def _in(delta_seconds: float) -> str:
     hours, mins = divmod(rest, 60)
     parts = ([f"{days} d"] if days else []) + ([f"{hours} h"] if hours else []) + ([f"{mins} min"] if not days and (mins or not hours) else [])
     return "in " + " ".join(parts)
+
+
+class _NotPolled:
+    """FeedHealth when no poller's state was given: no feed was fetched."""
+
+    def load(self, url: str) -> FeedState:
+        return FeedState(url)
+
+
+_NOT_POLLED = _NotPolled()
 
 
 # --- the use cases -----------------------------------------------------------------------
@@ -135,11 +115,9 @@ class Management(TopicsAndFeeds):
 
     @property
     def feed_health(self) -> FeedHealth:
-        if self._feed_health is None:
-            from ..storage.sql import SqlFeedStates
-
-            self._feed_health = SqlFeedStates(self.store.engine)  # type: ignore[attr-defined]
-        return self._feed_health
+        """The feeds' polling state (bootstrap passes the database's); without it nothing was
+        polled, and every feed reads as not fetched yet."""
+        return self._feed_health or _NOT_POLLED
 
     def topics(self) -> list[Topic]:
         """Every topic the command layer knows: the configuration's (seeded) and chat's."""

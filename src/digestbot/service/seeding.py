@@ -13,17 +13,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 
 from ..chat.commands import MAX_TOPICS
 from ..domain.models import Topic
+from ..domain.ports import ManagementStore
 from ..redaction import redact_credentials
-from ..storage.sql import seed_key
-from ..domain.records import AuditEntry
+from ..domain.records import AuditEntry, seed_key
 from .words import describe_schedule, topic_label
-
-if TYPE_CHECKING:
-    from .management import ManagementStore
 
 log = logging.getLogger("digestbot.service.management")  # as before the split: operators filter on it
 

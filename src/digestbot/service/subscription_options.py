@@ -7,7 +7,8 @@ import dataclasses
 import re
 
 from ..chat.management_commands import MAX_KEYWORD_CHARS, MAX_KEYWORDS, SCHEDULE_WORDS, CommandProblem, Subscribe
-from ..stories.delivery import SubscriptionOptions, parse_breaking
+from ..domain.records import SubscriptionOptions
+from ..stories.delivery import parse_breaking
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 

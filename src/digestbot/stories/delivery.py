@@ -1,7 +1,7 @@
 """What one subscription gets out of the digest: filters, the catch-up window, threads, and
 the breaking lane's interval. Pure: no I/O.
 
-A subscription's options (`SubscriptionOptions`) narrow the stories of its topic:
+A subscription's options (`domain.records.SubscriptionOptions`) narrow the stories of its topic:
 - `include`: keep a story only if one of the words is in an article's title or text;
 - `exclude`: drop a story if one of the words is in an article's title or key points
   (not anywhere in the text: one passing mention should not hide a story);
@@ -18,57 +18,16 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from ..domain.models import Article, SourceRef, Story
+from ..domain.records import SubscriptionOptions
 
 DEFAULT_BREAKING_MINUTES = 60
 MIN_BREAKING_MINUTES = 5
 MAX_BREAKING_MINUTES = 7 * 24 * 60
 _INTERVAL = re.compile(r"^(\d{1,4})\s*([mhd])$")
-
-
-@dataclass(frozen=True)
-class SubscriptionOptions:
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    skip_sources: tuple[str, ...] = ()
-    threads: bool = False  # later developments go in the story's thread
-    breaking_minutes: int | None = None  # the breaking lane's interval; None: off
-    post_when_empty: bool = False  # a digest with nothing new says so, instead of being skipped
-
-    @property
-    def filters(self) -> bool:
-        return bool(self.include or self.exclude or self.sources or self.skip_sources)
-
-    def as_dict(self) -> dict:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()}
-
-    @classmethod
-    def from_dict(cls, data: dict | None) -> SubscriptionOptions:
-        if not data:
-            return cls()
-        fields = {f.name for f in dataclasses.fields(cls)}
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in fields}
-        return cls(**values)
-
-    def describe(self) -> list[str]:
-        """The options in words, for `/digest settings`."""
-        parts = []
-        for label, words in (("only with", self.include), ("not with", self.exclude),
-                             ("only from", self.sources), ("not from", self.skip_sources)):
-            if words:
-                parts.append(f"{label} {', '.join(words)}")
-        if self.threads:
-            parts.append("updates in the story's thread")
-        if self.breaking_minutes:
-            parts.append(f"breaking news at most every {describe_minutes(self.breaking_minutes)} per story")
-        if self.post_when_empty:
-            parts.append("says so when there is nothing new")
-        return parts
 
 
 def parse_breaking(value: str) -> int | None:
@@ -86,14 +45,6 @@ def parse_breaking(value: str) -> int | None:
     if not MIN_BREAKING_MINUTES <= minutes <= MAX_BREAKING_MINUTES:
         raise ValueError(f"{value[:40]} is out of range: between {MIN_BREAKING_MINUTES} minutes and 7 days")
     return minutes
-
-
-def describe_minutes(minutes: int) -> str:
-    if minutes % (24 * 60) == 0:
-        return f"{minutes // (24 * 60)} d"
-    if minutes % 60 == 0:
-        return f"{minutes // 60} h"
-    return f"{minutes} min"
 
 
 def _word_pattern(words: Iterable[str]) -> re.Pattern | None:

@@ -20,7 +20,7 @@ from digestbot.run.metrics import Metrics
 from digestbot.run.platforms import build_platforms
 from digestbot.bootstrap import build_runtime
 from digestbot.run.runtime import Runtime
-from digestbot.storage.sql import SqlSeenRequests
+from digestbot.storage.seen_requests import SqlSeenRequests
 from test_slack_commands import signed, slash_body
 from test_slack_now_and_notices import slack_env
 

@@ -8,13 +8,17 @@ from datetime import datetime, timezone
 import pytest
 
 from builders import a_topic, an_article
+from digestbot.bootstrap import bootstrap
 from digestbot.chat.commands import answer, is_management_command
 from digestbot.config import ConfigError, parse_config
 from digestbot.service.management import Management
 from digestbot.service.seeding import seed_from_config
 from digestbot.domain.models import CommandContext, Digest, FeedState
 from digestbot.service.digests import DigestService
-from digestbot.storage.sql import SqlFeedStates, SqlManagementStore, SqlStore
+from digestbot.settings import Settings
+from digestbot.storage.articles import SqlStore
+from digestbot.storage.feed_states import SqlFeedStates
+from digestbot.storage.management import SqlManagementStore
 from fakes import RecordingFetcher
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)  # a Monday
@@ -65,7 +69,8 @@ def fetcher():
 
 @pytest.fixture
 def manage(store, fetcher):
-    return Management(store, admin_roles=CONFIG.permissions.admin_roles, fetcher=fetcher, clock=lambda: NOW)
+    return Management(store, admin_roles=CONFIG.permissions.admin_roles, fetcher=fetcher, clock=lambda: NOW,
+                      feed_health=SqlFeedStates(store.engine))
 
 
 def lines(reply) -> list[str]:
@@ -318,6 +323,23 @@ def test_feeds_list_shows_health_in_plain_words(manage, store):
     [line] = lines(manage.handle("/digest feeds list", MEMBER))
     assert line == ("#1 https://example.org/rss.xml (every 15m, /arnvik): last success 2026-03-01 08:00 UTC; "
                     "12 items seen; last error: blocked: the server refused access (HTTP 403) (3 failures in a row)")
+
+
+def test_the_bootstrapped_app_reads_feed_health_from_the_database(tmp_path):
+    config = tmp_path / "digestbot.toml"
+    config.write_text('[[feeds]]\nurl = "https://example.org/rss.xml"\n')
+    app = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}", config=config))
+    try:
+        SqlFeedStates(app.store.engine).save(FeedState("https://example.org/rss.xml", items_seen=4,
+                                                       last_success=datetime(2026, 3, 1, 8, tzinfo=timezone.utc)))
+        assert "last success 2026-03-01 08:00 UTC; 4 items seen" in text(app.service.answer("/digest feeds list"))
+    finally:
+        app.close()
+
+
+def test_without_a_pollers_state_every_feed_reads_as_not_fetched_yet(store):
+    [line] = lines(Management(store).handle("/digest feeds list", MEMBER))
+    assert line.endswith(": not fetched yet")
 
 
 # --- one source of truth -----------------------------------------------------------------

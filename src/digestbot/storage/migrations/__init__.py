@@ -1,7 +1,7 @@
 """Alembic migrations for the digestbot schema, shipped inside the package.
 
 No alembic.ini is needed: :func:`alembic_config` builds the configuration in code and
-:func:`digestbot.storage.sql.migrate` is what the application calls at start-up. For ad-hoc use::
+:func:`digestbot.storage.migrate.migrate` is what the application calls at start-up. For ad-hoc use::
 
     from alembic import command
     from digestbot.storage.migrations import alembic_config

@@ -1,12 +1,13 @@
 """Alembic environment: run with a connection from ``config.attributes["connection"]``
-(what ``digestbot.storage.sql.migrate`` does) or with ``sqlalchemy.url`` set on the config."""
+(what ``digestbot.storage.migrate.migrate`` does) or with ``sqlalchemy.url`` set on the config."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from digestbot.storage.sql import Base, create_store_engine
+from digestbot.storage.engine import create_store_engine
+from digestbot.storage.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -2,7 +2,7 @@
 
 Exactly what ``Base.metadata.create_all`` created before Alembic. Tables that already exist
 are left alone, so a pre-Alembic database that lacks a later table (``deliveries`` came
-after ``articles``) is completed rather than failing; see ``digestbot.storage.sql.migrate``.
+after ``articles``) is completed rather than failing; see ``digestbot.storage.migrate.migrate``.
 
 Revision ID: 0001_initial
 Revises:

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from alembic import op
 
-from digestbot.storage.sql import seed_key
+from digestbot.domain.records import seed_key
 
 revision: str = "0008_config_seeds"
 down_revision: str | Sequence[str] | None = "0007_article_copies"
