@@ -501,12 +501,11 @@ def _report_config_drift(app) -> None:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
     from .config import ConfigError, load_config
     from .config_report import build_report, render_json, render_text
     from .service.seeding import Pins
     from .startup_errors import describe_startup_error
+    from .storage.errors import DATABASE_ERRORS
 
     settings = _settings()
     if args.config is not None:
@@ -518,7 +517,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     pins = Pins.from_config(config)
     try:
         app = _bootstrap(args)  # the store the bot uses, seeded and pinned as at a start
-    except (SQLAlchemyError, ImportError, OSError) as exc:  # still show what does not need the database
+    except (*DATABASE_ERRORS, ImportError, OSError) as exc:  # still show what does not need the database
         problem = describe_startup_error(exc, settings)
         if problem is None:
             raise
