@@ -13,7 +13,9 @@ pytest.importorskip("radon")
 
 ROOT = Path(__file__).resolve().parents[2]
 # The modules this part of issue 15 brought within the targets; the rest of the tree follows.
-WITHIN_TARGETS = ("src/digestbot/cli.py", "src/digestbot/cli_commands/")
+WITHIN_TARGETS = ("src/digestbot/cli.py", "src/digestbot/cli_commands/", "src/digestbot/config_report.py",
+                  "src/digestbot/config.py", "src/digestbot/settings.py", "src/digestbot/startup_errors.py",
+                  "src/digestbot/pipeline.py", "src/digestbot/ingest/", "src/digestbot/storage/errors.py")
 
 
 def size_report():
