@@ -57,11 +57,13 @@ def read_jsonl(stream: TextIO, origin: str) -> Iterator[RawArticle | InputError]
         yield item
 
 
-def _parse_line(line: str, where: str) -> RawArticle | InputError:
+def _parse_line(line: str, origin: str) -> RawArticle | InputError:
+    """The article on one line, or the line's first problem; `origin` is `NAME:LINE`, which
+    errors after the id name with the id too."""
     try:
-        data = _json_object(line, where)
-        input_id = _input_id(data, where)
-        where = f"{where} (id {input_id[:40]})"
+        data = _json_object(line, origin)
+        input_id = _input_id(data, origin)
+        where = f"{origin} (id {input_id[:40]})"
         text = _article_text(data, where)
         fields = _optional_fields(data, where)
     except InputError as error:
@@ -69,7 +71,7 @@ def _parse_line(line: str, where: str) -> RawArticle | InputError:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return RawArticle(
         text=text,
-        origin=where.split(" (id ", 1)[0],
+        origin=origin,
         input_id=input_id,
         source=fields.get("source") or domain_of(fields.get("url")),  # type: ignore[arg-type]
         title=fields.get("title"),  # type: ignore[arg-type]
