@@ -11,7 +11,7 @@ Compared, on the same pages and with the same score:
 * `ours, extracted`: what ingestion hands over before cleaning (`ingest.html.extract_page`);
 * `ours, cleaned`: exactly what `digestbot extract PAGE` prints as the text (the page is
   decompressed to a temporary file and read by `ingest.load_sources`, then cleaned by
-  `cli.extracted_article`).
+  `cli_commands.articles.extracted_article`).
 
 Score: the extraction benchmark's bag-of-shingles precision/recall/F1 (4-grams of `\\w+`
 tokens, counted as multisets), per page, averaged over pages. English pages are those whose
@@ -35,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from digestbot.cli import extracted_article  # noqa: E402
+from digestbot.cli_commands.articles import extracted_article  # noqa: E402
 from digestbot.ingest import load_sources  # noqa: E402
 from digestbot.domain.models import InputError, RawArticle  # noqa: E402
 from digestbot.pipeline import looks_english  # noqa: E402

@@ -326,7 +326,7 @@ class MemoryStore:
 
 def _seed_service(total: int) -> tuple[DigestService, float, int]:
     """A service over the seeds (the visit story) plus synthetic fillers up to `total`."""
-    from digestbot.cli import default_seed_inputs
+    from digestbot.cli_commands.support import default_seed_inputs
     from digestbot.config import load_config
     from digestbot.ingest import load_sources
 

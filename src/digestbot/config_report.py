@@ -63,10 +63,28 @@ def _plain(value: object) -> object:
 def build_report(settings, config, store, pins, *, config_flag: Path | None = None,
                  env: Mapping[str, str] | None = None) -> dict:
     """The effective configuration as plain data (what `--format json` prints)."""
-    from .service.seeding import PINS_USER, config_drift
-    from .service.words import describe_schedule
-
     env = os.environ if env is None else env
+    rows = _setting_rows(settings, env, config_flag)
+    by_name = {row["name"]: row for row in rows}
+    config_row = by_name.get("DIGESTBOT_CONFIG", {"value": "embedded default", "source": "default"})
+    database_row = by_name["DIGESTBOT_DATABASE_URL"]
+    report = {
+        "precedence": PRECEDENCE,
+        "config_file": {"path": config_row["value"], "source": config_row["source"]},
+        "database_url": {"value": database_row["value"], "source": database_row["source"]},
+        "settings": rows,
+        "credentials": _credential_rows(env),
+        "endpoints": _endpoint_rows(env),
+        "topics": None, "feeds": None, "subscriptions": None, "ignored": None,  # the database could not be opened
+    }
+    if store is None:
+        return report
+    return {**report, **_stored_entries(store, config, pins)}
+
+
+def _setting_rows(settings, env: Mapping[str, str], config_flag: Path | None) -> list[dict]:
+    """Each DIGESTBOT_* setting: its value as shown (secrets as set / not set, URLs masked) and
+    where it came from."""
     rows = []
     for name in type(settings).model_fields:
         var = f"DIGESTBOT_{name.upper()}"
@@ -84,58 +102,67 @@ def build_report(settings, config, store, pins, *, config_flag: Path | None = No
         if name == "config" and value is None:
             value = "embedded default"
         rows.append({"name": var, "value": value, "source": source})
-    by_name = {row["name"]: row for row in rows}
-    config_row = by_name.get("DIGESTBOT_CONFIG", {"value": "embedded default", "source": "default"})
-    database_row = by_name["DIGESTBOT_DATABASE_URL"]
+    return rows
 
-    credentials = [{"name": var, "value": "set" if (_env_value(env, var) or "").strip() else "not set"}
-                   for var in CREDENTIALS]
+
+def _credential_rows(env: Mapping[str, str]) -> list[dict]:
+    return [{"name": var, "value": "set" if (_env_value(env, var) or "").strip() else "not set"}
+            for var in CREDENTIALS]
+
+
+def _endpoint_rows(env: Mapping[str, str]) -> list[dict]:
     endpoints = []
     for var in ENDPOINTS:
         raw = (_env_value(env, var) or "").strip()
         endpoints.append({"name": var, "value": redact_url(raw) if raw else "default",
                           "source": "environment" if raw else "default"})
+    return endpoints
 
-    def origin(pinned: bool, seeded: bool, created_by: str) -> str:
-        if pinned:
-            return PINNED
-        if seeded:
-            return SEEDED
-        if created_by == PINS_USER:  # created by a pin since removed from the file
-            return "config file (formerly pinned)"
-        return f"chat (added by {created_by or 'unknown'})"
 
-    report = {
-        "precedence": PRECEDENCE,
-        "config_file": {"path": config_row["value"], "source": config_row["source"]},
-        "database_url": {"value": database_row["value"], "source": database_row["source"]},
-        "settings": rows,
-        "credentials": credentials,
-        "endpoints": endpoints,
-        "topics": None, "feeds": None, "subscriptions": None, "ignored": None,  # the database could not be opened
-    }
-    if store is None:
-        return report
+def _origin(pinned: bool, seeded: bool, created_by: str) -> str:
+    """Where a stored topic, feed or subscription came from."""
+    from .service.seeding import PINS_USER
+
+    if pinned:
+        return PINNED
+    if seeded:
+        return SEEDED
+    if created_by == PINS_USER:  # created by a pin since removed from the file
+        return "config file (formerly pinned)"
+    return f"chat (added by {created_by or 'unknown'})"
+
+
+def _stored_entries(store, config, pins) -> dict:
+    """The topics, feeds and subscriptions in the database, each with its origin, and the file's
+    entries the database ignores."""
+    from .service.seeding import config_drift
+
     topics = [{"name": s.topic.name, "title": s.topic.title, "keywords": list(s.topic.keywords),
-               "source": origin(s.topic.name in pins.topics, s.origin == "config", s.created_by)}
+               "source": _origin(s.topic.name in pins.topics, s.origin == "config", s.created_by)}
               for s in store.topics()]
     feeds = [{"id": f.id, "url": redact_url(f.url), "every": f.every, "topic": f.topic,
-              "source": origin(f.url in pins.feeds, f.origin == "config", f.created_by)}
+              "source": _origin(f.url in pins.feeds, f.origin == "config", f.created_by)}
              for f in store.feeds()]
+    return {"topics": topics, "feeds": feeds, "subscriptions": _subscription_rows(store, config, pins),
+            "ignored": config_drift(store, config)}
+
+
+def _subscription_rows(store, config, pins) -> list[dict]:
+    from .service.words import describe_schedule
+
     in_file = {(d.platform, d.store_channel, t): (d.cron, d.timezone, d.options())
                for d in config.destinations for t in d.topics}
     subscriptions = []
     for s in store.subscriptions():
         key = (s.platform, s.channel, s.topic)
-        source = origin(key in pins.subscriptions, s.created_by == "config file", s.created_by)
+        source = _origin(key in pins.subscriptions, s.created_by == "config file", s.created_by)
         if source == SEEDED and in_file.get(key) != (s.cron, s.timezone, s.options):
             source += ", changed since"
         schedule = "; ".join([describe_schedule(s.cron, s.timezone), *s.options.describe()])
         subscriptions.append({"platform": s.platform, "channel": s.channel, "topic": s.topic, "cron": s.cron,
                               "timezone": s.timezone, "options": s.options.as_dict(), "schedule": schedule,
                               "source": source})
-    return {**report, "topics": topics, "feeds": feeds, "subscriptions": subscriptions,
-            "ignored": config_drift(store, config)}
+    return subscriptions
 
 
 def render_json(report: dict) -> str:

@@ -111,15 +111,8 @@ def process_article(
     now: datetime | None = None,
 ) -> Processed:
     """Clean and summarise one article; raise InputError when it cannot be used."""
-    text = raw.text
-    if not text or not text.strip():
-        raise InputError(f"{raw.origin}: empty article (no text)")
     warnings: list[str] = []
-    if len(text) > max_chars:
-        text = text[:max_chars]
-        warnings.append(f"{raw.origin}: article longer than {max_chars} characters; the rest was ignored")
-    if not looks_english(text):
-        raise InputError(f"{raw.origin}: not English text; key points need English (article skipped)")
+    text = _usable_text(raw, max_chars, warnings)
     title = plain_title(raw.title)
     analysis = analyse_text(text, title=title, n=key_points, method=method)
     if not analysis.sentences:
@@ -129,26 +122,14 @@ def process_article(
     if len(analysis.sentences) == 1:
         warnings.append(f"{raw.origin}: only one sentence; it is its own key point")
 
-    kind = raw.kind or (ArticleKind.OPINION if analysis.is_opinion else ArticleKind.NEWS)
-    now = now or datetime.now(timezone.utc)
-    published = raw.published
-    published_is_fallback = raw.published_is_fallback
-    if published is not None and not plausible_published(published, now):
-        warnings.append(f"{raw.origin}: published date {published.isoformat()} is more than "
-                        f"{MAX_PUBLISHED_AHEAD.days} day ahead; the ingestion time is used")
-        published = None
-    if published is None:
-        published = now
-        published_is_fallback = True
-    else:
-        published = as_utc(published)
+    published, published_is_fallback = _publication(raw, now or datetime.now(timezone.utc), warnings)
     digest_of_content = content_hash(analysis.sentences)
     article = Article(
         key=raw.url or f"sha256:{digest_of_content}",
         title=title or plain_title(analysis.title) or headline_from(analysis.sentences[0]),
         source=_source_from(raw),
         published=published,
-        kind=kind,
+        kind=raw.kind or (ArticleKind.OPINION if analysis.is_opinion else ArticleKind.NEWS),
         sentences=analysis.sentences,
         key_points=analysis.key_points,
         content_hash=digest_of_content,
@@ -159,3 +140,29 @@ def process_article(
         published_is_fallback=published_is_fallback,
     )
     return Processed(article, warnings)
+
+
+def _usable_text(raw: RawArticle, max_chars: int, warnings: list[str]) -> str:
+    """The article's text, cut at `max_chars`; InputError when it is empty or not English."""
+    text = raw.text
+    if not text or not text.strip():
+        raise InputError(f"{raw.origin}: empty article (no text)")
+    if len(text) > max_chars:
+        text = text[:max_chars]
+        warnings.append(f"{raw.origin}: article longer than {max_chars} characters; the rest was ignored")
+    if not looks_english(text):
+        raise InputError(f"{raw.origin}: not English text; key points need English (article skipped)")
+    return text
+
+
+def _publication(raw: RawArticle, now: datetime, warnings: list[str]) -> tuple[datetime, bool]:
+    """When the article was published, in UTC, and whether that is the ingestion time standing in
+    for a missing or implausible date."""
+    published = raw.published
+    if published is not None and not plausible_published(published, now):
+        warnings.append(f"{raw.origin}: published date {published.isoformat()} is more than "
+                        f"{MAX_PUBLISHED_AHEAD.days} day ahead; the ingestion time is used")
+        published = None
+    if published is None:
+        return now, True
+    return as_utc(published), raw.published_is_fallback

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import re
 import socket
-import traceback
 
 from .redaction import error_line, redact_credentials
 
@@ -45,18 +44,17 @@ def _settings_problem(error: BaseException, _settings, _url) -> str | None:
 
 
 def _database_problem(error: BaseException, _settings, url: str | None) -> str | None:
-    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-
+    from .storage.errors import driver_failure, is_unsupported_url
     from .storage.migrate import SchemaTooNewError
 
     shown = redact_credentials(url) if url else "the database"
     if isinstance(error, SchemaTooNewError):
         return f"DIGESTBOT_DATABASE_URL: {error}"
-    if isinstance(error, (ArgumentError, NoSuchModuleError)) or (
-            isinstance(error, ImportError) and _raised_in(error, "sqlalchemy")):
+    if is_unsupported_url(error):
         return f"DIGESTBOT_DATABASE_URL: unsupported database URL {shown} ({error_line(error)}); {URL_HINT}"
-    if isinstance(error, DBAPIError):
-        return "DIGESTBOT_DATABASE_URL: " + _dbapi_problem(error_line(error.orig or error), shown, url or "")
+    cause = driver_failure(error)
+    if cause is not None:
+        return "DIGESTBOT_DATABASE_URL: " + _dbapi_problem(error_line(cause), shown, url or "")
     if isinstance(error, OSError) and error.filename and url and url.startswith("sqlite"):
         return f"DIGESTBOT_DATABASE_URL: cannot create the folder {error.filename} ({error.strerror})"
     return None
@@ -88,8 +86,3 @@ def _http_problem(error: BaseException, settings, _url) -> str | None:
         return f"DIGESTBOT_HTTP_PORT: port {port} needs privileges; choose one above 1023"
     return f"DIGESTBOT_HTTP_HOST: cannot listen on {host}:{port} ({error.strerror or error})"
 
-
-
-
-def _raised_in(error: BaseException, package: str) -> bool:
-    return any(f"/{package}/" in frame.filename for frame in traceback.extract_tb(error.__traceback__))

@@ -111,3 +111,22 @@ def test_a_local_feed_file_of_links_says_what_it_lacks(tmp_path):
     [error] = list(load_sources([str(path)]))
     assert isinstance(error, TitleOnlyEntry)
     assert "only a title and a link" in str(error) and "fetch_entries" not in str(error)
+
+
+def test_with_every_page_fetched_an_entry_whose_page_fails_keeps_its_own_text(http_server, caplog):
+    """`fetch_entries`: a full-text entry whose page fails keeps its feed text (with a warning);
+    one whose page works takes the page's text, and the page's date when the entry has none."""
+    http_server.serve("/bridge", BRIDGE_PAGE.encode())
+    items = "".join(
+        f"<item><title>Story {n}</title><link>{http_server.url(path)}</link>{date}"
+        f"<description>The ferry to the islands runs twice a day this week.</description></item>"
+        for n, (path, date) in enumerate([("/gone", "<pubDate>Tue, 03 Feb 2026 05:00:00 GMT</pubDate>"),
+                                          ("/bridge", "")], 1))
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Full News</title>{items}</channel></rss>'
+    http_server.serve("/rss", feed.encode(), content_type="application/rss+xml")
+    kept, fetched = list(load_sources([http_server.url("/rss")], SafeFetcher(allow_hosts=LOOP), fetch_entries=True))
+    assert kept.text == "The ferry to the islands runs twice a day this week."
+    assert kept.published == datetime(2026, 2, 3, 5, tzinfo=timezone.utc)
+    assert "kept the feed summary, page not usable" in caplog.text and "HTTP 404" in caplog.text
+    assert "deep cracks" in fetched.text and fetched.title == "Story 2"
+    assert fetched.published == datetime(2026, 2, 3, 7, tzinfo=timezone.utc) and not fetched.published_is_fallback

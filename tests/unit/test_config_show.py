@@ -12,6 +12,7 @@ from digestbot.config_report import redact_url
 from digestbot.storage.articles import SqlStore
 from digestbot.storage.management import SqlManagementStore
 from digestbot.domain.records import AuditEntry
+from digestbot.service.seeding import PINS_USER
 
 WEBHOOK = "https://discord.com/api/webhooks/42/w3bh00k-s3cr3t"
 TOKEN = "xoxb-0000-very-secret-token"
@@ -162,3 +163,18 @@ def test_config_without_an_action_is_bad_usage(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["config"])
     assert exit_.value.code == 2
+
+
+def test_an_entry_a_pin_created_is_marked_formerly_pinned_once_the_pin_is_gone(env, capsys):
+    show(capsys)
+    articles = SqlStore.from_url(env["url"])
+    try:  # what a pin since removed from the file created: its audit entry names the file
+        SqlManagementStore(articles.engine).save_subscription(
+            "slack", "C4", "dam", "0 9 * * *", "UTC",
+            AuditEntry(datetime(2026, 3, 2, tzinfo=timezone.utc), "slack", "C4", PINS_USER, "subscribe",
+                       "subscribed", None, None))
+    finally:
+        articles.close()
+    report = json.loads(show(capsys, "--format", "json"))
+    c4 = next(row for row in report["subscriptions"] if row["channel"] == "C4")
+    assert c4["source"] == "config file (formerly pinned)"

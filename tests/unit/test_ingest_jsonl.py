@@ -95,3 +95,8 @@ def test_undecodable_line_costs_one_line():
     assert [type(i) for i in items] == [RawArticle, InputError, RawArticle]
     assert str(items[1]) == "bin.jsonl:2: not UTF-8 text"
     assert items[2].text == "café"
+
+
+def test_the_origin_is_the_whole_name_of_the_input_and_the_line():
+    [a] = list(read_jsonl(lines({"id": "a1", "text": "Body text."}), "notes (id list).jsonl"))
+    assert a.origin == "notes (id list).jsonl:1"

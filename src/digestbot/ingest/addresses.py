@@ -54,8 +54,11 @@ def address_problem(address: str | IPAddress) -> str | None:
         return "not an IP address"
     if isinstance(ip, ipaddress.IPv4Address):
         return _v4_problem(ip)
+    return _wrapped_v4_problem(ip) or _v6_problem(ip)
 
-    # IPv6: unwrap every form that carries an IPv4 address and check the inner one too.
+
+def _wrapped_v4_problem(ip: ipaddress.IPv6Address) -> str | None:
+    """Unwrap every IPv6 form that carries an IPv4 address and check the inner one."""
     inner: list[ipaddress.IPv4Address] = []
     if ip.ipv4_mapped is not None:
         inner.append(ip.ipv4_mapped)
@@ -69,7 +72,10 @@ def address_problem(address: str | IPAddress) -> str | None:
         problem = _v4_problem(v4)
         if problem:
             return f"{problem} wrapped in IPv6 ({v4})"
+    return None
 
+
+def _v6_problem(ip: ipaddress.IPv6Address) -> str | None:
     if ip.is_loopback:
         return "loopback address"
     if ip.is_unspecified:

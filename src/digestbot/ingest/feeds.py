@@ -13,6 +13,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -86,8 +87,7 @@ def parse_feed(
 
     if not isinstance(data, bytes):  # never a path or URL string
         raise TypeError("parse_feed takes the feed's bytes")
-    head = data[:65536]
-    if _ENTITY_DECL.search(head) or _DOCTYPE_SUBSET.search(head):
+    if _declares_entities(data):
         yield FeedEntitiesRefused(origin, "feed declares XML entities in a DOCTYPE (refused)")
         return
     # A file object, not bytes: feedparser calls open() on bytes too (b"/etc/passwd" would be
@@ -95,17 +95,14 @@ def parse_feed(
     parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=True)
     entries = newest_entries(parsed.get("entries") or [], max_entries, origin)
     if not entries:
-        problem = parsed.get("bozo_exception")
-        detail = f" ({str(problem).splitlines()[0]})" if problem else ""
-        yield NotAFeed(origin, f"not a usable feed, no entries{detail}")
+        yield NotAFeed(origin, f"not a usable feed, no entries{_parse_problem(parsed)}")
         return
     if parsed.get("bozo"):
         log.warning("%s: feed is not well-formed, read leniently (%s)", origin,
                     str(parsed.get("bozo_exception")).splitlines()[0][:200])
 
     channel = parsed.get("feed") or {}
-    feed_source = source or _one_line(channel.get("title")) or domain_of(
-        http_url_or_none(channel.get("link"))) or domain_of(feed_url)
+    feed_source = source or _channel_source(channel, feed_url)
     feed_date = from_struct_time(channel.get("updated_parsed") or channel.get("published_parsed"))
     fetched_at = fetched_at or datetime.now(timezone.utc)
 
@@ -120,6 +117,22 @@ def parse_feed(
         except Exception as exc:  # an entry is one unit of failure: the rest of the feed goes on
             log.warning("%s: entry could not be read", where, exc_info=True)
             yield InputError(f"{where}: entry could not be read ({type(exc).__name__})")
+
+
+def _declares_entities(data: bytes) -> bool:
+    head = data[:65536]
+    return bool(_ENTITY_DECL.search(head) or _DOCTYPE_SUBSET.search(head))
+
+
+def _parse_problem(parsed) -> str:
+    """What feedparser found wrong, as ` (first line)`, or nothing."""
+    problem = parsed.get("bozo_exception")
+    return f" ({str(problem).splitlines()[0]})" if problem else ""
+
+
+def _channel_source(channel, feed_url: str | None) -> str | None:
+    """The feed's own name for itself: its title, else the domain of its link or of its URL."""
+    return _one_line(channel.get("title")) or domain_of(http_url_or_none(channel.get("link"))) or domain_of(feed_url)
 
 
 def newest_entries(entries: list, limit: int, origin: str) -> list[tuple[int, object]]:
@@ -179,63 +192,90 @@ def _entry_text(entry) -> str | None:
     return text or None
 
 
+@dataclass
+class _EntryFields:
+    """What an entry says of itself, completed from its page when that is read."""
+
+    title: str | None
+    link: str | None
+    text: str | None
+    author: str | None
+    published: datetime | None
+
+    @classmethod
+    def of(cls, entry) -> _EntryFields:
+        return cls(title=_title(entry.get("title")), link=http_url_or_none(entry.get("link")),
+                   text=_entry_text(entry), author=_one_line(entry.get("author")),
+                   published=from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed")))
+
+    def complete_from(self, page: RawArticle) -> None:
+        self.text = page.text
+        self.title = self.title or page.title
+        self.author = self.author or page.author
+        if self.published is None and not page.published_is_fallback:
+            self.published = page.published
+
+
 def _entry(entry, where, feed_source, feed_date, fetched_at, fetcher, fetch_entries, kind, budget):
-    title = _title(entry.get("title"))
-    link = http_url_or_none(entry.get("link"))
-    if title:
-        where = f"{where} ({title[:60]})"
-    text = _entry_text(entry)
-    author = _one_line(entry.get("author"))
-    published = from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed"))
-
-    title_only = is_title_only(text)
-    wanted = link and fetcher is not None and (fetch_entries or title_only)
-    if wanted and not fetch_entries and budget[0] <= 0:
-        yield TitleOnlyEntry(f"{where}: entry has no text, only a title and a link; its page was not fetched "
-                         f"(the pages a feed read may fetch, DIGESTBOT_FEED_PAGE_FETCHES, are used up)")
-        return
-    if wanted:
-        if not fetch_entries:
-            budget[0] -= 1
-        page = None
-        for item in _fetch_page(link, fetcher):
-            if not isinstance(item, InputError):
-                page = item
-            elif not title_only:
-                log.warning("%s: kept the feed summary, page not usable: %s", where, item)
-            else:
-                yield InputError(f"{where}: {item}")
-                return
+    found = _EntryFields.of(entry)
+    if found.title:
+        where = f"{where} ({found.title[:60]})"
+    title_only = is_title_only(found.text)
+    if found.link and fetcher is not None and (fetch_entries or title_only):
+        page = _read_page(found.link, where, fetcher, fetch_entries, title_only, budget)
+        if isinstance(page, InputError):
+            yield page
+            return
         if page is not None:
-            text = page.text
-            title = title or page.title
-            author = author or page.author
-            if published is None and not page.published_is_fallback:
-                published = page.published
+            found.complete_from(page)
             title_only = False
-
     if title_only:
-        if not link:
-            yield FetchError(where, "entry has no text and no link")
-        else:
-            yield TitleOnlyEntry(f"{where}: entry has no text, only a title and a link (its "
-                                 f"page is fetched when the feed is read from its URL)")
+        yield _title_only_problem(found.link, where)
         return
+    yield _entry_article(found, where, feed_source, feed_date, fetched_at, kind)
 
-    fallback = False
+
+def _read_page(link: str, where: str, fetcher, fetch_entries: bool, title_only: bool,
+               budget: list[int]) -> RawArticle | InputError | None:
+    """The entry's page; the entry's error when it is left without an article; None when the
+    page is not usable but the entry's own text is."""
+    if not fetch_entries:
+        if budget[0] <= 0:
+            return TitleOnlyEntry(f"{where}: entry has no text, only a title and a link; its page was not fetched "
+                                  f"(the pages a feed read may fetch, DIGESTBOT_FEED_PAGE_FETCHES, are used up)")
+        budget[0] -= 1
+    page = None
+    for item in _fetch_page(link, fetcher):
+        if not isinstance(item, InputError):
+            page = item
+        elif not title_only:
+            log.warning("%s: kept the feed summary, page not usable: %s", where, item)
+        else:
+            return InputError(f"{where}: {item}")
+    return page
+
+
+def _title_only_problem(link: str | None, where: str) -> InputError:
+    if not link:
+        return FetchError(where, "entry has no text and no link")
+    return TitleOnlyEntry(f"{where}: entry has no text, only a title and a link (its "
+                          f"page is fetched when the feed is read from its URL)")
+
+
+def _entry_article(found: _EntryFields, where, feed_source, feed_date, fetched_at, kind) -> RawArticle:
+    published = found.published
     if published is None:
-        fallback = True
         published = feed_date or fetched_at
         log.warning("%s: no date, using the %s", where,
                     "feed's date" if feed_date else "fetch time")
-    yield RawArticle(
-        text=text,
+    return RawArticle(
+        text=found.text,
         origin=where,
-        title=title,
-        source=feed_source or domain_of(link),
-        url=link,
-        author=author,
+        title=found.title,
+        source=feed_source or domain_of(found.link),
+        url=found.link,
+        author=found.author,
         published=published,
         kind=kind,
-        published_is_fallback=fallback,
+        published_is_fallback=found.published is None,
     )

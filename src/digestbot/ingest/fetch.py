@@ -29,7 +29,6 @@ import socket
 import ssl
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
@@ -38,6 +37,7 @@ from digestbot.domain.models import (AddressRefused, ConnectionFailed, FetchErro
                               HttpStatusError, InputError, RedirectRefused, ResponseTooLarge, TlsFailed, UrlRefused)
 
 from .addresses import address_problem, parse_address
+from .fetch_limits import CappedDecoder, Deadline, content_encoding, refuse_declared_oversize
 
 DEFAULT_USER_AGENT = "digestbot/0.1 (+https://github.com/digestbot; news digest bot)"
 _CONDITIONAL_HEADERS = frozenset({"If-None-Match", "If-Modified-Since"})
@@ -96,15 +96,20 @@ def check_url(url: str) -> tuple[str, str, int]:
         raise UrlRefused(url, f"only http and https URLs are fetched (scheme {shown})", "scheme")
     if parts.username is not None or parts.password is not None:
         raise UrlRefused(url, "URLs with credentials are refused", "credentials")
-    host = (parts.hostname or "").rstrip(".").lower()
+    return scheme, _ascii_host(url, parts.hostname), port or (443 if scheme == "https" else 80)
+
+
+def _ascii_host(url: str, hostname: str | None) -> str:
+    """The host name as DNS asks for it: lower case, no trailing dot, international names in IDNA."""
+    host = (hostname or "").rstrip(".").lower()
     if not host:
         raise UrlRefused(url, "URL has no host")
-    if not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise UrlRefused(url, "invalid international host name") from None
-    return scheme, host, port or (443 if scheme == "https" else 80)
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise UrlRefused(url, "invalid international host name") from None
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -131,79 +136,6 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         sock = self._raw_sock = socket.create_connection((self._ip, self.port), self.timeout)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock = self._raw_sock = self._context.wrap_socket(sock, server_hostname=self.host)
-
-
-class _Deadline:
-    def __init__(self, seconds: float, url: str):
-        self.seconds = seconds
-        self.url = url
-        self.end = time.monotonic() + seconds
-
-    def left(self) -> float:
-        left = self.end - time.monotonic()
-        if left <= 0:
-            raise FetchTimedOut(self.url, f"fetch took longer than {self.seconds:g} s (deadline)")
-        return left
-
-
-class _Decoder:
-    """Content-Encoding decoding with a cap on the output."""
-
-    def __init__(self, encoding: str, cap: int, url: str):
-        self.cap = cap
-        self.url = url
-        self.out = bytearray()
-        self.encoding = encoding
-        if encoding == "gzip":
-            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self._z = None  # zlib-wrapped or raw: decided on the first bytes
-            self._pending = b""
-        else:
-            self._z = None
-
-    def _too_big(self) -> ResponseTooLarge:
-        return ResponseTooLarge(self.url, f"body larger than {self.cap} bytes after decompression")
-
-    def feed(self, data: bytes) -> None:
-        if self.encoding == "identity":
-            if len(self.out) + len(data) > self.cap:
-                raise ResponseTooLarge(self.url, f"body larger than {self.cap} bytes")
-            self.out += data
-            return
-        if self._z is None:  # deflate, first bytes
-            self._pending += data
-            if len(self._pending) < 2:
-                return
-            first = self._pending[:2]
-            looks_zlib = (first[0] & 0x0F) == 8 and int.from_bytes(first, "big") % 31 == 0
-            self._z = zlib.decompressobj(zlib.MAX_WBITS if looks_zlib else -zlib.MAX_WBITS)
-            data, self._pending = self._pending, b""
-        try:
-            while data:
-                room = self.cap - len(self.out)
-                chunk = self._z.decompress(data, room + 1)
-                self.out += chunk
-                if len(self.out) > self.cap:
-                    raise self._too_big()
-                data = self._z.unconsumed_tail
-                if self._z.eof:
-                    break
-        except zlib.error as exc:
-            raise FetchError(self.url, f"corrupt {self.encoding} body ({exc})") from None
-
-    def finish(self) -> bytes:
-        if self.encoding == "deflate" and self._z is None and self._pending:
-            raise FetchError(self.url, "corrupt deflate body (truncated)")
-        if self._z is not None:
-            try:
-                tail = self._z.flush()
-            except zlib.error as exc:
-                raise FetchError(self.url, f"corrupt {self.encoding} body ({exc})") from None
-            if len(self.out) + len(tail) > self.cap:
-                raise self._too_big()
-            self.out += tail
-        return bytes(self.out)
 
 
 _CANCEL_CHECK = 0.1  # seconds between looks at `cancel` while a name is resolved (no timeout of its own)
@@ -247,7 +179,7 @@ class SafeFetcher:
 
     # --- the checks, usable on their own -------------------------------------------------
 
-    def _resolve(self, url: str, host: str, port: int, deadline: _Deadline | None) -> list[str]:
+    def _resolve(self, url: str, host: str, port: int, deadline: Deadline | None) -> list[str]:
         """Call the resolver, within the deadline (getaddrinfo has no timeout of its own)."""
         box: dict[str, object] = {}
 
@@ -276,7 +208,7 @@ class SafeFetcher:
         return box["result"]  # type: ignore[return-value]
 
     def resolve_checked(self, url: str, host: str, port: int,
-                        deadline: _Deadline | None = None) -> list[str]:
+                        deadline: Deadline | None = None) -> list[str]:
         """Resolve `host` once and refuse unless every address is globally routable."""
         try:
             literal = parse_address(host.strip("[]"))
@@ -313,7 +245,7 @@ class SafeFetcher:
 
     def _fetch(self, url: str, conditional: dict[str, str] | None) -> FetchResult:
         check_url(url)  # before any I/O, even before the deadline starts
-        deadline = _Deadline(self.deadline, url)
+        deadline = Deadline(self.deadline, url)
         current = url
         extra = {k: v for k, v in (conditional or {}).items() if k in _CONDITIONAL_HEADERS and v}
         for hop in range(self.max_redirects + 1):
@@ -340,7 +272,7 @@ class SafeFetcher:
             return _PinnedHTTPSConnection(host, port, ip, timeout, self.ssl_context)
         return _PinnedHTTPConnection(host, port, ip, timeout)
 
-    def _fetch_one(self, url: str, deadline: _Deadline, original: str, extra: dict[str, str]):
+    def _fetch_one(self, url: str, deadline: Deadline, original: str, extra: dict[str, str]):
         scheme, host, port = check_url(url)
         where = original if url == original else f"{original} (redirected to {url})"
         try:
@@ -387,7 +319,7 @@ class SafeFetcher:
                 raise FetchCancelled(f"{conn.host}: fetch cancelled (shutting down)")
             self._open.add(conn)
 
-    def _exchange(self, conn: http.client.HTTPConnection, url: str, deadline: _Deadline,
+    def _exchange(self, conn: http.client.HTTPConnection, url: str, deadline: Deadline,
                   where: str, extra: dict[str, str]):
         parts = urlsplit(url)
         path = quote(parts.path or "/", safe=_PATH_SAFE)
@@ -416,7 +348,7 @@ class SafeFetcher:
             resp.close()
 
     def _read_response(self, resp: http.client.HTTPResponse, sock: socket.socket,
-                       deadline: _Deadline, where: str):
+                       deadline: Deadline, where: str):
         headers = {k.lower(): v for k, v in resp.getheaders()}
         status = resp.status
 
@@ -425,21 +357,8 @@ class SafeFetcher:
         if status >= 400:
             return status, headers, b"", None  # an error page is not worth reading
 
-        length = headers.get("content-length")
-        if length is not None:
-            try:
-                declared = int(length)
-            except ValueError:
-                raise FetchError(where, f"invalid Content-Length {length!r}") from None
-            if declared > self.max_bytes:
-                raise ResponseTooLarge(where, f"body of {declared} bytes is over the {self.max_bytes}-byte cap")
-        encoding = headers.get("content-encoding", "identity").strip().lower() or "identity"
-        if encoding == "x-gzip":
-            encoding = "gzip"
-        if encoding not in ("identity", "gzip", "deflate"):
-            raise FetchError(where, f"unsupported Content-Encoding {encoding!r}")
-
-        decoder = _Decoder(encoding, self.max_bytes, where)
+        refuse_declared_oversize(headers, self.max_bytes, where)
+        decoder = CappedDecoder(content_encoding(headers, where), self.max_bytes, where)
         received = 0
         while True:
             sock.settimeout(deadline.left())

@@ -6,6 +6,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from typing import TextIO
 
 from digestbot.domain.models import ArticleKind, InputError, RawArticle
@@ -56,78 +57,21 @@ def read_jsonl(stream: TextIO, origin: str) -> Iterator[RawArticle | InputError]
         yield item
 
 
-def _parse_line(line: str, where: str) -> RawArticle | InputError:
+def _parse_line(line: str, origin: str) -> RawArticle | InputError:
+    """The article on one line, or the line's first problem; `origin` is `NAME:LINE`, which
+    errors after the id name with the id too."""
     try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return InputError(f"{where}: invalid JSON ({exc.msg})")
-    except RecursionError:
-        return InputError(f"{where}: invalid JSON (nested too deeply)")
-    except ValueError:  # Python refuses integers of more than 4,300 digits
-        return InputError(f"{where}: invalid JSON (a number with too many digits)")
-    if not isinstance(data, dict):
-        return InputError(f"{where}: expected a JSON object, got {type(data).__name__}")
-
-    raw_id = data.get("id")
-    if raw_id is None:
-        return InputError(f"{where}: missing 'id'")
-    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
-        return InputError(f"{where}: 'id' must be a string or an integer")
-    input_id = str(raw_id)
-    if not input_id.strip():
-        return InputError(f"{where}: 'id' is empty")
-    where = f"{where} (id {input_id[:40]})"
-
-    text = data.get("text")
-    if text is None:
-        return InputError(f"{where}: missing 'text'")
-    if not isinstance(text, str):
-        return InputError(f"{where}: 'text' must be a string")
-    if not text.strip():
-        return InputError(f"{where}: 'text' is empty")
-
-    fields: dict[str, object] = {}
-    for key in _OPTIONAL_TEXT:
-        value = data.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            return InputError(f"{where}: '{key}' must be a string")
-        value = " ".join(value.split())
-        if value:
-            fields[key] = value
-
-    url = data.get("url")
-    if url is not None:
-        if not isinstance(url, str):
-            return InputError(f"{where}: 'url' must be a string")
-        if url.strip():
-            checked = http_url_or_none(url)
-            if checked is None:
-                return InputError(f"{where}: 'url' must be an http(s) URL")
-            fields["url"] = checked
-
-    published = data.get("published")
-    if published is not None:
-        if not isinstance(published, str):
-            return InputError(f"{where}: 'published' must be an ISO-8601 string")
-        when = parse_datetime(published)
-        if when is None:
-            return InputError(f"{where}: 'published' is not an ISO-8601 date-time in range: "
-                              f"{published[:40]!r}")
-        fields["published"] = when
-
-    kind = data.get("kind")
-    if kind is not None:
-        try:
-            fields["kind"] = ArticleKind(kind.strip().lower() if isinstance(kind, str) else kind)
-        except ValueError:
-            return InputError(f"{where}: 'kind' must be 'news' or 'opinion'")
-
+        data = _json_object(line, origin)
+        input_id = _input_id(data, origin)
+        where = f"{origin} (id {input_id[:40]})"
+        text = _article_text(data, where)
+        fields = _optional_fields(data, where)
+    except InputError as error:
+        return error
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return RawArticle(
         text=text,
-        origin=where.split(" (id ", 1)[0],
+        origin=origin,
         input_id=input_id,
         source=fields.get("source") or domain_of(fields.get("url")),  # type: ignore[arg-type]
         title=fields.get("title"),  # type: ignore[arg-type]
@@ -136,3 +80,92 @@ def _parse_line(line: str, where: str) -> RawArticle | InputError:
         published=fields.get("published"),  # type: ignore[arg-type]
         kind=fields.get("kind"),  # type: ignore[arg-type]
     )
+
+
+def _json_object(line: str, where: str) -> dict:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: invalid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{where}: invalid JSON (nested too deeply)") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise InputError(f"{where}: invalid JSON (a number with too many digits)") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def _input_id(data: dict, where: str) -> str:
+    raw_id = data.get("id")
+    if raw_id is None:
+        raise InputError(f"{where}: missing 'id'")
+    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
+        raise InputError(f"{where}: 'id' must be a string or an integer")
+    input_id = str(raw_id)
+    if not input_id.strip():
+        raise InputError(f"{where}: 'id' is empty")
+    return input_id
+
+
+def _article_text(data: dict, where: str) -> str:
+    text = data.get("text")
+    if text is None:
+        raise InputError(f"{where}: missing 'text'")
+    if not isinstance(text, str):
+        raise InputError(f"{where}: 'text' must be a string")
+    if not text.strip():
+        raise InputError(f"{where}: 'text' is empty")
+    return text
+
+
+def _optional_fields(data: dict, where: str) -> dict[str, object]:
+    """The optional fields that are present and usable, checked in a fixed order (the first
+    bad one is the line's error)."""
+    fields: dict[str, object] = {}
+    for key in _OPTIONAL_TEXT:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise InputError(f"{where}: '{key}' must be a string")
+        value = " ".join(value.split())
+        if value:
+            fields[key] = value
+    for key, read in _OPTIONAL_VALUES:
+        value = data.get(key)
+        if value is not None:
+            read_value = read(value, where)
+            if read_value is not None:
+                fields[key] = read_value
+    return fields
+
+
+def _url(url: object, where: str) -> str | None:
+    if not isinstance(url, str):
+        raise InputError(f"{where}: 'url' must be a string")
+    if not url.strip():
+        return None
+    checked = http_url_or_none(url)
+    if checked is None:
+        raise InputError(f"{where}: 'url' must be an http(s) URL")
+    return checked
+
+
+def _published(published: object, where: str) -> datetime:
+    if not isinstance(published, str):
+        raise InputError(f"{where}: 'published' must be an ISO-8601 string")
+    when = parse_datetime(published)
+    if when is None:
+        raise InputError(f"{where}: 'published' is not an ISO-8601 date-time in range: {published[:40]!r}")
+    return when
+
+
+def _kind(kind: object, where: str) -> ArticleKind:
+    try:
+        return ArticleKind(kind.strip().lower() if isinstance(kind, str) else kind)
+    except ValueError:
+        raise InputError(f"{where}: 'kind' must be 'news' or 'opinion'") from None
+
+
+_OPTIONAL_VALUES = (("url", _url), ("published", _published), ("kind", _kind))

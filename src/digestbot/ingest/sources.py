@@ -22,7 +22,7 @@ from pathlib import Path
 from digestbot.domain.models import ArticleKind, InputError, RawArticle
 
 from .feeds import domain_of, http_url_or_none, parse_feed
-from .fetch import SafeFetcher
+from .fetch import FetchResult, SafeFetcher
 from .html import extract_page, sniff_html_charset
 from .sidecar import is_sidecar, read_sidecar
 from .text import FEED_ROOTS, decode_bytes, first_line_title, markdown_to_text, xml_root_name
@@ -181,17 +181,8 @@ def _read_capped(path: Path, origin: str, max_bytes: int) -> tuple[bytes, os.sta
 def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
               origin: str | None = None) -> Iterator[RawArticle | InputError]:
     origin = origin or str(path)
-    # Check the file itself first (a non-regular file is refused before it is opened for
-    # reading: /dev/zero or a FIFO would never end).
     try:
-        st0 = path.stat()
-    except OSError as exc:
-        yield InputError(f"{origin}: cannot read ({exc.strerror or exc})")
-        return
-    if not stat.S_ISREG(st0.st_mode):
-        yield InputError(f"{origin}: not a regular file")
-        return
-    try:
+        _refuse_unless_regular(path, origin)
         data, st = _read_capped(path, origin, max_bytes)
     except InputError as exc:
         yield exc
@@ -205,40 +196,52 @@ def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
 
     suffix = path.suffix.lower()
     root = xml_root_name(data)
+    mtime = datetime.fromtimestamp(st.st_mtime, tz=timezone.utc)
     if root in FEED_ROOTS:
         yield from parse_feed(
             data, origin,
             source=meta.get("source"),  # type: ignore[arg-type]
             kind=meta.get("kind"),  # type: ignore[arg-type]
-            fetched_at=datetime.fromtimestamp(st.st_mtime, tz=timezone.utc),
+            fetched_at=mtime,
         )
         return
-    if suffix in _FEED_SUFFIXES and root not in ("html",):
-        shown = f"<{root}>" if root else "no XML root element"
-        yield InputError(f"{origin}: not an RSS/Atom feed ({shown})")
-        return
-
-    mtime = datetime.fromtimestamp(st.st_mtime, tz=timezone.utc)
     try:
-        if suffix in _HTML_SUFFIXES or root == "html":
-            html = decode_bytes(data, origin, declared=sniff_html_charset(data))
-            text, page = extract_page(html, origin)
-            found = {"title": page.title, "author": page.author, "published": page.published,
-                     "source": page.sitename, "url": http_url_or_none(page.url)}
-        elif suffix in _MD_SUFFIXES:
-            title, text = markdown_to_text(decode_bytes(data, origin))
-            if not text.strip():
-                raise InputError(f"{origin}: empty (a title and no text)")
-            found = {"title": title}
-        else:
-            text = decode_bytes(data, origin).strip("\n")
-            found = {}
+        text, found = _file_text(data, origin, suffix, root)
     except InputError as exc:
         yield exc
         return
-
     yield _article(text, origin, meta, found, fallback_source=LOCAL_SOURCE,
                    fallback_time=mtime, fallback_what="file's modification time")
+
+
+def _refuse_unless_regular(path: Path, origin: str) -> None:
+    """Check the file itself first: a non-regular file is refused before it is opened for
+    reading (/dev/zero or a FIFO would never end)."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise InputError(f"{origin}: cannot read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{origin}: not a regular file")
+
+
+def _file_text(data: bytes, origin: str, suffix: str, root: str | None) -> tuple[str, dict]:
+    """The text of a file that is not a feed, and what its markup says about it, by suffix
+    (or an <html> root)."""
+    if suffix in _FEED_SUFFIXES and root not in ("html",):
+        shown = f"<{root}>" if root else "no XML root element"
+        raise InputError(f"{origin}: not an RSS/Atom feed ({shown})")
+    if suffix in _HTML_SUFFIXES or root == "html":
+        html = decode_bytes(data, origin, declared=sniff_html_charset(data))
+        text, page = extract_page(html, origin)
+        return text, {"title": page.title, "author": page.author, "published": page.published,
+                      "source": page.sitename, "url": http_url_or_none(page.url)}
+    if suffix in _MD_SUFFIXES:
+        title, text = markdown_to_text(decode_bytes(data, origin))
+        if not text.strip():
+            raise InputError(f"{origin}: empty (a title and no text)")
+        return text, {"title": title}
+    return decode_bytes(data, origin).strip("\n"), {}
 
 
 def _article(text: str, origin: str, sidecar: dict, found: dict, *, fallback_source: str,
@@ -281,36 +284,36 @@ def load_url(url: str, fetcher: SafeFetcher, *, fetch_entries: bool = False,
     except InputError as exc:
         yield exc
         return
-    body = result.body
-    ctype = result.content_type
-    root = xml_root_name(body)
-    if root in FEED_ROOTS or ctype in _FEED_TYPES:
-        yield from parse_feed(body, url, feed_url=result.final_url, fetched_at=fetched_at,
+    root = xml_root_name(result.body)
+    if root in FEED_ROOTS or result.content_type in _FEED_TYPES:
+        yield from parse_feed(result.body, url, feed_url=result.final_url, fetched_at=fetched_at,
                               fetcher=fetcher, fetch_entries=fetch_entries)
         return
-    if ctype in _XML_TYPES and root != "html":
-        shown = f"<{root}>" if root else "no root element"
-        yield InputError(f"{url}: XML but not an RSS/Atom feed ({shown})")
-        return
     try:
-        if ctype in _HTML_TYPES or root == "html" or (not ctype and body.lstrip()[:1] == b"<"):
-            declared = result.charset or sniff_html_charset(body)
-            html = decode_bytes(body, url, declared=declared)
-            text, page = extract_page(html, url, url=result.final_url)
-            found = {"title": page.title, "author": page.author, "published": page.published,
-                     "source": page.sitename}
-        elif ctype.startswith("text/") or not ctype:
-            text = decode_bytes(body, url, declared=result.charset).strip("\n")
-            found = {}
-        else:
-            yield InputError(f"{url}: unsupported content type {ctype!r}")
-            return
+        text, found = _page_text(result, url, root)
     except InputError as exc:
         yield exc
         return
     found["url"] = result.final_url
     yield _article(text, url, {}, found, fallback_source=domain_of(result.final_url) or url,
                    fallback_time=fetched_at, fallback_what="fetch time", warn=warn_fallback)
+
+
+def _page_text(result: FetchResult, url: str, root: str | None) -> tuple[str, dict]:
+    """The text of a fetched page that is not a feed, and what its markup says about it, by
+    Content-Type (or an <html> root, or a body that starts with markup when no type is given)."""
+    body, ctype = result.body, result.content_type
+    if ctype in _XML_TYPES and root != "html":
+        shown = f"<{root}>" if root else "no root element"
+        raise InputError(f"{url}: XML but not an RSS/Atom feed ({shown})")
+    if ctype in _HTML_TYPES or root == "html" or (not ctype and body.lstrip()[:1] == b"<"):
+        html = decode_bytes(body, url, declared=result.charset or sniff_html_charset(body))
+        text, page = extract_page(html, url, url=result.final_url)
+        return text, {"title": page.title, "author": page.author, "published": page.published,
+                      "source": page.sitename}
+    if ctype.startswith("text/") or not ctype:
+        return decode_bytes(body, url, declared=result.charset).strip("\n"), {}
+    raise InputError(f"{url}: unsupported content type {ctype!r}")
 
 
 def capped(items: Iterable[RawArticle | InputError], limit: int) -> Iterator[RawArticle | InputError]:

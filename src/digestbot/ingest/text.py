@@ -190,35 +190,44 @@ def markdown_to_text(markdown: str) -> tuple[str | None, str]:
         if in_fence:
             out.append(raw)
             continue
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if (raw.strip() and _SETEXT.match(nxt) and not _LIST.match(raw) and not _HR.match(raw)
-                and not _QUOTE.match(raw)):
-            # Setext heading: keep the text, the underline is skipped below.
-            text = _inline(raw.strip())
-            if title is None and not any(x.strip() for x in out) and nxt.strip()[0] == "=":
-                title = text
-            else:
-                out.extend(["", text, ""])
-            lines[i + 1] = ""
+        heading = _heading_at(lines, i)
+        if heading is None:
+            out.append(_body_line(raw))
             continue
-        m = _ATX.match(raw)
-        if m:
-            text = _heading_text(m.group(2))
-            if title is None and len(m.group(1)) == 1 and not any(x.strip() for x in out):
-                title = text
-            else:
-                out.extend(["", text, ""])
-            continue
-        if _HR.match(raw) or _REFDEF.match(raw):
-            out.append("")
-            continue
-        line = raw
-        while _QUOTE.match(line):
-            line = _QUOTE.sub("", line, count=1)
-        line = _LIST.sub(r"\1", line)
-        out.append(_inline(line).strip())
+        text, top_level = heading
+        if title is None and top_level and not any(x.strip() for x in out):
+            title = text
+        else:
+            out.extend(["", text, ""])
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
     return title, text
+
+
+def _heading_at(lines: list[str], i: int) -> tuple[str, bool] | None:
+    """The heading on line `i` and whether it is of level 1, or None. A Setext heading's
+    underline (the next line) is blanked, so that it is skipped."""
+    raw = lines[i]
+    nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    if (raw.strip() and _SETEXT.match(nxt) and not _LIST.match(raw) and not _HR.match(raw)
+            and not _QUOTE.match(raw)):
+        lines[i + 1] = ""
+        return _inline(raw.strip()), nxt.strip()[0] == "="
+    m = _ATX.match(raw)
+    if m:
+        return _heading_text(m.group(2)), len(m.group(1)) == 1
+    return None
+
+
+def _body_line(raw: str) -> str:
+    """A line of running text without its quote and list markers; a rule or a link
+    definition is a blank line."""
+    if _HR.match(raw) or _REFDEF.match(raw):
+        return ""
+    line = raw
+    while _QUOTE.match(line):
+        line = _QUOTE.sub("", line, count=1)
+    line = _LIST.sub(r"\1", line)
+    return _inline(line).strip()
 
 
 # --- HTML fragments (feed summaries and content) -----------------------------------------
