@@ -35,6 +35,7 @@ from ..text.cleaning import strip_dateline
 from ..text.tfidf import tfidf_rows
 from ..text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker
 from .clustering import source_ref
+from .fact_events import event_of
 from . import fact_words
 
 CATEGORIES = ("what", "who", "when", "where", "how_many")
@@ -88,6 +89,7 @@ class _Atom:
     evidence: str = ""  # the sentence that states it
     superseded: bool = False  # a figure the same sentence corrects ("earlier reports said ...")
     corroborating: list[Article] = field(default_factory=list)  # articles whose leads say the same
+    central: bool = False  # an event between the story's main actors: one outlet may state it
 
 
 def _clean(text: str) -> str:
@@ -431,11 +433,38 @@ def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str], peop
     atoms += _when_atoms(s, a, order)
     atoms += _where_atoms(s, a, order, people, is_lead)
     atoms += _tally_atoms(s, a, order)
+    atoms += _event_atoms(s, a, order)
     for q in quantities(s):
         atoms.extend(_quantity_atoms(q, s, a, order))
     for at in atoms:
         at.evidence = sentence
     return atoms
+
+
+EVENT_WEIGHT = 1.5  # an action of the story's actors ranks above a role or a place
+
+
+def _event_atoms(s: str, a: Article, order: int) -> list[_Atom]:
+    """Who did what, from a lead sentence's main clause ("Metallica sued Napster"); its value is
+    the actor and the object's key, for `_central_events`."""
+    event = event_of(strip_dateline(s))
+    if not event:
+        return []
+    return [_Atom("what", event.slot, f"{event.actor}|{event.target}", event.text, a, order, EVENT_WEIGHT)]
+
+
+CENTRAL_EVENT_LEADS = 2  # other articles whose leads name both an event's actor and its object
+
+
+def _central_events(atoms: list[_Atom], leads: dict[str, str]) -> None:
+    """Marks the events between the story's main actors: both the actor and the object are named
+    in the leads of other articles (lower-cased lead text by article key)."""
+    for at in atoms:
+        if not at.slot.startswith("event:"):
+            continue
+        actor, target = at.value.split("|")
+        others = sum(1 for key, text in leads.items() if key != at.article.key and actor in text and target[:5] in text)
+        at.central = bool(target) and others >= CENTRAL_EVENT_LEADS
 
 
 def _asserted(s: str, start: int, end: int) -> bool:
@@ -1029,7 +1058,8 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
             by_slot.setdefault((at.category, at.slot), []).append(at)
     for grp in free:
         fact = Fact(grp[0].category, _capitalise(grp[0].text), _refs(grp), evidence=grp[0].evidence)
-        scored.append(_Scored(max(a.weight for a in grp) * _support(grp), -min(a.order for a in grp), fact))
+        scored.append(_Scored(max(a.weight for a in grp) * _support(grp), -min(a.order for a in grp), fact,
+                              -int(any(a.central for a in grp))))
     for (category, slot), grp in by_slot.items():
         if category == "how_many":
             scored += _figure_facts(grp)
@@ -1157,6 +1187,7 @@ def extract_facts(story: Story) -> list[Fact]:
             atoms.extend(_sentence_atoms(s, a, order, known, people, lead, is_lead, named_here))
             order += 1
     atoms = _bare_counts_joined(atoms)
+    _central_events(atoms, {a.key: " ".join(s for s, lead in candidates[a.key] if lead).lower() for a in articles})
     atoms += _central_leads(articles, DEVELOPMENTS if len(articles) >= CORROBORATED_FROM else 0)
     in_itinerary = {p for at in atoms if at.slot == "itinerary" for p in at.value.split(">")}
     atoms = [at for at in atoms if not (at.slot.startswith("place:") and at.slot[6:] in in_itinerary)]

@@ -1,0 +1,149 @@
+"""Events as facts: who did what, from the main clause of a lead sentence. Pure: no I/O.
+
+"A federal judge Wednesday ordered Napster to stop ..." gives the event "A federal judge ordered
+Napster to stop ..." keyed by its actor, verb and object ("judge", "order", "napster"), so that two
+outlets reporting the same action corroborate each other. Rules over the sentence: an opening
+phrase, a subject that names an actor (a capitalised name or an actor noun: judge, union,
+workers), an optional aside between commas and a day, an action verb in the past tense, and its
+object up to the clause's end. A negated or only planned clause states no event; a clause a
+named speaker reports keeps who said it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text.features import STOPWORDS, stem
+from ..text.meaning import in_quote, is_modal, is_negated, speaker
+from . import fact_words
+
+_DAY = (r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|"
+        r"tonight|last\s+(?:week|month|year)|this\s+(?:week|month)|earlier\s+this\s+(?:week|month))")
+_RELATIVE_DAY = re.compile(rf"\s+{_DAY}(?:\s+(?:morning|afternoon|evening|night))?\b")
+_SUBJECT_WORD = r"(?:[A-Z][\w.'&-]*|[a-z][\w'-]*|\d[\d,]*)"
+_MAIN_CLAUSE = re.compile(
+    rf"^(?P<subj>{_SUBJECT_WORD}(?:\s+{_SUBJECT_WORD}){{0,7}}?)"
+    r"(?P<aside>,[^,;:\"]{1,90},)?"
+    rf"(?:\s+{_DAY})?"
+    r"\s+(?P<aux>(?:has|have|had|was|were)\s+(?:been\s+)?)?"
+    rf"(?P<verb>{fact_words.ACTION_VERBS})\b"
+    r"(?P<obj>[^,;:\"]*)")
+_CLAUSE_END = re.compile(r"\s+(?:--|_|-)\s+|,\s+(?:but|while|which|who|and\s+(?:said|says))\b")
+_CUT_BEFORE = frozenset("after before because when while as in on at for from with by during since until "
+                        "amid despite following of".split())
+_RELATIVE = re.compile(r"\s+(?:that|which|who)\s+")
+# words a main clause's subject never holds: "One month after ...", "According to ...", "By the time ..."
+_NOT_IN_SUBJECT = frozenset("after before when while since following during despite although because until unless "
+                            "if than that who which whom according said says by as is are was were has have had "
+                            "been be".split())
+_PARTICIPLES = frozenset("sought held found known taken made given seen caught brought built".split())
+MAX_OBJECT_WORDS = 14
+MAX_SUBJECT_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Event:
+    actor: str  # "judge", "metallica": who acted
+    verb: str  # the verb's stem: "order"
+    target: str  # the object's first content word, stemmed: "napster"
+    text: str  # as shown
+
+    @property
+    def slot(self) -> str:  # who did what to what ("the UAW and GM", "the UAW and Ford": two agreements)
+        return f"event:{self.actor}:{self.verb}:{self.target}"
+
+
+def event_of(sentence: str) -> Event | None:
+    """The event a sentence's main clause states, or None (no actor, no action, negated, planned,
+    quoted, or too long to show without cutting its meaning)."""
+    body = _without_opening_phrase(sentence)
+    m = _MAIN_CLAUSE.match(body)
+    if not m or in_quote(sentence, len(sentence) - len(body) + m.start("verb")):
+        return None
+    subject = _subject(m.group("subj"))
+    obj = _object(m.group("obj"))
+    if subject is None or obj is None:
+        return None
+    verb = f"{m.group('aux') or ''}{m.group('verb')}"
+    clause = f"{subject} {verb} {obj}"
+    if is_negated(clause) or is_modal(f"{subject} {verb}"):
+        return None
+    said = _reported_by(sentence, m.end())
+    clause = " ".join(_RELATIVE_DAY.sub("", clause).split())  # a bare weekday would be read as this week's
+    text = clause[0].upper() + clause[1:] + (f" ({said} said)" if said else "")
+    return Event(_actor_key(subject), stem(m.group("verb").split()[0].lower()), _object_key(obj), text)
+
+
+def _without_opening_phrase(sentence: str) -> str:
+    """ "In a major victory for the industry, a judge ordered ..." -> "a judge ordered ..."."""
+    s = sentence.strip().lstrip("-\u2014 ")
+    first = s.split(" ", 1)[0].lower()
+    if first in fact_words.SUBORDINATE_OPENERS and "," in s[:100]:
+        return s.split(",", 1)[1].strip()
+    return s
+
+
+def _subject(text: str) -> str | None:
+    """The clause's subject when it names an actor: a capitalised name or an actor noun."""
+    words = text.split()
+    if len(words) > MAX_SUBJECT_WORDS or words[0].lower() in fact_words.DANGLING_OPENERS:
+        return None
+    if words[0].lower() in fact_words.SUBORDINATE_OPENERS or any(w.lower() in _NOT_IN_SUBJECT for w in words):
+        return None  # "As the judge ruled ...": not the main clause
+    named = any(w[:1].isupper() for w in words[1:]) or (words[0][:1].isupper() and words[0].lower() not in STOPWORDS)
+    actor = words[-1].lower().rstrip(".") in fact_words.ACTOR_NOUNS
+    return text if named or actor else None
+
+
+def _object(text: str) -> str | None:
+    """The object up to the clause's end, cut before a preposition when it runs long."""
+    text = _CLAUSE_END.split(text, maxsplit=1)[0].strip().rstrip(".")
+    if is_modal(text):  # "reached agreements that could end the strikes": the agreements happened
+        text = _RELATIVE.split(text, maxsplit=1)[0]
+        if is_modal(text):
+            return None
+    words = text.split()
+    if not words:
+        return None
+    if len(words) > MAX_OBJECT_WORDS:
+        cuts = [i for i, w in enumerate(words[:MAX_OBJECT_WORDS + 1]) if i >= 3 and w.lower() in _CUT_BEFORE]
+        # the last break before "of" ones: "of" most often sits inside a noun phrase ("the exchange of music")
+        cuts = [i for i in cuts if words[i].lower() != "of"] or cuts
+        if not cuts:
+            return None
+        words = words[: cuts[-1]]
+        while len(words) > 3 and (words[-1].lower().endswith(("ed", "ing")) or words[-1].lower() in _PARTICIPLES):
+            words.pop()  # "music owned", "the fugitive sought": a reduced clause the cut left without its end
+        while len(words) > 4 and words[-2].lower() in _CUT_BEFORE - {"of"}:
+            words = words[:-2]  # "murder in connection": a preposition the cut left with half its phrase
+    if words[-1].lower() in STOPWORDS:
+        return None  # a cut that leaves "to", "of", "the": the line would not say what was done
+    return " ".join(words)
+
+
+def _reported_by(sentence: str, end: int) -> str | None:
+    """Who a sentence says reported the event (", police said"), if it names them after the clause."""
+    rest = sentence[end:]
+    if not re.search(r"\b(?:said|says|according to)\b", rest):
+        return None
+    return speaker(rest)
+
+
+def _actor_key(subject: str) -> str:
+    """ "A federal judge" -> judge, "The heavy metal band Metallica" -> metallica."""
+    words = subject.split()
+    last = words[-1].lower().strip(".,'").removesuffix("'s")
+    if last in fact_words.ACTOR_NOUNS:
+        return last
+    names = [w for w in words if w[:1].isupper() and w.lower() not in STOPWORDS
+             and w.lower().rstrip(".") not in fact_words.CALENDAR_NAMES]
+    return (names[-1] if names else last).lower().strip(".,'").removesuffix("'s")
+
+
+def _object_key(obj: str) -> str:
+    for w in obj.split():
+        w = w.strip(".,'\"").removesuffix("'s")
+        if w and w.lower() not in STOPWORDS and w.lower() not in fact_words.CALENDAR_NAMES and not w[0].isdigit():
+            return stem(w.lower())
+    return ""
