@@ -27,7 +27,6 @@ from ..text.features import (
     stem,
     canonical_terms,
     entities,
-    mid_sentence_names,
     normalise_quotes,
     quantities,
 )
@@ -113,6 +112,8 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
     for a in articles:
         for s in a.sentences:  # not the headline: its capitals are not names ("Other Ship Part Near Kursk")
             s = normalise_quotes(s)
+            if not _NAMEISH.search(s, 1):
+                continue  # every pattern below needs a second capitalised word
             for e in entities(s):
                 words = [w for w in e.text.split() if w.lower().rstrip(".") not in _HONORIFICS]
                 if (e.is_person and 2 <= len(words) <= 4 and words[0].lower() not in STOPWORDS
@@ -421,11 +422,13 @@ def _tally_atoms(s: str, a: Article, order: int) -> list[_Atom]:
     return atoms
 
 
-def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str], people: dict[str, tuple[str, str]],
+def _sentence_atoms(sentence: str, a: Article, order: int, people: dict[str, tuple[str, str]],
                     lead: str | None, is_lead: bool, named_here: frozenset[str] | None = None) -> list[_Atom]:
     s = normalise_quotes(sentence)
     atoms: list[_Atom] = []
-    ents = entities(s, known)
+    # a person of the story is named in two capitalised words: a sentence without a second one names none
+    # (lone capitalised openers, which `entities` checks against names seen elsewhere, never match one)
+    ents = entities(s) if _NAMEISH.search(s, 1) else []
     names = _resolve_people(ents, people, s, named_here)
     atoms += _who_atoms(s, a, order, names, people, lead)
     atoms += _age_atoms(s, a, order, people)
@@ -434,8 +437,9 @@ def _sentence_atoms(sentence: str, a: Article, order: int, known: set[str], peop
     atoms += _where_atoms(s, a, order, people, is_lead)
     atoms += _tally_atoms(s, a, order)
     atoms += _event_atoms(s, a, order)
-    for q in quantities(s):
-        atoms.extend(_quantity_atoms(q, s, a, order))
+    if _DIGIT.search(s) or _NUMBER_WORD_PART.search(s.lower()):  # else only ordinals, which state nothing here
+        for q in quantities(s):
+            atoms.extend(_quantity_atoms(q, s, a, order))
     for at in atoms:
         at.evidence = sentence
     return atoms
@@ -491,7 +495,8 @@ def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[st
             role = ""
         atoms.append(_Atom("who", f"person:{name.lower()}", role.lower(),
                            f"{name} ({role})" if role else name, a, order, 0.5))
-    meeting = _MEETING.search(s)
+    low = s.lower()  # a substring test first: the case-blind pattern costs more than the test over all sentences
+    meeting = _MEETING.search(s) if any(w in low for w in ("met", "meet", "summit", "talks")) else None
     if not meeting or not _asserted(s, meeting.start(), meeting.end()):
         return atoms  # "did not meet": no meeting
     pair = list(names)
@@ -627,7 +632,7 @@ def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
         left, right = clause_around(s, d.start, d.end)
         clause = s[left:right]
         text = _dated_text(s, d.start, d.end)
-        if (not text or _FIRST.search(text) or not fact_words.EVENT_VERB.search(text)
+        if (not text or _FIRST.search(text) or not fact_words.EVENT_VERB_LOWER.search(text.lower())
                 or is_negated(clause) or not re.search(r"[A-Z]", text.replace(d.text, ""))):
             continue  # a date without an asserted event, or without anyone or anything named, to hang it on
         planned = is_modal(clause)
@@ -691,7 +696,7 @@ def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, st
         verb = m.group(1).lower()
         atoms.append(_Atom("where", f"place:{place.lower()}", "", f"{place} ({_clean(m.group(0))})",
                            a, order, 1.0 if verb.startswith(("visit", "trip", "tour")) else 1.2))
-    if is_lead and fact_words.EVENT_VERB.search(s):
+    if is_lead and fact_words.EVENT_VERB_LOWER.search(s.lower()):
         for m in fact_words.PLACE_PREPOSITIONS.finditer(s):
             place = m.group(1)
             if place.split()[0].lower() in fact_words.NOT_PLACES or place.lower() in people:
@@ -807,6 +812,7 @@ MAX_LEAD = 14  # ... even in a story of one article (reading all of it cost the 
 _NAMEISH = re.compile(r"\s[A-Z][a-z]")
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b")  # searched lower-cased: faster than re.I
+_NUMBER_WORD_PART = re.compile("|".join(sorted(NUMBER_WORDS)))  # also inside a token ("N.C._Nine days")
 
 
 def _worth_reading(sentence: str) -> bool:
@@ -859,7 +865,7 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
     leads), then for a long story the most central lead of each later stretch of its coverage,
     each stated by at least two articles and unlike the ones already chosen."""
     leads = [(a, strip_dateline(normalise_quotes(s)).lstrip("-\u2014 ")) for a in articles for s in a.sentences[:2]]
-    leads = [(a, s) for a, s in leads if _standalone(s) and fact_words.EVENT_VERB.search(s)
+    leads = [(a, s) for a, s in leads if _standalone(s) and fact_words.EVENT_VERB_LOWER.search(s.lower())
              and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)
              and not _before_the_year(s, a.published.year)]
     if not leads:
@@ -1180,11 +1186,10 @@ def extract_facts(story: Story) -> list[Fact]:
     order = 0
     for a in articles:
         sentences = [s for s, _ in candidates[a.key]]
-        known = mid_sentence_names([a.title, *sentences])
         text = " ".join(sentences)
         named_here = frozenset(norm for norm, (name, _) in people.items() if name in text)
         for s, is_lead in candidates[a.key]:
-            atoms.extend(_sentence_atoms(s, a, order, known, people, lead, is_lead, named_here))
+            atoms.extend(_sentence_atoms(s, a, order, people, lead, is_lead, named_here))
             order += 1
     atoms = _bare_counts_joined(atoms)
     _central_events(atoms, {a.key: " ".join(s for s, lead in candidates[a.key] if lead).lower() for a in articles})
