@@ -81,3 +81,10 @@ def test_one_outlets_event_is_shown_only_between_the_storys_main_actors():
     lines = [f.text for f in extract_facts(_story(main, aside, *leads))]
     assert any(line.startswith("A federal judge ordered Veltro") for line in lines)
     assert not any("ferry captain" in line for line in lines)
+
+
+def test_a_reporter_is_named_in_full():
+    event = event_of("Dorne's currency reserves fell to a record low, the Central Bank of Dorne said.")
+    assert event is None or event.text.endswith("(the Central Bank of Dorne said)")
+    event = event_of("The Tarn Valley council fired its port director, the Central Bank of Dorne said.")
+    assert event.text.endswith("(the Central Bank of Dorne said)")

@@ -122,12 +122,17 @@ def _object(text: str) -> str | None:
     return " ".join(words)
 
 
+_REPORTER = re.compile(r",\s+((?:the\s+)?[A-Z][^,;:\"]{1,60}?)\s+(?:said|says|reported)\b")
+
+
 def _reported_by(sentence: str, end: int) -> str | None:
-    """Who a sentence says reported the event (", police said"), if it names them after the clause."""
+    """Who a sentence says reported the event (", the Central Bank of Dorne said"), if it names them
+    after the clause: the whole name, not its last capitalised words."""
     rest = sentence[end:]
-    if not re.search(r"\b(?:said|says|according to)\b", rest):
+    if not re.search(r"\b(?:said|says|reported|according to)\b", rest):
         return None
-    return speaker(rest)
+    m = _REPORTER.search(rest)
+    return m.group(1) if m else speaker(rest)
 
 
 def _actor_key(subject: str) -> str:

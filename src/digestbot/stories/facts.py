@@ -40,6 +40,8 @@ from . import fact_words
 CATEGORIES = ("what", "who", "when", "where", "how_many")
 PER_CATEGORY = {"who": 4, "what": 7, "when": 1, "where": 2, "how_many": 5}
 MAX_LINES = 15
+# a category's share when the others leave lines unused (dates stay one: more added wrong lines)
+SPARE_PER_CATEGORY = {"who": 6, "what": 10, "when": 1, "where": 3, "how_many": 8}
 
 _MEETING = re.compile(r"\b(met|meet|meets|meeting|summit|talks|held talks|hold talks)\b", re.I)
 _FIRST = re.compile(
@@ -1125,12 +1127,13 @@ def _selected(kept: list[_Scored]) -> list[Fact]:
     what happened first, then by category, developments newest first."""
     counts: dict[str, int] = {}
     chosen: list[_Scored] = []
-    for sc in kept:
-        f = sc.fact
-        if counts.get(f.category, 0) >= PER_CATEGORY[f.category] or len(chosen) >= MAX_LINES:
-            continue
-        counts[f.category] = counts.get(f.category, 0) + 1
-        chosen.append(sc)
+    for caps in (PER_CATEGORY, SPARE_PER_CATEGORY):  # each category's share, then lines left unused
+        for sc in kept:
+            f = sc.fact
+            if sc in chosen or counts.get(f.category, 0) >= caps[f.category] or len(chosen) >= MAX_LINES:
+                continue
+            counts[f.category] = counts.get(f.category, 0) + 1
+            chosen.append(sc)
     chosen.sort(key=lambda sc: (CATEGORIES.index(sc.fact.category), sc.when != 0.0, -sc.when))
     return [sc.fact for sc in chosen]
 
@@ -1197,7 +1200,9 @@ def extract_facts(story: Story) -> list[Fact]:
     in_itinerary = {p for at in atoms if at.slot == "itinerary" for p in at.value.split(">")}
     atoms = [at for at in atoms if not (at.slot.startswith("place:") and at.slot[6:] in in_itinerary)]
     # in a story of many articles, a fact only one of them states is more often noise than news
-    min_support = 2 if len(articles) >= CORROBORATED_FROM else 1
+    # (a story one outlet covers alone has no second outlet to ask for: its facts stand on that outlet)
+    single_outlet = outlet_count([source_ref(a) for a in articles]) == 1
+    min_support = 2 if len(articles) >= CORROBORATED_FROM and not single_outlet else 1
     facts = _group(atoms, min_support)
     # a person is listed with what they are (a role) or did (a meeting): a bare name says little
     facts = [f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)]
