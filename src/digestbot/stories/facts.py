@@ -69,6 +69,9 @@ _PERSON_NAME = (r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:[A-Z]\.|[A-Z][a-z]+(?:-[A
 _LOWER_TITLE_PERSON = re.compile(
     rf"(?<![\w'])((?:[A-Z]\w+'s\s+|[a-z]+\s+)?(?:{fact_words.PERSON_ROLE_NOUNS}))\s*,?\s+({_PERSON_NAME})")
 
+_ROLE_LAST_WORDS = frozenset(role.split()[-1] for role in fact_words.PERSON_ROLE_NOUNS.split("|"))
+_LOWER_WORD = re.compile(r"[a-z]+")  # "pilot" in "co-pilot" too
+_HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)+")  # "co-pilot", "teen-ager"
 _CAPITAL_TITLE_PERSON = re.compile(
     r"(?<![\w.])(" + "|".join(re.escape(t) for t in fact_words.NAME_TITLES) + rf")\s+({_PERSON_NAME})")
 
@@ -126,6 +129,9 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
                     people[full.lower()] = (name, role or given)
             for m in _CAPITAL_TITLE_PERSON.finditer(s):
                 titled.setdefault(m.group(2).lower(), (m.group(2), fact_words.NAME_TITLES[m.group(1)]))
+            if _ROLE_LAST_WORDS.isdisjoint(_LOWER_WORD.findall(s)) and _ROLE_LAST_WORDS.isdisjoint(
+                    _HYPHENATED.findall(s)):
+                continue  # no role noun: the pattern below, tried at every position, would find nothing
             for m in _LOWER_TITLE_PERSON.finditer(s):
                 norm = m.group(2).lower()
                 if norm not in people:  # "the chairman", "that co-pilot": the role without its determiner
@@ -150,7 +156,7 @@ _NAME_WORD = re.compile(r"\w[\w'’.-]*")
 
 
 def _resolve_people(ents: list[Entity], people: dict[str, tuple[str, str]], sentence: str,
-                    named_here: frozenset[str] | None = None) -> list[str]:
+                    named_here: frozenset[str] | None = None, roster: _Roster | None = None) -> list[str]:
     """Full names of the people a sentence mentions (surnames resolved to full names, but only
     to people the article names in full: its "Kennedy" is not another article's Robert F Kennedy).
 
@@ -159,17 +165,37 @@ def _resolve_people(ents: list[Entity], people: dict[str, tuple[str, str]], sent
     words = {w.rstrip(".") for w in _NAME_WORD.findall(sentence)}
     norms = {e.norm for e in ents}
     found: list[str] = []
-    for norm, (name, _) in people.items():
+    for norm, (name, _) in _people_named(roster or _roster(people), words, norms):
         parts = name.split()
         first, last = parts[0], parts[-1]
-        if first not in words and last not in words and norm not in norms:
-            continue  # the common case, decided by two set lookups
         if norm in norms or (first in words and name in sentence):
             found.append(name)
         elif (named_here is None or norm in named_here) and any(
                 p in words for p in (first, last) if len(p) >= 3):
             found.append(name)
     return list(dict.fromkeys(found))
+
+
+_Roster = tuple  # (the story's people in order, first or last name or "\0" + full name -> their positions)
+
+
+def _roster(people: dict[str, tuple[str, str]]) -> _Roster:
+    """An index of the story's people by the words of their names, built once a story."""
+    index: dict[str, list[int]] = {}
+    for i, (norm, (name, _)) in enumerate(people.items()):
+        parts = name.split()
+        for key in {parts[0], parts[-1], "\0" + norm}:
+            index.setdefault(key, []).append(i)
+    return list(people.items()), index
+
+
+def _people_named(roster: _Roster, words: set[str], norms: set[str]) -> list:
+    """The story's people whose first or last name is among a sentence's words, or whose full name
+    an entity of it is, in the story's order: index lookups instead of a loop over everyone the
+    story names (dozens of people, every sentence)."""
+    entries, index = roster
+    hits = {i for w in words for i in index.get(w, ())} | {i for n in norms for i in index.get("\0" + n, ())}
+    return [entries[i] for i in sorted(hits)]
 
 
 _RANGE_BEFORE = re.compile(r"(\d[\d,.]*|[a-z]+)\s+(?:to|and|-)\s+$", re.I)
@@ -425,13 +451,14 @@ def _tally_atoms(s: str, a: Article, order: int) -> list[_Atom]:
 
 
 def _sentence_atoms(sentence: str, a: Article, order: int, people: dict[str, tuple[str, str]],
-                    lead: str | None, is_lead: bool, named_here: frozenset[str] | None = None) -> list[_Atom]:
+                    lead: str | None, is_lead: bool, named_here: frozenset[str] | None = None,
+                    roster: _Roster | None = None) -> list[_Atom]:
     s = normalise_quotes(sentence)
     atoms: list[_Atom] = []
     # a person of the story is named in two capitalised words: a sentence without a second one names none
     # (lone capitalised openers, which `entities` checks against names seen elsewhere, never match one)
     ents = entities(s) if _NAMEISH.search(s, 1) else []
-    names = _resolve_people(ents, people, s, named_here)
+    names = _resolve_people(ents, people, s, named_here, roster)
     atoms += _who_atoms(s, a, order, names, people, lead)
     atoms += _age_atoms(s, a, order, people)
     atoms += _what_atoms(s, a, order)
@@ -1185,6 +1212,7 @@ def extract_facts(story: Story) -> list[Fact]:
     candidates = {a.key: _candidates(a, limit) for a in articles}
     people = _person_names([replace(a, sentences=[s for s, _ in candidates[a.key]]) for a in articles])
     lead = _lead_person(articles, people)
+    roster = _roster(people)
     atoms: list[_Atom] = []
     order = 0
     for a in articles:
@@ -1192,7 +1220,7 @@ def extract_facts(story: Story) -> list[Fact]:
         text = " ".join(sentences)
         named_here = frozenset(norm for norm, (name, _) in people.items() if name in text)
         for s, is_lead in candidates[a.key]:
-            atoms.extend(_sentence_atoms(s, a, order, people, lead, is_lead, named_here))
+            atoms.extend(_sentence_atoms(s, a, order, people, lead, is_lead, named_here, roster))
             order += 1
     atoms = _bare_counts_joined(atoms)
     _central_events(atoms, {a.key: " ".join(s for s, lead in candidates[a.key] if lead).lower() for a in articles})
