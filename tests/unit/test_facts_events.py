@@ -88,3 +88,7 @@ def test_a_reporter_is_named_in_full():
     assert event is None or event.text.endswith("(the Central Bank of Dorne said)")
     event = event_of("The Tarn Valley council fired its port director, the Central Bank of Dorne said.")
     assert event.text.endswith("(the Central Bank of Dorne said)")
+
+
+def test_a_contracted_negation_is_not_its_verb():
+    assert event_of("The Dorne Fish and Wildlife Service won't prosecute the Harlow camper.") is None

@@ -62,9 +62,10 @@ def _with_year(month: int, day: int, year: str | None, base: date, future: bool)
     return when
 
 
-# Every date mention holds one of these (months start so; weekdays, "today", "yesterday" end in "day"):
-# a substring test before the pattern, which tries its alternatives at every position of a sentence.
-_DATE_HINTS = ("day", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Every date mention holds one of these (months start so): a substring test before the pattern,
+# which tries its alternatives at every position of a sentence.
+_DATE_HINTS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "yesterday", "today",
+               "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def resolve_dates(sentence: str, base: date, future: bool = False) -> list[ResolvedDate]:
