@@ -92,3 +92,14 @@ def test_a_reporter_is_named_in_full():
 
 def test_a_contracted_negation_is_not_its_verb():
     assert event_of("The Dorne Fish and Wildlife Service won't prosecute the Harlow camper.") is None
+
+
+def test_a_contraction_negates_its_clause():
+    from digestbot.text.meaning import is_negated
+
+    assert is_negated("The envoy didn't visit Harlow") and is_negated("Dorne can\u2019t leave the union")
+    assert not is_negated("The envoy visited Harlow on Friday")
+
+
+def test_a_subject_that_holds_a_verb_is_no_actor():
+    assert event_of("Dorne law prohibits the sale of tickets charged at double fare.") is None

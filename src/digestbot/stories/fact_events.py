@@ -37,7 +37,9 @@ _RELATIVE = re.compile(r"\s+(?:that|which|who)\s+")
 _NOT_IN_SUBJECT = frozenset("after before when while since following during despite although because until unless "
                             "if than that who which whom according said says by as is are was were has have had "
                             "been be".split())
-_PARTICIPLES = frozenset("sought held found known taken made given seen caught brought built".split())
+_PARTICIPLES = frozenset("sought held found known taken made given seen caught brought built dug done put set "
+                         "shot hit laid paid sent spent won lost".split())
+MAX_SUBJECT_LOWER_WORDS = 4  # "Federal law prohibits the execution of offenders" is no subject: it holds a verb
 MAX_OBJECT_WORDS = 14
 MAX_SUBJECT_WORDS = 8
 
@@ -95,6 +97,8 @@ def _subject(text: str) -> str | None:
     words = text.split()
     if len(words) > MAX_SUBJECT_WORDS or words[0].lower() in fact_words.DANGLING_OPENERS:
         return None
+    if sum(1 for w in words if w[:1].islower()) > MAX_SUBJECT_LOWER_WORDS:
+        return None  # most likely a clause with its own verb, not a noun phrase
     if words[0].lower() in fact_words.SUBORDINATE_OPENERS or any(w.lower() in _NOT_IN_SUBJECT for w in words):
         return None  # "As the judge ruled ...": not the main clause
     named = any(w[:1].isupper() for w in words[1:]) or (words[0][:1].isupper() and words[0].lower() not in STOPWORDS)
