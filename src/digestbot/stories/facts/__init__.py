@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ..domain.models import Article, ArticleKind, Fact, SourceRef, Story, outlet_count
-from ..text.calendar import resolve_dates, show_date
-from ..text.features import (
+from ...domain.models import Article, ArticleKind, Fact, SourceRef, Story, outlet_count
+from ...text.calendar import resolve_dates, show_date
+from ...text.features import (
     Entity,
     NUMBER_WORDS,
     Quantity,
@@ -30,12 +30,12 @@ from ..text.features import (
     normalise_quotes,
     quantities,
 )
-from ..text.cleaning import strip_dateline
-from ..text.tfidf import tfidf_rows
-from ..text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker
-from .clustering import source_ref
-from .fact_events import event_of
-from . import fact_words
+from ...text.cleaning import strip_dateline
+from ...text.tfidf import tfidf_rows
+from ...text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker
+from ..clustering import source_ref
+from ..fact_events import event_of
+from .. import fact_words
 
 CATEGORIES = ("what", "who", "when", "where", "how_many")
 PER_CATEGORY = {"who": 4, "what": 7, "when": 1, "where": 2, "how_many": 5}
