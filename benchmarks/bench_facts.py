@@ -141,6 +141,7 @@ def why_missed(splits: set[str]) -> dict[str, int]:
     sentences the extractor does not read), `read, no candidate`, `candidate dropped` (a candidate
     line matches it but is left out: too few outlets, a category's cap), or `absent`."""
     from digestbot.stories import facts as facts_module
+    from digestbot.stories.facts import leads
 
     labels = load_labels()
     stories = load_stories({t for t, v in labels.items() if v.get("split", "tuned") in splits})
@@ -157,9 +158,8 @@ def why_missed(splits: set[str]) -> dict[str, int]:
         for topic, story in sorted(stories.items()):
             found = score_story([f.text for f in extract_facts(story)], labels[topic])["found"]
             articles = story.articles
-            limit = min(facts_module.MAX_LEAD, max(facts_module.MIN_LEAD,
-                                                   facts_module.SENTENCE_BUDGET // max(1, len(articles))))
-            read = {s for a in articles for s, _ in facts_module._candidates(a, limit)}
+            limit = min(leads.MAX_LEAD, max(leads.MIN_LEAD, leads.SENTENCE_BUDGET // max(1, len(articles))))
+            read = {s for a in articles for s, _ in leads._candidates(a, limit)}
             for fact in labels[topic]["facts"]:
                 if fact["id"] in found:
                     continue

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from builders import an_article  # noqa: E402
 from digestbot.domain.models import Story  # noqa: E402
-from digestbot.stories.fact_events import event_of  # noqa: E402
+from digestbot.stories.facts.events import event_of  # noqa: E402
 from digestbot.stories.facts import extract_facts  # noqa: E402
 
 

@@ -14,9 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text.features import STOPWORDS, stem
-from ..text.meaning import in_quote, is_modal, is_negated, speaker
+from ...domain.models import Article
+from ...text.cleaning import strip_dateline
+from ...text.features import STOPWORDS, stem
+from ...text.meaning import in_quote, is_modal, is_negated, speaker
 from . import fact_words
+from .core import _Atom, _FIRST, _asserted, _clean
 
 _DAY = (r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|"
         r"tonight|last\s+(?:week|month|year)|this\s+(?:week|month)|earlier\s+this\s+(?:week|month))")
@@ -162,3 +165,66 @@ def _object_key(obj: str) -> str:
         if w and w.lower() not in STOPWORDS and w.lower() not in fact_words.CALENDAR_NAMES and not w[0].isdigit():
             return stem(w.lower())
     return ""
+
+
+# --- events as atoms of the story's facts ------------------------------------------------
+_BEFORE_LEAD = re.compile(
+    r"^(?:Just |Shortly |Hours |Days )?(?:ahead of|before|prior to)\s+([^,]+),\s+(.+?)(?:,\s+\w+ing\b.*)?$",
+    re.I)
+_BEFORE_TAIL = re.compile(
+    r"^(.+?)\s+(?:just |shortly )?(?:ahead of|before|prior to)\s+(?:the |his |her |their )?"
+    r"(departure|arrival|visit|trip|summit|talks|meeting)\b", re.I)
+_ANNIVERSARY = re.compile(
+    r"\b((?:\d+(?:st|nd|rd|th)|centennial|centenary|bicentennial|[a-z]+th)\s+anniversary\s+of\s+"
+    r"(?:the\s+)?[^,;]+?)(?=,|;|\s+and\s+the\s+\d|\s+and\s+the\s+[a-z]+th|\s+who\b|\.$|$)", re.I)
+
+
+EVENT_WEIGHT = 1.5  # an action of the story's actors ranks above a role or a place
+
+
+def _event_atoms(s: str, a: Article, order: int) -> list[_Atom]:
+    """Who did what, from a lead sentence's main clause ("Metallica sued Napster"); its value is
+    the actor and the object's key, for `_central_events`."""
+    event = event_of(strip_dateline(s))
+    if not event:
+        return []
+    return [_Atom("what", event.slot, f"{event.actor}|{event.target}", event.text, a, order, EVENT_WEIGHT)]
+
+
+CENTRAL_EVENT_LEADS = 2  # other articles whose leads name both an event's actor and its object
+
+
+def _central_events(atoms: list[_Atom], leads: dict[str, str]) -> None:
+    """Marks the events between the story's main actors: both the actor and the object are named
+    in the leads of other articles (lower-cased lead text by article key)."""
+    for at in atoms:
+        if not at.slot.startswith("event:"):
+            continue
+        actor, target = at.value.split("|")
+        others = sum(1 for key, text in leads.items() if key != at.article.key and actor in text and target[:5] in text)
+        at.central = bool(target) and others >= CENTRAL_EVENT_LEADS
+
+
+def _what_atoms(s: str, a: Article, order: int) -> list[_Atom]:
+    """Firsts, what came before, anniversaries: each only when its clause is asserted."""
+    atoms: list[_Atom] = []
+    low = s.lower()
+    if "first" not in low and "before" not in low and "ahead of" not in low and "prior to" not in low \
+            and "anniversary" not in low:
+        return atoms  # the regular expressions below backtrack: skip sentences they cannot match
+    for m in _FIRST.finditer(s):
+        for part in re.split(r"\s+and\s+(?=(?:the\s+)?first\b)", m.group(0)):
+            text = _clean(part)
+            if len(text.split()) >= 4 and _asserted(s, m.start(), m.end()):
+                atoms.append(_Atom("what", "first", "", text, a, order, 1.5))
+    lead_m = _BEFORE_LEAD.match(s)
+    tail_m = _BEFORE_TAIL.match(s) if not lead_m else None
+    if lead_m and not is_negated(lead_m.group(2)):
+        atoms.append(_Atom("what", "before", "", f"Before {_clean(lead_m.group(1))}: {_clean(lead_m.group(2))}",
+                           a, order, 2.0))
+    elif tail_m and len(tail_m.group(1).split()) >= 3 and not is_negated(tail_m.group(1)):
+        atoms.append(_Atom("what", "before", "", f"Before the {tail_m.group(2).lower()}: {_clean(tail_m.group(1))}",
+                           a, order, 2.0))
+    for m in _ANNIVERSARY.finditer(s):
+        atoms.append(_Atom("what", "anniversary", "", _clean(m.group(1)), a, order, 1.5))
+    return atoms
