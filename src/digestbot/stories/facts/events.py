@@ -117,22 +117,26 @@ def _object(text: str) -> str | None:
         if is_modal(text):
             return None
     words = text.split()
-    if not words:
-        return None
     if len(words) > MAX_OBJECT_WORDS:
-        cuts = [i for i, w in enumerate(words[:MAX_OBJECT_WORDS + 1]) if i >= 3 and w.lower() in _CUT_BEFORE]
-        # the last break before "of" ones: "of" most often sits inside a noun phrase ("the exchange of music")
-        cuts = [i for i in cuts if words[i].lower() != "of"] or cuts
-        if not cuts:
-            return None
-        words = words[: cuts[-1]]
-        while len(words) > 3 and (words[-1].lower().endswith(("ed", "ing")) or words[-1].lower() in _PARTICIPLES):
-            words.pop()  # "music owned", "the fugitive sought": a reduced clause the cut left without its end
-        while len(words) > 4 and words[-2].lower() in _CUT_BEFORE - {"of"}:
-            words = words[:-2]  # "murder in connection": a preposition the cut left with half its phrase
-    if words[-1].lower() in STOPWORDS:
+        words = _cut_at_a_break(words)
+    if not words or words[-1].lower() in STOPWORDS:
         return None  # a cut that leaves "to", "of", "the": the line would not say what was done
     return " ".join(words)
+
+
+def _cut_at_a_break(words: list[str]) -> list[str]:
+    """A long object cut before its last preposition within the limit (before an "of" only when
+    there is no other: "of" most often sits inside a noun phrase, "the exchange of music")."""
+    cuts = [i for i, w in enumerate(words[:MAX_OBJECT_WORDS + 1]) if i >= 3 and w.lower() in _CUT_BEFORE]
+    cuts = [i for i in cuts if words[i].lower() != "of"] or cuts
+    if not cuts:
+        return []
+    words = words[: cuts[-1]]
+    while len(words) > 3 and (words[-1].lower().endswith(("ed", "ing")) or words[-1].lower() in _PARTICIPLES):
+        words.pop()  # "music owned", "the fugitive sought": a reduced clause the cut left without its end
+    while len(words) > 4 and words[-2].lower() in _CUT_BEFORE - {"of"}:
+        words = words[:-2]  # "murder in connection": a preposition the cut left with half its phrase
+    return words
 
 
 _REPORTER = re.compile(r",\s+((?:the\s+)?[A-Z][^,;:\"]{1,60}?)\s+(?:said|says|reported)\b")
@@ -207,24 +211,37 @@ def _central_events(atoms: list[_Atom], leads: dict[str, str]) -> None:
 
 def _what_atoms(s: str, a: Article, order: int) -> list[_Atom]:
     """Firsts, what came before, anniversaries: each only when its clause is asserted."""
-    atoms: list[_Atom] = []
     low = s.lower()
     if "first" not in low and "before" not in low and "ahead of" not in low and "prior to" not in low \
             and "anniversary" not in low:
-        return atoms  # the regular expressions below backtrack: skip sentences they cannot match
+        return []  # the regular expressions below backtrack: skip sentences they cannot match
+    atoms = _first_atoms(s, a, order)
+    before = _before_text(s)
+    if before:
+        atoms.append(_Atom("what", "before", "", before, a, order, 2.0))
+    for m in _ANNIVERSARY.finditer(s):
+        atoms.append(_Atom("what", "anniversary", "", _clean(m.group(1)), a, order, 1.5))
+    return atoms
+
+
+def _first_atoms(s: str, a: Article, order: int) -> list[_Atom]:
+    """ "the first visit since 1992" (two firsts joined by "and" are two atoms)."""
+    atoms = []
     for m in _FIRST.finditer(s):
         for part in re.split(r"\s+and\s+(?=(?:the\s+)?first\b)", m.group(0)):
             text = _clean(part)
             if len(text.split()) >= 4 and _asserted(s, m.start(), m.end()):
                 atoms.append(_Atom("what", "first", "", text, a, order, 1.5))
-    lead_m = _BEFORE_LEAD.match(s)
-    tail_m = _BEFORE_TAIL.match(s) if not lead_m else None
-    if lead_m and not is_negated(lead_m.group(2)):
-        atoms.append(_Atom("what", "before", "", f"Before {_clean(lead_m.group(1))}: {_clean(lead_m.group(2))}",
-                           a, order, 2.0))
-    elif tail_m and len(tail_m.group(1).split()) >= 3 and not is_negated(tail_m.group(1)):
-        atoms.append(_Atom("what", "before", "", f"Before the {tail_m.group(2).lower()}: {_clean(tail_m.group(1))}",
-                           a, order, 2.0))
-    for m in _ANNIVERSARY.finditer(s):
-        atoms.append(_Atom("what", "anniversary", "", _clean(m.group(1)), a, order, 1.5))
     return atoms
+
+
+def _before_text(s: str) -> str | None:
+    """What came before the visit or the talks: "Before the departure: ..."."""
+    lead_m = _BEFORE_LEAD.match(s)
+    if lead_m:
+        negated = is_negated(lead_m.group(2))
+        return None if negated else f"Before {_clean(lead_m.group(1))}: {_clean(lead_m.group(2))}"
+    tail_m = _BEFORE_TAIL.match(s)
+    if tail_m and len(tail_m.group(1).split()) >= 3 and not is_negated(tail_m.group(1)):
+        return f"Before the {tail_m.group(2).lower()}: {_clean(tail_m.group(1))}"
+    return None
