@@ -56,28 +56,39 @@ def extract_facts(story: Story) -> list[Fact]:
     articles = sorted(story.articles, key=lambda a: (a.published, a.key))
     limit = min(MAX_LEAD, max(MIN_LEAD, SENTENCE_BUDGET // max(1, len(articles))))
     candidates = {a.key: _candidates(a, limit) for a in articles}
+    atoms = _bare_counts_joined(_story_atoms(articles, candidates))
+    _central_events(atoms, {a.key: " ".join(s for s, lead in candidates[a.key] if lead).lower() for a in articles})
+    atoms += _central_leads(articles, DEVELOPMENTS if len(articles) >= CORROBORATED_FROM else 0)
+    facts = _group(_without_itinerary_places(atoms), _min_support(articles))
+    # a person is listed with what they are (a role) or did (a meeting): a bare name says little
+    facts = [f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)]
+    return _one_line_a_person(facts)
+
+
+def _min_support(articles: list[Article]) -> int:
+    """In a story of many articles, a fact only one of them states is more often noise than news
+    (a story one outlet covers alone has no second outlet to ask for: its facts stand on that outlet)."""
+    single_outlet = outlet_count([source_ref(a) for a in articles]) == 1
+    return 2 if len(articles) >= CORROBORATED_FROM and not single_outlet else 1
+
+
+def _without_itinerary_places(atoms: list[_Atom]) -> list[_Atom]:
+    """A place an itinerary names ("Beijing, then Shanghai") is not listed again on its own."""
+    in_itinerary = {p for at in atoms if at.slot == "itinerary" for p in at.value.split(">")}
+    return [at for at in atoms if not (at.slot.startswith("place:") and at.slot[6:] in in_itinerary)]
+
+
+def _story_atoms(articles: list[Article], candidates: dict[str, list[tuple[str, bool]]]) -> list[_Atom]:
+    """Every atom of the sentences read, in reading order, with the story's people known first."""
     people = _person_names([replace(a, sentences=[s for s, _ in candidates[a.key]]) for a in articles])
     lead = _lead_person(articles, people)
     roster = _roster(people)
     atoms: list[_Atom] = []
     order = 0
     for a in articles:
-        sentences = [s for s, _ in candidates[a.key]]
-        text = " ".join(sentences)
+        text = " ".join(s for s, _ in candidates[a.key])
         named_here = frozenset(norm for norm, (name, _) in people.items() if name in text)
         for s, is_lead in candidates[a.key]:
             atoms.extend(_sentence_atoms(s, a, order, people, lead, is_lead, named_here, roster))
             order += 1
-    atoms = _bare_counts_joined(atoms)
-    _central_events(atoms, {a.key: " ".join(s for s, lead in candidates[a.key] if lead).lower() for a in articles})
-    atoms += _central_leads(articles, DEVELOPMENTS if len(articles) >= CORROBORATED_FROM else 0)
-    in_itinerary = {p for at in atoms if at.slot == "itinerary" for p in at.value.split(">")}
-    atoms = [at for at in atoms if not (at.slot.startswith("place:") and at.slot[6:] in in_itinerary)]
-    # in a story of many articles, a fact only one of them states is more often noise than news
-    # (a story one outlet covers alone has no second outlet to ask for: its facts stand on that outlet)
-    single_outlet = outlet_count([source_ref(a) for a in articles]) == 1
-    min_support = 2 if len(articles) >= CORROBORATED_FROM and not single_outlet else 1
-    facts = _group(atoms, min_support)
-    # a person is listed with what they are (a role) or did (a meeting): a bare name says little
-    facts = [f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)]
-    return _one_line_a_person(facts)
+    return atoms

@@ -242,18 +242,21 @@ def _tally_atoms(s: str, a: Article, order: int) -> list[_Atom]:
         if int(ayes) < int(noes):
             continue  # a score or a range, not a tally (the winning side is written first)
         left, right = clause_around(s, m.start(), m.end())
-        if is_negated(s[left:right]) or is_modal(" ".join(s[left:m.start()].split()[-5:])):
+        if is_negated(s[left:right]) or is_modal(" ".join(s[left:m.start()].split()[-5:])) or in_quote(s, m.start()):
             continue
-        if in_quote(s, m.start()):
-            continue
-        what = (m.group("verb") or "").lower() or f"{(m.group('noun') or m.group('noun3')).lower()}"
-        tally = f"{ayes}-{noes}"
-        whose = _percent_holder(re.sub(r"^\s*(?:The|A|An)\s+", " ", s[left:m.start()]))
-        shown = f"{what} {tally}" if m.group("verb") else f"{tally} {what}"
-        if whose and whose.removesuffix("'s") not in _CALENDAR_TITLES:
-            shown = f"{whose}: {shown}"
-        elif m.group("verb"):
-            continue  # "voted 7-2" with nobody named: who voted is the fact
-        atoms.append(_Atom("how_many", f"tally:{tally}", tally, shown, a, order, 1.0,
-                           frozenset(canonical_terms(s[left:right])), s))
+        shown = _tally_text(m, f"{ayes}-{noes}", s[left:m.start()])
+        if shown:
+            atoms.append(_Atom("how_many", f"tally:{ayes}-{noes}", f"{ayes}-{noes}", shown, a, order, 1.0,
+                               frozenset(canonical_terms(s[left:right])), s))
     return atoms
+
+
+def _tally_text(m: re.Match, tally: str, before: str) -> str | None:
+    """ "Supreme Court: ruled 6-3", "6-3 decision"; None for "voted 7-2" with nobody named (who
+    voted is the fact)."""
+    what = (m.group("verb") or "").lower() or f"{(m.group('noun') or m.group('noun3')).lower()}"
+    whose = _percent_holder(re.sub(r"^\s*(?:The|A|An)\s+", " ", before))
+    shown = f"{what} {tally}" if m.group("verb") else f"{tally} {what}"
+    if whose and whose.removesuffix("'s") not in _CALENDAR_TITLES:
+        return f"{whose}: {shown}"
+    return None if m.group("verb") else shown
