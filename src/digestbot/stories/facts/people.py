@@ -33,28 +33,36 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
             s = normalise_quotes(s)
             if not _NAMEISH.search(s, 1):
                 continue  # every pattern below needs a second capitalised word
-            for e in entities(s):
-                words = [w for w in e.text.split() if w.lower().rstrip(".") not in _HONORIFICS]
-                if (e.is_person and 2 <= len(words) <= 4 and words[0].lower() not in STOPWORDS
-                        and not any(w.lower() in _CALENDAR_WORDS for w in words)):
-                    full = " ".join(words)
-                    name, role = people.get(full.lower(), (full, ""))
-                    given = e.role if _clean_role(e.role) else _apposition(s, e.end)
-                    people[full.lower()] = (name, role or given)
+            _add_named_people(s, people)
             for m in _CAPITAL_TITLE_PERSON.finditer(s):
                 titled.setdefault(m.group(2).lower(), (m.group(2), fact_words.NAME_TITLES[m.group(1)]))
-            if _ROLE_LAST_WORDS.isdisjoint(_LOWER_WORD.findall(s)) and _ROLE_LAST_WORDS.isdisjoint(
-                    _HYPHENATED.findall(s)):
-                continue  # no role noun: the pattern below, tried at every position, would find nothing
-            for m in _LOWER_TITLE_PERSON.finditer(s):
-                norm = m.group(2).lower()
-                if norm not in people:  # "the chairman", "that co-pilot": the role without its determiner
-                    people[norm] = (m.group(2), re.sub(r"^(?:the|that|this|a|an|his|her|their)\s+", "",
-                                                       m.group(1).strip()))
+            _add_people_after_roles(s, people)
     for norm, (name, title) in titled.items():
         if not people.get(norm, ("", ""))[1]:
             people[norm] = (name, title)
     return people
+
+
+def _add_named_people(s: str, people: dict[str, tuple[str, str]]) -> None:
+    """People the entities of a sentence name in two to four words, with the role it gives them."""
+    for e in entities(s):
+        words = [w for w in e.text.split() if w.lower().rstrip(".") not in _HONORIFICS]
+        if (e.is_person and 2 <= len(words) <= 4 and words[0].lower() not in STOPWORDS
+                and not any(w.lower() in _CALENDAR_WORDS for w in words)):
+            full = " ".join(words)
+            name, role = people.get(full.lower(), (full, ""))
+            given = e.role if _clean_role(e.role) else _apposition(s, e.end)
+            people[full.lower()] = (name, role or given)
+
+
+def _add_people_after_roles(s: str, people: dict[str, tuple[str, str]]) -> None:
+    """People named after a lower-case role ("bombing suspect Eric Rudolph"), unless already known."""
+    if _ROLE_LAST_WORDS.isdisjoint(_LOWER_WORD.findall(s)) and _ROLE_LAST_WORDS.isdisjoint(_HYPHENATED.findall(s)):
+        return  # no role noun: the pattern below, tried at every position, would find nothing
+    for m in _LOWER_TITLE_PERSON.finditer(s):
+        norm = m.group(2).lower()
+        if norm not in people:  # "the chairman", "that co-pilot": the role without its determiner
+            people[norm] = (m.group(2), re.sub(r"^(?:the|that|this|a|an|his|her|their)\s+", "", m.group(1).strip()))
 
 
 _APPOSITION = re.compile(r",\s+(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[a-z][\w-]+)\s*(?:,|\bwho\b|\.$)")

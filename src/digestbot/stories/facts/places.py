@@ -20,33 +20,43 @@ _ITINERARY = re.compile(
 
 
 def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, str]], is_lead: bool) -> list[_Atom]:
-    atoms = []
     hedged = is_modal(s) or is_negated(s)  # checked once: most sentences have neither, so no clause needs it
 
     def asserted(m: re.Match) -> bool:
         clause = s[slice(*clause_around(s, m.start(), m.end()))]
         return not hedged or not (is_negated(clause) or is_modal(clause))
 
+    def a_person(place: str) -> bool:
+        return place.lower() in people or any(place in p for p, _ in people.values())
+
+    atoms = _itinerary_atoms(s, a, order, hedged)
+    for m in _MOVE.finditer(s):
+        place = m.group(2)
+        if a_person(place) or not asserted(m):
+            continue  # "has not visited Serbia", "accepted an invitation to visit Israel"
+        verb = m.group(1).lower()
+        atoms.append(_Atom("where", f"place:{place.lower()}", "", f"{place} ({_clean(m.group(0))})",
+                           a, order, 1.0 if verb.startswith(("visit", "trip", "tour")) else 1.2))
+    if not (is_lead and fact_words.EVENT_VERB_LOWER.search(s.lower())):
+        return atoms
+    for m in fact_words.PLACE_PREPOSITIONS.finditer(s):
+        place = m.group(1)
+        if place.split()[0].lower() in fact_words.NOT_PLACES or a_person(place):
+            continue
+        if _modifier_not_place(s, m.end()) or not asserted(m):
+            continue  # "in the Atlanta area", "in Venezuela's capital": the name is not the place
+        atoms.append(_Atom("where", f"place:{place.lower()}", "", _clean(m.group(0)), a, order, 1.0))
+    return atoms
+
+
+def _itinerary_atoms(s: str, a: Article, order: int, hedged: bool) -> list[_Atom]:
+    """ "arrived in Beijing, then travelled to Shanghai", marked when only planned."""
+    atoms = []
     for m in _ITINERARY.finditer(s):
         if not hedged or _asserted(s, m.start(), m.end()):
             planned = " (planned)" if hedged and is_modal(s[slice(*clause_around(s, m.start(), m.end()))]) else ""
             atoms.append(_Atom("where", "itinerary", f"{m.group(1)}>{m.group(2)}".lower(),
                                f"{m.group(1)}, then {m.group(2)}{planned}", a, order, 3.0))
-    for m in _MOVE.finditer(s):
-        place = m.group(2)
-        if place.lower() in people or any(place in p for p, _ in people.values()) or not asserted(m):
-            continue  # "has not visited Serbia", "accepted an invitation to visit Israel"
-        verb = m.group(1).lower()
-        atoms.append(_Atom("where", f"place:{place.lower()}", "", f"{place} ({_clean(m.group(0))})",
-                           a, order, 1.0 if verb.startswith(("visit", "trip", "tour")) else 1.2))
-    if is_lead and fact_words.EVENT_VERB_LOWER.search(s.lower()):
-        for m in fact_words.PLACE_PREPOSITIONS.finditer(s):
-            place = m.group(1)
-            if place.split()[0].lower() in fact_words.NOT_PLACES or place.lower() in people:
-                continue
-            if _modifier_not_place(s, m.end()) or any(place in p for p, _ in people.values()) or not asserted(m):
-                continue  # "in the Atlanta area", "in Venezuela's capital": the name is not the place
-            atoms.append(_Atom("where", f"place:{place.lower()}", "", _clean(m.group(0)), a, order, 1.0))
     return atoms
 
 
