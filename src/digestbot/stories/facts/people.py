@@ -129,6 +129,23 @@ def _shared_surnames(names: tuple[str, ...]) -> frozenset[str]:
 
 def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[str, tuple[str, str]],
                lead: str | None) -> list[_Atom]:
+    atoms = _actor_atoms(s, a, order, names, people)
+    low = s.lower()  # a substring test first: the case-blind pattern costs more than the test over all sentences
+    meeting = _MEETING.search(s) if any(w in low for w in ("met", "meet", "summit", "talks")) else None
+    if not meeting or not _asserted(s, meeting.start(), meeting.end()):
+        return atoms  # "did not meet": no meeting
+    pair = _who_met(s, names, lead)
+    if pair:
+        kind = "summit" if re.search(r"\bsummit\b", s, re.I) else "meeting"
+        detail = _meeting_detail(s, [n for n, _ in people.values()])
+        atoms.append(_Atom("who", "meeting:" + "|".join(sorted(p.lower() for p in pair)), "met",
+                           f"{pair[0]} and {pair[1]}: {kind}" + (f" ({detail})" if detail else ""),
+                           a, order, 3.0))
+    return atoms
+
+
+def _actor_atoms(s: str, a: Article, order: int, names: list[str], people: dict[str, tuple[str, str]]) -> list[_Atom]:
+    """The people a sentence names who act in it, each with the role the story gives them."""
     atoms = []
     shared = _shared_surnames(tuple(n for n, _ in people.values())) if names else frozenset()
     for name in names:
@@ -139,10 +156,11 @@ def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[st
             role = ""
         atoms.append(_Atom("who", f"person:{name.lower()}", role.lower(),
                            f"{name} ({role})" if role else name, a, order, 0.5))
-    low = s.lower()  # a substring test first: the case-blind pattern costs more than the test over all sentences
-    meeting = _MEETING.search(s) if any(w in low for w in ("met", "meet", "summit", "talks")) else None
-    if not meeting or not _asserted(s, meeting.start(), meeting.end()):
-        return atoms  # "did not meet": no meeting
+    return atoms
+
+
+def _who_met(s: str, names: list[str], lead: str | None) -> list[str] | None:
+    """The two people a meeting sentence names (the story's lead person first), or None."""
     pair = list(names)
     if len(pair) == 1 and lead and lead != pair[0] and re.search(r"\bsummit with|talks with|meet(?:ing)? with", s, re.I):
         pair = [lead, pair[0]]
@@ -151,17 +169,13 @@ def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[st
         words = set(name.split())
         if len(words) >= 2 and not any(words & set(d.split()) for d in distinct):
             distinct.append(name)
-    if len(distinct) >= 2:
-        pair = distinct[:2]
-        if lead in pair:
-            pair.remove(lead)
-            pair.insert(0, lead)
-        kind = "summit" if re.search(r"\bsummit\b", s, re.I) else "meeting"
-        detail = _meeting_detail(s, [n for n, _ in people.values()])
-        atoms.append(_Atom("who", "meeting:" + "|".join(sorted(p.lower() for p in pair)), "met",
-                           f"{pair[0]} and {pair[1]}: {kind}" + (f" ({detail})" if detail else ""),
-                           a, order, 3.0))
-    return atoms
+    if len(distinct) < 2:
+        return None
+    pair = distinct[:2]
+    if lead in pair:
+        pair.remove(lead)
+        pair.insert(0, lead)
+    return pair
 
 
 _AGE_AFTER = re.compile(rf"({_PERSON_NAME}),\s+(\d{{1,3}}),")
