@@ -62,10 +62,7 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
     """What happened: the story's most central lead sentence (nearest the TF-IDF centroid of all
     leads), then for a long story the most central lead of each later stretch of its coverage,
     each stated by at least two articles and unlike the ones already chosen."""
-    leads = [(a, strip_dateline(normalise_quotes(s)).lstrip("-\u2014 ")) for a in articles for s in a.sentences[:2]]
-    leads = [(a, s) for a, s in leads if _standalone(s) and fact_words.EVENT_VERB_LOWER.search(s.lower())
-             and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)
-             and not _before_the_year(s, a.published.year)]
+    leads = _event_leads(articles)
     if not leads:
         return []
     if len(leads) <= 2:  # no centroid worth fitting: the opening lead says what happened
@@ -90,15 +87,29 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
     stretch = max(1, -(-len(articles) // developments)) if developments else 0
     for k in range(developments):
         period = {a.key for a in articles[k * stretch : (k + 1) * stretch]}
-        pool = [i for i in range(len(leads)) if leads[i][0].key in period
-                and all(sims[i, j] < 0.4 for j in chosen)
-                and len({leads[j][0].source for j in range(len(leads))
-                         if sims[i, j] >= RELATED_SIMILARITY}) >= DEVELOPMENT_SUPPORT]
+        pool = [i for i in range(len(leads)) if leads[i][0].key in period and _new_development(i, leads, sims, chosen)]
         if pool:
             i = max(pool, key=lambda i: scores[i])
             chosen.append(i)
             out.append(atom(i, f"development:{k}", _dated_lead(leads[i][1], leads[i][0])))
     return out
+
+
+def _event_leads(articles: list[Article]) -> list[tuple[Article, str]]:
+    """The first two sentences of each article that state an event of someone named, asserted, and
+    not dated years before the article (a chronology's background)."""
+    leads = [(a, strip_dateline(normalise_quotes(s)).lstrip("-\u2014 ")) for a in articles for s in a.sentences[:2]]
+    return [(a, s) for a, s in leads if _standalone(s) and fact_words.EVENT_VERB_LOWER.search(s.lower())
+            and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)
+            and not _before_the_year(s, a.published.year)]
+
+
+def _new_development(i: int, leads: list[tuple[Article, str]], sims, chosen: list[int]) -> bool:
+    """A lead unlike those already chosen, about something other outlets' leads also cover."""
+    if any(sims[i, j] >= 0.4 for j in chosen):
+        return False
+    related = {leads[j][0].source for j in range(len(leads)) if sims[i, j] >= RELATED_SIMILARITY}
+    return len(related) >= DEVELOPMENT_SUPPORT
 
 
 FIRST_REPORT_SHARE = 0.8  # a lead this close to the most central one may be the event's first report
