@@ -87,25 +87,38 @@ def _figure_facts(grp: list[_Atom]) -> list[_Scored]:
     newest_time = _newest(ranked[0])
     same_time = [g for g in ranked if newest_time - _newest(g) < 86400]
     main = max(same_time, key=lambda g: (_support(g), _newest(g)))
-    main_ctx = frozenset().union(*(x.context for x in main))
-    main_sources = {x.article.source for x in main}
     conflicts, timeline, out = [], [], []
     for g in ranked:
         if g is main:
             continue
-        if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g, g in same_time):
+        kind = _value_kind(main, g, g in same_time)
+        if kind == "own":
             other = Fact("how_many", _capitalise(g[0].text), _refs(g), evidence=g[0].evidence)
             out.append(_Scored(_support(g) * g[0].weight, -min(x.order for x in g), other, int(g[0].weight < 1)))
-        elif g in same_time and {x.article.source for x in g} - main_sources and not any(x.superseded for x in g):
-            conflicts.append((g[0].text, _refs(g)))
         else:
-            timeline.append((g[0].text, _refs(g)))
+            (conflicts if kind == "conflict" else timeline).append((g[0].text, _refs(g)))
+    out.append(_main_figure(main, ranked, conflicts, timeline))
+    return out
+
+
+def _main_figure(main: list[_Atom], ranked: list[list[_Atom]], conflicts: list, timeline: list) -> _Scored:
+    """The figure's line, its earlier values and conflicting ones beside it, scored by everyone behind them."""
     texts = list(dict.fromkeys(x.text for x in main))
     fact = Fact("how_many", _capitalise(texts[0]), _refs(main), conflicts, timeline, main[0].evidence)
     related = [x for g in ranked for x in g if g is main or (g[0].text, _refs(g)) in conflicts + timeline]
-    out.append(_Scored(_support(related) * max(x.weight for x in main) + 0.5 * len(conflicts),
-                       -min(x.order for x in main), fact, int(max(x.weight for x in main) < 1)))
-    return out
+    return _Scored(_support(related) * max(x.weight for x in main) + 0.5 * len(conflicts),
+                   -min(x.order for x in main), fact, int(max(x.weight for x in main) < 1))
+
+
+def _value_kind(main: list[_Atom], g: list[_Atom], same_time: bool) -> str:
+    """What another value of a figure is beside the main one: a figure of its own ("own": its
+    sentence shares little with the main one's, or it counts another scope), a "conflict" (another
+    outlet, about the same time, not corrected) or an earlier point of its "timeline"."""
+    main_ctx = frozenset().union(*(x.context for x in main))
+    if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g, same_time):
+        return "own"
+    other_outlet = {x.article.source for x in g} - {x.article.source for x in main}
+    return "conflict" if same_time and other_outlet and not any(x.superseded for x in g) else "timeline"
 
 
 _TOLL_EVENT = re.compile(r"(?<=dead|ured) in the \w+$")
