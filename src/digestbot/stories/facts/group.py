@@ -126,7 +126,29 @@ _TOLL_EVENT = re.compile(r"(?<=dead|ured) in the \w+$")
 
 def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
     """Agreeing atoms -> one Fact; facts stated by fewer than `min_support` outlets are left out."""
-    scored: list[_Scored] = []
+    free, by_slot = _sorted_atoms(atoms)
+    scored = [_free_fact(grp) for grp in free]
+    for (category, slot), grp in by_slot.items():
+        if category == "how_many":
+            scored += _figure_facts(grp)
+        elif slot == "happened" or slot.startswith("development"):
+            scored.append(_lead_fact(slot, grp[0]))
+        else:
+            scored.append(_slot_fact(category, slot, grp))
+    # corroboration is by outlet: two copies of one wire story are one source
+    # (a development is chosen only when another outlet covers it: it cites the leads that say the same)
+    kept = [sc for sc in scored if _outlets_behind(sc.fact) >= min_support + sc.extra_support
+            or sc.fact.text.startswith("What happened") or sc.when]
+    # one line per figure: "11 dead in the blast" and "11 dead in the bombing" are one toll
+    kept.sort(key=lambda sc: (-sc.score, -sc.order))
+    unique: dict[str, _Scored] = {}
+    for sc in kept:
+        unique.setdefault(_TOLL_EVENT.sub("", sc.fact.text), sc)
+    return _selected(_without_repeated_dates(list(unique.values())))
+
+
+def _sorted_atoms(atoms: list[_Atom]) -> tuple[list[list[_Atom]], dict[tuple[str, str], list[_Atom]]]:
+    """Free-text atoms (firsts, events: alike when their words are) and the others by their slot."""
     by_slot: dict[tuple[str, str], list[_Atom]] = {}
     free: list[list[_Atom]] = []
     for at in atoms:
@@ -140,47 +162,41 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
                 free.append([at])
         else:
             by_slot.setdefault((at.category, at.slot), []).append(at)
-    for grp in free:
-        fact = Fact(grp[0].category, _capitalise(grp[0].text), _refs(grp), evidence=grp[0].evidence)
-        scored.append(_Scored(max(a.weight for a in grp) * _support(grp), -min(a.order for a in grp), fact,
-                              -int(any(a.central for a in grp))))
-    for (category, slot), grp in by_slot.items():
-        if category == "how_many":
-            scored += _figure_facts(grp)
-            continue
-        if slot == "happened" or slot.startswith("development"):
-            refs = list({a.key: source_ref(a) for a in grp[0].corroborating}.values())
-            prefix = "What happened: " if slot == "happened" else ""
-            fact = Fact("what", prefix + grp[0].text, refs, evidence=grp[0].evidence)
-            scored.append(_Scored(1e9 if prefix else grp[0].weight * len(refs), 0, fact,
-                                  when=0.0 if prefix else grp[0].article.published.timestamp()))
-            continue
-        values: dict[str, list[_Atom]] = {}
-        for at in grp:
-            values.setdefault(at.value, []).append(at)
-        if category in ("who", "where") and slot != "itinerary":
-            values = {"": grp}  # one person or place, whatever roles or verbs are written
-        ranked = sorted(values.values(), key=lambda g: (-_support(g), -_newest(g)))
-        main = ranked[0]
-        texts = list(dict.fromkeys(x.text for x in main))
-        text = _merge_meeting(texts) if slot.startswith("meeting:") else max(texts, key=texts.count)
-        if category == "who" and slot.startswith("person:"):
-            text = max(texts, key=lambda t: ("(" in t, [x.text for x in main].count(t)))
-        if category == "when":
-            text = min(texts, key=len)
-        stated = next((x for x in main if x.text == text), main[0])  # `why` shows the sentence of this text
-        fact = Fact(category, _capitalise(text), _refs(main), evidence=stated.evidence)
-        scored.append(_Scored(max(x.weight for x in main) * _support(main), -min(x.order for x in main), fact))
-    # corroboration is by outlet: two copies of one wire story are one source
-    # (a development is chosen only when another outlet covers it: it cites the leads that say the same)
-    kept = [sc for sc in scored if _outlets_behind(sc.fact) >= min_support + sc.extra_support
-            or sc.fact.text.startswith("What happened") or sc.when]
-    # one line per figure: "11 dead in the blast" and "11 dead in the bombing" are one toll
-    kept.sort(key=lambda sc: (-sc.score, -sc.order))
-    unique: dict[str, _Scored] = {}
-    for sc in kept:
-        unique.setdefault(_TOLL_EVENT.sub("", sc.fact.text), sc)
-    return _selected(_without_repeated_dates(list(unique.values())))
+    return free, by_slot
+
+
+def _free_fact(grp: list[_Atom]) -> _Scored:
+    fact = Fact(grp[0].category, _capitalise(grp[0].text), _refs(grp), evidence=grp[0].evidence)
+    return _Scored(max(a.weight for a in grp) * _support(grp), -min(a.order for a in grp), fact,
+                   -int(any(a.central for a in grp)))
+
+
+def _lead_fact(slot: str, lead: _Atom) -> _Scored:
+    """What happened (first, whatever its support) or a development (cites the leads that say the same)."""
+    refs = list({a.key: source_ref(a) for a in lead.corroborating}.values())
+    prefix = "What happened: " if slot == "happened" else ""
+    fact = Fact("what", prefix + lead.text, refs, evidence=lead.evidence)
+    return _Scored(1e9 if prefix else lead.weight * len(refs), 0, fact,
+                   when=0.0 if prefix else lead.article.published.timestamp())
+
+
+def _slot_fact(category: str, slot: str, grp: list[_Atom]) -> _Scored:
+    """One person, place, date or meeting: the value most outlets state, in its fullest wording."""
+    values: dict[str, list[_Atom]] = {}
+    for at in grp:
+        values.setdefault(at.value, []).append(at)
+    if category in ("who", "where") and slot != "itinerary":
+        values = {"": grp}  # one person or place, whatever roles or verbs are written
+    main = sorted(values.values(), key=lambda g: (-_support(g), -_newest(g)))[0]
+    texts = list(dict.fromkeys(x.text for x in main))
+    text = _merge_meeting(texts) if slot.startswith("meeting:") else max(texts, key=texts.count)
+    if category == "who" and slot.startswith("person:"):
+        text = max(texts, key=lambda t: ("(" in t, [x.text for x in main].count(t)))
+    if category == "when":
+        text = min(texts, key=len)
+    stated = next((x for x in main if x.text == text), main[0])  # `why` shows the sentence of this text
+    fact = Fact(category, _capitalise(text), _refs(main), evidence=stated.evidence)
+    return _Scored(max(x.weight for x in main) * _support(main), -min(x.order for x in main), fact)
 
 
 RESTATED_ON_DAYS = 3  # days on which one outlet restates a fact in its own reports: it counts as two
