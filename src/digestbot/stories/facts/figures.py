@@ -22,52 +22,71 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
     unit = q.unit
     if unit in ("person", "death", "injury"):
         unit = _toll_kind(clause, q.start - offset, q.end - offset) or unit
-    span = q.text
-    value = _value_text(q, clause, offset)
     after = clause[q.end - offset:]
     if unit in ("death", "injury"):
-        if not _counts_people(q, after):
-            return None  # "its five remaining Concordes" near "killing": not a toll
-        event = fact_words.EVENT_NOUNS.search(clause)
-        where = fact_words.TOLL_TAILS.match(after)
-        label = f"{q.qualifier + ' ' if q.qualifier else ''}{value} {'dead' if unit == 'death' else 'injured'}"
-        label += f" {where.group(1).lower()}" if where else ""
-        return (f"{label} in the {event.group(1).lower()}" if event else label), unit
+        return _toll_label(q, unit, clause, offset)
     if q.kind == "percent":
-        return _percent_label(span, clause[: q.start - offset], after)
+        return _percent_label(q.text, clause[: q.start - offset], after)
     if q.kind == "money":
         return _money_label(q, clause[: q.start - offset], after)
-    if not unit or unit in _VAGUE_UNITS or q.kind == "year":
+    if not unit or unit in _VAGUE_UNITS or q.kind == "year" or (q.kind == "count" and q.value < 2):
         return None
-    if q.kind == "count" and q.value < 2:
-        return None
+    return _thing_label(q, unit, clause, offset)
+
+
+def _thing_label(q: Quantity, unit: str, clause: str, offset: int) -> tuple[str, str] | None:
+    """A count of people or things, or a measure: winds with their speed, damaged things with what
+    happened to them, people with their fate."""
+    after = clause[q.end - offset:]
+    span, value = q.text, _value_text(q, clause, offset)
     text = span if not re.fullmatch(r"[\d,.]+", span.strip()) else f"{span} {unit}s"
     if " to " in value:  # a range: "30 people" after "20 to" reads "20 to 30 people"
         text = value + " " + text.split(None, 1)[1] if " " in text else value
-    if q.kind == "count" and unit in fact_words.SPEED_UNITS and re.search(r"\bwinds?\b", clause, re.I):
+    if q.kind != "count":
+        return text, unit
+    if unit in fact_words.SPEED_UNITS and re.search(r"\bwinds?\b", clause, re.I):
         per_hour = re.match(r"\s+(?:an|per)\s+hour\b", after) or unit in ("mph", "kph", "km/h", "kmh", "knot")
         return (f"winds of {span}" + (" an hour" if not unit.startswith(("mph", "k", "knot")) else ""),
                 "wind") if per_hour else None
-    if q.kind == "count" and unit in fact_words.DAMAGED_THINGS:
-        near = clause[max(0, q.start - offset - 25): q.start - offset] + " " + " ".join(after.split()[:3])
+    near = clause[max(0, q.start - offset - 25): q.start - offset] + " " + " ".join(after.split()[:3])
+    if unit in fact_words.DAMAGED_THINGS:
         damage = fact_words.DAMAGE.search(near)
         return (f"{text} {damage.group(1).lower()}", f"{unit}:damaged") if damage else None
-    if q.kind == "count" and unit in fact_words.PEOPLE_ROLES | {"person"}:
-        # the verb that governs the count stands next to it: "arrested two men", "200 agents were sent"
-        start, end = q.start - offset, q.end - offset
-        near = clause[max(0, start - 25): start] + " " + " ".join(clause[end:].split()[:4])
-        fate = fact_words.PEOPLE_FATES.search(near.lower())
-        if fate:  # what happened to them is part of what is counted: detained is not missing
-            done = fate.group(1).lower()
-            done = _FATE_NOUNS.get(done, done)  # "the arrest of two men": two men arrested
-            return f"{text} {done}", f"{unit}:{done[:6]}"
-        if unit in fact_words.SELF_DESCRIBING_ROLES:
-            return text, f"{unit}:self"
-        work = fact_words.PEOPLE_AT_WORK.search(near)
-        if work:  # paraphrases agree ("were deployed", "remain"): the verb is shown, not compared
-            return f"{text} {work.group(1).lower()}", f"{unit}:at work"
-        return text, f"{unit}:bare"  # shown as a group ("delegation: 200") or beside a fuller mention
+    if unit in fact_words.PEOPLE_ROLES | {"person"}:
+        return _people_label(q, unit, text, clause, offset)
     return text, unit
+
+
+def _toll_label(q: Quantity, unit: str, clause: str, offset: int) -> tuple[str, str] | None:
+    """ "11 dead in the blast", "4 dead on the ground", "5,000 injured"."""
+    after = clause[q.end - offset:]
+    if not _counts_people(q, after):
+        return None  # "its five remaining Concordes" near "killing": not a toll
+    event = fact_words.EVENT_NOUNS.search(clause)
+    where = fact_words.TOLL_TAILS.match(after)
+    value = _value_text(q, clause, offset)
+    label = f"{q.qualifier + ' ' if q.qualifier else ''}{value} {'dead' if unit == 'death' else 'injured'}"
+    label += f" {where.group(1).lower()}" if where else ""
+    return (f"{label} in the {event.group(1).lower()}" if event else label), unit
+
+
+def _people_label(q: Quantity, unit: str, text: str, clause: str, offset: int) -> tuple[str, str]:
+    """A count of people with what happened to them ("two men arrested"), what they do ("300
+    rescue workers deployed"), or bare (shown as a group or beside a fuller mention)."""
+    # the verb that governs the count stands next to it: "arrested two men", "200 agents were sent"
+    start, end = q.start - offset, q.end - offset
+    near = clause[max(0, start - 25): start] + " " + " ".join(clause[end:].split()[:4])
+    fate = fact_words.PEOPLE_FATES.search(near.lower())
+    if fate:  # what happened to them is part of what is counted: detained is not missing
+        done = fate.group(1).lower()
+        done = _FATE_NOUNS.get(done, done)  # "the arrest of two men": two men arrested
+        return f"{text} {done}", f"{unit}:{done[:6]}"
+    if unit in fact_words.SELF_DESCRIBING_ROLES:
+        return text, f"{unit}:self"
+    work = fact_words.PEOPLE_AT_WORK.search(near)
+    if work:  # paraphrases agree ("were deployed", "remain"): the verb is shown, not compared
+        return f"{text} {work.group(1).lower()}", f"{unit}:at work"
+    return text, f"{unit}:bare"  # shown as a group ("delegation: 200") or beside a fuller mention
 
 
 def _percent_label(span: str, before: str, after: str) -> tuple[str, str] | None:
