@@ -198,57 +198,79 @@ _NUMBER_WORDS = frozenset("two three four five six seven eight nine ten eleven t
 
 
 def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[_Atom]:
-    if q.kind in ("year", "ordinal"):
-        return []  # anniversaries and "second meeting" are handled with their context
-    if q.kind == "measure" and not q.event:
-        return []  # "two months after ...": a time gap, not a fact of the story
-    if re.match(r"\s+of\s+(?:them|whom|those)\b", sentence[q.end :]) or (
-            re.match(r"\s+others\b", sentence[q.end :]) and re.search(r"\band\s+$", sentence[: q.start])):
-        return []  # "247 people, 12 of them Americans": a part of another count, not a toll
-    if re.match(r"\s+(more|additional|extra|further)\b", sentence[q.end :]) or re.search(
-            r"\b(another|additional)\s+$", sentence[: q.start]):
-        return []  # an increment ("two more bodies"), not a total
-    if re.match(r"\s+(?:to|and|-)\s+\d", sentence[q.end :]) and " " not in q.text.strip():
-        return []  # the first half of a range: the second carries both
+    if _not_a_total(q, sentence):
+        return []
     left, right = clause_around(sentence, q.start, q.end)
     clause = sentence[left:right]
-    governing = " ".join(sentence[left : q.start].split()[-5:])  # "could reach", "is expected to top"
-    if is_negated(clause) or is_modal(governing) or about_other_time(clause, a.published.year):
-        return []  # not asserted, or about another event (an earlier disaster's toll)
-    who = None
-    if in_quote(sentence, q.start):
-        who = speaker(sentence)
-        if not who:
-            return []  # a quoted figure with nobody to attribute it to
-    labelled = _count_label(q, clause, left)
+    if not _asserted_figure(q, sentence, left, clause, a.published.year):
+        return []
+    quoted = in_quote(sentence, q.start)
+    who = speaker(sentence) if quoted else None
+    labelled = None if quoted and not who else _count_label(q, clause, left)  # a quote needs its speaker
     if labelled is None:
         return []
     text, unit = labelled
-    near = _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30]
-    # a group the count is the size of ("a delegation of about 200", "200 in the team"), not a group
-    # merely named nearby ("the rock group Ruskin said 300 users ...")
-    grouped = re.search(r"\b(delegation|group|team|crowd)\s+of\b", near, re.I) or re.match(
-        r"\s+(?:\w+\s+)?(?:in|of)\s+(?:the|a|an|its|their)\s+(delegation|group|team|crowd)\b", sentence[q.end:], re.I)
-    people = unit.split(":")[0] in fact_words.PEOPLE_ROLES or unit.startswith("person")
+    grouped = _group_sized(q, sentence)
     if grouped and unit.endswith(":bare"):
         unit = unit[: -len(":bare")]
-    about_people = people or unit in ("death", "injury") or unit.startswith("percent")
-    if q.kind == "measure" and q.event in fact_words.TIME_GAPS:
-        return []  # "a six-year hiatus", "a three-month span": time between things, not an event
-    if not (about_people or q.kind in ("measure", "money") or grouped or unit in ("wind",) or unit.endswith(":damaged")):
-        return []  # "2 engines", "100 meters": counts of things say little a reader needs
-    weight = 1.5 if unit in ("death", "injury") else 1.0
-    if q.kind == "count" and grouped:
-        text = f"{grouped.group(1).lower()}: {text}"
-    if who:
-        text += f" ({who} said)"
-    area = re.search(r"\b(?:in|across|throughout)\s+((?:[A-Z][\w'-]+\s?)+)", clause) if unit in (
-        "death", "injury") else None  # a toll in one region is not the toll in another
-    slot = f"{q.kind}:{unit}:{q.event or ''}:{area.group(1).strip().lower() if area else ''}"
+    if not _worth_counting(q, unit, grouped):
+        return []
+    text = (f"{grouped.group(1).lower()}: {text}" if q.kind == "count" and grouped else text) + (
+        f" ({who} said)" if who else "")  # a group's size ("delegation: 200"); a quote keeps its speaker
     value = _value_text(q, clause, left)
     context = frozenset(canonical_terms(clause)) - {unit, value}
-    return [_Atom("how_many", slot, value, _clean(text), a, order, weight, context, sentence,
-                  superseded=is_superseded(clause))]
+    weight = 1.5 if unit in ("death", "injury") else 1.0
+    return [_Atom("how_many", _figure_slot(q, unit, clause), value, _clean(text), a, order, weight, context,
+                  sentence, superseded=is_superseded(clause))]
+
+
+def _asserted_figure(q: Quantity, sentence: str, left: int, clause: str, year: int) -> bool:
+    """Not negated, not governed by a modal ("could reach", "is expected to top"), not about another
+    event or time (an earlier disaster's toll)."""
+    governing = " ".join(sentence[left : q.start].split()[-5:])
+    return not (is_negated(clause) or is_modal(governing) or about_other_time(clause, year))
+
+
+def _figure_slot(q: Quantity, unit: str, clause: str) -> str:
+    """What two values must share to be the same figure: kind, unit, event and, for a toll, the
+    region it names (a toll in one region is not the toll in another)."""
+    area = re.search(r"\b(?:in|across|throughout)\s+((?:[A-Z][\w'-]+\s?)+)", clause) if unit in (
+        "death", "injury") else None
+    return f"{q.kind}:{unit}:{q.event or ''}:{area.group(1).strip().lower() if area else ''}"
+
+
+def _not_a_total(q: Quantity, sentence: str) -> bool:
+    """A number that is no figure of the story by itself: a year, an ordinal, a time gap, a part of
+    another count, an increment, the first half of a range."""
+    if q.kind in ("year", "ordinal"):
+        return True  # anniversaries and "second meeting" are handled with their context
+    if q.kind == "measure" and not q.event:
+        return True  # "two months after ...": a time gap, not a fact of the story
+    after, before = sentence[q.end :], sentence[: q.start]
+    if re.match(r"\s+of\s+(?:them|whom|those)\b", after) or (
+            re.match(r"\s+others\b", after) and re.search(r"\band\s+$", before)):
+        return True  # "247 people, 12 of them Americans": a part of another count, not a toll
+    if re.match(r"\s+(more|additional|extra|further)\b", after) or re.search(r"\b(another|additional)\s+$", before):
+        return True  # an increment ("two more bodies"), not a total
+    return bool(re.match(r"\s+(?:to|and|-)\s+\d", after)) and " " not in q.text.strip()  # a range's first half
+
+
+def _group_sized(q: Quantity, sentence: str) -> re.Match | None:
+    """A group the count is the size of ("a delegation of about 200", "200 in the team"), not a
+    group merely named nearby ("the rock group Ruskin said 300 users ...")."""
+    near = _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30]
+    return re.search(r"\b(delegation|group|team|crowd)\s+of\b", near, re.I) or re.match(
+        r"\s+(?:\w+\s+)?(?:in|of)\s+(?:the|a|an|its|their)\s+(delegation|group|team|crowd)\b", sentence[q.end:], re.I)
+
+
+def _worth_counting(q: Quantity, unit: str, grouped: re.Match | None) -> bool:
+    """People, tolls, shares, amounts, measures of an event, a group's size, winds, damage: not
+    "2 engines" or "100 meters", which say little a reader needs, nor time between things."""
+    if q.kind == "measure" and q.event in fact_words.TIME_GAPS:
+        return False  # "a six-year hiatus", "a three-month span": time between things, not an event
+    people = unit.split(":")[0] in fact_words.PEOPLE_ROLES or unit.startswith("person")
+    about_people = people or unit in ("death", "injury") or unit.startswith("percent")
+    return bool(about_people or q.kind in ("measure", "money") or grouped or unit == "wind" or unit.endswith(":damaged"))
 
 
 def _tally_atoms(s: str, a: Article, order: int) -> list[_Atom]:
