@@ -11,7 +11,7 @@ core (`analyse_text`) into one Story, whose facts are rendered as `/TOPIC facts`
 - recall: labelled facts matched by at least one line that is not judged wrong;
 - each figure for all clusters and separately for the `fresh` ones (labelled before the extractor
   ever ran on them: the first round's held-out estimate), the `fresh2` ones (the same, second
-  round) and the `tuned` ones;
+  round), the `fresh3` ones (third round: held out, never tuned on) and the `tuned` ones;
 - lines per story (target at most 15) and CPU ms of `extract_facts` per story (target < 50):
   cold (the first run, which fills the text core's caches) and warm (the best of two more).
 
@@ -141,6 +141,7 @@ def why_missed(splits: set[str]) -> dict[str, int]:
     sentences the extractor does not read), `read, no candidate`, `candidate dropped` (a candidate
     line matches it but is left out: too few outlets, a category's cap), or `absent`."""
     from digestbot.stories import facts as facts_module
+    from digestbot.stories.facts import leads
 
     labels = load_labels()
     stories = load_stories({t for t, v in labels.items() if v.get("split", "tuned") in splits})
@@ -157,9 +158,8 @@ def why_missed(splits: set[str]) -> dict[str, int]:
         for topic, story in sorted(stories.items()):
             found = score_story([f.text for f in extract_facts(story)], labels[topic])["found"]
             articles = story.articles
-            limit = min(facts_module.MAX_LEAD, max(facts_module.MIN_LEAD,
-                                                   facts_module.SENTENCE_BUDGET // max(1, len(articles))))
-            read = {s for a in articles for s, _ in facts_module._candidates(a, limit)}
+            limit = min(leads.MAX_LEAD, max(leads.MIN_LEAD, leads.SENTENCE_BUDGET // max(1, len(articles))))
+            read = {s for a in articles for s, _ in leads._candidates(a, limit)}
             for fact in labels[topic]["facts"]:
                 if fact["id"] in found:
                     continue
@@ -195,9 +195,8 @@ def markdown(rows: list[dict]) -> str:
         q = r["labelled_only"] / r["lines"] if r["lines"] else 0.0
         out.append(f"| {r['topic']} | {r['split']} | {r['event']} | {r['lines']} | {len(r['wrong'])} | {p:.0%} | "
                    f"{q:.0%} | {len(r['found'])}/{r['labelled']} | {r['cpu_ms']:.0f} / {r['warm_ms']:.0f} |")
-    for name, part in (("fresh", [r for r in rows if r["split"] == "fresh"]),
-                       ("fresh2", [r for r in rows if r["split"] == "fresh2"]),
-                       ("tuned", [r for r in rows if r["split"] == "tuned"]), ("all", rows)):
+    splits = [(name, [r for r in rows if r["split"] == name]) for name in ("fresh3", "fresh", "fresh2", "tuned")]
+    for name, part in splits + [("all", rows)]:
         if part:
             t = totals(part)
             out.append(f"| **{name}** | | | max {t['max_lines']} | {t['wrong']} | **{t['precision']:.0%}** | "

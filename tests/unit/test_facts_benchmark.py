@@ -21,10 +21,13 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     totals = bench.totals(rows)
     assert totals["precision"] >= 0.90  # lines judged correct (labelled or checked by hand)
     assert totals["max_lines"] <= 15
-    split = {name: bench.totals([r for r in rows if r["split"] == name]) for name in ("tuned", "fresh", "fresh2")}
+    split = {name: bench.totals([r for r in rows if r["split"] == name])
+             for name in ("tuned", "fresh", "fresh2", "fresh3")}
     assert split["tuned"]["recall"] >= 0.72
     # the held-out sets sit under the 60% target: these floors are their figures now, not the goal
-    assert split["fresh"]["recall"] >= 0.55
-    assert split["fresh2"]["recall"] >= 0.32
+    assert split["fresh"]["recall"] >= 0.56
+    assert split["fresh2"]["recall"] >= 0.44
+    assert split["fresh3"]["recall"] >= 0.12  # never tuned on: the honest held-out figure
     # the clusters labelled before the extractor ever ran on them: not one line judged wrong
     assert split["fresh"]["wrong"] == 0 and split["fresh2"]["wrong"] == 0
+    assert split["fresh3"]["wrong"] <= 2  # the two of its untouched reading, kept as examples

@@ -53,11 +53,11 @@ def test_a_bare_amount_and_a_bare_share_stay_out():
     assert not any("176.7" in line or "45 percent" in line for line in lines)
 
 
-def _one_outlet(reports):
-    """Six or more articles (facts then need two sources behind them), all from one newspaper."""
+def _one_outlet(reports, other_outlet="Harlow Gazette"):
+    """Six or more articles (facts then need two sources behind them), all but one from one newspaper."""
     articles = [an_article(text, source="Harlow Gazette", days=day) for day, text in reports]
     others = [an_article(f"The Gazette's weather page for day {d} promised rain over the Dorne valley.",
-                         source="Harlow Gazette", days=d) for d in (10, 11, 12)]
+                         source="Harlow Gazette" if d < 12 else other_outlet, days=d) for d in (10, 11, 12)]
     return extract_facts(Story(key="s", title="t", articles=sorted(articles + others, key=lambda a: a.published)))
 
 
@@ -68,7 +68,9 @@ def test_one_outlet_restating_a_fact_on_three_days_corroborates_it():
 
 
 def test_three_copies_of_one_report_on_one_day_do_not():
-    facts = _one_outlet([(1, "Machinists at Harlow Motors won a $2,100 signing bonus, the report said.")] * 3)
+    # (in a story another outlet also covers: one that one outlet covers alone stands on that outlet)
+    facts = _one_outlet([(1, "Machinists at Harlow Motors won a $2,100 signing bonus, the report said.")] * 3,
+                        other_outlet="Dorne Post")
     assert not any(f.text == "$2,100 signing bonus" for f in facts)
 
 
@@ -162,3 +164,29 @@ def test_a_group_named_near_a_count_is_not_its_size():
     lines = _texts("The service said it had blocked more than 120,000 users the rock group Ruskin named.",
                    category="how_many")
     assert not any(line.lower().startswith("group:") for line in lines)
+
+
+def test_a_story_one_outlet_covers_alone_keeps_facts_that_outlet_states_once():
+    reports = [an_article(f"Harlow Gazette notes for day {d}: the Dorne ferry ran on time.", source="Harlow Gazette",
+                          days=d) for d in range(6)]
+    reports.append(an_article("Police in Dunmore arrested four dock workers at the container port.",
+                              source="Harlow Gazette", days=7))
+    facts = extract_facts(Story(key="s", title="t", articles=reports))
+    assert any(f.text == "Four dock workers arrested" for f in facts)
+
+
+def test_a_story_of_several_outlets_still_asks_for_two():
+    reports = [an_article(f"Harlow Gazette notes for day {d}: the Dorne ferry ran on time.",
+                          source="Harlow Gazette" if d % 2 else "Dorne Post", days=d) for d in range(6)]
+    reports.append(an_article("Police in Dunmore arrested four dock workers at the container port.",
+                              source="Harlow Gazette", days=7))
+    facts = extract_facts(Story(key="s", title="t", articles=reports))
+    assert not any(f.text == "Four dock workers arrested" for f in facts)
+
+
+def test_a_category_may_use_lines_the_others_leave_unused():
+    roles = [("spokesman", "Tomas Reyl"), ("prosecutor", "Ada Lunn"), ("judge", "Piet Varga"),
+             ("lawyer", "Mona Kessel"), ("governor", "Otto Brann"), ("commander", "Lise Haag")]
+    lines = _texts(*(f"Dorne {role} {name} said the Harlow ferry inquiry would open in May." for role, name in roles),
+                   category="who")
+    assert len(lines) == 6

@@ -60,7 +60,7 @@ def test_an_invitation_to_visit_is_not_a_visit():
 
 
 def test_a_weekday_dates_the_event_and_a_statement_day_does_not():
-    from digestbot.stories.facts import _dated_lead
+    from digestbot.stories.facts.dates import _dated_lead
     article = an_article("placeholder", published=THURSDAY)
     assert _dated_lead("The parents of Dan Ivo began legal action on Wednesday against the Kell police.",
                        article).startswith("21 Apr 1999: ")
@@ -85,7 +85,7 @@ def test_a_date_line_is_never_a_cut_fragment():
 
 
 def test_a_role_misread_from_a_place_is_dropped():
-    from digestbot.stories.facts import _clean_role
+    from digestbot.stories.facts.people import _clean_role
     assert not _clean_role("North Carolina Director")
     assert _clean_role("Russian Deputy Prime Minister") and _clean_role("Energy Minister")
 
@@ -126,7 +126,7 @@ def test_a_pardon_an_extradition_a_merger_are_events():
 
 def test_a_dated_line_a_development_already_says_is_left_out():
     from digestbot.domain.models import Fact
-    from digestbot.stories.facts import _Scored, _without_repeated_dates
+    from digestbot.stories.facts.group import _Scored, _without_repeated_dates
     development = _Scored(2, 0, Fact("what", "7 Nov 1998: Ostra police arrested two men Saturday, and a court "
                                      "ordered them held.", []), when=1.0)
     dated = _Scored(1, 0, Fact("when", "7 Nov 1998: Ostra police arrested two men Saturday", []))
@@ -146,7 +146,7 @@ def test_what_happened_is_a_news_report_that_reads_alone():
 
 def test_one_line_a_person_and_no_date_line_repeating_what_happened():
     from digestbot.domain.models import Fact
-    from digestbot.stories.facts import _Scored, _one_line_a_person, _without_repeated_dates
+    from digestbot.stories.facts.group import _Scored, _one_line_a_person, _without_repeated_dates
     role = Fact("who", "Dan Ivo (black teenager)", [])
     age = Fact("who", "Dan Ivo (aged 18)", [])
     assert [f.text for f in _one_line_a_person([role, age])] == ["Dan Ivo (black teenager, aged 18)"]

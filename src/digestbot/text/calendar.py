@@ -62,9 +62,17 @@ def _with_year(month: int, day: int, year: str | None, base: date, future: bool)
     return when
 
 
+# Every date mention holds one of these (months start so): a substring test before the pattern,
+# which tries its alternatives at every position of a sentence.
+_DATE_HINTS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "yesterday", "today",
+               "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def resolve_dates(sentence: str, base: date, future: bool = False) -> list[ResolvedDate]:
     """Absolute days of the dates a sentence mentions, read against the article's date `base`."""
-    out = []
+    out: list[ResolvedDate] = []
+    if not any(hint in sentence for hint in _DATE_HINTS):
+        return out
     for m in DATE_MENTION.finditer(sentence):
         if m.group("md"):
             day = _with_year(_month(m.group(0).split()[0]), int(m.group("day")), m.group("year"), base, future)

@@ -11,8 +11,8 @@ import re
 # re.IGNORECASE on these long alternations, which the fact extractor runs on every clause.
 # "did not", "has not", "never", "denied", "no evidence": the clause does not assert its event.
 NEGATION = re.compile(
-    r"\b(?:not|n't|never|no longer|denie[sd]|deny|denying|refused to|rejected reports?|ruled out|"
-    r"no(?!\.)|none|nobody|neither|nor)\b")
+    r"\b(?:not|never|no longer|denie[sd]|deny|denying|refused to|rejected reports?|ruled out|"
+    r"no(?!\.)|none|nobody|neither|nor)\b|n['\u2019]t\b")  # "didn't": no word boundary before its n't
 # "plans to", "is expected to", "could": the event has not happened (yet).
 MODALITY = re.compile(
     r"\b(?:will|would|could|may|might|plans? to|planned to|planning to|hopes? to|intends? to|"

@@ -1,0 +1,118 @@
+"""When: dated events resolved to absolute days; development lines dated by the day they name. Pure."""
+
+from __future__ import annotations
+
+import re
+
+from ...domain.models import Article
+from ...text.calendar import resolve_dates, show_date
+from ...text.cleaning import strip_dateline
+from ...text.features import STOPWORDS
+from ...text.meaning import clause_around, is_modal, is_negated
+from . import fact_words
+from .core import _Atom, _FIRST, _capitalise, _clean, _standalone
+
+
+def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
+    """Dates of events, resolved against the article's date and shown absolute."""
+    atoms = []
+    base = a.published.date()
+    for d in resolve_dates(s, base):
+        if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s" or _dates_the_saying(s, d.start, d.end):
+            continue  # "since December 2019" dates a "first"; "the FBI said Friday" a statement
+        left, right = clause_around(s, d.start, d.end)
+        clause = s[left:right]
+        text = _dated_text(s, d.start, d.end)
+        if (not text or _FIRST.search(text) or not fact_words.EVENT_VERB_LOWER.search(text.lower())
+                or is_negated(clause) or not re.search(r"[A-Z]", text.replace(d.text, ""))):
+            continue  # a date without an asserted event, or without anyone or anything named, to hang it on
+        planned = is_modal(clause)
+        if planned and _PAST_PLAN.search(clause):
+            continue  # "was due to arrive Friday": a past plan, which may not have happened
+        day = resolve_dates(d.text, base, future=True)[0].day if planned else d.day
+        label = f"{show_date(day)}: {_capitalise(text)}" + (" (planned)" if planned else "")
+        atoms.append(_Atom("when", f"when:{day.isoformat()}", day.isoformat(), label, a, order))
+    return atoms
+
+
+_PAST_PLAN = re.compile(r"\b(?:was|were|had been|had)\s+(?:\w+\s+)?(?:due|expected|scheduled|set|supposed|planned|"
+                        r"planning|hoping|going)\b", re.I)
+
+
+def _dated_text(s: str, start: int, end: int) -> str | None:
+    """What a date is the date of: the sentence's opening clause when the date is in it (at most 20
+    words), else the whole sentence when it stands alone, else nothing (never a cut fragment)."""
+    sentence = _clean(strip_dateline(s).rstrip("."))
+    if re.search(r"\b(?:the|an?|its|their|his|her)\s+$|'s\s+$", s[:start]):
+        return _dated_event_noun(s, end)  # "the April 20 crash": the date of that crash only
+    clause = _clause_with(s, start, end, max_words=20)
+    opener = clause.split()[0].lower() if clause else ""
+    if len(clause.split()) >= 4 and sentence.startswith(clause) and opener not in fact_words.DANGLING_OPENERS \
+            and (opener not in fact_words.SUBORDINATE_OPENERS or clause == sentence):
+        return clause
+    return sentence if _standalone(sentence) else None
+
+
+_EVENT_OF = re.compile(r"\s+(\w+)\s+of\s+(?:the\s+)?([A-Z][\w'.-]*(?:\s+[A-Z0-9][\w'.-]*)*(?:\s+[a-z]+)?)")
+
+
+def _dated_event_noun(s: str, end: int) -> str | None:
+    """ "the July 25 crash of Concorde Flight 4590" -> "Crash of Concorde Flight 4590"."""
+    m = _EVENT_OF.match(s, end)
+    if not m or not fact_words.EVENT_NOUNS.fullmatch(m.group(1)):
+        return None
+    words = m.group(2).split()
+    if words[-1] in STOPWORDS:
+        words.pop()
+    return f"{m.group(1).capitalize()} of {' '.join(words)}"
+
+
+_CLAUSE_MARK = re.compile(r"[,;\"]|(?<!\d):(?!\d)|\.\s")
+
+
+def _clause_with(s: str, start: int, end: int, max_words: int = 14) -> str:
+    """The clause around a span, or "" when the clause is longer than `max_words`."""
+    breaks = [m.end() for m in _CLAUSE_MARK.finditer(s, 0, start)]
+    left = breaks[-1] if breaks else 0
+    m = _CLAUSE_MARK.search(s, end)
+    right = m.start() if m else len(s)
+    clause = s[left:right]
+    return "" if len(clause.split()) > max_words else _clean(clause.rstrip("."))
+
+
+def _dated_lead(sentence: str, article: Article) -> str:
+    """A development's line, dated by the day its sentence names ("on Wednesday", resolved against
+    the article's date), or marked as the day of the report when it names none."""
+    dates = [d for d in resolve_dates(sentence, article.published.date())
+             if not re.search(r"\bsince\s+$", sentence[: d.start]) and sentence[d.end: d.end + 2] != "'s"]
+    events = [d for d in dates if not _dates_the_saying(sentence, d.start, d.end)]
+    if events:
+        return f"{show_date(events[0].day)}: {sentence}"
+    day = dates[0].day if dates else article.published.date()
+    return f"{show_date(day)} report: {sentence}"
+
+
+_SAYING_BEFORE = re.compile(
+    rf"(?:{fact_words.SPEECH_VERB.pattern}|reported|told reporters|said in a statement)\s+(?:on\s+|late\s+|early\s+)?$",
+    re.I)
+
+
+_SAYING_AFTER = re.compile(rf"\s+(?:{fact_words.SPEECH_VERB.pattern}|reported)", re.I)
+
+
+def _dates_the_saying(sentence: str, start: int, end: int | None = None) -> bool:
+    """ "..., the FBI said Friday" or "officials Friday said ...": the day dates the statement, not
+    the event it reports."""
+    if end is not None and _SAYING_AFTER.match(sentence, end):
+        return True
+    return _SAYING_BEFORE.search(sentence[max(0, start - 40): start]) is not None
+
+
+def _before_the_year(sentence: str, year: int) -> bool:
+    """A lead that dates itself years before its article (a chronology's "Nov. 29, 1962: ...") is
+    background, not a development of the story."""
+    m = _DATED_OPENING.match(sentence)
+    return bool(m) and int(m.group(1)) < year - 1
+
+
+_DATED_OPENING = re.compile(r"^[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+((?:19|20)\d\d)\s*:")

@@ -1,0 +1,303 @@
+"""How many: counts, tolls, amounts, shares and vote tallies, each with what it counts. Pure."""
+
+from __future__ import annotations
+
+import re
+
+from ...domain.models import Article
+from ...text.features import NUMBER_WORDS, Quantity, STOPWORDS, canonical_terms, stem
+from ...text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker
+from . import fact_words
+from .core import _Atom, _CALENDAR_TITLES, _DIGIT, _VAGUE_UNITS, _clean, _window_before
+
+
+_RANGE_BEFORE = re.compile(r"(\d[\d,.]*|[a-z]+)\s+(?:to|and|-)\s+$", re.I)
+_TAIL = re.compile(
+    r"^\s+((?:aboard|on board)\b(?:\s+(?:the\s+|a\s+)?[A-Z][\w'-]*(?:\s+[A-Z0-9][\w'-]*){0,2})?|"
+    r"(?:on|in|at|of|from|inside)\s+(?:the\s+|a\s+)?(?:[\w'-]+\s+){0,2}?[\w'-]+)")
+
+
+def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | None:
+    """(text shown, unit key) for a count, or None when it cannot say what is counted."""
+    unit = q.unit
+    if unit in ("person", "death", "injury"):
+        unit = _toll_kind(clause, q.start - offset, q.end - offset) or unit
+    after = clause[q.end - offset:]
+    if unit in ("death", "injury"):
+        return _toll_label(q, unit, clause, offset)
+    if q.kind == "percent":
+        return _percent_label(q.text, clause[: q.start - offset], after)
+    if q.kind == "money":
+        return _money_label(q, clause[: q.start - offset], after)
+    if not unit or unit in _VAGUE_UNITS or q.kind == "year" or (q.kind == "count" and q.value < 2):
+        return None
+    return _thing_label(q, unit, clause, offset)
+
+
+def _thing_label(q: Quantity, unit: str, clause: str, offset: int) -> tuple[str, str] | None:
+    """A count of people or things, or a measure: winds with their speed, damaged things with what
+    happened to them, people with their fate."""
+    after = clause[q.end - offset:]
+    span, value = q.text, _value_text(q, clause, offset)
+    text = span if not re.fullmatch(r"[\d,.]+", span.strip()) else f"{span} {unit}s"
+    if " to " in value:  # a range: "30 people" after "20 to" reads "20 to 30 people"
+        text = value + " " + text.split(None, 1)[1] if " " in text else value
+    if q.kind != "count":
+        return text, unit
+    if unit in fact_words.SPEED_UNITS and re.search(r"\bwinds?\b", clause, re.I):
+        per_hour = re.match(r"\s+(?:an|per)\s+hour\b", after) or unit in ("mph", "kph", "km/h", "kmh", "knot")
+        return (f"winds of {span}" + (" an hour" if not unit.startswith(("mph", "k", "knot")) else ""),
+                "wind") if per_hour else None
+    near = clause[max(0, q.start - offset - 25): q.start - offset] + " " + " ".join(after.split()[:3])
+    if unit in fact_words.DAMAGED_THINGS:
+        damage = fact_words.DAMAGE.search(near)
+        return (f"{text} {damage.group(1).lower()}", f"{unit}:damaged") if damage else None
+    if unit in fact_words.PEOPLE_ROLES | {"person"}:
+        return _people_label(q, unit, text, clause, offset)
+    return text, unit
+
+
+def _toll_label(q: Quantity, unit: str, clause: str, offset: int) -> tuple[str, str] | None:
+    """ "11 dead in the blast", "4 dead on the ground", "5,000 injured"."""
+    after = clause[q.end - offset:]
+    if not _counts_people(q, after):
+        return None  # "its five remaining Concordes" near "killing": not a toll
+    event = fact_words.EVENT_NOUNS.search(clause)
+    where = fact_words.TOLL_TAILS.match(after)
+    value = _value_text(q, clause, offset)
+    label = f"{q.qualifier + ' ' if q.qualifier else ''}{value} {'dead' if unit == 'death' else 'injured'}"
+    label += f" {where.group(1).lower()}" if where else ""
+    return (f"{label} in the {event.group(1).lower()}" if event else label), unit
+
+
+def _people_label(q: Quantity, unit: str, text: str, clause: str, offset: int) -> tuple[str, str]:
+    """A count of people with what happened to them ("two men arrested"), what they do ("300
+    rescue workers deployed"), or bare (shown as a group or beside a fuller mention)."""
+    # the verb that governs the count stands next to it: "arrested two men", "200 agents were sent"
+    start, end = q.start - offset, q.end - offset
+    near = clause[max(0, start - 25): start] + " " + " ".join(clause[end:].split()[:4])
+    fate = fact_words.PEOPLE_FATES.search(near.lower())
+    if fate:  # what happened to them is part of what is counted: detained is not missing
+        done = fate.group(1).lower()
+        done = _FATE_NOUNS.get(done, done)  # "the arrest of two men": two men arrested
+        return f"{text} {done}", f"{unit}:{done[:6]}"
+    if unit in fact_words.SELF_DESCRIBING_ROLES:
+        return text, f"{unit}:self"
+    work = fact_words.PEOPLE_AT_WORK.search(near)
+    if work:  # paraphrases agree ("were deployed", "remain"): the verb is shown, not compared
+        return f"{text} {work.group(1).lower()}", f"{unit}:at work"
+    return text, f"{unit}:bare"  # shown as a group ("delegation: 200") or beside a fuller mention
+
+
+def _percent_label(span: str, before: str, after: str) -> tuple[str, str] | None:
+    """A share with whose it is and of what ("Pruett: 56 percent of the vote"), or a change with
+    what changed ("3 percent raises"); None for a bare share."""
+    if re.search(r"^\s+of\s+(?:the\s+)?(?:vote|votes|ballots|precincts)\b[^,;]{0,40}\b(?:counted|reporting|tallied)",
+                 after):
+        return None  # how far the count has got, not a result
+    change = re.match(r"\s+(?:annual\s+|yearly\s+)?(" + fact_words.PERCENT_CHANGES + r")\b", after, re.I)
+    if change:  # "3 percent raises": the share is of the thing named, whoever gets it
+        return f"{span} {change.group(1).lower()}", f"percent:{stem(change.group(1).lower())}"
+    of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", after)
+    whose = _percent_holder(before)
+    if not of or not whose:
+        return None  # a share of nothing named, or nobody's share ("his supporters got 96 percent")
+    key = f"percent:{of.group(1).split()[-1].lower().rstrip('s')}:{whose.split()[-1].lower()}"
+    return f"{whose}: {span} of {of.group(1)}", key
+
+
+_HOLDER = re.compile(r"\b([A-Z][\w'.-]*(?:\s+(?:[A-Z][\w'.-]*|of|de|la))*)")
+
+
+def _percent_holder(before: str) -> str | None:
+    """Who a share belongs to: the last name written before it ("Putin was elected ... with 52.94
+    percent"); none when only a pronoun or a common noun holds it."""
+    names = [m.group(1) for m in _HOLDER.finditer(before)
+             if m.start() > 0 or m.group(1).split()[0].lower() not in STOPWORDS]
+    names = [n for n in names if n.lower() not in STOPWORDS and n.split()[0] not in _CALENDAR_TITLES]
+    return names[-1].removesuffix("'s") if names else None
+
+
+_MONEY_NOUN_AFTER = re.compile(r"\s+(?:dollars?\s+)?([a-z]{4,})(?:\s+([a-z]{4,}))?\b")
+_MONEY_NOUN_BEFORE = re.compile(r"\b([a-z]{4,})\s+(?:of|worth)\s+(?:about\s+|nearly\s+|more than\s+)?$")
+_AMOUNT_HEDGE = r"((?:about|nearly|almost|more than|at least|an estimated)\s+)?$"
+# "the strike cost GM about $2 billion": the clause's subject, then "cost", then whom (one or two words)
+_MONEY_COST = re.compile(r"^(?:[A-Z][\w'.-]*(?:'s|’s)\s+|(?:the|a|an|its|his|her|their)\s+)?([a-z]{4,})\b"
+                         r"((?:\s+(?:at|in|on|near|of|for)\s+[^,;]*?)?)\s+(?:has\s+|have\s+|had\s+)?(?:cost|costs)\s+"
+                         r"((?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?\s+)??" + _AMOUNT_HEDGE, re.I)
+# "$10 million in damages", "$100,000 for each song": what the amount is, written after it
+_MONEY_IN = re.compile(r"\s+(?:dollars?\s+)?(in\s+(?:lost\s+|new\s+|federal\s+|annual\s+)?[a-z]{4,}|"
+                       r"(?:for|per)\s+(?:each|every)\s+[a-z]{3,}|per\s+[a-z]{3,})\b")
+
+
+def _money_label(q: Quantity, before: str, after: str) -> tuple[str, str] | None:
+    """An amount with what it is: "$1 million reward", "reward of $1 million", "search cost $24.6
+    million", "strike cost the company $2 billion", "$10 million in damages", "$100,000 for each
+    song", "$1,350 signing bonus"; a bare amount ("$176.7 billion") is left out."""
+    m = _MONEY_COST.search(before.lstrip())
+    if m and m.group(1).lower() not in STOPWORDS:
+        whom, hedge = m.group(3) or "", m.group(4) or ""
+        return f"{m.group(1).capitalize()} cost {whom}{hedge}{q.text}", f"money:{stem(m.group(1))}"
+    m = _MONEY_NOUN_BEFORE.search(before)
+    if m and m.group(1) not in STOPWORDS:
+        return f"{m.group(1)} of {q.text}".capitalize(), f"money:{stem(m.group(1))}"
+    m = _MONEY_IN.match(after)
+    if m and m.group(1).split()[-1] not in STOPWORDS:
+        return f"{q.text} {m.group(1)}", f"money:{stem(m.group(1).split()[-1])}"
+    m = _MONEY_NOUN_AFTER.match(after)
+    if not m or m.group(1) in STOPWORDS:
+        return None
+    if m.group(1).endswith("ing") and m.group(2) and m.group(2) not in STOPWORDS:
+        return f"{q.text} {m.group(1)} {m.group(2)}", f"money:{stem(m.group(2))}"  # "signing bonus"
+    if not m.group(1).endswith(("ed", "ing", "ly")):
+        return f"{q.text} {m.group(1)}", f"money:{stem(m.group(1))}"
+    return None
+
+
+_FATE_NOUNS = {"arrest": "arrested", "arrests": "arrested", "evacuation": "evacuated", "kidnapping": "kidnapped",
+               "release": "released", "rescue": "rescued"}
+
+
+def _counts_people(q: Quantity, after: str) -> bool:
+    """A toll's number counts people: written bare ("killed 11, injured ...") or before a noun of
+    people, not before another noun ("five remaining Concordes")."""
+    last = q.text.split()[-1].lower()
+    if not (last[-1:].isdigit() or last in NUMBER_WORDS):
+        return True  # the span ends in its noun ("11 people", "36 servicemen")
+    nxt = re.match(r"\s+(?:other\s+|more\s+)?([A-Za-z][\w'-]*)", after)  # "two other cities"
+    return nxt is None or nxt.group(1).lower() in STOPWORDS or _TOLL_WORD.fullmatch(nxt.group(1)) is not None
+
+
+_TOLL_WORD = re.compile(r"\b(?:(kill\w*|dead|died|deaths?|perish\w*|drown\w*|lives|bodies|toll)|"
+                        r"(injur\w*|wound\w*|hurt|hospitali[sz]ed))\b", re.I)
+
+
+def _toll_kind(clause: str, start: int, end: int) -> str | None:
+    """death or injury from the toll word nearest the number ("killed 258 and injured 5,000")."""
+    best = None
+    for m in _TOLL_WORD.finditer(clause):
+        if m.start() < end and m.end() > start:
+            distance = 0  # the span says it itself: "three wounded"
+        else:
+            distance = start - m.end() if m.end() <= start else m.start() - end
+        if distance >= 0 and (best is None or distance < best[0]):
+            best = (distance, "death" if m.group(1) else "injury")
+    return best[1] if best and best[0] <= 40 else None
+
+
+def _value_text(q: Quantity, clause: str, offset: int) -> str:
+    before = _RANGE_BEFORE.search(clause[: q.start - offset])
+    value = f"{q.value:,.0f}" if q.value >= 1000 and q.value.is_integer() else f"{q.value:g}"
+    if before and (before.group(1)[0].isdigit() or before.group(1).lower() in _NUMBER_WORDS):
+        return f"{before.group(1)} to {value}"  # a range: "20 to 30"
+    return value
+
+
+_NUMBER_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+                          "fifty hundred dozen".split())
+
+
+def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[_Atom]:
+    if _not_a_total(q, sentence):
+        return []
+    left, right = clause_around(sentence, q.start, q.end)
+    clause = sentence[left:right]
+    if not _asserted_figure(q, sentence, left, clause, a.published.year):
+        return []
+    quoted = in_quote(sentence, q.start)
+    who = speaker(sentence) if quoted else None
+    labelled = None if quoted and not who else _count_label(q, clause, left)  # a quote needs its speaker
+    if labelled is None:
+        return []
+    text, unit = labelled
+    grouped = _group_sized(q, sentence)
+    if grouped and unit.endswith(":bare"):
+        unit = unit[: -len(":bare")]
+    if not _worth_counting(q, unit, grouped):
+        return []
+    text = (f"{grouped.group(1).lower()}: {text}" if q.kind == "count" and grouped else text) + (
+        f" ({who} said)" if who else "")  # a group's size ("delegation: 200"); a quote keeps its speaker
+    value = _value_text(q, clause, left)
+    context = frozenset(canonical_terms(clause)) - {unit, value}
+    weight = 1.5 if unit in ("death", "injury") else 1.0
+    return [_Atom("how_many", _figure_slot(q, unit, clause), value, _clean(text), a, order, weight, context,
+                  sentence, superseded=is_superseded(clause))]
+
+
+def _asserted_figure(q: Quantity, sentence: str, left: int, clause: str, year: int) -> bool:
+    """Not negated, not governed by a modal ("could reach", "is expected to top"), not about another
+    event or time (an earlier disaster's toll)."""
+    governing = " ".join(sentence[left : q.start].split()[-5:])
+    return not (is_negated(clause) or is_modal(governing) or about_other_time(clause, year))
+
+
+def _figure_slot(q: Quantity, unit: str, clause: str) -> str:
+    """What two values must share to be the same figure: kind, unit, event and, for a toll, the
+    region it names (a toll in one region is not the toll in another)."""
+    area = re.search(r"\b(?:in|across|throughout)\s+((?:[A-Z][\w'-]+\s?)+)", clause) if unit in (
+        "death", "injury") else None
+    return f"{q.kind}:{unit}:{q.event or ''}:{area.group(1).strip().lower() if area else ''}"
+
+
+def _not_a_total(q: Quantity, sentence: str) -> bool:
+    """A number that is no figure of the story by itself: a year, an ordinal, a time gap, a part of
+    another count, an increment, the first half of a range."""
+    if q.kind in ("year", "ordinal"):
+        return True  # anniversaries and "second meeting" are handled with their context
+    if q.kind == "measure" and not q.event:
+        return True  # "two months after ...": a time gap, not a fact of the story
+    after, before = sentence[q.end :], sentence[: q.start]
+    if re.match(r"\s+of\s+(?:them|whom|those)\b", after) or (
+            re.match(r"\s+others\b", after) and re.search(r"\band\s+$", before)):
+        return True  # "247 people, 12 of them Americans": a part of another count, not a toll
+    if re.match(r"\s+(more|additional|extra|further)\b", after) or re.search(r"\b(another|additional)\s+$", before):
+        return True  # an increment ("two more bodies"), not a total
+    return bool(re.match(r"\s+(?:to|and|-)\s+\d", after)) and " " not in q.text.strip()  # a range's first half
+
+
+def _group_sized(q: Quantity, sentence: str) -> re.Match | None:
+    """A group the count is the size of ("a delegation of about 200", "200 in the team"), not a
+    group merely named nearby ("the rock group Ruskin said 300 users ...")."""
+    near = _window_before(sentence, q.start, 4) + " " + sentence[q.end : q.end + 30]
+    return re.search(r"\b(delegation|group|team|crowd)\s+of\b", near, re.I) or re.match(
+        r"\s+(?:\w+\s+)?(?:in|of)\s+(?:the|a|an|its|their)\s+(delegation|group|team|crowd)\b", sentence[q.end:], re.I)
+
+
+def _worth_counting(q: Quantity, unit: str, grouped: re.Match | None) -> bool:
+    """People, tolls, shares, amounts, measures of an event, a group's size, winds, damage: not
+    "2 engines" or "100 meters", which say little a reader needs, nor time between things."""
+    if q.kind == "measure" and q.event in fact_words.TIME_GAPS:
+        return False  # "a six-year hiatus", "a three-month span": time between things, not an event
+    people = unit.split(":")[0] in fact_words.PEOPLE_ROLES or unit.startswith("person")
+    about_people = people or unit in ("death", "injury") or unit.startswith("percent")
+    return bool(about_people or q.kind in ("measure", "money") or grouped or unit == "wind" or unit.endswith(":damaged"))
+
+
+def _tally_atoms(s: str, a: Article, order: int) -> list[_Atom]:
+    """A vote's tally with who voted, when the clause names them: "Supreme Court: ruled 6-3"."""
+    if not _DIGIT.search(s):
+        return []
+    atoms = []
+    for m in fact_words.TALLY.finditer(s):
+        ayes, noes = next((m.group(f"a{i}"), m.group(f"b{i}")) for i in "123" if m.group(f"a{i}"))
+        if int(ayes) < int(noes):
+            continue  # a score or a range, not a tally (the winning side is written first)
+        left, right = clause_around(s, m.start(), m.end())
+        if is_negated(s[left:right]) or is_modal(" ".join(s[left:m.start()].split()[-5:])) or in_quote(s, m.start()):
+            continue
+        shown = _tally_text(m, f"{ayes}-{noes}", s[left:m.start()])
+        if shown:
+            atoms.append(_Atom("how_many", f"tally:{ayes}-{noes}", f"{ayes}-{noes}", shown, a, order, 1.0,
+                               frozenset(canonical_terms(s[left:right])), s))
+    return atoms
+
+
+def _tally_text(m: re.Match, tally: str, before: str) -> str | None:
+    """ "Supreme Court: ruled 6-3", "6-3 decision"; None for "voted 7-2" with nobody named (who
+    voted is the fact)."""
+    what = (m.group("verb") or "").lower() or f"{(m.group('noun') or m.group('noun3')).lower()}"
+    whose = _percent_holder(re.sub(r"^\s*(?:The|A|An)\s+", " ", before))
+    shown = f"{what} {tally}" if m.group("verb") else f"{tally} {what}"
+    if whose and whose.removesuffix("'s") not in _CALENDAR_TITLES:
+        return f"{whose}: {shown}"
+    return None if m.group("verb") else shown

@@ -1,0 +1,124 @@
+"""Which sentences are read, and what happened: the story's most central lead and its developments. Pure."""
+
+from __future__ import annotations
+
+from ...domain.models import Article, ArticleKind
+from ...text.cleaning import strip_dateline
+from ...text.features import normalise_quotes
+from ...text.meaning import is_modal, is_negated
+from ...text.tfidf import tfidf_rows
+from . import fact_words
+from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD, _standalone
+from .dates import _before_the_year, _dated_lead
+
+
+
+
+SENTENCE_BUDGET = 200  # sentences read a story: all of a short story, the leads of a long one
+DEVELOPMENTS = 6  # a long story's coverage in this many stretches, one central lead each
+DEVELOPMENT_SUPPORT = 2  # outlets whose leads are about it, the development's own included
+CORROBORATING_SIMILARITY = 0.2  # TF-IDF cosine at which another lead says the same thing (it is cited)
+RELATED_SIMILARITY = 0.1  # ... at which it is about the same development (a lead needs one to be chosen)
+CORROBORATED_FROM = 6  # articles from which a fact needs two of them behind it
+MIN_LEAD = 6  # facts a reader needs are stated early; the rest is background
+MAX_LEAD = 14  # ... even in a story of one article (reading all of it cost the most CPU)
+
+
+def _worth_reading(sentence: str) -> bool:
+    """A cheap test before any parsing: a digit, a number word or a name mid-sentence."""
+    return (_DIGIT.search(sentence) is not None or _NAMEISH.search(sentence, 1) is not None
+            or _NUMBER_WORD.search(sentence.lower()) is not None)
+
+
+LATE_FIGURES = 1  # a sentence past the lead read an article, stating a fate or an amount (each costs ~5 ms a story)
+
+
+def _states_a_figure(sentence: str) -> bool:
+    """A cheap test for a sentence past the lead worth parsing: a number beside what happened to
+    people or an amount ("blocked 300,000 users", "$2 billion in lost revenue"). Tolls are not read
+    there: past the lead they are mostly other places' or earlier stages' tolls, shown beside the
+    lead's as if unrelated ("10 dead in the bombing" beside "11 dead in the blast")."""
+    if "$" not in sentence and fact_words.PEOPLE_FATES.search(sentence.lower()) is None:
+        return False  # most sentences: one search, not the number words' long alternation
+    return _DIGIT.search(sentence) is not None or _NUMBER_WORD.search(sentence.lower()) is not None
+
+
+def _candidates(a: Article, limit: int) -> list[tuple[str, bool]]:
+    """(sentence, is a lead sentence) to read: key points, the first `limit`, and a few later
+    sentences that state a figure, once each."""
+    seen: set[str] = set()
+    out = []
+    for i, s in enumerate(a.sentences[:limit]):
+        seen.add(s)
+        out.append((s, i < 3))
+    out += [(s, False) for s in a.key_points if s not in seen]
+    seen.update(a.key_points)
+    late = (s for s in a.sentences[limit:] if s not in seen and _states_a_figure(s))
+    out += [(s, False) for _, s in zip(range(LATE_FIGURES), late)]
+    return [(s, lead) for s, lead in out if _worth_reading(s)]
+
+
+def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
+    """What happened: the story's most central lead sentence (nearest the TF-IDF centroid of all
+    leads), then for a long story the most central lead of each later stretch of its coverage,
+    each stated by at least two articles and unlike the ones already chosen."""
+    leads = _event_leads(articles)
+    if not leads:
+        return []
+    if len(leads) <= 2:  # no centroid worth fitting: the opening lead says what happened
+        article, text = leads[0]
+        return [_Atom("what", "happened", "", text, article, -1, 10.0, evidence=text,
+                      corroborating=[a for a, _ in leads])]
+    try:
+        matrix = tfidf_rows([s for _, s in leads])
+    except ValueError:  # nothing but stop words
+        return []
+    scores = matrix @ matrix.mean(axis=0)
+    sims = matrix @ matrix.T
+
+    def atom(i: int, slot: str, text: str) -> _Atom:
+        same = [leads[j][0] for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY]
+        return _Atom("what", slot, "", text, leads[i][0], -1, 10.0 if slot == "happened" else 2.0,
+                     evidence=leads[i][1], corroborating=same)
+
+    best = _first_report(leads, scores)
+    out = [atom(best, "happened", leads[best][1])]
+    chosen = [best]
+    stretch = max(1, -(-len(articles) // developments)) if developments else 0
+    for k in range(developments):
+        period = {a.key for a in articles[k * stretch : (k + 1) * stretch]}
+        pool = [i for i in range(len(leads)) if leads[i][0].key in period and _new_development(i, leads, sims, chosen)]
+        if pool:
+            i = max(pool, key=lambda i: scores[i])
+            chosen.append(i)
+            out.append(atom(i, f"development:{k}", _dated_lead(leads[i][1], leads[i][0])))
+    return out
+
+
+def _event_leads(articles: list[Article]) -> list[tuple[Article, str]]:
+    """The first two sentences of each article that state an event of someone named, asserted, and
+    not dated years before the article (a chronology's background)."""
+    leads = [(a, strip_dateline(normalise_quotes(s)).lstrip("-\u2014 ")) for a in articles for s in a.sentences[:2]]
+    return [(a, s) for a, s in leads if _standalone(s) and fact_words.EVENT_VERB_LOWER.search(s.lower())
+            and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)
+            and not _before_the_year(s, a.published.year)]
+
+
+def _new_development(i: int, leads: list[tuple[Article, str]], sims, chosen: list[int]) -> bool:
+    """A lead unlike those already chosen, about something other outlets' leads also cover."""
+    if any(sims[i, j] >= 0.4 for j in chosen):
+        return False
+    related = {leads[j][0].source for j in range(len(leads)) if sims[i, j] >= RELATED_SIMILARITY}
+    return len(related) >= DEVELOPMENT_SUPPORT
+
+
+FIRST_REPORT_SHARE = 0.8  # a lead this close to the most central one may be the event's first report
+
+
+def _first_report(leads: list[tuple[Article, str]], scores) -> int:
+    """The story's central event as first reported: of the leads nearly as central as the most
+    central one, the earliest (later ones tend to be follow-ups: an inquiry, a trial, a funeral)."""
+    top = max(scores)
+    near = [i for i in range(len(leads)) if scores[i] >= FIRST_REPORT_SHARE * top]
+    reports = [i for i in near if leads[i][0].kind == ArticleKind.NEWS] or near  # not a column's view
+    return min(reports, key=lambda i: (leads[i][0].published, -scores[i]))

@@ -1,0 +1,73 @@
+"""Where: places visited or travelled to, or where a lead's event happened; never planned or negated. Pure."""
+
+from __future__ import annotations
+
+import re
+
+from ...domain.models import Article
+from ...text.features import STOPWORDS
+from ...text.meaning import clause_around, is_modal, is_negated
+from . import fact_words
+from .core import _Atom, _asserted, _clean
+_MOVE = re.compile(
+    r"\b(arrive[sd]?|arriving|travel(?:s|led|ed|ling)?|fly|flew|flies|head(?:s|ed)? to|land(?:s|ed)?|"
+    r"visit(?:s|ed|ing)?|visit|trip|tour|go on|move on)\s+(?:in|to|at|on to)?\s*"
+    r"(?:the\s+)?([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)")
+_ITINERARY = re.compile(
+    r"\b(?:arrive[sd]?|land(?:s|ed)?|begin|began|start(?:s|ed)?)\s+(?:in|at)\s+([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)*)"
+    r"[^.]*?\b(?:then|subsequently|later|before|after that)\s+(?:travel|go|head|fly|move|continue)\w*\s+"
+    r"(?:on\s+)?to\s+([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)*)")
+
+
+def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, str]], is_lead: bool) -> list[_Atom]:
+    hedged = is_modal(s) or is_negated(s)  # checked once: most sentences have neither, so no clause needs it
+
+    def asserted(m: re.Match) -> bool:
+        clause = s[slice(*clause_around(s, m.start(), m.end()))]
+        return not hedged or not (is_negated(clause) or is_modal(clause))
+
+    def a_person(place: str) -> bool:
+        return place.lower() in people or any(place in p for p, _ in people.values())
+
+    atoms = _itinerary_atoms(s, a, order, hedged)
+    for m in _MOVE.finditer(s):
+        place = m.group(2)
+        if a_person(place) or not asserted(m):
+            continue  # "has not visited Serbia", "accepted an invitation to visit Israel"
+        verb = m.group(1).lower()
+        atoms.append(_Atom("where", f"place:{place.lower()}", "", f"{place} ({_clean(m.group(0))})",
+                           a, order, 1.0 if verb.startswith(("visit", "trip", "tour")) else 1.2))
+    if not (is_lead and fact_words.EVENT_VERB_LOWER.search(s.lower())):
+        return atoms
+    for m in fact_words.PLACE_PREPOSITIONS.finditer(s):
+        place = m.group(1)
+        if place.split()[0].lower() in fact_words.NOT_PLACES or a_person(place):
+            continue
+        if _modifier_not_place(s, m.end()) or not asserted(m):
+            continue  # "in the Atlanta area", "in Venezuela's capital": the name is not the place
+        atoms.append(_Atom("where", f"place:{place.lower()}", "", _clean(m.group(0)), a, order, 1.0))
+    return atoms
+
+
+def _itinerary_atoms(s: str, a: Article, order: int, hedged: bool) -> list[_Atom]:
+    """ "arrived in Beijing, then travelled to Shanghai", marked when only planned."""
+    atoms = []
+    for m in _ITINERARY.finditer(s):
+        if not hedged or _asserted(s, m.start(), m.end()):
+            planned = " (planned)" if hedged and is_modal(s[slice(*clause_around(s, m.start(), m.end()))]) else ""
+            atoms.append(_Atom("where", "itinerary", f"{m.group(1)}>{m.group(2)}".lower(),
+                               f"{m.group(1)}, then {m.group(2)}{planned}", a, order, 3.0))
+    return atoms
+
+
+_NEXT_WORD = re.compile(r"(?:'s|’s)|\s+([a-z][\w-]*)")
+
+
+def _modifier_not_place(s: str, end: int) -> bool:
+    """Whether the capitalised words just read modify a noun that follows (a possessive or a
+    common noun: "area", "murder case"), so they are not themselves where something happened."""
+    m = _NEXT_WORD.match(s, end)
+    if not m:
+        return False
+    word = m.group(1)
+    return word is None or (word not in STOPWORDS and not word.endswith(("ed", "ing")))
