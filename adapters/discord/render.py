@@ -16,7 +16,6 @@ from urllib.parse import quote, urlsplit
 
 import discord
 
-from digestbot.chat.commands import fact_line
 from digestbot.domain.models import ArticleKind, Digest, Reply, Story, as_utc
 from digestbot.present.lines import cite_all, counted, day, line_text, more_stories, outlet_text
 from digestbot.present.render import empty_digest_text
@@ -247,20 +246,14 @@ def _footer(story: Story) -> str:
 
 
 def _fields(story: Story, budget: int) -> list[tuple[str, str]]:
-    """Facts and sources as fields, within `budget` characters and the field limits."""
-    fields: list[tuple[str, str]] = []
-    if story.facts and budget - len("Facts") >= 40:
-        room = min(limits.FIELD_VALUE, budget - len("Facts"))
-        lines = [f"• {inert(fact_line(fact), limits.FIELD_VALUE)}" for fact in story.facts]
-        value = pack_lines(lines, room, "… and {n} more facts") or BLANK
-        fields.append(("Facts", value))
-        budget -= len("Facts") + discord_len(value)
+    """The outlets as a field, within `budget` characters and the field limits. Facts are not a
+    digest's: every surface shows the same view of a story, and facts answer `/TOPIC facts`."""
     view = story_view(story)
-    if view.outlets and budget - len("Sources") >= 40:
-        room = min(limits.FIELD_VALUE, budget - len("Sources"))
-        lines = [inert(outlet_text(o), limits.FIELD_NAME) for o in view.outlets]
-        fields.append(("Sources", pack_lines(lines, room, "… and {n} more outlets") or BLANK))
-    return fields
+    if not view.outlets or budget - len("Sources") < 40:
+        return []
+    room = min(limits.FIELD_VALUE, budget - len("Sources"))
+    lines = [inert(outlet_text(o), limits.FIELD_NAME) for o in view.outlets]
+    return [("Sources", pack_lines(lines, room, "… and {n} more outlets") or BLANK)]
 
 
 def render_story(story: Story) -> discord.Embed:

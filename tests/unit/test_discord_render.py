@@ -267,8 +267,7 @@ def test_one_embed_per_story_with_linked_title_points_new_items_sources_and_time
     assert embed.description.startswith("**Update: A trade deal was signed. (was talks only, Xinhua, 3 Jan 2026)")
     assert "\n• Lee met Xi in Beijing. — Yonhap, 3 Jan 2026" in embed.description
     fields = {f.name: f.value for f in embed.fields}
-    # the chat's fact line: who said it, then how many agree
-    assert fields["Facts"] == "• Lee Jae Myung and Xi Jinping (Yonhap, 3 Jan 2026; Xinhua, 3 Jan 2026); 2 sources agree"
+    assert "Facts" not in fields  # facts answer /TOPIC facts, on every surface alike
     assert fields["Sources"].splitlines() == ["Xinhua (1)", "Yonhap (1)"]  # outlets with their reports
     assert embed.footer.text == "2 articles · 3 Jan 2026 05:00 UTC – 3 Jan 2026 10:00 UTC"
     assert embed.timestamp == NOW

@@ -2,13 +2,14 @@
 same top stories, the same lines of each (key points and updates) and the same citations."""
 
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from builders import a_topic, an_article, an_opinion
 from digestbot.adapters.discord.render import render_digest as discord_digest
 from digestbot.adapters.slack.render import render_digest as slack_digest
 from digestbot.chat.commands import answer
-from digestbot.domain.models import Digest, NewItem, Story
+from digestbot.domain.models import Digest, Fact, NewItem, Story
 from digestbot.present.lines import cite_all, line_text, more_stories
 from digestbot.present.render import render_json, render_markdown, render_text
 from digestbot.present.view import TOP_STORIES, story_view
@@ -69,6 +70,16 @@ def test_every_surface_shows_the_same_top_stories_lines_and_citations():
         for story in rest:
             assert story.title not in shown, f"{name} shows {story.title!r}, past the top {TOP_STORIES}"
         assert more_stories(len(rest)) in shown, f"{name} does not count the stories it leaves out"
+
+
+def test_no_surface_shows_a_story_facts_in_a_digest():
+    """Facts answer `/TOPIC facts`; a digest shows the one view of each story, on every surface."""
+    digest = a_digest()
+    first = digest.stories[0]
+    fact = Fact("how_many", "Seventeen dead in the Alder floods", [source_ref(a) for a in first.articles])
+    digest = Digest([replace(first, facts=[fact]), *digest.stories[1:]], NOW)
+    for name, shown in surfaces(digest).items():
+        assert fact.text not in shown, f"{name} shows a fact in the digest"
 
 
 def test_json_lists_every_story_and_marks_the_ones_the_other_surfaces_show():
