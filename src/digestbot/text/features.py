@@ -14,7 +14,8 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from itertools import accumulate, chain
+from operator import itemgetter
 
 STOPWORDS = frozenset(
     """a about above after again against all also although am an and any are aren't as at be because been
@@ -166,6 +167,7 @@ _TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\$|%|[A-Za-z0-9\u00C0-\u02
 _NUM_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _ORDINAL_NUM_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
 _DECADE_RE = re.compile(r"^(1[89]|20)\d0s$")
+_GAP_AND_TOKEN = re.compile(r"(?s)(.*?)(" + _TOKEN_RE.pattern + ")")
 
 
 def normalise_quotes(text: str) -> str:
@@ -173,33 +175,41 @@ def normalise_quotes(text: str) -> str:
             .replace("\u201d", '"').replace("\u2013", "-").replace("\u2014", "-"))
 
 
-class Token(NamedTuple):
-    text: str
-    start: int
-    end: int
-    lower: str
+class Tokens:
+    """A sentence's word tokens as parallel tuples (as written, lower case, character offsets):
+    no object a token, which made tokenizing the dearest step of the text core."""
+
+    __slots__ = ("text", "lower", "start", "end")
+
+    def __init__(self, text: tuple[str, ...], lower: tuple[str, ...], start: tuple[int, ...], end: tuple[int, ...]):
+        self.text, self.lower, self.start, self.end = text, lower, start, end
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
+_word_of = itemgetter(1)
 
 
 @lru_cache(maxsize=8192)
-def _tokenize(text: str) -> tuple[Token, ...]:
-    out = []
-    for m in _TOKEN_RE.finditer(normalise_quotes(text)):
-        word = m.group(0)
-        if word.lower() != "u.s.":
-            word = word.rstrip(".")
-        out.append(Token(word, m.start(), m.start() + len(word), word.lower()))
-    return tuple(out)
-
-
-def tokenize(text: str) -> tuple[Token, ...]:
+def tokenize(text: str) -> Tokens:
     """Word tokens with character offsets; possessive 's is kept on the word ("Lee's")."""
-    return _tokenize(text)
+    # One findall gives (gap, word) pairs: the running total of their lengths gives every
+    # offset, with no match object a token. The pattern ends a token on a letter, a digit or %.
+    pairs = _GAP_AND_TOKEN.findall(normalise_quotes(text))
+    bounds = tuple(accumulate(map(len, chain.from_iterable(pairs))))
+    words = tuple(map(_word_of, pairs))
+    return Tokens(words, tuple(map(str.lower, words)), bounds[0::2], bounds[1::2])
 
 
 def strip_possessive(word: str) -> str:
-    for suffix in ("'s", "’s", "s'"):
-        if word.lower().endswith(suffix) and len(word) > 3:
-            return word[:-2] if suffix != "s'" else word[:-1]
+    """"Lee's" -> "Lee", "leaders'" -> "leaders"."""
+    if len(word) > 3 and word[-1] in "sS'":
+        ending = word[-2:].lower()
+        if ending == "'s" or ending == "’s":
+            return word[:-2]
+        if ending == "s'":
+            return word[:-1]
     return word
 
 
@@ -241,9 +251,8 @@ def canonical_terms(text: str, *, keep_weak: bool = False) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _canonical_terms(text: str, keep_weak: bool) -> tuple[str, ...]:
-    raw = tokenize(text)
-    toks = [strip_possessive(t.text).lower() for t in raw]
-    proper = [k > 0 and _is_cap(t.text) for k, t in enumerate(raw)]
+    toks = [strip_possessive(word).lower() for word in tokenize(text).text]
+    proper = [k > 0 and cap for k, cap in enumerate(_capitals(text))]
     out: list[str] = []
     i = 0
     while i < len(toks):
@@ -313,25 +322,14 @@ def _number_value(word: str) -> float | None:
 IRREGULAR_PLURALS = frozenset("men women children people police feet teeth mice geese cattle".split())
 
 
-def _unit_after(toks: list[Token], j: int, text: str = "") -> tuple[str | None, int]:
+_PUNCTUATION = re.compile(r"[,;:.()\"]")
+
+
+def _unit_after(toks: Tokens, j: int, text: str = "") -> tuple[str | None, int]:
     """The canonical noun after position j (exclusive end index of the span used)."""
-    run: list[str] = []
-    k = j
-    while k < len(toks) and len(run) < 3:
-        if text and k > 0 and re.search(r"[,;:.()\"]", text[toks[k - 1].end : toks[k].start]):
-            break  # a noun phrase does not run across punctuation
-        w = strip_possessive(toks[k].text).lower()
-        if w in STOPWORDS or _number_value(w) is not None or not w.replace("-", "").isalpha():
-            break
-        if w in MONTHS:
-            return None, j
-        if w not in SYNONYMS and w.endswith(("ed", "ing")) and len(w) > 4:
-            break  # a verb or participle ("3 compared with"), not the counted noun
-        run.append(w)
-        k += 1
-        # a plural noun ends the phrase ("two quarters ahead" -> quarters, "two men near" -> men)
-        if (len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))) or w in IRREGULAR_PLURALS:
-            break
+    run = _noun_run(toks, j, text)
+    if run is None:
+        return None, j  # a month: a date, not a counted noun
     for n in range(len(run), 0, -1):
         for start in range(0, len(run) - n + 1):
             phrase = " ".join(run[start : start + n])
@@ -345,15 +343,38 @@ def _unit_after(toks: list[Token], j: int, text: str = "") -> tuple[str | None, 
     return None, j
 
 
+def _noun_run(toks: Tokens, j: int, text: str) -> list[str] | None:
+    """Up to three lower-case words from position j that can name what is counted; None when a
+    month comes first. `text`, when given, stops the run at punctuation."""
+    run: list[str] = []
+    k = j
+    while k < len(toks) and len(run) < 3:
+        if text and k > 0 and _PUNCTUATION.search(text, toks.end[k - 1], toks.start[k]):
+            break  # a noun phrase does not run across punctuation
+        w = strip_possessive(toks.text[k]).lower()
+        if w in STOPWORDS or _number_value(w) is not None or not w.replace("-", "").isalpha():
+            break
+        if w in _MONTH_NAMES:
+            return None
+        if w not in SYNONYMS and w.endswith(("ed", "ing")) and len(w) > 4:
+            break  # a verb or participle ("3 compared with"), not the counted noun
+        run.append(w)
+        k += 1
+        # a plural noun ends the phrase ("two quarters ahead" -> quarters, "two men near" -> men)
+        if (len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))) or w in IRREGULAR_PLURALS:
+            break
+    return run
+
+
 _EVENT_HEADS = frozenset(
     "visit trip tour stay journey summit meeting talks conference hiatus break ban war term "
     "sentence strike ceasefire truce campaign mission span delay gap search operation".split())
 
 
-def _measure_event(toks: list[Token], j: int) -> tuple[str | None, int]:
+def _measure_event(toks: Tokens, j: int) -> tuple[str | None, int]:
     """The event a hyphenated measure modifies: "four-day state visit" -> visit."""
     for k in range(j, min(j + 2, len(toks))):
-        w = strip_possessive(toks[k].text).lower()
+        w = strip_possessive(toks.text[k]).lower()
         if w in _EVENT_HEADS:
             return SYNONYMS.get(w, w), k + 1
         if w not in ("state", "official", "working", "private", "long", "short"):
@@ -365,8 +386,8 @@ _PEOPLE_UNITS = frozenset(
     "person executive death injury official soldier worker delegate student company home".split())
 
 
-def _unit_before(toks: list[Token], i: int) -> str | None:
-    words = [strip_possessive(t.text).lower() for t in toks[max(0, i - 4) : i]]
+def _unit_before(toks: Tokens, i: int) -> str | None:
+    words = [strip_possessive(word).lower() for word in toks.text[max(0, i - 4) : i]]
     for n in (2, 1):
         for s in range(len(words) - n, -1, -1):
             phrase = " ".join(words[s : s + n])
@@ -375,17 +396,17 @@ def _unit_before(toks: list[Token], i: int) -> str | None:
     return None
 
 
-def _qualifier_before(toks: list[Token], i: int) -> tuple[str, int]:
+def _qualifier_before(toks: Tokens, i: int) -> tuple[str, int]:
     for n in (3, 2, 1):
         if i - n >= 0:
-            phrase = " ".join(t.lower for t in toks[i - n : i])
+            phrase = " ".join(toks.lower[i - n : i])
             if phrase in QUALIFIERS:
-                return QUALIFIERS[phrase], toks[i - n].start
-    return "", toks[i].start
+                return QUALIFIERS[phrase], toks.start[i - n]
+    return "", toks.start[i]
 
 
-def _death_context(toks: list[Token], i: int, j: int, whole: bool = False) -> str | None:
-    window = " ".join(t.lower for t in (toks if whole else toks[max(0, i - 8) : j + 4]))
+def _death_context(toks: Tokens, i: int, j: int, whole: bool = False) -> str | None:
+    window = " ".join(toks.lower if whole else toks.lower[max(0, i - 8) : j + 4])
     if re.search(r"\b(kill\w*|dead|died|deaths?|death toll|fatalities|lives|bodies)\b", window):
         return "death"
     if re.search(r"\b(injured|wounded|hurt|injuries)\b", window):
@@ -397,93 +418,125 @@ def quantities(text: str) -> list[Quantity]:
     return list(_quantities(text))
 
 
+_MONTH_NAMES = frozenset(MONTHS)
+_ANNIVERSARY_WORDS = frozenset(("centennial", "centenary", "bicentennial", "bicentenary"))
+# Words that can open a quantity; every other token is passed over without a test.
+_QUANTITY_OPENERS = frozenset((*NUMBER_WORDS, *ORDINAL_WORDS, "$"))
+_KIND_OF_UNIT = {"percent": "percent", "dollar": "money", **dict.fromkeys(
+    ("day", "week", "month", "year", "hour", "minute", "decade"), "measure")}
+
+
 @lru_cache(maxsize=8192)
 def _quantities(text: str) -> tuple[Quantity, ...]:
     text = normalise_quotes(text)
     toks = tokenize(text)
     out: list[Quantity] = []
     i = 0
-    while i < len(toks):
-        tok = toks[i]
-        w = tok.lower
-        # hyphenated measures: four-day, six-year, 200-strong, three-month
-        if "-" in w:
-            left, _, right = w.partition("-")
-            val = _number_value(left)
-            if val is not None and right in MEASURE_UNITS:
-                unit = MEASURE_UNITS[right]
-                event, _end = _measure_event(toks, i + 1)
-                span_end = toks[min(_end, len(toks)) - 1].end if _end > i + 1 else tok.end
-                out.append(Quantity(val, unit, "measure", "", text[tok.start : span_end],
-                                    tok.start, span_end, event))
-                i += 1
-                continue
-            if _number_value(left) is not None and _number_value(right) is not None:
-                i += 1  # ranges such as 1910-1945: dates, not counts
-                continue
-        m = _ORDINAL_NUM_RE.match(w) if w[:1].isdigit() else None
-        if m or w in ORDINAL_WORDS:
-            val = float(m.group(1)) if m else float(ORDINAL_WORDS[w])
-            unit, end = _unit_after(toks, i + 1)
-            if w in ("centennial", "centenary", "bicentennial", "bicentenary"):
-                unit = "anniversary"
-            if unit:
-                span_end = toks[end - 1].end if end > i + 1 else tok.end
-                out.append(Quantity(val, unit, "ordinal", "", text[tok.start : span_end],
-                                    tok.start, span_end))
-            i += 1
-            continue
-        if w[:1].isdigit() and _DECADE_RE.match(w):
-            out.append(Quantity(float(w[:4]), "decade", "year", "", tok.text, tok.start, tok.end))
-            i += 1
-            continue
-        val = _number_value(w)
-        if val is None and w == "$" and i + 1 < len(toks):
-            nv = _number_value(toks[i + 1].lower)
-            if nv is not None:
-                j = i + 2
-                while j < len(toks) and toks[j].lower in MULTIPLIERS:
-                    nv *= MULTIPLIERS[toks[j].lower]
-                    j += 1
-                out.append(Quantity(nv, "dollar", "money", "", text[tok.start : toks[j - 1].end],
-                                    tok.start, toks[j - 1].end))
-                i = j
-                continue
-        if val is None or w in ("one", "zero"):  # "one side", "one of": rarely a count
-            i += 1
-            continue
-        prev = toks[i - 1] if i > 0 else None
-        nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
-        if (nxt in MONTHS or (prev is not None and prev.lower in MONTHS)
-                or (prev is not None and _is_cap(prev.text) and _NUM_RE.match(w)
-                    and prev.lower not in QUALIFIERS and prev.lower not in STOPWORDS)):
-            i += 1  # a date ("16 February") or an identifier ("Chapter 11", "Boeing 777")
-            continue
-        j = i + 1
-        while j < len(toks) and (toks[j].lower in MULTIPLIERS or toks[j].lower == "dozen"):
-            val *= MULTIPLIERS.get(toks[j].lower, 12)  # "two dozen" is 24
-            j += 1
-        qualifier, qstart = _qualifier_before(toks, i)
-        is_year = (val.is_integer() and 1900 <= val <= 2100 and _NUM_RE.match(w) and "," not in w)
-        unit, end = _unit_after(toks, j, text)
-        kind = "count"
-        if unit == "percent":
-            kind = "percent"
-        elif unit == "dollar":
-            kind = "money"
-        elif unit in ("day", "week", "month", "year", "hour", "minute", "decade"):
-            kind = "measure"
-        if is_year and kind == "count" and unit not in _PEOPLE_UNITS:
-            out.append(Quantity(val, "year", "year", "", tok.text, tok.start, tok.end))
-            i = j
-            continue
-        if unit is None or unit in ("person",):
-            unit = (_death_context(toks, i, j, whole=unit is None) or unit
-                    or _unit_before(toks, i))
-        span_end = toks[end - 1].end if end > j else toks[j - 1].end
-        out.append(Quantity(val, unit, kind, qualifier, text[qstart:span_end], qstart, span_end))
-        i = max(j, end) if unit else j
+    for k in [k for k, w in enumerate(toks.lower) if w[:1].isdigit() or w in _QUANTITY_OPENERS or "-" in w]:
+        if k < i:
+            continue  # part of the quantity before
+        found, i = _quantity_at(toks, k, text)
+        if found is not None:
+            out.append(found)
     return tuple(out)
+
+
+def _quantity_at(toks: Tokens, i: int, text: str) -> tuple[Quantity | None, int]:
+    """The quantity that token i opens, if any, and the index after the tokens it used."""
+    w = toks.lower[i]
+    if "-" in w:
+        hyphenated = _hyphenated(toks, i, text)
+        if hyphenated is not None:
+            return hyphenated
+    m = _ORDINAL_NUM_RE.match(w) if w[:1].isdigit() else None
+    if m or w in ORDINAL_WORDS:
+        return _ordinal(toks, i, text, float(m.group(1)) if m else float(ORDINAL_WORDS[w])), i + 1
+    if w[:1].isdigit() and _DECADE_RE.match(w):
+        return Quantity(float(w[:4]), "decade", "year", "", toks.text[i], toks.start[i], toks.end[i]), i + 1
+    val = _number_value(w)
+    if val is None and w == "$" and i + 1 < len(toks):
+        money = _money(toks, i, text)
+        if money is not None:
+            return money
+    if val is None or w in ("one", "zero") or _is_date_or_identifier(toks, i):
+        return None, i + 1  # "one side", "one of": rarely a count
+    return _count(toks, i, text, val)
+
+
+def _hyphenated(toks: Tokens, i: int, text: str) -> tuple[Quantity | None, int] | None:
+    """Hyphenated measures (four-day, six-year, 200-strong); ranges such as 1910-1945 are
+    dates, not counts. None when the word is neither."""
+    start, end = toks.start[i], toks.end[i]
+    left, _, right = toks.lower[i].partition("-")
+    val = _number_value(left)
+    if val is None:
+        return None
+    if right in MEASURE_UNITS:
+        event, after = _measure_event(toks, i + 1)
+        span_end = toks.end[min(after, len(toks)) - 1] if after > i + 1 else end
+        return Quantity(val, MEASURE_UNITS[right], "measure", "", text[start:span_end],
+                        start, span_end, event), i + 1
+    if _number_value(right) is not None:
+        return None, i + 1
+    return None
+
+
+def _ordinal(toks: Tokens, i: int, text: str, val: float) -> Quantity | None:
+    """"150th anniversary", "third visit", "centenary"."""
+    start = toks.start[i]
+    unit, end = _unit_after(toks, i + 1)
+    if toks.lower[i] in _ANNIVERSARY_WORDS:
+        unit = "anniversary"
+    if not unit:
+        return None
+    span_end = toks.end[end - 1] if end > i + 1 else toks.end[i]
+    return Quantity(val, unit, "ordinal", "", text[start:span_end], start, span_end)
+
+
+def _money(toks: Tokens, i: int, text: str) -> tuple[Quantity, int] | None:
+    """"$ 5 million" (the tokenizer splits the sign off): None when no number follows."""
+    nv = _number_value(toks.lower[i + 1])
+    if nv is None:
+        return None
+    j = i + 2
+    while j < len(toks) and toks.lower[j] in MULTIPLIERS:
+        nv *= MULTIPLIERS[toks.lower[j]]
+        j += 1
+    start, end = toks.start[i], toks.end[j - 1]
+    return Quantity(nv, "dollar", "money", "", text[start:end], start, end), j
+
+
+def _is_date_or_identifier(toks: Tokens, i: int) -> bool:
+    """A date ("16 February") or an identifier ("Chapter 11", "Boeing 777")."""
+    prev = toks.lower[i - 1] if i > 0 else None
+    nxt = toks.lower[i + 1] if i + 1 < len(toks) else ""
+    if nxt in _MONTH_NAMES or (prev is not None and prev in _MONTH_NAMES):
+        return True
+    return (prev is not None and _is_cap(toks.text[i - 1]) and bool(_NUM_RE.match(toks.lower[i]))
+            and prev not in QUALIFIERS and prev not in STOPWORDS)
+
+
+def _count(toks: Tokens, i: int, text: str, val: float) -> tuple[Quantity, int]:
+    """A number and what it counts: "more than 200 business leaders", "two dozen", "1998"."""
+    j = i + 1
+    while j < len(toks) and (toks.lower[j] in MULTIPLIERS or toks.lower[j] == "dozen"):
+        val *= MULTIPLIERS.get(toks.lower[j], 12)  # "two dozen" is 24
+        j += 1
+    unit, end = _unit_after(toks, j, text)
+    kind = _KIND_OF_UNIT.get(unit, "count")
+    if kind == "count" and unit not in _PEOPLE_UNITS and _is_year(toks.lower[i], val):
+        return Quantity(val, "year", "year", "", toks.text[i], toks.start[i], toks.end[i]), j
+    if unit is None or unit in ("person",):
+        unit = (_death_context(toks, i, j, whole=unit is None) or unit
+                or _unit_before(toks, i))
+    qualifier, qstart = _qualifier_before(toks, i)
+    span_end = toks.end[end - 1] if end > j else toks.end[j - 1]
+    return Quantity(val, unit, kind, qualifier, text[qstart:span_end], qstart, span_end), (
+        max(j, end) if unit else j)
+
+
+def _is_year(word: str, val: float) -> bool:
+    return val.is_integer() and 1900 <= val <= 2100 and bool(_NUM_RE.match(word)) and "," not in word
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -509,6 +562,12 @@ def _is_cap(word: str) -> bool:
     return bool(word) and (word[0].isupper() or (word[0].isdigit() is False and word.isupper()))
 
 
+@lru_cache(maxsize=8192)
+def _capitals(text: str) -> tuple[bool, ...]:
+    """`_is_cap` of each token of `text` (tokens are never empty), once a sentence."""
+    return tuple([w[0].isupper() or (not w[0].isdigit() and w.isupper()) for w in tokenize(text).text])
+
+
 def entities(sentence: str, known: set[str] | frozenset[str] = frozenset()) -> list[Entity]:
     """Capitalised names in one sentence.
 
@@ -521,59 +580,62 @@ def entities(sentence: str, known: set[str] | frozenset[str] = frozenset()) -> l
 @lru_cache(maxsize=8192)
 def _entities(sentence: str) -> tuple[tuple[Entity, str | None], ...]:
     """(entity, the lower-case word if it is a lone sentence opener needing confirmation)."""
-    text = normalise_quotes(sentence)
-    toks = tokenize(text)
-    caps = [_is_cap(t.text) for t in toks] + [False]  # once a token; the sentinel ends every run
-    out: list[Entity] = []
+    toks = tokenize(sentence)  # the same tokens and offsets as the text with quotes normalised
+    found = (_entity_of_run(toks, first, end) for first, end in _capitalised_runs(toks, _capitals(sentence)))
+    return tuple(entity for entity in found if entity is not None)
+
+
+def _capitalised_runs(toks: Tokens, capitals: tuple[bool, ...]):
+    """(first, end) token ranges of capitalised words, joined by "of", "de", ... and ended by a
+    possessive: the candidates for names, without a leading article or stop word."""
+    caps = [*capitals, False]  # the sentinel ends every run
+    lower, text = toks.lower, toks.text
+    n = len(toks)
     i = 0
-    while i < len(toks):
-        if not caps[i] or toks[i].lower in _LEADING_DROP and i + 1 < len(toks) and not caps[i + 1]:
+    while True:
+        try:
+            i = caps.index(True, i)  # the words in between cannot open a name
+        except ValueError:
+            return
+        if lower[i] in _LEADING_DROP and i + 1 < n and not caps[i + 1]:
             i += 1
             continue
-        j = i
-        run: list[Token] = []
-        while j < len(toks):
-            t = toks[j]
-            if caps[j]:
-                run.append(t)
-                j += 1
-                if t.text.endswith(("'s", "’s")):
+        first = i
+        while i < n:
+            if caps[i]:
+                i += 1
+                if text[i - 1].endswith(("'s", "’s")):
                     break
-            elif t.lower in _CONNECTORS and caps[j + 1] and run:
-                run.append(t)
-                j += 1
+            elif lower[i] in _CONNECTORS and caps[i + 1] and i > first:
+                i += 1
             else:
                 break
-        i = max(j, i + 1)
-        while run and run[0].lower in _NOT_A_NAME_START:
-            run = run[1:]
-        if not run:
-            continue
-        words = [strip_possessive(t.text) for t in run]
-        opener: str | None = None
-        # split off titles: everything up to the last title word is the role
-        role = ""
-        last_title = max((k for k, w in enumerate(words) if w.lower() in TITLE_WORDS), default=-1)
-        is_person = False
-        if 0 <= last_title < len(words) - 1:
-            role = " ".join(words[: last_title + 1])
-            run = run[last_title + 1 :]
-            words = words[last_title + 1 :]
-            is_person = True
-        elif last_title == len(words) - 1:
-            continue  # only a title ("President")
-        if len(words) == 1:
-            w = words[0]
-            if w.lower() in STOPWORDS or w.lower() in WEAK_WORDS:
-                continue
-            if run[0].start == toks[0].start and not is_person and w.lower() not in ALIASES:
-                opener = w.lower()
-            if w.lower() in _CALENDAR_NAMES:
-                continue
-        name = " ".join(words)
-        norm = ALIASES.get(name.lower(), name.lower())
-        out.append((Entity(norm, name, run[0].start, run[-1].end, is_person, role), opener))
-    return tuple(out)
+        while first < i and lower[first] in _NOT_A_NAME_START:
+            first += 1
+        if first < i:
+            yield first, i
+
+
+def _entity_of_run(toks: Tokens, first: int, end: int) -> tuple[Entity, str | None] | None:
+    """The name in tokens first..end, its title split off as the role ("Chinese President Xi
+    Jinping")."""
+    words = [strip_possessive(w) for w in toks.text[first:end]]
+    last_title = max((k for k, w in enumerate(words) if w.lower() in TITLE_WORDS), default=-1)
+    if last_title == len(words) - 1:
+        return None  # only a title ("President")
+    role = " ".join(words[: last_title + 1])
+    is_person = last_title >= 0
+    first, words = first + last_title + 1, words[last_title + 1 :]
+    opener: str | None = None
+    if len(words) == 1:
+        w = words[0].lower()
+        if w in STOPWORDS or w in WEAK_WORDS or w in _CALENDAR_NAMES:
+            return None
+        if toks.start[first] == toks.start[0] and not is_person and w not in ALIASES:
+            opener = w
+    name = " ".join(words)
+    norm = ALIASES.get(name.lower(), name.lower())
+    return Entity(norm, name, toks.start[first], toks.end[end - 1], is_person, role), opener
 
 
 def mid_sentence_names(sentences: list[str]) -> set[str]:
@@ -585,8 +647,6 @@ def mid_sentence_names(sentences: list[str]) -> set[str]:
 def _mid_sentence_names(sentences: tuple[str, ...]) -> frozenset[str]:
     names: set[str] = set()
     for s in sentences:
-        toks = tokenize(s)
-        for t in toks[1:]:
-            if _is_cap(t.text):
-                names.add(strip_possessive(t.text).lower())
+        names.update([strip_possessive(word).lower()
+                      for word, cap in zip(tokenize(s).text[1:], _capitals(s)[1:]) if cap])
     return frozenset(names - STOPWORDS)
