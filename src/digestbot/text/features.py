@@ -251,8 +251,9 @@ def canonical_terms(text: str, *, keep_weak: bool = False) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _canonical_terms(text: str, keep_weak: bool) -> tuple[str, ...]:
-    toks = [strip_possessive(word).lower() for word in tokenize(text).text]
-    proper = [k > 0 and cap for k, cap in enumerate(_capitals(text))]
+    words = tokenize(text).text
+    toks = [strip_possessive(word).lower() for word in words]
+    proper = [k > 0 and _is_cap(word) for k, word in enumerate(words)]
     out: list[str] = []
     i = 0
     while i < len(toks):
