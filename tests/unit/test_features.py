@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digestbot.text.features import entities, mid_sentence_names, quantities, tokenize
+from digestbot.text.tokens import entities, mid_sentence_names, quantities, tokenize
 
 
 def test_tokens_are_parallel_tuples_whose_offsets_point_into_the_sentence():

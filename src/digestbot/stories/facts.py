@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from ..domain.models import Article, ArticleKind, Fact, SourceRef, Story, outlet_count
 from ..text.calendar import resolve_dates, show_date
-from ..text.features import (
+from ..text.tokens import (
     Entity,
     NUMBER_WORDS,
     Quantity,
