@@ -18,19 +18,10 @@ from functools import lru_cache
 
 from ..domain.models import Article, ArticleKind, Fact, SourceRef, Story, outlet_count
 from ..text.calendar import resolve_dates, show_date
-from ..text.tokens import (
-    Entity,
-    NUMBER_WORDS,
-    Quantity,
-    STOPWORDS,
-    TITLE_WORDS,
-    stem,
-    canonical_terms,
-    entities,
-    mid_sentence_names,
-    normalise_quotes,
-    quantities,
-)
+from ..text.entities import Entity, entities, mid_sentence_names
+from ..text.lexicons import NUMBER_WORDS, STOPWORDS, TITLE_WORDS
+from ..text.quantities import Quantity, quantities
+from ..text.tokens import canonical_terms, normalise_quotes, stem
 from ..text.cleaning import strip_dateline
 from ..text.tfidf import tfidf_rows
 from ..text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker

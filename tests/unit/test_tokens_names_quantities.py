@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from digestbot.text.tokens import entities, mid_sentence_names, quantities, tokenize
+from digestbot.text.entities import entities, mid_sentence_names
+from digestbot.text.quantities import quantities
+from digestbot.text.tokens import tokenize
 
 
 def test_tokens_are_parallel_tuples_whose_offsets_point_into_the_sentence():
