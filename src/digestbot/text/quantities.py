@@ -89,18 +89,29 @@ def _noun_run(toks: Tokens, j: int, text: str) -> list[str] | None:
         if text and k > 0 and _PUNCTUATION.search(text, toks.end[k - 1], toks.start[k]):
             break  # a noun phrase does not run across punctuation
         w = strip_possessive(toks.text[k]).lower()
-        if w in STOPWORDS or _number_value(w) is not None or not w.replace("-", "").isalpha():
+        if not _may_be_noun(w):
             break
         if w in _MONTH_NAMES:
             return None
-        if w not in SYNONYMS and w.endswith(("ed", "ing")) and len(w) > 4:
+        if _is_participle(w):
             break  # a verb or participle ("3 compared with"), not the counted noun
         run.append(w)
         k += 1
-        # a plural noun ends the phrase ("two quarters ahead" -> quarters, "two men near" -> men)
-        if (len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))) or w in IRREGULAR_PLURALS:
-            break
+        if _is_plural(w):
+            break  # a plural noun ends the phrase ("two quarters ahead", "two men near")
     return run
+
+
+def _may_be_noun(w: str) -> bool:
+    return w not in STOPWORDS and _number_value(w) is None and w.replace("-", "").isalpha()
+
+
+def _is_participle(w: str) -> bool:
+    return w not in SYNONYMS and w.endswith(("ed", "ing")) and len(w) > 4
+
+
+def _is_plural(w: str) -> bool:
+    return (len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))) or w in IRREGULAR_PLURALS
 
 
 _EVENT_HEADS = frozenset(
@@ -185,9 +196,9 @@ def _quantity_at(toks: Tokens, i: int, text: str) -> tuple[Quantity | None, int]
         hyphenated = _hyphenated(toks, i, text)
         if hyphenated is not None:
             return hyphenated
-    m = _ORDINAL_NUM_RE.match(w) if w[:1].isdigit() else None
-    if m or w in ORDINAL_WORDS:
-        return _ordinal(toks, i, text, float(m.group(1)) if m else float(ORDINAL_WORDS[w])), i + 1
+    rank = _ordinal_value(w)
+    if rank is not None:
+        return _ordinal(toks, i, text, rank), i + 1
     if w[:1].isdigit() and _DECADE_RE.match(w):
         return Quantity(float(w[:4]), "decade", "year", "", toks.text[i], toks.start[i], toks.end[i]), i + 1
     val = _number_value(w)
@@ -198,6 +209,14 @@ def _quantity_at(toks: Tokens, i: int, text: str) -> tuple[Quantity | None, int]
     if val is None or w in ("one", "zero") or _is_date_or_identifier(toks, i):
         return None, i + 1  # "one side", "one of": rarely a count
     return _count(toks, i, text, val)
+
+
+def _ordinal_value(w: str) -> float | None:
+    """150 for "150th", 3 for "third", 100 for "centenary"; None for any other word."""
+    m = _ORDINAL_NUM_RE.match(w) if w[:1].isdigit() else None
+    if m:
+        return float(m.group(1))
+    return float(ORDINAL_WORDS[w]) if w in ORDINAL_WORDS else None
 
 
 def _hyphenated(toks: Tokens, i: int, text: str) -> tuple[Quantity | None, int] | None:

@@ -72,18 +72,31 @@ def stem(word: str) -> str:
         return IRREGULAR[w]
     if len(w) <= 3 or not w.isalpha():
         return w
+    return _tidy_ending(_strip_suffix(_strip_plural(w)))
+
+
+def _strip_plural(w: str) -> str:
     if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith("sses"):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    for suffix in ("ations", "ation", "ingly", "ings", "ing", "edly", "ed"):
+        return w[:-3] + "y"
+    if w.endswith("sses"):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+_SUFFIXES = ("ations", "ation", "ingly", "ings", "ing", "edly", "ed")  # the first that fits goes
+
+
+def _strip_suffix(w: str) -> str:
+    for suffix in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            w = w[: -len(suffix)]
-            if suffix.startswith("ation"):
-                w += "at"
-            break
+            return w[: -len(suffix)] + ("at" if suffix.startswith("ation") else "")
+    return w
+
+
+def _tidy_ending(w: str) -> str:
+    """-ly and a final -e dropped, -is as -iz, a doubled final consonant single."""
     if w.endswith("ly") and len(w) > 5:
         w = w[:-2]
     if w.endswith("e") and len(w) > 4:
@@ -104,36 +117,42 @@ def canonical_terms(text: str, *, keep_weak: bool = False) -> list[str]:
 def _canonical_terms(text: str, keep_weak: bool) -> tuple[str, ...]:
     words = tokenize(text).text
     toks = [strip_possessive(word).lower() for word in words]
-    proper = [k > 0 and is_capitalised(word) for k, word in enumerate(words)]
     out: list[str] = []
     i = 0
     while i < len(toks):
-        if toks[i] in _PHRASE_FIRST:
-            matched = False
-            for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
-                phrase = " ".join(toks[i : i + n])
-                if phrase in SYNONYMS:
-                    out.append(SYNONYMS[phrase])
-                    i += n
-                    matched = True
-                    break
-            if matched:
-                continue
-        t = toks[i]
-        is_proper = proper[i]
+        synonym = _synonym_at(toks, i) if toks[i] in _PHRASE_FIRST else None
+        if synonym is not None:
+            out.append(synonym[0])
+            i += synonym[1]
+            continue
+        term = _term(toks[i], i > 0 and is_capitalised(words[i]), text, keep_weak)
+        if term is not None:
+            out.append(term)
         i += 1
-        if t in STOPWORDS or (not keep_weak and t in WEAK_WORDS):
-            continue
-        if t in ALIASES:
-            out.append(ALIASES[t].replace(" ", "_"))
-            continue
-        if len(t) < 2 and not t.isdigit():
-            continue
-        if is_proper or (t.isalpha() and t.endswith("ing") and t.capitalize() in text):
-            out.append(t)
-        else:
-            out.append(stem(t) if t.isalpha() else t.replace(",", ""))
     return tuple(out)
+
+
+def _synonym_at(toks: list[str], i: int) -> tuple[str, int] | None:
+    """The canonical noun of the longest synonym phrase at i and its length in words."""
+    for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
+        phrase = " ".join(toks[i : i + n])
+        if phrase in SYNONYMS:
+            return SYNONYMS[phrase], n
+    return None
+
+
+def _term(t: str, is_proper: bool, text: str, keep_weak: bool) -> str | None:
+    """One lower-case word as a content term: None for a stop word, an alias folded, a name or
+    a capitalised -ing word as written, anything else stemmed."""
+    if t in STOPWORDS or (not keep_weak and t in WEAK_WORDS):
+        return None
+    if t in ALIASES:
+        return ALIASES[t].replace(" ", "_")
+    if len(t) < 2 and not t.isdigit():
+        return None
+    if is_proper or (t.isalpha() and t.endswith("ing") and t.capitalize() in text):
+        return t
+    return stem(t) if t.isalpha() else t.replace(",", "")
 
 
 def content_terms(text: str) -> set[str]:
