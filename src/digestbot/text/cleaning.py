@@ -368,9 +368,9 @@ _DATELINE_REACH = 160  # characters from the start a dateline can end within
 
 def strip_dateline(paragraph: str) -> str:
     """The paragraph without a leading wire dateline ("WASHINGTON (AP) _ ", "(CNN) -- ")."""
-    head = paragraph[:_DATELINE_REACH]
-    if any(mark in head for mark in _DATELINE_MARKS):  # most sentences have none: no pattern to run
-        rest = _DATELINE.sub("", paragraph, count=1).strip()
-    else:
-        rest = paragraph.strip()
+    # Most sentences have no mark near their start: no dateline pattern to run. Every form of
+    # the pattern is anchored at the start, so a match there is the only one.
+    marked = any(map(paragraph[:_DATELINE_REACH].__contains__, _DATELINE_MARKS))
+    dateline = _DATELINE.match(paragraph) if marked else None
+    rest = (paragraph[dateline.end():] if dateline else paragraph).strip()
     return rest[0].upper() + rest[1:] if rest[:1].islower() else rest

@@ -136,7 +136,8 @@ def standalone(text: str) -> str | None:
     """The sentence as it can be read alone, or None when it leans on the one before: wire
     dateline and a joining connective dropped; a fragment or a pronoun subject gives None."""
     text = strip_dateline(text.strip())
-    unjoined = _CONNECTIVE.sub("", text, count=1)
+    joined = _CONNECTIVE.match(text)  # anchored: a match at the start is the only one
+    unjoined = text[joined.end():] if joined else text
     if unjoined != text and unjoined:
         text = unjoined[0].upper() + unjoined[1:]
     if not text or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘("):
