@@ -313,7 +313,10 @@ def _is_junk(line: _Line, page: _Page, rules: list[Callable[[_Line], bool]], ski
     title_key, key = page.title_key, line.key
     if title_key and key and (key == title_key or key in title_key) and "title_repeat" not in skip:
         return True
-    return any(rule(line) for rule in rules)
+    for rule in rules:
+        if rule(line):
+            return True
+    return False
 
 
 def _keep(line: _Line, page: _Page, skip: frozenset[str]) -> None:

@@ -39,8 +39,12 @@ def entities(sentence: str, known: set[str] | frozenset[str] = frozenset()) -> l
 def _entities(sentence: str) -> tuple[tuple[Entity, str | None], ...]:
     """(entity, the lower-case word if it is a lone sentence opener needing confirmation)."""
     toks = tokenize(sentence)  # the same tokens and offsets as the text with quotes normalised
-    found = (_entity_of_run(toks, first, end) for first, end in _capitalised_runs(toks, capitals(sentence)))
-    return tuple(entity for entity in found if entity is not None)
+    out = []
+    for first, end in _capitalised_runs(toks, capitals(sentence)):
+        entity = _entity_of_run(toks, first, end)
+        if entity is not None:
+            out.append(entity)
+    return tuple(out)
 
 
 def _capitalised_runs(toks: Tokens, capitals: tuple[bool, ...]):
@@ -78,7 +82,8 @@ def _entity_of_run(toks: Tokens, first: int, end: int) -> tuple[Entity, str | No
     """The name in tokens first..end, its title split off as the role ("Chinese President Xi
     Jinping")."""
     words = [strip_possessive(w) for w in toks.text[first:end]]
-    last_title = max((k for k, w in enumerate(words) if w.lower() in TITLE_WORDS), default=-1)
+    titles = [k for k, w in enumerate(words) if w.lower() in TITLE_WORDS]
+    last_title = titles[-1] if titles else -1
     if last_title == len(words) - 1:
         return None  # only a title ("President")
     role = " ".join(words[: last_title + 1])
