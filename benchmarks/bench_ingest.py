@@ -2,6 +2,11 @@
 """Speed and memory of the whole `digestbot digest --jsonl ... --format json` process.
 
     .venv/bin/python benchmarks/bench_ingest.py [--count 10000] [--eval-dir DIR] [--skip-big | --ingest-only] [--no-write]
+    .venv/bin/python benchmarks/bench_ingest.py --against DIR [--rounds 5]
+
+`--against DIR` compares the whole digest of this tree with another tree's `src/` folder
+(`git archive REV src | tar -x -C DIR`) in alternating runs, and only that: on a shared VM the
+CPU time of one run drifts by up to 30% with the load, so two trees compare only side by side.
 
 Three measurements, all as CPU time (user + system), never wall time:
 
@@ -26,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -92,12 +98,17 @@ _INGEST_ONLY = ("from digestbot.bootstrap import bootstrap\nfrom digestbot.inges
                 "status = 0")
 
 
-def whole_process(path: Path, workdir: Path, name: str, ingest_only: bool = False) -> dict[str, float]:
+def whole_process(path: Path, workdir: Path, name: str, ingest_only: bool = False,
+                  src: Path | None = None) -> dict[str, float]:
     """CPU time and peak RSS of `digestbot digest --jsonl path --format json` in a subprocess
-    (`ingest_only`: of the service's ingest alone, what the digest reads and stores)."""
+    with an empty store (`ingest_only`: of the service's ingest alone, what the digest reads and
+    stores; `src`: the digestbot package of that `src/` folder instead of this tree's)."""
     db = workdir / f"{name}{'-ingest' if ingest_only else ''}.db"
+    db.unlink(missing_ok=True)
     env = {**os.environ, "DIGESTBOT_DATABASE_URL": f"sqlite:///{db}"}
     env.pop("DIGESTBOT_CONFIG", None)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     code = _MEASURED.format(body=_INGEST_ONLY if ingest_only else _DIGEST)
     run = subprocess.run([sys.executable, "-c", code, "digest", "--jsonl", str(path), "--format", "json"],
                          env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
@@ -109,6 +120,26 @@ def whole_process(path: Path, workdir: Path, name: str, ingest_only: bool = Fals
     else:
         listed = sum(len(s["articles"]) for s in json.loads(run.stdout)["stories"])
     return {"cpu": float(cpu), "rss_mb": int(rss_kb) / 1024, "listed": listed}
+
+
+def paired(path: Path, workdir: Path, against: Path, rounds: int) -> str:
+    """The whole digest of `path` by the tree in `against` and by this one, alternating, `rounds`
+    times each: a Markdown table of the median and best CPU time of each."""
+    cpu: dict[str, list[float]] = {"against": [], "ours": []}
+    listed = 0
+    for _ in range(rounds):
+        for side, src in (("against", against / "src"), ("ours", None)):
+            run = whole_process(path, workdir, f"paired-{side}", src=src)
+            cpu[side].append(run["cpu"])
+            listed = int(run["listed"])
+            print(f"{side}: {run['cpu']:.2f} s CPU", file=sys.stderr)
+    rows = ["| whole `digest --jsonl stories_dev.jsonl --format json` | runs | median CPU s | articles/s "
+            "| best CPU s | articles/s |", "|---|---:|---:|---:|---:|---:|"]
+    for side, label in (("against", f"`{against}`"), ("ours", "this tree")):
+        median, best = statistics.median(cpu[side]), min(cpu[side])
+        rows.append(f"| {label} | {rounds} | {median:.2f} | {listed / median:,.0f} | {best:.2f} | {listed / best:,.0f} |")
+    ratio = statistics.median(cpu["ours"]) / statistics.median(cpu["against"])
+    return "\n".join(rows) + f"\n\nThis tree takes {ratio:.1%} of the other's CPU time (medians)."
 
 
 def synthetic(source: Path, count: int, target: Path) -> int:
@@ -175,10 +206,19 @@ def main() -> int:
     ap.add_argument("--ingest-only", action="store_true",
                     help="for the big run, measure ingest and store only (not stories and what's new)")
     ap.add_argument("--no-write", action="store_true", help="don't update BENCHMARKS.md")
+    ap.add_argument("--against", type=Path, metavar="DIR",
+                    help="only compare the whole digest with the tree whose src/ is in DIR, in alternating runs")
+    ap.add_argument("--rounds", type=int, default=5, help="runs of each tree with --against")
     args = ap.parse_args()
     source = args.eval_dir / "stories_dev.jsonl"
     if not source.exists():
         print(f"bench_ingest: {source} not found; nothing measured (see ../shared/eval/README.md)")
+        return 0
+    if args.against:
+        if not (args.against / "src" / "digestbot").is_dir():
+            raise SystemExit(f"bench_ingest: --against {args.against}: no src/digestbot folder there")
+        with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+            print(paired(source, Path(tmp), args.against, args.rounds))
         return 0
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         workdir = Path(tmp)

@@ -34,7 +34,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from digestbot.keypoints.digestbot import FEATURES, REDUNDANCY, WEIGHTS, select, sentence_features  # noqa: E402
-from digestbot.text.cleaning import clean_text, dedupe_tokenised  # noqa: E402
+from digestbot.text.cleaning import clean_text  # noqa: E402
+from digestbot.text.dedupe import dedupe_tokenised  # noqa: E402
 from digestbot.text.sentences import split_sentences  # noqa: E402
 
 N = 3

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from digestbot.text.cleaning import RULE_NAMES, clean_text, dedupe_sentences, normalise_key
+from digestbot.text.cleaning import RULE_NAMES, clean_text, normalise_key
+from digestbot.text.dedupe import dedupe_sentences
 from digestbot.text.sentences import split_sentences
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -39,7 +39,7 @@ def test_a_range_is_kept_whole():
 def test_a_figure_in_words():
     facts = _how_many("About two dozen miners were trapped after the Selby shaft flooded.")
     assert facts == ["About two dozen miners trapped"]
-    from digestbot.text.features import quantities
+    from digestbot.text.quantities import quantities
     assert [q.value for q in quantities("About two dozen miners were trapped.")] == [24]
     # "hundreds" is not a number
     assert _how_many("Hundreds of miners were trapped after the Selby shaft flooded.") == []

@@ -128,7 +128,7 @@ def test_a_day_written_before_the_speech_verb_dates_the_statement_not_the_event(
 
 
 def test_a_count_of_men_ends_at_men():
-    from digestbot.text.features import quantities
+    from digestbot.text.quantities import quantities
 
     [q] = quantities("Police arrested two Tarland men near the army base on Friday.")
     assert q.unit == "men" and q.text == "two Tarland men"

@@ -180,7 +180,7 @@ def test_arbitrary_articles_do_not_break_novelty_facts_or_clustering(bodies):
 
 import pytest  # noqa: E402
 
-from digestbot.text.features import quantities  # noqa: E402
+from digestbot.text.quantities import quantities  # noqa: E402
 
 
 @pytest.mark.parametrize("a, b", [

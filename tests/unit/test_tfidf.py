@@ -14,6 +14,7 @@ DOCUMENTS = [
     "The toll of the Kessel Dam failure rose to 15, the regional governor said on Tuesday.",
     "Engineers had warned in 2019 that the dam's spillway was too small for a wet spring.",
     "Café owners in Århus said it's the worst flood they've seen — a 1-in-100-year event.",
+    "A_b x 9 a1 I'm Ωmega 東京都 e.g. n-gram __init__ 7km 42 ¼ café_au_lait ü",  # word runs of every kind
 ]
 
 

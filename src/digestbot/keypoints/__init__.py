@@ -64,14 +64,8 @@ def extract_key_points(
     `tokens`, optional, are the sentences' `digestbot.text.cleaning.word_tokens` when the caller
     has them already (the default method reuses them; others ignore them).
     """
-    try:
-        summarise = METHODS[method]
-    except KeyError:
-        raise ValueError(
-            f"unknown key-point method {method!r}; valid methods: {', '.join(METHODS)}"
-        ) from None
-    if tokens is not None and (len(tokens) != len(sentences) or not all(s and s.strip() for s in sentences)):
-        tokens = None
+    summarise = _summariser(method)
+    tokens = _usable_tokens(sentences, tokens)
     if tokens is None:
         sentences = [s for s in sentences if s and s.strip()]
     if n <= 0 or not sentences:
@@ -83,3 +77,20 @@ def extract_key_points(
     if len(picked) > 1:
         picked = _drop_near_duplicates(picked)
     return picked[:n]
+
+
+def _summariser(method: str) -> Summariser:
+    try:
+        return METHODS[method]
+    except KeyError:
+        raise ValueError(
+            f"unknown key-point method {method!r}; valid methods: {', '.join(METHODS)}"
+        ) from None
+
+
+def _usable_tokens(sentences: list[str], tokens: list[list[str]] | None) -> list[list[str]] | None:
+    """The given tokens when they match the sentences one for one and no sentence is blank
+    (blank sentences are dropped, and the tokens would no longer line up)."""
+    if tokens is not None and (len(tokens) != len(sentences) or not all(s and s.strip() for s in sentences)):
+        return None
+    return tokens

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.models import Article, NewItem, SourceRef, as_utc
-from ..text.features import canonical_terms
+from ..text.tokens import canonical_terms
 from .clustering import source_ref
 from .summary import UPDATE_POSITION_WEIGHT, Sentence, sentences_of, summarise
 

@@ -32,7 +32,7 @@ from scipy import sparse
 
 from ..keypoints._text import STOP_WORDS
 from ..domain.models import Article
-from ..text.features import stem
+from ..text.tokens import stem
 from ..text.sentences import standalone
 
 MIN_WORDS = 8

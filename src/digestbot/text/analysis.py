@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from digestbot.text.cleaning import clean_text, dedupe_tokenised
+from digestbot.text.cleaning import clean_text
+from digestbot.text.dedupe import dedupe_tokenised
 from digestbot.keypoints import DEFAULT_METHOD, extract_key_points
 from digestbot.text.sentences import split_sentences
 

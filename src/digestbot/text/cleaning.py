@@ -17,7 +17,7 @@ A junk rule reaches only what is shaped like junk, never a long paragraph of pro
 Every rule is measured on and off by ``benchmarks/bench_extraction.py`` (`RULE_NAMES`, `skip`).
 A leading wire dateline (``(CNN) --``, ``WASHINGTON (AP) _``, ``BEIJING, Jan. 5 (Xinhua) --``)
 is stripped from the first paragraph. Near-duplicate *sentences* are collapsed by
-`dedupe_sentences`.
+`digestbot.text.dedupe`.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from digestbot.domain.models import CleanText
 
-__all__ = ["RULE_NAMES", "clean_text", "strip_bidi_controls", "strip_dateline", "dedupe_sentences", "dedupe_tokenised", "normalise_key", "word_tokens"]
+__all__ = ["RULE_NAMES", "clean_text", "strip_bidi_controls", "strip_dateline", "normalise_key", "word_tokens"]
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069):
@@ -184,12 +185,13 @@ def _is_byline(line: str, words: int) -> bool:
     return 2 <= words <= 4 and bool(_BYLINE.match(line))
 
 
+# One of these is in every line `_PROMO` matches: the pattern runs only where one is.
+_PROMO_WORDS = ("contact", "follow", "subscribe", "sign up", "newsletter", "download", "click", " us on",
+                "share", "send us")
+
+
 def _is_promo(line: str, low: str, words: int) -> bool:
-    if words < 50 and (
-        "contact" in low or "follow" in low or "subscribe" in low or "sign up" in low
-        or "newsletter" in low or "download" in low or "click" in low or " us on" in low
-        or "share" in low or "send us" in low
-    ) and _PROMO.search(line):
+    if words < 50 and any(word in low for word in _PROMO_WORDS) and _PROMO.search(line):
         return True
     if "@" in line and _HANDLE.search(line):
         boxed = line[0] in "([" and line[-1] in ")]"
@@ -207,8 +209,7 @@ def _is_consent_banner(low: str, words: int) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):  # a tuple: built once a line, cheaper than a frozen dataclass
     text: str
     low: str
     words: int
@@ -255,58 +256,82 @@ def clean_text(text: str, title: str | None = None, *, skip: frozenset[str] = fr
     """
     if not text.isascii():
         text = unicodedata.normalize("NFC", strip_bidi_controls(text))
-    title_key = normalise_key(title) if title else ""
-    author: str | None = None
-    is_opinion = False
-    found_title = title
-    seen: set[str] = set()
-    kept: list[tuple[str, bool]] = []  # (paragraph, is a label)
+    page = _Page(title, normalise_key(title) if title else "")
     rules = [rule for name, rule in _LINE_RULES.items() if name not in skip]
-
     for raw in text.splitlines():
-        line = raw.strip()
-        if not line.isascii() or "  " in line or "\t" in line:
-            line = _WS.sub(" ", line)
-        if not line:
-            continue
-        low = line.lower()
-        if low in seen and "repeated_line" not in skip:
-            continue  # a verbatim repeat (captions, headline, repeated blocks)
-        seen.add(low)
-        words = line.count(" ") + 1
-        key = " ".join(low.translate(_PUNCT).split()) if words < 30 else ""
-        if words < 30 and not key:
-            continue  # nothing but punctuation
-        current = _Line(line, low, words, key, _ends_sentence(line))
-
-        if "editors_note" not in skip and _is_editors_note(current):
-            if _OPINION_MARK.search(line):
-                is_opinion = True
-            if author is None:
-                author = _editor_note_author(_EDITORS_NOTE.sub("", line))
-            continue
-        if title_key and key and (key == title_key or key in title_key) and "title_repeat" not in skip:
-            continue
-        if any(rule(current) for rule in rules):
-            continue
-        if _is_label(current):
-            if not kept:
-                if _is_byline(line, words):
-                    if author is None:
-                        author = re.sub(r"^by\s+", "", line, flags=re.I)
-                elif found_title is None and words >= 3:
-                    found_title = line
-                    title_key = key
-                if "label_at_top" not in skip:
-                    continue
-        kept.append((line, _is_label(current)))
-
-    paragraphs = _drop_labels(kept, skip)
+        line = _read_line(raw, page.seen, skip)
+        if line is not None and not _is_junk(line, page, rules, skip):
+            _keep(line, page, skip)
+    paragraphs = _drop_labels(page.kept, skip)
     if paragraphs and "dateline" not in skip:
         paragraphs[0] = strip_dateline(paragraphs[0])
         if not paragraphs[0]:
             paragraphs.pop(0)
-    return CleanText(paragraphs=paragraphs, title=found_title, author=author, is_opinion=is_opinion)
+    return CleanText(paragraphs=paragraphs, title=page.title, author=page.author, is_opinion=page.is_opinion)
+
+
+@dataclass
+class _Page:
+    """What `clean_text` has learnt so far from the lines of one page."""
+
+    title: str | None  # as given, else the headline found above the first paragraph
+    title_key: str  # normalise_key of the title ("" without one)
+    author: str | None = None
+    is_opinion: bool = False
+    seen: set[str] = field(default_factory=set)  # lower-cased lines read so far
+    kept: list[tuple[str, bool]] = field(default_factory=list)  # (paragraph, is a label)
+
+
+def _read_line(raw: str, seen: set[str], skip: frozenset[str]) -> _Line | None:
+    """The line with its spacing normalised; None when blank, a verbatim repeat (captions,
+    headline, repeated blocks) or nothing but punctuation."""
+    line = raw.strip()
+    if not line.isascii() or "  " in line or "\t" in line:
+        line = _WS.sub(" ", line)
+    if not line:
+        return None
+    low = line.lower()
+    if low in seen and "repeated_line" not in skip:
+        return None
+    seen.add(low)
+    words = line.count(" ") + 1
+    key = " ".join(low.translate(_PUNCT).split()) if words < 30 else ""
+    if words < 30 and not key:
+        return None
+    return _Line(line, low, words, key, _ends_sentence(line))
+
+
+def _is_junk(line: _Line, page: _Page, rules: list[Callable[[_Line], bool]], skip: frozenset[str]) -> bool:
+    """An editor's note (read for the author and an opinion mark), the headline repeated, or a
+    line that one of the line rules removes."""
+    if "editors_note" not in skip and _is_editors_note(line):
+        if _OPINION_MARK.search(line.text):
+            page.is_opinion = True
+        if page.author is None:
+            page.author = _editor_note_author(_EDITORS_NOTE.sub("", line.text))
+        return True
+    title_key, key = page.title_key, line.key
+    if title_key and key and (key == title_key or key in title_key) and "title_repeat" not in skip:
+        return True
+    for rule in rules:
+        if rule(line):
+            return True
+    return False
+
+
+def _keep(line: _Line, page: _Page, skip: frozenset[str]) -> None:
+    """Keep the line, unless it is a label above the first paragraph: a byline gives the
+    author, a headline the title when none was given."""
+    is_label = _is_label(line)
+    if is_label and not page.kept:
+        if _is_byline(line.text, line.words):
+            if page.author is None:
+                page.author = re.sub(r"^by\s+", "", line.text, flags=re.I)
+        elif page.title is None and line.words >= 3:
+            page.title, page.title_key = line.text, line.key
+        if "label_at_top" not in skip:
+            return
+    page.kept.append((line.text, is_label))
 
 
 def _is_editors_note(line: _Line) -> bool:
@@ -346,72 +371,9 @@ _DATELINE_REACH = 160  # characters from the start a dateline can end within
 
 def strip_dateline(paragraph: str) -> str:
     """The paragraph without a leading wire dateline ("WASHINGTON (AP) _ ", "(CNN) -- ")."""
-    head = paragraph[:_DATELINE_REACH]
-    if any(mark in head for mark in _DATELINE_MARKS):  # most sentences have none: no pattern to run
-        rest = _DATELINE.sub("", paragraph, count=1).strip()
-    else:
-        rest = paragraph.strip()
+    # Most sentences have no mark near their start: no dateline pattern to run. Every form of
+    # the pattern is anchored at the start, so a match there is the only one.
+    marked = any(map(paragraph[:_DATELINE_REACH].__contains__, _DATELINE_MARKS))
+    dateline = _DATELINE.match(paragraph) if marked else None
+    rest = (paragraph[dateline.end():] if dateline else paragraph).strip()
     return rest[0].upper() + rest[1:] if rest[:1].islower() else rest
-
-
-# Frequent function words, ignored when comparing sentences (they make every pair "similar").
-_FUNCTION_WORDS = frozenset(
-    """the and for that with was were are his her its their they them this these those from
-    have has had not but who which what when where will would said says say told also been
-    being into than then there here about after before over more most some such only other
-    all any can could may might must should one two new our out you your she him just very""".split()
-) | frozenset(
-    a + b for a in "abcdefghijklmnopqrstuvwxyz0123456789" for b in ["", *"abcdefghijklmnopqrstuvwxyz0123456789"]
-)
-
-
-def dedupe_sentences(sentences: list[str], threshold: float = 0.8) -> list[str]:
-    """Drop repeated and near-duplicate sentences, keeping the first occurrence.
-
-    Two sentences are near-duplicates when the content words (3+ letters, function words
-    ignored) of the shorter one are at least `threshold` shared with the other: a sentence
-    repeated with a few words changed, or contained in one that came before.
-    """
-    return dedupe_tokenised(sentences, threshold)[0]
-
-
-def dedupe_tokenised(
-    sentences: list[str], threshold: float = 0.8
-) -> tuple[list[str], list[list[str]]]:
-    """`dedupe_sentences`, also returning each kept sentence's `word_tokens` (for reuse).
-
-    A pair is only compared in full when one sentence contains an *anchor* of the other
-    (its alphabetically first or last content word): a near-duplicate pair shares at least
-    80% of the shorter sentence's words, so it almost always passes this cheap test, and
-    most unrelated pairs fail it with four set look-ups instead of an intersection.
-    """
-    out: list[str] = []
-    out_toks: list[list[str]] = []
-    seen: set[str] = set()
-    sets: list[tuple[frozenset[str], str, str]] = []
-    punct = _PUNCT
-    function_words = _FUNCTION_WORDS
-    for s in sentences:
-        toks = s.lower().translate(punct).split()
-        key = " ".join(toks)
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        ws = frozenset(toks).difference(function_words)
-        n = len(ws)
-        if n >= 4:
-            lo = min(ws)
-            hi = max(ws)
-            dup = False
-            for other, olo, ohi in sets:
-                if lo in other or hi in other or olo in ws or ohi in ws:
-                    m = len(other)
-                    if len(ws & other) >= threshold * (n if n < m else m):
-                        dup = True
-                        break
-            if dup:
-                continue
-            sets.append((ws, lo, hi))
-        out.append(s)
-        out_toks.append(toks)
-    return out, out_toks

@@ -40,3 +40,149 @@ ENGLISH_STOP_WORDS = frozenset(
     yourself yourselves
     """.split()
 )
+
+# --- words of tokens, names and quantities (text/tokens.py, entities.py, quantities.py) ---
+
+STOPWORDS = frozenset(
+    """a about above after again against all also although am an and any are aren't as at be because been
+    before being below between both but by can could did do does doing down during each either else ever
+    every few for from further had has have having he her here hers herself him himself his how however i
+    if in into is isn't it its itself just least less let like many may me might more most much must my
+    myself neither no nor not now of off on once one only or other others our ours ourselves out over own
+    per quite rather same says said say shall she should since so some still such than that the their
+    theirs them themselves then there these they this those though through thus to too under until up upon
+    us very via was we were what when where whether which while who whom whose why will with within without
+    would yet you your yours yourself also amid among along across toward towards onto well even whose
+    mr mrs ms dr
+    """.split()
+)
+
+# Words that add little to "what is this about" in news text (kept out of similarity).
+WEAK_WORDS = frozenset(
+    """new year years time times week day days month months today yesterday tomorrow recently recent
+    last next first second third part way ways lot number including include includes included
+    make makes made take takes took taken get gets got go goes went come comes came see sees seen
+    saw given give gives go going say told tell tells report reported reports according
+    """.split()
+)
+
+# Phrases (lower case) folded onto one canonical noun: a small synonym/hypernym table for
+# the nouns news reports count. Longest phrases are tried first.
+SYNONYM_GROUPS: dict[str, tuple[str, ...]] = {
+    "executive": (
+        "executives", "executive", "business leaders", "business leader", "business executives",
+        "business people", "businesspeople", "businessmen", "businesswomen", "ceos", "ceo",
+        "chief executives", "corporate leaders", "industry leaders", "company heads",
+        "industrialists", "tycoons", "entrepreneurs",
+    ),
+    "person": (
+        "people", "persons", "person", "residents", "resident", "civilians", "citizens",
+        "individuals", "inhabitants", "villagers", "locals", "passengers",
+    ),
+    "death": (
+        "killed", "dead", "deaths", "death", "died", "fatalities", "death toll", "lives lost",
+        "dead bodies", "bodies",
+    ),
+    "injury": ("injured", "wounded", "injuries", "hurt", "casualties"),
+    "official": (
+        "officials", "official", "government officials", "senior officials", "civil servants",
+        "bureaucrats",
+    ),
+    "soldier": ("troops", "soldiers", "service members", "servicemen", "military personnel"),
+    "company": ("companies", "company", "firms", "firm", "businesses", "enterprises", "corporations"),
+    "worker": ("workers", "employees", "staff", "labourers", "laborers", "staffers"),
+    "delegate": ("delegates", "participants", "attendees", "representatives"),
+    "student": ("students", "pupils"),
+    "meeting": ("meeting", "meetings", "summit", "summits", "talks", "summit talks"),
+    "agreement": (
+        "agreements", "agreement", "deals", "deal", "accords", "accord", "pacts", "pact",
+        "memoranda of understanding", "memorandum of understanding", "mous", "mou",
+        "treaties", "treaty",
+    ),
+    "visit": ("visit", "visits", "trip", "trips", "tour", "journey", "state visit"),
+    "home": ("homes", "houses", "dwellings", "households"),
+    "vehicle": ("cars", "vehicles"),
+    "dollar": ("dollars", "usd", "us dollars"),
+    "percent": ("percent", "per cent", "%"),
+}
+SYNONYMS: dict[str, str] = {p: canon for canon, ps in SYNONYM_GROUPS.items() for p in ps}
+
+ALIASES = {
+    "rok": "south korea",
+    "republic of korea": "south korea",
+    "south korean": "south korea",
+    "dprk": "north korea",
+    "democratic people's republic of korea": "north korea",
+    "north korean": "north korea",
+    "u.s.": "united states",
+    "u.s": "united states",
+    "us": "united states",
+    "usa": "united states",
+    "american": "united states",
+    "america": "united states",
+    "uk": "united kingdom",
+    "britain": "united kingdom",
+    "british": "united kingdom",
+    "chinese": "china",
+    "prc": "china",
+    "japanese": "japan",
+    "korean": "korea",
+    "russian": "russia",
+    "french": "france",
+    "german": "germany",
+    "indian": "india",
+}
+
+TITLE_WORDS = frozenset(
+    """president vice prime minister premier chancellor secretary king queen prince princess governor
+    mayor chairman chairwoman chair ceo leader general activist senator ambassador envoy spokesperson
+    spokesman spokeswoman commissioner director professor judge pope chief foreign defence defense
+    finance""".split()
+)
+
+# Irregular forms and words the suffix stripper must leave alone, with their stem.
+IRREGULAR = {
+    "met": "meet", "meets": "meet", "meeting": "meet", "held": "hold", "holds": "hold",
+    "began": "begin", "begun": "begin", "begins": "begin", "went": "go", "gone": "go",
+    "took": "take", "taken": "take", "taking": "take", "left": "leave", "leaves": "leave",
+    "flew": "fly", "flown": "fly", "flies": "fly", "came": "come", "comes": "come", "said": "say",
+    "says": "say", "told": "tell", "signed": "sign", "spoke": "speak", "spoken": "speak",
+    "ran": "run", "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall",
+    "won": "win", "lost": "lose", "sought": "seek", "seeks": "seek", "brought": "bring",
+    "news": "news", "business": "business", "series": "series", "towards": "toward",
+    "ties": "tie", "relations": "relation", "stabilise": "stabilize", "stabilised": "stabilize",
+}
+
+NUMBER_WORDS = {
+    "a dozen": 12, "dozen": 12, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
+    "thirtieth": 30, "fiftieth": 50, "hundredth": 100, "centennial": 100, "centenary": 100,
+    "bicentennial": 200, "bicentenary": 200,
+}
+MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+               "trillion": 1_000_000_000_000}
+QUALIFIERS = {
+    "more than": "more than", "over": "more than", "at least": "at least", "upwards of": "more than",
+    "about": "about", "around": "about", "roughly": "about", "approximately": "about",
+    "some": "about", "nearly": "almost", "almost": "almost", "close to": "almost",
+    "an estimated": "about", "estimated": "about", "up to": "up to", "fewer than": "less than",
+    "less than": "less than", "under": "less than", "just over": "more than",
+}
+MEASURE_UNITS = {
+    "day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
+    "months": "month", "year": "year", "years": "year", "hour": "hour", "hours": "hour",
+    "minute": "minute", "minutes": "minute", "decade": "decade", "decades": "decade",
+    "mile": "mile", "miles": "mile", "km": "km", "kilometre": "km", "kilometres": "km",
+    "kilometer": "km", "kilometers": "km", "strong": "strong", "member": "member",
+    "nation": "nation", "point": "point", "storey": "storey", "story": "storey",
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")

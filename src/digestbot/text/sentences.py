@@ -72,14 +72,20 @@ def _is_boundary(text: str, punct_start: int, punct: str, end: int) -> bool:
     token = text[start:punct_start].lstrip("\"'“‘«([")
     if not token:
         return True
-    low = token.lower()
     if start == 0 and token.isdigit() and len(token) <= 3:
         return False  # a list number: "1. First item"
     if len(token) == 1:
         # A lone letter is an initial (J. R. R. Tolkien); a lone digit ends a sentence.
         return not token.isalpha()
-    if low in _TITLES:
+    if token.lower() in _TITLES:
         return False
+    return _ends_after_word(token, text, end)
+
+
+def _ends_after_word(token: str, text: str, end: int) -> bool:
+    """A period after `token` (two or more characters, not a title) ends the sentence unless the
+    token is an abbreviation that the next word shows to continue it."""
+    low = token.lower()
     m = _NEXT_WORD.match(text, end)
     nxt = m.group(1) if m else ""
     if low in _BEFORE_NUMBER and nxt[:1].isdigit():
@@ -130,7 +136,8 @@ def standalone(text: str) -> str | None:
     """The sentence as it can be read alone, or None when it leans on the one before: wire
     dateline and a joining connective dropped; a fragment or a pronoun subject gives None."""
     text = strip_dateline(text.strip())
-    unjoined = _CONNECTIVE.sub("", text, count=1)
+    joined = _CONNECTIVE.match(text)  # anchored: a match at the start is the only one
+    unjoined = text[joined.end():] if joined else text
     if unjoined != text and unjoined:
         text = unjoined[0].upper() + unjoined[1:]
     if not text or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘("):

@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...domain.models import Article, Fact, Story, outlet_count
-from ...text.features import entities, normalise_quotes, quantities
+from ...text.entities import entities
+from ...text.quantities import quantities
+from ...text.tokens import normalise_quotes
 from ..clustering import source_ref
 from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD_PART
 from .dates import _when_atoms

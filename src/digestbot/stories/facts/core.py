@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...domain.models import Article
-from ...text.features import NUMBER_WORDS
+from ...text.lexicons import NUMBER_WORDS
 from ...text.meaning import clause_around, is_negated
 from . import fact_words
 _FIRST = re.compile(

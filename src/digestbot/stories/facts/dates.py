@@ -7,7 +7,7 @@ import re
 from ...domain.models import Article
 from ...text.calendar import resolve_dates, show_date
 from ...text.cleaning import strip_dateline
-from ...text.features import STOPWORDS
+from ...text.lexicons import STOPWORDS
 from ...text.meaning import clause_around, is_modal, is_negated
 from . import fact_words
 from .core import _Atom, _FIRST, _capitalise, _clean, _standalone

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from ...domain.models import Article
 from ...text.cleaning import strip_dateline
-from ...text.features import STOPWORDS, stem
+from ...text.lexicons import STOPWORDS
+from ...text.tokens import stem
 from ...text.meaning import in_quote, is_modal, is_negated, speaker
 from . import fact_words
 from .core import _Atom, _FIRST, _asserted, _clean

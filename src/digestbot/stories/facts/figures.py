@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from ...domain.models import Article
-from ...text.features import NUMBER_WORDS, Quantity, STOPWORDS, canonical_terms, stem
+from ...text.lexicons import NUMBER_WORDS, STOPWORDS
+from ...text.quantities import Quantity
+from ...text.tokens import canonical_terms, stem
 from ...text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker
 from . import fact_words
 from .core import _Atom, _CALENDAR_TITLES, _DIGIT, _VAGUE_UNITS, _clean, _window_before

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ...domain.models import Fact, SourceRef, outlet_count
-from ...text.features import canonical_terms
+from ...text.tokens import canonical_terms
 from ..clustering import source_ref
 from .core import _Atom, _capitalise
 from .people import _merge_meeting

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...domain.models import Article, ArticleKind
 from ...text.cleaning import strip_dateline
-from ...text.features import normalise_quotes
+from ...text.tokens import normalise_quotes
 from ...text.meaning import is_modal, is_negated
 from ...text.tfidf import tfidf_rows
 from . import fact_words

@@ -6,7 +6,9 @@ import re
 from functools import lru_cache
 
 from ...domain.models import Article
-from ...text.features import Entity, STOPWORDS, TITLE_WORDS, entities, normalise_quotes
+from ...text.entities import Entity, entities
+from ...text.lexicons import STOPWORDS, TITLE_WORDS
+from ...text.tokens import normalise_quotes
 from . import fact_words
 from .core import _Atom, _CALENDAR_WORDS, _DIGIT, _HONORIFICS, _NAMEISH, _asserted
 from .leads import MIN_LEAD

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...domain.models import Article
-from ...text.features import STOPWORDS
+from ...text.lexicons import STOPWORDS
 from ...text.meaning import clause_around, is_modal, is_negated
 from . import fact_words
 from .core import _Atom, _asserted, _clean
