@@ -1,7 +1,7 @@
 """The size targets of issue 15, measured with radon: modules over 400 lines, functions over 60
 lines, functions of cyclomatic complexity over 15, in src/ and adapters/.
 
-    .venv/bin/python benchmarks/size_report.py [ROOT]    (radon is in the bench extra)
+    .venv/bin/python benchmarks/size_report.py [ROOT]    (radon is in the test extra)
 """
 
 from __future__ import annotations
