@@ -13,7 +13,7 @@ LEADING_CONNECTIVES = (
 
 # English stop words of scikit-learn's text vectorisers (`ENGLISH_STOP_WORDS`, BSD-3-Clause; from the
 # Glasgow Information Retrieval Group), kept here so that TF-IDF does not import scikit-learn
-# at run time. tests/unit/test_tfidf.py checks it against the installed scikit-learn.
+# at run time. tests/unit/text/test_tfidf.py checks it against the installed scikit-learn.
 ENGLISH_STOP_WORDS = frozenset(
     """
     a about above across after afterwards again against all almost alone along already also

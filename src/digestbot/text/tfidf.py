@@ -2,7 +2,7 @@
 
 Importing `sklearn.feature_extraction.text` costs 0.6 s of CPU (it pulls in scipy.stats), about
 6% of a whole `digest` of 2,000 articles, for two small jobs: the word analyser of the story
-grouping and the TF-IDF of a story's leads (facts). tests/unit/test_tfidf.py checks both against
+grouping and the TF-IDF of a story's leads (facts). tests/unit/text/test_tfidf.py checks both against
 scikit-learn itself, which stays the reference (a test dependency).
 """
 

@@ -8,7 +8,7 @@ from digestbot.text.cleaning import RULE_NAMES, clean_text, normalise_key
 from digestbot.text.dedupe import dedupe_sentences
 from digestbot.text.sentences import split_sentences
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 
 PAGE = """\
 We use cookies to improve your experience. By continuing to browse our site you agree to our use of cookies.

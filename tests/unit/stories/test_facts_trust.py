@@ -5,7 +5,7 @@ and role is one."""
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from builders import an_article  # noqa: E402
 from digestbot.domain.models import Story  # noqa: E402

@@ -114,7 +114,7 @@ def _fit_weights_module():
     import importlib.util
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "fit_weights.py"
+    path = Path(__file__).resolve().parents[3] / "benchmarks" / "fit_weights.py"
     spec = importlib.util.spec_from_file_location("fit_weights", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -10,7 +10,7 @@ from digestbot.domain.models import Article, ArticleKind, Story
 from digestbot.stories.facts import extract_facts
 from digestbot.text.analysis import analyse_text
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 
 
 def _seed_story() -> Story:

@@ -14,7 +14,7 @@ from digestbot.service.digests import LiveStories
 from digestbot.stories.clustering import StoryClusterer, assign_topics, cluster_articles, lead_clause
 from digestbot.stories.delivery import in_topics
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 KOREA = Topic("korea", "South Korea", ("South Korea", "Seoul"))
 
 

@@ -11,7 +11,7 @@ from builders import an_app
 from digestbot.run.metrics import Metrics
 from digestbot.run.platforms import FACTORIES, PlatformError, build_platforms, platform_factory
 
-ADAPTERS = Path(__file__).resolve().parents[2] / "adapters"
+ADAPTERS = Path(__file__).resolve().parents[3] / "adapters"
 SURFACE = {"platform.py", "settings.py", "publisher.py", "commands.py", "limits.py", "render.py"}
 CONFIG = """
 [[topics]]

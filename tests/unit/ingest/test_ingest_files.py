@@ -13,7 +13,7 @@ from digestbot.ingest import InputError, RawArticle, load_sources
 from digestbot.ingest.sources import folder_files
 from digestbot.domain.models import ArticleKind
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 BODY = "Seoul and Beijing agree to reset ties\n\nThe two leaders met on Monday.\nThey agreed to talk."
 
 
