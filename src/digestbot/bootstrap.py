@@ -62,6 +62,7 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings, relay: N
     """Subscriptions, topics and feeds in the database, seeded once from the configuration;
     its pinned entries are applied again at every start and chat cannot change them."""
     from .ingest import SafeFetcher
+    from .ingest.feed_check import SafeFeedReader
     from .service.management import Management
     from .service.seeding import Pins, apply_pins, seed_from_config
     from .storage.feed_states import SqlFeedStates
@@ -75,7 +76,7 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings, relay: N
         managed,
         admin_roles=config.permissions.admin_roles,
         pins=Pins.from_config(config),
-        fetcher=SafeFetcher(allow_hosts=settings.fetch_allow_hosts),
+        feed_reader=SafeFeedReader(SafeFetcher(allow_hosts=settings.fetch_allow_hosts)),
         deliveries=SqlLedger(store.engine).recent,
         post_now=relay.post_now if relay else None,
         catch_up=relay.catch_up if relay else None,

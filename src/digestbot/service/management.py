@@ -30,7 +30,7 @@ from ..chat.management_commands import (CommandProblem, FeedsAdd, FeedsList, Fee
                                         Settings, Subscribe, TopicsAdd, TopicsList, TopicsRemove, Unsubscribe,
                                         parse_management)
 from ..domain.models import CommandContext, FeedState, Reply, ReplySection, Topic
-from ..domain.ports import FeedHealth, Fetcher, ManagementStore
+from ..domain.ports import FeedHealth, FeedReader, ManagementStore
 from ..run.scheduling import Schedule, ScheduleError
 from ..domain.records import AuditEntry, Delivery, SubscriptionOptions
 from .catalogue import TopicsAndFeeds
@@ -79,7 +79,7 @@ class Management(TopicsAndFeeds):
         store: ManagementStore,
         *,
         admin_roles: Iterable[str] = (),
-        fetcher: Fetcher | None = None,
+        feed_reader: FeedReader | None = None,
         feed_health: FeedHealth | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         post_now: Callable[[str, str], str] | None = None,
@@ -97,21 +97,20 @@ class Management(TopicsAndFeeds):
         self.catch_up = catch_up
         self.catch_up_hours = DEFAULT_CATCH_UP_HOURS
         self.admin_roles = tuple(admin_roles)
-        self._fetcher = fetcher
+        self._feed_reader = feed_reader
         self._feed_health = feed_health
         self._clock = clock
         # (platform, channel) -> the channel's latest digests from the ledger, newest first
         self._deliveries = deliveries
 
-    # --- collaborators made on first use (a store-only caller never fetches) ----------------
-
     @property
-    def fetcher(self) -> Fetcher:
-        if self._fetcher is None:
-            from ..ingest import SafeFetcher
-
-            self._fetcher = SafeFetcher()
-        return self._fetcher
+    def feed_reader(self) -> FeedReader:
+        """How `/digest feeds add` reads a feed before storing it (bootstrap passes one over the
+        safe fetcher); without one, no feed can be checked and none is added."""
+        if self._feed_reader is None:
+            raise CommandProblem("Feed not added", "Feeds cannot be checked here; add them in the running bot.",
+                                 "Nothing was stored.")
+        return self._feed_reader
 
     @property
     def feed_health(self) -> FeedHealth:

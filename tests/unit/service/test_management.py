@@ -14,6 +14,7 @@ from digestbot.config import ConfigError, parse_config
 from digestbot.service.management import Management
 from digestbot.service.seeding import seed_from_config
 from digestbot.domain.models import CommandContext, Digest, FeedState
+from digestbot.ingest.feed_check import SafeFeedReader
 from digestbot.service.digests import DigestService
 from digestbot.settings import Settings
 from digestbot.storage.articles import SqlStore
@@ -69,7 +70,7 @@ def fetcher():
 
 @pytest.fixture
 def manage(store, fetcher):
-    return Management(store, admin_roles=CONFIG.permissions.admin_roles, fetcher=fetcher, clock=lambda: NOW,
+    return Management(store, admin_roles=CONFIG.permissions.admin_roles, feed_reader=SafeFeedReader(fetcher), clock=lambda: NOW,
                       feed_health=SqlFeedStates(store.engine))
 
 
