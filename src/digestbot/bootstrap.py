@@ -40,11 +40,12 @@ def bootstrap(settings: Settings | None = None, *, running: bool = False, **over
     """Build the application from the environment; keyword overrides win over it. `running`:
     for `digestbot run`, whose chat commands can post now (`build_runtime` connects them)."""
     from .run.relay import NowRelay
+    from .run.scheduling import check_schedule
 
     settings = settings or Settings()
     if overrides:
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
-    config = load_config(settings.config)
+    config = load_config(settings.config, check_schedule)
     store = SqlStore(open_database(settings.database_url))  # the schema migrated once, before any repository
     service = DigestService(
         store,
@@ -63,6 +64,7 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings, relay: N
     its pinned entries are applied again at every start and chat cannot change them."""
     from .ingest import SafeFetcher
     from .ingest.feed_check import SafeFeedReader
+    from .run.scheduling import next_fire_time
     from .service.management import Management
     from .service.seeding import Pins, apply_pins, seed_from_config
     from .storage.feed_states import SqlFeedStates
@@ -74,6 +76,7 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings, relay: N
     apply_pins(managed, config)  # the file's pinned entries, at every start
     management = Management(
         managed,
+        next_fire=next_fire_time,
         admin_roles=config.permissions.admin_roles,
         pins=Pins.from_config(config),
         feed_reader=SafeFeedReader(SafeFetcher(allow_hosts=settings.fetch_allow_hosts)),

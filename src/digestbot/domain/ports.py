@@ -1,7 +1,7 @@
 """Every port the service layer depends on, in one place: the storage, posting and fetching
 interfaces that `storage/`, the adapters and `ingest/` implement, each with an in-memory twin
-in `tests/fakes.py`; and the management commands' feed reader, which `ingest/` implements (its
-tests use the real one over a recording fetcher)."""
+in `tests/fakes.py`; and the management commands' feed reader and cron times, which `ingest/`
+and `run/scheduling.py` implement (their tests use the real ones over a recording fetcher)."""
 
 from __future__ import annotations
 
@@ -170,7 +170,7 @@ class PostingMetrics(Protocol):
     def lag(self, platform: str, seconds: float) -> None: ...
 
 
-# --- management ports: a feed read before it is added -------------------------------------
+# --- management ports: a feed read before it is added, a cron's next time ----------------------
 
 
 class FeedReader(Protocol):
@@ -178,3 +178,11 @@ class FeedReader(Protocol):
 
     def check_url(self, url: str) -> None: ...  # a FetchError when the URL may not be fetched
     def sample(self, url: str) -> FeedSample: ...  # an InputError when it cannot be fetched
+
+
+class NextFireTime(Protocol):
+    """When a cron in an IANA zone fires next after `after` (None: never); a ScheduleError
+    when the cron or the zone cannot be used (`digestbot.run.scheduling.next_fire_time`, on
+    APScheduler, which only that module imports)."""
+
+    def __call__(self, cron: str, timezone: str, after: datetime) -> datetime | None: ...
