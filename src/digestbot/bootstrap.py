@@ -15,8 +15,8 @@ from .storage.articles import SqlStore
 from .storage.migrate import open_database
 
 if TYPE_CHECKING:
+    from .domain.platforms import Platform, PlatformNeeds
     from .run.metrics import Metrics
-    from .run.platforms import Platform
     from .run.relay import NowRelay
     from .run.runtime import Runtime
 
@@ -87,6 +87,24 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings, relay: N
     )
     management.catch_up_hours = settings.catch_up_hours
     return management
+
+
+def platform_needs(app: App) -> PlatformNeeds:
+    """What the platforms' factories are given (`run.platforms.build_platforms`): the service's
+    answers and topics, who may manage, the replay guard of signed requests, the webhooks."""
+    from .domain.platforms import PlatformNeeds
+    from .storage.seen_requests import SqlSeenRequests  # a replayed request is refused, across restarts too
+
+    destinations = app.config.destinations
+    return PlatformNeeds(
+        answer=app.service.answer,
+        topics=app.service.topics,
+        admin_roles=tuple(app.config.permissions.admin_roles),
+        management=lambda: app.service.management,
+        seen_requests=SqlSeenRequests(app.store.engine),
+        webhooks=tuple(d.webhook for d in destinations if d.platform == "discord-webhook" and d.webhook),
+        destination_platforms=frozenset(d.platform for d in destinations),
+    )
 
 
 def build_runtime(app: App, platforms: dict[str, Platform], *, metrics: Metrics | None = None,
