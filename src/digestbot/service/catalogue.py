@@ -105,8 +105,8 @@ class TopicsAndFeeds:
         except Exception:  # noqa: BLE001 - a fetcher failing in an unexpected way is still a reply
             raise CommandProblem("Feed not added", "could not fetch it", "Nothing was stored.") from None
         if not sample.entries:
-            raise CommandProblem("Feed not added", fetch_words(sample.problems[0]) if sample.problems else WORDS[NotAFeed],
-                           "Nothing was stored.")
+            problem = fetch_words(sample.problems[0]) if sample.problems else WORDS[NotAFeed]
+            raise CommandProblem("Feed not added", problem, "Nothing was stored.")
         return sample.entries
 
     def _feeds_list(self, command: FeedsList, context: CommandContext) -> Reply:
