@@ -41,7 +41,7 @@ READING = "<!-- bench_facts:reading (kept when the table is rewritten) -->"
 from digestbot.chat.commands import fact_line  # noqa: E402
 from digestbot.domain.models import Article, ArticleKind, Story  # noqa: E402
 from digestbot.stories.facts import extract_facts  # noqa: E402
-from digestbot.text.analysis import analyse_text  # noqa: E402
+from digestbot.analysis import analyse_text  # noqa: E402
 
 
 def load_labels() -> dict:

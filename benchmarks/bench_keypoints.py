@@ -5,7 +5,7 @@
 
 Reads ../shared/eval/{cnn_dev,bbc_dev}.jsonl (relative to the repo root) by default; exits 0
 with a message when they are absent. Every method runs through the same end-to-end path,
-`digestbot.text.analysis.analyse_text` (cleaning + sentence splitting + dedupe + extraction), so
+`digestbot.analysis.analyse_text` (cleaning + sentence splitting + dedupe + extraction), so
 articles/s include the text core's own overhead for everyone. ROUGE is Google's rouge-score
 (F1 x100, Porter stemming, rougeLsum over newline-joined sentences). CNN references are the
 highlights joined by newlines; BBC references are the extractive summary split into sentences
@@ -28,7 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from digestbot.text.analysis import analyse_text  # noqa: E402
+from digestbot.analysis import analyse_text  # noqa: E402
 from digestbot.keypoints import METHODS  # noqa: E402
 from digestbot.text.sentences import split_sentences  # noqa: E402
 

@@ -10,10 +10,8 @@ from collections.abc import Mapping
 
 import aiohttp
 
-from digestbot.bootstrap import App
-from digestbot.run.metrics import Metrics
 from digestbot.domain.models import Digest
-from digestbot.run.platforms import DeliveryFailed, Platform, PlatformError, timed_answer
+from digestbot.domain.platforms import DeliveryFailed, Platform, PlatformError, PlatformNeeds
 
 from .bot import build_bot
 from .publisher import DiscordChannelPublisher, DiscordWebhookPublisher
@@ -22,11 +20,6 @@ from .settings import DiscordConfigError, apply_endpoints, load_discord_settings
 from .suggestions import ManagementSuggestions
 
 log = logging.getLogger("digestbot.run")
-
-
-def webhook_urls(app: App) -> list[str]:
-    """The webhook of every `discord-webhook` destination in the configuration."""
-    return [d.webhook for d in app.config.destinations if d.platform == "discord-webhook" and d.webhook]
 
 
 class _DiscordDigestPublisher:
@@ -59,13 +52,11 @@ class _DiscordDigestPublisher:
         return str(ids[0])
 
 
-def discord_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platform:
+def discord_platform(needs: PlatformNeeds, env: Mapping[str, str]) -> Platform:
     try:
         settings = load_discord_settings(env)
         # Autocompletion reads the live topics and feeds from the management store (none without one).
-        suggestions = ManagementSuggestions(lambda: getattr(app.service, "management", None))
-        bot = build_bot(settings, timed_answer(app.service.answer, metrics, "discord"), app.service.topics,
-                        suggestions=suggestions)
+        bot = build_bot(settings, needs.answer, needs.topics, suggestions=ManagementSuggestions(needs.management))
     except DiscordConfigError as exc:
         raise PlatformError(str(exc)) from None
     tasks: set[asyncio.Task] = set()
@@ -123,11 +114,10 @@ class _DiscordWebhookDigestPublisher:
         return str(ids[0])
 
 
-def discord_webhook_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platform:
-    urls = webhook_urls(app)
+def discord_webhook_platform(needs: PlatformNeeds, env: Mapping[str, str]) -> Platform:
     try:
         apply_endpoints(api_url=env.get("DISCORD_API_URL", "").strip() or None)
-        for url in urls:  # checked now, so a bad URL fails at startup (the message never shows it)
+        for url in needs.webhooks:  # checked now, so a bad URL fails at startup (the message never shows it)
             DiscordWebhookPublisher(url, None)  # type: ignore[arg-type]
     except DiscordConfigError as exc:
         raise PlatformError(str(exc)) from None

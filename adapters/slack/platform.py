@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from digestbot.bootstrap import App
-from digestbot.run.metrics import Metrics
 from digestbot.domain.models import Digest
-from digestbot.run.platforms import DeliveryFailed, Platform, PlatformError, timed_answer
+from digestbot.domain.platforms import DeliveryFailed, Platform, PlatformError, PlatformNeeds
 
 from .app import build_slack_app, build_socket_mode_handler, events_handler
 from .publisher import SlackPublisher
@@ -40,20 +38,16 @@ class _SlackDigestPublisher:
         return await self._publisher.post_text(target, text, thread_ts=thread) or None
 
 
-def slack_platform(app: App, metrics: Metrics, env: Mapping[str, str]) -> Platform:
+def slack_platform(needs: PlatformNeeds, env: Mapping[str, str]) -> Platform:
     try:
         settings = load_slack_settings(env)
     except SlackConfigError as exc:
         raise PlatformError(str(exc)) from None
-    answer = timed_answer(app.service.answer, metrics, "slack")
-    bolt_app = build_slack_app(settings, app.service.topics, answer,
-                               admin_roles=app.config.permissions.admin_roles)
+    bolt_app = build_slack_app(settings, needs.topics, needs.answer, admin_roles=needs.admin_roles)
     publisher = _SlackDigestPublisher(SlackPublisher(bolt_app.client))
     if not settings.socket_mode:
-        from digestbot.storage.seen_requests import SqlSeenRequests  # a replayed request is refused, across restarts too
-
-        seen = SqlSeenRequests(app.store.engine)
-        return Platform("slack", publisher, routes={"/slack/events": events_handler(bolt_app, seen=seen)})
+        return Platform("slack", publisher,
+                        routes={"/slack/events": events_handler(bolt_app, seen=needs.seen_requests)})
     handler = build_socket_mode_handler(bolt_app, settings)
 
     async def connected() -> bool:

@@ -15,8 +15,8 @@ from .storage.articles import SqlStore
 from .storage.migrate import open_database
 
 if TYPE_CHECKING:
+    from .domain.platforms import Platform, PlatformNeeds
     from .run.metrics import Metrics
-    from .run.platforms import Platform
     from .run.relay import NowRelay
     from .run.runtime import Runtime
 
@@ -40,11 +40,12 @@ def bootstrap(settings: Settings | None = None, *, running: bool = False, **over
     """Build the application from the environment; keyword overrides win over it. `running`:
     for `digestbot run`, whose chat commands can post now (`build_runtime` connects them)."""
     from .run.relay import NowRelay
+    from .run.scheduling import check_schedule
 
     settings = settings or Settings()
     if overrides:
         settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
-    config = load_config(settings.config)
+    config = load_config(settings.config, check_schedule)
     store = SqlStore(open_database(settings.database_url))  # the schema migrated once, before any repository
     service = DigestService(
         store,
@@ -62,6 +63,8 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings, relay: N
     """Subscriptions, topics and feeds in the database, seeded once from the configuration;
     its pinned entries are applied again at every start and chat cannot change them."""
     from .ingest import SafeFetcher
+    from .ingest.feed_check import SafeFeedReader
+    from .run.scheduling import next_fire_time
     from .service.management import Management
     from .service.seeding import Pins, apply_pins, seed_from_config
     from .storage.feed_states import SqlFeedStates
@@ -73,9 +76,10 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings, relay: N
     apply_pins(managed, config)  # the file's pinned entries, at every start
     management = Management(
         managed,
+        next_fire=next_fire_time,
         admin_roles=config.permissions.admin_roles,
         pins=Pins.from_config(config),
-        fetcher=SafeFetcher(allow_hosts=settings.fetch_allow_hosts),
+        feed_reader=SafeFeedReader(SafeFetcher(allow_hosts=settings.fetch_allow_hosts)),
         deliveries=SqlLedger(store.engine).recent,
         post_now=relay.post_now if relay else None,
         catch_up=relay.catch_up if relay else None,
@@ -83,6 +87,24 @@ def _management(store: SqlStore, config: AppConfig, settings: Settings, relay: N
     )
     management.catch_up_hours = settings.catch_up_hours
     return management
+
+
+def platform_needs(app: App) -> PlatformNeeds:
+    """What the platforms' factories are given (`run.platforms.build_platforms`): the service's
+    answers and topics, who may manage, the replay guard of signed requests, the webhooks."""
+    from .domain.platforms import PlatformNeeds
+    from .storage.seen_requests import SqlSeenRequests  # a replayed request is refused, across restarts too
+
+    destinations = app.config.destinations
+    return PlatformNeeds(
+        answer=app.service.answer,
+        topics=app.service.topics,
+        admin_roles=tuple(app.config.permissions.admin_roles),
+        management=lambda: app.service.management,
+        seen_requests=SqlSeenRequests(app.store.engine),
+        webhooks=tuple(d.webhook for d in destinations if d.platform == "discord-webhook" and d.webhook),
+        destination_platforms=frozenset(d.platform for d in destinations),
+    )
 
 
 def build_runtime(app: App, platforms: dict[str, Platform], *, metrics: Metrics | None = None,

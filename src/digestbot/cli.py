@@ -75,9 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from .bootstrap import build_runtime
+    from .bootstrap import build_runtime, platform_needs
+    from .domain.platforms import PlatformError
     from .run.metrics import Metrics
-    from .run.platforms import PlatformError, build_platforms
+    from .run.platforms import build_platforms
     from .run.runtime import run_until_stopped
 
     app = open_app(args, running=True)
@@ -86,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _report_config_drift(app)
         metrics = Metrics()
         try:
-            runtime = build_runtime(app, build_platforms(app, metrics), metrics=metrics)
+            runtime = build_runtime(app, build_platforms(platform_needs(app), metrics), metrics=metrics)
         except (PlatformError, RuntimeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
         # a log record, so that a JSON log stream holds no plain-text line

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .chat.commands import MAX_TOPICS, TOPIC_NAME_RULE, topic_name_problem
 from .domain.records import SubscriptionOptions
@@ -112,10 +113,10 @@ class DestinationConfig(BaseModel):
         return f"{self.platform} channel {self.channel or 'stdout'}"
 
     @model_validator(mode="after")
-    def _schedule_is_usable(self) -> DestinationConfig:
-        from .run.scheduling import Schedule
-
-        Schedule("check", self.cron, self.timezone).trigger()  # raises ScheduleError (a ValueError)
+    def _schedule_is_usable(self, info: ValidationInfo) -> DestinationConfig:
+        check_schedule = (info.context or {}).get("check_schedule")
+        if check_schedule is not None:
+            check_schedule(self.cron, self.timezone)  # raises ScheduleError (a ValueError)
         if self.platform == "discord-webhook" and not (self.webhook or "").startswith("https://"):
             raise ValueError("discord-webhook needs webhook = \"https://...\"")
         if self.platform in {"slack", "discord"} and not self.channel:
@@ -158,13 +159,20 @@ def _first_error(path: str, error: ValidationError) -> ConfigError:
     return ConfigError(f"{path}: {key}: {first['msg']}")
 
 
-def parse_config(text: str, path: str) -> AppConfig:
+# Whether a cron fires is APScheduler's to say, and only `run/scheduling.py` imports it: the
+# configuration is read by modules below `run/`, so the check comes in from bootstrap and the CLI.
+ScheduleCheck = Callable[[str, str], object]  # (cron, time zone); raises a ValueError naming the problem
+
+
+def parse_config(text: str, path: str, check_schedule: ScheduleCheck | None = None) -> AppConfig:
+    """The configuration in `text`; `check_schedule` checks each destination's cron and zone
+    (`digestbot.run.scheduling.check_schedule`; without it only their shape is read)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     try:
-        config = AppConfig.model_validate(data)
+        config = AppConfig.model_validate(data, context={"check_schedule": check_schedule})
     except ValidationError as exc:
         raise _first_error(path, exc) from None
     names = [t.name for t in config.topics]
@@ -224,13 +232,13 @@ def _check_pins(config: AppConfig, path: str) -> None:
                         f"entry; add it with pinned = true, or unpin this entry")
 
 
-def load_config(path: Path | None) -> AppConfig:
+def load_config(path: Path | None, check_schedule: ScheduleCheck | None = None) -> AppConfig:
     """The given file, else the embedded default topics of the seed corpus."""
     if path is None:
         text = resources.files("digestbot.seeds").joinpath("topics.toml").read_text("utf-8")
-        return parse_config(text, "embedded default topics")
+        return parse_config(text, "embedded default topics", check_schedule)
     try:
         text = path.read_text("utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read configuration ({exc.strerror or exc})") from None
-    return parse_config(text, str(path))
+    return parse_config(text, str(path), check_schedule)

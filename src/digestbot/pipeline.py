@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from .text.analysis import MAX_SENTENCES, analyse_text
+from .analysis import MAX_SENTENCES, analyse_text
 from .text.cleaning import strip_bidi_controls
 from .domain.models import Article, ArticleKind, InputError, RawArticle, as_utc
 

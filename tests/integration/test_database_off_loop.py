@@ -19,7 +19,7 @@ from builders import an_app
 from fakes import FakeClock, RecordingPublisher
 from digestbot.domain.models import RawArticle
 from digestbot.bootstrap import build_runtime
-from digestbot.run.platforms import Platform
+from digestbot.domain.platforms import Platform
 from test_database_outage import write_lock
 
 CONFIG = """

@@ -153,7 +153,7 @@ async def test_readyz_says_why_while_postgres_is_down_and_recovers_after(postgre
     from test_database_off_loop import get
 
     from digestbot.bootstrap import bootstrap, build_runtime
-    from digestbot.run.platforms import Platform
+    from digestbot.domain.platforms import Platform
     from digestbot.settings import Settings
 
     config = tmp_path / "digestbot.toml"

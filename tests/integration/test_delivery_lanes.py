@@ -20,7 +20,7 @@ from lanes import ADDED, poll
 from digestbot.domain.models import CommandContext
 from digestbot.stories.novelty import item_fingerprint
 from digestbot.bootstrap import build_runtime
-from digestbot.run.platforms import Platform
+from digestbot.domain.platforms import Platform
 from digestbot.run.runtime import Runtime
 
 ADMIN = CommandContext("console", "news", "ann", is_admin=True)

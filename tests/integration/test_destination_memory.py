@@ -11,7 +11,7 @@ from digestbot.domain.models import Digest
 from digestbot.stories.novelty import item_fingerprint
 from digestbot.domain.ports import Skip
 from digestbot.bootstrap import build_runtime
-from digestbot.run.platforms import Platform
+from digestbot.domain.platforms import Platform
 
 CONFIG = """
 [[topics]]

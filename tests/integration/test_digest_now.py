@@ -16,7 +16,7 @@ from fakes import FakeClock, RecordingPublisher
 from digestbot.bootstrap import App
 from digestbot.domain.models import CommandContext
 from digestbot.bootstrap import build_runtime
-from digestbot.run.platforms import Platform
+from digestbot.domain.platforms import Platform
 
 CONFIG = """
 [[topics]]

@@ -17,7 +17,7 @@ from digestbot.run.logs import JsonFormatter, TextFormatter
 from digestbot.domain.models import CommandContext
 from digestbot.redaction import has_credentials, redact_credentials
 from digestbot.bootstrap import build_runtime
-from digestbot.run.platforms import Platform
+from digestbot.domain.platforms import Platform
 
 SECRET_URL = "https://ann:hunter2@example.org/rss.xml"
 SHOWN = "https://***@example.org/rss.xml"

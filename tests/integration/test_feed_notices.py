@@ -15,7 +15,7 @@ import pytest
 from builders import an_app
 from fakes import RecordingPublisher
 from digestbot.bootstrap import build_runtime
-from digestbot.run.platforms import Platform
+from digestbot.domain.platforms import Platform
 from digestbot.run.runtime import Runtime
 from digestbot.domain.records import AuditEntry
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from digestbot.ingest import SafeFetcher
+from digestbot.ingest.feed_check import SafeFeedReader
+from digestbot.run.scheduling import next_fire_time
 from digestbot.service.management import Management
 from digestbot.service.seeding import seed_from_config
 from digestbot.config import parse_config
@@ -38,7 +40,7 @@ def store(tmp_path):
 
 def manage(store, *, allow_loopback: bool = True) -> Management:
     fetcher = SafeFetcher(allow_hosts=frozenset({"127.0.0.1"}) if allow_loopback else frozenset(), deadline=5)
-    return Management(store, fetcher=fetcher)
+    return Management(store, next_fire=next_fire_time, feed_reader=SafeFeedReader(fetcher))
 
 
 def lines(reply) -> list[str]:

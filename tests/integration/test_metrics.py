@@ -19,7 +19,7 @@ from sqlalchemy import text
 from builders import an_app
 from fakes import FakeClock, RecordingPublisher
 from digestbot.bootstrap import build_runtime
-from digestbot.run.platforms import Platform
+from digestbot.domain.platforms import Platform
 from digestbot.run.runtime import Runtime
 
 CONFIG = """

@@ -16,7 +16,7 @@ from builders import an_app
 from fakes import FakeClock, RecordingPublisher
 from digestbot.domain.models import CommandContext, RawArticle
 from digestbot.bootstrap import build_runtime
-from digestbot.run.platforms import Platform
+from digestbot.domain.platforms import Platform
 from digestbot.run.runtime import Runtime
 
 CONFIG = """

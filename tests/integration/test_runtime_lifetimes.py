@@ -13,7 +13,7 @@ import pytest
 from builders import an_app
 from fakes import RecordingPublisher
 from digestbot.bootstrap import build_runtime
-from digestbot.run.platforms import Platform, PlatformError
+from digestbot.domain.platforms import Platform, PlatformError
 
 CONFIG = """
 [[destinations]]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from digestbot.text.analysis import Analysis, analyse_text
+from digestbot.analysis import Analysis, analyse_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -159,6 +159,18 @@ def test_a_bad_configuration_file_is_a_one_line_usage_error(env, capsys):
     assert err.startswith(f"digestbot: {env['path']}: destinations.0.platform:") and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("cron, zone, problem", [("every day", "UTC", "bad cron 'every day'"),
+                                                ("0 8 * * *", "Mars/Base", "unknown time zone 'Mars/Base'")])
+def test_a_schedule_that_cannot_fire_is_a_one_line_usage_error(env, capsys, cron, zone, problem):
+    """The configuration cannot import APScheduler (it sits below run/): the command passes the
+    scheduler's check in, and a schedule it refuses is still named when the file is read."""
+    env["path"].write_text(f"[[destinations]]\nplatform = 'console'\ncron = '{cron}'\ntimezone = '{zone}'\n",
+                           encoding="utf-8")
+    assert main(["config", "show"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"digestbot: {env['path']}: destinations.0: ") and problem in err and err.count("\n") == 1
+
+
 def test_config_without_an_action_is_bad_usage(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["config"])

@@ -42,9 +42,19 @@ def test_the_contracts_hold_and_break_when_crossed(tmp_path):
         runtime.write("\nfrom sqlalchemy import text  # noqa\n")
     with (package / "service" / "words.py").open("a") as words:
         words.write("\nfrom digestbot.storage import tables  # noqa\n")
+    # The layers: storage sits below run/, text below keypoints, the adapters below bootstrap.
+    with (package / "storage" / "probe.py").open("a") as probe:
+        probe.write("\nfrom digestbot.run import metrics  # noqa\n")
+    with (package / "text" / "lexicons.py").open("a") as lexicons:
+        lexicons.write("\nfrom digestbot import keypoints  # noqa\n")
+    with (package / "adapters" / "discord" / "render.py").open("a") as render:
+        render.write("\nfrom digestbot.bootstrap import App  # noqa\n")
     broken = lint(tmp_path)
     assert broken.returncode != 0
     assert "digestbot.adapters.slack.limits -> digestbot.adapters.discord" in broken.stdout
     assert "digestbot.present.lines -> sqlalchemy" in broken.stdout
     assert "digestbot.run.runtime -> sqlalchemy" in broken.stdout
     assert "digestbot.service.words -> digestbot.storage.tables" in broken.stdout
+    assert "digestbot.storage.probe -> digestbot.run.metrics" in broken.stdout
+    assert "digestbot.text.lexicons -> digestbot.keypoints" in broken.stdout
+    assert "digestbot.adapters.discord.render -> digestbot.bootstrap" in broken.stdout

@@ -147,7 +147,7 @@ def _chain(iterables: list) -> Iterator:
 
 
 def cmd_summarise(args: argparse.Namespace) -> int:
-    from ..text.analysis import analyse_text
+    from ..analysis import analyse_text
     from ..ingest import read_jsonl
     from ..domain.models import InputError
 

@@ -86,6 +86,7 @@ def cmd_slack_manifest(args: argparse.Namespace) -> int:
 def cmd_config(args: argparse.Namespace) -> int:
     from ..config import ConfigError, load_config
     from ..config_report import build_report, render_json, render_text
+    from ..run.scheduling import check_schedule
     from ..service.seeding import Pins
     from ..startup_errors import describe_startup_error
     from ..storage.errors import DATABASE_ERRORS
@@ -94,7 +95,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     if args.config is not None:
         settings = settings.model_copy(update={"config": args.config})
     try:
-        config = load_config(settings.config)
+        config = load_config(settings.config, check_schedule)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     pins = Pins.from_config(config)

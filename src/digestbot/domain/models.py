@@ -121,6 +121,11 @@ class Claim(str, enum.Enum):
     RECOVER = "recover"  # an earlier attempt may have posted: look on the platform first
 
 
+class ScheduleError(ValueError):
+    """A cron expression or time zone that cannot be used (`run/scheduling.py` finds it, on
+    APScheduler's triggers; the configuration and the management commands word it)."""
+
+
 class InputError(Exception):
     """An input that cannot be used. The message is one line naming the input and the problem."""
 

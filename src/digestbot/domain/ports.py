@@ -1,6 +1,7 @@
 """Every port the service layer depends on, in one place: the storage, posting and fetching
 interfaces that `storage/`, the adapters and `ingest/` implement, each with an in-memory twin
-in `tests/fakes.py`."""
+in `tests/fakes.py`; and the management commands' feed reader and cron times, which `ingest/`
+and `run/scheduling.py` implement (their tests use the real ones over a recording fetcher)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from .models import Article, Claim, Digest, FeedState, InputError, Topic
-from .records import (AuditEntry, Delivery, ShownStory, StoredFeed, StoredTopic, Subscription, SubscriptionOptions,
-                      UpsertOutcome, Upserted)
+from .records import (AuditEntry, Delivery, FeedSample, ShownStory, StoredFeed, StoredTopic, Subscription,
+                      SubscriptionOptions, UpsertOutcome, Upserted)
 
 # --- storage ports -------------------------------------------------------------------------
 # Implemented in `digestbot.storage` on SQLAlchemy; twins in `tests/fakes.py`. The methods are
@@ -108,7 +109,7 @@ class SeenRequests(Protocol):
     def first_time(self, key: str, now: datetime) -> bool: ...
 
 
-# Fetching (`ingest/`), which the management commands use to check a feed before adding it.
+# Fetching (`ingest/`), which the feed poller uses.
 
 
 class Fetcher(Protocol):
@@ -168,3 +169,20 @@ class PostingMetrics(Protocol):
     def platform_error(self, destination_id: str, error: BaseException) -> None: ...
     def lag(self, platform: str, seconds: float) -> None: ...
 
+
+# --- management ports: a feed read before it is added, a cron's next time ----------------------
+
+
+class FeedReader(Protocol):
+    """Reads a feed once before `/digest feeds add` stores it (`digestbot.ingest.feed_check.SafeFeedReader`)."""
+
+    def check_url(self, url: str) -> None: ...  # a FetchError when the URL may not be fetched
+    def sample(self, url: str) -> FeedSample: ...  # an InputError when it cannot be fetched
+
+
+class NextFireTime(Protocol):
+    """When a cron in an IANA zone fires next after `after` (None: never); a ScheduleError
+    when the cron or the zone cannot be used (`digestbot.run.scheduling.next_fire_time`, on
+    APScheduler, which only that module imports)."""
+
+    def __call__(self, cron: str, timezone: str, after: datetime) -> datetime | None: ...

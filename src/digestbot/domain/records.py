@@ -9,7 +9,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Article, Topic
+from .models import Article, InputError, Topic
 
 
 class UpsertOutcome(str, enum.Enum):
@@ -36,6 +36,15 @@ class ShownStory:
     shown: frozenset[str] = frozenset()  # its articles the channel saw (digest, reply or breaking post)
     anchor: str | None = None  # the earliest message that showed it: the story's thread
     last_breaking: datetime | None = None  # the breaking lane's last post about it
+
+
+@dataclass(frozen=True)
+class FeedSample:
+    """A feed read once (`/digest feeds add` checks it before storing it): its usable entries,
+    and the problems of the entries that were not."""
+
+    entries: int
+    problems: tuple[InputError, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,24 +7,20 @@ asked for, so a deployment without the Slack or Discord extras still runs with t
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from .metrics import Metrics
 from ..domain.models import CommandContext, Reply
-from ..domain.ports import Publisher
-
-if TYPE_CHECKING:  # the factories take the app bootstrap builds; bootstrap builds the runtime from here
-    from ..bootstrap import App
+from ..domain.platforms import Answer, Platform, PlatformError, PlatformNeeds
 
 
 # The variable that enables each platform a destination can name.
 TOKEN_VARS = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_BOT_TOKEN"}
-# Each platform's factory, `factory(app, metrics, env) -> Platform`, by name: its module, its
+# Each platform's factory, `factory(needs, env) -> Platform`, by name: its module, its
 # name there, and the one line to show when the module cannot be imported (its extra is missing).
 FACTORIES = {
     "slack": ("digestbot.adapters.slack.platform", "slack_platform",
@@ -35,31 +31,6 @@ FACTORIES = {
                         "destinations use discord-webhook but the Discord extra is not installed: "
                         "pip install 'digestbot[discord]'"),
 }
-
-
-@dataclass
-class Platform:
-    """A connected chat platform (or the console) as `run` sees it."""
-
-    name: str
-    publisher: Publisher
-    connected: Callable[[], bool] = lambda: True
-    start: Callable[[], object] | None = None  # coroutine function
-    stop: Callable[[], object] | None = None  # coroutine function
-    routes: dict = field(default_factory=dict)  # HTTP routes to mount, e.g. /slack/events
-
-
-class PlatformError(Exception):
-    """A platform that cannot start: one line naming the variable, never its value."""
-
-
-class DeliveryFailed(Exception):
-    """The platform refused the digest for good (the destination is marked unavailable)."""
-
-    permanent = True  # the scheduler does not retry it
-
-
-Answer = Callable[[str, CommandContext], Reply]
 
 
 def timed_answer(answer: Answer, metrics: Metrics, platform: str) -> Answer:
@@ -76,7 +47,7 @@ def timed_answer(answer: Answer, metrics: Metrics, platform: str) -> Answer:
     return answer_and_measure
 
 
-Factory = Callable[["App", Metrics, Mapping[str, str]], Platform]
+Factory = Callable[[PlatformNeeds, Mapping[str, str]], Platform]
 
 
 def platform_factory(name: str) -> Factory:
@@ -88,19 +59,26 @@ def platform_factory(name: str) -> Factory:
         raise PlatformError(missing) from None
 
 
-def build_platforms(app: "App", metrics: Metrics, env: Mapping[str, str] | None = None) -> dict[str, Platform]:
+def build_platforms(needs: PlatformNeeds, metrics: Metrics,
+                    env: Mapping[str, str] | None = None) -> dict[str, Platform]:
+    """The console, and each platform the environment enables or a destination names; each is
+    given the needs with its commands measured under its name."""
     from digestbot.adapters.console import ConsolePublisher
 
     env = os.environ if env is None else env
+
+    def build(name: str) -> Platform:
+        measured = dataclasses.replace(needs, answer=timed_answer(needs.answer, metrics, name))
+        return platform_factory(name)(measured, env)
+
     platforms = {"console": Platform("console", ConsolePublisher())}
     if env.get("SLACK_BOT_TOKEN", "").strip():
-        platforms["slack"] = platform_factory("slack")(app, metrics, env)
+        platforms["slack"] = build("slack")
     if env.get("DISCORD_BOT_TOKEN", "").strip():
-        platforms["discord"] = platform_factory("discord")(app, metrics, env)
-    destinations = app.config.destinations
-    if any(d.platform == "discord-webhook" and d.webhook for d in destinations):
-        platforms["discord-webhook"] = platform_factory("discord-webhook")(app, metrics, env)
-    for platform in sorted({d.platform for d in destinations} - set(platforms)):
+        platforms["discord"] = build("discord")
+    if needs.webhooks:
+        platforms["discord-webhook"] = build("discord-webhook")
+    for platform in sorted(needs.destination_platforms - set(platforms)):
         if platform in TOKEN_VARS:
             raise PlatformError(f"destinations use {platform} but {TOKEN_VARS[platform]} is not set")
     return platforms

@@ -22,7 +22,8 @@ from ..service.destinations import Destination, Destinations, destinations_from,
 from ..settings import Settings
 from ..startup_errors import describe_startup_error
 from .polling import FeedPoller, parse_interval
-from .scheduling import DigestScheduler, Schedule, ScheduleError
+from ..domain.models import ScheduleError
+from .scheduling import DigestScheduler, Schedule
 
 log = logging.getLogger("digestbot.run")
 

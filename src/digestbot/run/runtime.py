@@ -19,7 +19,7 @@ from ..settings import Settings
 from ..storage.probe import DatabaseProbe
 from .http_server import bound_port, build_http_app, build_metrics_app, serve
 from .metrics import Metrics
-from .platforms import Platform
+from ..domain.platforms import Platform
 from .polling import FeedPollJob
 from .relay import NowRelay
 from .scheduling import DigestScheduler

@@ -19,7 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from ..domain.models import Claim
+from ..domain.models import Claim, ScheduleError
 from ..domain.ports import Ledger, Skip
 from .cron import latest_fire_time, period_key, standard_weekdays
 
@@ -27,10 +27,6 @@ log = logging.getLogger("digestbot.run.scheduling")
 
 RETRY_DELAY = timedelta(minutes=1)  # the first wait before a failed digest is tried again
 MAX_RETRY_DELAY = timedelta(minutes=15)  # backoff doubles up to this (a platform's Retry-After may ask more)
-
-
-class ScheduleError(ValueError):
-    """A cron expression or time zone that cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +56,18 @@ class Schedule:
             )
         except ValueError as exc:
             raise ScheduleError(f"bad cron {self.cron!r}: {exc}") from None
+
+
+def check_schedule(cron: str, timezone_name: str) -> None:
+    """A ScheduleError when the cron or the zone cannot be used: the configuration's check
+    (bootstrap passes it to `load_config`), which may not import APScheduler."""
+    Schedule("check", cron, timezone_name).trigger()
+
+
+def next_fire_time(cron: str, timezone_name: str, after: datetime) -> datetime | None:
+    """When a cron in a zone fires next after `after` (None: never, like 31 February); a
+    ScheduleError when it cannot be used. The `NextFireTime` port of the management commands."""
+    return Schedule("check", cron, timezone_name).trigger().get_next_fire_time(None, after)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The topics and feeds handlers of `Management`: `/digest topics add|list|remove` and
 `/digest feeds add|list|remove`. A mixin: `Management` holds the store, the pins, the
-fetcher and the audit helpers these use."""
+feed reader and the audit helpers these use."""
 
 from __future__ import annotations
 
@@ -79,10 +79,8 @@ class TopicsAndFeeds:
         if len(url) > MAX_URL_CHARS:
             raise CommandProblem(f"URL too long: at most {MAX_URL_CHARS} characters")
         topic = self._known_topic(command.topic, allow_all=False) if command.topic is not None else None
-        from ..ingest.fetch import check_url
-
         try:
-            check_url(url)
+            self.feed_reader.check_url(url)
         except InputError as error:
             raise CommandProblem("Not a feed URL", fetch_words(error)) from None
         known = next((f for f in self.store.feeds() if f.url == url), None)
@@ -99,25 +97,17 @@ class TopicsAndFeeds:
         return Reply(title=f"Added feed #{feed.id}", sections=[ReplySection(None, lines)])
 
     def _check_feed(self, url: str) -> int:
-        """Fetch the URL once and read it as a feed: its number of entries, or a CommandProblem."""
-        from ..ingest.feeds import TitleOnlyEntry, parse_feed
-
+        """Read the URL once as a feed: its number of entries, or a CommandProblem."""
         try:
-            result = self.fetcher.fetch(url)
+            sample = self.feed_reader.sample(url)
         except InputError as error:
             raise CommandProblem("Feed not added", fetch_words(error), "Nothing was stored.") from None
         except Exception:  # noqa: BLE001 - a fetcher failing in an unexpected way is still a reply
             raise CommandProblem("Feed not added", "could not fetch it", "Nothing was stored.") from None
-        entries, problems = 0, []
-        for item in parse_feed(result.body, url, feed_url=result.final_url):
-            if isinstance(item, InputError) and not isinstance(item, TitleOnlyEntry):
-                problems.append(item)
-            else:
-                entries += 1
-        if not entries:
-            raise CommandProblem("Feed not added", fetch_words(problems[0]) if problems else WORDS[NotAFeed],
-                           "Nothing was stored.")
-        return entries
+        if not sample.entries:
+            problem = fetch_words(sample.problems[0]) if sample.problems else WORDS[NotAFeed]
+            raise CommandProblem("Feed not added", problem, "Nothing was stored.")
+        return sample.entries
 
     def _feeds_list(self, command: FeedsList, context: CommandContext) -> Reply:
         lines = []

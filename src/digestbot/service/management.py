@@ -29,9 +29,8 @@ from ..chat.commands import MANAGEMENT_VERBS
 from ..chat.management_commands import (CommandProblem, FeedsAdd, FeedsList, FeedsRemove, ManagementCommand, PostNow,
                                         Settings, Subscribe, TopicsAdd, TopicsList, TopicsRemove, Unsubscribe,
                                         parse_management)
-from ..domain.models import CommandContext, FeedState, Reply, ReplySection, Topic
-from ..domain.ports import FeedHealth, Fetcher, ManagementStore
-from ..run.scheduling import Schedule, ScheduleError
+from ..domain.models import CommandContext, FeedState, Reply, ReplySection, ScheduleError, Topic
+from ..domain.ports import FeedHealth, FeedReader, ManagementStore, NextFireTime
 from ..domain.records import AuditEntry, Delivery, SubscriptionOptions
 from .catalogue import TopicsAndFeeds
 from .seeding import Pins
@@ -78,8 +77,9 @@ class Management(TopicsAndFeeds):
         self,
         store: ManagementStore,
         *,
+        next_fire: NextFireTime,
         admin_roles: Iterable[str] = (),
-        fetcher: Fetcher | None = None,
+        feed_reader: FeedReader | None = None,
         feed_health: FeedHealth | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         post_now: Callable[[str, str], str] | None = None,
@@ -97,21 +97,21 @@ class Management(TopicsAndFeeds):
         self.catch_up = catch_up
         self.catch_up_hours = DEFAULT_CATCH_UP_HOURS
         self.admin_roles = tuple(admin_roles)
-        self._fetcher = fetcher
+        self._feed_reader = feed_reader
         self._feed_health = feed_health
         self._clock = clock
+        self._next_fire = next_fire  # cron arithmetic: APScheduler's, which only run/ imports
         # (platform, channel) -> the channel's latest digests from the ledger, newest first
         self._deliveries = deliveries
 
-    # --- collaborators made on first use (a store-only caller never fetches) ----------------
-
     @property
-    def fetcher(self) -> Fetcher:
-        if self._fetcher is None:
-            from ..ingest import SafeFetcher
-
-            self._fetcher = SafeFetcher()
-        return self._fetcher
+    def feed_reader(self) -> FeedReader:
+        """How `/digest feeds add` reads a feed before storing it (bootstrap passes one over the
+        safe fetcher); without one, no feed can be checked and none is added."""
+        if self._feed_reader is None:
+            raise CommandProblem("Feed not added", "Feeds cannot be checked here; add them in the running bot.",
+                                 "Nothing was stored.")
+        return self._feed_reader
 
     @property
     def feed_health(self) -> FeedHealth:
@@ -259,14 +259,13 @@ class Management(TopicsAndFeeds):
 
     def _next_due(self, cron: str, zone: str) -> datetime:
         try:
-            trigger = Schedule("check", cron, zone).trigger()
+            fire = self._next_fire(cron, zone, self._clock())
         except ScheduleError as error:
             hint = ("Time zones are IANA names such as Europe/Berlin, Asia/Seoul or UTC."
                     if "time zone" in str(error) else
                     'Cron has 5 fields: minute hour day month weekday, e.g. cron "30 7 * * 1-5".')
             message = str(error)[:200]
             raise CommandProblem(message[:1].upper() + message[1:], hint) from None
-        fire = trigger.get_next_fire_time(None, self._clock())
         if fire is None:
             raise CommandProblem(f'Cron "{cron}" never fires', "That date does not exist (like 31 February).",
                            'Example: cron "30 7 * * 1-5" is 07:30 on weekdays.')
@@ -298,7 +297,7 @@ class Management(TopicsAndFeeds):
             if (sub.platform, sub.channel, sub.topic) in self.pins.subscriptions:
                 line += "; pinned by the operators"
             try:
-                fire = Schedule("check", sub.cron, sub.timezone).trigger().get_next_fire_time(None, now)
+                fire = self._next_fire(sub.cron, sub.timezone, now)
             except ScheduleError:
                 fire = None
             if fire is not None:

@@ -20,7 +20,7 @@ from builders import VISIT_FEED, an_app_with_a_visit_story, two_channels_config
 from fakes import FakeClock
 from digestbot.run.metrics import Metrics
 from digestbot.run.platforms import build_platforms
-from digestbot.bootstrap import build_runtime
+from digestbot.bootstrap import build_runtime, platform_needs
 from digestbot.run.runtime import Runtime
 from digestbot.domain.records import AuditEntry
 from discord_fake import APP_ID, CHANNEL_ID, GUILD_ID, TOKEN, interaction_payload
@@ -43,7 +43,7 @@ async def running(app, fake_discord, fake_gateway):
     env = {"DISCORD_BOT_TOKEN": TOKEN, "DISCORD_API_URL": fake_discord.url,
            "DISCORD_GATEWAY_URL": fake_gateway.url, "DISCORD_GUILD_ID": str(GUILD_ID)}
     clock = FakeClock(datetime(2026, 3, 3, 7, 0, 10, tzinfo=timezone.utc))
-    platforms = build_platforms(app, Metrics(), env)
+    platforms = build_platforms(platform_needs(app), Metrics(), env)
     assert set(platforms) == {"console", "discord"}
     runtime = build_runtime(app, platforms, clock=clock)
     await runtime.start()

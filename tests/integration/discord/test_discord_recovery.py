@@ -30,7 +30,7 @@ from digestbot.domain.models import Article, ArticleKind, Claim, Digest, Story
 from digestbot.present.lines import more_stories
 from digestbot.present.view import TOP_STORIES
 from digestbot.run.platforms import build_platforms
-from digestbot.bootstrap import build_runtime
+from digestbot.bootstrap import build_runtime, platform_needs
 from discord_fake import BOT_USER_ID, CHANNEL_ID, GUILD_ID, TOKEN, USER_ID
 
 UTC = timezone.utc
@@ -55,7 +55,7 @@ async def platforms(app, fake_discord, fake_gateway):
     """The real Discord platform, logged in to the fake (what `Runtime.start` does for it)."""
     env = {"DISCORD_BOT_TOKEN": TOKEN, "DISCORD_API_URL": fake_discord.url,
            "DISCORD_GATEWAY_URL": fake_gateway.url, "DISCORD_GUILD_ID": str(GUILD_ID)}
-    platforms = build_platforms(app, Metrics(), env)
+    platforms = build_platforms(platform_needs(app), Metrics(), env)
     await platforms["discord"].start()
     try:
         yield platforms

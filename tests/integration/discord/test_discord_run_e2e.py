@@ -235,7 +235,7 @@ async def test_channel_publish_adapter_ids_refusal_and_deferral():
 
     from digestbot.adapters.discord import DeliveryDeferred
     from digestbot.adapters.discord.platform import _DiscordDigestPublisher
-    from digestbot.run.platforms import DeliveryFailed
+    from digestbot.domain.platforms import DeliveryFailed
 
     stub = StubChannelPublisher([111, 112])
     assert await _DiscordDigestPublisher(stub).publish(str(CHANNEL_ID), "digest", "2026-01-03T08:00") == "111"

@@ -23,7 +23,7 @@ from lanes import ADDED, poll
 from digestbot.run.metrics import Metrics
 from digestbot.domain.models import CommandContext
 from digestbot.run.platforms import build_platforms
-from digestbot.bootstrap import build_runtime
+from digestbot.bootstrap import build_runtime, platform_needs
 from digestbot.run.runtime import Runtime
 from discord_fake import CHANNEL_ID, GUILD_ID, TOKEN
 
@@ -63,7 +63,7 @@ async def platforms(app, fake_discord, fake_gateway, answered):
     """The real Discord platform, logged in to the fake (what `Runtime.start` does for it)."""
     env = {"DISCORD_BOT_TOKEN": TOKEN, "DISCORD_API_URL": fake_discord.url,
            "DISCORD_GATEWAY_URL": fake_gateway.url, "DISCORD_GUILD_ID": str(GUILD_ID)}
-    platforms = build_platforms(app, Metrics(), env)
+    platforms = build_platforms(platform_needs(app), Metrics(), env)
     assert set(platforms) == {"console", "discord"}
     await platforms["discord"].start()
     try:

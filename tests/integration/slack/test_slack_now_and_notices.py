@@ -19,7 +19,7 @@ from builders import VISIT_FEED, an_app_with_a_visit_story, two_channels_config
 from fakes import FakeClock
 from digestbot.run.metrics import Metrics
 from digestbot.run.platforms import build_platforms
-from digestbot.bootstrap import build_runtime
+from digestbot.bootstrap import build_runtime, platform_needs
 from digestbot.run.runtime import Runtime
 from digestbot.domain.records import AuditEntry
 from test_slack_commands import SECRET, signed, slash_body
@@ -44,7 +44,7 @@ def app(tmp_path):
 async def running(app, fake_slack):
     """`digestbot run`'s runtime with the real Slack platform, started; its HTTP port."""
     clock = FakeClock(datetime(2026, 3, 3, 7, 0, 10, tzinfo=timezone.utc))
-    platforms = build_platforms(app, Metrics(), slack_env(fake_slack))
+    platforms = build_platforms(platform_needs(app), Metrics(), slack_env(fake_slack))
     assert set(platforms) == {"console", "slack"}
     runtime = build_runtime(app, platforms, clock=clock)
     port = await runtime.start()
@@ -110,7 +110,7 @@ async def test_a_failing_feed_gives_one_escaped_notice_in_slack_and_one_when_it_
     url = http_server.url("/feed.xml?tag=<!channel>&from=@here")  # text Slack would act on, unescaped
     audit = AuditEntry(datetime.now(timezone.utc), "slack", "C1", "UADMIN", "feeds.add", "added", None, None)
     app.service.management.store.add_feed(url, "15m", "visit", audit)
-    runtime = build_runtime(app, build_platforms(app, Metrics(), slack_env(fake_slack)))
+    runtime = build_runtime(app, build_platforms(platform_needs(app), Metrics(), slack_env(fake_slack)))
 
     await poll_now(runtime, url)
     assert fake_slack.called("chat.postMessage") == []  # one failure: nothing yet

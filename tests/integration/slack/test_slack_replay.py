@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 
 from builders import an_app_with_a_visit_story, two_channels_config
-from digestbot.bootstrap import bootstrap
+from digestbot.bootstrap import bootstrap, platform_needs
 from digestbot.run.metrics import Metrics
 from digestbot.run.platforms import build_platforms
 from digestbot.bootstrap import build_runtime
@@ -33,7 +33,7 @@ async def post(port: int, body: str, headers: dict[str, str]) -> int:
 
 
 async def started(app, fake_slack) -> tuple[Runtime, int]:
-    runtime = build_runtime(app, build_platforms(app, Metrics(), slack_env(fake_slack)))
+    runtime = build_runtime(app, build_platforms(platform_needs(app), Metrics(), slack_env(fake_slack)))
     return runtime, await runtime.start()
 
 

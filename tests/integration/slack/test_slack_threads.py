@@ -22,7 +22,7 @@ from lanes import ADDED, poll
 from digestbot.run.metrics import Metrics
 from digestbot.domain.models import CommandContext
 from digestbot.run.platforms import build_platforms
-from digestbot.bootstrap import build_runtime
+from digestbot.bootstrap import build_runtime, platform_needs
 from digestbot.run.runtime import Runtime
 from test_slack_commands import SECRET, signed, slash_body
 from test_slack_management import text_of, user_info
@@ -53,7 +53,7 @@ def subscribe(app, options: str = "") -> None:
 
 
 def slack_runtime(app, fake, clock) -> Runtime:
-    platforms = build_platforms(app, Metrics(), slack_env(fake))
+    platforms = build_platforms(platform_needs(app), Metrics(), slack_env(fake))
     assert set(platforms) == {"console", "slack"}
     platforms["slack"].publisher._publisher.min_interval = 0  # no pacing sleeps between test posts
     return build_runtime(app, platforms, clock=clock)

@@ -9,7 +9,9 @@ import pytest
 
 from builders import an_app
 from digestbot.run.metrics import Metrics
-from digestbot.run.platforms import FACTORIES, PlatformError, build_platforms, platform_factory
+from digestbot.domain.platforms import PlatformError
+from digestbot.bootstrap import platform_needs
+from digestbot.run.platforms import FACTORIES, build_platforms, platform_factory
 
 ADAPTERS = Path(__file__).resolve().parents[3] / "adapters"
 SURFACE = {"platform.py", "settings.py", "publisher.py", "commands.py", "limits.py", "render.py"}
@@ -50,11 +52,11 @@ def test_without_the_slack_extra_a_slack_token_is_one_line_saying_what_to_instal
         importlib.import_module("digestbot.adapters.slack.platform")
     env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
     with pytest.raises(PlatformError, match=r"^SLACK_BOT_TOKEN is set but .*pip install 'digestbot\[slack\]'$"):
-        build_platforms(app, Metrics(), env)
+        build_platforms(platform_needs(app), Metrics(), env)
 
 
 def test_without_the_platform_extras_the_console_still_runs(tmp_path, monkeypatch):
     app = an_app(tmp_path, CONFIG)
     without(monkeypatch, "slack_bolt", "slack")
     without(monkeypatch, "discord", "discord")
-    assert set(build_platforms(app, Metrics(), {})) == {"console"}
+    assert set(build_platforms(platform_needs(app), Metrics(), {})) == {"console"}

@@ -8,7 +8,8 @@ import pytest
 from digestbot.domain.models import Claim
 from fakes import FakeClock, RecordingPoster
 from digestbot.run.cron import latest_fire_time
-from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError
+from digestbot.domain.models import ScheduleError
+from digestbot.run.scheduling import DigestScheduler, Schedule
 from digestbot.storage.ledger import SqlLedger
 from digestbot.storage.migrate import open_database
 

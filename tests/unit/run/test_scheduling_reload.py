@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from fakes import FakeClock, RecordingPoster
-from digestbot.run.scheduling import DigestScheduler, Schedule, ScheduleError
+from digestbot.domain.models import ScheduleError
+from digestbot.run.scheduling import DigestScheduler, Schedule
 from digestbot.storage.ledger import SqlLedger
 from digestbot.storage.migrate import open_database
 

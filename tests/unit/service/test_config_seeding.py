@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from digestbot.chat.commands import MAX_TOPICS
 from digestbot.config import load_config, parse_config
+from digestbot.run.scheduling import next_fire_time
 from digestbot.service.management import Management
 from digestbot.service.seeding import config_drift, seed_from_config
 from digestbot.storage.migrations import alembic_config
@@ -77,7 +78,7 @@ def test_a_database_first_used_without_the_file_still_gets_its_destinations(stor
 def test_what_chat_removed_or_changed_stays_and_is_reported(store):
     config = parse_config(BOT_TOML, "bot.toml")
     seed_from_config(store, config, NOW)
-    manage = Management(store, clock=lambda: NOW)
+    manage = Management(store, next_fire=next_fire_time, clock=lambda: NOW)
     assert manage.handle("/digest unsubscribe visit", ADMIN).ok
     assert manage.handle("/digest subscribe dam daily 09:00 tz UTC", ADMIN).ok
     assert manage.handle("/digest feeds remove 1", ADMIN).ok

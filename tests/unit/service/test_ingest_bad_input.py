@@ -179,7 +179,7 @@ def test_an_unexpected_error_in_one_article_costs_only_that_article(service, mon
 
 
 def test_an_article_of_thousands_of_sentences_keeps_the_first_thousand_and_says_so():
-    from digestbot.text.analysis import MAX_SENTENCES
+    from digestbot.analysis import MAX_SENTENCES
 
     text = " ".join(f"The crew of Vessel{n} said that Island{n} and Harbour{n} had Cargo{n} for Bay{n}."
                     for n in range(2000))  # 150,000 characters: under the length cap

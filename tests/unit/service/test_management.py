@@ -11,9 +11,11 @@ from builders import a_topic, an_article
 from digestbot.bootstrap import bootstrap
 from digestbot.chat.commands import answer, is_management_command
 from digestbot.config import ConfigError, parse_config
+from digestbot.run.scheduling import next_fire_time
 from digestbot.service.management import Management
 from digestbot.service.seeding import seed_from_config
 from digestbot.domain.models import CommandContext, Digest, FeedState
+from digestbot.ingest.feed_check import SafeFeedReader
 from digestbot.service.digests import DigestService
 from digestbot.settings import Settings
 from digestbot.storage.articles import SqlStore
@@ -69,7 +71,8 @@ def fetcher():
 
 @pytest.fixture
 def manage(store, fetcher):
-    return Management(store, admin_roles=CONFIG.permissions.admin_roles, fetcher=fetcher, clock=lambda: NOW,
+    return Management(store, next_fire=next_fire_time, admin_roles=CONFIG.permissions.admin_roles,
+                      feed_reader=SafeFeedReader(fetcher), clock=lambda: NOW,
                       feed_health=SqlFeedStates(store.engine))
 
 
@@ -338,7 +341,7 @@ def test_the_bootstrapped_app_reads_feed_health_from_the_database(tmp_path):
 
 
 def test_without_a_pollers_state_every_feed_reads_as_not_fetched_yet(store):
-    [line] = lines(Management(store).handle("/digest feeds list", MEMBER))
+    [line] = lines(Management(store, next_fire=next_fire_time).handle("/digest feeds list", MEMBER))
     assert line.endswith(": not fetched yet")
 
 
@@ -364,7 +367,7 @@ def test_changes_survive_a_restart(url, manage):
     manage.handle("/digest topics add dam Kessel", ADMIN)
     reopened = SqlStore.from_url(url)
     try:
-        fresh = Management(SqlManagementStore(reopened.engine), clock=lambda: NOW)
+        fresh = Management(SqlManagementStore(reopened.engine), next_fire=next_fire_time, clock=lambda: NOW)
         assert seed_from_config(fresh.store, CONFIG) is False
         assert [t.name for t in fresh.topics()] == ["arnvik", "dam"]
         body = text(fresh.handle("/digest settings", MEMBER))

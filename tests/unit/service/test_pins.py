@@ -11,6 +11,7 @@ import pytest
 
 from digestbot.domain.records import SubscriptionOptions
 from digestbot.config import ConfigError, parse_config
+from digestbot.run.scheduling import next_fire_time
 from digestbot.service.management import Management
 from digestbot.service.seeding import Pins, apply_pins, seed_from_config
 from digestbot.domain.models import CommandContext, Topic
@@ -226,7 +227,7 @@ def test_editing_a_pinned_entry_in_the_file_applies_the_edit_at_the_next_start(s
 @pytest.fixture
 def manage(store):
     start(store)
-    return Management(store, pins=Pins.from_config(CONFIG), clock=lambda: NOW)
+    return Management(store, next_fire=next_fire_time, pins=Pins.from_config(CONFIG), clock=lambda: NOW)
 
 
 def refused(reply) -> str:
@@ -280,7 +281,7 @@ def test_members_are_refused_for_permission_before_pins(manage):
 
 def test_without_pins_management_behaves_as_before(store):
     start(store)
-    manage = Management(store, clock=lambda: NOW)
+    manage = Management(store, next_fire=next_fire_time, clock=lambda: NOW)
     assert manage.handle("/digest unsubscribe visit", ADMIN).ok
 
 

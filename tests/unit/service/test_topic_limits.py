@@ -10,6 +10,7 @@ import pytest
 
 from digestbot.chat.commands import MAX_TOPICS, commandable_topics
 from digestbot.config import ConfigError, parse_config
+from digestbot.run.scheduling import next_fire_time
 from digestbot.service.management import Management
 from digestbot.domain.models import CommandContext, Topic
 from digestbot.storage.articles import SqlStore
@@ -69,7 +70,7 @@ def test_a_feed_naming_an_undefined_topic_is_refused_without_showing_its_passwor
 def manage(tmp_path):
     articles = SqlStore.from_url(f"sqlite:///{tmp_path / 'topics.db'}")
     store = SqlManagementStore(articles.engine)
-    yield Management(store, clock=lambda: NOW)
+    yield Management(store, next_fire=next_fire_time, clock=lambda: NOW)
     articles.close()
 
 

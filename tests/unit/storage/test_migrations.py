@@ -21,7 +21,7 @@ from fakes import RecordingPublisher
 from digestbot.bootstrap import bootstrap, build_runtime
 from digestbot.storage.migrations import INITIAL_REVISION, INITIAL_TABLES, alembic_config
 from digestbot.domain.models import Article, ArticleKind
-from digestbot.run.platforms import Platform
+from digestbot.domain.platforms import Platform
 from digestbot.settings import Settings
 from digestbot.storage.articles import SqlStore
 from digestbot.storage.engine import create_store_engine

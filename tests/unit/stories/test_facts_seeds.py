@@ -8,7 +8,7 @@ from pathlib import Path
 from digestbot.chat.commands import fact_line
 from digestbot.domain.models import Article, ArticleKind, Story
 from digestbot.stories.facts import extract_facts
-from digestbot.text.analysis import analyse_text
+from digestbot.analysis import analyse_text
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 

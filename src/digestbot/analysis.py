@@ -1,4 +1,5 @@
-"""One entry point for the text core: clean -> split -> dedupe -> key points."""
+"""One entry point for the text core: clean -> split -> dedupe -> key points. It sits above
+`text/` and `keypoints/` (which builds on `text/`), so neither imports the other back."""
 
 from __future__ import annotations
 
