@@ -77,6 +77,8 @@ def _contains(text: str, needle: str) -> bool:
 def matches(line: str, fact: dict) -> bool:
     if "starts" in fact and not line.lower().startswith(fact["starts"].lower()):
         return False
+    if "is" in fact and line.lower() != fact["is"].lower():
+        return False
     values = fact.get("values")
     if values and not any(re.search(rf"(?<![\d.,]){re.escape(v)}(?![\d,]*\d)", line) for v in values):
         return False

@@ -115,6 +115,21 @@ ACTOR_NOUNS = frozenset(
     "militants guerrillas union workers strikers company band group panel committee senate house congress "
     "parliament lawmakers legislature voters scientists researchers officials authorities investigators "
     "agency board council administration president prime minister leaders regime students fans".split())
+# Words after an amount that say how it compares, not what it is for ("$350,000 shy of the budget").
+AMOUNT_PREDICATES = frozenset("shy short more less higher lower larger smaller bigger cheaper richer poorer".split())
+# Nouns before "of $N" that hedge the amount or say when, not what it is for ("in the neighborhood of
+# $10,000", "the equivalent of $19 billion", "a surplus next year of $117 billion").
+AMOUNT_HEDGES = frozenset("neighborhood neighbourhood range order excess tune upwards equivalent year years month "
+                          "months week weeks".split())
+# Irregular past tenses and participles: a reduced clause after a noun ("the fugitive sought", "a
+# judgment won", "$255,500 came from"), never the noun a phrase ends on.
+IRREGULAR_PAST = frozenset("sought held found known taken made given seen caught brought built dug done put set "
+                           "shot hit laid paid sent spent won lost left came went fell rose grew stood ran became "
+                           "began gave took got".split())
+# Nouns in -ing that head a noun phrase ("a $248 billion defense spending bill").
+ING_NOUNS = frozenset("spending funding housing training building marketing financing advertising planning "
+                      "clothing bombing shooting meeting hearing ruling setting recording lending pricing "
+                      "earnings savings holdings".split())
 CALENDAR_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december today yesterday jan feb mar apr jun jul aug sep sept oct nov "
