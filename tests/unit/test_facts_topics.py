@@ -52,3 +52,32 @@ def test_two_amounts_of_one_noun_with_different_modifiers_are_two_figures():
                    "extended mission around Tethys.")
     amounts = [f for f in facts if f.category == "how_many"]
     assert not any(f.timeline or f.conflicts for f in amounts)  # no "Update: ... (was ...)"
+
+
+# --- "What happened" states an event, not a remark's setting or a background clause ----------
+
+def _what_happened(*sentences):
+    return next((f.text for f in _facts(*sentences) if f.text.startswith("What happened")), None)
+
+
+def test_the_setting_of_a_remark_is_not_what_happened():
+    line = _what_happened("Dorne's budget chief Ana Varga made the remarks at a meeting of the Harlow Chamber of Commerce.",
+                          "The Dorne parliament approved a balanced budget for 2001 on Monday.")
+    assert line is not None and "approved a balanced budget" in line
+
+
+def test_the_occasion_of_a_question_is_not_what_happened():
+    line = _what_happened("During a news conference on Tuesday, the actor Jon Rell was asked what it felt like to end the show.",
+                          "The Harlow Network ended the Varley Hour after nine seasons on Thursday.")
+    assert line is not None and line.startswith("What happened: The Harlow Network ended")
+
+
+def test_an_event_named_only_in_an_opening_phrase_is_background():
+    line = _what_happened("In the aftermath of Monday's flood in Tarland, some of the farmers pondered a move north.",
+                          "Floodwaters destroyed 300 homes in the Tarland valley on Monday, officials in Dorne said.")
+    assert line is not None and "destroyed 300 homes" in line
+
+
+def test_what_someone_must_have_felt_is_no_event():
+    line = _what_happened("The Harlow actor Tom Varley must have found the whole ending unsettling, his fans said.")
+    assert line is None

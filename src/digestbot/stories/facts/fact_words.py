@@ -46,6 +46,17 @@ DANGLING_OPENERS = frozenset(
 SUBORDINATE_OPENERS = frozenset(
     "as after before when while since following in on at during despite although because with of for "
     "until unless if than that".split())
+# The setting of a remark or a decision told before, which states no event of its own ("Raines made
+# the remarks at a meeting of ...", "Seinfeld was asked ...", "The decision was made during ...").
+# Lower case, searched in the lower-cased main clause.
+REMARK_SETTING = re.compile(
+    r"\b(?:made|delivered|gave|offered)\s+(?:the|his|her|their|these|those|such)\s+(?:remarks?|comments?|statements?|"
+    r"speech|announcement)\b|\b(?:was|were)\s+asked\b|^(?:the|these|those|his|her|their|its)\s+(?:remarks?|"
+    r"comments?|statements?|decision|announcement|conclusion|protest|move|meeting|talks|ceremony|speech)\s+"
+    r"(?:was|were|came|took place)\b")
+# A sentence opening on the occasion of a remark ("During a press conference Tuesday, ...").
+REMARK_OCCASION = re.compile(r"(?:during|at|in)\s+(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,3}(?:conference|"
+                             r"interview|session|briefing|speech|address|appearance)\b")
 # Verbs that make a person an actor of the story when they are its subject.
 SPEECH_VERB = re.compile(r"\b(said|says|told|announced|ordered|accused|blamed|denied|admitted|promised|warned|"
                          r"urged|demanded|refused|agreed|decided|called|testified|confirmed)\b", re.I)
