@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from builders import an_article  # noqa: E402
 from digestbot.domain.models import Story  # noqa: E402
 from digestbot.stories.facts import extract_facts  # noqa: E402
+from digestbot.text.meaning import is_modal  # noqa: E402
 
 
 def _facts(*sentences, **kw):
@@ -81,3 +82,16 @@ def test_an_event_named_only_in_an_opening_phrase_is_background():
 def test_what_someone_must_have_felt_is_no_event():
     line = _what_happened("The Harlow actor Tom Varley must have found the whole ending unsettling, his fans said.")
     assert line is None
+
+
+# --- a topic's leads state actions more than disasters: an action is an event too ------------
+
+def test_an_action_of_the_story_is_what_happened():
+    line = _what_happened("The Ruskin Quartet sued the Veltro file-swapping service in a federal court in Dorne on Monday.")
+    assert line == "What happened: The Ruskin Quartet sued the Veltro file-swapping service in a federal court in Dorne on Monday."
+
+
+def test_something_set_to_happen_has_not_happened():
+    # a lead "experts found a virus set to strike on July 12" was dated as a past July 12
+    assert is_modal("Experts in Dorne found a computer virus set to hit Harlow computers on July 12")
+    assert not is_modal("The Harlow council set the date for the Dorne vote on Monday")

@@ -121,7 +121,12 @@ def _states_an_event(sentence: str) -> bool:
         return False
     main = _TIME_BEFORE.sub("", _without_opening_phrase(sentence), count=1)
     main = _RELATIVE_CLAUSE.sub(",", main).lower()
-    return fact_words.EVENT_VERB_LOWER.search(main) is not None and fact_words.REMARK_SETTING.search(main) is None
+    stated = fact_words.EVENT_VERB_LOWER.search(main) or _ACTION.search(main)
+    return stated is not None and fact_words.REMARK_SETTING.search(main) is None
+
+
+# "Metallica sued Napster": an action is an event too ("cut" and "slashed" also read as nouns and idioms)
+_ACTION = re.compile(r"\b(?:" + fact_words.ACTION_VERBS.replace("|cut|slashed", "") + r")\b")
 
 
 def _new_development(i: int, leads: list[tuple[Article, str]], sims, chosen: list[int]) -> bool:
