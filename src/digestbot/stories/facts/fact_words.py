@@ -120,6 +120,8 @@ ACTION_VERBS = (
     r"discovered|declared|apologi[sz]ed|walked out|went on strike|struck|invaded|withdrew|"
     r"bought|acquired|merged|sold|cut|slashed|granted|denied|dismissed|threw out|awarded|admitted|confessed|"
     r"pleaded")  # not killed, crashed, sank ...: a disaster's toll and what happened say those
+# Action verbs that as often read as nouns or idioms ("a cut", "cut another check"): no event lead by themselves.
+AMBIGUOUS_ACTIONS = frozenset(("cut", "slashed"))
 # Common nouns that name an actor when they head a clause's subject ("a federal judge", "GM workers").
 ACTOR_NOUNS = frozenset(
     "judge judges court jury justices police officers prosecutors government ministry army troops rebels "

@@ -125,8 +125,9 @@ def _states_an_event(sentence: str) -> bool:
     return stated is not None and fact_words.REMARK_SETTING.search(main) is None
 
 
-# "Metallica sued Napster": an action is an event too ("cut" and "slashed" also read as nouns and idioms)
-_ACTION = re.compile(r"\b(?:" + fact_words.ACTION_VERBS.replace("|cut|slashed", "") + r")\b")
+# "Metallica sued Napster": an action is an event too
+_ACTION = re.compile(r"\b(?:" + "|".join(v for v in fact_words.ACTION_VERBS.split("|")
+                                          if v not in fact_words.AMBIGUOUS_ACTIONS) + r")\b")
 
 
 def _new_development(i: int, leads: list[tuple[Article, str]], sims, chosen: list[int]) -> bool:
