@@ -15,9 +15,9 @@ NEGATION = re.compile(
     r"no(?!\.)|none|nobody|neither|nor)\b|n['\u2019]t\b")  # "didn't": no word boundary before its n't
 # "plans to", "is expected to", "could": the event has not happened (yet).
 MODALITY = re.compile(
-    r"\b(?:will|would|could|may|might|plans? to|planned to|planning to|hopes? to|intends? to|"
+    r"\b(?:will|would|could|may|might|must|plans? to|planned to|planning to|hopes? to|intends? to|"
     r"(?:is|are|was|were) (?:expected|set|scheduled|due|likely|to be)|expects? to|feared|"
-    r"supposed to|if|unless|possible|possibly|invitation to|invited to|agreed to|offered to|promised to|"
+    r"supposed to|set to|if|unless|possible|possibly|invitation to|invited to|agreed to|offered to|promised to|"
     r"vow(?:s|ed)? to|pledged? to|threaten(?:s|ed)? to|wants? to|wanted to|seeks? to|sought to|"
     r"tr(?:y|ies|ied|ying) to|attempt(?:s|ed|ing)? to|would-be)\b")
 # "earlier reports said ...": a figure the same sentence then corrects.

@@ -41,8 +41,6 @@ _RELATIVE = re.compile(r"\s+(?:that|which|who)\s+")
 _NOT_IN_SUBJECT = frozenset("after before when while since following during despite although because until unless "
                             "if than that who which whom according said says by as is are was were has have had "
                             "been be".split())
-_PARTICIPLES = frozenset("sought held found known taken made given seen caught brought built dug done put set "
-                         "shot hit laid paid sent spent won lost".split())
 MAX_SUBJECT_LOWER_WORDS = 4  # "Federal law prohibits the execution of offenders" is no subject: it holds a verb
 MAX_OBJECT_WORDS = 14
 MAX_SUBJECT_WORDS = 8
@@ -133,7 +131,7 @@ def _cut_at_a_break(words: list[str]) -> list[str]:
     if not cuts:
         return []
     words = words[: cuts[-1]]
-    while len(words) > 3 and (words[-1].lower().endswith(("ed", "ing")) or words[-1].lower() in _PARTICIPLES):
+    while len(words) > 3 and (words[-1].lower().endswith(("ed", "ing")) or words[-1].lower() in fact_words.IRREGULAR_PAST):
         words.pop()  # "music owned", "the fugitive sought": a reduced clause the cut left without its end
     while len(words) > 4 and words[-2].lower() in _CUT_BEFORE - {"of"}:
         words = words[:-2]  # "murder in connection": a preposition the cut left with half its phrase

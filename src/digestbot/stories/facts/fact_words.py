@@ -46,6 +46,17 @@ DANGLING_OPENERS = frozenset(
 SUBORDINATE_OPENERS = frozenset(
     "as after before when while since following in on at during despite although because with of for "
     "until unless if than that".split())
+# The setting of a remark or a decision told before, which states no event of its own ("Raines made
+# the remarks at a meeting of ...", "Seinfeld was asked ...", "The decision was made during ...").
+# Lower case, searched in the lower-cased main clause.
+REMARK_SETTING = re.compile(
+    r"\b(?:made|delivered|gave|offered)\s+(?:the|his|her|their|these|those|such)\s+(?:remarks?|comments?|statements?|"
+    r"speech|announcement)\b|\b(?:was|were)\s+asked\b|^(?:the|these|those|his|her|their|its)\s+(?:remarks?|"
+    r"comments?|statements?|decision|announcement|conclusion|protest|move|meeting|talks|ceremony|speech)\s+"
+    r"(?:was|were|came|took place)\b")
+# A sentence opening on the occasion of a remark ("During a press conference Tuesday, ...").
+REMARK_OCCASION = re.compile(r"(?:during|at|in)\s+(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,3}(?:conference|"
+                             r"interview|session|briefing|speech|address|appearance)\b")
 # Verbs that make a person an actor of the story when they are its subject.
 SPEECH_VERB = re.compile(r"\b(said|says|told|announced|ordered|accused|blamed|denied|admitted|promised|warned|"
                          r"urged|demanded|refused|agreed|decided|called|testified|confirmed)\b", re.I)
@@ -109,12 +120,29 @@ ACTION_VERBS = (
     r"discovered|declared|apologi[sz]ed|walked out|went on strike|struck|invaded|withdrew|"
     r"bought|acquired|merged|sold|cut|slashed|granted|denied|dismissed|threw out|awarded|admitted|confessed|"
     r"pleaded")  # not killed, crashed, sank ...: a disaster's toll and what happened say those
+# Action verbs that as often read as nouns or idioms ("a cut", "cut another check"): no event lead by themselves.
+AMBIGUOUS_ACTIONS = frozenset(("cut", "slashed"))
 # Common nouns that name an actor when they head a clause's subject ("a federal judge", "GM workers").
 ACTOR_NOUNS = frozenset(
     "judge judges court jury justices police officers prosecutors government ministry army troops rebels "
     "militants guerrillas union workers strikers company band group panel committee senate house congress "
     "parliament lawmakers legislature voters scientists researchers officials authorities investigators "
     "agency board council administration president prime minister leaders regime students fans".split())
+# Words after an amount that say how it compares, not what it is for ("$350,000 shy of the budget").
+AMOUNT_PREDICATES = frozenset("shy short more less higher lower larger smaller bigger cheaper richer poorer".split())
+# Nouns before "of $N" that hedge the amount or say when, not what it is for ("in the neighborhood of
+# $10,000", "the equivalent of $19 billion", "a surplus next year of $117 billion").
+AMOUNT_HEDGES = frozenset("neighborhood neighbourhood range order excess tune upwards equivalent year years month "
+                          "months week weeks".split())
+# Irregular past tenses and participles: a reduced clause after a noun ("the fugitive sought", "a
+# judgment won", "$255,500 came from"), never the noun a phrase ends on.
+IRREGULAR_PAST = frozenset("sought held found known taken made given seen caught brought built dug done put set "
+                           "shot hit laid paid sent spent won lost left came went fell rose grew stood ran became "
+                           "began gave took got".split())
+# Nouns in -ing that head a noun phrase ("a $248 billion defense spending bill").
+ING_NOUNS = frozenset("spending funding housing training building marketing financing advertising planning "
+                      "clothing bombing shooting meeting hearing ruling setting recording lending pricing "
+                      "earnings savings holdings".split())
 CALENDAR_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december today yesterday jan feb mar apr jun jul aug sep sept oct nov "

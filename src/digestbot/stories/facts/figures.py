@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...domain.models import Article
-from ...text.lexicons import NUMBER_WORDS, STOPWORDS
+from ...text.lexicons import MULTIPLIERS, NUMBER_WORDS, STOPWORDS
 from ...text.quantities import Quantity
 from ...text.tokens import canonical_terms, stem
 from ...text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker
@@ -120,7 +120,6 @@ def _percent_holder(before: str) -> str | None:
     return names[-1].removesuffix("'s") if names else None
 
 
-_MONEY_NOUN_AFTER = re.compile(r"\s+(?:dollars?\s+)?([a-z]{4,})(?:\s+([a-z]{4,}))?\b")
 _MONEY_NOUN_BEFORE = re.compile(r"\b([a-z]{4,})\s+(?:of|worth)\s+(?:about\s+|nearly\s+|more than\s+)?$")
 _AMOUNT_HEDGE = r"((?:about|nearly|almost|more than|at least|an estimated)\s+)?$"
 # "the strike cost GM about $2 billion": the clause's subject, then "cost", then whom (one or two words)
@@ -128,8 +127,8 @@ _MONEY_COST = re.compile(r"^(?:[A-Z][\w'.-]*(?:'s|’s)\s+|(?:the|a|an|its|his|h
                          r"((?:\s+(?:at|in|on|near|of|for)\s+[^,;]*?)?)\s+(?:has\s+|have\s+|had\s+)?(?:cost|costs)\s+"
                          r"((?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?\s+)??" + _AMOUNT_HEDGE, re.I)
 # "$10 million in damages", "$100,000 for each song": what the amount is, written after it
-_MONEY_IN = re.compile(r"\s+(?:dollars?\s+)?(in\s+(?:lost\s+|new\s+|federal\s+|annual\s+)?[a-z]{4,}|"
-                       r"(?:for|per)\s+(?:each|every)\s+[a-z]{3,}|per\s+[a-z]{3,})\b")
+_MONEY_PER = re.compile(r"\s+(?:dollars?\s+)?((?:for|per)\s+(?:each|every)\s+[a-z]{3,}|per\s+[a-z]{3,})\b")
+_MONEY_IN = re.compile(r"\s+(?:dollars?\s+)?in(?=\s+[a-z])")
 
 
 def _money_label(q: Quantity, before: str, after: str) -> tuple[str, str] | None:
@@ -140,20 +139,81 @@ def _money_label(q: Quantity, before: str, after: str) -> tuple[str, str] | None
     if m and m.group(1).lower() not in STOPWORDS:
         whom, hedge = m.group(3) or "", m.group(4) or ""
         return f"{m.group(1).capitalize()} cost {whom}{hedge}{q.text}", f"money:{stem(m.group(1))}"
+    phrase = _noun_phrase_after(after)  # a noun right after it says what it is: "a shower of $20 bills"
+    if phrase:
+        return f"{q.text} {phrase}", f"money:{stem(phrase.split()[-1])}"
     m = _MONEY_NOUN_BEFORE.search(before)
-    if m and m.group(1) not in STOPWORDS:
+    if m and m.group(1) not in STOPWORDS and m.group(1) not in fact_words.AMOUNT_HEDGES:
         return f"{m.group(1)} of {q.text}".capitalize(), f"money:{stem(m.group(1))}"
-    m = _MONEY_IN.match(after)
+    m = _MONEY_PER.match(after)
     if m and m.group(1).split()[-1] not in STOPWORDS:
         return f"{q.text} {m.group(1)}", f"money:{stem(m.group(1).split()[-1])}"
-    m = _MONEY_NOUN_AFTER.match(after)
-    if not m or m.group(1) in STOPWORDS:
-        return None
-    if m.group(1).endswith("ing") and m.group(2) and m.group(2) not in STOPWORDS:
-        return f"{q.text} {m.group(1)} {m.group(2)}", f"money:{stem(m.group(2))}"  # "signing bonus"
-    if not m.group(1).endswith(("ed", "ing", "ly")):
-        return f"{q.text} {m.group(1)}", f"money:{stem(m.group(1))}"
-    return None
+    m = _MONEY_IN.match(after)  # "$10 million in punitive damages", not "... in punitive"
+    phrase = _noun_phrase_after(after[m.end():]) if m else None
+    return (f"{q.text} in {phrase}", f"money:{stem(phrase.split()[-1])}") if phrase else None
+
+
+_PHRASE_WORD = re.compile(r"[a-z][a-z-]+")
+# a time or a preposition (those STOPWORDS lacks) ends the phrase
+_OUTSIDE_PHRASE = frozenset("year years month months week weeks day days last next this around near behind inside "
+                            "outside past beside besides beyond plus apiece including worth despite throughout "
+                            "unlike except".split())
+MAX_PHRASE_WORDS = 3
+
+
+def _noun_phrase_after(after: str) -> str | None:
+    """The noun phrase an amount stands before, up to its head: "$1.5 billion primary mission" (not
+    "$1.5 billion primary": a modifier says nothing of what the amount is for), "$1,350 signing
+    bonus", "$8 billion-a-year industry"; None when no noun follows ("$2 billion on Monday", "$5
+    million annually", "$1 million offered") or where it ends is unclear (a clause or a name runs on)."""
+    words: list[str] = []
+    tokens = after.split()[:MAX_PHRASE_WORDS + 2]
+    tokens = tokens[1:] if tokens and tokens[0] in ("dollar", "dollars") else tokens
+    for i, token in enumerate(tokens):
+        word = token.rstrip(".,;:")
+        if _ends_phrase(word, inside=bool(words)):
+            if words and _head_further_on(word, tokens[i:]):
+                return None
+            break
+        words.append(word)
+        if word != token:
+            break  # punctuation closes the phrase
+        if len(words) > MAX_PHRASE_WORDS:
+            return None  # "$200,000 ad blitz characterizes homosexuals": a clause, not a noun phrase
+    while words and _not_a_head(words[-1]):
+        words.pop()  # a reduced clause or a modifier left last: "reward offered", "$7 billion worldwide"
+    if not words or len(words[-1]) < 3 or words[-1].split("-")[0] in MULTIPLIERS:
+        return None  # "$2 billion-a-year National ...": the rest of the amount, then no noun
+    return " ".join(words)
+
+
+_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ary", "ern")
+
+
+def _head_further_on(word: str, rest: list[str]) -> bool:
+    """Whether the words read so far only modify a noun past where the phrase seemed to end: a name
+    ("$47 million rural Islamic complex") or a modifier shared over "and" ("in state and federal
+    expenses")."""
+    if word[:1].isupper():
+        return word.lower() not in fact_words.CALENDAR_NAMES
+    words = [w.rstrip(".,;:") for w in rest[:3]]
+    return len(words) == 3 and words[0] in ("and", "or") and words[1].endswith(_ADJECTIVE_ENDINGS) and \
+        _PHRASE_WORD.fullmatch(words[2]) is not None and words[2] not in STOPWORDS
+
+
+def _ends_phrase(word: str, inside: bool) -> bool:
+    """A word that no noun phrase after an amount holds (a function word, a time, an adverb, a
+    comparison) or, inside it, one that opens a clause ("program offering", "judgment won")."""
+    if (not _PHRASE_WORD.fullmatch(word) or word in STOPWORDS or word in _OUTSIDE_PHRASE or word.endswith("ly")
+            or word in fact_words.AMOUNT_PREDICATES):
+        return True
+    return inside and _not_a_head(word)
+
+
+def _not_a_head(word: str) -> bool:
+    """A participle, a past tense or a "-wide" modifier: no noun a phrase ends on ("spending" is one)."""
+    return (word.endswith(("ed", "ing", "wide")) and word not in fact_words.ING_NOUNS) or \
+        word in fact_words.IRREGULAR_PAST
 
 
 _FATE_NOUNS = {"arrest": "arrested", "arrests": "arrested", "evacuation": "evacuated", "kidnapping": "kidnapped",

@@ -69,6 +69,19 @@ def _other_scope(main: list[_Atom], older: list[_Atom], same_time: bool) -> bool
     return not any(_TOLL_CHANGE.search(x.evidence) for x in main)  # a rising toll is said to rise
 
 
+_AMOUNT_WORD = re.compile(r"[$\d]|^(?:thousand|million|billion|trillion|dollars?|of|in)$")
+
+
+def _other_modifiers(main: _Atom, other: _Atom) -> bool:
+    """Two amounts of one head noun whose modifiers differ ("$1.5 billion primary mission", "$30
+    million extended mission") are two figures, not one figure's values; one with fewer words
+    ("budget surplus", "federal budget surplus") may be the same."""
+    if not main.slot.startswith("money:"):
+        return False
+    words = [{w for w in at.text.lower().split() if not _AMOUNT_WORD.search(w)} for at in (main, other)]
+    return bool(words[0] - words[1]) and bool(words[1] - words[0])
+
+
 def _number(value: str) -> float | None:
     try:
         return float(value.split(" to ")[-1].replace(",", ""))
@@ -115,7 +128,8 @@ def _value_kind(main: list[_Atom], g: list[_Atom], same_time: bool) -> str:
     sentence shares little with the main one's, or it counts another scope), a "conflict" (another
     outlet, about the same time, not corrected) or an earlier point of its "timeline"."""
     main_ctx = frozenset().union(*(x.context for x in main))
-    if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g, same_time):
+    if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g, same_time) \
+            or _other_modifiers(main[0], g[0]):
         return "own"
     other_outlet = {x.article.source for x in g} - {x.article.source for x in main}
     return "conflict" if same_time and other_outlet and not any(x.superseded for x in g) else "timeline"

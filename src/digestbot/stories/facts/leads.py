@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ...domain.models import Article, ArticleKind
 from ...text.cleaning import strip_dateline
 from ...text.tokens import normalise_quotes
@@ -10,6 +12,7 @@ from ...text.tfidf import tfidf_rows
 from . import fact_words
 from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD, _standalone
 from .dates import _before_the_year, _dated_lead
+from .events import _without_opening_phrase
 
 
 
@@ -99,9 +102,32 @@ def _event_leads(articles: list[Article]) -> list[tuple[Article, str]]:
     """The first two sentences of each article that state an event of someone named, asserted, and
     not dated years before the article (a chronology's background)."""
     leads = [(a, strip_dateline(normalise_quotes(s)).lstrip("-\u2014 ")) for a in articles for s in a.sentences[:2]]
-    return [(a, s) for a, s in leads if _standalone(s) and fact_words.EVENT_VERB_LOWER.search(s.lower())
+    return [(a, s) for a, s in leads if _standalone(s) and _states_an_event(s)
             and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)
             and not _before_the_year(s, a.published.year)]
+
+
+# "A week after the film opened, ...", "Five months after ..., ...": a time phrase before the main clause
+_TIME_BEFORE = re.compile(r"^(?:[\w'-]+\s+){1,3}(?:after|before|since)\b[^,]{0,150},\s+", re.I)
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which|where)\b[^,]*,")
+
+
+def _states_an_event(sentence: str) -> bool:
+    """Whether a sentence's main clause states an event: an event verb outside its opening phrase
+    and its relative clauses ("In the aftermath of Tuesday's crash, pilots pondered a paradox"
+    states none), and not the setting of a remark told before ("Raines made the remarks at a
+    meeting of ...", "During a press conference, Seinfeld was asked ...")."""
+    if fact_words.REMARK_OCCASION.match(sentence.lower()):
+        return False
+    main = _TIME_BEFORE.sub("", _without_opening_phrase(sentence), count=1)
+    main = _RELATIVE_CLAUSE.sub(",", main).lower()
+    stated = fact_words.EVENT_VERB_LOWER.search(main) or _ACTION.search(main)
+    return stated is not None and fact_words.REMARK_SETTING.search(main) is None
+
+
+# "Metallica sued Napster": an action is an event too
+_ACTION = re.compile(r"\b(?:" + "|".join(v for v in fact_words.ACTION_VERBS.split("|")
+                                          if v not in fact_words.AMBIGUOUS_ACTIONS) + r")\b")
 
 
 def _new_development(i: int, leads: list[tuple[Article, str]], sims, chosen: list[int]) -> bool:
