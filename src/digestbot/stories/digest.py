@@ -56,14 +56,11 @@ def fill_story(story: Story, since: datetime | None = None) -> Story:
 
 def rank_stories(stories: list[Story], reference: datetime, topics: list[Topic],
                  max_stories: int | None = None) -> list[Story]:
-    """Score filled stories against `reference` and order them, best first (the list in place,
-    each story replaced by its scored copy)."""
+    """Filled stories scored against `reference` (scored copies), best first."""
     followed = {t.name for t in topics}
-    stories[:] = [replace(story, score=score_story(story, reference, followed)) for story in stories]
-    stories.sort(key=lambda s: (-s.score, -max(a.published for a in s.articles).timestamp(), s.key))
-    if max_stories is not None:
-        del stories[max(0, max_stories):]
-    return stories
+    scored = [replace(story, score=score_story(story, reference, followed)) for story in stories]
+    scored.sort(key=lambda s: (-s.score, -max(a.published for a in s.articles).timestamp(), s.key))
+    return scored if max_stories is None else scored[:max(0, max_stories)]
 
 
 def build_digest(
@@ -77,6 +74,5 @@ def build_digest(
         now = as_utc(now)
     stories = cluster_articles(articles, topics)
     reference = now or reference_time(articles)
-    stories = [fill_story(story, since) for story in stories]
-    rank_stories(stories, reference, topics, max_stories)
+    stories = rank_stories([fill_story(story, since) for story in stories], reference, topics, max_stories)
     return Digest(stories=stories, generated_at=now or datetime.now(timezone.utc), since=since)
