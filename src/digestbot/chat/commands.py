@@ -11,7 +11,7 @@ Platform-neutral and pure: replies are plain-text lines; adapters render them. R
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from collections.abc import Callable
@@ -318,9 +318,7 @@ def answer(
     parsed = parse_command(text, names)
     if isinstance(parsed, Reply):
         return parsed
-    reply = _answer(parsed, digest, topics)
-    reply.ephemeral = not parsed.public
-    return reply
+    return replace(_answer(parsed, digest, topics), ephemeral=not parsed.public)
 
 
 def _answer(cmd: Command, digest: Digest, topics: list[Topic]) -> Reply:

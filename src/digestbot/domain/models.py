@@ -59,7 +59,7 @@ class WireCopy:
     url: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Article:
     """A processed article: clean sentences and key points, ready to store and group.
 
@@ -222,7 +222,7 @@ def outlet_count(refs: list[SourceRef]) -> int:
     return len({outlet for ref in refs for outlet in (ref.outlets or (ref.source,))})
 
 
-@dataclass
+@dataclass(frozen=True)
 class NewItem:
     """A development in newer coverage that earlier coverage did not report.
 
@@ -240,7 +240,7 @@ class NewItem:
         return self.before is not None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Fact:
     """A who/what/when/where/how-many fact of a story with the sources that state it.
 
@@ -262,7 +262,7 @@ class Fact:
         return outlet_count(self.sources)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Story:
     """Articles about one event, oldest first, with what's new and its facts.
 
@@ -284,7 +284,7 @@ class Story:
         return self.topics[0] if self.topics else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Digest:
     """Stories ranked by importance and recency: what a scheduled post or `digest` shows."""
 
@@ -299,13 +299,13 @@ class Digest:
 # --- Chat replies (built by the command layer, rendered by each adapter) ---
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReplySection:
     heading: str | None
     lines: list[str]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reply:
     """A platform-neutral answer to a chat command. Lines are plain text, no markup."""
 

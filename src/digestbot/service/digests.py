@@ -98,10 +98,7 @@ class LiveStories:
         if key is None:
             self.add(article)
             return
-        for member in self.clusterer.story(key).articles:
-            if member.key == article.key:
-                member.copies = list(article.copies)
-        self._dirty.add(key)
+        self._dirty.add(self.clusterer.set_copies(article.key, article.copies))
 
     def add_all(self, articles: Iterable[Article]) -> None:
         for article in articles:
@@ -136,9 +133,7 @@ class LiveStories:
         reference = self._newest or datetime.now(timezone.utc)  # as digest.reference_time
         stories = []
         for key in keys:
-            story = self._filled[key]
-            story.score = score_from_parts(self._parts[key], reference)
-            stories.append(story)
+            stories.append(dataclasses.replace(self._filled[key], score=score_from_parts(self._parts[key], reference)))
         stories.sort(key=lambda s: (-s.score, -self._parts[s.key][2].timestamp(), s.key))
         return stories
 
@@ -318,8 +313,8 @@ class DigestService:
         since_utc = as_utc(since)
         earlier = [a for a in self.store.all_articles() if a.key not in given and a.published < since_utc]
         digest = build_digest(list(articles) + earlier, self.topics, since=since)
-        digest.stories = [s for s in digest.stories if any(a.key in given for a in s.articles)]
-        return digest
+        return dataclasses.replace(
+            digest, stories=[s for s in digest.stories if any(a.key in given for a in s.articles)])
 
     def live_stories(self) -> LiveStories:
         """The live stories, seeded from the store on first use (commands run in threads)."""

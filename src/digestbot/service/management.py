@@ -22,6 +22,7 @@ a pinned entry from chat (`Pins`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
@@ -137,8 +138,7 @@ class Management(TopicsAndFeeds):
             reply = self._handlers[type(command)](command, context)
         except CommandProblem as problem:
             return Reply(title=problem.title, sections=[ReplySection(None, problem.lines)], ok=False)
-        reply.ephemeral = not command.public
-        return reply
+        return replace(reply, ephemeral=not command.public)
 
     @property
     def _handlers(self) -> dict[type, Callable[[ManagementCommand, CommandContext], Reply]]:

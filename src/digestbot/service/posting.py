@@ -211,7 +211,7 @@ class Posting:
             if story is None:
                 continue
             unseen = filter_unseen(story.whats_new, seen)
-            if unseen:  # the cached stories are shared: copy, do not modify
+            if unseen:
                 stories.append(dataclasses.replace(story, whats_new=unseen))
                 shown[story.key] = shown_story
         # Empty although stories were ingested: a quiet day, which reads "nothing new".

@@ -18,11 +18,11 @@ import hashlib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 
-from ..domain.models import Article, ArticleKind, SourceRef, Story, Topic
+from ..domain.models import Article, ArticleKind, SourceRef, Story, Topic, WireCopy
 from ..text.tfidf import analyse
 
 THRESHOLD = 0.13  # cosine to join a story (chosen by cross-validation in the benchmark)
@@ -224,6 +224,14 @@ class StoryClusterer:
             story.key, other.key = other.key, story.key
             self._by_key[story.key] = story
         self.retired.add(other.key)
+
+    def set_copies(self, article_key: str, copies: list[WireCopy]) -> str:
+        """An added article was carried by more inputs: its story holds a copy of it that lists
+        them (articles are frozen). Returns the story key."""
+        story = self._live(self._by_article[article_key])
+        story.articles = [replace(a, copies=list(copies)) if a.key == article_key else a
+                          for a in story.articles]
+        return story.key
 
     def story_key_of(self, article_key: str) -> str | None:
         story = self._by_article.get(article_key)

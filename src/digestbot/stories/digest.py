@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from .facts import extract_facts
@@ -50,21 +51,16 @@ def reference_time(articles, wall_clock: datetime | None = None) -> datetime:
 
 def fill_story(story: Story, since: datetime | None = None) -> Story:
     """The per-story step: what's new and facts, from the story's own articles only."""
-    story.whats_new = whats_new(story.articles, since)
-    story.facts = extract_facts(story)
-    return story
+    return replace(story, whats_new=whats_new(story.articles, since), facts=extract_facts(story))
 
 
 def rank_stories(stories: list[Story], reference: datetime, topics: list[Topic],
                  max_stories: int | None = None) -> list[Story]:
-    """Score filled stories against `reference` and order them, best first (in place)."""
+    """Filled stories scored against `reference` (scored copies), best first."""
     followed = {t.name for t in topics}
-    for story in stories:
-        story.score = score_story(story, reference, followed)
-    stories.sort(key=lambda s: (-s.score, -max(a.published for a in s.articles).timestamp(), s.key))
-    if max_stories is not None:
-        del stories[max(0, max_stories):]
-    return stories
+    scored = [replace(story, score=score_story(story, reference, followed)) for story in stories]
+    scored.sort(key=lambda s: (-s.score, -max(a.published for a in s.articles).timestamp(), s.key))
+    return scored if max_stories is None else scored[:max(0, max_stories)]
 
 
 def build_digest(
@@ -78,7 +74,5 @@ def build_digest(
         now = as_utc(now)
     stories = cluster_articles(articles, topics)
     reference = now or reference_time(articles)
-    for story in stories:
-        fill_story(story, since)
-    rank_stories(stories, reference, topics, max_stories)
+    stories = rank_stories([fill_story(story, since) for story in stories], reference, topics, max_stories)
     return Digest(stories=stories, generated_at=now or datetime.now(timezone.utc), since=since)

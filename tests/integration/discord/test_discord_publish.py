@@ -121,8 +121,8 @@ async def test_everyone_in_an_article_pings_no_one(fake_discord, client):
 
 
 async def test_only_http_links_survive(fake_discord, client):
-    digest = make_digest(articles=1)
-    digest.stories[0].articles[0].url = "javascript:alert(1)"
+    story = Story(key="s0", title="Story 0", articles=[make_article(0, url="javascript:alert(1)")])
+    digest = Digest(stories=[story], generated_at=NOW)
     await DiscordChannelPublisher(client).post_digest(CHANNEL_ID, digest)
 
     (post,) = posts(fake_discord)

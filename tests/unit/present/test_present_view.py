@@ -1,6 +1,7 @@
 """The one view of a story: decided once, shown alike by text, Markdown, JSON, Slack and Discord."""
 
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from builders import an_article, an_opinion
@@ -94,8 +95,8 @@ def test_a_key_point_that_leans_on_the_sentence_before_is_left_out():
 def test_a_wire_copy_counts_for_the_outlet_that_ran_it():
     from digestbot.domain.models import WireCopy
 
-    report = an_article("Crews closed the Arnvik road on Monday.", source="Norland Wire")
-    report.copies.append(WireCopy("x1", "Valley Herald"))
-    report.copies.append(WireCopy("x2", "Norland Wire"))  # a re-send by the same wire
+    report = replace(an_article("Crews closed the Arnvik road on Monday.", source="Norland Wire"),
+                     copies=[WireCopy("x1", "Valley Herald"),
+                             WireCopy("x2", "Norland Wire")])  # a re-send by the same wire
     view = story_view(a_story(report))
     assert [(o.source, o.articles) for o in view.outlets] == [("Norland Wire", 1), ("Valley Herald", 1)]

@@ -152,3 +152,14 @@ def test_replies_are_reused_until_the_stories_change(tmp_path):
     service.ingest([RawArticle(text=more, origin="b", title="Storm toll rises", source="Times")])
     assert service.answer("/storm facts") is not first
     store.close()
+
+
+def test_a_digest_handed_out_keeps_its_scores_when_a_newer_article_moves_the_clock():
+    live = LiveStories(TOPICS, [a for a in corpus_articles() if a.key != "arnvik-3"])
+    first = live.digest()
+    scores = {s.key: s.score for s in first.stories}
+    live.add(corpus_article("arnvik-3"))  # the newest article: recency is measured from it now
+    second = live.digest()
+    other = next(s.key for s in second.stories if s.topic is None)
+    assert {s.key: s.score for s in second.stories}[other] != scores[other]  # re-ranked...
+    assert {s.key: s.score for s in first.stories} == scores  # ...in its own copies, not in first's

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -99,8 +100,9 @@ def test_an_article_dated_years_before_the_rest_is_kept_and_does_not_lead(servic
 
 
 def test_an_article_the_database_refuses_costs_only_itself(service):
-    good, bad, other = an_article("A first good report."), an_article("A bad one."), an_article("Another.")
-    bad.title = None  # the store requires a title: the insert fails
+    good = an_article("A first good report.")
+    bad = replace(an_article("A bad one."), title=None)  # the store requires a title: the insert fails
+    other = an_article("Another.")
     results = service.store.upsert_many([good, bad, other])
     assert [type(r).__name__ for r in results] == ["Upserted", "InputError", "Upserted"]
     assert "could not be stored" in str(results[1])

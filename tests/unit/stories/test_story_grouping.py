@@ -3,6 +3,7 @@ articles, stray old articles, and stories that belong to several topics."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from builders import an_article
@@ -85,7 +86,7 @@ def test_an_article_dated_years_before_starts_its_own_story_unless_strongly_simi
     copy = _ferry(years_ago, "old-copy", "A passenger ferry sank off Skarn on Monday night.")
     assert frozenset({"old"}) in _groups(cluster_articles([*recent, related]))
     assert any({"old-copy", "f1"} <= group for group in _groups(cluster_articles([*recent, copy])))
-    related.published = recent[-1].published  # the same weak link within days is enough
+    related = replace(related, published=recent[-1].published)  # the same weak link within days is enough
     assert any({"old", "f1"} <= group for group in _groups(cluster_articles([*recent, related])))
 
 
@@ -101,16 +102,16 @@ def test_identical_and_near_identical_wire_copies_are_one_story():
 def test_articles_with_no_title_still_get_a_headline_from_their_lead():
     article = _ferry(0, "untitled", "SKARN, Norland (Wire) - A passenger ferry sank off Skarn on Monday night, "
                      "coast guard officials said.")
-    article.title = ""
+    article = replace(article, title="")
     [story] = cluster_articles([article])
     assert story.title == "A passenger ferry sank off Skarn on Monday night"
 
 
 def test_a_normally_cased_central_headline_is_preferred_to_capitals():
-    shouting = _strike(0, "nyt", "Dock workers in Velm walked out on Tuesday.")
-    shouting.title = "DOCK WORKERS WALK OUT IN VELM"
-    calm = _strike(0.2, "ap", "Dock workers in Velm walked out on Tuesday.")
-    calm.title = "Dock workers walk out in Velm"
+    shouting = replace(_strike(0, "nyt", "Dock workers in Velm walked out on Tuesday."),
+                       title="DOCK WORKERS WALK OUT IN VELM")
+    calm = replace(_strike(0.2, "ap", "Dock workers in Velm walked out on Tuesday."),
+                   title="Dock workers walk out in Velm")
     [story] = cluster_articles([shouting, calm])
     assert story.title == "Dock workers walk out in Velm"
 
