@@ -23,7 +23,6 @@ log = logging.getLogger("digestbot.ingest")
 SIDECAR_SUFFIX = ".meta.toml"
 MAX_SIDECAR_BYTES = 64 * 1024
 _TEXT_KEYS = ("title", "source", "author")
-KNOWN_KEYS = frozenset({*_TEXT_KEYS, "url", "kind", "published"})
 
 
 @dataclass

@@ -19,8 +19,6 @@ from prometheus_client import (
     generate_latest,
 )
 
-DIGEST_OUTCOMES = ("posted", "failed", "missed")
-POLL_OUTCOMES = ("fetched", "not_modified", "failed")
 # Seconds between a digest's due time and its post: a minute's jitter up to a day's catch-up.
 LAG_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600)
 

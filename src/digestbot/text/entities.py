@@ -99,17 +99,3 @@ def _entity_of_run(toks: Tokens, first: int, end: int) -> tuple[Entity, str | No
     name = " ".join(words)
     norm = ALIASES.get(name.lower(), name.lower())
     return Entity(norm, name, toks.start[first], toks.end[end - 1], is_person, role), opener
-
-
-def mid_sentence_names(sentences: list[str]) -> set[str]:
-    """Lower-case single words written capitalised somewhere other than a sentence start."""
-    return set(_mid_sentence_names(tuple(sentences)))
-
-
-@lru_cache(maxsize=1024)
-def _mid_sentence_names(sentences: tuple[str, ...]) -> frozenset[str]:
-    names: set[str] = set()
-    for s in sentences:
-        names.update([strip_possessive(word).lower()
-                      for word, cap in zip(tokenize(s).text[1:], capitals(s)[1:]) if cap])
-    return frozenset(names - STOPWORDS)

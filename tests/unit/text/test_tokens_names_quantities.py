@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digestbot.text.entities import entities, mid_sentence_names
+from digestbot.text.entities import entities
 from digestbot.text.quantities import quantities
 from digestbot.text.tokens import tokenize
 
@@ -44,7 +44,6 @@ def test_a_lone_capitalised_opener_is_a_name_only_when_known():
     sentence = "Varn said the harvest was late."
     assert entities(sentence) == []
     assert [e.norm for e in entities(sentence, {"varn"})] == ["varn"]
-    assert mid_sentence_names(["Officials said so.", "They met Varn and the Mayor."]) == {"varn", "mayor"}
 
 
 def test_quantities_of_each_shape():

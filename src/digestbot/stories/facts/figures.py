@@ -14,9 +14,6 @@ from .core import _Atom, _CALENDAR_TITLES, _DIGIT, _VAGUE_UNITS, _clean, _window
 
 
 _RANGE_BEFORE = re.compile(r"(\d[\d,.]*|[a-z]+)\s+(?:to|and|-)\s+$", re.I)
-_TAIL = re.compile(
-    r"^\s+((?:aboard|on board)\b(?:\s+(?:the\s+|a\s+)?[A-Z][\w'-]*(?:\s+[A-Z0-9][\w'-]*){0,2})?|"
-    r"(?:on|in|at|of|from|inside)\s+(?:the\s+|a\s+)?(?:[\w'-]+\s+){0,2}?[\w'-]+)")
 
 
 def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | None:
