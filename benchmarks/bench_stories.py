@@ -32,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from itertools import combinations
 from pathlib import Path
@@ -364,7 +365,7 @@ def answer_rows(quick: bool) -> list[tuple]:
         started = time.perf_counter()
         service.answer("/visit facts")
         after_ingest = (time.perf_counter() - started) * 1000
-        extra[0].key += "x"  # a fresh one for the next size
+        extra[0] = replace(extra[0], key=extra[0].key + "x")  # a fresh one for the next size (articles are frozen)
         rows.append((stored, facts, digest, after_ingest, seeded))
     return rows
 

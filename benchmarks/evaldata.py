@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from digestbot.domain.models import Article, InputError, RawArticle
@@ -18,5 +19,4 @@ def article_from_record(record: dict) -> Article | None:
         article = process_article(raw).article
     except InputError:
         return None
-    article.key = record["id"]
-    return article
+    return replace(article, key=record["id"])
