@@ -198,7 +198,7 @@ def markdown(rows: list[dict]) -> str:
         q = r["labelled_only"] / r["lines"] if r["lines"] else 0.0
         out.append(f"| {r['topic']} | {r['split']} | {r['event']} | {r['lines']} | {len(r['wrong'])} | {p:.0%} | "
                    f"{q:.0%} | {len(r['found'])}/{r['labelled']} | {r['cpu_ms']:.0f} / {r['warm_ms']:.0f} |")
-    splits = [(name, [r for r in rows if r["split"] == name]) for name in ("fresh4", "fresh3", "fresh", "fresh2", "tuned")]
+    splits = [(name, [r for r in rows if r["split"] == name]) for name in ("fresh5", "fresh4", "fresh3", "fresh", "fresh2", "tuned")]
     for name, part in splits + [("all", rows)]:
         if part:
             t = totals(part)

@@ -81,7 +81,8 @@ def commandable_topics(topics: list[Topic]) -> tuple[list[Topic], list[str]]:
     return kept, left_out
 
 
-CATEGORY_HEADINGS = {"who": "Who", "what": "What", "when": "When", "where": "Where", "how_many": "How many"}
+CATEGORY_HEADINGS = {"who": "Who", "what": "What", "when": "When", "where": "Where", "how_many": "How many",
+                     "reported": "Also reported"}
 
 
 @dataclass(frozen=True)

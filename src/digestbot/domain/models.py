@@ -248,7 +248,7 @@ class Fact:
     side; `timeline` holds the figure's earlier values when it changed over time.
     """
 
-    category: str  # who | what | when | where | how_many
+    category: str  # who | what | when | where | how_many | reported (a central sentence, as written)
     text: str
     sources: list[SourceRef]
     conflicts: list[tuple[str, list[SourceRef]]] = field(default_factory=list)

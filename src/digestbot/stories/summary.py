@@ -149,13 +149,31 @@ def summarise(articles: list[Article], words: int, prior: list[Article] = (),
               position_weight: float = SUMMARY_POSITION_WEIGHT) -> list[Sentence]:
     """The sentences that best say what `articles` report and `prior` did not, best first,
     about `words` words in all."""
+    candidates, vectors, scores = _scored(articles, prior, position_weight)
+    return [candidates[i] for i in _select(candidates, vectors, scores, words)] if candidates else []
+
+
+def central_sentences(articles: list[Article], words: int, near: float) -> list[tuple[Sentence, list[tuple[Sentence, float]]]]:
+    """The story summary's sentences (about `words` words, best first), each with every sentence
+    at a TF-IDF cosine of at least `near` to it (itself included) and that cosine."""
+    candidates, vectors, scores = _scored(articles, (), SUMMARY_POSITION_WEIGHT)
+    if not candidates:
+        return []
+    chosen = _select(candidates, vectors, scores, words)
+    cosines = (vectors[chosen] @ vectors.T).toarray()
+    return [(candidates[i], [(candidates[j], float(cosines[k, j])) for j in np.flatnonzero(cosines[k] >= near)])
+            for k, i in enumerate(chosen)]
+
+
+def _scored(articles: list[Article], prior: list[Article], position_weight: float):
+    """Every candidate sentence of `articles`, its TF-IDF row and its score (-inf: `prior` said it)."""
     generation = _GENERATION[0]
     current, old = [_analysed(a) for a in articles], [_analysed(a) for a in prior]
     if _GENERATION[0] != generation:  # the vocabulary started again half-way: count again
         current, old = [_analysed(a) for a in articles], [_analysed(a) for a in prior]
     candidates = [s for sents, _ in current for s in sents]
     if not candidates:
-        return []
+        return [], None, None
     vectors = _tfidf(_narrowed([m for _, m in current + old]))
     new, earlier = vectors[: len(candidates)], vectors[len(candidates):]
     centroid = np.asarray(new.sum(axis=0)).ravel()
@@ -165,10 +183,11 @@ def summarise(articles: list[Article], words: int, prior: list[Article] = (),
     if earlier.shape[0]:
         repeats = (new @ earlier.T).max(axis=1).toarray().ravel() >= PRIOR_REPEAT
         scores[repeats] = -np.inf
-    return _select(candidates, new, scores, words)
+    return candidates, new, scores
 
 
-def _select(candidates: list[Sentence], vectors, scores: np.ndarray, words: int) -> list[Sentence]:
+def _select(candidates: list[Sentence], vectors, scores: np.ndarray, words: int) -> list[int]:
+    """Positions of the chosen candidates, best first."""
     order = [i for i in np.argsort(-scores, kind="stable")[:_SHORTLIST] if np.isfinite(scores[i])]
     if not order:
         return []
@@ -183,7 +202,7 @@ def _select(candidates: list[Sentence], vectors, scores: np.ndarray, words: int)
             continue
         chosen.append(k)
         total += size
-    return [candidates[order[k]] for k in chosen]
+    return [order[k] for k in chosen]
 
 
 SUMMARY_WORDS = 250

@@ -7,7 +7,8 @@ the same thing become one Fact citing every article that states it. A figure tha
 time becomes a timeline (newest first); two outlets disagreeing about the same figure at about the
 same time become a conflict. In a story of many articles a fact must be stated by at least two
 (one wire story is not corroboration), and the first line says what happened: the story's most
-central lead sentence.
+central lead sentence. A long story's lines left unused go to what its coverage keeps reporting:
+its most central sentences, as written (`reported`).
 """
 
 
@@ -24,10 +25,11 @@ from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD_PART
 from .dates import _when_atoms
 from .events import _central_events, _event_atoms, _what_atoms
 from .figures import _quantity_atoms, _tally_atoms
-from .group import _bare_counts_joined, _group, _one_line_a_person
+from .group import MAX_LINES, _bare_counts_joined, _group, _one_line_a_person
 from .leads import CORROBORATED_FROM, DEVELOPMENTS, MAX_LEAD, MIN_LEAD, SENTENCE_BUDGET, _candidates, _central_leads
 from .people import _Roster, _age_atoms, _lead_person, _person_names, _resolve_people, _roster, _who_atoms
 from .places import _where_atoms
+from .reported import reported_facts
 
 
 def _sentence_atoms(sentence: str, a: Article, order: int, people: dict[str, tuple[str, str]],
@@ -63,8 +65,10 @@ def extract_facts(story: Story) -> list[Fact]:
     atoms += _central_leads(articles, DEVELOPMENTS if len(articles) >= CORROBORATED_FROM else 0)
     facts = _group(_without_itinerary_places(atoms), _min_support(articles))
     # a person is listed with what they are (a role) or did (a meeting): a bare name says little
-    facts = [f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)]
-    return _one_line_a_person(facts)
+    facts = _one_line_a_person([f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)])
+    if len(articles) >= CORROBORATED_FROM:  # a short story's facts say what its few articles do
+        facts += reported_facts(articles, facts, MAX_LINES - len(facts), _min_support(articles))
+    return facts
 
 
 def _min_support(articles: list[Article]) -> int:

@@ -1,0 +1,83 @@
+"""What the coverage keeps reporting: the story summary's sentences as lines, when the facts leave room. Pure.
+
+A long story about a topic (a film's release, a probe's mission, a country's bid to join a union)
+has few events in its leads and few figures two outlets state: its facts are background the
+articles repeat in their bodies. The story's most central sentences carry them, each shown as
+written, with its source: a sentence another outlet's coverage also covers, that stands alone
+(no pronoun for a subject, no quote without its speaker) and is news, not a column's view.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...domain.models import Article, ArticleKind, Fact, outlet_count
+from ...text.cleaning import strip_dateline
+from ...text.meaning import speaker
+from ...text.tokens import normalise_quotes
+from ..clustering import source_ref
+from ..summary import Sentence, central_sentences
+from . import fact_words
+from .leads import _worth_reading
+
+REPORTED_WORDS = 600  # the summary read for lines: about twice the ten lines a topic story leaves room for
+ABOUT_THE_SAME = 0.2  # TF-IDF cosine at which another article's sentence covers the same thing
+SAYS_THE_SAME = 0.5  # ... at which it says the same thing: that article is cited too
+ALREADY_SAID = 0.6  # share of a sentence's words one fact line already has: it repeats that line
+
+# who said it is unknown: "he said", "In a phone interview, he says"
+_PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they|it)\s+(?:said|says|added|told)\b", re.I)
+# a quote is someone's words when the sentence reports speech, else a title or a term ("Seinfeld")
+_REPORTS_SPEECH = re.compile(r"\b(?:said|says|added|told|according to)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|we|We|us|our|Our|my|My|you|You|your)\b")
+_INTERVIEW_TURN = re.compile(r"^[QA][.:]\s")  # "Q. How do people catch it?"
+_WORD = re.compile(r"[a-z]{3,}")
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_outlets: int) -> list[Fact]:
+    """Up to `room` of the story's most central sentences, best first, as "reported" facts: each
+    covered by at least `min_outlets` outlets and saying something the `shown` lines do not."""
+    out: list[Fact] = []
+    said = [_words(f.text) for f in shown]
+    for sentence, near in central_sentences(articles, REPORTED_WORDS, ABOUT_THE_SAME):
+        if len(out) >= room:
+            break
+        text = strip_dateline(normalise_quotes(sentence.text)).lstrip("-\u2014 ")
+        words = _words(text)
+        if (sentence.article.kind != ArticleKind.NEWS or not _stands_alone(text)
+                or outlet_count([source_ref(s.article) for s, _ in near]) < min_outlets
+                or any(len(words & w) > ALREADY_SAID * len(words) for w in said)):
+            continue
+        said.append(words)
+        out.append(Fact("reported", text, _cited(sentence, near), evidence=sentence.text))
+    return out
+
+
+def _stands_alone(text: str) -> bool:
+    """A sentence a reader can take whole: it names something, opens on its subject, states (asks
+    nothing), and every quote in it is closed and has its speaker; it speaks in no one's first
+    person but a quote's."""
+    opening = text.lstrip('"')
+    if (not _worth_reading(text) or not opening[:1].isupper() or opening.split()[0].lower() in fact_words.DANGLING_OPENERS
+            or text.endswith("?") or _INTERVIEW_TURN.match(text)):
+        return False
+    if text.count('"') % 2 or _PRONOUN_SPEAKER.search(text):
+        return False
+    unquoted = re.sub(r'"[^"]*"', "", text)
+    someones_words = '"' in text and _REPORTS_SPEECH.search(text) is not None
+    return (not someones_words or speaker(text) is not None) and not _FIRST_PERSON.search(unquoted)
+
+
+def _cited(sentence: Sentence, near: list[tuple[Sentence, float]]) -> list:
+    """The sentence's own article, then every other with a sentence that says the same (a wire
+    copy, another outlet's wording) with the same numbers."""
+    numbers = _NUMBER.findall(sentence.text)
+    same = {s.article.key: s.article for s, cosine in near
+            if cosine >= SAYS_THE_SAME and _NUMBER.findall(s.text) == numbers}
+    same.pop(sentence.article.key, None)
+    return [source_ref(a) for a in [sentence.article, *same.values()]]
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))

@@ -1,0 +1,122 @@
+"""What a long story's coverage keeps reporting (issue 13, sixth round): the story's most central
+sentences fill the lines its facts leave unused, each as written, with its sources."""
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from builders import an_article, an_opinion  # noqa: E402
+from digestbot.chat.commands import CATEGORY_HEADINGS, _facts  # noqa: E402
+from digestbot.domain.models import Story  # noqa: E402
+from digestbot.stories.facts import extract_facts  # noqa: E402
+from digestbot.stories.facts.group import MAX_LINES  # noqa: E402
+
+MISSION = "The Arden probe has mapped the ice of Tethys since it reached orbit in 2014."
+MISSION_TOO = "Since reaching orbit in 2014, the Arden probe has mapped the ice of Tethys for the space agency."
+OCEAN = "Scientists at the Varn Institute said the Arden probe found salt water beneath the ice of Tethys."
+OCEAN_TOO = "The Arden probe's instruments found salt water beneath the ice of Tethys, the Varn Institute said."
+INSTRUMENTS = "The Arden probe carries twelve instruments built in Lund, among them a radar that sees through ice."
+ONE_OUTLET = "Osterberg Optics of Malmo shipped a spare camera in wooden crates to the launch site at Kiruna."
+
+
+def _coverage(*extra, outlets=("Wire One", "Wire Two", "Daily Three")):
+    articles = []
+    for day in range(6):
+        outlet = outlets[day % len(outlets)]
+        own = [MISSION, OCEAN] if day % 2 == 0 else [MISSION_TOO, OCEAN_TOO]
+        articles.append(an_article(*own, INSTRUMENTS, f"The Arden probe flew past the ice of Tethys on flight number {day + 40}.",
+                                   source=outlet, days=day))
+    return Story(key="arden", title="The Arden probe", articles=articles + list(extra))
+
+
+def _reported(story):
+    return [f for f in extract_facts(story) if f.category == "reported"]
+
+
+def test_a_long_story_reports_its_central_sentences_as_written_with_their_sources():
+    instruments = next(f for f in _reported(_coverage()) if f.text == INSTRUMENTS)
+    assert instruments.evidence == INSTRUMENTS
+    assert {r.source for r in instruments.sources} == {"Wire One", "Wire Two", "Daily Three"}
+    assert instruments.agreeing == 3
+
+
+def test_a_sentence_with_other_numbers_does_not_say_the_same():
+    flights = [f for f in _reported(_coverage()) if "flight number" in f.text]
+    assert all(len(f.sources) == 1 for f in flights)
+
+
+def test_a_line_the_facts_already_say_is_not_reported_again():
+    facts = extract_facts(_coverage())
+    assert not any(f.text in (OCEAN, OCEAN_TOO, MISSION, MISSION_TOO) for f in facts if f.category == "reported")
+
+
+def test_the_reported_lines_only_fill_the_lines_the_facts_leave():
+    story = _coverage()
+    facts = extract_facts(story)
+    assert len(facts) <= MAX_LINES
+    assert [f.category for f in facts][-len(_reported(story)):] == ["reported"] * len(_reported(story))
+
+
+def test_a_sentence_no_other_outlet_covers_is_not_reported():
+    lone = an_article(ONE_OUTLET, source="Lone Gazette", days=7)
+    assert not any("Osterberg" in f.text for f in _reported(_coverage(lone)))
+
+
+def test_a_story_one_outlet_covers_alone_reports_its_own_sentences():
+    assert _reported(_coverage(outlets=("Wire One",)))
+
+
+def test_a_short_story_has_no_reported_lines():
+    story = _coverage()
+    short = Story(key="arden", title="The Arden probe", articles=story.articles[:5])
+    assert _reported(short) == []
+
+
+def _one_candidate(sentence, **kw):
+    """The coverage with `sentence` written by two outlets: is it reported?"""
+    extra = [an_article(sentence, days=7 + n, source=src, **kw) for n, src in enumerate(("Wire One", "Wire Two"))]
+    return any(f.text == sentence for f in _reported(_coverage(*extra)))
+
+
+def test_a_quote_names_its_speaker():
+    assert not _one_candidate('"Beneath the crust lies a warm briny ocean," he said at a briefing in Oslo.')
+    assert _one_candidate('"Beneath the crust lies a warm briny ocean," said Mira Holm, chief geologist of the Varn Institute.')
+
+
+def test_a_quoted_title_is_not_someones_words():
+    assert _one_candidate('The Varn Institute published its findings in a book titled "Briny Oceans Beneath Crusts" in 2015.')
+
+
+def test_a_sentence_that_starts_inside_a_quote_is_not_reported():
+    assert not _one_candidate('Beneath the crust lies a warm briny ocean," Mira Holm of the Varn Institute told reporters in Oslo.')
+
+
+def test_a_question_is_not_reported():
+    assert not _one_candidate("Q. How do geologists at the Varn Institute know a warm briny ocean lies beneath the crust?")
+    assert not _one_candidate("Does a warm briny ocean lie beneath the crust, as the Varn Institute's geologists think?")
+    assert _one_candidate("A warm briny ocean lies beneath the crust, geologists at the Varn Institute reported in 2015.")
+
+
+def test_a_column_is_not_reported():
+    sentence = "The warm briny ocean beneath the crust is the Varn Institute's find of the century."
+    assert _one_candidate(sentence)
+    column = [an_opinion(sentence, source=src, days=8) for src in ("Wire One", "Wire Two")]
+    assert not any("century" in f.text for f in _reported(_coverage(*column)))
+
+
+def test_first_person_outside_a_quote_is_not_reported():
+    assert not _one_candidate("We think a warm briny ocean lies beneath the crust, like the Varn Institute's geologists.")
+
+
+def test_a_wire_copy_is_cited_and_counted_once():
+    instruments = next(f for f in _reported(_coverage(outlets=("Wire One", "Wire Two"))) if f.text == INSTRUMENTS)
+    assert len(instruments.sources) == 6  # three copies each
+    assert instruments.agreeing == 2
+
+
+def test_facts_show_reported_lines_under_their_own_heading():
+    story = _coverage()
+    sections = _facts(replace(story, facts=extract_facts(story)))
+    assert CATEGORY_HEADINGS["reported"] in [s.heading for s in sections]
