@@ -347,7 +347,9 @@ def render_digest(digest: Digest, period: str | None = None) -> list[DiscordMess
 
 
 def render_reply(reply: Reply) -> DiscordMessage:
-    """A command answer as one embed: the title, then each section's heading and lines."""
+    """A command answer: the title, then each section's heading and lines, in one embed, or in
+    several when they overflow one embed's description (a story's fifteen facts with their
+    sources), up to the message's embed characters."""
     title = inert(reply.title, limits.TITLE) or "digestbot"
     lines: list[str] = []
     for section in reply.sections:
@@ -355,14 +357,27 @@ def render_reply(reply: Reply) -> DiscordMessage:
             lines.append("")
         if section.heading:
             lines.append(f"**{inert(section.heading, limits.FIELD_NAME)}**")
-        lines += [f"• {inert(line, limits.DESCRIPTION)}" for line in section.lines if line.strip()]
-    description = pack_lines(lines, limits.DESCRIPTION, "… and {n} more lines") if lines else ""
-    embed = discord.Embed(
-        title=title,
-        description=description or None,
-        colour=discord.Colour(OK_COLOUR if reply.ok else ERROR_COLOUR),
-    )
-    return DiscordMessage(embeds=[embed])
+        lines += [f"• {inert(line, limits.DESCRIPTION - 2)}" for line in section.lines if line.strip()]
+    room = limits.EMBED_TOTAL - discord_len(title)
+    text = pack_lines(lines, room, "… and {n} more lines") if lines else ""
+    colour = discord.Colour(OK_COLOUR if reply.ok else ERROR_COLOUR)
+    pages = _pages(text.split("\n"), limits.DESCRIPTION) if text else [""]
+    return DiscordMessage(embeds=[discord.Embed(title=title if i == 0 else None, description=page or None, colour=colour)
+                                  for i, page in enumerate(pages)])
+
+
+def _pages(lines: list[str], limit: int) -> list[str]:
+    """Whole lines joined into pages of at most `limit` units each (every line already fits one)."""
+    pages: list[list[str]] = [[]]
+    used = 0
+    for line in lines:
+        width = discord_len(line) + (1 if pages[-1] else 0)
+        if pages[-1] and used + width > limit:
+            pages.append([])
+            used, width = 0, discord_len(line)
+        pages[-1].append(line)
+        used += width
+    return ["\n".join(page).strip("\n") for page in pages]
 
 
 def render_error(text: str) -> DiscordMessage:

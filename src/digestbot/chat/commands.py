@@ -172,9 +172,9 @@ def _day(d: datetime) -> str:
     return f"{d.day} {d:%b}"
 
 
-def attribution(refs: list[SourceRef]) -> str:
+def attribution(refs: list[SourceRef], most: int | None = None) -> str:
     """'(CGTN, opinion, 3 Jan 2026; AnewZ, 5 Jan 2026)': the shared citation, in parentheses."""
-    cited = cite_all(refs)
+    cited = cite_all(refs, most)
     return f"({cited})" if cited else ""
 
 
@@ -187,10 +187,14 @@ def new_item_line(item: NewItem | Bullet) -> str:
     return f"{line_text(item)} {attribution(item.sources)}".strip()
 
 
+FACT_CITATIONS = 3  # reports a fact line names; `/TOPIC sources` lists them all, `/TOPIC why` the sentences
+
+
 def fact_line(fact: Fact) -> str:
-    line = f"{fact.text} {attribution(fact.sources)}"
+    cited = attribution(fact.sources, FACT_CITATIONS)
+    line = f"{fact.text} {cited}"
     if fact.timeline:  # the figure changed over time: newest first, then what it was
-        line = f"{update_text(fact.text, fact.timeline)} {attribution(fact.sources)}"
+        line = f"{update_text(fact.text, fact.timeline)} {cited}"
     if fact.agreeing >= 2:
         line += f"; {fact.agreeing} sources agree"
     if fact.conflicts:

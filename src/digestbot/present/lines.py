@@ -27,12 +27,16 @@ def cite(ref: SourceRef) -> str:
     return f"{ref.source}{kind}, {day(ref.published)}"
 
 
-def cite_all(refs: Iterable[SourceRef]) -> str:
-    """Every report once (by article), in the order given: 'Wire, 2 Mar 2026; Herald, 3 Mar 2026'."""
+def cite_all(refs: Iterable[SourceRef], most: int | None = None) -> str:
+    """Every report once (by article), in the order given: 'Wire, 2 Mar 2026; Herald, 3 Mar 2026';
+    past `most` reports, how many more ('...; and 5 more')."""
     seen: dict[str, str] = {}
     for ref in refs:
         seen.setdefault(ref.article_key, cite(ref))
-    return "; ".join(seen.values())
+    cited = list(seen.values())
+    if most is not None and len(cited) > most:
+        return "; ".join(cited[:most]) + f"; and {len(cited) - most} more"
+    return "; ".join(cited)
 
 
 def update_text(text: str, earlier: Sequence[tuple[str, Sequence[SourceRef]]]) -> str:

@@ -120,3 +120,18 @@ def test_facts_show_reported_lines_under_their_own_heading():
     story = _coverage()
     sections = _facts(replace(story, facts=extract_facts(story)))
     assert CATEGORY_HEADINGS["reported"] in [s.heading for s in sections]
+
+
+def test_an_outlet_restating_a_sentence_on_three_days_stands_for_a_second_source():
+    restated = [an_article(ONE_OUTLET, source="Lone Gazette", days=7 + n) for n in range(3)]
+    assert any(f.text == ONE_OUTLET for f in _reported(_coverage(*restated)))
+    same_day = [an_article(ONE_OUTLET, source="Lone Gazette", days=7, key=f"copy{n}") for n in range(3)]
+    assert not any(f.text == ONE_OUTLET for f in _reported(_coverage(*same_day)))
+
+
+def test_a_fact_line_names_three_reports_and_counts_the_rest():
+    from digestbot.chat.commands import fact_line
+    instruments = next(f for f in _reported(_coverage()) if f.text == INSTRUMENTS)
+    line = fact_line(instruments)
+    assert line.count(" 2026") == 3
+    assert "; and 3 more); 3 sources agree" in line

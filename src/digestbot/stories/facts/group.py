@@ -217,11 +217,14 @@ RESTATED_ON_DAYS = 3  # days on which one outlet restates a fact in its own repo
 
 
 def _outlets_behind(fact: Fact) -> int:
-    """Outlets that state a fact, its earlier values and conflicting ones included. A story one
-    outlet covers almost alone (a newspaper's running coverage) has few facts two outlets state:
-    an outlet that restates a fact on several days, in reports of their own (wire copies share a
-    day), stands for a second source."""
-    refs = list(fact.sources) + [r for _, rs in fact.timeline + fact.conflicts for r in rs]
+    """Outlets that state a fact, its earlier values and conflicting ones included."""
+    return outlets_behind(list(fact.sources) + [r for _, rs in fact.timeline + fact.conflicts for r in rs])
+
+
+def outlets_behind(refs: list[SourceRef]) -> int:
+    """Outlets behind these reports. A story one outlet covers almost alone (a newspaper's running
+    coverage) has few facts two outlets state: an outlet that restates a fact on several days, in
+    reports of their own (wire copies share a day), stands for a second source."""
     outlets = outlet_count(refs)
     if outlets == 1 and len({r.published.date() for r in refs}) >= RESTATED_ON_DAYS:
         return 2

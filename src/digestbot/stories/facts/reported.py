@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 
-from ...domain.models import Article, ArticleKind, Fact, outlet_count
+from ...domain.models import Article, ArticleKind, Fact
 from ...text.cleaning import strip_dateline
 from ...text.meaning import speaker
 from ...text.tokens import normalise_quotes
 from ..clustering import source_ref
 from ..summary import Sentence, central_sentences
 from . import fact_words
+from .group import outlets_behind
 from .leads import _worth_reading
 
 REPORTED_WORDS = 600  # the summary read for lines: about twice the ten lines a topic story leaves room for
@@ -37,7 +38,8 @@ _NUMBER = re.compile(r"\d[\d,.]*")
 
 def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_outlets: int) -> list[Fact]:
     """Up to `room` of the story's most central sentences, best first, as "reported" facts: each
-    covered by at least `min_outlets` outlets and saying something the `shown` lines do not."""
+    covered by at least `min_outlets` outlets (one restating it on several days counts as two) and
+    saying something the `shown` lines do not."""
     out: list[Fact] = []
     said = [_words(f.text) for f in shown]
     for sentence, near in central_sentences(articles, REPORTED_WORDS, ABOUT_THE_SAME):
@@ -46,7 +48,7 @@ def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_ou
         text = strip_dateline(normalise_quotes(sentence.text)).lstrip("-\u2014 ")
         words = _words(text)
         if (sentence.article.kind != ArticleKind.NEWS or not _stands_alone(text)
-                or outlet_count([source_ref(s.article) for s, _ in near]) < min_outlets
+                or outlets_behind([source_ref(s.article) for s, _ in near]) < min_outlets
                 or any(len(words & w) > ALREADY_SAID * len(words) for w in said)):
             continue
         said.append(words)

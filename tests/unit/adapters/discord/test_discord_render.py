@@ -59,7 +59,7 @@ def units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def assert_within_limits(message: DiscordMessage) -> None:
+def assert_within_limits(message: DiscordMessage, every_embed_titled: bool = True) -> None:
     assert message.content or message.embeds, "an empty message"
     assert units(message.content) <= limits.CONTENT
     assert len(message.embeds) <= limits.EMBEDS_PER_MESSAGE
@@ -70,7 +70,7 @@ def assert_within_limits(message: DiscordMessage) -> None:
         description = data.get("description", "")
         footer = data.get("footer", {}).get("text", "")
         fields = data.get("fields", [])
-        assert title.strip(), "every story embed has a title"
+        assert title.strip() or (not every_embed_titled and embed is not message.embeds[0]), "an embed with no title"
         assert units(title) <= limits.TITLE
         assert units(description) <= limits.DESCRIPTION
         assert units(footer) <= limits.FOOTER
@@ -233,9 +233,9 @@ def test_any_digest_renders_within_every_discord_limit(digest):
 @given(st.builds(Reply, long_texts, st.lists(st.builds(ReplySection, st.one_of(st.none(), texts), st.lists(long_texts, max_size=50)), max_size=10), st.booleans()))
 def test_any_reply_renders_within_every_discord_limit(reply):
     message = render_reply(reply)
-    assert_within_limits(message)
+    assert_within_limits(message, every_embed_titled=False)  # a reply's later embeds go on under its title
     assert_only_safe_links(message)
-    assert len(message.embeds) == 1
+    assert message.embeds[0].title
 
 
 @given(long_texts, st.integers(1, 5000))
@@ -355,6 +355,22 @@ def test_reply_renders_sections_escaped():
     assert embed.title == "Facts: visit"
     assert embed.description == "**Who**\n• Lee \\*and\\* Xi\n• @\u200beveryone\n\n• x"
     assert embed.colour != discord.Colour(0x2E8B57)
+
+
+def test_a_reply_longer_than_one_embed_goes_on_in_the_next_without_losing_a_line():
+    lines = [f"Fact {n}: " + "a sentence some outlet reported about the story " * 7 for n in range(15)]
+    message = render_reply(Reply("Facts: visit", [ReplySection("Also reported", lines)]))
+    assert len(message.embeds) == 2 and message.embeds[1].title is None
+    shown = "\n".join(e.description for e in message.embeds)
+    assert all(f"Fact {n}:" in shown for n in range(15)) and "more lines" not in shown
+    assert_within_limits(message, every_embed_titled=False)
+
+
+def test_a_reply_longer_than_a_message_says_how_many_lines_are_left_out():
+    lines = [f"Fact {n}: " + "a sentence some outlet reported about the story " * 5 for n in range(40)]
+    message = render_reply(Reply("Facts: visit", [ReplySection(None, lines)]))
+    assert re.search(r"… and \d+ more lines$", message.embeds[-1].description)
+    assert_within_limits(message, every_embed_titled=False)
 
 
 def test_send_kwargs_always_disable_mentions():
