@@ -115,16 +115,20 @@ _CONTRIBUTED = re.compile(
     re.I,
 )
 # A leading dateline: "LONDON, England (Reuters) -- ", "(CNN) -- ", "WASHINGTON (AP) _ ",
-# "BEIJING, Jan. 5 (Xinhua) -- ", "NEW YORK -- ", "COEUR d'ALENE, Idaho _ " (wires write "_" for a dash).
+# "BEIJING, Jan. 5 (Xinhua) -- ", "NEW YORK -- ", "COEUR d'ALENE, Idaho _ ", "Andrews, N.C. _ "
+# (wires write "_" for a dash).
 _DASH = r"(?:--|—|–|-|_)"
 _PLACE = r"(?:(?!(?:The|A|An|In|On|At)\b)[A-Z][\w.'’-]*(?:[ ,]+\(?[A-Z0-9][\w.'’-]*\)?){0,7},?\s*)?"
 _SOURCE = r"\((?:(?i:xinhua)|[A-Z][\w&-]*\.com|[A-Z][\w&.-]{1,15}(?: (?:[A-Z][\w&.-]*|\+|&)){0,3})\)"
 _CAPS_WORD = r"(?:[A-Z][A-Z.'’-]+|[a-z]{1,3}['’][A-Z]+)"
 _CAPS_PLACE = _CAPS_WORD + r"(?: " + _CAPS_WORD + r"){0,3}(?:, [A-Z][\w.'’-]*(?: [A-Z0-9][\w.'’-]*){0,2})?"
+# a newspaper's dateline in title case, "Andrews, N.C. _ ": only with the wires' underscore dash
+_TITLE_PLACE = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}, [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}"
 _DATELINE = re.compile(
     r"^" + _PLACE + _SOURCE + r"\s*" + _DASH + r"\s*"
     r"|^" + _PLACE + r"\((?:CNN|Reuters|AP|AFP|Xinhua|Yonhap)\)\s*"
     r"|^" + _CAPS_PLACE + r"\s(?:--|—|–|_)(?:\s|$)"
+    r"|^" + _TITLE_PLACE + r"\s_\s"
     r"|^\(?CNN\)\s*(?:--|—|–)?\s*"
 )
 
