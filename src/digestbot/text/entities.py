@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicons import ALIASES, MONTHS, STOPWORDS, TITLE_WORDS, WEAK_WORDS, WEEKDAYS
+from .lexicons import ALIASES, MONTHS, PAST_ROLE_WORDS, STOPWORDS, TITLE_WORDS, WEAK_WORDS, WEEKDAYS
 from .tokens import Tokens, capitals, strip_possessive, tokenize
 
 @dataclass(frozen=True)
@@ -87,6 +87,10 @@ def _entity_of_run(toks: Tokens, first: int, end: int) -> tuple[Entity, str | No
     if last_title == len(words) - 1:
         return None  # only a title ("President")
     role = " ".join(words[: last_title + 1])
+    if role and first > 0 and toks.text[first - 1].lower() in PAST_ROLE_WORDS:
+        role = f"{toks.text[first - 1].lower()} {role}"  # "former President": not the role now
+    elif role.lower().startswith(tuple(w + " " for w in PAST_ROLE_WORDS)):
+        role = role[0].lower() + role[1:]  # "Former President" opening the sentence
     is_person = last_title >= 0
     first, words = first + last_title + 1, words[last_title + 1 :]
     opener: str | None = None

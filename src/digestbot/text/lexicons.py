@@ -141,6 +141,8 @@ TITLE_WORDS = frozenset(
 )
 
 # Irregular forms and words the suffix stripper must leave alone, with their stem.
+# Words before a title that put the role in the past ("former President Jimmy Carter"): kept with it.
+PAST_ROLE_WORDS = frozenset("former ex late onetime one-time then-".split())
 IRREGULAR = {
     "met": "meet", "meets": "meet", "meeting": "meet", "held": "hold", "holds": "hold",
     "began": "begin", "begun": "begin", "begins": "begin", "went": "go", "gone": "go",

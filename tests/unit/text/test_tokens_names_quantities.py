@@ -40,6 +40,14 @@ def test_names_with_titles_connectors_and_possessives():
     assert sentence[bank.start : bank.end] == "Bank of Tarland's"
 
 
+def test_a_role_in_the_past_keeps_its_former():
+    """A former president is not the president: the facts showed 'Jimmy Carter (U.S President)'."""
+    mid = entities("A mission headed by former Tarland President Ilse Varn will observe the vote.")[0]
+    opening = entities("Former Tarland President Ilse Varn arrived in Oslo.")[0]
+    now = entities("Tarland President Ilse Varn arrived in Oslo.")[0]
+    assert (mid.role, opening.role, now.role) == ("former Tarland President", "former Tarland President", "Tarland President")
+
+
 def test_a_lone_capitalised_opener_is_a_name_only_when_known():
     sentence = "Varn said the harvest was late."
     assert entities(sentence) == []
