@@ -26,7 +26,7 @@ from ..stories.summary import story_summary
 MAX_ARGS_CHARS = 200
 
 VERBS: dict[str, str] = {
-    "facts": "key facts (who, what, when, where, how many) with sources, agreement and conflicts",
+    "facts": "key facts (who, what, when, where, how many, also reported) with sources and conflicts",
     "why": "each fact with the sentence that states it",
     "new": "what the latest coverage of each story adds to earlier coverage, newest first",
     "summary": "what the story is about, in a few sentences from its articles",

@@ -22,14 +22,15 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     assert totals["precision"] >= 0.90  # lines judged correct (labelled or checked by hand)
     assert totals["max_lines"] <= 15
     split = {name: bench.totals([r for r in rows if r["split"] == name])
-             for name in ("tuned", "fresh", "fresh2", "fresh3", "fresh4")}
-    assert split["tuned"]["recall"] >= 0.72
-    # the held-out sets sit under the 60% target: these floors are their figures now, not the goal
-    assert split["fresh"]["recall"] >= 0.59
-    assert split["fresh2"]["recall"] >= 0.47
-    assert split["fresh3"]["recall"] >= 0.13
-    assert split["fresh4"]["recall"] >= 0.22  # never tuned on: the honest held-out figure
-    assert totals["labelled_precision"] >= 0.76  # lines that match a label: must not fall
-    # no line judged wrong (fresh3's two, a wrong-labelled amount and a non-event 'What happened',
-    # are fixed as classes: its precision is no longer a held-out figure)
+             for name in ("tuned", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")}
+    assert split["tuned"]["recall"] >= 0.78
+    # most splits sit under the 60% target on topics (a film, a probe, a surplus, a charity's
+    # charges): these floors are their figures now, not the goal
+    assert split["fresh"]["recall"] >= 0.68
+    assert split["fresh2"]["recall"] >= 0.60
+    assert split["fresh3"]["recall"] >= 0.58
+    assert split["fresh4"]["recall"] >= 0.50
+    assert split["fresh5"]["recall"] >= 0.42  # its untouched reading: 43% (BENCHMARKS.md)
+    assert totals["labelled_precision"] >= 0.77  # lines that match a label: must not fall
+    # no line judged wrong (each wrong example found by hand is fixed as a class and kept)
     assert all(split[name]["wrong"] == 0 for name in split)
