@@ -136,3 +136,27 @@ def test_unknown_method_in_the_environment_exits_2(run_cli):
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert "DIGESTBOT_METHOD" in line and "lexrank" in line
+
+
+def test_a_long_story_facts_reply_shows_what_its_coverage_keeps_reporting(run_cli, tmp_path):
+    """Six reports from three outlets, stored by `digestbot digest`, answered by `digestbot chat`."""
+    config = tmp_path / "arden.toml"
+    config.write_text('[[topics]]\nname = "arden"\ntitle = "The Arden probe"\nkeywords = ["Arden probe"]\n')
+    instruments = "The Arden probe carries twelve instruments built in Lund, among them a radar that sees through ice."
+    records = []
+    for day in range(6):
+        lead = ("The Arden probe has mapped the ice of Tethys since it reached orbit in 2014." if day % 2 == 0 else
+                "Since reaching orbit in 2014, the Arden probe has mapped the ice of Tethys for the space agency.")
+        text = (f"{lead}\n\nScientists at the Varn Institute said the Arden probe found salt water beneath the ice "
+                f"of Tethys.\n\n{instruments}\n\nThe Arden probe flew past the ice of Tethys on flight number {day + 40}.")
+        records.append({"id": f"arden-{day}", "title": f"Arden probe report {day}", "text": text,
+                        "source": ("Wire One", "Wire Two", "Daily Three")[day % 3],
+                        "published": f"2026-03-0{day + 1}T09:00:00+00:00"})
+    stored = run_cli("digest", "--jsonl", "-", stdin="\n".join(json.dumps(r) for r in records),
+                     DIGESTBOT_CONFIG=str(config))
+    assert stored.returncode == 0, stored.stderr
+    facts = run_cli("chat", "/arden facts", DIGESTBOT_CONFIG=str(config))
+    assert facts.returncode == 0, facts.stderr
+    assert "Also reported" in facts.stdout
+    reported = facts.stdout.split("Also reported", 1)[1]
+    assert instruments in reported and "3 sources agree" in reported
