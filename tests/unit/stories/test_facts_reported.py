@@ -135,3 +135,12 @@ def test_a_fact_line_names_three_reports_and_counts_the_rest():
     line = fact_line(instruments)
     assert line.count(" 2026") == 3
     assert "; and 3 more); 3 sources agree" in line
+
+
+def test_why_shows_a_reported_sentence_once():
+    from digestbot.chat.commands import _why
+    curly = "The Varn Institute calls the Arden probe\u2019s radar \u201cthe ice reader\u201d and built it in Lund in 2013."
+    story = _coverage(*[an_article(curly, source=src, days=7 + n) for n, src in enumerate(("Wire One", "Wire Two"))])
+    [section] = _why(replace(story, facts=extract_facts(story)))
+    line = next(line for line in section.lines if "ice reader" in line)
+    assert line.count("ice reader") == 1

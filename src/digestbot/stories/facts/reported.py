@@ -52,7 +52,7 @@ def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_ou
                 or any(len(words & w) > ALREADY_SAID * len(words) for w in said)):
             continue
         said.append(words)
-        out.append(Fact("reported", text, _cited(sentence, near), evidence=sentence.text))
+        out.append(Fact("reported", text, _cited(sentence, near), evidence=text))
     return out
 
 
