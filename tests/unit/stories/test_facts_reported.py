@@ -144,3 +144,14 @@ def test_why_shows_a_reported_sentence_once():
     [section] = _why(replace(story, facts=extract_facts(story)))
     line = next(line for line in section.lines if "ice reader" in line)
     assert line.count("ice reader") == 1
+
+
+def test_an_event_line_a_development_already_says_leaves_its_line_to_something_else():
+    from digestbot.domain.models import Fact
+    from digestbot.stories.facts.group import _without_repeated_events
+    event = Fact("what", "The Varn court ruled that the Arden law broke the charter", [])
+    development = Fact("what", "25 Jun 1998: The Varn court ruled Thursday that the Arden law broke the charter of 1922.", [])
+    other = Fact("what", "The Varn court fined the Arden agency", [])
+    happened = Fact("what", "What happened: The Varn court ruled that the Arden law broke the charter.", [])
+    assert _without_repeated_events([happened, event, development, other]) == [happened, development, other]
+    assert _without_repeated_events([happened, event, other]) == [happened, event, other]

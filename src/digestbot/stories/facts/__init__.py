@@ -25,7 +25,7 @@ from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD_PART
 from .dates import _when_atoms
 from .events import _central_events, _event_atoms, _what_atoms
 from .figures import _quantity_atoms, _tally_atoms
-from .group import MAX_LINES, _bare_counts_joined, _group, _one_line_a_person
+from .group import MAX_LINES, _bare_counts_joined, _group, _one_line_a_person, _without_repeated_events
 from .leads import CORROBORATED_FROM, DEVELOPMENTS, MAX_LEAD, MIN_LEAD, SENTENCE_BUDGET, _candidates, _central_leads
 from .people import _Roster, _age_atoms, _lead_person, _person_names, _resolve_people, _roster, _who_atoms
 from .places import _where_atoms
@@ -67,6 +67,7 @@ def extract_facts(story: Story) -> list[Fact]:
     # a person is listed with what they are (a role) or did (a meeting): a bare name says little
     facts = _one_line_a_person([f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)])
     if len(articles) >= CORROBORATED_FROM:  # a short story's facts say what its few articles do
+        facts = _without_repeated_events(facts)
         facts += reported_facts(articles, facts, MAX_LINES - len(facts), _min_support(articles))
     return facts
 

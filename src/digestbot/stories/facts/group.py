@@ -280,6 +280,28 @@ def _without_repeated_dates(kept: list[_Scored]) -> list[_Scored]:
     return [sc for sc in kept if sc.fact.category != "when" or not repeated(sc.fact.text)]
 
 
+REPEATED_EVENT = 0.7  # share of an event line's words a longer "what" line has: it says the same
+
+
+def _without_repeated_events(facts: list[Fact]) -> list[Fact]:
+    """An event line a development already says ("The Supreme Court ruled that Congress violated
+    ..." beside "25 Jun 1998: The Supreme Court ruled Thursday that Congress violated ...") is left
+    out, leaving its line to what the coverage also reports. (Beside what happened, an event line
+    stays: it names every outlet that states it.)"""
+    words = [set(_WORDS.findall(f.text.lower())) for f in facts]
+
+    def repeated(i: int) -> bool:
+        f = facts[i]
+        if f.category != "what" or f.text.startswith("What happened: ") or f.text[:1].isdigit():
+            return False  # only an undated event line: what happened and developments stay
+        return any(j != i and g.category == "what" and g.text[:1].isdigit() and len(g.text) > len(f.text)
+                   and len(words[i] & words[j]) >= REPEATED_EVENT * len(words[i]) for j, g in enumerate(facts))
+    return [f for i, f in enumerate(facts) if not repeated(i)]
+
+
+_WORDS = re.compile(r"[a-z]{3,}")
+
+
 def _one_line_a_person(facts: list[Fact]) -> list[Fact]:
     """ "Stephen Lawrence (black teenager)" and "Stephen Lawrence (aged 18)" become one line."""
     out: list[Fact] = []
