@@ -23,11 +23,11 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     assert totals["max_lines"] <= 15
     split = {name: bench.totals([r for r in rows if r["split"] == name])
              for name in ("tuned", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")}
-    assert split["tuned"]["recall"] >= 0.78
+    assert split["tuned"]["recall"] >= 0.81
     # most splits sit under the 60% target on topics (a film, a probe, a surplus, a charity's
     # charges): these floors are their figures now, not the goal
     assert split["fresh"]["recall"] >= 0.68
-    assert split["fresh2"]["recall"] >= 0.60
+    assert split["fresh2"]["recall"] >= 0.61
     assert split["fresh3"]["recall"] >= 0.58
     assert split["fresh4"]["recall"] >= 0.50
     assert split["fresh5"]["recall"] >= 0.42  # its untouched reading: 43% (BENCHMARKS.md)
