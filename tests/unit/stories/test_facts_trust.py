@@ -181,3 +181,36 @@ def test_two_copies_of_one_wire_story_are_not_corroboration():
     for f in facts:
         if "arrested 40 people" in f.text:
             assert {r.source for r in f.sources} == {"Wire A"}
+
+
+# --- counts a sentence gives to something else (sixth session: fresh6's reading) ------------
+
+def test_a_range_counts_what_its_end_counts_and_a_yearly_toll_says_so():
+    lines = _texts("Worldwide there are 300 million to 500 million cases of Varn fever and 2 million to 3 million "
+                   "deaths from the disease each year.", category="how_many")
+    assert lines == ["2 million to 3 million dead a year"]
+
+
+def test_a_toll_verb_with_its_own_number_does_not_count_the_one_before():
+    lines = _texts("Varn fever sickens at least 300 million people every year and kills up to 2.7 million.",
+                   category="how_many")
+    assert not any(line.startswith("At least 300,000,000") for line in lines)
+    assert "Up to 2,700,000 dead a year" in lines
+
+
+def test_the_verb_after_a_count_decides_its_toll():
+    lines = _texts("Police in Tarn said 12 people died and 40 were hurt in the Dorne ferry fire.", category="how_many")
+    assert any(line.startswith("12 dead") for line in lines) and any(line.startswith("40 injured") for line in lines)
+    assert not any(line.startswith("40 dead") for line in lines)
+
+
+def test_a_fate_with_its_own_number_is_not_the_fate_of_the_count_before():
+    lines = _texts("Tarland, the largest state in the union with 34 million people, has elected two women senators.",
+                   category="how_many")
+    assert not any(line.startswith("34") for line in lines)
+
+
+def test_an_age_is_not_a_count():
+    lines = _texts("Ilse Varn, who was 5 at the time, was found off Tarn after the boat capsized, killing her mother.",
+                   category="how_many")
+    assert not any(line.startswith("5 dead") for line in lines)

@@ -13,7 +13,10 @@ from . import fact_words
 from .core import _Atom, _CALENDAR_TITLES, _DIGIT, _VAGUE_UNITS, _clean, _window_before
 
 
-_RANGE_BEFORE = re.compile(r"(\d[\d,.]*|[a-z]+)\s+(?:to|and|-)\s+$", re.I)
+_RANGE_BEFORE = re.compile(r"(\d[\d,.]*(?:\s+(?:thousand|million|billion|trillion))?|[a-z]+)\s+(?:to|and|-)\s+$", re.I)
+# a toll counted over a period is a rate, not one event's toll ("3 million deaths each year")
+_RATE = re.compile(r"\b(?:each|per|every)\s+(year|month|week|day)\b|\ba\s+(year|month|week|day)\b"
+                   r"(?!\s+(?:after|before|ago|earlier|later|since|into|on))|\b(annually)\b", re.I)
 
 
 def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | None:
@@ -66,6 +69,10 @@ def _toll_label(q: Quantity, unit: str, clause: str, offset: int) -> tuple[str, 
     value = _value_text(q, clause, offset)
     label = f"{q.qualifier + ' ' if q.qualifier else ''}{value} {'dead' if unit == 'death' else 'injured'}"
     label += f" {where.group(1).lower()}" if where else ""
+    rate = _RATE.search(clause)
+    if rate:
+        period = f"a {(rate.group(1) or rate.group(2) or 'year').lower()}"
+        return f"{label} {period}", f"{unit}:{period}"  # a rate is a figure of its own, never an event's toll
     return (f"{label} in the {event.group(1).lower()}" if event else label), unit
 
 
@@ -76,6 +83,8 @@ def _people_label(q: Quantity, unit: str, text: str, clause: str, offset: int) -
     start, end = q.start - offset, q.end - offset
     near = clause[max(0, start - 25): start] + " " + " ".join(clause[end:].split()[:4])
     fate = fact_words.PEOPLE_FATES.search(near.lower())
+    if fate and fate.start() > start - max(0, start - 25) and _OWN_NUMBER.match(near, fate.end()):
+        fate = None  # "34 million people _ has elected two women senators": the verb counts its own object
     if fate:  # what happened to them is part of what is counted: detained is not missing
         done = fate.group(1).lower()
         done = _FATE_NOUNS.get(done, done)  # "the arrest of two men": two men arrested
@@ -227,16 +236,28 @@ def _counts_people(q: Quantity, after: str) -> bool:
     return nxt is None or nxt.group(1).lower() in STOPWORDS or _TOLL_WORD.fullmatch(nxt.group(1)) is not None
 
 
+# a toll verb's own object: "kills up to 2.7 million", "killed at least 12" (not "died and 40 were hurt")
+_OWN_NUMBER = re.compile(r"\s+(?:(?:up|to|at|least|more|than|about|nearly|almost|some|over|an|estimated|around|roughly)\s+)*"
+                         r"(?:\d|(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b)", re.I)
+_TOLL_PREDICATE = re.compile(r"\s+(?:[a-z]+\s+)?(?:were|was|are|is|have been|had been|has been)\s+(?:\w+\s+)?"
+                             r"(?:(killed|dead|drowned)|(injured|wounded|hurt|hospitali[sz]ed))\b", re.I)
 _TOLL_WORD = re.compile(r"\b(?:(kill\w*|dead|died|deaths?|perish\w*|drown\w*|lives|bodies|toll)|"
                         r"(injur\w*|wound\w*|hurt|hospitali[sz]ed))\b", re.I)
 
 
 def _toll_kind(clause: str, start: int, end: int) -> str | None:
-    """death or injury from the toll word nearest the number ("killed 258 and injured 5,000")."""
+    """death or injury from the toll word nearest the number ("killed 258 and injured 5,000"); a
+    toll word after it with a number of its own counts that one ("sickens 300 million people a
+    year and kills up to 2.7 million": the 300 million are not dead)."""
+    said = _TOLL_PREDICATE.match(clause, end)  # "40 were hurt": the count's own verb decides
+    if said:
+        return "death" if said.group(1) else "injury"
     best = None
     for m in _TOLL_WORD.finditer(clause):
         if m.start() < end and m.end() > start:
             distance = 0  # the span says it itself: "three wounded"
+        elif m.start() >= end and _OWN_NUMBER.match(clause, m.end()):
+            continue
         else:
             distance = start - m.end() if m.end() <= start else m.start() - end
         if distance >= 0 and (best is None or distance < best[0]):
@@ -248,8 +269,18 @@ def _value_text(q: Quantity, clause: str, offset: int) -> str:
     before = _RANGE_BEFORE.search(clause[: q.start - offset])
     value = f"{q.value:,.0f}" if q.value >= 1000 and q.value.is_integer() else f"{q.value:g}"
     if before and (before.group(1)[0].isdigit() or before.group(1).lower() in _NUMBER_WORDS):
+        if " " in before.group(1):  # "2 million to 3 million": both ends in words
+            return f"{before.group(1)} to {_in_words(q.value)}"
         return f"{before.group(1)} to {value}"  # a range: "20 to 30"
     return value
+
+
+def _in_words(value: float) -> str:
+    """3000000.0 -> "3 million": a range's end written like its start."""
+    for word in ("trillion", "billion", "million", "thousand"):
+        if value >= MULTIPLIERS[word]:
+            return f"{value / MULTIPLIERS[word]:g} {word}"
+    return f"{value:g}"
 
 
 _NUMBER_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve twenty thirty forty "
@@ -311,7 +342,12 @@ def _not_a_total(q: Quantity, sentence: str) -> bool:
         return True  # "247 people, 12 of them Americans": a part of another count, not a toll
     if re.match(r"\s+(more|additional|extra|further)\b", after) or re.search(r"\b(another|additional)\s+$", before):
         return True  # an increment ("two more bodies"), not a total
-    return bool(re.match(r"\s+(?:to|and|-)\s+\d", after)) and " " not in q.text.strip()  # a range's first half
+    if re.search(r"\b(?:who|which)\s+(?:was|is)\s+$|\baged?\s+$", before) and not re.match(r"\s+[a-z]+s\b", after):
+        return True  # an age ("Elian, who was 5 at the time"), not a count
+    return bool(re.match(r"\s+(?:to|and|-)\s+\d", after)) and _BARE_NUMBER.fullmatch(q.text.strip()) is not None  # a range's first half
+
+
+_BARE_NUMBER = re.compile(r"[\d,.]+(?:\s+(?:thousand|million|billion|trillion))?", re.I)
 
 
 def _group_sized(q: Quantity, sentence: str) -> re.Match | None:
@@ -328,7 +364,7 @@ def _worth_counting(q: Quantity, unit: str, grouped: re.Match | None) -> bool:
     if q.kind == "measure" and q.event in fact_words.TIME_GAPS:
         return False  # "a six-year hiatus", "a three-month span": time between things, not an event
     people = unit.split(":")[0] in fact_words.PEOPLE_ROLES or unit.startswith("person")
-    about_people = people or unit in ("death", "injury") or unit.startswith("percent")
+    about_people = people or unit.split(":")[0] in ("death", "injury") or unit.startswith("percent")
     return bool(about_people or q.kind in ("measure", "money") or grouped or unit == "wind" or unit.endswith(":damaged"))
 
 
