@@ -214,3 +214,35 @@ def test_an_age_is_not_a_count():
     lines = _texts("Ilse Varn, who was 5 at the time, was found off Tarn after the boat capsized, killing her mother.",
                    category="how_many")
     assert not any(line.startswith("5 dead") for line in lines)
+
+
+def test_visiting_a_person_is_no_place():
+    lines = _texts("Dorne President Tomas Holm met with visiting Tarland Prime Minister Ilse Varn here on Monday.",
+                   category="where")
+    assert not any("Ilse Varn" in line for line in lines)
+
+
+def test_two_people_a_third_met_did_not_meet_each_other():
+    lines = _texts("During her visit, Lepage met with Tarland President Ilse Varn and Prime Minister Tomas Holm, "
+                   "and opened a cultural centre.", category="who")
+    assert not any(": meeting" in line for line in lines)
+
+
+def test_a_meeting_on_a_day_of_the_story_is_this_meeting_not_an_earlier_one():
+    lines = _texts("Tarland President Ilse Varn met Prime Minister Tomas Holm of Dorne in Oslo on Monday.", category="who")
+    assert not any("previously" in line for line in lines)
+
+
+def test_the_lead_person_is_not_made_the_other_side_of_someone_elses_talks():
+    lead = "Tarland President Ilse Varn opened the new parliament in Vesta on Monday."
+    story = Story(key="s", title="t", articles=[
+        an_article(lead, "Tarland President Ilse Varn spoke for an hour.", days=0),
+        an_article("Dorne Prime Minister Tomas Holm arrived in Vesta.", days=1),
+        an_article("During the visit, Dorne Prime Minister Tomas Holm held talks with his counterpart on fishing.", days=2)])
+    assert not any("Ilse Varn and Tomas Holm" in f.text or "Tomas Holm and Ilse Varn" in f.text for f in extract_facts(story))
+
+
+def test_two_people_a_third_was_meeting_with_did_not_meet_each_other():
+    lines = _texts("Lepage made the remarks while meeting with Tarland President Ilse Varn and Prime Minister Tomas Holm.",
+                   category="who")
+    assert not any(": meeting" in line for line in lines)

@@ -137,6 +137,8 @@ def _who_atoms(s: str, a: Article, order: int, names: list[str], people: dict[st
     if not meeting or not _asserted(s, meeting.start(), meeting.end()):
         return atoms  # "did not meet": no meeting
     pair = _who_met(s, names, lead)
+    if pair and _met_by_someone_else(s, meeting, pair):
+        pair = None
     if pair:
         kind = "summit" if re.search(r"\bsummit\b", s, re.I) else "meeting"
         detail = _meeting_detail(s, [n for n, _ in people.values()])
@@ -161,11 +163,24 @@ def _actor_atoms(s: str, a: Article, order: int, names: list[str], people: dict[
     return atoms
 
 
+def _met_by_someone_else(s: str, meeting: re.Match, pair: list[str]) -> bool:
+    """ "Lepage met with President Ochirbat and Prime Minister Enkhsaikhan": both after the verb,
+    and the verb's subject is somebody else; they did not meet each other ("a summit between A and
+    B" and "A and B met" name both sides)."""
+    verb = meeting.group(1).lower()
+    after = s[meeting.end():]
+    if verb not in ("met", "meet", "meets", "held talks", "hold talks") and not (
+            verb == "meeting" and re.match(r"\s+with\b", after)):  # "while meeting with A and B"
+        return False
+    return all(name in after for name in pair) and not re.match(r"\s+(?:\w+\s+)?between\b", after)
+
+
 def _who_met(s: str, names: list[str], lead: str | None) -> list[str] | None:
     """The two people a meeting sentence names (the story's lead person first), or None."""
     pair = list(names)
-    if len(pair) == 1 and lead and lead != pair[0] and re.search(r"\bsummit with|talks with|meet(?:ing)? with", s, re.I):
-        pair = [lead, pair[0]]
+    with_ = re.search(r"\bsummit with|talks with|meet(?:ing)? with", s, re.I)
+    if len(pair) == 1 and lead and lead != pair[0] and with_ and pair[0] in s[with_.end():]:
+        pair = [lead, pair[0]]  # "a summit with Xi Jinping": the story's lead person is the other side
     distinct: list[str] = []
     for name in pair:  # one person written two ways ("John Paul II", "John Paul") counts once
         words = set(name.split())
@@ -253,13 +268,18 @@ def _names_a_place(role: str) -> bool:
     return any(a and b for a, b in zip(plain, plain[1:]))
 
 
+_MET_THESE_DAYS = re.compile(r"\bmet\b[^.;]*?\b(?:today|yesterday|tonight|this (?:morning|afternoon|evening)|"
+                             r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+
+
 def _meeting_detail(s: str, people: list[str]) -> str:
     """Short notes on a meeting: its rank ("second meeting") and what it follows."""
     bits: list[str] = []
     for m in re.finditer(r"\b(\w+)\s+(meeting|summit)\b", s, re.I):
         if m.group(1).lower() in ("first", "second", "third", "fourth", "fifth", "last", "previous"):
             bits.append(f"{m.group(1).lower()} {m.group(2).lower()}")
-    past = re.search(r"\bmet\b", s)
+    # "Lee and Xi met on the sidelines of APEC": an earlier meeting; "met ... on Monday": this one
+    past = re.search(r"\bmet\b", s) and not _MET_THESE_DAYS.search(s)
     place = None
     if past:
         m = re.search(r"\bmet\b[^.]*?\bin\s+(?:[\w']+\s+){0,3}?([A-Z][a-z]+)\b", s)

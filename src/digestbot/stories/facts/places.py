@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...domain.models import Article
-from ...text.lexicons import STOPWORDS
+from ...text.lexicons import STOPWORDS, TITLE_WORDS
 from ...text.meaning import clause_around, is_modal, is_negated
 from . import fact_words
 from .core import _Atom, _asserted, _clean
@@ -27,7 +27,9 @@ def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, st
         return not hedged or not (is_negated(clause) or is_modal(clause))
 
     def a_person(place: str) -> bool:
-        return place.lower() in people or any(place in p for p, _ in people.values())
+        """ "visiting Mongolian Prime Minister Puntsagiyn Jasray": a title or a person's name is no place."""
+        return (place.lower() in people or any(place in p or p in place for p, _ in people.values())
+                or any(w in TITLE_WORDS for w in place.lower().split()))
 
     atoms = _itinerary_atoms(s, a, order, hedged)
     for m in _MOVE.finditer(s):
