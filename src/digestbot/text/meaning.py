@@ -50,7 +50,10 @@ def is_negated(clause: str) -> bool:
 
 
 def is_modal(clause: str) -> bool:
-    return MODALITY.search(clause.lower()) is not None
+    return MODALITY.search(_MONTH_MAY.sub("Mai", clause).lower()) is not None
+
+
+_MONTH_MAY = re.compile(r"(?<=\S )May\b")  # "tests on May 11", "in May": the month, not the modal
 
 
 def is_superseded(clause: str) -> bool:

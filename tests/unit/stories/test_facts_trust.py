@@ -246,3 +246,57 @@ def test_two_people_a_third_was_meeting_with_did_not_meet_each_other():
     lines = _texts("Lepage made the remarks while meeting with Tarland President Ilse Varn and Prime Minister Tomas Holm.",
                    category="who")
     assert not any(": meeting" in line for line in lines)
+
+
+# --- dates and roles the sixth session's audit of every line found wrong --------------------
+
+def _dated(sentence, published):
+    from digestbot.stories.facts.dates import _dated_lead
+    return _dated_lead(sentence, an_article(sentence, published=published))
+
+
+def test_a_date_in_a_noun_phrase_or_an_earlier_clause_does_not_date_the_news():
+    assert _dated("The Tarland election board announced Wednesday that Ilse Varn was elected in the March 26 "
+                  "balloting.", "2000-04-05T12:00:00+00:00").startswith("5 Apr 2000 report: ")
+    assert _dated("The Dorne board released Friday the cockpit tape of the plane before it crashed on Oct. 31, 1999.",
+                  "2000-08-11T12:00:00+00:00").startswith("11 Aug 2000: ")
+
+
+def test_a_decision_is_an_event_not_a_statement():
+    assert _dated("The Varn family decided Tuesday night to hand the boy to his father on Wednesday, officials said "
+                  "on Tuesday night.", "2000-04-12T12:00:00+00:00").startswith("11 Apr 2000: ")
+
+
+def test_a_transcript_heading_is_not_news():
+    from digestbot.stories.facts.leads import _event_leads
+    heading = "Following is a transcript of the last two minutes of the Dorne Air Flight 90 cockpit recording, as released Friday."
+    assert _event_leads([an_article(heading)]) == []
+
+
+def test_a_when_line_is_not_cut_before_what_the_clause_hopes():
+    lines = _texts("Both the Liberals and the Tarland Party hope that when the vote takes place Monday in all 125 "
+                   "ridings, or districts, around the province, voters will see the difference.", category="when")
+    assert all(line.endswith(("difference (planned)", "difference")) for line in lines)
+
+
+def test_the_month_may_is_not_a_modal():
+    from digestbot.text.meaning import is_modal
+    assert not is_modal("Dorne exploded five devices after the tests by Tarland on May 11 and 13")
+    assert is_modal("The vote may be delayed")
+
+
+def test_a_persons_role_is_the_one_the_newest_report_gives():
+    story = Story(key="s", title="t", articles=[
+        an_article("Tarland President Tomas Holm named Ilse Varn his heir on Monday.", source="Wire", days=0),
+        an_article("Tarland President Tomas Holm resigned on Friday, the Wire said.", source="Paper", days=4),
+        an_article("Former Tarland President Tomas Holm voted early on Sunday in Vesta.", source="Wire", days=90),
+        an_article("Former Tarland President Tomas Holm praised the winner, Ilse Varn, on Monday.", source="Paper", days=91)])
+    holm = [f.text for f in extract_facts(story) if f.text.startswith("Tomas Holm (")]
+    assert holm == [] or all("former" in line for line in holm)
+
+
+def test_a_timeline_sent_beside_the_reports_gives_no_lead():
+    from digestbot.stories.facts.leads import _event_leads
+    entry = "Dorne Air Boeing 767 leaves Vesta, bound for Kennedy International Airport in New York on Friday."
+    assert _event_leads([an_article(entry, title="Timeline for Dorne Air Flight 90")]) == []
+    assert _event_leads([an_article(entry, title="Dorne Air flight leaves Vesta")]) != []

@@ -48,11 +48,14 @@ def _dated_text(s: str, start: int, end: int) -> str | None:
     clause = _clause_with(s, start, end, max_words=20)
     opener = clause.split()[0].lower() if clause else ""
     if len(clause.split()) >= 4 and sentence.startswith(clause) and opener not in fact_words.DANGLING_OPENERS \
-            and (opener not in fact_words.SUBORDINATE_OPENERS or clause == sentence):
+            and (opener not in fact_words.SUBORDINATE_OPENERS or clause == sentence) \
+            and (clause == sentence or not _UNFINISHED.search(clause)):
         return clause
     return sentence if _standalone(sentence) else None
 
 
+# "hope that when the vote takes place Monday": what they hope comes after the comma
+_UNFINISHED = re.compile(r"\bthat\s+(?:when|if|once|after|before|while|as soon as|unless|until)\b", re.I)
 _EVENT_OF = re.compile(r"\s+(\w+)\s+of\s+(?:the\s+)?([A-Z][\w'.-]*(?:\s+[A-Z0-9][\w'.-]*)*(?:\s+[a-z]+)?)")
 
 
@@ -85,19 +88,24 @@ def _dated_lead(sentence: str, article: Article) -> str:
     the article's date), or marked as the day of the report when it names none."""
     dates = [d for d in resolve_dates(sentence, article.published.date())
              if not re.search(r"\bsince\s+$", sentence[: d.start]) and sentence[d.end: d.end + 2] != "'s"]
-    events = [d for d in dates if not _dates_the_saying(sentence, d.start, d.end)]
+    events = [d for d in dates if not _dates_the_saying(sentence, d.start, d.end)
+              and not _BACKGROUND_DATE.search(sentence[max(0, d.start - 60): d.start])]
     if events:
         return f"{show_date(events[0].day)}: {sentence}"
     day = dates[0].day if dates else article.published.date()
     return f"{show_date(day)} report: {sentence}"
 
 
-_SAYING_BEFORE = re.compile(
-    rf"(?:{fact_words.SPEECH_VERB.pattern}|reported|told reporters|said in a statement)\s+(?:on\s+|late\s+|early\s+)?$",
-    re.I)
+# A date in a noun phrase ("in the March 26 balloting") or a clause about something before ("before it
+# crashed on Oct. 31") dates that, not the sentence's news.
+_BACKGROUND_DATE = re.compile(r"(?:\b(?:the|an?|its|their|his|her)|'s)\s+$|\b(?:before|after|since|until)\s+\w+"
+                              r"(?:\s+\w+){0,3}\s+(?:on|in)\s+$", re.I)
+# Verbs of saying: a day next to one dates the statement, not the event ("decided", "ordered" are events)
+_SAYING = r"(?:said|says|told|announced|reported|stated|added|confirmed|disclosed)"
+_SAYING_BEFORE = re.compile(rf"\b{_SAYING}\s+(?:reporters\s+|in a statement\s+)?(?:on\s+|late\s+|early\s+)?$", re.I)
 
 
-_SAYING_AFTER = re.compile(rf"\s+(?:{fact_words.SPEECH_VERB.pattern}|reported)", re.I)
+_SAYING_AFTER = re.compile(rf"\s+{_SAYING}\b", re.I)
 
 
 def _dates_the_saying(sentence: str, start: int, end: int | None = None) -> bool:

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from ...domain.models import Article
 from ...text.entities import Entity, entities
-from ...text.lexicons import STOPWORDS, TITLE_WORDS
+from ...text.lexicons import PAST_ROLE_WORDS, STOPWORDS, TITLE_WORDS
 from ...text.tokens import normalise_quotes
 from . import fact_words
 from .core import _Atom, _CALENDAR_WORDS, _DIGIT, _HONORIFICS, _NAMEISH, _asserted
@@ -45,6 +45,9 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
     return people
 
 
+_PAST_ROLE = tuple(f"{w} " for w in PAST_ROLE_WORDS)
+
+
 def _add_named_people(s: str, people: dict[str, tuple[str, str]]) -> None:
     """People the entities of a sentence name in two to four words, with the role it gives them."""
     for e in entities(s):
@@ -54,7 +57,8 @@ def _add_named_people(s: str, people: dict[str, tuple[str, str]]) -> None:
             full = " ".join(words)
             name, role = people.get(full.lower(), (full, ""))
             given = e.role if _clean_role(e.role) else _apposition(s, e.end)
-            people[full.lower()] = (name, role or given)
+            # articles come oldest first: a role a later report gives is the one now ("former President")
+            people[full.lower()] = (name, given if given.lower().startswith(_PAST_ROLE) else role or given)
 
 
 def _add_people_after_roles(s: str, people: dict[str, tuple[str, str]]) -> None:

@@ -47,7 +47,8 @@ def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_ou
             break
         text = strip_dateline(normalise_quotes(sentence.text)).lstrip("-\u2014 ")
         words = _words(text)
-        if (sentence.article.kind != ArticleKind.NEWS or not _stands_alone(text)
+        if (sentence.article.kind != ArticleKind.NEWS or fact_words.DOCUMENT_TITLE.match(sentence.article.title)
+                or not _stands_alone(text)
                 or outlets_behind([source_ref(s.article) for s, _ in near]) < min_outlets
                 or any(len(words & w) > ALREADY_SAID * len(words) for w in said)):
             continue
@@ -62,7 +63,7 @@ def _stands_alone(text: str) -> bool:
     person but a quote's."""
     opening = text.lstrip('"')
     if (not _worth_reading(text) or not opening[:1].isupper() or opening.split()[0].lower() in fact_words.DANGLING_OPENERS
-            or text.endswith("?") or _INTERVIEW_TURN.match(text)):
+            or text.endswith("?") or _INTERVIEW_TURN.match(text) or fact_words.NOT_NEWS.match(text)):
         return False
     if text.count('"') % 2 or _PRONOUN_SPEAKER.search(text):
         return False
