@@ -78,6 +78,18 @@ def _capitalised_runs(toks: Tokens, capitals: tuple[bool, ...]):
             yield first, i
 
 
+_PAST_ROLE_OPENERS = tuple(f"{w} " for w in PAST_ROLE_WORDS)
+
+
+def _past_kept(toks: Tokens, first: int, role: str) -> str:
+    """The role with the word before it that puts it in the past: "former President" is not the role now."""
+    if role and first > 0 and toks.text[first - 1].lower() in PAST_ROLE_WORDS:
+        return f"{toks.text[first - 1].lower()} {role}"
+    if role.lower().startswith(_PAST_ROLE_OPENERS):
+        return role[0].lower() + role[1:]  # "Former President" opening the sentence
+    return role
+
+
 def _entity_of_run(toks: Tokens, first: int, end: int) -> tuple[Entity, str | None] | None:
     """The name in tokens first..end, its title split off as the role ("Chinese President Xi
     Jinping")."""
@@ -86,11 +98,7 @@ def _entity_of_run(toks: Tokens, first: int, end: int) -> tuple[Entity, str | No
     last_title = titles[-1] if titles else -1
     if last_title == len(words) - 1:
         return None  # only a title ("President")
-    role = " ".join(words[: last_title + 1])
-    if role and first > 0 and toks.text[first - 1].lower() in PAST_ROLE_WORDS:
-        role = f"{toks.text[first - 1].lower()} {role}"  # "former President": not the role now
-    elif role.lower().startswith(tuple(w + " " for w in PAST_ROLE_WORDS)):
-        role = role[0].lower() + role[1:]  # "Former President" opening the sentence
+    role = _past_kept(toks, first, " ".join(words[: last_title + 1]))
     is_person = last_title >= 0
     first, words = first + last_title + 1, words[last_title + 1 :]
     opener: str | None = None
