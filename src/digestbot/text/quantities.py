@@ -155,7 +155,7 @@ def _qualifier_before(toks: Tokens, i: int) -> tuple[str, int]:
 
 def _death_context(toks: Tokens, i: int, j: int, whole: bool = False) -> str | None:
     window = " ".join(toks.lower if whole else toks.lower[max(0, i - 8) : j + 4])
-    if re.search(r"\b(kill\w*|dead|died|deaths?|death toll|fatalities|lives|bodies)\b", window):
+    if re.search(r"\b((?!killers?\b)kill\w*|dead|died|deaths?|death toll|fatalities|lives|bodies)\b", window):  # not "killer virus"
         return "death"
     if re.search(r"\b(injured|wounded|hurt|injuries)\b", window):
         return "injury"

@@ -300,3 +300,9 @@ def test_a_timeline_sent_beside_the_reports_gives_no_lead():
     entry = "Dorne Air Boeing 767 leaves Vesta, bound for Kennedy International Airport in New York on Friday."
     assert _event_leads([an_article(entry, title="Timeline for Dorne Air Flight 90")]) == []
     assert _event_leads([an_article(entry, title="Dorne Air flight leaves Vesta")]) != []
+
+
+def test_an_age_group_and_a_ratio_near_a_killer_virus_are_not_tolls():
+    lines = _texts("One out of nine persons in Tarland is infected with the killer virus among the age group between "
+                   "15 to 49.", category="how_many")
+    assert not any("dead" in line for line in lines)

@@ -241,7 +241,7 @@ _OWN_NUMBER = re.compile(r"\s+(?:(?:up|to|at|least|more|than|about|nearly|almost
                          r"(?:\d|(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b)", re.I)
 _TOLL_PREDICATE = re.compile(r"\s+(?:[a-z]+\s+)?(?:were|was|are|is|have been|had been|has been)\s+(?:\w+\s+)?"
                              r"(?:(killed|dead|drowned)|(injured|wounded|hurt|hospitali[sz]ed))\b", re.I)
-_TOLL_WORD = re.compile(r"\b(?:(kill\w*|dead|died|deaths?|perish\w*|drown\w*|lives|bodies|toll)|"
+_TOLL_WORD = re.compile(r"\b(?:((?!killers?\b)kill\w*|dead|died|deaths?|perish\w*|drown\w*|lives|bodies|toll)|"
                         r"(injur\w*|wound\w*|hurt|hospitali[sz]ed))\b", re.I)
 
 
@@ -342,8 +342,11 @@ def _not_a_total(q: Quantity, sentence: str) -> bool:
         return True  # "247 people, 12 of them Americans": a part of another count, not a toll
     if re.match(r"\s+(more|additional|extra|further)\b", after) or re.search(r"\b(another|additional)\s+$", before):
         return True  # an increment ("two more bodies"), not a total
-    if re.search(r"\b(?:who|which)\s+(?:was|is)\s+$|\baged?\s+$", before) and not re.match(r"\s+[a-z]+s\b", after):
-        return True  # an age ("Elian, who was 5 at the time"), not a count
+    if re.search(r"\b(?:who|which)\s+(?:was|is)\s+$|\baged?\s+$|\bage group (?:of |between |from )?(?:\d+\s+(?:to|and|-)\s+)?$", before) \
+            and not re.match(r"\s+[a-z]+s\b", after):
+        return True  # an age ("Elian, who was 5 at the time", "the age group between 15 to 49"), not a count
+    if re.search(r"\b(?:out of|in every|of every)\s+$", before):
+        return True  # the second term of a ratio ("one out of nine persons"), not a count
     return bool(re.match(r"\s+(?:to|and|-)\s+\d", after)) and _BARE_NUMBER.fullmatch(q.text.strip()) is not None  # a range's first half
 
 
