@@ -46,10 +46,10 @@ DANGLING_OPENERS = frozenset(
 SUBORDINATE_OPENERS = frozenset(
     "as after before when while since following in on at during despite although because with of for "
     "until unless if than that".split())
-# What introduces a document or a list rather than reporting news ("Following is a transcript of ...").
 # Titles of documents a wire sends beside its reports: their lines are not reports of the day
 # ("Timeline for EgyptAir Flight 990", "TRANSCRIPT FROM ...", "Text of the ruling").
 DOCUMENT_TITLE = re.compile(r"^(?:timeline|chronology|transcript|text of|excerpts? (?:from|of)|key dates)\b", re.I)
+# What introduces a document or a list rather than reporting news ("Following is a transcript of ...").
 NOT_NEWS = re.compile(r"^(?:following is|following are|the following is|the following are|here is|here are)\b", re.I)
 # The setting of a remark or a decision told before, which states no event of its own ("Raines made
 # the remarks at a meeting of ...", "Seinfeld was asked ...", "The decision was made during ...").

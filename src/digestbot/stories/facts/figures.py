@@ -83,7 +83,8 @@ def _people_label(q: Quantity, unit: str, text: str, clause: str, offset: int) -
     start, end = q.start - offset, q.end - offset
     near = clause[max(0, start - 25): start] + " " + " ".join(clause[end:].split()[:4])
     fate = fact_words.PEOPLE_FATES.search(near.lower())
-    if fate and fate.start() > start - max(0, start - 25) and _OWN_NUMBER.match(near, fate.end()):
+    count_at = start - max(0, start - 25)  # where the count stands in `near`
+    if fate and fate.start() > count_at and _OWN_NUMBER.match(near, fate.end()):
         fate = None  # "34 million people _ has elected two women senators": the verb counts its own object
     if fate:  # what happened to them is part of what is counted: detained is not missing
         done = fate.group(1).lower()

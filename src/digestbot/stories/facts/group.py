@@ -288,7 +288,7 @@ def _without_repeated_events(facts: list[Fact]) -> list[Fact]:
     ..." beside "25 Jun 1998: The Supreme Court ruled Thursday that Congress violated ...") is left
     out, leaving its line to what the coverage also reports. (Beside what happened, an event line
     stays: it names every outlet that states it.)"""
-    words = [set(_WORDS.findall(f.text.lower())) for f in facts]
+    words = [content_words(f.text) for f in facts]
 
     def repeated(i: int) -> bool:
         f = facts[i]
@@ -300,6 +300,11 @@ def _without_repeated_events(facts: list[Fact]) -> list[Fact]:
 
 
 _WORDS = re.compile(r"[a-z]{3,}")
+
+
+def content_words(text: str) -> set[str]:
+    """The words of three letters or more, lower-cased: what two lines share when they say the same."""
+    return set(_WORDS.findall(text.lower()))
 
 
 def _one_line_a_person(facts: list[Fact]) -> list[Fact]:

@@ -18,7 +18,7 @@ from ...text.tokens import normalise_quotes
 from ..clustering import source_ref
 from ..summary import Sentence, central_sentences
 from . import fact_words
-from .group import outlets_behind
+from .group import content_words, outlets_behind
 from .leads import _worth_reading
 
 REPORTED_WORDS = 600  # the summary read for lines: about twice the ten lines a topic story leaves room for
@@ -32,7 +32,6 @@ _PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they|it)\s+(?:said|says|added|told)\
 _REPORTS_SPEECH = re.compile(r"\b(?:said|says|added|told|according to)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|us|our|Our|my|My|you|You|your)\b")
 _INTERVIEW_TURN = re.compile(r"^[QA][.:]\s")  # "Q. How do people catch it?"
-_WORD = re.compile(r"[a-z]{3,}")
 _NUMBER = re.compile(r"\d[\d,.]*")
 
 
@@ -41,12 +40,12 @@ def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_ou
     covered by at least `min_outlets` outlets (one restating it on several days counts as two) and
     saying something the `shown` lines do not."""
     out: list[Fact] = []
-    said = [_words(f.text) for f in shown]
+    said = [content_words(f.text) for f in shown]
     for sentence, near in central_sentences(articles, REPORTED_WORDS, ABOUT_THE_SAME):
         if len(out) >= room:
             break
         text = strip_dateline(normalise_quotes(sentence.text)).lstrip("-\u2014 ")
-        words = _words(text)
+        words = content_words(text)
         if (sentence.article.kind != ArticleKind.NEWS or fact_words.DOCUMENT_TITLE.match(sentence.article.title)
                 or not _stands_alone(text)
                 or outlets_behind([source_ref(s.article) for s, _ in near]) < min_outlets
@@ -80,7 +79,3 @@ def _cited(sentence: Sentence, near: list[tuple[Sentence, float]]) -> list:
             if cosine >= SAYS_THE_SAME and _NUMBER.findall(s.text) == numbers}
     same.pop(sentence.article.key, None)
     return [source_ref(a) for a in [sentence.article, *same.values()]]
-
-
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
