@@ -166,6 +166,14 @@ def quantities(text: str) -> list[Quantity]:
     return list(_quantities(text))
 
 
+def in_words(value: float) -> str:
+    """3000000.0 -> "3 million": a number written as news writes a large one."""
+    for word in ("trillion", "billion", "million", "thousand"):
+        if value >= MULTIPLIERS[word]:
+            return f"{value / MULTIPLIERS[word]:g} {word}"
+    return f"{value:g}"
+
+
 _MONTH_NAMES = frozenset(MONTHS)
 _ANNIVERSARY_WORDS = frozenset(("centennial", "centenary", "bicentennial", "bicentenary"))
 # Words that can open a quantity; every other token is passed over without a test.

@@ -6,7 +6,7 @@ import re
 
 from ...domain.models import Article
 from ...text.lexicons import MULTIPLIERS, NUMBER_WORDS, STOPWORDS
-from ...text.quantities import Quantity
+from ...text.quantities import Quantity, in_words
 from ...text.tokens import canonical_terms, stem
 from ...text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker
 from . import fact_words
@@ -271,17 +271,9 @@ def _value_text(q: Quantity, clause: str, offset: int) -> str:
     value = f"{q.value:,.0f}" if q.value >= 1000 and q.value.is_integer() else f"{q.value:g}"
     if before and (before.group(1)[0].isdigit() or before.group(1).lower() in _NUMBER_WORDS):
         if " " in before.group(1):  # "2 million to 3 million": both ends in words
-            return f"{before.group(1)} to {_in_words(q.value)}"
+            return f"{before.group(1)} to {in_words(q.value)}"
         return f"{before.group(1)} to {value}"  # a range: "20 to 30"
     return value
-
-
-def _in_words(value: float) -> str:
-    """3000000.0 -> "3 million": a range's end written like its start."""
-    for word in ("trillion", "billion", "million", "thousand"):
-        if value >= MULTIPLIERS[word]:
-            return f"{value / MULTIPLIERS[word]:g} {word}"
-    return f"{value:g}"
 
 
 _NUMBER_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve twenty thirty forty "
