@@ -78,14 +78,16 @@ def _capitalised_runs(toks: Tokens, capitals: tuple[bool, ...]):
             yield first, i
 
 
-_PAST_ROLE_OPENERS = tuple(f"{w} " for w in PAST_ROLE_WORDS)
+def in_the_past(role: str) -> bool:
+    """Whether a role opens with a word that puts it in the past ("former President")."""
+    return role.split(" ", 1)[0].lower() in PAST_ROLE_WORDS
 
 
 def _past_kept(toks: Tokens, first: int, role: str) -> str:
     """The role with the word before it that puts it in the past: "former President" is not the role now."""
     if role and first > 0 and toks.text[first - 1].lower() in PAST_ROLE_WORDS:
         return f"{toks.text[first - 1].lower()} {role}"
-    if role.lower().startswith(_PAST_ROLE_OPENERS):
+    if in_the_past(role):
         return role[0].lower() + role[1:]  # "Former President" opening the sentence
     return role
 

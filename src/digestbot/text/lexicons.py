@@ -140,9 +140,9 @@ TITLE_WORDS = frozenset(
     finance""".split()
 )
 
-# Irregular forms and words the suffix stripper must leave alone, with their stem.
 # Words before a title that put the role in the past ("former President Jimmy Carter"): kept with it.
 PAST_ROLE_WORDS = frozenset("former ex late onetime one-time then-".split())
+# Irregular forms and words the suffix stripper must leave alone, with their stem.
 IRREGULAR = {
     "met": "meet", "meets": "meet", "meeting": "meet", "held": "hold", "holds": "hold",
     "began": "begin", "begun": "begin", "begins": "begin", "went": "go", "gone": "go",

@@ -13,7 +13,8 @@ from . import fact_words
 from .core import _Atom, _CALENDAR_TITLES, _DIGIT, _VAGUE_UNITS, _clean, _window_before
 
 
-_RANGE_BEFORE = re.compile(r"(\d[\d,.]*(?:\s+(?:thousand|million|billion|trillion))?|[a-z]+)\s+(?:to|and|-)\s+$", re.I)
+_LARGE = r"(?:thousand|million|billion|trillion)"  # "2 million": the word is part of the number
+_RANGE_BEFORE = re.compile(r"(\d[\d,.]*(?:\s+" + _LARGE + r")?|[a-z]+)\s+(?:to|and|-)\s+$", re.I)
 # a toll counted over a period is a rate, not one event's toll ("3 million deaths each year")
 _RATE = re.compile(r"\b(?:each|per|every)\s+(year|month|week|day)\b|\ba\s+(year|month|week|day)\b"
                    r"(?!\s+(?:after|before|ago|earlier|later|since|into|on))|\b(annually)\b", re.I)
@@ -343,7 +344,7 @@ def _not_a_total(q: Quantity, sentence: str) -> bool:
     return bool(re.match(r"\s+(?:to|and|-)\s+\d", after)) and _BARE_NUMBER.fullmatch(q.text.strip()) is not None  # a range's first half
 
 
-_BARE_NUMBER = re.compile(r"[\d,.]+(?:\s+(?:thousand|million|billion|trillion))?", re.I)
+_BARE_NUMBER = re.compile(r"[\d,.]+(?:\s+" + _LARGE + r")?", re.I)
 
 
 def _group_sized(q: Quantity, sentence: str) -> re.Match | None:

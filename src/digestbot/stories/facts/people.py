@@ -6,8 +6,8 @@ import re
 from functools import lru_cache
 
 from ...domain.models import Article
-from ...text.entities import Entity, entities
-from ...text.lexicons import PAST_ROLE_WORDS, STOPWORDS, TITLE_WORDS
+from ...text.entities import Entity, entities, in_the_past
+from ...text.lexicons import STOPWORDS, TITLE_WORDS, WEEKDAYS
 from ...text.tokens import normalise_quotes
 from . import fact_words
 from .core import _Atom, _CALENDAR_WORDS, _DIGIT, _HONORIFICS, _NAMEISH, _asserted
@@ -45,9 +45,6 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
     return people
 
 
-_PAST_ROLE = tuple(f"{w} " for w in PAST_ROLE_WORDS)
-
-
 def _add_named_people(s: str, people: dict[str, tuple[str, str]]) -> None:
     """People the entities of a sentence name in two to four words, with the role it gives them."""
     for e in entities(s):
@@ -58,7 +55,7 @@ def _add_named_people(s: str, people: dict[str, tuple[str, str]]) -> None:
             name, role = people.get(full.lower(), (full, ""))
             given = e.role if _clean_role(e.role) else _apposition(s, e.end)
             # articles come oldest first: a role a later report gives is the one now ("former President")
-            people[full.lower()] = (name, given if given.lower().startswith(_PAST_ROLE) else role or given)
+            people[full.lower()] = (name, given if in_the_past(given) else role or given)
 
 
 def _add_people_after_roles(s: str, people: dict[str, tuple[str, str]]) -> None:
@@ -273,7 +270,7 @@ def _names_a_place(role: str) -> bool:
 
 
 _MET_THESE_DAYS = re.compile(r"\bmet\b[^.;]*?\b(?:today|yesterday|tonight|this (?:morning|afternoon|evening)|"
-                             r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+                             r"(?:on\s+)?(?:" + "|".join(d.capitalize() for d in WEEKDAYS) + r"))\b")
 
 
 def _meeting_detail(s: str, people: list[str]) -> str:
