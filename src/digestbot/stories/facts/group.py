@@ -123,13 +123,19 @@ def _main_figure(main: list[_Atom], ranked: list[list[_Atom]], conflicts: list, 
                    -min(x.order for x in main), fact, int(max(x.weight for x in main) < 1))
 
 
+# A figure moves within weeks (a toll, a wind speed, a count of hostages); the same words months
+# apart are another instance: "two-day visit" against last year's "four-day visit", this year's drop.
+TIMELINE_DAYS = 30
+
+
 def _value_kind(main: list[_Atom], g: list[_Atom], same_time: bool) -> str:
     """What another value of a figure is beside the main one: a figure of its own ("own": its
-    sentence shares little with the main one's, or it counts another scope), a "conflict" (another
-    outlet, about the same time, not corrected) or an earlier point of its "timeline"."""
+    sentence shares little with the main one's, it counts another scope or it was stated more than
+    TIMELINE_DAYS earlier), a "conflict" (another outlet, about the same time, not corrected) or an
+    earlier point of its "timeline"."""
     main_ctx = frozenset().union(*(x.context for x in main))
     if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g, same_time) \
-            or _other_modifiers(main[0], g[0]):
+            or _other_modifiers(main[0], g[0]) or _newest(main) - _newest(g) > TIMELINE_DAYS * 86400:
         return "own"
     other_outlet = {x.article.source for x in g} - {x.article.source for x in main}
     return "conflict" if same_time and other_outlet and not any(x.superseded for x in g) else "timeline"
