@@ -185,6 +185,10 @@ MEASURE_UNITS = {
     "kilometer": "km", "kilometers": "km", "strong": "strong", "member": "member",
     "nation": "nation", "point": "point", "storey": "storey", "story": "storey",
 }
+# Words of a toll (regular-expression alternatives, lower case): what a count of the dead or the
+# hurt is said with. "killer" is no death ("a killer virus"); quantities and facts share them.
+DEATH_WORDS = r"(?!killers?\b)kill\w*|dead|died|deaths?|fatalities|perish\w*|drown\w*|lives|bodies"
+INJURY_WORDS = r"injur\w*|wound\w*|hurt|hospitali[sz]ed"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")

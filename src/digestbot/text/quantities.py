@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicons import (
+    DEATH_WORDS,
+    INJURY_WORDS,
     MEASURE_UNITS,
     MONTHS,
     MULTIPLIERS,
@@ -155,11 +157,15 @@ def _qualifier_before(toks: Tokens, i: int) -> tuple[str, int]:
 
 def _death_context(toks: Tokens, i: int, j: int, whole: bool = False) -> str | None:
     window = " ".join(toks.lower if whole else toks.lower[max(0, i - 8) : j + 4])
-    if re.search(r"\b((?!killers?\b)kill\w*|dead|died|deaths?|death toll|fatalities|lives|bodies)\b", window):  # not "killer virus"
+    if _DEATH.search(window):
         return "death"
-    if re.search(r"\b(injured|wounded|hurt|injuries)\b", window):
+    if _INJURY.search(window):
         return "injury"
     return None
+
+
+_DEATH = re.compile(rf"\b(?:{DEATH_WORDS})\b")
+_INJURY = re.compile(rf"\b(?:{INJURY_WORDS})\b")
 
 
 def quantities(text: str) -> list[Quantity]:

@@ -89,6 +89,11 @@ def test_a_quoted_title_is_not_someones_words():
     assert _one_candidate('The Varn Institute published its findings in a book titled "Briny Oceans Beneath Crusts" in 2015.')
 
 
+def test_a_quoted_term_in_an_announcement_is_not_someones_words():
+    assert _one_candidate('The Varn Institute announced Thursday that its ocean samples may be labelled "certified pure" in Oslo.')
+    assert not _one_candidate('The Varn Institute announced that "the ocean samples are pure and safe," in Oslo on Thursday.')
+
+
 def test_a_sentence_that_starts_inside_a_quote_is_not_reported():
     assert not _one_candidate('Beneath the crust lies a warm briny ocean," Mira Holm of the Varn Institute told reporters in Oslo.')
 

@@ -101,7 +101,7 @@ def _dated_lead(sentence: str, article: Article) -> str:
 _BACKGROUND_DATE = re.compile(r"(?:\b(?:the|an?|its|their|his|her)|'s)\s+$|\b(?:before|after|since|until)\s+\w+"
                               r"(?:\s+\w+){0,3}\s+(?:on|in)\s+$", re.I)
 # Verbs of saying: a day next to one dates the statement, not the event ("decided", "ordered" are events)
-_SAYING = r"(?:said|says|told|announced|reported|stated|added|confirmed|disclosed)"
+_SAYING = rf"(?:{fact_words.REPORTING_VERBS})"
 _SAYING_BEFORE = re.compile(rf"\b{_SAYING}\s+(?:reporters\s+|in a statement\s+)?(?:on\s+|late\s+|early\s+)?$", re.I)
 
 

@@ -62,9 +62,11 @@ REMARK_SETTING = re.compile(
 # A sentence opening on the occasion of a remark ("During a press conference Tuesday, ...").
 REMARK_OCCASION = re.compile(r"(?:during|at|in)\s+(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,3}(?:conference|"
                              r"interview|session|briefing|speech|address|appearance)\b")
+# Verbs that report speech: a day beside one dates the statement; a quote with one is someone's words.
+REPORTING_VERBS = r"said|says|told|added|announced|reported|stated|confirmed|disclosed"
 # Verbs that make a person an actor of the story when they are its subject.
-SPEECH_VERB = re.compile(r"\b(said|says|told|announced|ordered|accused|blamed|denied|admitted|promised|warned|"
-                         r"urged|demanded|refused|agreed|decided|called|testified|confirmed)\b", re.I)
+SPEECH_VERB = re.compile(rf"\b({REPORTING_VERBS}|ordered|accused|blamed|denied|admitted|promised|warned|"
+                         r"urged|demanded|refused|agreed|decided|called|testified)\b", re.I)
 # Measures of the time between things ("a six-year hiatus"), not of an event of the story.
 TIME_GAPS = frozenset("span gap hiatus break delay interval absence".split())
 # What happened to a counted group of people: a count of people is shown only with one of these

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...domain.models import Article
-from ...text.lexicons import MULTIPLIERS, NUMBER_WORDS, STOPWORDS
+from ...text.lexicons import DEATH_WORDS, INJURY_WORDS, MULTIPLIERS, NUMBER_WORDS, STOPWORDS
 from ...text.quantities import Quantity, in_words
 from ...text.tokens import canonical_terms, stem
 from ...text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker
@@ -243,8 +243,7 @@ _OWN_NUMBER = re.compile(r"\s+(?:(?:up|to|at|least|more|than|about|nearly|almost
                          r"(?:\d|(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b)", re.I)
 _TOLL_PREDICATE = re.compile(r"\s+(?:[a-z]+\s+)?(?:were|was|are|is|have been|had been|has been)\s+(?:\w+\s+)?"
                              r"(?:(killed|dead|drowned)|(injured|wounded|hurt|hospitali[sz]ed))\b", re.I)
-_TOLL_WORD = re.compile(r"\b(?:((?!killers?\b)kill\w*|dead|died|deaths?|perish\w*|drown\w*|lives|bodies|toll)|"
-                        r"(injur\w*|wound\w*|hurt|hospitali[sz]ed))\b", re.I)
+_TOLL_WORD = re.compile(rf"\b(?:({DEATH_WORDS}|toll)|({INJURY_WORDS}))\b", re.I)
 
 
 def _toll_kind(clause: str, start: int, end: int) -> str | None:

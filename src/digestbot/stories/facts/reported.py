@@ -27,12 +27,13 @@ SAYS_THE_SAME = 0.5  # ... at which it says the same thing: that article is cite
 ALREADY_SAID = 0.6  # share of a sentence's words one fact line already has: it repeats that line
 
 # who said it is unknown: "he said", "In a phone interview, he says"
-_PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they|it)\s+(?:said|says|added|told)\b", re.I)
+_PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they|it)\s+(?:{fact_words.REPORTING_VERBS})\b", re.I)
 # a quote is someone's words when the sentence reports speech, else a title or a term ("Seinfeld")
-_REPORTS_SPEECH = re.compile(r"\b(?:said|says|added|told|according to)\b")
+_REPORTS_SPEECH = re.compile(rf"\b(?:{fact_words.REPORTING_VERBS}|according to)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|us|our|Our|my|My|you|You|your)\b")
 _INTERVIEW_TURN = re.compile(r"^[QA][.:]\s")  # "Q. How do people catch it?"
 _NUMBER = re.compile(r"\d[\d,.]*")
+_QUOTE = re.compile(r'"([^"]*)"')
 
 
 def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_outlets: int) -> list[Fact]:
@@ -66,8 +67,9 @@ def _stands_alone(text: str) -> bool:
         return False
     if text.count('"') % 2 or _PRONOUN_SPEAKER.search(text):
         return False
-    unquoted = re.sub(r'"[^"]*"', "", text)
-    someones_words = '"' in text and _REPORTS_SPEECH.search(text) is not None
+    unquoted = _QUOTE.sub("", text)
+    # a quote of a few words is someone's words; one or two ("B" sample, "certified organic") a term
+    someones_words = any(len(q.split()) >= 3 for q in _QUOTE.findall(text)) and _REPORTS_SPEECH.search(text) is not None
     return (not someones_words or speaker(text) is not None) and not _FIRST_PERSON.search(unquoted)
 
 
