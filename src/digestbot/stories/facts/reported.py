@@ -25,6 +25,11 @@ REPORTED_WORDS = 600  # the summary read for lines: about twice the ten lines a 
 ABOUT_THE_SAME = 0.2  # TF-IDF cosine at which another article's sentence covers the same thing
 SAYS_THE_SAME = 0.5  # ... at which it says the same thing: that article is cited too
 ALREADY_SAID = 0.6  # share of a sentence's words one fact line already has: it repeats that line
+# A central sentence that names who or where (up to four names) or gives a figure states a fact; one
+# that names nothing is the topic's generic framing ("Malaria is a serious problem"). Each adds to a
+# cosine of 0..1: on the 44 labelled clusters +11 facts found on topics, +2 on events.
+NAMES_BONUS = 0.05
+FIGURE_BONUS = 0.05
 
 # who said it is unknown: "he said", "In a phone interview, he says"
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they|it)\s+(?:{fact_words.REPORTING_VERBS})\b", re.I)
@@ -34,6 +39,8 @@ _FIRST_PERSON = re.compile(r"\b(?:I|we|We|us|our|Our|my|My|you|You|your)\b")
 _INTERVIEW_TURN = re.compile(r"^[QA][.:]\s")  # "Q. How do people catch it?"
 _NUMBER = re.compile(r"\d[\d,.]*")
 _QUOTE = re.compile(r'"([^"]*)"')
+_NAME = re.compile(r"(?<=\w )[A-Z][a-z]+")  # a capitalised word inside the sentence
+_DIGIT = re.compile(r"\d")
 
 
 def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_outlets: int) -> list[Fact]:
@@ -42,7 +49,7 @@ def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_ou
     saying something the `shown` lines do not."""
     out: list[Fact] = []
     said = [content_words(f.text) for f in shown]
-    for sentence, near in central_sentences(articles, REPORTED_WORDS, ABOUT_THE_SAME):
+    for sentence, near in central_sentences(articles, REPORTED_WORDS, ABOUT_THE_SAME, _specific):
         if len(out) >= room:
             break
         text = strip_dateline(normalise_quotes(sentence.text)).lstrip("-\u2014 ")
@@ -55,6 +62,12 @@ def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_ou
         said.append(words)
         out.append(Fact("reported", text, _cited(sentence, near), evidence=text))
     return out
+
+
+def _specific(sentence: Sentence) -> float:
+    """How much the sentence names and counts: the bonus of a fact over the topic's framing."""
+    names = len(set(_NAME.findall(sentence.text)))
+    return NAMES_BONUS * min(1.0, names / 4) + FIGURE_BONUS * bool(_DIGIT.search(sentence.text))
 
 
 def _stands_alone(text: str) -> bool:
