@@ -94,6 +94,19 @@ def test_a_quoted_term_in_an_announcement_is_not_someones_words():
     assert not _one_candidate('The Varn Institute announced that "the ocean samples are pure and safe," in Oslo on Thursday.')
 
 
+def test_a_sentence_about_something_another_sentence_names_is_not_reported():
+    # what the claim is about is named elsewhere: which school, which games, which country
+    assert not _one_candidate("The school has developed an ocean science programme with the Varn Institute in Lund.")
+    assert not _one_candidate("Twelve divers tested positive for banned drugs during those games at the Lund pool.")
+    assert not _one_candidate("Both already picked up medals earlier in the year at the Varn Institute games.")
+    assert not _one_candidate("Six of the country's 50 biggest exporters are makers of ocean probes and radar sets.")
+    assert _one_candidate("In a radio address, Harlow said the country's ocean probes had found salt beneath the ice.")
+
+
+def test_a_sentence_that_is_all_quote_has_no_speaker():
+    assert not _one_candidate('"Arden and Tethys do not have the status of ocean worlds under the Lund convention."')
+
+
 def test_a_sentence_that_starts_inside_a_quote_is_not_reported():
     assert not _one_candidate('Beneath the crust lies a warm briny ocean," Mira Holm of the Varn Institute told reporters in Oslo.')
 

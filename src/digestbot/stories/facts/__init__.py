@@ -24,7 +24,8 @@ from ..clustering import source_ref
 from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD_PART
 from .dates import _when_atoms
 from .events import _central_events, _event_atoms, _what_atoms
-from .figures import _quantity_atoms, _tally_atoms
+from .figures import _quantity_atoms
+from .tallies import _tally_atoms
 from .group import MAX_LINES, _bare_counts_joined, _group, _one_line_a_person, _without_repeated_events
 from .leads import CORROBORATED_FROM, DEVELOPMENTS, MAX_LEAD, MIN_LEAD, SENTENCE_BUDGET, _candidates, _central_leads
 from .people import _Roster, _age_atoms, _lead_person, _person_names, _resolve_people, _roster, _who_atoms

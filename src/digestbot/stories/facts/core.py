@@ -61,10 +61,10 @@ _CALENDAR_WORDS = frozenset("monday tuesday wednesday thursday friday saturday s
                             "march april june july august september october november december".split())
 
 
-
-
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
 _NAMEISH = re.compile(r"\s[A-Z][a-z]")
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b")  # searched lower-cased: faster than re.I
@@ -74,7 +74,7 @@ _NUMBER_WORD_PART = re.compile("|".join(sorted(NUMBER_WORDS)))  # also inside a 
 def _standalone(sentence: str) -> bool:
     words = sentence.split()
     return (8 <= len(words) <= 45 and words[0].lower().strip(",") not in fact_words.DANGLING_OPENERS
-            and '"' not in sentence and not sentence.endswith("?") and not _PRONOUN_MAIN_CLAUSE.match(sentence))
+            and '"' not in sentence and not sentence.endswith(("?", ":")) and not _PRONOUN_MAIN_CLAUSE.match(sentence))
 
 
 # "As his first visit since June, it represents ...": an opening phrase, then a pronoun for a subject

@@ -22,7 +22,7 @@ from ...text.meaning import in_quote, is_modal, is_negated, speaker
 from . import fact_words
 from .core import _Atom, _FIRST, _asserted, _clean
 
-_DAY = (r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|"
+_DAY = (r"(?:(?:on|late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|"
         r"tonight|last\s+(?:week|month|year)|this\s+(?:week|month)|earlier\s+this\s+(?:week|month))")
 _RELATIVE_DAY = re.compile(rf"\s+{_DAY}(?:\s+(?:morning|afternoon|evening|night))?\b")
 _SUBJECT_WORD = r"(?:[A-Z][\w.'&-]*|[a-z][\w'-]*|\d[\d,]*)"
@@ -32,11 +32,16 @@ _MAIN_CLAUSE = re.compile(
     rf"(?:\s+{_DAY})?"
     r"\s+(?P<aux>(?:has|have|had|was|were)\s+(?:been\s+)?)?"
     rf"(?P<verb>{fact_words.ACTION_VERBS})(?![\w'\u2019])"  # not "won" of "won't"
-    r"(?P<obj>[^,;:\"]*)")
+    r"(?P<obj>(?:[^,;:\"]|,(?=\d{3}\b))*)")  # "settle 1,400 injury cases": a number's comma goes on
 _CLAUSE_END = re.compile(r"\s+(?:--|_|-)\s+|,\s+(?:but|while|which|who|and\s+(?:said|says))\b")
 _CUT_BEFORE = frozenset("after before because when while as in on at for from with by during since until "
                         "amid despite following of".split())
 _RELATIVE = re.compile(r"\s+(?:that|which|who)\s+")
+# an aside between commas after the object, then more of the clause ("ordered the relatives of Elian, 6,
+# to return the boy"): the object stopped at the aside is not the whole of it
+_APPOSITION_THEN_MORE = re.compile(r",\s+[^,;:\"]{1,60},\s+(?!(?:and|but|or|who|which|while|whose|where|when|after|"
+                                   r"before|as|according|said|says|officials?|police|sources)\b)(?:to\s|a\s|an\s|\$|\d)")
+_CLAUSE_OPENERS = frozenset(("that", "whether"))
 # words a main clause's subject never holds: "One month after ...", "According to ...", "By the time ..."
 _NOT_IN_SUBJECT = frozenset("after before when while since following during despite although because until unless "
                             "if than that who which whom according said says by as is are was were has have had "
@@ -79,6 +84,9 @@ def event_of(sentence: str) -> Event | None:
     clause = f"{subject} {verb} {obj}"
     if is_negated(clause) or is_modal(f"{subject} {verb}"):
         return None
+    if _APPOSITION_THEN_MORE.match(sentence, len(sentence) - len(body) + m.end()) \
+            or not _RELATIVE_DAY.sub("", f" {obj}").strip():
+        return None  # the object goes on after an aside ("charged X, the maker of Y, a penalty") or is only a day
     said = _reported_by(sentence, m.end())
     clause = " ".join(_RELATIVE_DAY.sub("", clause).split())  # a bare weekday would be read as this week's
     text = clause[0].upper() + clause[1:] + (f" ({said} said)" if said else "")
@@ -131,6 +139,8 @@ def _cut_at_a_break(words: list[str]) -> list[str]:
     if not cuts:
         return []
     words = words[: cuts[-1]]
+    if _CLAUSE_OPENERS & {w.lower() for w in words}:
+        return []  # a cut inside what is said or ordered ("to make sure that wells"): its meaning is lost
     while len(words) > 3 and (words[-1].lower().endswith(("ed", "ing")) or words[-1].lower() in fact_words.IRREGULAR_PAST):
         words.pop()  # "music owned", "the fugitive sought": a reduced clause the cut left without its end
     while len(words) > 4 and words[-2].lower() in _CUT_BEFORE - {"of"}:

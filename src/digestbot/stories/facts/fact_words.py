@@ -33,11 +33,13 @@ SELF_DESCRIBING_ROLES = frozenset("striker evacuee".split())
 # Places written after these prepositions name where an event happened.
 PLACE_PREPOSITIONS = re.compile(
     r"\b(?:in|off|near|outside|at|over|into)\s+(?:the\s+)?((?:[A-Z][\w'-]+)(?:\s+(?:of\s+|de\s+|es\s+)?[A-Z][\w'-]+){0,3})")
-# Capitalised words that are not places even after "in" ("in March", "in Washington Post").
+# Capitalised words that are not places even after "in" ("in March", "in Washington Post", "in the
+# Ministry of Energy": a body, not where something happened).
 NOT_PLACES = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday the a an his her their its "
-    "congress parliament court".split())
+    "congress parliament court ministry department office agency bureau committee commission council "
+    "center centre institute university".split())
 # Words that open a sentence that cannot stand alone as "what happened".
 DANGLING_OPENERS = frozenset(
     "he she it they his her its their this that these those but and or so also however then "

@@ -10,7 +10,7 @@ from ...text.quantities import Quantity, in_words
 from ...text.tokens import canonical_terms, stem
 from ...text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker
 from . import fact_words
-from .core import _Atom, _CALENDAR_TITLES, _DIGIT, _VAGUE_UNITS, _clean, _window_before
+from .core import _Atom, _CALENDAR_TITLES, _VAGUE_UNITS, _clean, _window_before
 
 
 _LARGE = r"(?:thousand|million|billion|trillion)"  # "2 million": the word is part of the number
@@ -293,6 +293,8 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
     if labelled is None:
         return []
     text, unit = labelled
+    if _cut_before_its_noun(text, sentence, q.end):
+        return []
     grouped = _group_sized(q, sentence)
     if grouped and unit.endswith(":bare"):
         unit = unit[: -len(":bare")]
@@ -305,6 +307,16 @@ def _quantity_atoms(q: Quantity, sentence: str, a: Article, order: int) -> list[
     weight = 1.5 if unit in ("death", "injury") else 1.0
     return [_Atom("how_many", _figure_slot(q, unit, clause), value, _clean(text), a, order, weight, context,
                   sentence, superseded=is_superseded(clause))]
+
+
+def _cut_before_its_noun(text: str, sentence: str, end: int) -> bool:
+    """ "60 percent of the city's", "35 percent of the current" (seven million children): a label
+    that stops on a possessive, a function word or before another number says nothing whole."""
+    last = text.split()[-1]
+    if last.endswith(("'s", "\u2019s")) or last.lower() in STOPWORDS:
+        return True
+    at = sentence.find(last, end)
+    return at >= 0 and re.match(r"\s+(?:\d|(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b)", sentence[at + len(last):], re.I) is not None
 
 
 def _asserted_figure(q: Quantity, sentence: str, left: int, clause: str, year: int) -> bool:
@@ -340,9 +352,16 @@ def _not_a_total(q: Quantity, sentence: str) -> bool:
         return True  # an age ("Elian, who was 5 at the time", "the age group between 15 to 49"), not a count
     if re.search(r"\b(?:out of|in every|of every)\s+$", before):
         return True  # the second term of a ratio ("one out of nine persons"), not a count
+    if _CURRENCY_BEFORE.search(before):
+        return True  # "a reward of dlrs 2.5 million": a sum written as a bare number, not a count
+    if len(_PER_MONTH.findall(sentence)) >= 2:
+        return True  # "38 died in January, 33 in February": a monthly series, no total
     return bool(re.match(r"\s+(?:to|and|-)\s+\d", after)) and _BARE_NUMBER.fullmatch(q.text.strip()) is not None  # a range's first half
 
 
+_CURRENCY_BEFORE = re.compile(r"\b(?:dlrs|dollars?|yuan|euros?|pounds|yen|rupees|francs|marks)\s+$", re.I)
+_PER_MONTH = re.compile(r"\d[\d,]*\s+(?:[a-z]+\s+){0,2}in\s+(?:January|February|March|April|May|June|July|August|"
+                        r"September|October|November|December|the first (?:week|month|half))\b")
 _BARE_NUMBER = re.compile(r"[\d,.]+(?:\s+" + _LARGE + r")?", re.I)
 
 
@@ -362,33 +381,3 @@ def _worth_counting(q: Quantity, unit: str, grouped: re.Match | None) -> bool:
     people = unit.split(":")[0] in fact_words.PEOPLE_ROLES or unit.startswith("person")
     about_people = people or unit.split(":")[0] in ("death", "injury") or unit.startswith("percent")
     return bool(about_people or q.kind in ("measure", "money") or grouped or unit == "wind" or unit.endswith(":damaged"))
-
-
-def _tally_atoms(s: str, a: Article, order: int) -> list[_Atom]:
-    """A vote's tally with who voted, when the clause names them: "Supreme Court: ruled 6-3"."""
-    if not _DIGIT.search(s):
-        return []
-    atoms = []
-    for m in fact_words.TALLY.finditer(s):
-        ayes, noes = next((m.group(f"a{i}"), m.group(f"b{i}")) for i in "123" if m.group(f"a{i}"))
-        if int(ayes) < int(noes):
-            continue  # a score or a range, not a tally (the winning side is written first)
-        left, right = clause_around(s, m.start(), m.end())
-        if is_negated(s[left:right]) or is_modal(" ".join(s[left:m.start()].split()[-5:])) or in_quote(s, m.start()):
-            continue
-        shown = _tally_text(m, f"{ayes}-{noes}", s[left:m.start()])
-        if shown:
-            atoms.append(_Atom("how_many", f"tally:{ayes}-{noes}", f"{ayes}-{noes}", shown, a, order, 1.0,
-                               frozenset(canonical_terms(s[left:right])), s))
-    return atoms
-
-
-def _tally_text(m: re.Match, tally: str, before: str) -> str | None:
-    """ "Supreme Court: ruled 6-3", "6-3 decision"; None for "voted 7-2" with nobody named (who
-    voted is the fact)."""
-    what = (m.group("verb") or "").lower() or f"{(m.group('noun') or m.group('noun3')).lower()}"
-    whose = _percent_holder(re.sub(r"^\s*(?:The|A|An)\s+", " ", before))
-    shown = f"{what} {tally}" if m.group("verb") else f"{tally} {what}"
-    if whose and whose.removesuffix("'s") not in _CALENDAR_TITLES:
-        return f"{whose}: {shown}"
-    return None if m.group("verb") else shown

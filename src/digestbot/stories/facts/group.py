@@ -129,16 +129,25 @@ TIMELINE_DAYS = 30
 
 
 def _value_kind(main: list[_Atom], g: list[_Atom], same_time: bool) -> str:
-    """What another value of a figure is beside the main one: a figure of its own ("own": its
-    sentence shares little with the main one's, it counts another scope or it was stated more than
-    TIMELINE_DAYS earlier), a "conflict" (another outlet, about the same time, not corrected) or an
-    earlier point of its "timeline"."""
-    main_ctx = frozenset().union(*(x.context for x in main))
-    if _overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g, same_time) \
-            or _other_modifiers(main[0], g[0]) or _newest(main) - _newest(g) > TIMELINE_DAYS * 86400:
-        return "own"
+    """What another value of a figure is beside the main one: a figure of its own ("own"), a
+    "conflict" (another outlet, about the same time, not corrected) or an earlier point of its
+    "timeline"."""
     other_outlet = {x.article.source for x in g} - {x.article.source for x in main}
-    return "conflict" if same_time and other_outlet and not any(x.superseded for x in g) else "timeline"
+    corrected = any(x.superseded for x in g)
+    if _another_figure(main, g, same_time) or not corrected and (
+            same_time and not other_outlet or main[0].slot.startswith("money:")
+            and not any(_TOLL_CHANGE.search(x.evidence) for x in main)):
+        return "own"  # "$33.5 million judgment" and "$25 million" of it: one outlet's two values at once, or
+        # two sums of one noun that nothing says changed, are two figures
+    return "conflict" if same_time and other_outlet and not corrected else "timeline"
+
+
+def _another_figure(main: list[_Atom], g: list[_Atom], same_time: bool) -> bool:
+    """The value counts something else: its sentence shares little with the main one's, it counts
+    another scope or has other modifiers, or it was stated more than TIMELINE_DAYS earlier."""
+    main_ctx = frozenset().union(*(x.context for x in main))
+    return (_overlap(main_ctx, frozenset().union(*(x.context for x in g))) < 0.3 or _other_scope(main, g, same_time)
+            or _other_modifiers(main[0], g[0]) or _newest(main) - _newest(g) > TIMELINE_DAYS * 86400)
 
 
 _TOLL_EVENT = re.compile(r"(?<=dead|ured) in the \w+$")

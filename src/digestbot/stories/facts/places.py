@@ -45,8 +45,9 @@ def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, st
         place = m.group(1)
         if place.split()[0].lower() in fact_words.NOT_PLACES or a_person(place):
             continue
-        if _modifier_not_place(s, m.end()) or not asserted(m):
-            continue  # "in the Atlanta area", "in Venezuela's capital": the name is not the place
+        if _modifier_not_place(s, m.end()) or place.endswith(("'s", "\u2019s")) or _inside_a_name(s, m.start()) \
+                or not asserted(m):
+            continue  # "in the Atlanta area", "into California's race", "Movement in China": not the place
         atoms.append(_Atom("where", f"place:{place.lower()}", "", _clean(m.group(0)), a, order, 1.0))
     return atoms
 
@@ -60,6 +61,19 @@ def _itinerary_atoms(s: str, a: Article, order: int, hedged: bool) -> list[_Atom
             atoms.append(_Atom("where", "itinerary", f"{m.group(1)}>{m.group(2)}".lower(),
                                f"{m.group(1)}, then {m.group(2)}{planned}", a, order, 3.0))
     return atoms
+
+
+_WORD_BEFORE = re.compile(r"([A-Z][a-z]+)\s+$")
+_BODY_WORDS = frozenset("center centre movement institute committee association council office agency party front "
+                        "organization organisation federation foundation society commission league union bureau "
+                        "authority".split())
+
+
+def _inside_a_name(s: str, start: int) -> bool:
+    """ "the Information Center of Human Rights and Democratic Movement in China said": the
+    preposition joins a name's words, it does not say where something happened."""
+    m = _WORD_BEFORE.search(s, max(0, start - 30), start)
+    return m is not None and m.group(1).lower() in _BODY_WORDS
 
 
 _NEXT_WORD = re.compile(r"(?:'s|’s)|\s+([a-z][\w-]*)")

@@ -39,6 +39,15 @@ _FIRST_PERSON = re.compile(r"\b(?:I|we|We|us|our|Our|my|My|you|You|your)\b")
 _INTERVIEW_TURN = re.compile(r"^[QA][.:]\s")  # "Q. How do people catch it?"
 _NUMBER = re.compile(r"\d[\d,.]*")
 _QUOTE = re.compile(r'"([^"]*)"')
+# what the sentence is about is named in another one: "The school has developed ...", "The ministry
+# estimated ...", "Twelve athletes tested positive during those games", "the country's gold output"
+_POINTS_BACK_AT_START = re.compile(r"The(?:\s+(?!of\b)[a-z][a-z-]*){1,4}(?:\s+(?:also|now|still|already))?\s+(?:is|are|was|were|has|"
+                                   r"have|had|will|would|can|could|says|said)\b")
+_POINTS_BACK = re.compile(r"^(?:Both|Such)\s+[a-z]|\b(?:those|such)\s+(?:games|talks|events|measures|cases|attacks|"
+                          r"reports?|countries)\b")
+# "Six of the country's 50 biggest exporters ...", with no name in the sentence to say which country
+_NAMED = re.compile(r"(?<=\s)[A-Z][a-z]+")
+_UNNAMED_PLACE = re.compile(r"\bthe\s+(?:city|country|nation|province|company)(?:'s|\u2019s)")
 _NAME = re.compile(r"(?<=\w )[A-Z][a-z]+")  # a capitalised word inside the sentence
 _DIGIT = re.compile(r"\d")
 
@@ -78,12 +87,27 @@ def _stands_alone(text: str) -> bool:
     if (not _worth_reading(text) or not opening[:1].isupper() or opening.split()[0].lower() in fact_words.DANGLING_OPENERS
             or text.endswith("?") or _INTERVIEW_TURN.match(text) or fact_words.NOT_NEWS.match(text)):
         return False
-    if text.count('"') % 2 or _PRONOUN_SPEAKER.search(text):
+    if _PRONOUN_SPEAKER.search(text) or _points_back(text) or not _quotes_have_speakers(text):
         return False
-    unquoted = _QUOTE.sub("", text)
-    # a quote of a few words is someone's words; one or two ("B" sample, "certified organic") a term
+    return not _FIRST_PERSON.search(_QUOTE.sub("", text))
+
+
+def _quotes_have_speakers(text: str) -> bool:
+    """Every quote is closed, and someone's words (a quote of three words or more in a sentence
+    that reports speech; one or two are a term: "B" sample, "certified organic") name who said them."""
+    if text.count('"') % 2:
+        return False
+    if text.startswith('"') and text.rstrip(".").endswith('"') and not _REPORTS_SPEECH.search(text):
+        return False  # all quote, nobody saying it
     someones_words = any(len(q.split()) >= 3 for q in _QUOTE.findall(text)) and _REPORTS_SPEECH.search(text) is not None
-    return (not someones_words or speaker(text) is not None) and not _FIRST_PERSON.search(unquoted)
+    return not someones_words or speaker(text) is not None
+
+
+def _points_back(text: str) -> bool:
+    """What the sentence is about is named in another one: "The school has ...", "those games",
+    "the country's" with no name in the sentence."""
+    return (_POINTS_BACK.search(text) is not None or _POINTS_BACK_AT_START.match(text) is not None
+            or _UNNAMED_PLACE.search(text) is not None and not _NAMED.search(text))
 
 
 def _cited(sentence: Sentence, near: list[tuple[Sentence, float]]) -> list:

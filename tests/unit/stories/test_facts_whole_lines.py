@@ -1,0 +1,87 @@
+"""A fact line says something whole (issue 13, seventh session): the wrong-line classes a second
+reader found in 429 lines of topics never labelled (a clause cut inside a number or before its
+object, a sum read as a toll, a body read as a place, one outlet's two sums shown as an update),
+each on sentences of our own."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from builders import an_article  # noqa: E402
+from digestbot.domain.models import Story  # noqa: E402
+from digestbot.stories.facts import extract_facts  # noqa: E402
+from digestbot.stories.facts.events import event_of  # noqa: E402
+
+
+def _lines(*sentences, category=None, **kw):
+    facts = extract_facts(Story(key="s", title="t", articles=[an_article(*sentences, **kw)]))
+    return [f.text for f in facts if category in (None, f.category)]
+
+
+def _event(sentence):
+    event = event_of(sentence)
+    return event.text if event else None
+
+
+# --- an event's clause is not cut inside a number, an aside or what was said ------------------
+
+def test_a_numbers_comma_does_not_end_the_clause():
+    assert _event("Dorne Pharma agreed late Tuesday to pay $350 million to settle 1,400 injury cases brought "
+                  "in Arden.") == "Dorne Pharma agreed to pay $350 million to settle 1,400 injury cases brought in Arden"
+
+
+def test_an_object_that_goes_on_after_an_aside_is_no_event():
+    assert _event("The Arden Defence Office charged Tethys Systems, the maker of the radar, a $15 million penalty "
+                  "for a failed test.") is None
+    assert _event("The Arden agency has ordered the relatives of Mira Holm, 6, to return the girl to her father.") is None
+
+
+def test_an_object_that_is_only_a_day_is_no_event():
+    assert _event("Senator Holm's Arden opponent charged Thursday that her trade stance could help her husband.") is None
+
+
+def test_a_cut_inside_what_was_ordered_is_no_event():
+    assert _event("Premier Dorne ordered the Arden Water Office to make sure that wells dug in the capital city "
+                  "last year are working as a preventive measure.") is None
+
+
+# --- a figure is labelled whole, and a sum is no toll ----------------------------------------
+
+def test_a_sum_after_a_currency_word_is_no_toll():
+    lines = _lines("The Arden cleric's death edict came with a reward of dlrs 2.5 million, the Tethys agency said.")
+    assert not any("dead" in line for line in lines)
+
+
+def test_a_monthly_series_of_deaths_is_no_toll():
+    lines = _lines("According to records at the Arden hospital, 38 people died of fever in January, 33 in February "
+                   "while 10 others died in the first week of March.", category="how_many")
+    assert not any("dead" in line for line in lines)
+
+
+def test_a_label_cut_on_a_possessive_or_before_a_number_is_not_shown():
+    lines = _lines("Currently, the Arden water office supplies only 60 percent of the city's potable water demand.",
+                   "In Tethys only 35 percent of the current seven million school-age children finish primary school.",
+                   category="how_many")
+    assert not any(line.endswith(("city's", "current")) for line in lines)
+
+
+def test_two_sums_of_one_noun_that_nothing_says_changed_are_no_update():
+    articles = [an_article("Dorne owes the Holm family a $33.5 million civil judgment for the deaths, the court said.",
+                           source="Arden Wire", days=0),
+                an_article("Dorne owes the Holm family a $33.5 million civil judgment for the deaths, the court said.",
+                           source="Tethys Agency", days=0),
+                an_article("Dorne owes the Holm family a $25 million civil judgment for the deaths, the court said.",
+                           source="Arden Wire", days=3)]
+    facts = extract_facts(Story(key="s", title="t", articles=articles))
+    assert not any(f.timeline or f.conflicts for f in facts if f.category == "how_many")
+
+
+# --- a place is where something happened, not a body's name or a possessive ------------------
+
+def test_a_body_or_a_possessive_is_not_a_place():
+    lines = _lines("Tom Varley's entry Tuesday into Arden's 2000 Senate race transformed the contest, officials said.",
+                   "According to Mira Holm, director in the Ministry of Energy, the drought hit Umutara hardest.",
+                   "A group of 150 people protested evictions, the Information Center of Human Rights and "
+                   "Democratic Movement in Tethys said.", category="where")
+    assert not any(line.startswith(("Into", "In the Ministry", "In Tethys")) for line in lines)
