@@ -173,3 +173,7 @@ def test_an_event_line_a_development_already_says_leaves_its_line_to_something_e
     happened = Fact("what", "What happened: The Varn court ruled that the Arden law broke the charter.", [])
     assert _without_repeated_events([happened, event, development, other]) == [happened, development, other]
     assert _without_repeated_events([happened, event, other]) == [happened, event, other]
+
+
+def test_a_guess_is_not_reported():
+    assert not _one_candidate("Mira Holm may have convinced most of Arden that the probe found salt beneath the ice of Tethys.")

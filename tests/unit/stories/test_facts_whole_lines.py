@@ -85,3 +85,45 @@ def test_a_body_or_a_possessive_is_not_a_place():
                    "A group of 150 people protested evictions, the Information Center of Human Rights and "
                    "Democratic Movement in Tethys said.", category="where")
     assert not any(line.startswith(("Into", "In the Ministry", "In Tethys")) for line in lines)
+
+
+# --- a dated line dates its event, not the day someone said it ----------------------------------
+
+def test_a_day_after_who_said_it_or_a_report_reaching_here_dates_the_saying():
+    from digestbot.stories.facts.dates import _dated_lead
+    article = an_article("placeholder", published="1999-04-23T12:00:00+00:00")  # a Friday
+    assert _dated_lead("Arden's jobless rate fell by 1.6 percent in March, said the Ministry of Employment Friday.",
+                       article).startswith("23 Apr 1999 report: ")
+    assert _dated_lead("More than 170,000 children die every year in Tethys, according to a press report reaching "
+                       "here on Wednesday.", article).startswith("21 Apr 1999 report: ")
+
+
+# --- a lead says the news of the story, named in its own words ----------------------------------
+
+def _leads(*sentences):
+    articles = [an_article(*sentences, source=source, days=day)
+                for day, source in enumerate(("Arden Wire", "Tethys Agency", "Dorne Daily", "Arden Wire", "Tethys Agency",
+                                              "Dorne Daily"))]
+    return [f.text for f in extract_facts(Story(key="s", title="t", articles=articles)) if f.category == "what"]
+
+
+def test_a_lead_about_something_another_sentence_names_is_no_lead():
+    leads = _leads("The call was issued in a joint statement released in Arden after two days of talks on the dam.",
+                   "The 64-year-old president declared that Tethys supports the Kessel Dam treaty in full.")
+    assert not any("The call was issued" in line or "64-year-old president" in line for line in leads)
+
+
+def test_background_or_a_narrative_flourish_is_no_lead():
+    leads = _leads("In 1990, Mira Holm, the librarian of Arden, persuaded the council to fund the first digital library.",
+                   "Nothing in the second building where Tom Varley opened fire was going to stop him from killing.")
+    assert not any("In 1990" in line or "Nothing in" in line for line in leads)
+
+
+def test_when_another_first_happened_is_no_fact_of_its_own():
+    lines = _lines("For the first time since reading the Arden inquiry's report, Senator Mira Holm said Thursday she felt "
+                   "betrayed by the premier.", category="what")
+    assert not any(line.startswith("The first time") for line in lines)
+
+
+def test_what_someone_admitted_of_an_unnamed_it_is_no_event():
+    assert _event("Secretary Tom Varley admitted that it emphasized a wide range of subjects over depth.") is None

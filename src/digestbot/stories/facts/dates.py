@@ -102,7 +102,9 @@ _BACKGROUND_DATE = re.compile(r"(?:\b(?:the|an?|its|their|his|her)|'s)\s+$|\b(?:
                               r"(?:\s+\w+){0,3}\s+(?:on|in)\s+$", re.I)
 # Verbs of saying: a day next to one dates the statement, not the event ("decided", "ordered" are events)
 _SAYING = rf"(?:{fact_words.REPORTING_VERBS})"
-_SAYING_BEFORE = re.compile(rf"\b{_SAYING}\s+(?:reporters\s+|in a statement\s+)?(?:on\s+|late\s+|early\s+)?$", re.I)
+# "said Friday", "said the Ministry of Employment Friday", "a press report reaching here on Wednesday"
+_SAYING_BEFORE = re.compile(rf"(?:\b{_SAYING}\s+(?:reporters\s+|in a statement\s+|(?:the\s+)?(?:[A-Z][\w.-]*\s+(?:(?:of|and|for)\s+)?)"
+                            r"{1,5})?|\breaching\s+here\s+)(?:on\s+|late\s+|early\s+)?$")
 
 
 _SAYING_AFTER = re.compile(rf"\s+{_SAYING}\b", re.I)
@@ -120,7 +122,7 @@ def _before_the_year(sentence: str, year: int) -> bool:
     """A lead that dates itself years before its article (a chronology's "Nov. 29, 1962: ...") is
     background, not a development of the story."""
     m = _DATED_OPENING.match(sentence)
-    return bool(m) and int(m.group(1)) < year - 1
+    return bool(m) and int(m.group(1) or m.group(2)) < year - 1
 
 
-_DATED_OPENING = re.compile(r"^[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+((?:19|20)\d\d)\s*:")
+_DATED_OPENING = re.compile(r"^(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+((?:19|20)\d\d)\s*:|In\s+((?:19|20)\d\d),)")

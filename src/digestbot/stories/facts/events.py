@@ -42,6 +42,7 @@ _RELATIVE = re.compile(r"\s+(?:that|which|who)\s+")
 _APPOSITION_THEN_MORE = re.compile(r",\s+[^,;:\"]{1,60},\s+(?!(?:and|but|or|who|which|while|whose|where|when|after|"
                                    r"before|as|according|said|says|officials?|police|sources)\b)(?:to\s|a\s|an\s|\$|\d)")
 _CLAUSE_OPENERS = frozenset(("that", "whether"))
+_THAT_PRONOUN = re.compile(r"that\s+(?:it|he|she|they|this)\b")  # "admitted that it emphasized ...": which "it"?
 # words a main clause's subject never holds: "One month after ...", "According to ...", "By the time ..."
 _NOT_IN_SUBJECT = frozenset("after before when while since following during despite although because until unless "
                             "if than that who which whom according said says by as is are was were has have had "
@@ -85,7 +86,7 @@ def event_of(sentence: str) -> Event | None:
     if is_negated(clause) or is_modal(f"{subject} {verb}"):
         return None
     if _APPOSITION_THEN_MORE.match(sentence, len(sentence) - len(body) + m.end()) \
-            or not _RELATIVE_DAY.sub("", f" {obj}").strip():
+            or not _RELATIVE_DAY.sub("", f" {obj}").strip() or _THAT_PRONOUN.match(obj):
         return None  # the object goes on after an aside ("charged X, the maker of Y, a penalty") or is only a day
     said = _reported_by(sentence, m.end())
     clause = " ".join(_RELATIVE_DAY.sub("", clause).split())  # a bare weekday would be read as this week's
@@ -239,7 +240,8 @@ def _first_atoms(s: str, a: Article, order: int) -> list[_Atom]:
     for m in _FIRST.finditer(s):
         for part in re.split(r"\s+and\s+(?=(?:the\s+)?first\b)", m.group(0)):
             text = _clean(part)
-            if len(text.split()) >= 4 and _asserted(s, m.start(), m.end()):
+            # "(for) the first time since ..." says when something else happened, not a fact of its own
+            if len(text.split()) >= 4 and not text.lower().startswith("the first time") and _asserted(s, m.start(), m.end()):
                 atoms.append(_Atom("what", "first", "", text, a, order, 1.5))
     return atoms
 

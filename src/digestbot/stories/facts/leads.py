@@ -103,7 +103,8 @@ def _event_leads(articles: list[Article]) -> list[tuple[Article, str]]:
     not dated years before the article (a chronology's background)."""
     leads = [(a, strip_dateline(normalise_quotes(s)).lstrip("-\u2014 ")) for a in articles for s in a.sentences[:2]
              if not fact_words.DOCUMENT_TITLE.match(a.title)]
-    return [(a, s) for a, s in leads if _standalone(s) and not fact_words.NOT_NEWS.match(s) and _states_an_event(s)
+    return [(a, s) for a, s in leads if _standalone(s) and not fact_words.NOT_NEWS.match(s)
+            and not fact_words.POINTS_BACK_AT_START.match(s) and _states_an_event(s)
             and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)
             and not _before_the_year(s, a.published.year)]
 

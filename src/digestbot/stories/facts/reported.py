@@ -41,13 +41,15 @@ _NUMBER = re.compile(r"\d[\d,.]*")
 _QUOTE = re.compile(r'"([^"]*)"')
 # what the sentence is about is named in another one: "The school has developed ...", "The ministry
 # estimated ...", "Twelve athletes tested positive during those games", "the country's gold output"
-_POINTS_BACK_AT_START = re.compile(r"The(?:\s+(?!of\b)[a-z][a-z-]*){1,4}(?:\s+(?:also|now|still|already))?\s+(?:is|are|was|were|has|"
-                                   r"have|had|will|would|can|could|says|said)\b")
+# "Twelve athletes tested positive during those games", "Both already ...": named in another sentence
 _POINTS_BACK = re.compile(r"^(?:Both|Such)\s+[a-z]|\b(?:those|such)\s+(?:games|talks|events|measures|cases|attacks|"
                           r"reports?|countries)\b")
-# "Six of the country's 50 biggest exporters ...", with no name in the sentence to say which country
+# "Six of the country's 50 biggest exporters ...", "The city's murder rate ...", with no name in the
+# sentence to say which
+# a guess, not a report: the main clause's verb is "may have convinced", "would have forbidden"
+_SPECULATION = re.compile(r"^[A-Z][\w.'-]*(?:\s+(?!that\b|which\b|who\b)[\w.',-]+){0,6}\s+(?:may|might|could|would)\s+have\b")
 _NAMED = re.compile(r"(?<=\s)[A-Z][a-z]+")
-_UNNAMED_PLACE = re.compile(r"\bthe\s+(?:city|country|nation|province|company)(?:'s|\u2019s)")
+_UNNAMED_PLACE = re.compile(r"\bthe\s+(?:city|country|nation|province|company)(?:'s|\u2019s)|^The\s+[a-z]+(?:'s|\u2019s)\s")
 _NAME = re.compile(r"(?<=\w )[A-Z][a-z]+")  # a capitalised word inside the sentence
 _DIGIT = re.compile(r"\d")
 
@@ -87,7 +89,7 @@ def _stands_alone(text: str) -> bool:
     if (not _worth_reading(text) or not opening[:1].isupper() or opening.split()[0].lower() in fact_words.DANGLING_OPENERS
             or text.endswith("?") or _INTERVIEW_TURN.match(text) or fact_words.NOT_NEWS.match(text)):
         return False
-    if _PRONOUN_SPEAKER.search(text) or _points_back(text) or not _quotes_have_speakers(text):
+    if _PRONOUN_SPEAKER.search(text) or _points_back(text) or _SPECULATION.search(text) or not _quotes_have_speakers(text):
         return False
     return not _FIRST_PERSON.search(_QUOTE.sub("", text))
 
@@ -106,7 +108,7 @@ def _quotes_have_speakers(text: str) -> bool:
 def _points_back(text: str) -> bool:
     """What the sentence is about is named in another one: "The school has ...", "those games",
     "the country's" with no name in the sentence."""
-    return (_POINTS_BACK.search(text) is not None or _POINTS_BACK_AT_START.match(text) is not None
+    return (_POINTS_BACK.search(text) is not None or fact_words.POINTS_BACK_AT_START.match(text) is not None
             or _UNNAMED_PLACE.search(text) is not None and not _NAMED.search(text))
 
 
