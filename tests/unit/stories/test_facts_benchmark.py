@@ -33,8 +33,9 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     assert split["fresh5"]["recall"] >= 0.44  # its untouched reading: 43% (BENCHMARKS.md)
     assert split["fresh6"]["recall"] >= 0.36  # its untouched reading: 35%
     # its first reading: 29% (its lines had been seen, not tuned on); 25% since reported lines favour
-    # sentences that name and count (its framing sentences lost 3 facts, the other splits gained 24)
-    assert split["fresh7"]["recall"] >= 0.25
+    # sentences that name and count (its framing sentences lost 3 facts, the other splits gained 24);
+    # 24% since a lead "to this effect" is no lead (Kenya's "What happened" moved to another central lead)
+    assert split["fresh7"]["recall"] >= 0.24
     assert split["fresh8"]["recall"] >= 0.46  # its untouched reading: 40%
     assert totals["labelled_precision"] >= 0.69  # lines that match a label (topics have few): must not fall
     # no line judged wrong (each wrong example found by hand is fixed as a class and kept)

@@ -127,3 +127,20 @@ def test_when_another_first_happened_is_no_fact_of_its_own():
 
 def test_what_someone_admitted_of_an_unnamed_it_is_no_event():
     assert _event("Secretary Tom Varley admitted that it emphasized a wide range of subjects over depth.") is None
+
+
+def test_a_lead_cites_only_leads_that_say_the_same_with_the_same_numbers():
+    # two sentencings for lying share most of their words: neither corroborates the other
+    one = "A former Arden parole commissioner was sentenced to two years in prison Tuesday for lying to a grand jury."
+    other = "A Tethys man was sentenced Thursday to nearly six years in prison for lying to a grand jury about a bombing."
+    articles = [an_article(one, source="Arden Wire", days=0), an_article(other, source="Tethys Agency", days=1),
+                an_article("The Dorne court heard the Arden dam case on Monday, its clerk Mira Holm said.", source="Dorne Daily",
+                           days=2)]
+    facts = extract_facts(Story(key="s", title="t", articles=articles))
+    sentencings = [f for f in facts if "sentenced" in f.text]
+    assert sentencings and all(len({r.source for r in f.sources}) == 1 for f in sentencings)
+
+
+def test_an_agreement_to_this_effect_is_no_line():
+    assert not any("to this effect" in line for line in _lines(
+        "An agreement to this effect was signed last Friday in Nairobi by Mira Holm, director of the Arden institute."))

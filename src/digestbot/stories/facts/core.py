@@ -77,6 +77,11 @@ def _standalone(sentence: str) -> bool:
             and '"' not in sentence and not sentence.endswith(("?", ":")) and not _PRONOUN_MAIN_CLAUSE.match(sentence))
 
 
+def points_elsewhere(text: str) -> bool:
+    """ "An agreement to this effect was signed": which effect is in another sentence."""
+    return " to this effect" in text or " to that effect" in text
+
+
 # "As his first visit since June, it represents ...": an opening phrase, then a pronoun for a subject
 _PRONOUN_MAIN_CLAUSE = re.compile(
     r"^(?:" + "|".join(sorted(fact_words.SUBORDINATE_OPENERS)) + r")\b[^,]*,\s+(?:it|he|she|they|this|that|these)\b", re.I)

@@ -10,7 +10,7 @@ from ...text.cleaning import strip_dateline
 from ...text.lexicons import STOPWORDS
 from ...text.meaning import clause_around, is_modal, is_negated
 from . import fact_words
-from .core import _Atom, _FIRST, _capitalise, _clean, _standalone
+from .core import _Atom, _FIRST, _capitalise, _clean, _standalone, points_elsewhere
 
 
 def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
@@ -23,7 +23,7 @@ def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
         left, right = clause_around(s, d.start, d.end)
         clause = s[left:right]
         text = _dated_text(s, d.start, d.end)
-        if (not text or _FIRST.search(text) or not fact_words.EVENT_VERB_LOWER.search(text.lower())
+        if (not text or _FIRST.search(text) or points_elsewhere(text) or not fact_words.EVENT_VERB_LOWER.search(text.lower())
                 or is_negated(clause) or not re.search(r"[A-Z]", text.replace(d.text, ""))):
             continue  # a date without an asserted event, or without anyone or anything named, to hang it on
         planned = is_modal(clause)

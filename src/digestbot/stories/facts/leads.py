@@ -10,17 +10,16 @@ from ...text.tokens import normalise_quotes
 from ...text.meaning import is_modal, is_negated
 from ...text.tfidf import tfidf_rows
 from . import fact_words
-from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD, _standalone
+from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD, _standalone, points_elsewhere
 from .dates import _before_the_year, _dated_lead
 from .events import _without_opening_phrase
-
-
-
 
 SENTENCE_BUDGET = 200  # sentences read a story: all of a short story, the leads of a long one
 DEVELOPMENTS = 6  # a long story's coverage in this many stretches, one central lead each
 DEVELOPMENT_SUPPORT = 2  # outlets whose leads are about it, the development's own included
-CORROBORATING_SIMILARITY = 0.2  # TF-IDF cosine at which another lead says the same thing (it is cited)
+# TF-IDF cosine at which another lead, with the same numbers, says the same thing (it is cited): two
+# sentencings of two people for lying share "sentenced ... years ... for lying to a grand jury" at 0.2
+CORROBORATING_SIMILARITY = 0.35
 RELATED_SIMILARITY = 0.1  # ... at which it is about the same development (a lead needs one to be chosen)
 CORROBORATED_FROM = 6  # articles from which a fact needs two of them behind it
 MIN_LEAD = 6  # facts a reader needs are stated early; the rest is background
@@ -68,10 +67,6 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
     leads = _event_leads(articles)
     if not leads:
         return []
-    if len(leads) <= 2:  # no centroid worth fitting: the opening lead says what happened
-        article, text = leads[0]
-        return [_Atom("what", "happened", "", text, article, -1, 10.0, evidence=text,
-                      corroborating=[a for a, _ in leads])]
     try:
         matrix = tfidf_rows([s for _, s in leads])
     except ValueError:  # nothing but stop words
@@ -80,10 +75,13 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
     sims = matrix @ matrix.T
 
     def atom(i: int, slot: str, text: str) -> _Atom:
-        same = [leads[j][0] for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY]
+        same = [leads[j][0] for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY
+                and _numbers(leads[j][1]) == _numbers(leads[i][1]) or j == i]
         return _Atom("what", slot, "", text, leads[i][0], -1, 10.0 if slot == "happened" else 2.0,
                      evidence=leads[i][1], corroborating=same)
 
+    if len(leads) <= 2:  # no centroid worth fitting: the opening lead says what happened
+        return [atom(0, "happened", leads[0][1])]
     best = _first_report(leads, scores)
     out = [atom(best, "happened", leads[best][1])]
     chosen = [best]
@@ -104,7 +102,7 @@ def _event_leads(articles: list[Article]) -> list[tuple[Article, str]]:
     leads = [(a, strip_dateline(normalise_quotes(s)).lstrip("-\u2014 ")) for a in articles for s in a.sentences[:2]
              if not fact_words.DOCUMENT_TITLE.match(a.title)]
     return [(a, s) for a, s in leads if _standalone(s) and not fact_words.NOT_NEWS.match(s)
-            and not fact_words.POINTS_BACK_AT_START.match(s) and _states_an_event(s)
+            and not fact_words.POINTS_BACK_AT_START.match(s) and not points_elsewhere(s) and _states_an_event(s)
             and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)
             and not _before_the_year(s, a.published.year)]
 
@@ -130,6 +128,14 @@ def _states_an_event(sentence: str) -> bool:
 # "Metallica sued Napster": an action is an event too
 _ACTION = re.compile(r"\b(?:" + "|".join(v for v in fact_words.ACTION_VERBS.split("|")
                                           if v not in fact_words.AMBIGUOUS_ACTIONS) + r")\b")
+
+
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def _numbers(sentence: str) -> set[str]:
+    """The numbers a sentence states, in figures or words ("two years", "six years")."""
+    return set(_NUMBER.findall(sentence)) | set(_NUMBER_WORD.findall(sentence.lower()))
 
 
 def _new_development(i: int, leads: list[tuple[Article, str]], sims, chosen: list[int]) -> bool:
