@@ -144,3 +144,11 @@ def test_a_lead_cites_only_leads_that_say_the_same_with_the_same_numbers():
 def test_an_agreement_to_this_effect_is_no_line():
     assert not any("to this effect" in line for line in _lines(
         "An agreement to this effect was signed last Friday in Nairobi by Mira Holm, director of the Arden institute."))
+
+
+def test_a_role_in_a_clause_about_years_before_is_not_the_role_now():
+    articles = [an_article("Mira Holm has lived under guard since 1989, when the religious leader Tom Varley decreed her death.",
+                           "The late Tom Varley called for her death in a decree read on Arden radio.",
+                           published="1998-10-10T12:00:00+00:00", source=source) for source in ("Arden Wire", "Tethys Agency")]
+    facts = extract_facts(Story(key="s", title="t", articles=articles))
+    assert not any("religious leader" in f.text for f in facts if f.category == "who")

@@ -8,6 +8,7 @@ from functools import lru_cache
 from ...domain.models import Article
 from ...text.entities import Entity, entities, in_the_past
 from ...text.lexicons import STOPWORDS, TITLE_WORDS, WEEKDAYS
+from ...text.meaning import about_other_time
 from ...text.tokens import normalise_quotes
 from . import fact_words
 from .core import _Atom, _CALENDAR_WORDS, _DIGIT, _HONORIFICS, _NAMEISH, _asserted
@@ -38,7 +39,7 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
             _add_named_people(s, people)
             for m in _CAPITAL_TITLE_PERSON.finditer(s):
                 titled.setdefault(m.group(2).lower(), (m.group(2), fact_words.NAME_TITLES[m.group(1)]))
-            _add_people_after_roles(s, people)
+            _add_people_after_roles(s, people, a.published.year)
     for norm, (name, title) in titled.items():
         if not people.get(norm, ("", ""))[1]:
             people[norm] = (name, title)
@@ -58,13 +59,14 @@ def _add_named_people(s: str, people: dict[str, tuple[str, str]]) -> None:
             people[full.lower()] = (name, given if in_the_past(given) else role or given)
 
 
-def _add_people_after_roles(s: str, people: dict[str, tuple[str, str]]) -> None:
-    """People named after a lower-case role ("bombing suspect Eric Rudolph"), unless already known."""
+def _add_people_after_roles(s: str, people: dict[str, tuple[str, str]], year: int) -> None:
+    """People named after a lower-case role ("bombing suspect Eric Rudolph"), unless already known,
+    and not in a clause about years before ("since 1989, when the religious leader X decreed")."""
     if _ROLE_LAST_WORDS.isdisjoint(_LOWER_WORD.findall(s)) and _ROLE_LAST_WORDS.isdisjoint(_HYPHENATED.findall(s)):
         return  # no role noun: the pattern below, tried at every position, would find nothing
     for m in _LOWER_TITLE_PERSON.finditer(s):
         norm = m.group(2).lower()
-        if norm not in people:  # "the chairman", "that co-pilot": the role without its determiner
+        if norm not in people and not about_other_time(s[max(0, m.start() - 40): m.start()], year):  # "the chairman", "that co-pilot": the role without its determiner
             people[norm] = (m.group(2), re.sub(r"^(?:the|that|this|a|an|his|her|their)\s+", "", m.group(1).strip()))
 
 
