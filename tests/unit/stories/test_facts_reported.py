@@ -177,3 +177,14 @@ def test_an_event_line_a_development_already_says_leaves_its_line_to_something_e
 
 def test_a_guess_is_not_reported():
     assert not _one_candidate("Mira Holm may have convinced most of Arden that the probe found salt beneath the ice of Tethys.")
+
+
+def test_a_sentence_leaning_on_the_one_before_is_not_reported():
+    # the third reader's classes: which "they", which parents, which plane, which total, which "next"
+    assert not _one_candidate('In celebration of the film "Arden Rising"\'s first anniversary, they want fans to see it in Lund.')
+    assert not _one_candidate("The parents attributed the changes to a drug made by the Varn Institute in Lund.")
+    assert not _one_candidate("Aboard the same plane were 73 relatives of the Arden crew flying home to Lund.")
+    assert not _one_candidate("Tea sales made up only 1 percent of that total, Varn chief executive Mira Holm said.")
+    assert not _one_candidate("The next, he's playing his old Arden character in a new series for the Varn network.")
+    assert not _one_candidate("EDITORS: Mira Holm of the Varn Institute is back in Lund for ten talks on the Arden probe.")
+    assert _one_candidate("While the Varn Institute rejected the first plan, it approved a second Arden probe in Lund.")

@@ -52,8 +52,8 @@ SUBORDINATE_OPENERS = frozenset(
 # ("Timeline for EgyptAir Flight 990", "TRANSCRIPT FROM ...", "Text of the ruling").
 DOCUMENT_TITLE = re.compile(r"^(?:timeline|chronology|transcript|text of|excerpts? (?:from|of)|key dates)\b", re.I)
 # What introduces a document or a list rather than reporting news ("Following is a transcript of ...").
-NOT_NEWS = re.compile(r"^(?:following is|following are|the following is|the following are|here is|here are|nothing)\b",
-                      re.I)
+NOT_NEWS = re.compile(r"^(?:following is|following are|the following is|the following are|here is|here are|nothing|"
+                      r"editors(?=:))\b", re.I)
 # A sentence whose subject is named in another one: "The school has developed ...", "The call was
 # issued ...", "The 64-year-old president declared ...": shown alone, nobody knows which.
 POINTS_BACK_AT_START = re.compile(r"^The(?:\s+(?!of\b)[a-z][a-z-]*){1,4}(?:\s+(?:also|now|still|already))?\s+(?:is|are|"

@@ -42,8 +42,13 @@ _QUOTE = re.compile(r'"([^"]*)"')
 # what the sentence is about is named in another one: "The school has developed ...", "The ministry
 # estimated ...", "Twelve athletes tested positive during those games", "the country's gold output"
 # "Twelve athletes tested positive during those games", "Both already ...": named in another sentence
-_POINTS_BACK = re.compile(r"^(?:Both|Such)\s+[a-z]|\b(?:those|such)\s+(?:games|talks|events|measures|cases|attacks|"
-                          r"reports?|countries)\b")
+_POINTS_BACK = re.compile(r"^(?:Both|Such)\s+[a-z]|^The next\b|\b(?:those|such)\s+(?:games|talks|events|measures|cases|"
+                          r"attacks|reports?|countries)\b|\bthe same\s+(?:plane|flight|ship|aircraft)\b|\bthat total\b")
+# "The parents attributed ...", "The market leaped ...": a subject of one common noun, which another
+# sentence names (a verb in -s is left alone: "The tentative agreements reached ..." reads the same)
+_UNNAMED_SUBJECT = re.compile(r"^The\s+[a-z]+\s+[a-z]+ed\b(?!['\u2019]|\s+of\b)")
+# "In celebration of the film's anniversary, they want ...": the pronoun's antecedent is elsewhere
+_OPENING_THEN_PRONOUN = re.compile(r"^([^,]{1,150}),\s+(?:they|he|she|it)\s")
 # "Six of the country's 50 biggest exporters ...", "The city's murder rate ...", with no name in the
 # sentence to say which
 # a guess, not a report: the main clause's verb is "may have convinced", "would have forbidden"
@@ -94,6 +99,12 @@ def _stands_alone(text: str) -> bool:
     return not _FIRST_PERSON.search(_QUOTE.sub("", text))
 
 
+def _pronoun_for_no_one(text: str) -> bool:
+    """An opening phrase naming no one, then "they"/"he"/"she"/"it" as the main clause's subject."""
+    m = _OPENING_THEN_PRONOUN.match(text)
+    return m is not None and not _NAMED.search(_QUOTE.sub("", m.group(1)))
+
+
 def _quotes_have_speakers(text: str) -> bool:
     """Every quote is closed, and someone's words (a quote of three words or more in a sentence
     that reports speech; one or two are a term: "B" sample, "certified organic") name who said them."""
@@ -109,6 +120,7 @@ def _points_back(text: str) -> bool:
     """What the sentence is about is named in another one: "The school has ...", "those games",
     "the country's" with no name in the sentence."""
     return (_POINTS_BACK.search(text) is not None or fact_words.POINTS_BACK_AT_START.match(text) is not None
+            or _UNNAMED_SUBJECT.match(text) is not None or _pronoun_for_no_one(text)
             or _UNNAMED_PLACE.search(text) is not None and not _NAMED.search(text))
 
 
