@@ -25,7 +25,6 @@ and content hash), so re-filling a story after each new article costs little.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -154,16 +153,12 @@ def summarise(articles: list[Article], words: int, prior: list[Article] = (),
     return [candidates[i] for i in _select(candidates, vectors, scores, words)] if candidates else []
 
 
-def central_sentences(articles: list[Article], words: int, near: float, bonus: Callable[[Sentence], float] | None = None,
-                      ) -> list[tuple[Sentence, list[tuple[Sentence, float]]]]:
-    """The story summary's sentences (about `words` words, best first; `bonus` adds to a sentence's
-    score), each with every sentence at a TF-IDF cosine of at least `near` to it (itself included)
-    and that cosine."""
+def central_sentences(articles: list[Article], words: int, near: float) -> list[tuple[Sentence, list[tuple[Sentence, float]]]]:
+    """The story summary's sentences (about `words` words, best first), each with every sentence
+    at a TF-IDF cosine of at least `near` to it (itself included) and that cosine."""
     candidates, vectors, scores = _scored(articles, (), SUMMARY_POSITION_WEIGHT)
     if not candidates:
         return []
-    if bonus is not None:
-        scores = scores + np.array([bonus(s) for s in candidates])
     chosen = _select(candidates, vectors, scores, words)
     cosines = (vectors[chosen] @ vectors.T).toarray()
     return [(candidates[i], [(candidates[j], float(cosines[k, j])) for j in np.flatnonzero(cosines[k] >= near)])

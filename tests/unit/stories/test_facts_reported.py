@@ -188,3 +188,7 @@ def test_a_sentence_leaning_on_the_one_before_is_not_reported():
     assert not _one_candidate("The next, he's playing his old Arden character in a new series for the Varn network.")
     assert not _one_candidate("EDITORS: Mira Holm of the Varn Institute is back in Lund for ten talks on the Arden probe.")
     assert _one_candidate("While the Varn Institute rejected the first plan, it approved a second Arden probe in Lund.")
+
+
+def test_a_share_of_something_named_before_is_not_reported():
+    assert not _one_candidate("The Varn Institute then buys a third of the probes in that 15 percent for the Lund office.")

@@ -152,3 +152,27 @@ def test_a_role_in_a_clause_about_years_before_is_not_the_role_now():
                            published="1998-10-10T12:00:00+00:00", source=source) for source in ("Arden Wire", "Tethys Agency")]
     facts = extract_facts(Story(key="s", title="t", articles=articles))
     assert not any("religious leader" in f.text for f in facts if f.category == "who")
+
+
+# --- the held-out reading's classes (fresh9) ----------------------------------------------------
+
+def test_an_object_that_is_a_list_cut_short_is_no_event():
+    assert _event("Arden police arrested 28 people involved in more than 30 cases of blackmail, gambling, illegal "
+                  "use of guns and other crimes.") is None
+
+
+def test_one_places_figure_is_no_conflict_with_the_nations():
+    articles = [an_article("Obesity in Arden rose by 50 percent increase over the decade, the Varn Institute said.",
+                           source="Arden Wire", days=0),
+                an_article("Obesity in Arden showed a 50 percent increase over the decade, the Varn Institute said.",
+                           source="Dorne Daily", days=0),
+                an_article("Tethys led the nation with a 101.8 percent increase in obesity over the decade.",
+                           source="Tethys Agency", days=0)]
+    facts = extract_facts(Story(key="s", title="t", articles=articles))
+    assert not any(f.conflicts for f in facts)
+
+
+def test_a_lead_that_opens_on_thats_is_no_lead():
+    assert not any(line.startswith("What happened: That's") for line in _lines(
+        "That's right: 47 percent of Arden County adults are overweight, according to a county health poll released "
+        "Thursday."))

@@ -41,6 +41,8 @@ _RELATIVE = re.compile(r"\s+(?:that|which|who)\s+")
 # to return the boy"): the object stopped at the aside is not the whole of it
 _APPOSITION_THEN_MORE = re.compile(r",\s+[^,;:\"]{1,60},\s+(?!(?:and|but|or|who|which|while|whose|where|when|after|"
                                    r"before|as|according|said|says|officials?|police|sources)\b)(?:to\s|a\s|an\s|\$|\d)")
+# "30 cases of blackmail, gambling, illegal use of guns and other crimes": the object is a list cut short
+_LIST_GOES_ON = re.compile(r",\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}(?:,|\s+(?:and|or)\s)")
 _CLAUSE_OPENERS = frozenset(("that", "whether"))
 _THAT_PRONOUN = re.compile(r"that\s+(?:it|he|she|they|this)\b")  # "admitted that it emphasized ...": which "it"?
 # words a main clause's subject never holds: "One month after ...", "According to ...", "By the time ..."
@@ -85,7 +87,8 @@ def event_of(sentence: str) -> Event | None:
     clause = f"{subject} {verb} {obj}"
     if is_negated(clause) or is_modal(f"{subject} {verb}"):
         return None
-    if _APPOSITION_THEN_MORE.match(sentence, len(sentence) - len(body) + m.end()) \
+    end = len(sentence) - len(body) + m.end()
+    if _APPOSITION_THEN_MORE.match(sentence, end) or _LIST_GOES_ON.match(sentence, end) \
             or not _RELATIVE_DAY.sub("", f" {obj}").strip() or _THAT_PRONOUN.match(obj):
         return None  # the object goes on after an aside ("charged X, the maker of Y, a penalty") or is only a day
     said = _reported_by(sentence, m.end())

@@ -43,7 +43,7 @@ NOT_PLACES = frozenset(
 # Words that open a sentence that cannot stand alone as "what happened".
 DANGLING_OPENERS = frozenset(
     "he she it they his her its their this that these those but and or so also however then "
-    "there here which who we i you".split())
+    "there here which who we i you that's".split())
 # Words that open a subordinate phrase: a clause opening with one does not state an event alone.
 SUBORDINATE_OPENERS = frozenset(
     "as after before when while since following in on at during despite although because with of for "

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ...domain.models import Fact, SourceRef, outlet_count
+from ...text.lexicons import STOPWORDS
 from ...text.tokens import canonical_terms
 from ..clustering import source_ref
 from .core import _Atom, _capitalise
@@ -139,7 +140,24 @@ def _value_kind(main: list[_Atom], g: list[_Atom], same_time: bool) -> str:
             and not any(_TOLL_CHANGE.search(x.evidence) for x in main)):
         return "own"  # "$33.5 million judgment" and "$25 million" of it: one outlet's two values at once, or
         # two sums of one noun that nothing says changed, are two figures
-    return "conflict" if same_time and other_outlet and not corrected else "timeline"
+    if same_time and other_outlet and not corrected:
+        return "conflict" if _same_names(main, g) else "own"
+    return "timeline"
+
+
+def _same_names(main: list[_Atom], g: list[_Atom]) -> bool:
+    """Two outlets disagree about one figure only when their sentences name something in common, or
+    neither names anything ("Georgia led the nation with a 101.8 percent increase" is not the
+    nation's 50 percent)."""
+    ours, theirs = _names_in(main), _names_in(g)
+    return bool(ours & theirs) or not (ours or theirs)
+
+
+def _names_in(atoms: list[_Atom]) -> set[str]:
+    return {w for at in atoms for w in _NAME.findall(at.evidence or "") if w.lower() not in STOPWORDS}
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]+")
 
 
 def _another_figure(main: list[_Atom], g: list[_Atom], same_time: bool) -> bool:

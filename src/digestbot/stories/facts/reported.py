@@ -25,11 +25,6 @@ REPORTED_WORDS = 600  # the summary read for lines: about twice the ten lines a 
 ABOUT_THE_SAME = 0.2  # TF-IDF cosine at which another article's sentence covers the same thing
 SAYS_THE_SAME = 0.5  # ... at which it says the same thing: that article is cited too
 ALREADY_SAID = 0.6  # share of a sentence's words one fact line already has: it repeats that line
-# A central sentence that names who or where (up to four names) or gives a figure states a fact; one
-# that names nothing is the topic's generic framing ("Malaria is a serious problem"). Each adds to a
-# cosine of 0..1: on the 44 labelled clusters +11 facts found on topics, +2 on events.
-NAMES_BONUS = 0.05
-FIGURE_BONUS = 0.05
 
 # who said it is unknown: "he said", "In a phone interview, he says"
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they|it)\s+(?:{fact_words.REPORTING_VERBS})\b", re.I)
@@ -41,9 +36,10 @@ _NUMBER = re.compile(r"\d[\d,.]*")
 _QUOTE = re.compile(r'"([^"]*)"')
 # what the sentence is about is named in another one: "The school has developed ...", "The ministry
 # estimated ...", "Twelve athletes tested positive during those games", "the country's gold output"
-# "Twelve athletes tested positive during those games", "Both already ...": named in another sentence
+# "Twelve athletes tested positive during those games", "Both already ...", "the units in that 15
+# percent": named in another sentence
 _POINTS_BACK = re.compile(r"^(?:Both|Such)\s+[a-z]|^The next\b|\b(?:those|such)\s+(?:games|talks|events|measures|cases|"
-                          r"attacks|reports?|countries)\b|\bthe same\s+(?:plane|flight|ship|aircraft)\b|\bthat total\b")
+                          r"attacks|reports?|countries)\b|\bthe same\s+(?:plane|flight|ship|aircraft)\b|\bthat (?:total|\d)")
 # "The parents attributed ...", "The market leaped ...": a subject of one common noun, which another
 # sentence names (a verb in -s is left alone: "The tentative agreements reached ..." reads the same)
 _UNNAMED_SUBJECT = re.compile(r"^The\s+[a-z]+\s+[a-z]+ed\b(?!['\u2019]|\s+of\b)")
@@ -55,8 +51,6 @@ _OPENING_THEN_PRONOUN = re.compile(r"^([^,]{1,150}),\s+(?:they|he|she|it)\s")
 _SPECULATION = re.compile(r"^[A-Z][\w.'-]*(?:\s+(?!that\b|which\b|who\b)[\w.',-]+){0,6}\s+(?:may|might|could|would)\s+have\b")
 _NAMED = re.compile(r"(?<=\s)[A-Z][a-z]+")
 _UNNAMED_PLACE = re.compile(r"\bthe\s+(?:city|country|nation|province|company)(?:'s|\u2019s)|^The\s+[a-z]+(?:'s|\u2019s)\s")
-_NAME = re.compile(r"(?<=\w )[A-Z][a-z]+")  # a capitalised word inside the sentence
-_DIGIT = re.compile(r"\d")
 
 
 def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_outlets: int) -> list[Fact]:
@@ -65,7 +59,7 @@ def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_ou
     saying something the `shown` lines do not."""
     out: list[Fact] = []
     said = [content_words(f.text) for f in shown]
-    for sentence, near in central_sentences(articles, REPORTED_WORDS, ABOUT_THE_SAME, _specific):
+    for sentence, near in central_sentences(articles, REPORTED_WORDS, ABOUT_THE_SAME):
         if len(out) >= room:
             break
         text = strip_dateline(normalise_quotes(sentence.text)).lstrip("-\u2014 ")
@@ -78,12 +72,6 @@ def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_ou
         said.append(words)
         out.append(Fact("reported", text, _cited(sentence, near), evidence=text))
     return out
-
-
-def _specific(sentence: Sentence) -> float:
-    """How much the sentence names and counts: the bonus of a fact over the topic's framing."""
-    names = len(set(_NAME.findall(sentence.text)))
-    return NAMES_BONUS * min(1.0, names / 4) + FIGURE_BONUS * bool(_DIGIT.search(sentence.text))
 
 
 def _stands_alone(text: str) -> bool:
