@@ -11,7 +11,7 @@ core (`analyse_text`) into one Story, whose facts are rendered as `/TOPIC facts`
 - recall: labelled facts matched by at least one line that is not judged wrong;
 - each figure for all clusters and separately for the `fresh` ones (labelled before the extractor
   ever ran on them: the first round's held-out estimate), the `fresh2` ones (the same, second
-  round), `fresh3` to `fresh8` (later rounds: each held out until its first reading, which
+  round), `fresh3` to `fresh10` (later rounds: each held out until its first reading, which
   BENCHMARKS.md records; a split labelled for a later round goes in HELD_OUT, left out of every
   run but `--first-reading`) and the `tuned` ones;
 - lines per story (target at most 15) and CPU ms of `extract_facts` per story (target < 50):
@@ -122,7 +122,7 @@ def fact_texts(story: Story) -> tuple[list[str], list[str], float]:
 
 # Splits labelled but not yet read: the extractor is not run on them (nor their figures shown)
 # until their first reading, `--first-reading`, which BENCHMARKS.md records.
-HELD_OUT: frozenset[str] = frozenset({"fresh9"})
+HELD_OUT: frozenset[str] = frozenset({"fresh10"})
 
 
 def run(show: bool = False, first_reading: bool = False) -> list[dict]:
@@ -196,6 +196,11 @@ def totals(rows: list[dict]) -> dict:
             "max_cpu_ms": max(r["cpu_ms"] for r in rows), "max_warm_ms": max(r["warm_ms"] for r in rows)}
 
 
+def split_order(name: str) -> int:
+    """tuned 0, fresh 1, fresh2 2, ...: the order the splits were labelled in."""
+    return 0 if name == "tuned" else int(name.removeprefix("fresh") or 1)
+
+
 def markdown(rows: list[dict]) -> str:
     out = ["| cluster | split | event | lines | wrong | precision, judged | precision, labels only | recall | "
            "CPU ms cold / warm (25 articles) |",
@@ -205,7 +210,8 @@ def markdown(rows: list[dict]) -> str:
         q = r["labelled_only"] / r["lines"] if r["lines"] else 0.0
         out.append(f"| {r['topic']} | {r['split']} | {r['event']} | {r['lines']} | {len(r['wrong'])} | {p:.0%} | "
                    f"{q:.0%} | {len(r['found'])}/{r['labelled']} | {r['cpu_ms']:.0f} / {r['warm_ms']:.0f} |")
-    splits = [(name, [r for r in rows if r["split"] == name]) for name in ("fresh8", "fresh7", "fresh6", "fresh5", "fresh4", "fresh3", "fresh", "fresh2", "tuned")]
+    names = sorted({r["split"] for r in rows}, key=split_order, reverse=True)
+    splits = [(name, [r for r in rows if r["split"] == name]) for name in names]
     for name, part in splits + [("all", rows)]:
         if part:
             t = totals(part)

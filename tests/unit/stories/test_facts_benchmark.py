@@ -21,8 +21,7 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     totals = bench.totals(rows)
     assert totals["precision"] >= 0.90  # lines judged correct (labelled or checked by hand)
     assert totals["max_lines"] <= 15
-    split = {name: bench.totals([r for r in rows if r["split"] == name])
-             for name in ("tuned", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")}
+    split = {name: bench.totals([r for r in rows if r["split"] == name]) for name in {r["split"] for r in rows}}
     assert split["tuned"]["recall"] >= 0.81
     # most splits sit under the 60% target on topics (a film, a probe, a surplus, a charity's
     # charges): these floors are their figures now, not the goal. Seventh session: each split lost a
@@ -37,6 +36,9 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     assert split["fresh6"]["recall"] >= 0.34  # its untouched reading: 35%
     assert split["fresh7"]["recall"] >= 0.22  # its first reading: 29% (its lines had been seen, not tuned on)
     assert split["fresh8"]["recall"] >= 0.40  # its untouched reading: 40%
+    # its first reading: 45%, with a bonus for naming sentences that lost it 3 facts and was withdrawn
+    # (49% at the seventh session's start)
+    assert split["fresh9"]["recall"] >= 0.50
     assert totals["labelled_precision"] >= 0.69  # lines that match a label (topics have few): must not fall
     # no line judged wrong (each wrong example found by hand is fixed as a class and kept)
     assert all(split[name]["wrong"] == 0 for name in split)
