@@ -14,9 +14,12 @@ from digestbot.stories.facts import extract_facts  # noqa: E402
 from digestbot.stories.facts.events import event_of  # noqa: E402
 
 
+def _story_facts(articles):
+    return extract_facts(Story(key="s", title="t", articles=articles))
+
+
 def _lines(*sentences, category=None, **kw):
-    facts = extract_facts(Story(key="s", title="t", articles=[an_article(*sentences, **kw)]))
-    return [f.text for f in facts if category in (None, f.category)]
+    return [f.text for f in _story_facts([an_article(*sentences, **kw)]) if category in (None, f.category)]
 
 
 def _event(sentence):
@@ -66,15 +69,35 @@ def test_a_label_cut_on_a_possessive_or_before_a_number_is_not_shown():
     assert not any(line.endswith(("city's", "current")) for line in lines)
 
 
+def _updates_or_conflicts(*reports):
+    """The figures shown as an update or a conflict, one article per (sentence, outlet, day)."""
+    facts = _story_facts([an_article(sentence, source=outlet, days=day) for sentence, outlet, day in reports])
+    return [f for f in facts if f.category == "how_many" and (f.timeline or f.conflicts)]
+
+
+def test_the_same_words_months_apart_are_two_figures_not_an_update():
+    # a topic story: one visit a year, each "N-day visit"
+    four_day = "Premier Dorne of Arden began a four-day visit to Tethys on Monday, the {} said."
+    two_day = "President Harlow of Arden began a two-day visit to Tethys on Tuesday, the {} said."
+    assert not _updates_or_conflicts((four_day.format("Tethys agency"), "Tethys Agency", 0),
+                                     (four_day.format("Arden wire"), "Arden Wire", 0),
+                                     (two_day.format("Tethys agency"), "Tethys Agency", 300),
+                                     (two_day.format("Arden wire"), "Arden Wire", 300))
+
+
+def test_a_toll_revised_within_days_stays_a_timeline():
+    articles = [an_article("The Kessel Dam failure killed 12 people, the Arden police said.", source="Arden Wire", days=0),
+                an_article("The death toll from the Kessel Dam failure rose to 17 people, the Arden police said.",
+                           source="Tethys Agency", days=3)]
+    toll = next(f for f in _story_facts(articles) if f.text.startswith("17 dead"))
+    assert [t.split(" in ")[0] for t, _ in toll.timeline] == ["12 dead"]
+
+
 def test_two_sums_of_one_noun_that_nothing_says_changed_are_no_update():
-    articles = [an_article("Dorne owes the Holm family a $33.5 million civil judgment for the deaths, the court said.",
-                           source="Arden Wire", days=0),
-                an_article("Dorne owes the Holm family a $33.5 million civil judgment for the deaths, the court said.",
-                           source="Tethys Agency", days=0),
-                an_article("Dorne owes the Holm family a $25 million civil judgment for the deaths, the court said.",
-                           source="Arden Wire", days=3)]
-    facts = extract_facts(Story(key="s", title="t", articles=articles))
-    assert not any(f.timeline or f.conflicts for f in facts if f.category == "how_many")
+    judgment = "Dorne owes the Holm family a {} civil judgment for the deaths, the court said."
+    assert not _updates_or_conflicts((judgment.format("$33.5 million"), "Arden Wire", 0),
+                                     (judgment.format("$33.5 million"), "Tethys Agency", 0),
+                                     (judgment.format("$25 million"), "Arden Wire", 3))
 
 
 # --- a place is where something happened, not a body's name or a possessive ------------------
@@ -104,7 +127,7 @@ def _leads(*sentences):
     articles = [an_article(*sentences, source=source, days=day)
                 for day, source in enumerate(("Arden Wire", "Tethys Agency", "Dorne Daily", "Arden Wire", "Tethys Agency",
                                               "Dorne Daily"))]
-    return [f.text for f in extract_facts(Story(key="s", title="t", articles=articles)) if f.category == "what"]
+    return [f.text for f in _story_facts(articles) if f.category == "what"]
 
 
 def test_a_lead_about_something_another_sentence_names_is_no_lead():
@@ -136,7 +159,7 @@ def test_a_lead_cites_only_leads_that_say_the_same_with_the_same_numbers():
     articles = [an_article(one, source="Arden Wire", days=0), an_article(other, source="Tethys Agency", days=1),
                 an_article("The Dorne court heard the Arden dam case on Monday, its clerk Mira Holm said.", source="Dorne Daily",
                            days=2)]
-    facts = extract_facts(Story(key="s", title="t", articles=articles))
+    facts = _story_facts(articles)
     sentencings = [f for f in facts if "sentenced" in f.text]
     assert sentencings and all(len({r.source for r in f.sources}) == 1 for f in sentencings)
 
@@ -150,7 +173,7 @@ def test_a_role_in_a_clause_about_years_before_is_not_the_role_now():
     articles = [an_article("Mira Holm has lived under guard since 1989, when the religious leader Tom Varley decreed her death.",
                            "The late Tom Varley called for her death in a decree read on Arden radio.",
                            published="1998-10-10T12:00:00+00:00", source=source) for source in ("Arden Wire", "Tethys Agency")]
-    facts = extract_facts(Story(key="s", title="t", articles=articles))
+    facts = _story_facts(articles)
     assert not any("religious leader" in f.text for f in facts if f.category == "who")
 
 
@@ -162,14 +185,10 @@ def test_an_object_that_is_a_list_cut_short_is_no_event():
 
 
 def test_one_places_figure_is_no_conflict_with_the_nations():
-    articles = [an_article("Obesity in Arden rose by 50 percent increase over the decade, the Varn Institute said.",
-                           source="Arden Wire", days=0),
-                an_article("Obesity in Arden showed a 50 percent increase over the decade, the Varn Institute said.",
-                           source="Dorne Daily", days=0),
-                an_article("Tethys led the nation with a 101.8 percent increase in obesity over the decade.",
-                           source="Tethys Agency", days=0)]
-    facts = extract_facts(Story(key="s", title="t", articles=articles))
-    assert not any(f.conflicts for f in facts)
+    assert not _updates_or_conflicts(
+        ("Obesity in Arden rose by 50 percent increase over the decade, the Varn Institute said.", "Arden Wire", 0),
+        ("Obesity in Arden showed a 50 percent increase over the decade, the Varn Institute said.", "Dorne Daily", 0),
+        ("Tethys led the nation with a 101.8 percent increase in obesity over the decade.", "Tethys Agency", 0))
 
 
 def test_a_lead_that_opens_on_thats_is_no_lead():
