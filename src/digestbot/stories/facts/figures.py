@@ -316,7 +316,10 @@ def _cut_before_its_noun(text: str, sentence: str, end: int) -> bool:
     if last.endswith(("'s", "\u2019s")) or last.lower() in STOPWORDS:
         return True
     at = sentence.find(last, end)
-    return at >= 0 and re.match(r"\s+(?:\d|(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b)", sentence[at + len(last):], re.I) is not None
+    return at >= 0 and _NUMBER_NEXT.match(sentence, at + len(last)) is not None
+
+
+_NUMBER_NEXT = re.compile(r"\s+(?:\d|(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b)", re.I)
 
 
 def _asserted_figure(q: Quantity, sentence: str, left: int, clause: str, year: int) -> bool:

@@ -131,18 +131,23 @@ TIMELINE_DAYS = 30
 
 def _value_kind(main: list[_Atom], g: list[_Atom], same_time: bool) -> str:
     """What another value of a figure is beside the main one: a figure of its own ("own"), a
-    "conflict" (another outlet, about the same time, not corrected) or an earlier point of its
-    "timeline"."""
+    "conflict" (another outlet, about the same time, about something both name, not corrected) or
+    an earlier point of its "timeline"."""
+    if _another_figure(main, g, same_time):
+        return "own"
+    if any(x.superseded for x in g):
+        return "timeline"  # "earlier reports said ...": a correction
     other_outlet = {x.article.source for x in g} - {x.article.source for x in main}
-    corrected = any(x.superseded for x in g)
-    if _another_figure(main, g, same_time) or not corrected and (
-            same_time and not other_outlet or main[0].slot.startswith("money:")
-            and not any(_TOLL_CHANGE.search(x.evidence) for x in main)):
-        return "own"  # "$33.5 million judgment" and "$25 million" of it: one outlet's two values at once, or
-        # two sums of one noun that nothing says changed, are two figures
-    if same_time and other_outlet and not corrected:
+    if same_time and not other_outlet or _unchanged_sum(main):
+        return "own"  # one outlet's two values at once ("$33.5 million judgment", "$25 million" of it)
+    if same_time:
         return "conflict" if _same_names(main, g) else "own"
     return "timeline"
+
+
+def _unchanged_sum(main: list[_Atom]) -> bool:
+    """Two sums of one noun that nothing says changed are two figures, not one that moved."""
+    return main[0].slot.startswith("money:") and not any(_TOLL_CHANGE.search(x.evidence) for x in main)
 
 
 def _same_names(main: list[_Atom], g: list[_Atom]) -> bool:

@@ -66,7 +66,8 @@ def _add_people_after_roles(s: str, people: dict[str, tuple[str, str]], year: in
         return  # no role noun: the pattern below, tried at every position, would find nothing
     for m in _LOWER_TITLE_PERSON.finditer(s):
         norm = m.group(2).lower()
-        if norm not in people and not about_other_time(s[max(0, m.start() - 40): m.start()], year):  # "the chairman", "that co-pilot": the role without its determiner
+        if norm not in people and not about_other_time(s[max(0, m.start() - 40): m.start()], year):
+            # "the chairman", "that co-pilot": the role without its determiner
             people[norm] = (m.group(2), re.sub(r"^(?:the|that|this|a|an|his|her|their)\s+", "", m.group(1).strip()))
 
 

@@ -34,23 +34,21 @@ _FIRST_PERSON = re.compile(r"\b(?:I|we|We|us|our|Our|my|My|you|You|your)\b")
 _INTERVIEW_TURN = re.compile(r"^[QA][.:]\s")  # "Q. How do people catch it?"
 _NUMBER = re.compile(r"\d[\d,.]*")
 _QUOTE = re.compile(r'"([^"]*)"')
-# what the sentence is about is named in another one: "The school has developed ...", "The ministry
-# estimated ...", "Twelve athletes tested positive during those games", "the country's gold output"
-# "Twelve athletes tested positive during those games", "Both already ...", "the units in that 15
-# percent": named in another sentence
+# What the sentence is about is named in another one:
+# "Twelve athletes tested positive during those games", "Both already ...", "the units in that 15 percent"
 _POINTS_BACK = re.compile(r"^(?:Both|Such)\s+[a-z]|^The next\b|\b(?:those|such)\s+(?:games|talks|events|measures|cases|"
                           r"attacks|reports?|countries)\b|\bthe same\s+(?:plane|flight|ship|aircraft)\b|\bthat (?:total|\d)")
-# "The parents attributed ...", "The market leaped ...": a subject of one common noun, which another
-# sentence names (a verb in -s is left alone: "The tentative agreements reached ..." reads the same)
+# "The parents attributed ...", "The market leaped ...": a subject of one common noun (a verb in -s is
+# left alone: "The tentative agreements reached ..." reads the same)
 _UNNAMED_SUBJECT = re.compile(r"^The\s+[a-z]+\s+[a-z]+ed\b(?!['\u2019]|\s+of\b)")
 # "In celebration of the film's anniversary, they want ...": the pronoun's antecedent is elsewhere
 _OPENING_THEN_PRONOUN = re.compile(r"^([^,]{1,150}),\s+(?:they|he|she|it)\s")
-# "Six of the country's 50 biggest exporters ...", "The city's murder rate ...", with no name in the
-# sentence to say which
+# "Six of the country's 50 biggest exporters ...", "The city's murder rate ...", when no name in the
+# sentence says which
+_UNNAMED_PLACE = re.compile(r"\bthe\s+(?:city|country|nation|province|company)(?:'s|\u2019s)|^The\s+[a-z]+(?:'s|\u2019s)\s")
+_NAMED = re.compile(r"(?<=\s)[A-Z][a-z]+")
 # a guess, not a report: the main clause's verb is "may have convinced", "would have forbidden"
 _SPECULATION = re.compile(r"^[A-Z][\w.'-]*(?:\s+(?!that\b|which\b|who\b)[\w.',-]+){0,6}\s+(?:may|might|could|would)\s+have\b")
-_NAMED = re.compile(r"(?<=\s)[A-Z][a-z]+")
-_UNNAMED_PLACE = re.compile(r"\bthe\s+(?:city|country|nation|province|company)(?:'s|\u2019s)|^The\s+[a-z]+(?:'s|\u2019s)\s")
 
 
 def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_outlets: int) -> list[Fact]:
