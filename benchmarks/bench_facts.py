@@ -9,6 +9,9 @@ core (`analyse_text`) into one Story, whose facts are rendered as `/TOPIC facts`
   label or an `acceptable` fact and none of the cluster's `wrong` examples (lines judged wrong by
   hand, described in our own words);
 - recall: labelled facts matched by at least one line that is not judged wrong;
+- read by hand (benchmarks/facts_judged.json): of the lines shown, how many a second reader judged
+  wrong and vague, of how many that reader read (each line with its citations, against the sentence
+  and source date behind it; keyed by the line's hash, so a line that changes is unread again);
 - each figure for all clusters and separately for the `fresh` ones (labelled before the extractor
   ever ran on them: the first round's held-out estimate), the `fresh2` ones (the same, second
   round), `fresh3` to `fresh10` (later rounds: each held out until its first reading, which
@@ -48,6 +51,26 @@ from digestbot.analysis import analyse_text  # noqa: E402
 
 def load_labels() -> dict:
     return json.loads(LABELS.read_text())["clusters"]
+
+
+JUDGED = Path(__file__).with_name("facts_judged.json")
+
+
+def load_judged() -> dict[str, dict[str, str]]:
+    """Per cluster, the verdicts of lines read by hand (ok, vague, wrong), by the line's hash."""
+    return json.loads(JUDGED.read_text())["clusters"] if JUDGED.exists() else {}
+
+
+def line_key(line: str) -> str:
+    return hashlib.sha1(line.encode()).hexdigest()[:16]
+
+
+def read_by_hand(lines: list[str], verdicts: dict[str, str]) -> dict[str, int]:
+    """How many of the rendered lines a reader judged ok, vague or wrong, and how many are unread."""
+    counts = {"ok": 0, "vague": 0, "wrong": 0, "unread": 0}
+    for line in lines:
+        counts[verdicts.get(line_key(line), "unread")] += 1
+    return counts
 
 
 def _article(doc: dict) -> Article:
@@ -129,12 +152,14 @@ def run(show: bool = False, first_reading: bool = False) -> list[dict]:
     labels = {topic: lab for topic, lab in load_labels().items()
               if first_reading or lab.get("split", "tuned") not in HELD_OUT}
     stories = load_stories(set(labels))
+    judged = load_judged()
     rows = []
     for topic, story in stories.items():
         texts, lines, cpu, warm = fact_texts(story)
         row = score_story(texts, labels[topic])
         row.update(topic=topic, event=labels[topic]["event"], cpu_ms=cpu * 1000, warm_ms=warm * 1000,
-                   articles=len(story.articles), split=labels[topic].get("split", "tuned"))
+                   articles=len(story.articles), split=labels[topic].get("split", "tuned"),
+                   read=read_by_hand(lines, judged.get(topic, {})))
         rows.append(row)
         if show:
             print(f"== {topic} {row['event']}")
@@ -193,6 +218,7 @@ def totals(rows: list[dict]) -> dict:
             "labelled_precision": sum(r["labelled_only"] for r in rows) / lines if lines else 0.0,
             "recall": sum(len(r["found"]) for r in rows) / sum(r["labelled"] for r in rows),
             "max_lines": max(r["lines"] for r in rows),
+            "read": {k: sum(r["read"][k] for r in rows) for k in ("ok", "vague", "wrong", "unread")},
             "max_cpu_ms": max(r["cpu_ms"] for r in rows), "max_warm_ms": max(r["warm_ms"] for r in rows)}
 
 
@@ -203,22 +229,28 @@ def split_order(name: str) -> int:
 
 def markdown(rows: list[dict]) -> str:
     out = ["| cluster | split | event | lines | wrong | precision, judged | precision, labels only | recall | "
-           "CPU ms cold / warm (25 articles) |",
-           "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+           "read by hand: wrong / vague / read | CPU ms cold / warm (25 articles) |",
+           "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         p = r["correct"] / r["lines"] if r["lines"] else 0.0
         q = r["labelled_only"] / r["lines"] if r["lines"] else 0.0
         out.append(f"| {r['topic']} | {r['split']} | {r['event']} | {r['lines']} | {len(r['wrong'])} | {p:.0%} | "
-                   f"{q:.0%} | {len(r['found'])}/{r['labelled']} | {r['cpu_ms']:.0f} / {r['warm_ms']:.0f} |")
+                   f"{q:.0%} | {len(r['found'])}/{r['labelled']} | {_read(r['read'])} | "
+                   f"{r['cpu_ms']:.0f} / {r['warm_ms']:.0f} |")
     names = sorted({r["split"] for r in rows}, key=split_order, reverse=True)
     splits = [(name, [r for r in rows if r["split"] == name]) for name in names]
     for name, part in splits + [("all", rows)]:
         if part:
             t = totals(part)
             out.append(f"| **{name}** | | | max {t['max_lines']} | {t['wrong']} | **{t['precision']:.0%}** | "
-                       f"**{t['labelled_precision']:.0%}** | **{t['recall']:.0%}** | "
+                       f"**{t['labelled_precision']:.0%}** | **{t['recall']:.0%}** | {_read(t['read'])} | "
                        f"max {t['max_cpu_ms']:.0f} / {t['max_warm_ms']:.0f} |")
     return "\n".join(out)
+
+
+def _read(counts: dict[str, int]) -> str:
+    read = counts["ok"] + counts["vague"] + counts["wrong"]
+    return f"{counts['wrong']} / {counts['vague']} / {read}" if read else "-"
 
 
 def digest_cost(limit: int) -> str:
