@@ -195,3 +195,9 @@ def test_a_lead_that_opens_on_thats_is_no_lead():
     assert not any(line.startswith("What happened: That's") for line in _lines(
         "That's right: 47 percent of Arden County adults are overweight, according to a county health poll released "
         "Thursday."))
+
+
+def test_a_transcripts_answer_dates_nothing():
+    lines = _lines("A. Varley took off from Essex County Airport in Arden at 8:38 p.m. Friday night, flying a small plane.",
+                   published="1999-07-17T12:00:00+00:00")
+    assert not any("A. Varley" in line for line in lines)

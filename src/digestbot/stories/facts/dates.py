@@ -42,6 +42,8 @@ _PAST_PLAN = re.compile(r"\b(?:was|were|had been|had)\s+(?:\w+\s+)?(?:due|expect
 def _dated_text(s: str, start: int, end: int) -> str | None:
     """What a date is the date of: the sentence's opening clause when the date is in it (at most 20
     words), else the whole sentence when it stands alone, else nothing (never a cut fragment)."""
+    if fact_words.INTERVIEW_TURN.match(s):
+        return None  # a transcript's answer ("A. Kennedy took off ...") dates nothing of the news
     sentence = _clean(strip_dateline(s).rstrip("."))
     if re.search(r"\b(?:the|an?|its|their|his|her)\s+$|'s\s+$", s[:start]):
         return _dated_event_noun(s, end)  # "the April 20 crash": the date of that crash only

@@ -54,6 +54,8 @@ DOCUMENT_TITLE = re.compile(r"^(?:timeline|chronology|transcript|text of|excerpt
 # What introduces a document or a list rather than reporting news ("Following is a transcript of ...").
 NOT_NEWS = re.compile(r"^(?:following is|following are|the following is|the following are|here is|here are|nothing|"
                       r"editors(?=:))\b", re.I)
+# A turn of an interview's transcript: "Q. How do people catch it?", "A. Kennedy took off ..." (the answer)
+INTERVIEW_TURN = re.compile(r"^[QA][.:]\s")
 # A sentence whose subject is named in another one: "The school has developed ...", "The call was
 # issued ...", "The 64-year-old president declared ...": shown alone, nobody knows which.
 POINTS_BACK_AT_START = re.compile(r"^The(?:\s+(?!of\b)[a-z][a-z-]*){1,4}(?:\s+(?:also|now|still|already))?\s+(?:is|are|"

@@ -102,7 +102,8 @@ def _event_leads(articles: list[Article]) -> list[tuple[Article, str]]:
     leads = [(a, strip_dateline(normalise_quotes(s)).lstrip("-\u2014 ")) for a in articles for s in a.sentences[:2]
              if not fact_words.DOCUMENT_TITLE.match(a.title)]
     return [(a, s) for a, s in leads if _standalone(s) and not fact_words.NOT_NEWS.match(s)
-            and not fact_words.POINTS_BACK_AT_START.match(s) and not points_elsewhere(s) and _states_an_event(s)
+            and not fact_words.POINTS_BACK_AT_START.match(s) and not fact_words.INTERVIEW_TURN.match(s)
+            and not points_elsewhere(s) and _states_an_event(s)
             and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)
             and not _before_the_year(s, a.published.year)]
 

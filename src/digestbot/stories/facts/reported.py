@@ -31,7 +31,6 @@ _PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they|it)\s+(?:{fact_words.REPORTING
 # a quote is someone's words when the sentence reports speech, else a title or a term ("Seinfeld")
 _REPORTS_SPEECH = re.compile(rf"\b(?:{fact_words.REPORTING_VERBS}|according to)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|us|our|Our|my|My|you|You|your)\b")
-_INTERVIEW_TURN = re.compile(r"^[QA][.:]\s")  # "Q. How do people catch it?"
 _NUMBER = re.compile(r"\d[\d,.]*")
 _QUOTE = re.compile(r'"([^"]*)"')
 # What the sentence is about is named in another one:
@@ -78,7 +77,7 @@ def _stands_alone(text: str) -> bool:
     person but a quote's."""
     opening = text.lstrip('"')
     if (not _worth_reading(text) or not opening[:1].isupper() or opening.split()[0].lower() in fact_words.DANGLING_OPENERS
-            or text.endswith("?") or _INTERVIEW_TURN.match(text) or fact_words.NOT_NEWS.match(text)):
+            or text.endswith("?") or fact_words.INTERVIEW_TURN.match(text) or fact_words.NOT_NEWS.match(text)):
         return False
     if _PRONOUN_SPEAKER.search(text) or _points_back(text) or _SPECULATION.search(text) or not _quotes_have_speakers(text):
         return False
