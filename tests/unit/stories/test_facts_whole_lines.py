@@ -201,3 +201,13 @@ def test_a_transcripts_answer_dates_nothing():
     lines = _lines("A. Varley took off from Essex County Airport in Arden at 8:38 p.m. Friday night, flying a small plane.",
                    published="1999-07-17T12:00:00+00:00")
     assert not any("A. Varley" in line for line in lines)
+
+
+def test_a_later_reports_role_is_the_role_now():
+    # the story of an election: the prime minister of the first reports is president by the last
+    early = [an_article("Prime Minister Tom Varley of Arden said he would run for president, the Tethys agency said.",
+                        source=source, days=0) for source in ("Tethys Agency", "Arden Wire")]
+    late = [an_article("President Tom Varley of Arden said on Monday he would name a new cabinet within a week.",
+                       source=source, days=60) for source in ("Tethys Agency", "Arden Wire")]
+    roles = [f.text for f in _story_facts(early + late) if f.category == "who" and "Tom Varley" in f.text]
+    assert roles and all(line.endswith("(President)") for line in roles)

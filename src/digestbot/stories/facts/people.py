@@ -55,8 +55,8 @@ def _add_named_people(s: str, people: dict[str, tuple[str, str]]) -> None:
             full = " ".join(words)
             name, role = people.get(full.lower(), (full, ""))
             given = e.role if _clean_role(e.role) else _apposition(s, e.end)
-            # articles come oldest first: a role a later report gives is the one now ("former President")
-            people[full.lower()] = (name, given if in_the_past(given) else role or given)
+            # articles come oldest first: a role a later report gives is the one now ("President", "former President")
+            people[full.lower()] = (name, given or role)
 
 
 def _add_people_after_roles(s: str, people: dict[str, tuple[str, str]], year: int) -> None:
