@@ -104,7 +104,8 @@ def matches(line: str, fact: dict) -> bool:
     if "is" in fact and line.lower() != fact["is"].lower():
         return False
     values = fact.get("values")
-    if values and not any(re.search(rf"(?<![\d.,]){re.escape(v)}(?![\d,]*\d)", line) for v in values):
+    # a value starts a word ("half", not "behalf"; "12", not "112") and a number ends where its digits do
+    if values and not any(re.search(rf"(?<![\w.,]){re.escape(v)}(?![\d,]*\d)", line, re.I) for v in values):
         return False
     return all(any(_contains(line, w) for w in group) for group in fact.get("words", []))
 
