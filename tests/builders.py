@@ -9,7 +9,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from digestbot.domain.models import Article, ArticleKind, RawArticle, Topic
+from digestbot.domain.models import Article, ArticleKind, RawArticle, Story, Topic
+from digestbot.stories.facts import extract_facts
 
 CORPUS = Path(__file__).parent / "corpus"
 _counter = itertools.count(1)
@@ -61,6 +62,16 @@ def an_article(
 
 def an_opinion(*sentences: str, **kw) -> Article:
     return an_article(*sentences, kind=ArticleKind.OPINION, **kw)
+
+
+def facts_of(articles) -> list:
+    """The facts of one story of these articles."""
+    return extract_facts(Story(key="s", title="t", articles=list(articles)))
+
+
+def fact_texts(*sentences: str, category: str | None = None, **kw) -> list[str]:
+    """The facts' texts of a story of one article with these sentences: all, or one category's."""
+    return [f.text for f in facts_of([an_article(*sentences, **kw)]) if category in (None, f.category)]
 
 
 def a_topic(name: str = "arnvik", title: str = "The Kessel Dam failure",

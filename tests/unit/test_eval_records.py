@@ -3,17 +3,11 @@ with the models (it broke silently when they became frozen, as nothing in the su
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from benchmark_modules import benchmark_module
 
 
 def evaldata():
-    spec = importlib.util.spec_from_file_location("evaldata", ROOT / "benchmarks" / "evaldata.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_module("evaldata")
 
 
 def test_a_record_becomes_an_article_keyed_by_its_id():

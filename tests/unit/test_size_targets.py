@@ -4,21 +4,15 @@ benchmarks/size_report.py (radon) as the report people read."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
+
+from benchmark_modules import benchmark_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def size_report_module():
-    spec = importlib.util.spec_from_file_location("size_report", ROOT / "benchmarks" / "size_report.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_no_module_or_function_is_over_the_size_targets():
-    assert size_report_module().report(ROOT) == {"modules": [], "long": [], "complex": []}
+    assert benchmark_module("size_report").report(ROOT) == {"modules": [], "long": [], "complex": []}
 
 
 def test_the_report_finds_what_is_over_them(tmp_path):
@@ -27,5 +21,5 @@ def test_the_report_finds_what_is_over_them(tmp_path):
     module = tmp_path / "src" / "too_big.py"
     module.parent.mkdir()
     module.write_text("def branchy(x):\n" + branches + "    return -1\n" + "\n" * 400 + "VALUE = 1\n", encoding="utf-8")
-    found = size_report_module().report(tmp_path)
+    found = benchmark_module("size_report").report(tmp_path)
     assert [len(found["modules"]), len(found["long"]), len(found["complex"])] == [1, 1, 1]

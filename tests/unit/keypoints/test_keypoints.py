@@ -1,6 +1,7 @@
 """Key-point extraction: every method, the contract, and digestbot's own scorer."""
 
 import pytest
+from benchmark_modules import benchmark_module
 
 from digestbot.keypoints import METHODS, extract_key_points
 from digestbot.keypoints import digestbot as ours
@@ -111,14 +112,7 @@ def test_sumy_is_never_asked_for_nltk_data(monkeypatch):
 
 
 def _fit_weights_module():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[3] / "benchmarks" / "fit_weights.py"
-    spec = importlib.util.spec_from_file_location("fit_weights", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_module("fit_weights")
 
 
 def test_fit_weights_folds_hold_out_every_article_once():

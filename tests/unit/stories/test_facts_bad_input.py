@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from builders import an_article  # noqa: E402
+from builders import an_article, fact_texts  # noqa: E402
 from digestbot.domain.models import Story  # noqa: E402
 from digestbot.stories.facts import extract_facts  # noqa: E402
 from digestbot.text.calendar import resolve_dates, show_date  # noqa: E402
@@ -16,7 +16,7 @@ def _story(*articles):
 
 
 def _how_many(*sentences, **kw):
-    return [f.text for f in extract_facts(_story(an_article(*sentences, **kw))) if f.category == "how_many"]
+    return fact_texts(*sentences, category="how_many", **kw)
 
 
 def test_a_number_with_no_noun_after_it_is_left_out():

@@ -3,10 +3,10 @@
 Runs benchmarks/bench_facts.py's scorer on ../shared/eval/mds_dev.jsonl; skips where the
 evaluation data is absent (it is never copied into the repository)."""
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from benchmark_modules import benchmark_module
 
 ROOT = Path(__file__).resolve().parents[3]
 EVAL = ROOT.parent / "shared" / "eval" / "mds_dev.jsonl"
@@ -14,9 +14,7 @@ EVAL = ROOT.parent / "shared" / "eval" / "mds_dev.jsonl"
 
 @pytest.mark.skipif(not EVAL.exists(), reason="../shared/eval/mds_dev.jsonl is not here")
 def test_facts_on_labelled_clusters_meet_the_targets():
-    spec = importlib.util.spec_from_file_location("bench_facts", ROOT / "benchmarks" / "bench_facts.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = benchmark_module("bench_facts")
     rows = bench.run()
     totals = bench.totals(rows)
     assert totals["precision"] >= 0.90  # lines judged correct (labelled or checked by hand)

@@ -7,49 +7,44 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from builders import an_article  # noqa: E402
+from builders import an_article, fact_texts  # noqa: E402
 from digestbot.domain.models import Story  # noqa: E402
 from digestbot.stories.facts import extract_facts  # noqa: E402
 
 
-def _texts(*sentences, category=None, **kw):
-    story = Story(key="s", title="t", articles=[an_article(*sentences, **kw)])
-    return [f.text for f in extract_facts(story) if category in (None, f.category)]
-
-
 def test_damages_sought_are_shown_with_what_they_are():
-    lines = _texts("The Ruskin Quartet sued the Veltro file-swapping service, seeking $12 million in damages.",
-                   category="how_many")
+    lines = fact_texts("The Ruskin Quartet sued the Veltro file-swapping service, seeking $12 million in damages.",
+                       category="how_many")
     assert "$12 million in damages" in lines
 
 
 def test_an_amount_per_item_says_per_what():
-    lines = _texts("The publishers' group wants $50,000 for each poem copied without permission.",
-                   category="how_many")
+    lines = fact_texts("The publishers' group wants $50,000 for each poem copied without permission.",
+                       category="how_many")
     assert "$50,000 for each poem" in lines
 
 
 def test_what_a_strike_cost_names_who_paid():
-    lines = _texts("The walkout at the Dorne plant cost the company about $3 billion before it ended.",
-                   category="how_many")
+    lines = fact_texts("The walkout at the Dorne plant cost the company about $3 billion before it ended.",
+                       category="how_many")
     assert any(line.startswith("Walkout cost the company") and "$3 billion" in line for line in lines)
 
 
 def test_a_signing_bonus_is_not_left_bare():
-    lines = _texts("Machinists at Harlow Motors won a $2,100 signing bonus under the new contract.",
-                   category="how_many")
+    lines = fact_texts("Machinists at Harlow Motors won a $2,100 signing bonus under the new contract.",
+                       category="how_many")
     assert "$2,100 signing bonus" in lines
 
 
 def test_a_percentage_before_a_change_says_what_changed():
-    lines = _texts("The new five-year contract gives the Harlow machinists 4 percent raises each year.",
-                   category="how_many")
+    lines = fact_texts("The new five-year contract gives the Harlow machinists 4 percent raises each year.",
+                       category="how_many")
     assert "4 percent raises" in lines
 
 
 def test_a_bare_amount_and_a_bare_share_stay_out():
-    lines = _texts("The council approved $176.7 billion on Monday, and 45 percent went unspent elsewhere.",
-                   category="how_many")
+    lines = fact_texts("The council approved $176.7 billion on Monday, and 45 percent went unspent elsewhere.",
+                       category="how_many")
     assert not any("176.7" in line or "45 percent" in line for line in lines)
 
 
@@ -75,55 +70,55 @@ def test_three_copies_of_one_report_on_one_day_do_not():
 
 
 def test_a_vote_tally_is_shown_with_who_voted():
-    lines = _texts("The Dorne High Court ruled 5-4 on Monday that the Harlow toll law breaks the charter.",
-                   category="how_many")
+    lines = fact_texts("The Dorne High Court ruled 5-4 on Monday that the Harlow toll law breaks the charter.",
+                       category="how_many")
     assert "Dorne High Court: ruled 5-4" in lines
 
 
 def test_a_tally_named_by_its_decision_stands_alone():
-    lines = _texts("Monday's 5-4 decision sent the Harlow toll law back to parliament.", category="how_many")
+    lines = fact_texts("Monday's 5-4 decision sent the Harlow toll law back to parliament.", category="how_many")
     assert "5-4 decision" in lines
 
 
 def test_scores_negated_votes_and_anonymous_tallies_are_not_tallies():
-    lines = _texts("Harlow lost 2-5 to Dorne in the cup final on Sunday afternoon.",
-                   "The Dorne council did not vote 9-2 on the toll plan, as some had said.",
-                   "In the end the judges voted 7-2 to hear the Harlow toll appeal in May.", category="how_many")
+    lines = fact_texts("Harlow lost 2-5 to Dorne in the cup final on Sunday afternoon.",
+                       "The Dorne council did not vote 9-2 on the toll plan, as some had said.",
+                       "In the end the judges voted 7-2 to hear the Harlow toll appeal in May.", category="how_many")
     assert not any("2-5" in line or "9-2" in line or "7-2" in line for line in lines)
 
 
 def test_strikers_are_counted_as_strikers():
-    lines = _texts("About 4,300 strikers at the Dorne axle plant stayed out for a sixth week.", category="how_many")
+    lines = fact_texts("About 4,300 strikers at the Dorne axle plant stayed out for a sixth week.", category="how_many")
     assert any(line.lower() == "about 4,300 strikers" for line in lines)
 
 
 def test_users_a_service_blocked_are_counted_with_what_happened_to_them():
-    lines = _texts("The Veltro service said it had blocked more than 120,000 users the Ruskin Quartet named.",
-                   category="how_many")
+    lines = fact_texts("The Veltro service said it had blocked more than 120,000 users the Ruskin Quartet named.",
+                       category="how_many")
     assert any("120,000" in line and "users blocked" in line for line in lines)
 
 
 def test_a_capitalised_title_before_a_name_makes_a_person_with_a_role():
-    lines = _texts("Justice Marta Eliza Vennholm said for the Dorne High Court that the toll law was void.",
-                   "Sen. Oskar Brandt said he would write a narrower toll law next year.", category="who")
+    lines = fact_texts("Justice Marta Eliza Vennholm said for the Dorne High Court that the toll law was void.",
+                       "Sen. Oskar Brandt said he would write a narrower toll law next year.", category="who")
     assert "Marta Eliza Vennholm (Justice)" in lines
     assert "Oskar Brandt (Senator)" in lines
 
 
 def test_a_title_before_one_word_names_no_one():
-    lines = _texts("The Justice Department said Monday it would appeal the Dorne ruling.", category="who")
+    lines = fact_texts("The Justice Department said Monday it would appeal the Dorne ruling.", category="who")
     assert not any(line.startswith("Department") for line in lines)
 
 
 def test_a_musician_named_after_their_instrument_is_a_person_with_a_role():
-    lines = _texts("Ruskin Quartet drummer Pavel Osk said the band would sue the Veltro service.", category="who")
+    lines = fact_texts("Ruskin Quartet drummer Pavel Osk said the band would sue the Veltro service.", category="who")
     assert "Pavel Osk (drummer)" in lines
 
 
 def test_a_day_written_before_the_speech_verb_dates_the_statement_not_the_event():
-    facts = _texts("Doctors in Dorne reported that a virus carried by mosquitoes killed three Harlow residents.",
-                   "Harlow health officials Friday said a dead heron found in Dorne had carried the virus.",
-                   published="1999-04-23T12:00:00+00:00")
+    facts = fact_texts("Doctors in Dorne reported that a virus carried by mosquitoes killed three Harlow residents.",
+                       "Harlow health officials Friday said a dead heron found in Dorne had carried the virus.",
+                       published="1999-04-23T12:00:00+00:00")
     assert not any(line.startswith("23 Apr 1999: ") for line in facts)
 
 
@@ -161,8 +156,8 @@ def test_a_bare_count_that_could_be_either_of_two_statements_corroborates_neithe
 
 
 def test_a_group_named_near_a_count_is_not_its_size():
-    lines = _texts("The service said it had blocked more than 120,000 users the rock group Ruskin named.",
-                   category="how_many")
+    lines = fact_texts("The service said it had blocked more than 120,000 users the rock group Ruskin named.",
+                       category="how_many")
     assert not any(line.lower().startswith("group:") for line in lines)
 
 
@@ -187,6 +182,6 @@ def test_a_story_of_several_outlets_still_asks_for_two():
 def test_a_category_may_use_lines_the_others_leave_unused():
     roles = [("spokesman", "Tomas Reyl"), ("prosecutor", "Ada Lunn"), ("judge", "Piet Varga"),
              ("lawyer", "Mona Kessel"), ("governor", "Otto Brann"), ("commander", "Lise Haag")]
-    lines = _texts(*(f"Dorne {role} {name} said the Harlow ferry inquiry would open in May." for role, name in roles),
-                   category="who")
+    lines = fact_texts(*(f"Dorne {role} {name} said the Harlow ferry inquiry would open in May." for role, name in roles),
+                       category="who")
     assert len(lines) == 6

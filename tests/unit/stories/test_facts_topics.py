@@ -7,50 +7,40 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from builders import an_article  # noqa: E402
-from digestbot.domain.models import Story  # noqa: E402
-from digestbot.stories.facts import extract_facts  # noqa: E402
+from builders import an_article, fact_texts, facts_of  # noqa: E402
 from digestbot.text.meaning import is_modal  # noqa: E402
-
-
-def _facts(*sentences, **kw):
-    return extract_facts(Story(key="s", title="t", articles=[an_article(*sentences, **kw)]))
-
-
-def _texts(*sentences, category=None, **kw):
-    return [f.text for f in _facts(*sentences, **kw) if category in (None, f.category)]
 
 
 # --- an amount says what it is for, not the modifier written before its noun -----------------
 
 def test_an_amount_is_labelled_with_its_noun_not_a_modifier():
-    lines = _texts("The Arden probe has completed its $2.1 billion primary mission around the moons of Tethys.",
-                   category="how_many")
+    lines = fact_texts("The Arden probe has completed its $2.1 billion primary mission around the moons of Tethys.",
+                       category="how_many")
     assert "$2.1 billion primary mission" in lines
     assert "$2.1 billion primary" not in lines
 
 
 def test_a_modifier_shared_with_a_later_noun_is_no_label():
-    lines = _texts("Officials have spent $12.6 million in state and federal expenses on the hunt for Tom Varley.",
-                   category="how_many")
+    lines = fact_texts("Officials have spent $12.6 million in state and federal expenses on the hunt for Tom Varley.",
+                       category="how_many")
     assert not any(line.startswith("$12.6 million in state") for line in lines)
 
 
 def test_what_follows_in_is_read_to_its_noun():
-    lines = _texts("The Harlow budget plan adds $39 billion in increased spending over five years.",
-                   category="how_many")
+    lines = fact_texts("The Harlow budget plan adds $39 billion in increased spending over five years.",
+                       category="how_many")
     assert "$39 billion in increased spending" in lines
 
 
 def test_a_time_before_an_amount_is_not_what_it_is_for():
-    lines = _texts("The Harlow budget office now projects a surplus next year of $117 billion for the Dorne treasury.",
-                   category="how_many")
+    lines = fact_texts("The Harlow budget office now projects a surplus next year of $117 billion for the Dorne treasury.",
+                       category="how_many")
     assert not any(line.startswith("Year of") for line in lines)
 
 
 def test_two_amounts_of_one_noun_with_different_modifiers_are_two_figures():
-    facts = _facts("The Arden probe completed its $2.1 billion primary mission and began a $40 million "
-                   "extended mission around Tethys.")
+    facts = facts_of([an_article("The Arden probe completed its $2.1 billion primary mission and began a $40 million "
+                                 "extended mission around Tethys.")])
     amounts = [f for f in facts if f.category == "how_many"]
     assert not any(f.timeline or f.conflicts for f in amounts)  # no "Update: ... (was ...)"
 
@@ -58,7 +48,7 @@ def test_two_amounts_of_one_noun_with_different_modifiers_are_two_figures():
 # --- "What happened" states an event, not a remark's setting or a background clause ----------
 
 def _what_happened(*sentences):
-    return next((f.text for f in _facts(*sentences) if f.text.startswith("What happened")), None)
+    return next((f.text for f in facts_of([an_article(*sentences)]) if f.text.startswith("What happened")), None)
 
 
 def test_the_setting_of_a_remark_is_not_what_happened():

@@ -7,55 +7,46 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from builders import an_article  # noqa: E402
+from builders import an_article, fact_texts  # noqa: E402
 from digestbot.domain.models import Story  # noqa: E402
 from digestbot.stories.facts import extract_facts  # noqa: E402
 
 THURSDAY = "1999-04-22T12:00:00+00:00"
 
 
-def _facts(*sentences, **kw):
-    articles = [an_article(*sentences, **kw)]
-    return extract_facts(Story(key="s", title="t", articles=articles))
-
-
-def _texts(*sentences, category=None, **kw):
-    return [f.text for f in _facts(*sentences, **kw) if category in (None, f.category)]
-
-
 def test_the_wounded_are_not_counted_as_dead():
-    lines = _texts("Rebels set off five bombs in Varna on Sunday, killing at least 36 soldiers and wounding 74.",
-                   category="how_many")
+    lines = fact_texts("Rebels set off five bombs in Varna on Sunday, killing at least 36 soldiers and wounding 74.",
+                       category="how_many")
     assert not any(line.startswith("74 dead") for line in lines)
     assert any(line.startswith("74 injured") for line in lines)
 
 
 def test_a_toll_counts_people_not_the_next_noun():
-    lines = _texts("Orla Air grounded its five remaining Skyliners after the crash, which killed 113 people.",
-                   category="how_many")
+    lines = fact_texts("Orla Air grounded its five remaining Skyliners after the crash, which killed 113 people.",
+                       category="how_many")
     assert not any(line.startswith("5 dead") for line in lines)
 
 
 def test_a_count_of_people_says_what_happened_to_them():
-    assert _texts("A police official said the two men were suspected of spying for Tarland.",
-                  category="how_many") == []
-    assert _texts("Police in Ostra arrested two men on Saturday on suspicion of spying.",
-                  category="how_many") == ["Two men arrested"]
+    assert fact_texts("A police official said the two men were suspected of spying for Tarland.",
+                      category="how_many") == []
+    assert fact_texts("Police in Ostra arrested two men on Saturday on suspicion of spying.",
+                      category="how_many") == ["Two men arrested"]
 
 
 def test_no_evidence_negates_the_clause():
-    assert _texts("There was no indication that the three Vell officials could have worked alone.",
-                  category="how_many") == []
+    assert fact_texts("There was no indication that the three Vell officials could have worked alone.",
+                      category="how_many") == []
 
 
 def test_a_capitalised_modifier_is_not_a_place():
-    lines = _texts("Police arrested three men in the Arno Venn murder case on Monday in Kestrel.",
-                   category="where")
+    lines = fact_texts("Police arrested three men in the Arno Venn murder case on Monday in Kestrel.",
+                       category="where")
     assert not any("Arno Venn" in line for line in lines)
 
 
 def test_an_invitation_to_visit_is_not_a_visit():
-    lines = _texts("President Ana Mirel accepted an invitation to pay an official visit to Tarland.")
+    lines = fact_texts("President Ana Mirel accepted an invitation to pay an official visit to Tarland.")
     assert not any("Tarland" in line for line in lines)
 
 
@@ -73,14 +64,14 @@ def test_a_weekday_dates_the_event_and_a_statement_day_does_not():
 
 
 def test_a_past_plan_gets_no_date():
-    lines = _texts("The Vell Air plane took off at 8:40 p.m. Friday and was due to arrive at Martha Field "
-                   "an hour later.", category="when", published=THURSDAY)
+    lines = fact_texts("The Vell Air plane took off at 8:40 p.m. Friday and was due to arrive at Martha Field "
+                       "an hour later.", category="when", published=THURSDAY)
     assert not any("(planned)" in line or line.startswith("40 p.m.") for line in lines)
 
 
 def test_a_date_line_is_never_a_cut_fragment():
-    lines = _texts("As part of the inquiry into the April 20 crash, Tarland investigators questioned 30 mechanics.",
-                   category="when", published=THURSDAY)
+    lines = fact_texts("As part of the inquiry into the April 20 crash, Tarland investigators questioned 30 mechanics.",
+                       category="when", published=THURSDAY)
     assert not any(": As part of" in line for line in lines)
 
 
@@ -91,7 +82,7 @@ def test_a_role_misread_from_a_place_is_dropped():
 
 
 def test_a_part_of_a_toll_is_not_a_toll():
-    lines = _texts("The Vell blast killed 247 people, 12 of them Americans.", category="how_many")
+    lines = fact_texts("The Vell blast killed 247 people, 12 of them Americans.", category="how_many")
     assert lines == ["247 dead in the blast"]
 
 
@@ -113,15 +104,15 @@ def test_why_shows_the_sentence_of_the_text_shown():
 
 
 def test_an_arrest_written_as_a_noun_reads_as_arrested():
-    assert _texts("Ostra police confirmed the arrest of two Tarland men on Saturday.",
-                  category="how_many") == ["Two Tarland men arrested"]
+    assert fact_texts("Ostra police confirmed the arrest of two Tarland men on Saturday.",
+                      category="how_many") == ["Two Tarland men arrested"]
 
 
 def test_a_pardon_an_extradition_a_merger_are_events():
     for lead in ("President Ana Mirel pardoned the two Tarland agents on Thursday after ten months in jail.",
                  "Ostra extradited the Vell bombing suspect Rob Kell to Tarland on Monday after a long fight.",
                  "Kell Motors merged with Tarland Steel on Monday in a deal that creates the largest Ostra firm."):
-        assert _texts(lead)[0].startswith("What happened: "), lead
+        assert fact_texts(lead)[0].startswith("What happened: "), lead
 
 
 def test_a_dated_line_a_development_already_says_is_left_out():
@@ -186,50 +177,50 @@ def test_two_copies_of_one_wire_story_are_not_corroboration():
 # --- counts a sentence gives to something else (sixth session: fresh6's reading) ------------
 
 def test_a_range_counts_what_its_end_counts_and_a_yearly_toll_says_so():
-    lines = _texts("Worldwide there are 300 million to 500 million cases of Varn fever and 2 million to 3 million "
-                   "deaths from the disease each year.", category="how_many")
+    lines = fact_texts("Worldwide there are 300 million to 500 million cases of Varn fever and 2 million to 3 million "
+                       "deaths from the disease each year.", category="how_many")
     assert lines == ["2 million to 3 million dead a year"]
 
 
 def test_a_toll_verb_with_its_own_number_does_not_count_the_one_before():
-    lines = _texts("Varn fever sickens at least 300 million people every year and kills up to 2.7 million.",
-                   category="how_many")
+    lines = fact_texts("Varn fever sickens at least 300 million people every year and kills up to 2.7 million.",
+                       category="how_many")
     assert not any(line.startswith("At least 300,000,000") for line in lines)
     assert "Up to 2,700,000 dead a year" in lines
 
 
 def test_the_verb_after_a_count_decides_its_toll():
-    lines = _texts("Police in Tarn said 12 people died and 40 were hurt in the Dorne ferry fire.", category="how_many")
+    lines = fact_texts("Police in Tarn said 12 people died and 40 were hurt in the Dorne ferry fire.", category="how_many")
     assert any(line.startswith("12 dead") for line in lines) and any(line.startswith("40 injured") for line in lines)
     assert not any(line.startswith("40 dead") for line in lines)
 
 
 def test_a_fate_with_its_own_number_is_not_the_fate_of_the_count_before():
-    lines = _texts("Tarland, the largest state in the union with 34 million people, has elected two women senators.",
-                   category="how_many")
+    lines = fact_texts("Tarland, the largest state in the union with 34 million people, has elected two women senators.",
+                       category="how_many")
     assert not any(line.startswith("34") for line in lines)
 
 
 def test_an_age_is_not_a_count():
-    lines = _texts("Ilse Varn, who was 5 at the time, was found off Tarn after the boat capsized, killing her mother.",
-                   category="how_many")
+    lines = fact_texts("Ilse Varn, who was 5 at the time, was found off Tarn after the boat capsized, killing her mother.",
+                       category="how_many")
     assert not any(line.startswith("5 dead") for line in lines)
 
 
 def test_visiting_a_person_is_no_place():
-    lines = _texts("Dorne President Tomas Holm met with visiting Tarland Prime Minister Ilse Varn here on Monday.",
-                   category="where")
+    lines = fact_texts("Dorne President Tomas Holm met with visiting Tarland Prime Minister Ilse Varn here on Monday.",
+                       category="where")
     assert not any("Ilse Varn" in line for line in lines)
 
 
 def test_two_people_a_third_met_did_not_meet_each_other():
-    lines = _texts("During her visit, Lepage met with Tarland President Ilse Varn and Prime Minister Tomas Holm, "
-                   "and opened a cultural centre.", category="who")
+    lines = fact_texts("During her visit, Lepage met with Tarland President Ilse Varn and Prime Minister Tomas Holm, "
+                       "and opened a cultural centre.", category="who")
     assert not any(": meeting" in line for line in lines)
 
 
 def test_a_meeting_on_a_day_of_the_story_is_this_meeting_not_an_earlier_one():
-    lines = _texts("Tarland President Ilse Varn met Prime Minister Tomas Holm of Dorne in Oslo on Monday.", category="who")
+    lines = fact_texts("Tarland President Ilse Varn met Prime Minister Tomas Holm of Dorne in Oslo on Monday.", category="who")
     assert not any("previously" in line for line in lines)
 
 
@@ -243,8 +234,8 @@ def test_the_lead_person_is_not_made_the_other_side_of_someone_elses_talks():
 
 
 def test_two_people_a_third_was_meeting_with_did_not_meet_each_other():
-    lines = _texts("Lepage made the remarks while meeting with Tarland President Ilse Varn and Prime Minister Tomas Holm.",
-                   category="who")
+    lines = fact_texts("Lepage made the remarks while meeting with Tarland President Ilse Varn and Prime Minister Tomas Holm.",
+                       category="who")
     assert not any(": meeting" in line for line in lines)
 
 
@@ -274,8 +265,8 @@ def test_a_transcript_heading_is_not_news():
 
 
 def test_a_when_line_is_not_cut_before_what_the_clause_hopes():
-    lines = _texts("Both the Liberals and the Tarland Party hope that when the vote takes place Monday in all 125 "
-                   "ridings, or districts, around the province, voters will see the difference.", category="when")
+    lines = fact_texts("Both the Liberals and the Tarland Party hope that when the vote takes place Monday in all 125 "
+                       "ridings, or districts, around the province, voters will see the difference.", category="when")
     assert all(line.endswith(("difference (planned)", "difference")) for line in lines)
 
 
@@ -303,6 +294,6 @@ def test_a_timeline_sent_beside_the_reports_gives_no_lead():
 
 
 def test_an_age_group_and_a_ratio_near_a_killer_virus_are_not_tolls():
-    lines = _texts("One out of nine persons in Tarland is infected with the killer virus among the age group between "
-                   "15 to 49.", category="how_many")
+    lines = fact_texts("One out of nine persons in Tarland is infected with the killer virus among the age group between "
+                       "15 to 49.", category="how_many")
     assert not any("dead" in line for line in lines)

@@ -8,18 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from builders import an_article  # noqa: E402
-from digestbot.domain.models import Story  # noqa: E402
-from digestbot.stories.facts import extract_facts  # noqa: E402
+from builders import an_article, fact_texts, facts_of  # noqa: E402
 from digestbot.stories.facts.events import event_of  # noqa: E402
-
-
-def _story_facts(articles):
-    return extract_facts(Story(key="s", title="t", articles=articles))
-
-
-def _lines(*sentences, category=None, **kw):
-    return [f.text for f in _story_facts([an_article(*sentences, **kw)]) if category in (None, f.category)]
 
 
 def _event(sentence):
@@ -52,26 +42,26 @@ def test_a_cut_inside_what_was_ordered_is_no_event():
 # --- a figure is labelled whole, and a sum is no toll ----------------------------------------
 
 def test_a_sum_after_a_currency_word_is_no_toll():
-    lines = _lines("The Arden cleric's death edict came with a reward of dlrs 2.5 million, the Tethys agency said.")
+    lines = fact_texts("The Arden cleric's death edict came with a reward of dlrs 2.5 million, the Tethys agency said.")
     assert not any("dead" in line for line in lines)
 
 
 def test_a_monthly_series_of_deaths_is_no_toll():
-    lines = _lines("According to records at the Arden hospital, 38 people died of fever in January, 33 in February "
-                   "while 10 others died in the first week of March.", category="how_many")
+    lines = fact_texts("According to records at the Arden hospital, 38 people died of fever in January, 33 in February "
+                       "while 10 others died in the first week of March.", category="how_many")
     assert not any("dead" in line for line in lines)
 
 
 def test_a_label_cut_on_a_possessive_or_before_a_number_is_not_shown():
-    lines = _lines("Currently, the Arden water office supplies only 60 percent of the city's potable water demand.",
-                   "In Tethys only 35 percent of the current seven million school-age children finish primary school.",
-                   category="how_many")
+    lines = fact_texts("Currently, the Arden water office supplies only 60 percent of the city's potable water demand.",
+                       "In Tethys only 35 percent of the current seven million school-age children finish primary school.",
+                       category="how_many")
     assert not any(line.endswith(("city's", "current")) for line in lines)
 
 
 def _updates_or_conflicts(*reports):
     """The figures shown as an update or a conflict, one article per (sentence, outlet, day)."""
-    facts = _story_facts([an_article(sentence, source=outlet, days=day) for sentence, outlet, day in reports])
+    facts = facts_of([an_article(sentence, source=outlet, days=day) for sentence, outlet, day in reports])
     return [f for f in facts if f.category == "how_many" and (f.timeline or f.conflicts)]
 
 
@@ -89,7 +79,7 @@ def test_a_toll_revised_within_days_stays_a_timeline():
     articles = [an_article("The Kessel Dam failure killed 12 people, the Arden police said.", source="Arden Wire", days=0),
                 an_article("The death toll from the Kessel Dam failure rose to 17 people, the Arden police said.",
                            source="Tethys Agency", days=3)]
-    toll = next(f for f in _story_facts(articles) if f.text.startswith("17 dead"))
+    toll = next(f for f in facts_of(articles) if f.text.startswith("17 dead"))
     assert [t.split(" in ")[0] for t, _ in toll.timeline] == ["12 dead"]
 
 
@@ -103,10 +93,10 @@ def test_two_sums_of_one_noun_that_nothing_says_changed_are_no_update():
 # --- a place is where something happened, not a body's name or a possessive ------------------
 
 def test_a_body_or_a_possessive_is_not_a_place():
-    lines = _lines("Tom Varley's entry Tuesday into Arden's 2000 Senate race transformed the contest, officials said.",
-                   "According to Mira Holm, director in the Ministry of Energy, the drought hit Umutara hardest.",
-                   "A group of 150 people protested evictions, the Information Center of Human Rights and "
-                   "Democratic Movement in Tethys said.", category="where")
+    lines = fact_texts("Tom Varley's entry Tuesday into Arden's 2000 Senate race transformed the contest, officials said.",
+                       "According to Mira Holm, director in the Ministry of Energy, the drought hit Umutara hardest.",
+                       "A group of 150 people protested evictions, the Information Center of Human Rights and "
+                       "Democratic Movement in Tethys said.", category="where")
     assert not any(line.startswith(("Into", "In the Ministry", "In Tethys")) for line in lines)
 
 
@@ -127,7 +117,7 @@ def _leads(*sentences):
     articles = [an_article(*sentences, source=source, days=day)
                 for day, source in enumerate(("Arden Wire", "Tethys Agency", "Dorne Daily", "Arden Wire", "Tethys Agency",
                                               "Dorne Daily"))]
-    return [f.text for f in _story_facts(articles) if f.category == "what"]
+    return [f.text for f in facts_of(articles) if f.category == "what"]
 
 
 def test_a_lead_about_something_another_sentence_names_is_no_lead():
@@ -143,8 +133,8 @@ def test_background_or_a_narrative_flourish_is_no_lead():
 
 
 def test_when_another_first_happened_is_no_fact_of_its_own():
-    lines = _lines("For the first time since reading the Arden inquiry's report, Senator Mira Holm said Thursday she felt "
-                   "betrayed by the premier.", category="what")
+    lines = fact_texts("For the first time since reading the Arden inquiry's report, Senator Mira Holm said Thursday she felt "
+                       "betrayed by the premier.", category="what")
     assert not any(line.startswith("The first time") for line in lines)
 
 
@@ -159,21 +149,21 @@ def test_a_lead_cites_only_leads_that_say_the_same_with_the_same_numbers():
     articles = [an_article(one, source="Arden Wire", days=0), an_article(other, source="Tethys Agency", days=1),
                 an_article("The Dorne court heard the Arden dam case on Monday, its clerk Mira Holm said.", source="Dorne Daily",
                            days=2)]
-    facts = _story_facts(articles)
+    facts = facts_of(articles)
     sentencings = [f for f in facts if "sentenced" in f.text]
     assert sentencings and all(len({r.source for r in f.sources}) == 1 for f in sentencings)
 
 
 def test_an_agreement_to_this_effect_is_no_line():
-    assert not any("to this effect" in line for line in _lines(
-        "An agreement to this effect was signed last Friday in Nairobi by Mira Holm, director of the Arden institute."))
+    assert not any("to this effect" in line for line in fact_texts(
+            "An agreement to this effect was signed last Friday in Nairobi by Mira Holm, director of the Arden institute."))
 
 
 def test_a_role_in_a_clause_about_years_before_is_not_the_role_now():
     articles = [an_article("Mira Holm has lived under guard since 1989, when the religious leader Tom Varley decreed her death.",
                            "The late Tom Varley called for her death in a decree read on Arden radio.",
                            published="1998-10-10T12:00:00+00:00", source=source) for source in ("Arden Wire", "Tethys Agency")]
-    facts = _story_facts(articles)
+    facts = facts_of(articles)
     assert not any("religious leader" in f.text for f in facts if f.category == "who")
 
 
@@ -192,14 +182,14 @@ def test_one_places_figure_is_no_conflict_with_the_nations():
 
 
 def test_a_lead_that_opens_on_thats_is_no_lead():
-    assert not any(line.startswith("What happened: That's") for line in _lines(
-        "That's right: 47 percent of Arden County adults are overweight, according to a county health poll released "
-        "Thursday."))
+    assert not any(line.startswith("What happened: That's") for line in fact_texts(
+            "That's right: 47 percent of Arden County adults are overweight, according to a county health poll released "
+            "Thursday."))
 
 
 def test_a_transcripts_answer_dates_nothing():
-    lines = _lines("A. Varley took off from Essex County Airport in Arden at 8:38 p.m. Friday night, flying a small plane.",
-                   published="1999-07-17T12:00:00+00:00")
+    lines = fact_texts("A. Varley took off from Essex County Airport in Arden at 8:38 p.m. Friday night, flying a small plane.",
+                       published="1999-07-17T12:00:00+00:00")
     assert not any("A. Varley" in line for line in lines)
 
 
@@ -209,5 +199,5 @@ def test_a_later_reports_role_is_the_role_now():
                         source=source, days=0) for source in ("Tethys Agency", "Arden Wire")]
     late = [an_article("President Tom Varley of Arden said on Monday he would name a new cabinet within a week.",
                        source=source, days=60) for source in ("Tethys Agency", "Arden Wire")]
-    roles = [f.text for f in _story_facts(early + late) if f.category == "who" and "Tom Varley" in f.text]
+    roles = [f.text for f in facts_of(early + late) if f.category == "who" and "Tom Varley" in f.text]
     assert roles and all(line.endswith("(President)") for line in roles)
