@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from ...domain.models import Article
-from ...text.entities import Entity, entities, in_the_past
+from ...text.entities import Entity, entities
 from ...text.lexicons import STOPWORDS, TITLE_WORDS, WEEKDAYS
 from ...text.meaning import about_other_time
 from ...text.tokens import normalise_quotes

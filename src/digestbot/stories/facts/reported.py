@@ -19,6 +19,7 @@ from ..clustering import source_ref
 from ..summary import Sentence, central_sentences
 from . import fact_words
 from .group import content_words, outlets_behind
+from .core import _NAMEISH
 from .leads import _worth_reading
 
 REPORTED_WORDS = 600  # the summary read for lines: about twice the ten lines a topic story leaves room for
@@ -45,7 +46,6 @@ _OPENING_THEN_PRONOUN = re.compile(r"^([^,]{1,150}),\s+(?:they|he|she|it)\s")
 # "Six of the country's 50 biggest exporters ...", "The city's murder rate ...", when no name in the
 # sentence says which
 _UNNAMED_PLACE = re.compile(r"\bthe\s+(?:city|country|nation|province|company)(?:'s|\u2019s)|^The\s+[a-z]+(?:'s|\u2019s)\s")
-_NAMED = re.compile(r"(?<=\s)[A-Z][a-z]+")
 # a guess, not a report: the main clause's verb is "may have convinced", "would have forbidden"
 _SPECULATION = re.compile(r"^[A-Z][\w.'-]*(?:\s+(?!that\b|which\b|who\b)[\w.',-]+){0,6}\s+(?:may|might|could|would)\s+have\b")
 
@@ -87,7 +87,7 @@ def _stands_alone(text: str) -> bool:
 def _pronoun_for_no_one(text: str) -> bool:
     """An opening phrase naming no one, then "they"/"he"/"she"/"it" as the main clause's subject."""
     m = _OPENING_THEN_PRONOUN.match(text)
-    return m is not None and not _NAMED.search(_QUOTE.sub("", m.group(1)))
+    return m is not None and not _NAMEISH.search(_QUOTE.sub("", m.group(1)))
 
 
 def _quotes_have_speakers(text: str) -> bool:
@@ -106,7 +106,7 @@ def _points_back(text: str) -> bool:
     "the country's" with no name in the sentence."""
     return (_POINTS_BACK.search(text) is not None or fact_words.POINTS_BACK_AT_START.match(text) is not None
             or _UNNAMED_SUBJECT.match(text) is not None or _pronoun_for_no_one(text)
-            or _UNNAMED_PLACE.search(text) is not None and not _NAMED.search(text))
+            or _UNNAMED_PLACE.search(text) is not None and not _NAMEISH.search(text))
 
 
 def _cited(sentence: Sentence, near: list[tuple[Sentence, float]]) -> list:
