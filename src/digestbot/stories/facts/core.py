@@ -67,8 +67,9 @@ def _capitalise(text: str) -> str:
 
 _NAMEISH = re.compile(r"\s[A-Z][a-z]")
 _DIGIT = re.compile(r"\d")
-_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b")  # searched lower-cased: faster than re.I
-_NUMBER_WORD_PART = re.compile("|".join(sorted(NUMBER_WORDS)))  # also inside a token ("N.C._Nine days")
+_ANY_NUMBER_WORD = "|".join(sorted(NUMBER_WORDS))  # a regular-expression alternation of the number words
+_NUMBER_WORD = re.compile(r"\b(?:" + _ANY_NUMBER_WORD + r")\b")  # searched lower-cased: faster than re.I
+_NUMBER_WORD_PART = re.compile(_ANY_NUMBER_WORD)  # also inside a token ("N.C._Nine days")
 
 
 def _standalone(sentence: str) -> bool:

@@ -10,7 +10,7 @@ from ...text.quantities import Quantity, in_words
 from ...text.tokens import canonical_terms, stem
 from ...text.meaning import about_other_time, clause_around, in_quote, is_modal, is_negated, is_superseded, speaker
 from . import fact_words
-from .core import _Atom, _CALENDAR_TITLES, _VAGUE_UNITS, _clean, _window_before
+from .core import _ANY_NUMBER_WORD, _Atom, _CALENDAR_TITLES, _VAGUE_UNITS, _clean, _window_before
 
 
 _LARGE = r"(?:thousand|million|billion|trillion)"  # "2 million": the word is part of the number
@@ -240,7 +240,7 @@ def _counts_people(q: Quantity, after: str) -> bool:
 
 # a toll verb's own object: "kills up to 2.7 million", "killed at least 12" (not "died and 40 were hurt")
 _OWN_NUMBER = re.compile(r"\s+(?:(?:up|to|at|least|more|than|about|nearly|almost|some|over|an|estimated|around|roughly)\s+)*"
-                         r"(?:\d|(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b)", re.I)
+                         r"(?:\d|(?:" + _ANY_NUMBER_WORD + r")\b)", re.I)
 _TOLL_PREDICATE = re.compile(r"\s+(?:[a-z]+\s+)?(?:were|was|are|is|have been|had been|has been)\s+(?:\w+\s+)?"
                              r"(?:(killed|dead|drowned)|(injured|wounded|hurt|hospitali[sz]ed))\b", re.I)
 _TOLL_WORD = re.compile(rf"\b(?:({DEATH_WORDS}|toll)|({INJURY_WORDS}))\b", re.I)
@@ -319,7 +319,7 @@ def _cut_before_its_noun(text: str, sentence: str, end: int) -> bool:
     return at >= 0 and _NUMBER_NEXT.match(sentence, at + len(last)) is not None
 
 
-_NUMBER_NEXT = re.compile(r"\s+(?:\d|(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b)", re.I)
+_NUMBER_NEXT = re.compile(r"\s+(?:\d|(?:" + _ANY_NUMBER_WORD + r")\b)", re.I)
 
 
 def _asserted_figure(q: Quantity, sentence: str, left: int, clause: str, year: int) -> bool:
