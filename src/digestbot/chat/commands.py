@@ -20,6 +20,7 @@ from ..domain.models import (Article, ArticleKind, CommandContext, Digest, Fact,
                      Story, Topic)
 from ..present.lines import cite_all, line_text, more_stories, update_text
 from ..present.view import Bullet, story_view, top_stories
+from ..stories.digest import topic_story
 from ..stories.novelty import split_coverage
 from ..stories.summary import story_summary
 
@@ -206,11 +207,6 @@ def fact_line(fact: Fact) -> str:
 # --- answers -----------------------------------------------------------------------------
 
 
-def _story_for(digest: Digest, topic: str) -> Story | None:
-    matches = [s for s in digest.stories if topic in s.topics]
-    return max(matches, key=lambda s: (len(s.articles), s.score)) if matches else None
-
-
 def _help(topic: str | None, topic_names: list[str]) -> Reply:
     name = topic or (sorted(topic_names)[0] if topic_names else "topic")
     lines = [f"/{name} {verb}: {desc}" for verb, desc in VERBS.items()]
@@ -333,14 +329,14 @@ def _answer(cmd: Command, digest: Digest, topics: list[Topic]) -> Reply:
     if cmd.topic is None:
         return _digest_overview(digest)
     topic = next(t for t in topics if t.name == cmd.topic)
-    story = _story_for(digest, cmd.topic)
-    if story is None:
+    stories = [s for s in digest.stories if cmd.topic in s.topics]
+    if not stories:
         return Reply(title=topic.title, sections=[ReplySection(None, [
             f"No coverage of /{topic.name} yet.", "Try /digest for the stories there are."])])
     if cmd.verb == "new":
-        stories = [s for s in digest.stories if cmd.topic in s.topics]
-        title = f"{topic.title}: what's new" if len(stories) > 1 else f"{story.title}: what's new"
+        title = f"{topic.title}: what's new" if len(stories) > 1 else f"{stories[0].title}: what's new"
         return Reply(title=title, sections=_new(stories, digest.since))
+    story = topic_story(stories, topic)
     builders = {
         "summary": _summary,
         "facts": _facts,
