@@ -11,7 +11,10 @@ core (`analyse_text`) into one Story, whose facts are rendered as `/TOPIC facts`
 - recall: labelled facts matched by at least one line that is not judged wrong;
 - read by hand (benchmarks/facts_judged.json): of the lines shown, how many a second reader judged
   wrong and vague, of how many that reader read (each line with its citations, against the sentence
-  and source date behind it; keyed by the line's hash, so a line that changes is unread again);
+  and source date behind it; keyed by the line's hash, so a line that changes is unread again), and
+  the precision that reading gives: lines judged correct (ok, or vague: true but saying little)
+  over lines read. The label-based precisions count a correct line no label foresaw as incorrect;
+  this one does not;
 - each figure for all clusters and separately for the `fresh` ones (labelled before the extractor
   ever ran on them: the first round's held-out estimate), the `fresh2` ones (the same, second
   round), `fresh3` to `fresh10` (later rounds: each held out until its first reading, which
@@ -220,7 +223,14 @@ def totals(rows: list[dict]) -> dict:
             "recall": sum(len(r["found"]) for r in rows) / sum(r["labelled"] for r in rows),
             "max_lines": max(r["lines"] for r in rows),
             "read": {k: sum(r["read"][k] for r in rows) for k in ("ok", "vague", "wrong", "unread")},
+            "read_precision": read_precision(rows),
             "max_cpu_ms": max(r["cpu_ms"] for r in rows), "max_warm_ms": max(r["warm_ms"] for r in rows)}
+
+
+def read_precision(rows: list[dict]) -> float:
+    """Lines a second reader judged correct (ok, or vague: true but saying little) over lines read."""
+    read = {k: sum(r["read"][k] for r in rows) for k in ("ok", "vague", "wrong")}
+    return 1 - read["wrong"] / sum(read.values()) if any(read.values()) else 0.0
 
 
 def split_order(name: str) -> int:
@@ -230,13 +240,13 @@ def split_order(name: str) -> int:
 
 def markdown(rows: list[dict]) -> str:
     out = ["| cluster | split | event | lines | wrong | precision, judged | precision, labels only | recall | "
-           "read by hand: wrong / vague / read | CPU ms cold / warm (25 articles) |",
-           "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+           "read by hand: wrong / vague / read | precision, read by hand | CPU ms cold / warm (25 articles) |",
+           "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         p = r["correct"] / r["lines"] if r["lines"] else 0.0
         q = r["labelled_only"] / r["lines"] if r["lines"] else 0.0
         out.append(f"| {r['topic']} | {r['split']} | {r['event']} | {r['lines']} | {len(r['wrong'])} | {p:.0%} | "
-                   f"{q:.0%} | {len(r['found'])}/{r['labelled']} | {_read(r['read'])} | "
+                   f"{q:.0%} | {len(r['found'])}/{r['labelled']} | {_read(r['read'])} | {read_precision([r]):.0%} | "
                    f"{r['cpu_ms']:.0f} / {r['warm_ms']:.0f} |")
     names = sorted({r["split"] for r in rows}, key=split_order, reverse=True)
     splits = [(name, [r for r in rows if r["split"] == name]) for name in names]
@@ -245,6 +255,7 @@ def markdown(rows: list[dict]) -> str:
             t = totals(part)
             out.append(f"| **{name}** | | | max {t['max_lines']} | {t['wrong']} | **{t['precision']:.0%}** | "
                        f"**{t['labelled_precision']:.0%}** | **{t['recall']:.0%}** | {_read(t['read'])} | "
+                       f"**{t['read_precision']:.0%}** | "
                        f"max {t['max_cpu_ms']:.0f} / {t['max_warm_ms']:.0f} |")
     return "\n".join(out)
 

@@ -147,8 +147,11 @@ def test_a_long_story_facts_reply_shows_what_its_coverage_keeps_reporting(run_cl
     for day in range(6):
         lead = ("The Arden probe has mapped the ice of Tethys since it reached orbit in 2014." if day % 2 == 0 else
                 "Since reaching orbit in 2014, the Arden probe has mapped the ice of Tethys for the space agency.")
-        text = (f"{lead}\n\nScientists at the Varn Institute said the Arden probe found salt water beneath the ice "
-                f"of Tethys.\n\n{instruments}\n\nThe Arden probe flew past the ice of Tethys on flight number {day + 40}.")
+        paragraphs = [lead, "Scientists at the Varn Institute said the Arden probe found salt water beneath the ice of "
+                      "Tethys.", instruments, f"The Arden probe flew past the ice of Tethys on flight number {day + 40}."]
+        if day % 3 == 1:  # two reports lead with the instruments
+            paragraphs.insert(0, paragraphs.pop(2))
+        text = "\n\n".join(paragraphs)
         records.append({"id": f"arden-{day}", "title": f"Arden probe report {day}", "text": text,
                         "source": ("Wire One", "Wire Two", "Daily Three")[day % 3],
                         "published": f"2026-03-0{day + 1}T09:00:00+00:00"})

@@ -153,12 +153,16 @@ def summarise(articles: list[Article], words: int, prior: list[Article] = (),
     return [candidates[i] for i in _select(candidates, vectors, scores, words)] if candidates else []
 
 
-def central_sentences(articles: list[Article], words: int, near: float) -> list[tuple[Sentence, list[tuple[Sentence, float]]]]:
-    """The story summary's sentences (about `words` words, best first), each with every sentence
-    at a TF-IDF cosine of at least `near` to it (itself included) and that cosine."""
+def central_sentences(articles: list[Article], words: int, near: float,
+                      leads_only: bool = False) -> list[tuple[Sentence, list[tuple[Sentence, float]]]]:
+    """The story summary's sentences (about `words` words, best first; with `leads_only`, only the
+    articles' first sentences), each with every sentence at a TF-IDF cosine of at least `near` to
+    it (itself included, any sentence of the story) and that cosine."""
     candidates, vectors, scores = _scored(articles, (), SUMMARY_POSITION_WEIGHT)
     if not candidates:
         return []
+    if leads_only:
+        scores = np.where([s.index == 0 for s in candidates], scores, -np.inf)
     chosen = _select(candidates, vectors, scores, words)
     cosines = (vectors[chosen] @ vectors.T).toarray()
     return [(candidates[i], [(candidates[j], float(cosines[k, j])) for j in np.flatnonzero(cosines[k] >= near)])

@@ -78,7 +78,8 @@ def test_one_outlets_event_is_shown_only_between_the_storys_main_actors():
     aside = (4, "Paper B", "A Tarn judge ordered the Dorne ferry captain to pay a small fine.")
     leads = [(d, "Wire A", f"Veltro told the judge in the Ruskin Quartet's case it needed time, report {d} said.")
              for d in (5, 6)]
-    lines = [f.text for f in extract_facts(_story(main, aside, *leads))]
+    # (the "Also reported" leads are each report's own first sentence, with its source: not events)
+    lines = [f.text for f in extract_facts(_story(main, aside, *leads)) if f.category != "reported"]
     assert any(line.startswith("A federal judge ordered Veltro") for line in lines)
     assert not any("ferry captain" in line for line in lines)
 

@@ -1,5 +1,6 @@
-"""What a long story's coverage keeps reporting (issue 13, sixth round): the story's most central
-sentences fill the lines its facts leave unused, each as written, with its sources."""
+"""What a long story's coverage keeps reporting (issue 13, sixth and eighth rounds): the story's most
+central leads (its reports' first sentences) fill the lines its facts leave unused, each as written,
+with every report that says the same."""
 
 import sys
 from dataclasses import replace
@@ -22,12 +23,13 @@ ONE_OUTLET = "Osterberg Optics of Malmo shipped a spare camera in wooden crates 
 
 
 def _coverage(*extra, outlets=("Wire One", "Wire Two", "Daily Three")):
+    """Six reports: each of the four things they say leads at least one of them."""
     articles = []
     for day in range(6):
-        outlet = outlets[day % len(outlets)]
-        own = [MISSION, OCEAN] if day % 2 == 0 else [MISSION_TOO, OCEAN_TOO]
-        articles.append(an_article(*own, INSTRUMENTS, f"The Arden probe flew past the ice of Tethys on flight number {day + 40}.",
-                                   source=outlet, days=day))
+        mission, ocean = (MISSION, OCEAN) if day % 2 == 0 else (MISSION_TOO, OCEAN_TOO)
+        said = [mission, ocean, INSTRUMENTS, f"The Arden probe flew past the ice of Tethys on flight number {day + 40}."]
+        lead = day % 4
+        articles.append(an_article(*said[lead:], *said[:lead], source=outlets[day % len(outlets)], days=day))
     return Story(key="arden", title="The Arden probe", articles=articles + list(extra))
 
 
@@ -35,11 +37,21 @@ def _reported(story):
     return [f for f in extract_facts(story) if f.category == "reported"]
 
 
-def test_a_long_story_reports_its_central_sentences_as_written_with_their_sources():
+def test_a_long_story_reports_its_central_leads_as_written_with_every_report_saying_the_same():
     instruments = next(f for f in _reported(_coverage()) if f.text == INSTRUMENTS)
     assert instruments.evidence == INSTRUMENTS
     assert {r.source for r in instruments.sources} == {"Wire One", "Wire Two", "Daily Three"}
     assert instruments.agreeing == 3
+
+
+def test_a_sentence_that_leads_no_report_is_not_reported():
+    # a later sentence leans on the ones before it more often than a lead (issue 13, eighth round)
+    second = "Engineers at Lund said the Arden probe radar mapped the ice of Tethys down to its briny ocean."
+    later = [an_article("Osterberg Optics of Malmo shipped a spare camera to Kiruna.", second, source=src, days=7 + n)
+             for n, src in enumerate(("Wire One", "Wire Two"))]
+    assert not any(f.text == second for f in _reported(_coverage(*later)))
+    assert any(f.text == second for f in _reported(_coverage(*[an_article(second, source=src, days=7)
+                                                                for src in ("Wire One", "Wire Two")])))
 
 
 def test_a_sentence_with_other_numbers_does_not_say_the_same():
@@ -59,9 +71,10 @@ def test_the_reported_lines_only_fill_the_lines_the_facts_leave():
     assert [f.category for f in facts][-len(_reported(story)):] == ["reported"] * len(_reported(story))
 
 
-def test_a_sentence_no_other_outlet_covers_is_not_reported():
+def test_a_lead_one_outlet_alone_reports_is_reported_with_its_source():
     lone = an_article(ONE_OUTLET, source="Lone Gazette", days=7)
-    assert not any("Osterberg" in f.text for f in _reported(_coverage(lone)))
+    [line] = [f for f in _reported(_coverage(lone)) if "Osterberg" in f.text]
+    assert [r.source for r in line.sources] == ["Lone Gazette"]
 
 
 def test_a_story_one_outlet_covers_alone_reports_its_own_sentences():
@@ -138,13 +151,6 @@ def test_facts_show_reported_lines_under_their_own_heading():
     story = _coverage()
     sections = _facts(replace(story, facts=extract_facts(story)))
     assert CATEGORY_HEADINGS["reported"] in [s.heading for s in sections]
-
-
-def test_an_outlet_restating_a_sentence_on_three_days_stands_for_a_second_source():
-    restated = [an_article(ONE_OUTLET, source="Lone Gazette", days=7 + n) for n in range(3)]
-    assert any(f.text == ONE_OUTLET for f in _reported(_coverage(*restated)))
-    same_day = [an_article(ONE_OUTLET, source="Lone Gazette", days=7, key=f"copy{n}") for n in range(3)]
-    assert not any(f.text == ONE_OUTLET for f in _reported(_coverage(*same_day)))
 
 
 def test_a_fact_line_names_three_reports_and_counts_the_rest():

@@ -8,7 +8,7 @@ time becomes a timeline (newest first); two outlets disagreeing about the same f
 same time become a conflict. In a story of many articles a fact must be stated by at least two
 (one wire story is not corroboration), and the first line says what happened: the story's most
 central lead sentence. A long story's lines left unused go to what its coverage keeps reporting:
-its most central sentences, as written (`reported`).
+its most central leads, as written (`reported`).
 """
 
 
@@ -69,7 +69,7 @@ def extract_facts(story: Story) -> list[Fact]:
     facts = _one_line_a_person([f for f in facts if not (f.category == "who" and "(" not in f.text and ":" not in f.text)])
     if len(articles) >= CORROBORATED_FROM:  # a short story's facts say what its few articles do
         facts = _without_repeated_events(facts)
-        facts += reported_facts(articles, facts, MAX_LINES - len(facts), _min_support(articles))
+        facts += reported_facts(articles, facts, MAX_LINES - len(facts))
     return facts
 
 

@@ -1,10 +1,12 @@
-"""What the coverage keeps reporting: the story summary's sentences as lines, when the facts leave room. Pure.
+"""What the coverage keeps reporting: its most central leads as lines, when the facts leave room. Pure.
 
 A long story about a topic (a film's release, a probe's mission, a country's bid to join a union)
-has few events in its leads and few figures two outlets state: its facts are background the
-articles repeat in their bodies. The story's most central sentences carry them, each shown as
-written, with its source: a sentence another outlet's coverage also covers, that stands alone
-(no pronoun for a subject, no quote without its speaker) and is news, not a column's view.
+has few events and few figures two outlets state. Its articles' first sentences carry what each
+report was about: written to stand alone, they state that day's news, where a later sentence
+leans on the ones before it (by hand reading, 20% of later sentences shown were wrong against 5%
+of first ones). The most central leads are shown as written, each with every report that says the
+same, when they stand alone (no pronoun for a subject, no quote without its speaker) and are news,
+not a column's view.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ...text.tokens import normalise_quotes
 from ..clustering import source_ref
 from ..summary import Sentence, central_sentences
 from . import fact_words
-from .group import content_words, outlets_behind
+from .group import content_words
 from .core import _NAMEISH
 from .leads import _worth_reading
 
@@ -50,20 +52,18 @@ _UNNAMED_PLACE = re.compile(r"\bthe\s+(?:city|country|nation|province|company)(?
 _SPECULATION = re.compile(r"^[A-Z][\w.'-]*(?:\s+(?!that\b|which\b|who\b)[\w.',-]+){0,6}\s+(?:may|might|could|would)\s+have\b")
 
 
-def reported_facts(articles: list[Article], shown: list[Fact], room: int, min_outlets: int) -> list[Fact]:
-    """Up to `room` of the story's most central sentences, best first, as "reported" facts: each
-    covered by at least `min_outlets` outlets (one restating it on several days counts as two) and
+def reported_facts(articles: list[Article], shown: list[Fact], room: int) -> list[Fact]:
+    """Up to `room` of the story's most central leads, best first, as "reported" facts, each
     saying something the `shown` lines do not."""
     out: list[Fact] = []
     said = [content_words(f.text) for f in shown]
-    for sentence, near in central_sentences(articles, REPORTED_WORDS, ABOUT_THE_SAME):
+    for sentence, near in central_sentences(articles, REPORTED_WORDS, ABOUT_THE_SAME, leads_only=True):
         if len(out) >= room:
             break
         text = strip_dateline(normalise_quotes(sentence.text)).lstrip("-\u2014 ")
         words = content_words(text)
         if (sentence.article.kind != ArticleKind.NEWS or fact_words.DOCUMENT_TITLE.match(sentence.article.title)
                 or not _stands_alone(text)
-                or outlets_behind([source_ref(s.article) for s, _ in near]) < min_outlets
                 or any(len(words & w) > ALREADY_SAID * len(words) for w in said)):
             continue
         said.append(words)
