@@ -82,7 +82,7 @@ def _article(doc: dict) -> Article:
     return Article(
         key=doc["id"], title=analysis.title or doc.get("title") or "", source=doc["source"],
         published=published, kind=ArticleKind.NEWS, sentences=analysis.sentences,
-        key_points=analysis.key_points,
+        key_points=analysis.key_points, dateline=analysis.dateline,
         content_hash=hashlib.sha256(doc["text"].encode()).hexdigest(), input_id=doc["id"])
 
 

@@ -74,7 +74,7 @@ def run(python: list[str], splits: set[str] | None) -> dict[str, dict]:
                 continue
             lab = labels[rec["topic"]]
             lines, n_stories, n_topic = through_the_cli(python, rec, keywords[rec["topic"]])
-            lines = [] if lines == ["No facts extracted yet."] or lines[:1] == [f"No coverage of /story yet."] else lines
+            lines = [] if lines == ["No facts extracted yet."] or lines[:1] == ["No coverage of /story yet."] else lines
             scored = bench_facts.score_story([_ATTRIBUTION.sub("", x) for x in lines], lab)
             read = bench_facts.read_by_hand(lines, judged.get(rec["topic"], {}))
             print(f"{rec['topic']} {lab.get('split', 'tuned')}: {len(scored['found'])}/{scored['labelled']} found, "

@@ -9,7 +9,10 @@ import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from sqlalchemy import text
+
 from digestbot.domain.models import Article, ArticleKind, RawArticle, Story, Topic
+from digestbot.storage.tables import Base
 from digestbot.stories.facts import extract_facts
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -38,6 +41,7 @@ def an_article(
     key: str | None = None,
     key_points: list[str] | None = None,
     url: str | None = None,
+    dateline: str | None = None,
 ) -> Article:
     """An Article with explicit sentences; key points default to the first two sentences."""
     n = next(_counter)
@@ -57,6 +61,7 @@ def an_article(
         content_hash=hashlib.sha256(text.encode()).hexdigest(),
         url=url or f"https://example.org/{key or n}",
         input_id=key,
+        dateline=dateline,
     )
 
 
@@ -181,3 +186,16 @@ def an_app(tmp_path: Path, config_text: str, *, running: bool = False, **setting
     config.write_text(config_text)
     return bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}", config=config, **settings),
                      running=running)
+
+
+# columns later migrations added to the initial tables: a database of that release lacks them
+LATER_COLUMNS = {"articles": {"dateline"}}
+
+
+def create_initial_tables(engine, names) -> None:
+    """What SqlStore's old ``create_all`` made: those tables as that release had them."""
+    Base.metadata.create_all(engine, tables=[Base.metadata.tables[name] for name in names])
+    with engine.begin() as conn:
+        for name in names:
+            for column in LATER_COLUMNS.get(name, ()):
+                conn.execute(text(f"ALTER TABLE {name} DROP COLUMN {column}"))

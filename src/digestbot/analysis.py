@@ -26,6 +26,7 @@ class Analysis:
     title: str | None = None  # as given, else the headline found at the top of the text
     author: str | None = None
     is_opinion: bool = False
+    dateline: str | None = None  # the wire dateline the text opened with
     sentences_cut: bool = False  # more than MAX_SENTENCES: the rest was ignored
 
 
@@ -43,5 +44,6 @@ def analyse_text(
         title=clean.title,
         author=clean.author,
         is_opinion=clean.is_opinion,
+        dateline=clean.dateline,
         sentences_cut=len(split) > MAX_SENTENCES,
     )

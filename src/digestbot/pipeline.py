@@ -138,6 +138,7 @@ def process_article(
         input_id=raw.input_id,
         origin=raw.origin,
         published_is_fallback=published_is_fallback,
+        dateline=analysis.dateline,
     )
     return Processed(article, warnings)
 

@@ -28,8 +28,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.orm import Session
 
+from builders import create_initial_tables
 from concurrency import run_together
 from digestbot.storage import migrate as migration
 from digestbot.storage.migrations import INITIAL_TABLES, alembic_config
@@ -38,7 +38,7 @@ from digestbot.storage.articles import SqlStore
 from digestbot.storage.engine import create_store_engine
 from digestbot.storage.ledger import SqlLedger
 from digestbot.storage.migrate import migrate, open_database
-from digestbot.storage.tables import ArticleRow, Base
+from digestbot.storage.tables import Base
 from digestbot.domain.records import UpsertOutcome
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -213,11 +213,12 @@ def test_engines_migrating_at_once_all_succeed(pg_url, engine, monkeypatch):
 
 def test_pre_alembic_database_is_adopted_with_its_rows(pg_url, engine):
     # What SqlStore did before migrations: the tables of that release, nothing newer.
-    Base.metadata.create_all(engine, tables=[Base.metadata.tables[name] for name in INITIAL_TABLES])
-    with Session(engine) as session, session.begin():
-        row = ArticleRow(key="https://example.org/a", ingested_at=datetime.now(timezone.utc))
-        SqlStore._fill(row, an_article())
-        session.add(row)
+    create_initial_tables(engine, INITIAL_TABLES)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO articles (id, key, url, content_hash, title, source, kind, published,"
+            " published_is_fallback, origin, ingested_at) VALUES (1, 'https://example.org/a', NULL, 'h1',"
+            " 'Storm hits coast', 'Wire', 'news', '2026-01-05 08:00:00+00', false, '', '2026-01-05 08:00:00+00')"))
     store = SqlStore.from_url(pg_url)
     try:
         assert [a.title for a in store.all_articles()] == ["Storm hits coast"]

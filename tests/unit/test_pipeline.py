@@ -77,3 +77,10 @@ def test_overlong_article_is_cut_with_a_warning():
 def test_english_detection():
     assert looks_english(NEWS)
     assert looks_english("Short.")
+
+
+def test_the_wire_dateline_is_kept_on_the_article_not_in_its_text():
+    article = process_article(raw(text="HARBOUR TOWN, March 4 (Xinhua) -- " + NEWS)).article
+    assert article.dateline == "HARBOUR TOWN, March 4 (Xinhua)"
+    assert article.sentences[0].startswith("The city council approved")
+    assert process_article(raw()).article.dateline is None

@@ -48,6 +48,7 @@ class CleanText:
     title: str | None = None
     author: str | None = None
     is_opinion: bool = False
+    dateline: str | None = None  # the wire dateline the text opened with: "HARARE, September 17 (Xinhua)"
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ class Article:
     input_id: str | None = None
     origin: str = ""
     published_is_fallback: bool = False
+    # where and when a wire story was filed ("HARARE, September 17 (Xinhua)"): its "here" and
+    # "today" (a day before `published` when the wire dates its copy the next day)
+    dateline: str | None = None
     extra: dict = field(default_factory=dict)
     copies: list[WireCopy] = field(default_factory=list)
 

@@ -157,7 +157,8 @@ class SqlStore:
                     kind=ArticleKind(r.kind), sentences=sentences.get(r.id, []),
                     key_points=points.get(r.id, []), content_hash=r.content_hash, url=r.url,
                     author=r.author, input_id=r.input_id, origin=r.origin,
-                    published_is_fallback=r.published_is_fallback, copies=copies.get(r.id, []))
+                    published_is_fallback=r.published_is_fallback, dateline=r.dateline,
+                    copies=copies.get(r.id, []))
             for r in rows
         ]
 
@@ -201,6 +202,7 @@ class SqlStore:
         row.published = utc(article.published)
         row.published_is_fallback = article.published_is_fallback
         row.origin = article.origin
+        row.dateline = article.dateline[:300] if article.dateline else None
 
     @staticmethod
     def _to_article(row: ArticleRow) -> Article:
@@ -218,6 +220,7 @@ class SqlStore:
             input_id=row.input_id,
             origin=row.origin,
             published_is_fallback=row.published_is_fallback,
+            dateline=row.dateline,
             copies=_copies_of(row),
         )
 
@@ -256,7 +259,7 @@ class _KnownRows:
 
 _ARTICLE_COLUMNS = tuple(ArticleRow.__table__.c[name] for name in (
     "id", "key", "title", "source", "published", "kind", "content_hash", "url", "author",
-    "input_id", "origin", "published_is_fallback"))
+    "input_id", "origin", "published_is_fallback", "dateline"))
 
 
 def _texts_by_article(session: Session, row_type: type) -> dict[int, list[str]]:
@@ -287,7 +290,7 @@ def _column_values(row: ArticleRow) -> dict:
 
 
 _UPSERT_COLUMNS = ("url", "content_hash", "input_id", "title", "source", "author", "kind", "published",
-                   "published_is_fallback", "origin")
+                   "published_is_fallback", "origin", "dateline")
 
 
 def _upsert_on_key(session: Session):

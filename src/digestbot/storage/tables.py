@@ -58,6 +58,7 @@ class ArticleRow(Base):
     published: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     published_is_fallback: Mapped[bool] = mapped_column(default=False)
     origin: Mapped[str] = mapped_column(Text, default="")
+    dateline: Mapped[str | None] = mapped_column(String(300))
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sentences: Mapped[list[SentenceRow]] = relationship(
         order_by="SentenceRow.position", cascade="all, delete-orphan", lazy="selectin"

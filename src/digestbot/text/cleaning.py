@@ -30,7 +30,8 @@ from typing import NamedTuple
 
 from digestbot.domain.models import CleanText
 
-__all__ = ["RULE_NAMES", "clean_text", "strip_bidi_controls", "strip_dateline", "normalise_key", "word_tokens"]
+__all__ = ["RULE_NAMES", "clean_text", "split_dateline", "strip_bidi_controls", "strip_dateline", "normalise_key",
+           "word_tokens"]
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069):
@@ -267,11 +268,13 @@ def clean_text(text: str, title: str | None = None, *, skip: frozenset[str] = fr
         if line is not None and not _is_junk(line, page, rules, skip):
             _keep(line, page, skip)
     paragraphs = _drop_labels(page.kept, skip)
+    dateline = None
     if paragraphs and "dateline" not in skip:
-        paragraphs[0] = strip_dateline(paragraphs[0])
+        dateline, paragraphs[0] = split_dateline(paragraphs[0])
         if not paragraphs[0]:
             paragraphs.pop(0)
-    return CleanText(paragraphs=paragraphs, title=page.title, author=page.author, is_opinion=page.is_opinion)
+    return CleanText(paragraphs=paragraphs, title=page.title, author=page.author, is_opinion=page.is_opinion,
+                     dateline=dateline)
 
 
 @dataclass
@@ -375,9 +378,20 @@ _DATELINE_REACH = 160  # characters from the start a dateline can end within
 
 def strip_dateline(paragraph: str) -> str:
     """The paragraph without a leading wire dateline ("WASHINGTON (AP) _ ", "(CNN) -- ")."""
+    return split_dateline(paragraph)[1]
+
+
+def split_dateline(paragraph: str) -> tuple[str | None, str]:
+    """(the leading wire dateline without its dash, or None; the paragraph after it):
+    "HARARE, September 17 (Xinhua) -- The summit ..." -> ("HARARE, September 17 (Xinhua)", "The summit ...")."""
     # Most sentences have no mark near their start: no dateline pattern to run. Every form of
     # the pattern is anchored at the start, so a match there is the only one.
     marked = any(map(paragraph[:_DATELINE_REACH].__contains__, _DATELINE_MARKS))
     dateline = _DATELINE.match(paragraph) if marked else None
     rest = (paragraph[dateline.end():] if dateline else paragraph).strip()
-    return rest[0].upper() + rest[1:] if rest[:1].islower() else rest
+    rest = rest[0].upper() + rest[1:] if rest[:1].islower() else rest
+    said = _TRAILING_DASH.sub("", dateline.group(0)).strip(" ,") if dateline else ""
+    return said or None, rest
+
+
+_TRAILING_DASH = re.compile(r"\s*(?:--|—|–|-|_)?\s*$")

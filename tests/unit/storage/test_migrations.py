@@ -17,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event, inspect, text
 
 from concurrency import run_together
+from builders import create_initial_tables
 from fakes import RecordingPublisher
 from digestbot.bootstrap import bootstrap, build_runtime
 from digestbot.storage.migrations import INITIAL_REVISION, INITIAL_TABLES, alembic_config
@@ -209,7 +210,7 @@ def test_downgrade_to_base_and_back(engine):
 
 def test_pre_alembic_database_is_adopted_with_its_rows(url, engine):
     # What SqlStore did before migrations: the tables of that release, nothing newer.
-    Base.metadata.create_all(engine, tables=[Base.metadata.tables[name] for name in INITIAL_TABLES])
+    create_initial_tables(engine, INITIAL_TABLES)
     with engine.begin() as conn:
         insert_rows_by_sql(conn)
     assert revision_of(engine) is None
@@ -219,7 +220,7 @@ def test_pre_alembic_database_is_adopted_with_its_rows(url, engine):
 
 def test_pre_alembic_database_without_the_ledger_table_is_completed(url, engine):
     # The first storage release had articles but no deliveries table yet.
-    Base.metadata.create_all(engine, tables=[Base.metadata.tables[n] for n in INITIAL_TABLES if n != "deliveries"])
+    create_initial_tables(engine, [n for n in INITIAL_TABLES if n != "deliveries"])
     with engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO articles (id, key, url, content_hash, title, source, kind, published,"

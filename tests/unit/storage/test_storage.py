@@ -41,6 +41,14 @@ def test_new_article_is_created_and_read_back_whole(store):
     assert stored.kind is ArticleKind.NEWS
 
 
+def test_a_wire_dateline_is_stored_with_its_article(store):
+    store.upsert(an_article(dateline="HARBOUR TOWN, March 4 (Xinhua)"))
+    store.upsert(an_article(key="b", url="https://example.org/b", content_hash="h2"))
+    assert [a.dateline for a in store.all_articles()] == ["HARBOUR TOWN, March 4 (Xinhua)", None]
+    _, replaced = store.upsert_revision(an_article(sentences=["The storm moved north."], content_hash="h3"))
+    assert replaced.dateline == "HARBOUR TOWN, March 4 (Xinhua)"
+
+
 def test_same_url_updates_instead_of_duplicating(store):
     store.upsert(an_article())
     edited = an_article(content_hash="h2", sentences=["Edited text."], key_points=["Edited text."])

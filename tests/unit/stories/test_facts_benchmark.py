@@ -41,8 +41,8 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     assert split["fresh9"]["recall"] >= 0.42  # its first reading: 45%
     assert sum(len(r["found"]) for r in rows) >= 339
     assert totals["labelled_precision"] >= 0.64  # lines that match a label (topics have few): must not fall
-    # lines a second reader judged wrong and still shown (benchmarks/facts_judged.json): 44 of the 725
-    # lines at the end of the eighth session's leads change, every one of them read; may only fall
-    assert totals["read"]["wrong"] <= 44
+    # lines a second reader judged wrong and still shown (benchmarks/facts_judged.json): 32 of the 725
+    # lines once leads opened with their datelines (eighth session), every one of them read; may only fall
+    assert totals["read"]["wrong"] <= 32
     # no line judged wrong (each wrong example found by hand is fixed as a class and kept)
     assert all(split[name]["wrong"] == 0 for name in split)

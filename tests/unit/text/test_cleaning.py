@@ -267,3 +267,9 @@ def test_each_rule_can_be_switched_off_for_measurement():
     assert clean_text(text).paragraphs == [PROSE_WITH_JUNK_WORDS[1]]
     assert "promo" in RULE_NAMES
     assert junk in clean_text(text, skip=frozenset({"promo"})).paragraphs
+
+
+def test_the_dateline_is_kept_beside_the_text():
+    clean = clean_text("HARBOUR TOWN, March 4 (Xinhua) -- The port reopened.\nA second paragraph follows here.")
+    assert clean.dateline == "HARBOUR TOWN, March 4 (Xinhua)"
+    assert clean_text("NATO allies met on Monday.\nA second paragraph follows here.").dateline is None

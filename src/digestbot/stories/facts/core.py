@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from ...domain.models import Article
+from ...text.calendar import dateline_day
 from ...text.lexicons import NUMBER_WORDS
 from ...text.meaning import clause_around, is_negated
 from . import fact_words
@@ -32,6 +34,12 @@ class _Atom:
     superseded: bool = False  # a figure the same sentence corrects ("earlier reports said ...")
     corroborating: list[Article] = field(default_factory=list)  # articles whose leads say the same
     central: bool = False  # an event between the story's main actors: one outlet may state it
+
+
+def report_day(a: Article) -> date:
+    """The day an article's "today" is: its dateline's (a wire dates its copy the next day,
+    Xinhua in about half its articles), else its publication date."""
+    return dateline_day(a.dateline, a.published.date()) or a.published.date()
 
 
 def _clean(text: str) -> str:

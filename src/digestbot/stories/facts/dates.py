@@ -10,13 +10,13 @@ from ...text.cleaning import strip_dateline
 from ...text.lexicons import STOPWORDS
 from ...text.meaning import clause_around, is_modal, is_negated
 from . import fact_words
-from .core import _Atom, _FIRST, _capitalise, _clean, _standalone, points_elsewhere
+from .core import _Atom, _FIRST, _capitalise, _clean, _standalone, points_elsewhere, report_day
 
 
 def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
     """Dates of events, resolved against the article's date and shown absolute."""
     atoms = []
-    base = a.published.date()
+    base = report_day(a)
     for d in resolve_dates(s, base):
         if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s" or _dates_the_saying(s, d.start, d.end):
             continue  # "since December 2019" dates a "first"; "the FBI said Friday" a statement
@@ -88,13 +88,13 @@ def _clause_with(s: str, start: int, end: int, max_words: int = 14) -> str:
 def _dated_lead(sentence: str, article: Article) -> str:
     """A development's line, dated by the day its sentence names ("on Wednesday", resolved against
     the article's date), or marked as the day of the report when it names none."""
-    dates = [d for d in resolve_dates(sentence, article.published.date())
+    dates = [d for d in resolve_dates(sentence, report_day(article))
              if not re.search(r"\bsince\s+$", sentence[: d.start]) and sentence[d.end: d.end + 2] != "'s"]
     events = [d for d in dates if not _dates_the_saying(sentence, d.start, d.end)
               and not _BACKGROUND_DATE.search(sentence[max(0, d.start - 60): d.start])]
     if events:
         return f"{show_date(events[0].day)}: {sentence}"
-    day = dates[0].day if dates else article.published.date()
+    day = dates[0].day if dates else report_day(article)
     return f"{show_date(day)} report: {sentence}"
 
 

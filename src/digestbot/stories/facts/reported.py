@@ -67,8 +67,21 @@ def reported_facts(articles: list[Article], shown: list[Fact], room: int) -> lis
                 or any(len(words & w) > ALREADY_SAID * len(words) for w in said)):
             continue
         said.append(words)
+        text = _with_dateline(text, sentence.article.dateline)
         out.append(Fact("reported", text, _cited(sentence, near), evidence=text))
     return out
+
+
+def _with_dateline(text: str, dateline: str | None) -> str:
+    """A lead that says "here" or "today" opens with its dateline, which says where and which day
+    ("HARARE, September 17: The summit here this evening adopted ..."): cleaning took it off, and
+    the report's date can be the day after."""
+    place_and_day = _AGENCY.sub("", dateline or "").strip(" ,")
+    return f"{place_and_day}: {text}" if place_and_day and _HERE_OR_TODAY.search(text) else text
+
+
+_AGENCY = re.compile(r"\s*\([^()]*\)\s*$")  # "(Xinhua)", "(AP)"
+_HERE_OR_TODAY = re.compile(r"\b(?:here|today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening))\b", re.I)
 
 
 def _stands_alone(text: str) -> bool:

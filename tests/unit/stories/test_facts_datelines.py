@@ -1,0 +1,49 @@
+"""A wire dateline says where and which day a report's "here" and "today" are (issue 13, eighth
+round): a wire may date its copy the day after its dateline. Sentences of our own."""
+
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from builders import an_article  # noqa: E402
+from digestbot.domain.models import Story  # noqa: E402
+from digestbot.stories.facts import extract_facts  # noqa: E402
+from digestbot.stories.facts.dates import _when_atoms  # noqa: E402
+from digestbot.text.calendar import dateline_day  # noqa: E402
+
+NEXT_DAY = datetime(1996, 9, 18, 12, tzinfo=timezone.utc)
+HARARE = "HARARE, September 17 (Xinhua)"
+
+
+def test_a_dateline_names_the_day_of_its_report_or_the_day_before():
+    assert dateline_day(HARARE, date(1996, 9, 18)) == date(1996, 9, 17)
+    assert dateline_day(HARARE, date(1996, 9, 17)) == date(1996, 9, 17)
+    assert dateline_day("KESSEL, December 31 (Xinhua)", date(1997, 1, 1)) == date(1996, 12, 31)
+    # a dateline days away from its article's date is a slip; one without a day names none
+    assert dateline_day(HARARE, date(1996, 9, 20)) is None
+    assert dateline_day("WASHINGTON (AP)", date(1996, 9, 18)) is None
+    assert dateline_day(None, date(1996, 9, 18)) is None
+
+
+def test_today_is_the_datelines_day():
+    sentence = "The Kessel Dam council today approved the new spillway for the Arnvik valley."
+    [dated] = _when_atoms(sentence, an_article(sentence, published=NEXT_DAY, dateline=HARARE), 0)
+    assert dated.text.startswith("17 Sep 1996: ")
+    [undated] = _when_atoms(sentence, an_article(sentence, published=NEXT_DAY), 0)
+    assert undated.text.startswith("18 Sep 1996: ")
+
+
+def _reported(lead: str, dateline: str | None) -> list[str]:
+    body = "The Kessel Dam summit brought ministers of twelve countries to the Arnvik valley."
+    articles = [an_article(lead if n == 0 else body, body if n == 0 else lead, source=f"Wire {n % 3}", days=n,
+                           dateline=dateline if n == 0 else None) for n in range(6)]
+    return [f.text for f in extract_facts(Story(key="s", title="t", articles=articles)) if f.category == "reported"]
+
+
+def test_a_lead_saying_here_or_today_opens_with_its_dateline():
+    lead = "The Kessel Dam summit here this evening adopted a plan to rebuild the Arnvik spillway."
+    assert f"HARARE, September 17: {lead}" in _reported(lead, HARARE)
+    plain = "The Kessel Dam summit adopted a plan to rebuild the Arnvik spillway by the year 2001."
+    assert plain in _reported(plain, HARARE)
