@@ -28,21 +28,22 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     # reads the reports' first sentences only (later ones were four times as often wrong); all
     # clusters kept their recall (338 -> 339 facts) and lost 11 of their 55 wrong lines, but the
     # splits moved apart: tuned 82 -> 77, fresh2 60 -> 56, fresh3 55 -> 43, fresh9 51 -> 43;
-    # fresh5 40 -> 48, fresh7 23 -> 35, fresh8 41 -> 45
+    # fresh5 40 -> 48, fresh7 23 -> 35, fresh8 41 -> 45. Leaving out a feature's short hook (under 16
+    # words) then cost one fact of fresh3 and one of fresh9 and removed 7 wrong lines
     assert split["tuned"]["recall"] >= 0.77
-    assert split["fresh"]["recall"] >= 0.64
+    assert split["fresh"]["recall"] >= 0.66
     assert split["fresh2"]["recall"] >= 0.56
-    assert split["fresh3"]["recall"] >= 0.43
-    assert split["fresh4"]["recall"] >= 0.52
+    assert split["fresh3"]["recall"] >= 0.41
+    assert split["fresh4"]["recall"] >= 0.54
     assert split["fresh5"]["recall"] >= 0.48  # its untouched reading: 43% (BENCHMARKS.md)
     assert split["fresh6"]["recall"] >= 0.37  # its untouched reading: 35%
     assert split["fresh7"]["recall"] >= 0.34  # its first reading: 29% (its lines had been seen, not tuned on)
     assert split["fresh8"]["recall"] >= 0.45  # its untouched reading: 40%
-    assert split["fresh9"]["recall"] >= 0.42  # its first reading: 45%
-    assert sum(len(r["found"]) for r in rows) >= 339
+    assert split["fresh9"]["recall"] >= 0.41  # its first reading: 45%
+    assert sum(len(r["found"]) for r in rows) >= 340
     assert totals["labelled_precision"] >= 0.64  # lines that match a label (topics have few): must not fall
-    # lines a second reader judged wrong and still shown (benchmarks/facts_judged.json): 32 of the 725
-    # lines once leads opened with their datelines (eighth session), every one of them read; may only fall
-    assert totals["read"]["wrong"] <= 32
+    # lines a second reader judged wrong and still shown (benchmarks/facts_judged.json): 25 of the 714
+    # lines at the eighth session's end (55 of 689 at its start), every one of them read; may only fall
+    assert totals["read"]["wrong"] <= 25
     # no line judged wrong (each wrong example found by hand is fixed as a class and kept)
     assert all(split[name]["wrong"] == 0 for name in split)

@@ -43,7 +43,7 @@ def _reported(lead: str, dateline: str | None) -> list[str]:
 
 
 def test_a_lead_saying_here_or_today_opens_with_its_dateline():
-    lead = "The Kessel Dam summit here this evening adopted a plan to rebuild the Arnvik spillway."
+    lead = "The Kessel Dam summit here this evening adopted a plan to rebuild the Arnvik spillway by 2001."
     assert f"HARARE, September 17: {lead}" in _reported(lead, HARARE)
     plain = "The Kessel Dam summit adopted a plan to rebuild the Arnvik spillway by the year 2001."
     assert plain in _reported(plain, HARARE)

@@ -131,7 +131,7 @@ def test_a_question_is_not_reported():
 
 
 def test_a_column_is_not_reported():
-    sentence = "The warm briny ocean beneath the crust is the Varn Institute's find of the century."
+    sentence = "The warm briny ocean beneath the crust of Tethys is the Varn Institute's find of the century."
     assert _one_candidate(sentence)
     column = [an_opinion(sentence, source=src, days=8) for src in ("Wire One", "Wire Two")]
     assert not any("century" in f.text for f in _reported(_coverage(*column)))
@@ -198,3 +198,8 @@ def test_a_sentence_leaning_on_the_one_before_is_not_reported():
 
 def test_a_share_of_something_named_before_is_not_reported():
     assert not _one_candidate("The Varn Institute then buys a third of the probes in that 15 percent for the Lund office.")
+
+
+def test_a_features_short_hook_is_not_reported():
+    assert not _one_candidate("It's time to cut another check for Mira Holm of the Varn Institute.")
+    assert _one_candidate("The Varn Institute cut another check for Mira Holm, its chief geologist, for the Arden probe.")

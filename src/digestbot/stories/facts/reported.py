@@ -28,6 +28,10 @@ REPORTED_WORDS = 600  # the summary read for lines: about twice the ten lines a 
 ABOUT_THE_SAME = 0.2  # TF-IDF cosine at which another article's sentence covers the same thing
 SAYS_THE_SAME = 0.5  # ... at which it says the same thing: that article is cited too
 ALREADY_SAID = 0.6  # share of a sentence's words one fact line already has: it repeats that line
+# a news lead says who did what, when and where in one sentence; a shorter opening is a feature's
+# hook ("It's time to cut another check for Jerry Seinfeld."): 12 of 15 read by hand were wrong or
+# vague, against 31 of 399 leads of 20 words or more
+NEWS_LEAD_WORDS = 16
 
 # who said it is unknown: "he said", "In a phone interview, he says"
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they|it)\s+(?:{fact_words.REPORTING_VERBS})\b", re.I)
@@ -85,11 +89,11 @@ _HERE_OR_TODAY = re.compile(r"\b(?:here|today|tonight|yesterday|tomorrow|this (?
 
 
 def _stands_alone(text: str) -> bool:
-    """A sentence a reader can take whole: it names something, opens on its subject, states (asks
-    nothing), and every quote in it is closed and has its speaker; it speaks in no one's first
-    person but a quote's."""
+    """A sentence a reader can take whole: a news lead's length, it names something, opens on its
+    subject, states (asks nothing), and every quote in it is closed and has its speaker; it speaks
+    in no one's first person but a quote's."""
     opening = text.lstrip('"')
-    if (not _worth_reading(text) or not opening[:1].isupper() or opening.split()[0].lower() in fact_words.DANGLING_OPENERS
+    if (len(text.split()) < NEWS_LEAD_WORDS or not _worth_reading(text) or not opening[:1].isupper() or opening.split()[0].lower() in fact_words.DANGLING_OPENERS
             or text.endswith("?") or fact_words.INTERVIEW_TURN.match(text) or fact_words.NOT_NEWS.match(text)):
         return False
     if _PRONOUN_SPEAKER.search(text) or _points_back(text) or _SPECULATION.search(text) or not _quotes_have_speakers(text):
