@@ -62,7 +62,7 @@ def _with_year(month: int, day: int, year: str | None, base: date, future: bool)
     return when
 
 
-_DATELINE_DAY = re.compile(rf"\b({_MONTH_WORD}|May)\s+(\d{{1,2}})\b")
+_DATELINE_DAY = re.compile(rf"\b({_MONTH_WORD})\s+(\d{{1,2}})\b")
 # a wire files on its dateline's day and may date its copy the next (Xinhua: 280 of 603 articles);
 # a dateline further off is a slip, and the article's date is the better guess
 WIRE_LAG = timedelta(days=1)

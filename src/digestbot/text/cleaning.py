@@ -394,4 +394,4 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     return said or None, rest
 
 
-_TRAILING_DASH = re.compile(r"\s*(?:--|—|–|-|_)?\s*$")
+_TRAILING_DASH = re.compile(rf"\s*{_DASH}?\s*$")

@@ -27,7 +27,7 @@ def _coverage(*extra, outlets=("Wire One", "Wire Two", "Daily Three")):
     articles = []
     for day in range(6):
         mission, ocean = (MISSION, OCEAN) if day % 2 == 0 else (MISSION_TOO, OCEAN_TOO)
-        said = [mission, ocean, INSTRUMENTS, f"The Arden probe flew past the ice of Tethys on flight number {day + 40}."]
+        said = [mission, ocean, INSTRUMENTS, f"The Arden probe flew past the ice of Tethys and its ring of dust on flight number {day + 40}."]
         lead = day % 4
         articles.append(an_article(*said[lead:], *said[:lead], source=outlets[day % len(outlets)], days=day))
     return Story(key="arden", title="The Arden probe", articles=articles + list(extra))
@@ -56,7 +56,7 @@ def test_a_sentence_that_leads_no_report_is_not_reported():
 
 def test_a_sentence_with_other_numbers_does_not_say_the_same():
     flights = [f for f in _reported(_coverage()) if "flight number" in f.text]
-    assert all(len(f.sources) == 1 for f in flights)
+    assert flights and all(len(f.sources) == 1 for f in flights)
 
 
 def test_a_line_the_facts_already_say_is_not_reported_again():
