@@ -202,7 +202,7 @@ class SqlStore:
         row.published = utc(article.published)
         row.published_is_fallback = article.published_is_fallback
         row.origin = article.origin
-        row.dateline = article.dateline[:300] if article.dateline else None
+        row.dateline = article.dateline
 
     @staticmethod
     def _to_article(row: ArticleRow) -> Article:
@@ -276,7 +276,7 @@ def fit_to_columns(article: Article) -> Article:
     the article (PostgreSQL's StringDataRightTruncation)."""
     columns = ArticleRow.__table__.c
     fitted = {name: fit_column(columns[name], getattr(article, name))
-              for name in ("key", "url", "input_id", "source", "author")}
+              for name in ("key", "url", "input_id", "source", "author", "dateline")}
     copies = CopyRow.__table__.c
     fitted["copies"] = [WireCopy(fit_column(copies.input_id, c.input_id), fit_column(copies.source, c.source),
                                  fit_column(copies.url, c.url)) for c in article.copies]

@@ -106,3 +106,9 @@ def test_story_posts_keep_the_first_showing_as_the_thread_and_stamp_breaking_pos
     assert posts.view("slack:C1", ["a"]).last_breaking is None
     posts.record("slack:C1", ["a", "d"], "111.1", tuesday, breaking=True)
     assert posts.view("slack:C1", ["a", "b"]).last_breaking == tuesday
+
+
+def test_an_overlong_dateline_is_fitted_to_its_column(store):
+    store.upsert(an_article(dateline="HARBOUR TOWN " * 40))
+    [stored] = store.all_articles()
+    assert len(stored.dateline) == 300 and stored.dateline.endswith("\u2026")

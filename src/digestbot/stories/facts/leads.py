@@ -75,8 +75,9 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
     sims = matrix @ matrix.T
 
     def atom(i: int, slot: str, text: str) -> _Atom:
+        numbers = _numbers(leads[i][1])
         same = [leads[j][0] for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY
-                and _numbers(leads[j][1]) == _numbers(leads[i][1]) or j == i]
+                and _numbers(leads[j][1]) == numbers or j == i]
         return _Atom("what", slot, "", text, leads[i][0], -1, 10.0 if slot == "happened" else 2.0,
                      evidence=leads[i][1], corroborating=same)
 
