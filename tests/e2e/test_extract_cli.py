@@ -24,6 +24,7 @@ def test_extract_json_shows_clean_paragraphs(run_cli, tmp_path):
     assert article["title"] == "Footbridge opens early" and article["source"] == "Canal Post"
     assert article["text"] == "\n\n".join(PARAGRAPHS)
     assert "published" in article
+    assert article["dateline"] == "MILLTOWN (AP)"  # taken off the text, kept beside it
 
 
 def test_extract_text_and_a_bad_input_named_on_one_line(run_cli, tmp_path):
@@ -33,6 +34,7 @@ def test_extract_text_and_a_bad_input_named_on_one_line(run_cli, tmp_path):
     [error] = [line for line in result.stderr.splitlines() if "missing.html" in line]
     assert "no such file" in error
     assert "Footbridge opens early" in result.stdout and PARAGRAPHS[1] in result.stdout
+    assert "| MILLTOWN (AP)" in result.stdout
 
 
 def test_extract_help_has_examples(run_cli):

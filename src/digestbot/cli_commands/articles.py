@@ -178,12 +178,14 @@ def extracted_article(raw) -> dict:
                 published=raw.published.isoformat() if raw.published else None)
     if raw.url:
         view["url"] = raw.url
+    if clean.dateline:  # taken off the text: "MILLTOWN (AP)" says where (and for a wire, which day)
+        view["dateline"] = clean.dateline
     view["text"] = "\n\n".join(clean.paragraphs)
     return view
 
 
 def _extracted_as_text(view: dict) -> str:
-    about = " | ".join(str(view[k]) for k in ("source", "published", "url") if view.get(k))
+    about = " | ".join(str(view[k]) for k in ("source", "published", "url", "dateline") if view.get(k))
     return f"{view['title'] or '(no title)'}\n{about}\n\n{view['text']}\n"
 
 
