@@ -20,7 +20,7 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     # lines a second reader judged correct over lines read (every line shown is read); the label-based
     # precision counts a correct line no label foresaw as wrong: it must not fall below today's figure
     assert totals["read"]["unread"] == 0 and totals["read_precision"] >= 0.93
-    assert totals["precision"] >= 0.76  # fresh10 has no `acceptable` list yet: its correct unlabelled lines count as wrong here
+    assert totals["precision"] >= 0.73  # fresh10 and fresh11 have no `acceptable` list: their correct unlabelled lines count as wrong here
     assert totals["max_lines"] <= 15
     split = {name: bench.totals([r for r in rows if r["split"] == name]) for name in {r["split"] for r in rows}}
     # most splits sit under the 60% target on topics (a film, a probe, a surplus, a charity's
@@ -41,11 +41,13 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     assert split["fresh8"]["recall"] >= 0.45  # its untouched reading: 40%
     assert split["fresh9"]["recall"] >= 0.41  # its first reading: 45%
     assert split["fresh10"]["recall"] >= 0.26  # its first reading: 27% (33% at the eighth session's start)
-    assert sum(len(r["found"]) for r in rows) >= 360  # 340 on the 49 clusters read before fresh10, 20 on it
-    assert totals["labelled_precision"] >= 0.62  # lines that match a label (topics have few): must not fall
-    # lines a second reader judged wrong and still shown (benchmarks/facts_judged.json): 30 of the 789
-    # lines at the eighth session's end, fresh10's 75 included (55 of 689 at its start, without
-    # fresh10), every one of them read; may only fall
-    assert totals["read"]["wrong"] <= 30
+    assert split["fresh11"]["recall"] >= 0.31  # its first reading: 32% (37% at the eighth session's start)
+    assert sum(len(r["found"]) for r in rows) >= 384  # 340 on the 49 clusters read before fresh10, 20 on it, 24 on fresh11
+    assert totals["labelled_precision"] >= 0.60  # lines that match a label (topics have few): must not fall
+    # lines a second reader judged wrong and still shown (benchmarks/facts_judged.json): 42 of the 860
+    # lines at the ninth session's start: 25 on the 49 clusters read before fresh10 (55 of 689 at the
+    # eighth session's start), 5 of fresh10's 75 and 12 of fresh11's 71 (blind first readings); every
+    # one of them read; may only fall
+    assert totals["read"]["wrong"] <= 42
     # no line judged wrong (each wrong example found by hand is fixed as a class and kept)
     assert all(split[name]["wrong"] == 0 for name in split)
