@@ -34,6 +34,13 @@ def test_a_percentage_says_what_it_is_a_share_of():
 def test_a_range_is_kept_whole():
     assert _how_many("Between 20 and 30 people were injured when the Corran ferry hit the pier.") == [
         "20 to 30 injured"]
+    assert _how_many("Governor Hal Pruett won 15 percent to 20 percent of the vote in the Tarrow recall.") == [
+        "Governor Hal Pruett: 15 to 20 percent of the vote"]
+
+
+def test_an_opening_adverb_holds_no_share():
+    # "Typically: 20 percent of patients" says neither whose share it is nor the range
+    assert _how_many("Typically, only 15 percent to 20 percent of Tarrow patients are rid of the virus.") == []
 
 
 def test_a_figure_in_words():

@@ -44,10 +44,10 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     assert split["fresh11"]["recall"] >= 0.31  # its first reading: 32% (37% at the eighth session's start)
     assert sum(len(r["found"]) for r in rows) >= 384  # 340 on the 49 clusters read before fresh10, 20 on it, 24 on fresh11
     assert totals["labelled_precision"] >= 0.60  # lines that match a label (topics have few): must not fall
-    # lines a second reader judged wrong and still shown (benchmarks/facts_judged.json): 42 of the 860
-    # lines at the ninth session's start: 25 on the 49 clusters read before fresh10 (55 of 689 at the
-    # eighth session's start), 5 of fresh10's 75 and 12 of fresh11's 71 (blind first readings); every
-    # one of them read; may only fall
-    assert totals["read"]["wrong"] <= 42
+    # lines a second reader judged wrong and still shown (benchmarks/facts_judged.json), every one of
+    # them read; may only fall. Ninth session: 42 of 860 at its start (25 on the 49 clusters read before
+    # fresh10, 55 of 689 at the eighth session's start; 5 of fresh10's 75 and 12 of fresh11's 71, blind
+    # first readings), 31 of 858 once the classes fresh11's reading found were fixed
+    assert totals["read"]["wrong"] <= 31
     # no line judged wrong (each wrong example found by hand is fixed as a class and kept)
     assert all(split[name]["wrong"] == 0 for name in split)

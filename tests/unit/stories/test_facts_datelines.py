@@ -47,3 +47,14 @@ def test_a_lead_saying_here_or_today_opens_with_its_dateline():
     assert f"HARARE, September 17: {lead}" in _reported(lead, HARARE)
     plain = "The Kessel Dam summit adopted a plan to rebuild the Arnvik spillway by the year 2001."
     assert plain in _reported(plain, HARARE)
+
+
+def test_this_city_is_named_by_the_dateline_or_the_lead_is_left_out():
+    lead = "Since the day she won the Arnvik marathon, this city's runners have trained on the Kessel Dam road."
+    assert f"HARARE, September 17: {lead}" in _reported(lead, HARARE)
+    assert not any(lead in line for line in _reported(lead, None))  # which city, nothing says
+
+
+def test_a_preview_of_today_is_not_a_report():
+    preview = "When the Kessel Dam council gathers today, the debate will shift from the spillway to the Arnvik floods."
+    assert not any(preview in line for line in _reported(preview, HARARE))

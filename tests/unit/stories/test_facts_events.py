@@ -104,3 +104,15 @@ def test_a_contraction_negates_its_clause():
 
 def test_a_subject_that_holds_a_verb_is_no_actor():
     assert event_of("Dorne law prohibits the sale of tickets charged at double fare.") is None
+
+
+def test_an_event_a_report_dates_weeks_before_itself_is_not_shown_as_its_news():
+    # reports of 3 and 4 Mar 2026 (BASE_TIME + days); the line stops before the date, so it would
+    # read as news of its report's day
+    def events(day: str) -> list[str]:
+        text = (f"The Dorne navy attacked the Tarn river port and two suspected smuggling camps near Harlow, "
+                f"Vale, on {day} in an effort to curb the smugglers.")
+        return [f.text for f in extract_facts(_story((1, "Wire A", text), (2, "Paper B", text)))
+                if f.category == "what" and f.text.startswith("The Dorne navy")]
+    assert events("Jan. 10") == []  # seven weeks before: background; its date line says when
+    assert events("Feb. 27") == ["The Dorne navy attacked the Tarn river port and two suspected smuggling camps near Harlow"]

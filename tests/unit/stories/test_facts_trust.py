@@ -75,6 +75,17 @@ def test_a_date_line_is_never_a_cut_fragment():
     assert not any(": As part of" in line for line in lines)
 
 
+def test_a_sentence_shown_whole_is_dated_by_its_own_event():
+    # Thursday 22 Apr: the linking was on Monday (19 Apr), the bombing last Thursday (15 Apr)
+    from digestbot.stories.facts.dates import _when_atoms
+    atoms = _when_atoms("Kell intelligence officials linked the Ostra plant to foreign chemists on Monday as part of "
+                        "an effort to back their justification for bombing the factory last Thursday.",
+                        an_article("placeholder", published=THURSDAY), 0)
+    assert [at.text[:28] for at in atoms if at.text] == ["19 Apr 1999: Kell intelligen"]
+    # the other date still says something happened on 15 Apr, for a line another sentence words
+    assert [at.value for at in atoms if not at.text] == ["1999-04-15"]
+
+
 def test_a_role_misread_from_a_place_is_dropped():
     from digestbot.stories.facts.people import _clean_role
     assert not _clean_role("North Carolina Director")
@@ -91,6 +102,23 @@ def test_a_count_that_falls_is_another_group_not_an_update():
     b = an_article("Seven people were arrested in Kell after the Vell bombing, police said.", source="B", days=5)
     facts = [f for f in extract_facts(Story(key="s", title="t", articles=[a, b])) if f.category == "how_many"]
     assert not any(f.timeline for f in facts)
+
+
+def test_two_estimates_stated_over_the_same_months_are_not_an_update():
+    # B's figure was first stated before A's last one: the figure did not move from A's to B's
+    estimate = "Hepatitis C now kills {} people a year in Ostra, health officials said."
+    articles = [an_article(estimate.format("8,000 to 10,000"), source="B", days=0),
+                an_article(estimate.format("about 10,000"), source="A", days=10),
+                an_article(estimate.format("8,000 to 10,000"), source="B", days=20),
+                an_article(estimate.format("8,000 to 10,000"), source="C", days=22)]
+    facts = [f for f in extract_facts(Story(key="s", title="t", articles=articles)) if f.category == "how_many"]
+    assert facts and not any(f.timeline for f in facts)
+    # the same values one after the other are a figure that moved
+    moved = [an_article(estimate.format("about 10,000"), source="A", days=0),
+             an_article(estimate.format("8,000 to 10,000"), source="B", days=10),
+             an_article(estimate.format("8,000 to 10,000"), source="C", days=12)]
+    facts = [f for f in extract_facts(Story(key="s", title="t", articles=moved)) if f.category == "how_many"]
+    assert any(f.timeline for f in facts)
 
 
 def test_why_shows_the_sentence_of_the_text_shown():
@@ -297,3 +325,38 @@ def test_an_age_group_and_a_ratio_near_a_killer_virus_are_not_tolls():
     lines = fact_texts("One out of nine persons in Tarland is infected with the killer virus among the age group between "
                        "15 to 49.", category="how_many")
     assert not any("dead" in line for line in lines)
+
+
+def test_a_writers_own_voice_an_editors_note_or_a_pronoun_after_an_opener_is_no_event_lead():
+    from digestbot.stories.facts.leads import _event_leads
+    article = an_article(
+        "Dr. Rob Kell, the Ostra hand surgeon who fixed the Tarland pitcher's thumb last year, was peering at my X-rays.",
+        "Later they struck an alliance with the Vell federation and fought alongside its army.")
+    notes = an_article("ATTENTION EDITORS: The following photos are part of tonight's Ostra Times Photo Package, moving 10/20/99.",
+                       "Editor's note: The Ostra Times Photo Package moves Wednesday with pictures of the Vell harvest.")
+    news = an_article("The Ostra hand surgeon Rob Kell opened a clinic in Vell on Tuesday for injured athletes.")
+    assert [s for _, s in _event_leads([article, notes, news])] == [news.sentences[0]]
+
+
+def test_a_share_is_someones_only_when_they_won_or_hold_it():
+    from digestbot.stories.facts.figures import _percent_holder
+    assert _percent_holder("The visiting Bank of ") == "Bank"  # not "Bank of"
+    assert fact_texts("Vladimir Kell was elected president with 52.94 percent of the vote, the Ostra commission said.",
+                      category="how_many") == ["Vladimir Kell: 52.94 percent of the vote"]
+    # the speaker's organisation, or a name the share is beside, holds nothing
+    assert fact_texts("The visiting Tarn Health official said that about 70 percent of people in Vell are ill.",
+                      category="how_many") == []
+    assert fact_texts("HIV is spreading in Vell, with 30 to 40 percent of the children born to infected mothers infected.",
+                      category="how_many") == []
+
+
+def test_a_yearly_toll_keeps_the_country_it_counts():
+    assert fact_texts("In the Ostra Republic alone, Varn fever now causes 8,000 to 10,000 deaths a year.",
+                      category="how_many") == ["8,000 to 10,000 dead a year in the Ostra Republic"]
+
+
+def test_the_visiting_delegation_names_no_place_visited():
+    lines = fact_texts("The visiting Ostra delegation signed the Vell trade accord in Kell on Monday.", category="where")
+    assert not any("visiting Ostra" in line for line in lines)
+    assert fact_texts("Prime Minister Rob Kell was visiting Ostra when the Vell dam burst.",
+                      category="where") == ["Ostra (visiting Ostra)"]

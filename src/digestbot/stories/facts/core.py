@@ -91,6 +91,8 @@ def points_elsewhere(text: str) -> bool:
     return " to this effect" in text or " to that effect" in text
 
 
-# "As his first visit since June, it represents ...": an opening phrase, then a pronoun for a subject
+# "As his first visit since June, it represents ...": an opening phrase, then a pronoun for a subject;
+# "Later they struck an alliance ...": one opening word, then the pronoun
 _PRONOUN_MAIN_CLAUSE = re.compile(
-    r"^(?:" + "|".join(sorted(fact_words.SUBORDINATE_OPENERS)) + r")\b[^,]*,\s+(?:it|he|she|they|this|that|these)\b", re.I)
+    r"^(?:(?i:" + "|".join(sorted(fact_words.SUBORDINATE_OPENERS)) + r")\b[^,]*,\s+(?i:it|he|she|they|this|that|these)"
+    r"|[A-Z][a-z]+,?\s+(?:it|he|she|they))\b")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...domain.models import Article
-from ...text.calendar import resolve_dates, show_date
+from ...text.calendar import ResolvedDate, resolve_dates, show_date
 from ...text.cleaning import strip_dateline
 from ...text.lexicons import STOPWORDS
 from ...text.meaning import clause_around, is_modal, is_negated
@@ -15,28 +15,39 @@ from .core import _Atom, _FIRST, _capitalise, _clean, _standalone, points_elsewh
 
 def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
     """Dates of events, resolved against the article's date and shown absolute."""
-    atoms = []
-    base = report_day(a)
-    for d in resolve_dates(s, base):
-        if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s" or _dates_the_saying(s, d.start, d.end):
-            continue  # "since December 2019" dates a "first"; "the FBI said Friday" a statement
-        left, right = clause_around(s, d.start, d.end)
-        clause = s[left:right]
-        text = _dated_text(s, d.start, d.end)
-        if (not text or _FIRST.search(text) or points_elsewhere(text) or not fact_words.EVENT_VERB_LOWER.search(text.lower())
-                or is_negated(clause) or not re.search(r"[A-Z]", text.replace(d.text, ""))):
-            continue  # a date without an asserted event, or without anyone or anything named, to hang it on
-        planned = is_modal(clause)
-        if planned and _PAST_PLAN.search(clause):
-            continue  # "was due to arrive Friday": a past plan, which may not have happened
-        day = resolve_dates(d.text, base, future=True)[0].day if planned else d.day
-        label = f"{show_date(day)}: {_capitalise(text)}" + (" (planned)" if planned else "")
-        atoms.append(_Atom("when", f"when:{day.isoformat()}", day.isoformat(), label, a, order))
-    return atoms
+    dates = resolve_dates(s, report_day(a))
+    return [at for d in dates if (at := _date_atom(s, d, dates, a, order))]
+
+
+def _date_atom(s: str, d: ResolvedDate, dates: list[ResolvedDate], a: Article, order: int) -> _Atom | None:
+    if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s" or _dates_the_saying(s, d.start, d.end):
+        return None  # "since December 2019" dates a "first"; "the FBI said Friday" a statement
+    left, right = clause_around(s, d.start, d.end)
+    clause = s[left:right]
+    text = _dated_text(s, d.start, d.end)
+    if not text or not _dates_an_event(text, clause, d):
+        return None
+    planned = is_modal(clause)
+    if planned and _PAST_PLAN.search(clause):
+        return None  # "was due to arrive Friday": a past plan, which may not have happened
+    day = resolve_dates(d.text, report_day(a), future=True)[0].day if planned else d.day
+    label = f"{show_date(day)}: {_capitalise(text)}" + (" (planned)" if planned else "")
+    if len(dates) > 1 and len(text) > len(s) / 2 and d != _event_date(s, dates):
+        # the sentence shown whole is its own event's ("linked the plant to ... on Monday, to justify
+        # bombing it last Thursday"): under another of its dates it would be misdated; it still
+        # tells that something happened that day, for a line another sentence words
+        label = ""
+    return _Atom("when", f"when:{day.isoformat()}", day.isoformat(), label, a, order)
 
 
 _PAST_PLAN = re.compile(r"\b(?:was|were|had been|had)\s+(?:\w+\s+)?(?:due|expected|scheduled|set|supposed|planned|"
                         r"planning|hoping|going)\b", re.I)
+
+
+def _dates_an_event(text: str, clause: str, d: ResolvedDate) -> bool:
+    """An asserted event of someone or something named, to hang the date on."""
+    return not (_FIRST.search(text) or points_elsewhere(text) or not fact_words.EVENT_VERB_LOWER.search(text.lower())
+                or is_negated(clause) or not re.search(r"[A-Z]", text.replace(d.text, "")))
 
 
 def _dated_text(s: str, start: int, end: int) -> str | None:
@@ -88,14 +99,29 @@ def _clause_with(s: str, start: int, end: int, max_words: int = 14) -> str:
 def _dated_lead(sentence: str, article: Article) -> str:
     """A development's line, dated by the day its sentence names ("on Wednesday", resolved against
     the article's date), or marked as the day of the report when it names none."""
-    dates = [d for d in resolve_dates(sentence, report_day(article))
-             if not re.search(r"\bsince\s+$", sentence[: d.start]) and sentence[d.end: d.end + 2] != "'s"]
-    events = [d for d in dates if not _dates_the_saying(sentence, d.start, d.end)
-              and not _BACKGROUND_DATE.search(sentence[max(0, d.start - 60): d.start])]
-    if events:
-        return f"{show_date(events[0].day)}: {sentence}"
+    dates = _dates(sentence, article)
+    event = _event_date(sentence, dates)
+    if event:
+        return f"{show_date(event.day)}: {sentence}"
     day = dates[0].day if dates else report_day(article)
     return f"{show_date(day)} report: {sentence}"
+
+
+def event_date(sentence: str, article: Article) -> ResolvedDate | None:
+    """The date a sentence gives its event ("attacked the plant on Aug. 20"), read against the
+    report's day; None when it names none (or only the day of a statement)."""
+    return _event_date(sentence, _dates(sentence, article))
+
+
+def _dates(sentence: str, article: Article) -> list[ResolvedDate]:
+    return [d for d in resolve_dates(sentence, report_day(article))
+            if not re.search(r"\bsince\s+$", sentence[: d.start]) and sentence[d.end: d.end + 2] != "'s"]
+
+
+def _event_date(sentence: str, dates: list[ResolvedDate]) -> ResolvedDate | None:
+    events = [d for d in dates if not _dates_the_saying(sentence, d.start, d.end)
+              and not _BACKGROUND_DATE.search(sentence[max(0, d.start - 60): d.start])]
+    return events[0] if events else None
 
 
 # A date in a noun phrase ("in the March 26 balloting") or a clause about something before ("before it

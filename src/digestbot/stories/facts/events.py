@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from ...domain.models import Article
 from ...text.cleaning import strip_dateline
@@ -20,7 +21,8 @@ from ...text.lexicons import STOPWORDS
 from ...text.tokens import stem
 from ...text.meaning import in_quote, is_modal, is_negated, speaker
 from . import fact_words
-from .core import _Atom, _FIRST, _asserted, _clean
+from .core import _Atom, _FIRST, _asserted, _clean, report_day
+from .dates import event_date
 
 _DAY = (r"(?:(?:on|late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|"
         r"tonight|last\s+(?:week|month|year)|this\s+(?:week|month)|earlier\s+this\s+(?:week|month))")
@@ -199,11 +201,20 @@ _ANNIVERSARY = re.compile(
 EVENT_WEIGHT = 1.5  # an action of the story's actors ranks above a role or a place
 
 
+# an event its report dates over a week before itself is background, not that report's news: shown
+# without its date ("The United States attacked the plant", from "... on Aug. 20", in February), the
+# line would be read as news of the report's day; its date line (`_when_atoms`) dates it
+BACKGROUND_AFTER = timedelta(days=7)
+
+
 def _event_atoms(s: str, a: Article, order: int) -> list[_Atom]:
     """Who did what, from a lead sentence's main clause ("Metallica sued Napster"); its value is
     the actor and the object's key, for `_central_events`."""
     event = event_of(strip_dateline(s))
     if not event:
+        return []
+    when = event_date(s, a)
+    if when and when.day < report_day(a) - BACKGROUND_AFTER and when.text not in event.text:
         return []
     return [_Atom("what", event.slot, f"{event.actor}|{event.target}", event.text, a, order, EVENT_WEIGHT)]
 

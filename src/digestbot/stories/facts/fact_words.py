@@ -53,7 +53,10 @@ SUBORDINATE_OPENERS = frozenset(
 DOCUMENT_TITLE = re.compile(r"^(?:timeline|chronology|transcript|text of|excerpts? (?:from|of)|key dates)\b", re.I)
 # What introduces a document or a list rather than reporting news ("Following is a transcript of ...").
 NOT_NEWS = re.compile(r"^(?:following is|following are|the following is|the following are|here is|here are|nothing|"
-                      r"editors(?=:))\b", re.I)
+                      r"(?:attention\s+)?editors(?=:)|editor's note)\b", re.I)
+# A writer speaking of themselves or to the reader: a column's or a feature's voice, not a report
+# ("... was peering at my X-rays"); in a quote it is the speaker's, which the caller strips first
+FIRST_PERSON = re.compile(r"\b(?:I|we|We|us|our|Our|my|My|you|You|your)\b")
 # A turn of an interview's transcript: "Q. How do people catch it?", "A. Kennedy took off ..." (the answer)
 INTERVIEW_TURN = re.compile(r"^[QA][.:]\s")
 # A sentence whose subject is named in another one: "The school has developed ...", "The call was

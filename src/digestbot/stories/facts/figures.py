@@ -15,6 +15,8 @@ from .core import _ANY_NUMBER_WORD, _Atom, _CALENDAR_TITLES, _VAGUE_UNITS, _clea
 
 _LARGE = r"(?:thousand|million|billion|trillion)"  # "2 million": the word is part of the number
 _RANGE_BEFORE = re.compile(r"(\d[\d,.]*(?:\s+" + _LARGE + r")?|[a-z]+)\s+(?:to|and|-)\s+$", re.I)
+_PERCENT_RANGE_BEFORE = re.compile(r"\b(\d[\d.]*)(?:\s*(?:percent|per cent|%))?\s*(?:to|-)\s*$")
+_SCOPE = re.compile(r"^In\s+((?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)(?:\s+alone)?,")
 # a toll counted over a period is a rate, not one event's toll ("3 million deaths each year")
 _RATE = re.compile(r"\b(?:each|per|every)\s+(year|month|week|day)\b|\ba\s+(year|month|week|day)\b"
                    r"(?!\s+(?:after|before|ago|earlier|later|since|into|on))|\b(annually)\b", re.I)
@@ -29,7 +31,9 @@ def _count_label(q: Quantity, clause: str, offset: int) -> tuple[str, str] | Non
     if unit in ("death", "injury"):
         return _toll_label(q, unit, clause, offset)
     if q.kind == "percent":
-        return _percent_label(q.text, clause[: q.start - offset], after)
+        before = clause[: q.start - offset]
+        low = _PERCENT_RANGE_BEFORE.search(before)  # "15 percent to 20 percent": the range, not its top
+        return _percent_label(f"{low.group(1)} to {q.text}" if low else q.text, before[: low.start()] if low else before, after)
     if q.kind == "money":
         return _money_label(q, clause[: q.start - offset], after)
     if not unit or unit in _VAGUE_UNITS or q.kind == "year" or (q.kind == "count" and q.value < 2):
@@ -73,7 +77,9 @@ def _toll_label(q: Quantity, unit: str, clause: str, offset: int) -> tuple[str, 
     rate = _RATE.search(clause)
     if rate:
         period = f"a {(rate.group(1) or rate.group(2) or 'year').lower()}"
-        return f"{label} {period}", f"{unit}:{period}"  # a rate is a figure of its own, never an event's toll
+        # a figure of its own, never an event's toll; "In the United States alone, ...": a country's, not the world's
+        scope = f" in {m.group(1)}" if (m := _SCOPE.match(clause)) else ""
+        return f"{label} {period}{scope}", f"{unit}:{period}"
     return (f"{label} in the {event.group(1).lower()}" if event else label), unit
 
 
@@ -109,14 +115,21 @@ def _percent_label(span: str, before: str, after: str) -> tuple[str, str] | None
     if change:  # "3 percent raises": the share is of the thing named, whoever gets it
         return f"{span} {change.group(1).lower()}", f"percent:{stem(change.group(1).lower())}"
     of = re.match(r"\s+of\s+((?:the\s+|all\s+)?[\w'-]+)", after)
-    whose = _percent_holder(before)
-    if not of or not whose:
-        return None  # a share of nothing named, or nobody's share ("his supporters got 96 percent")
+    whose = _percent_holder(before) if _HELD.search(before) else None
+    if not of or not whose:  # a share of nothing named, or that no one named won, got or holds ("his supporters
+        return None  # got 96 percent", "Typically, only 20 percent of patients", "The WHO official said 70 percent")
     key = f"percent:{of.group(1).split()[-1].lower().rstrip('s')}:{whose.split()[-1].lower()}"
     return f"{whose}: {span} of {of.group(1)}", key
 
 
 _HOLDER = re.compile(r"\b([A-Z][\w'.-]*(?:\s+(?:[A-Z][\w'.-]*|of|de|la))*)")
+
+
+# a share someone has: the verb just before it ("won 56 percent", "was elected with 52.94 percent")
+_HELD = re.compile(r"\b(?:won|wins|got|gets|took|takes|received|receives|captured|garnered|polled|gained|secured|"
+                   r"holds|held|owns|owned|controls|controlled|(?:elected|won|victory)\b[^,.;]{0,60}\bwith)\s+"
+                   r"(?:(?:about|nearly|almost|more than|only|just|over|some|an estimated)\s+)?$")
+_TRAILING_CONNECTOR = re.compile(r"(?:\s+(?:of|de|la))+$")  # "Bank of" (the pattern joins "Bank of Dorne")
 
 
 def _percent_holder(before: str) -> str | None:
@@ -125,7 +138,7 @@ def _percent_holder(before: str) -> str | None:
     names = [m.group(1) for m in _HOLDER.finditer(before)
              if m.start() > 0 or m.group(1).split()[0].lower() not in STOPWORDS]
     names = [n for n in names if n.lower() not in STOPWORDS and n.split()[0] not in _CALENDAR_TITLES]
-    return names[-1].removesuffix("'s") if names else None
+    return _TRAILING_CONNECTOR.sub("", names[-1]).removesuffix("'s") if names else None
 
 
 _MONEY_NOUN_BEFORE = re.compile(r"\b([a-z]{4,})\s+(?:of|worth)\s+(?:about\s+|nearly\s+|more than\s+)?$")

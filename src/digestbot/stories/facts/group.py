@@ -109,7 +109,7 @@ def _figure_facts(grp: list[_Atom]) -> list[_Scored]:
         if kind == "own":
             other = Fact("how_many", _capitalise(g[0].text), _refs(g), evidence=g[0].evidence)
             out.append(_Scored(_support(g) * g[0].weight, -min(x.order for x in g), other, int(g[0].weight < 1)))
-        else:
+        elif kind != "concurrent":
             (conflicts if kind == "conflict" else timeline).append((g[0].text, _refs(g)))
     out.append(_main_figure(main, ranked, conflicts, timeline))
     return out
@@ -142,6 +142,8 @@ def _value_kind(main: list[_Atom], g: list[_Atom], same_time: bool) -> str:
         return "own"  # one outlet's two values at once ("$33.5 million judgment", "$25 million" of it)
     if same_time:
         return "conflict" if _same_names(main, g) else "own"
+    if min(x.article.published.timestamp() for x in main) < _newest(g):
+        return "concurrent"  # the newest value was stated before this one last was: two estimates, not a change
     return "timeline"
 
 
@@ -185,7 +187,7 @@ def _group(atoms: list[_Atom], min_support: int) -> list[Fact]:
             scored += _figure_facts(grp)
         elif slot == "happened" or slot.startswith("development"):
             scored.append(_lead_fact(slot, grp[0]))
-        else:
+        elif any(at.text for at in grp):  # (a date's atoms may all only corroborate it)
             scored.append(_slot_fact(category, slot, grp))
     # corroboration is by outlet: two copies of one wire story are one source
     # (a development is chosen only when another outlet covers it: it cites the leads that say the same)
@@ -245,7 +247,7 @@ def _slot_fact(category: str, slot: str, grp: list[_Atom]) -> _Scored:
     if category == "who" and slot.startswith("person:"):
         text = max(texts, key=lambda t: ("(" in t, [x.text for x in main].count(t)))
     if category == "when":
-        text = min(texts, key=len)
+        text = min(filter(None, texts), key=len, default="")
     stated = next((x for x in main if x.text == text), main[0])  # `why` shows the sentence of this text
     fact = Fact(category, _capitalise(text), _refs(main), evidence=stated.evidence)
     return _Scored(max(x.weight for x in main) * _support(main), -min(x.order for x in main), fact)

@@ -98,15 +98,19 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
 
 
 def _event_leads(articles: list[Article]) -> list[tuple[Article, str]]:
-    """The first two sentences of each article that state an event of someone named, asserted, and
-    not dated years before the article (a chronology's background)."""
+    """The first two sentences of each article that state an event of someone named, asserted, in
+    no one's first person, and not dated years before the article (a chronology's background)."""
     leads = [(a, strip_dateline(normalise_quotes(s)).lstrip("-\u2014 ")) for a in articles for s in a.sentences[:2]
              if not fact_words.DOCUMENT_TITLE.match(a.title)]
-    return [(a, s) for a, s in leads if _standalone(s) and not fact_words.NOT_NEWS.match(s)
+    return [(a, s) for a, s in leads if _reads_as_news(s) and _states_an_event(s) and not _before_the_year(s, a.published.year)]
+
+
+def _reads_as_news(s: str) -> bool:
+    """Alone, in no one's first person (a standalone sentence holds no quote), about someone named,
+    asserted, and no document's opening or transcript's turn."""
+    return (_standalone(s) and not fact_words.NOT_NEWS.match(s) and not fact_words.FIRST_PERSON.search(s)
             and not fact_words.POINTS_BACK_AT_START.match(s) and not fact_words.INTERVIEW_TURN.match(s)
-            and not points_elsewhere(s) and _states_an_event(s)
-            and _NAMEISH.search(s, 1) and not is_modal(s) and not is_negated(s)
-            and not _before_the_year(s, a.published.year)]
+            and not points_elsewhere(s) and _NAMEISH.search(s, 1) is not None and not is_modal(s) and not is_negated(s))
 
 
 # "A week after the film opened, ...", "Five months after ..., ...": a time phrase before the main clause

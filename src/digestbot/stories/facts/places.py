@@ -22,34 +22,41 @@ _ITINERARY = re.compile(
 def _where_atoms(s: str, a: Article, order: int, people: dict[str, tuple[str, str]], is_lead: bool) -> list[_Atom]:
     hedged = is_modal(s) or is_negated(s)  # checked once: most sentences have neither, so no clause needs it
 
-    def asserted(m: re.Match) -> bool:
+    def named_place(m: re.Match, place: str) -> bool:
+        """Asserted ("has not visited Serbia" is not), and not a title or a person's name ("visiting
+        Mongolian Prime Minister Puntsagiyn Jasray")."""
         clause = s[slice(*clause_around(s, m.start(), m.end()))]
-        return not hedged or not (is_negated(clause) or is_modal(clause))
+        asserted = not hedged or not (is_negated(clause) or is_modal(clause))
+        return asserted and not (place.lower() in people or any(place in p or p in place for p, _ in people.values())
+                                 or any(w in TITLE_WORDS for w in place.lower().split()))
 
-    def a_person(place: str) -> bool:
-        """ "visiting Mongolian Prime Minister Puntsagiyn Jasray": a title or a person's name is no place."""
-        return (place.lower() in people or any(place in p or p in place for p, _ in people.values())
-                or any(w in TITLE_WORDS for w in place.lower().split()))
-
-    atoms = _itinerary_atoms(s, a, order, hedged)
-    for m in _MOVE.finditer(s):
-        place = m.group(2)
-        if a_person(place) or not asserted(m):
-            continue  # "has not visited Serbia", "accepted an invitation to visit Israel"
-        verb = m.group(1).lower()
-        atoms.append(_Atom("where", f"place:{place.lower()}", "", f"{place} ({_clean(m.group(0))})",
-                           a, order, 1.0 if verb.startswith(("visit", "trip", "tour")) else 1.2))
+    atoms = _itinerary_atoms(s, a, order, hedged) + _move_atoms(s, a, order, named_place)
     if not (is_lead and fact_words.EVENT_VERB_LOWER.search(s.lower())):
         return atoms
     for m in fact_words.PLACE_PREPOSITIONS.finditer(s):
         place = m.group(1)
-        if place.split()[0].lower() in fact_words.NOT_PLACES or a_person(place):
+        if place.split()[0].lower() in fact_words.NOT_PLACES or not named_place(m, place):
             continue
-        if _modifier_not_place(s, m.end()) or place.endswith(("'s", "\u2019s")) or _inside_a_name(s, m.start()) \
-                or not asserted(m):
+        if _modifier_not_place(s, m.end()) or place.endswith(("'s", "\u2019s")) or _inside_a_name(s, m.start()):
             continue  # "in the Atlanta area", "into California's race", "Movement in China": not the place
         atoms.append(_Atom("where", f"place:{place.lower()}", "", _clean(m.group(0)), a, order, 1.0))
     return atoms
+
+
+def _move_atoms(s: str, a: Article, order: int, named_place) -> list[_Atom]:
+    """Places visited or travelled to ("arrived in Beijing", "visiting Shanghai")."""
+    atoms = []
+    for m in _MOVE.finditer(s):
+        place = m.group(2)
+        if named_place(m, place) and not _visitors_own(s, m):
+            weight = 1.0 if m.group(1).lower().startswith(("visit", "trip", "tour")) else 1.2
+            atoms.append(_Atom("where", f"place:{place.lower()}", "", f"{place} ({_clean(m.group(0))})", a, order, weight))
+    return atoms
+
+
+def _visitors_own(s: str, m: re.Match) -> bool:
+    """ "the visiting WHO official": the visitor's country or body, not a place visited."""
+    return m.group(1).lower() == "visiting" and _modifier_not_place(s, m.end())
 
 
 def _itinerary_atoms(s: str, a: Article, order: int, hedged: bool) -> list[_Atom]:

@@ -37,7 +37,6 @@ NEWS_LEAD_WORDS = 16
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they|it)\s+(?:{fact_words.REPORTING_VERBS})\b", re.I)
 # a quote is someone's words when the sentence reports speech, else a title or a term ("Seinfeld")
 _REPORTS_SPEECH = re.compile(rf"\b(?:{fact_words.REPORTING_VERBS}|according to)\b")
-_FIRST_PERSON = re.compile(r"\b(?:I|we|We|us|our|Our|my|My|you|You|your)\b")
 _NUMBER = re.compile(r"\d[\d,.]*")
 _QUOTE = re.compile(r'"([^"]*)"')
 # What the sentence is about is named in another one:
@@ -52,6 +51,9 @@ _OPENING_THEN_PRONOUN = re.compile(r"^([^,]{1,150}),\s+(?:they|he|she|it)\s")
 # "Six of the country's 50 biggest exporters ...", "The city's murder rate ...", when no name in the
 # sentence says which
 _UNNAMED_PLACE = re.compile(r"\bthe\s+(?:city|country|nation|province|company)(?:'s|\u2019s)|^The\s+[a-z]+(?:'s|\u2019s)\s")
+# a preview, not a report: "When the committee gathers today, the debate will shift to ..." (and a
+# paper's "today" is the day it is read, after its file date)
+_PREVIEW = re.compile(r"^When\b[^,]*\b(?:today|tonight)\b[^,]*,[^,]*\bwill\b")
 # a guess, not a report: the main clause's verb is "may have convinced", "would have forbidden"
 _SPECULATION = re.compile(r"^[A-Z][\w.'-]*(?:\s+(?!that\b|which\b|who\b)[\w.',-]+){0,6}\s+(?:may|might|could|would)\s+have\b")
 
@@ -66,26 +68,27 @@ def reported_facts(articles: list[Article], shown: list[Fact], room: int) -> lis
             break
         text = strip_dateline(normalise_quotes(sentence.text)).lstrip("-\u2014 ")
         words = content_words(text)
+        place_and_day = _AGENCY.sub("", sentence.article.dateline or "").strip(" ,")
         if (sentence.article.kind != ArticleKind.NEWS or fact_words.DOCUMENT_TITLE.match(sentence.article.title)
-                or not _stands_alone(text)
+                or not _stands_alone(text) or _THIS_PLACE.search(text) and not place_and_day
                 or any(len(words & w) > ALREADY_SAID * len(words) for w in said)):
-            continue
+            continue  # ("this city's heart": which city only a dateline says)
         said.append(words)
-        text = _with_dateline(text, sentence.article.dateline)
+        text = _with_dateline(text, place_and_day)
         out.append(Fact("reported", text, _cited(sentence, near), evidence=text))
     return out
 
 
-def _with_dateline(text: str, dateline: str | None) -> str:
-    """A lead that says "here" or "today" opens with its dateline, which says where and which day
-    ("HARARE, September 17: The summit here this evening adopted ..."): cleaning took it off, and
-    the report's date can be the day after."""
-    place_and_day = _AGENCY.sub("", dateline or "").strip(" ,")
-    return f"{place_and_day}: {text}" if place_and_day and _HERE_OR_TODAY.search(text) else text
+def _with_dateline(text: str, place_and_day: str) -> str:
+    """A lead that says "here", "today" or "this city" opens with its dateline, which says where
+    and which day ("HARARE, September 17: The summit here this evening adopted ..."): cleaning took
+    it off, and the report's date can be the day after."""
+    return f"{place_and_day}: {text}" if place_and_day and (_HERE_OR_TODAY.search(text) or _THIS_PLACE.search(text)) else text
 
 
 _AGENCY = re.compile(r"\s*\([^()]*\)\s*$")  # "(Xinhua)", "(AP)"
 _HERE_OR_TODAY = re.compile(r"\b(?:here|today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening))\b", re.I)
+_THIS_PLACE = re.compile(r"\bthis\s+(?:city|town|village|country|capital|island|state|nation|region|province)\b", re.I)
 
 
 def _stands_alone(text: str) -> bool:
@@ -96,9 +99,10 @@ def _stands_alone(text: str) -> bool:
     if (len(text.split()) < NEWS_LEAD_WORDS or not _worth_reading(text) or not opening[:1].isupper() or opening.split()[0].lower() in fact_words.DANGLING_OPENERS
             or text.endswith("?") or fact_words.INTERVIEW_TURN.match(text) or fact_words.NOT_NEWS.match(text)):
         return False
-    if _PRONOUN_SPEAKER.search(text) or _points_back(text) or _SPECULATION.search(text) or not _quotes_have_speakers(text):
+    if (_PRONOUN_SPEAKER.search(text) or _points_back(text) or _SPECULATION.search(text) or _PREVIEW.match(text)
+            or not _quotes_have_speakers(text)):
         return False
-    return not _FIRST_PERSON.search(_QUOTE.sub("", text))
+    return not fact_words.FIRST_PERSON.search(_QUOTE.sub("", text))
 
 
 def _pronoun_for_no_one(text: str) -> bool:
