@@ -81,7 +81,8 @@ def _article(doc: dict) -> Article:
     published = datetime.fromisoformat(doc["published"]).replace(hour=12, tzinfo=timezone.utc)
     return Article(
         key=doc["id"], title=analysis.title or doc.get("title") or "", source=doc["source"],
-        published=published, kind=ArticleKind.NEWS, sentences=analysis.sentences,
+        published=published, kind=ArticleKind.OPINION if analysis.is_opinion else ArticleKind.NEWS,  # as the pipeline decides
+        sentences=analysis.sentences,
         key_points=analysis.key_points, dateline=analysis.dateline,
         content_hash=hashlib.sha256(doc["text"].encode()).hexdigest(), input_id=doc["id"])
 

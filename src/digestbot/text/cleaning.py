@@ -30,6 +30,8 @@ from typing import NamedTuple
 
 from digestbot.domain.models import CleanText
 
+from .opinion import signed_as_opinion
+
 __all__ = ["RULE_NAMES", "clean_text", "split_dateline", "strip_bidi_controls", "strip_dateline", "normalise_key",
            "word_tokens"]
 
@@ -273,7 +275,8 @@ def clean_text(text: str, title: str | None = None, *, skip: frozenset[str] = fr
         dateline, paragraphs[0] = split_dateline(paragraphs[0])
         if not paragraphs[0]:
             paragraphs.pop(0)
-    return CleanText(paragraphs=paragraphs, title=page.title, author=page.author, is_opinion=page.is_opinion,
+    is_opinion = page.is_opinion or signed_as_opinion(text, page.title)
+    return CleanText(paragraphs=paragraphs, title=page.title, author=page.author, is_opinion=is_opinion,
                      dateline=dateline)
 
 

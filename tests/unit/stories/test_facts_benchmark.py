@@ -47,7 +47,8 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     # lines a second reader judged wrong and still shown (benchmarks/facts_judged.json), every one of
     # them read; may only fall. Ninth session: 42 of 860 at its start (25 on the 49 clusters read before
     # fresh10, 55 of 689 at the eighth session's start; 5 of fresh10's 75 and 12 of fresh11's 71, blind
-    # first readings), 31 of 858 once the classes fresh11's reading found were fixed
-    assert totals["read"]["wrong"] <= 31
+    # first readings), 31 of 858 once the classes fresh11's reading found were fixed, 21 of 850 once
+    # columns and editorials were told from news and features' teasers and old scenes left out
+    assert totals["read"]["wrong"] <= 21
     # no line judged wrong (each wrong example found by hand is fixed as a class and kept)
     assert all(split[name]["wrong"] == 0 for name in split)

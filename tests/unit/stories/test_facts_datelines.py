@@ -50,7 +50,7 @@ def test_a_lead_saying_here_or_today_opens_with_its_dateline():
 
 
 def test_this_city_is_named_by_the_dateline_or_the_lead_is_left_out():
-    lead = "Since the day she won the Arnvik marathon, this city's runners have trained on the Kessel Dam road."
+    lead = "After she won the Arnvik marathon, this small city's runners have trained on the Kessel Dam road every day."
     assert f"HARARE, September 17: {lead}" in _reported(lead, HARARE)
     assert not any(lead in line for line in _reported(lead, None))  # which city, nothing says
 
@@ -58,3 +58,11 @@ def test_this_city_is_named_by_the_dateline_or_the_lead_is_left_out():
 def test_a_preview_of_today_is_not_a_report():
     preview = "When the Kessel Dam council gathers today, the debate will shift from the spillway to the Arnvik floods."
     assert not any(preview in line for line in _reported(preview, HARARE))
+
+
+def test_what_happened_here_today_opens_with_its_dateline():
+    lead = "The Kessel Dam council here today approved the new spillway for the Arnvik valley."
+    articles = [an_article(lead, published=NEXT_DAY, dateline=HARARE)]
+    [happened] = [f.text for f in extract_facts(Story(key="s", title="t", articles=articles))
+                  if f.text.startswith("What happened")]
+    assert happened == f"What happened: HARARE, September 17: {lead}"

@@ -116,3 +116,10 @@ def test_an_event_a_report_dates_weeks_before_itself_is_not_shown_as_its_news():
                 if f.category == "what" and f.text.startswith("The Dorne navy")]
     assert events("Jan. 10") == []  # seven weeks before: background; its date line says when
     assert events("Feb. 27") == ["The Dorne navy attacked the Tarn river port and two suspected smuggling camps near Harlow"]
+
+
+def test_a_subject_counted_back_to_a_sentence_before_is_no_actor():
+    assert event_of("The two European countries also agreed to strengthen their relations with Tarland.") is None
+    # people of the story named by what they are stay actors
+    assert event_of("The two Tarland divers sued the Veltro service for copyright infringement.") is None
+    assert event_of("The two Ostrans sued the Veltro service for copyright infringement.").text.startswith("The two Ostrans sued")

@@ -137,6 +137,19 @@ def test_a_column_is_not_reported():
     assert not any("century" in f.text for f in _reported(_coverage(*column)))
 
 
+def test_a_features_teaser_or_scene_set_long_ago_is_not_reported():
+    # shown alone, an opening scene tells an old state as the day's news, often the one the article reverses
+    assert not _one_candidate("It's a shocking statistic: six thousand divers found warm brine under the Varn Institute's ice.")
+    assert not _one_candidate("For years, the divers of the Varn Institute did not take the warm brine beneath the crust seriously.")
+    assert not _one_candidate("Six years ago, a Varn Institute diver found a warm briny ocean beneath the crust of Tethys.")
+    assert not _one_candidate("Once an avid diver who swam 40 miles a week, Mira Holm of the Varn Institute now studies ice.")
+    assert _one_candidate("Once-frozen brine beneath the crust of Tethys is a warm briny ocean, geologists at the Varn Institute reported.")
+
+
+def test_a_sentence_the_source_fused_mid_word_is_not_reported():
+    assert not _one_candidate("Two new probes that e Press Agency of Lund while attending a symposium on ocean worlds in Oslo.")
+
+
 def test_first_person_outside_a_quote_is_not_reported():
     assert not _one_candidate("We think a warm briny ocean lies beneath the crust, like the Varn Institute's geologists.")
 

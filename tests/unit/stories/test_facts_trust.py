@@ -360,3 +360,10 @@ def test_the_visiting_delegation_names_no_place_visited():
     assert not any("visiting Ostra" in line for line in lines)
     assert fact_texts("Prime Minister Rob Kell was visiting Ostra when the Vell dam burst.",
                       category="where") == ["Ostra (visiting Ostra)"]
+
+
+def test_what_followed_something_unnamed_is_no_event_lead():
+    from digestbot.stories.facts.leads import _event_leads
+    article = an_article("The order followed Tuesday's release of a Tarn report that said the Ostra police were biased.",
+                         "The move came a day after Rob Kell resigned as chief of the Ostra police.")
+    assert _event_leads([article]) == []

@@ -108,6 +108,18 @@ def test_not_opinion_without_a_note():
     assert clean.is_opinion is False and clean.author is None
 
 
+def test_a_column_signs_off_as_one_and_an_editorial_says_so_in_its_title():
+    body = "The Tarn council should have listened to its voters.\nIt did not, and the town paid for it."
+    assert clean_text(body + "\nRob Kell is a Tarn Courier columnist.\nXXX END OF STORY").is_opinion
+    assert clean_text(body + "\n(Ana Mirel is a columnist for the Vell Times, P.O. Box 21, Vell.)").is_opinion
+    assert clean_text(body, "EDITORIAL: A BUDGET FOR TARN").is_opinion
+    assert clean_text(body, "ANALYSIS: TARN'S WOUNDED COUNCIL").is_opinion
+    # a reporter's credit or a quoted columnist is no sign-off
+    assert not clean_text(body + "\nRob Kell writes for the Tarn Courier.").is_opinion
+    assert not clean_text("Rob Kell, a Tarn Courier columnist, was elected mayor of Vell on Monday.\n"
+                          "He won 56 percent of the vote, officials said.").is_opinion
+
+
 def test_dedupe_sentences_keeps_first_and_drops_near_duplicates():
     sents = [
         "The barrier protects about 40,000 homes from storm surges.",

@@ -51,6 +51,9 @@ _THAT_PRONOUN = re.compile(r"that\s+(?:it|he|she|they|this)\b")  # "admitted tha
 _NOT_IN_SUBJECT = frozenset("after before when while since following during despite although because until unless "
                             "if than that who which whom according said says by as is are was were has have had "
                             "been be".split())
+# "The two European countries also agreed ...": which two, a sentence before says ("The two Israelis"
+# of a story about them name themselves)
+_COUNTED_BACK = re.compile(r"^[Tt]he\s+(?:two|three|four|five|six|both)\s+(?:[A-Z][\w-]*\s+)*[a-z]")
 MAX_SUBJECT_LOWER_WORDS = 4  # "Federal law prohibits the execution of offenders" is no subject: it holds a verb
 MAX_OBJECT_WORDS = 14
 MAX_SUBJECT_WORDS = 8
@@ -111,7 +114,7 @@ def _without_opening_phrase(sentence: str) -> str:
 def _subject(text: str) -> str | None:
     """The clause's subject when it names an actor: a capitalised name or an actor noun."""
     words = text.split()
-    if len(words) > MAX_SUBJECT_WORDS or words[0].lower() in fact_words.DANGLING_OPENERS:
+    if len(words) > MAX_SUBJECT_WORDS or words[0].lower() in fact_words.DANGLING_OPENERS or _COUNTED_BACK.match(text):
         return None
     if sum(1 for w in words if w[:1].islower()) > MAX_SUBJECT_LOWER_WORDS:
         return None  # most likely a clause with its own verb, not a noun phrase

@@ -60,9 +60,10 @@ FIRST_PERSON = re.compile(r"\b(?:I|we|We|us|our|Our|my|My|you|You|your)\b")
 # A turn of an interview's transcript: "Q. How do people catch it?", "A. Kennedy took off ..." (the answer)
 INTERVIEW_TURN = re.compile(r"^[QA][.:]\s")
 # A sentence whose subject is named in another one: "The school has developed ...", "The call was
-# issued ...", "The 64-year-old president declared ...": shown alone, nobody knows which.
+# issued ...", "The 64-year-old president declared ...", "The order followed ...": shown alone, nobody
+# knows which.
 POINTS_BACK_AT_START = re.compile(r"^The(?:\s+(?!of\b)[a-z][a-z-]*){1,4}(?:\s+(?:also|now|still|already))?\s+(?:is|are|"
-                                  r"was|were|has|have|had|will|would|can|could|says|said)\b|"
+                                  r"was|were|has|have|had|will|would|can|could|says|said|followed|follows|came|comes)\b|"
                                   r"^The\s+(?:[\w-]+\s+){0,3}(?:president|premier|minister|leader)\s+(?!of\b)[a-z]")
 # The setting of a remark or a decision told before, which states no event of its own ("Raines made
 # the remarks at a meeting of ...", "Seinfeld was asked ...", "The decision was made during ...").

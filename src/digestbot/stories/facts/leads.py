@@ -10,7 +10,7 @@ from ...text.tokens import normalise_quotes
 from ...text.meaning import is_modal, is_negated
 from ...text.tfidf import tfidf_rows
 from . import fact_words
-from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD, _standalone, points_elsewhere
+from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD, _standalone, place_and_day, points_elsewhere, with_dateline
 from .dates import _before_the_year, _dated_lead
 from .events import _without_opening_phrase
 
@@ -82,9 +82,9 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
                      evidence=leads[i][1], corroborating=same)
 
     if len(leads) <= 2:  # no centroid worth fitting: the opening lead says what happened
-        return [atom(0, "happened", leads[0][1])]
+        return [atom(0, "happened", with_dateline(leads[0][1], place_and_day(leads[0][0].dateline)))]
     best = _first_report(leads, scores)
-    out = [atom(best, "happened", leads[best][1])]
+    out = [atom(best, "happened", with_dateline(leads[best][1], place_and_day(leads[best][0].dateline)))]
     chosen = [best]
     stretch = max(1, -(-len(articles) // developments)) if developments else 0
     for k in range(developments):

@@ -21,7 +21,7 @@ from ..clustering import source_ref
 from ..summary import Sentence, central_sentences
 from . import fact_words
 from .group import content_words
-from .core import _NAMEISH
+from .core import _NAMEISH, place_and_day, says_this_place, with_dateline
 from .leads import _worth_reading
 
 REPORTED_WORDS = 600  # the summary read for lines: about twice the ten lines a topic story leaves room for
@@ -54,6 +54,15 @@ _UNNAMED_PLACE = re.compile(r"\bthe\s+(?:city|country|nation|province|company)(?
 # a preview, not a report: "When the committee gathers today, the debate will shift to ..." (and a
 # paper's "today" is the day it is read, after its file date)
 _PREVIEW = re.compile(r"^When\b[^,]*\b(?:today|tonight)\b[^,]*,[^,]*\bwill\b")
+# a feature's teaser before a colon ("It's a shocking statistic: ...", "Literature it was not: ...")
+_TEASER = re.compile(r"^(?:[^\s:\"]+\s+){0,5}[^\s:\"]+:\s")
+# a feature's opening scene, set long before the report ("For years, the residents of this town did not
+# take seriously ...", "Six years ago, a classmate ...", "Once an avid cyclist, ...", "Since the day she ...")
+_LONG_AGO = re.compile(r"^(?:For (?:years|decades|generations)|(?:\w+ )?(?:years|decades) ago|Once(?![\w-])|Since the day|"
+                       r"Long before|In the (?:19|20)\d0s)\b", re.I)
+# two sentences fused mid-word by the source ("Two new drugs that e Press Trust of India ..."): a lone
+# lower-case letter other than "a" is no English word
+_GARBLED = re.compile(r"\s[b-hj-z]\s+[A-Z]")
 # a guess, not a report: the main clause's verb is "may have convinced", "would have forbidden"
 _SPECULATION = re.compile(r"^[A-Z][\w.'-]*(?:\s+(?!that\b|which\b|who\b)[\w.',-]+){0,6}\s+(?:may|might|could|would)\s+have\b")
 
@@ -68,27 +77,15 @@ def reported_facts(articles: list[Article], shown: list[Fact], room: int) -> lis
             break
         text = strip_dateline(normalise_quotes(sentence.text)).lstrip("-\u2014 ")
         words = content_words(text)
-        place_and_day = _AGENCY.sub("", sentence.article.dateline or "").strip(" ,")
+        place = place_and_day(sentence.article.dateline)
         if (sentence.article.kind != ArticleKind.NEWS or fact_words.DOCUMENT_TITLE.match(sentence.article.title)
-                or not _stands_alone(text) or _THIS_PLACE.search(text) and not place_and_day
+                or not _stands_alone(text) or says_this_place(text) and not place
                 or any(len(words & w) > ALREADY_SAID * len(words) for w in said)):
             continue  # ("this city's heart": which city only a dateline says)
         said.append(words)
-        text = _with_dateline(text, place_and_day)
+        text = with_dateline(text, place)
         out.append(Fact("reported", text, _cited(sentence, near), evidence=text))
     return out
-
-
-def _with_dateline(text: str, place_and_day: str) -> str:
-    """A lead that says "here", "today" or "this city" opens with its dateline, which says where
-    and which day ("HARARE, September 17: The summit here this evening adopted ..."): cleaning took
-    it off, and the report's date can be the day after."""
-    return f"{place_and_day}: {text}" if place_and_day and (_HERE_OR_TODAY.search(text) or _THIS_PLACE.search(text)) else text
-
-
-_AGENCY = re.compile(r"\s*\([^()]*\)\s*$")  # "(Xinhua)", "(AP)"
-_HERE_OR_TODAY = re.compile(r"\b(?:here|today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening))\b", re.I)
-_THIS_PLACE = re.compile(r"\bthis\s+(?:city|town|village|country|capital|island|state|nation|region|province)\b", re.I)
 
 
 def _stands_alone(text: str) -> bool:
@@ -96,13 +93,20 @@ def _stands_alone(text: str) -> bool:
     subject, states (asks nothing), and every quote in it is closed and has its speaker; it speaks
     in no one's first person but a quote's."""
     opening = text.lstrip('"')
-    if (len(text.split()) < NEWS_LEAD_WORDS or not _worth_reading(text) or not opening[:1].isupper() or opening.split()[0].lower() in fact_words.DANGLING_OPENERS
-            or text.endswith("?") or fact_words.INTERVIEW_TURN.match(text) or fact_words.NOT_NEWS.match(text)):
+    if (len(text.split()) < NEWS_LEAD_WORDS or not _worth_reading(text) or not opening[:1].isupper()
+            or opening.split()[0].lower() in fact_words.DANGLING_OPENERS or _not_a_report(text)):
         return False
     if (_PRONOUN_SPEAKER.search(text) or _points_back(text) or _SPECULATION.search(text) or _PREVIEW.match(text)
             or not _quotes_have_speakers(text)):
         return False
     return not fact_words.FIRST_PERSON.search(_QUOTE.sub("", text))
+
+
+def _not_a_report(text: str) -> bool:
+    """A question, a transcript's turn, a document's opening, a feature's teaser or scene set long
+    ago, or text the source fused mid-word."""
+    return bool(text.endswith("?") or fact_words.INTERVIEW_TURN.match(text) or fact_words.NOT_NEWS.match(text)
+                or _TEASER.match(text) or _GARBLED.search(text) or _LONG_AGO.match(text))
 
 
 def _pronoun_for_no_one(text: str) -> bool:
