@@ -9,7 +9,7 @@ A junk rule reaches only what is shaped like junk, never a long paragraph of pro
 * photo captions under 60 words (a credit at the end: ``/CFP``, ``(Reuters)``, ``Photo: ...``);
 * contributor credits and promotional lines (follow/subscribe/contact with a handle);
 * editor's notes and disclaimers (an opinion disclaimer sets ``is_opinion`` and names the
-  author);
+  author; so does a column's sign-off or an "EDITORIAL:" title, `digestbot.text.opinion`);
 * labels, short lines without sentence punctuation: before the first paragraph (headline,
   byline, menu: the headline becomes the title when none was given), after the last one, and
   runs of three or more between paragraphs (a menu or a link list). A lone subheading stays.

@@ -20,7 +20,7 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     # lines a second reader judged correct over lines read (every line shown is read); the label-based
     # precision counts a correct line no label foresaw as wrong: it must not fall below today's figure
     assert totals["read"]["unread"] == 0 and totals["read_precision"] >= 0.93
-    assert totals["precision"] >= 0.73  # fresh10 and fresh11 have no `acceptable` list: their correct unlabelled lines count as wrong here
+    assert totals["precision"] >= 0.71  # fresh10 to fresh12 have no `acceptable` list: their correct unlabelled lines count as wrong here
     assert totals["max_lines"] <= 15
     split = {name: bench.totals([r for r in rows if r["split"] == name]) for name in {r["split"] for r in rows}}
     # most splits sit under the 60% target on topics (a film, a probe, a surplus, a charity's
@@ -42,13 +42,16 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     assert split["fresh9"]["recall"] >= 0.41  # its first reading: 45%
     assert split["fresh10"]["recall"] >= 0.26  # its first reading: 27% (33% at the eighth session's start)
     assert split["fresh11"]["recall"] >= 0.31  # its first reading: 32% (37% at the eighth session's start)
-    assert sum(len(r["found"]) for r in rows) >= 384  # 340 on the 49 clusters read before fresh10, 20 on it, 24 on fresh11
+    assert split["fresh12"]["recall"] >= 0.28  # its first reading: 28% (28% at the ninth session's start)
+    # 340 on the 49 clusters read before fresh10, 20 on it, 24 on fresh11, 17 on fresh12
+    assert sum(len(r["found"]) for r in rows) >= 401
     assert totals["labelled_precision"] >= 0.60  # lines that match a label (topics have few): must not fall
     # lines a second reader judged wrong and still shown (benchmarks/facts_judged.json), every one of
     # them read; may only fall. Ninth session: 42 of 860 at its start (25 on the 49 clusters read before
     # fresh10, 55 of 689 at the eighth session's start; 5 of fresh10's 75 and 12 of fresh11's 71, blind
     # first readings), 31 of 858 once the classes fresh11's reading found were fixed, 21 of 850 once
-    # columns and editorials were told from news and features' teasers and old scenes left out
-    assert totals["read"]["wrong"] <= 21
+    # columns and editorials were told from news and features' teasers and old scenes left out;
+    # then fresh12's blind first reading: 2 wrong of its 52 lines (3 of 57 at the session's start)
+    assert totals["read"]["wrong"] <= 23
     # no line judged wrong (each wrong example found by hand is fixed as a class and kept)
     assert all(split[name]["wrong"] == 0 for name in split)
