@@ -144,6 +144,8 @@ def test_a_features_teaser_or_scene_set_long_ago_is_not_reported():
     assert not _one_candidate("Six years ago, a Varn Institute diver found a warm briny ocean beneath the crust of Tethys.")
     assert not _one_candidate("Once an avid diver who swam 40 miles a week, Mira Holm of the Varn Institute now studies ice.")
     assert _one_candidate("Once-frozen brine beneath the crust of Tethys is a warm briny ocean, geologists at the Varn Institute reported.")
+    from digestbot.stories.facts.reported import _stands_alone
+    assert _stands_alone("Once again the Varn Institute's divers found a warm briny ocean beneath the crust of Tethys on Monday.")
 
 
 def test_a_sentence_the_source_fused_mid_word_is_not_reported():

@@ -58,7 +58,7 @@ _PREVIEW = re.compile(r"^When\b[^,]*\b(?:today|tonight)\b[^,]*,[^,]*\bwill\b")
 _TEASER = re.compile(r"^(?:[^\s:\"]+\s+){0,5}[^\s:\"]+:\s")
 # a feature's opening scene, set long before the report ("For years, the residents of this town did not
 # take seriously ...", "Six years ago, a classmate ...", "Once an avid cyclist, ...", "Since the day she ...")
-_LONG_AGO = re.compile(r"^(?:For (?:years|decades|generations)|(?:\w+ )?(?:years|decades) ago|Once(?![\w-])|Since the day|"
+_LONG_AGO = re.compile(r"^(?:For (?:years|decades|generations)|(?:\w+ )?(?:years|decades) ago|Once(?![\w-]|\s+(?:again|more)\b)|Since the day|"
                        r"Long before|In the (?:19|20)\d0s)\b", re.I)
 # two sentences fused mid-word by the source ("Two new drugs that e Press Trust of India ..."): a lone
 # lower-case letter other than "a" is no English word
