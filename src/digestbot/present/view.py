@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..domain.models import Article, ArticleKind, Digest, NewItem, SourceRef, Story, as_utc
 from ..stories.clustering import source_ref
 from ..stories.summary import terms_of
+from ..text.datelines import place_and_day, with_dateline
 from ..text.sentences import standalone
 
 TOP_STORIES = 5  # the editorial number: a digest shows this many stories in full and counts the rest
@@ -90,10 +91,11 @@ def _development(item: NewItem) -> Bullet:
 
 def _round_robin(articles: list[Article]) -> list[Bullet]:
     """The lead point of every article before anyone's second point, so several reports each
-    get their say; a point that leans on the sentence before it ("He said ...") is left out."""
+    get their say; a point that leans on the sentence before it ("He said ...") is left out, and
+    one that says "here" or "today" opens with its dateline ("HARARE, September 17: ...")."""
     rounds = max((len(a.key_points) for a in articles), default=0)
     points = [(standalone(a.key_points[i]), a) for i in range(rounds) for a in articles if i < len(a.key_points)]
-    return [Bullet(text, (source_ref(a),)) for text, a in points if text]
+    return [Bullet(with_dateline(text, place_and_day(a.dateline)), (source_ref(a),)) for text, a in points if text]
 
 
 def _key_point_candidates(ordered: list[Article]) -> list[Bullet]:

@@ -92,6 +92,15 @@ def test_a_key_point_that_leans_on_the_sentence_before_is_left_out():
     assert lines == ["Crews closed the Arnvik road on Monday.", "The ferry stopped running."]
 
 
+def test_a_key_point_saying_here_or_today_opens_with_its_dateline():
+    # the digest is read the next morning, and a wire may date its copy the day after its dateline
+    report = an_article("The Arnvik council here today closed the dam road.", "Crews inspected the spillway.",
+                        key_points=["The Arnvik council here today closed the dam road.", "Crews inspected the spillway."],
+                        dateline="ARNVIK, March 4 (Xinhua)")
+    lines = [line.text for line in story_view(a_story(report)).lines]
+    assert lines == ["ARNVIK, March 4: The Arnvik council here today closed the dam road.", "Crews inspected the spillway."]
+
+
 def test_a_wire_copy_counts_for_the_outlet_that_ran_it():
     from digestbot.domain.models import WireCopy
 

@@ -6,11 +6,12 @@ import re
 
 from ...domain.models import Article, ArticleKind
 from ...text.cleaning import strip_dateline
+from ...text.datelines import place_and_day, with_dateline
 from ...text.tokens import normalise_quotes
 from ...text.meaning import is_modal, is_negated
 from ...text.tfidf import tfidf_rows
 from . import fact_words
-from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD, _standalone, place_and_day, points_elsewhere, with_dateline
+from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD, _standalone, points_elsewhere
 from .dates import _before_the_year, _dated_lead
 from .events import _without_opening_phrase
 

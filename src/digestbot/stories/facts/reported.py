@@ -15,13 +15,14 @@ import re
 
 from ...domain.models import Article, ArticleKind, Fact
 from ...text.cleaning import strip_dateline
+from ...text.datelines import place_and_day, says_this_place, with_dateline
 from ...text.meaning import speaker
 from ...text.tokens import normalise_quotes
 from ..clustering import source_ref
 from ..summary import Sentence, central_sentences
 from . import fact_words
 from .group import content_words
-from .core import _NAMEISH, place_and_day, says_this_place, with_dateline
+from .core import _NAMEISH
 from .leads import _worth_reading
 
 REPORTED_WORDS = 600  # the summary read for lines: about twice the ten lines a topic story leaves room for
