@@ -16,10 +16,12 @@ from .core import _Atom, _FIRST, _capitalise, _clean, _standalone, points_elsewh
 def _when_atoms(s: str, a: Article, order: int) -> list[_Atom]:
     """Dates of events, resolved against the article's date and shown absolute."""
     dates = resolve_dates(s, report_day(a))
-    return [at for d in dates if (at := _date_atom(s, d, dates, a, order))]
+    event = _event_date(s, dates) if len(dates) > 1 else None  # read once, not once a date
+    return [at for d in dates if (at := _date_atom(s, d, len(dates) > 1 and d != event, a, order))]
 
 
-def _date_atom(s: str, d: ResolvedDate, dates: list[ResolvedDate], a: Article, order: int) -> _Atom | None:
+def _date_atom(s: str, d: ResolvedDate, not_its_event: bool, a: Article, order: int) -> _Atom | None:
+    """`not_its_event`: the sentence names several dates and `d` is not its own event's."""
     if re.search(r"\bsince\s+$", s[: d.start]) or s[d.end : d.end + 2] == "'s" or _dates_the_saying(s, d.start, d.end):
         return None  # "since December 2019" dates a "first"; "the FBI said Friday" a statement
     left, right = clause_around(s, d.start, d.end)
@@ -32,7 +34,7 @@ def _date_atom(s: str, d: ResolvedDate, dates: list[ResolvedDate], a: Article, o
         return None  # "was due to arrive Friday": a past plan, which may not have happened
     day = resolve_dates(d.text, report_day(a), future=True)[0].day if planned else d.day
     label = f"{show_date(day)}: {_capitalise(text)}" + (" (planned)" if planned else "")
-    if len(dates) > 1 and len(text) > len(s) / 2 and d != _event_date(s, dates):
+    if not_its_event and len(text) > len(s) / 2:
         # the sentence shown whole is its own event's ("linked the plant to ... on Monday, to justify
         # bombing it last Thursday"): under another of its dates it would be misdated; it still
         # tells that something happened that day, for a line another sentence words

@@ -247,7 +247,7 @@ def _slot_fact(category: str, slot: str, grp: list[_Atom]) -> _Scored:
     if category == "who" and slot.startswith("person:"):
         text = max(texts, key=lambda t: ("(" in t, [x.text for x in main].count(t)))
     if category == "when":
-        text = min(filter(None, texts), key=len, default="")
+        text = min(filter(None, texts), key=len)  # (`_group` passes no date whose atoms all only corroborate it)
     stated = next((x for x in main if x.text == text), main[0])  # `why` shows the sentence of this text
     fact = Fact(category, _capitalise(text), _refs(main), evidence=stated.evidence)
     return _Scored(max(x.weight for x in main) * _support(main), -min(x.order for x in main), fact)

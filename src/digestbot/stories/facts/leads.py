@@ -82,10 +82,13 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
         return _Atom("what", slot, "", text, leads[i][0], -1, 10.0 if slot == "happened" else 2.0,
                      evidence=leads[i][1], corroborating=same)
 
+    def happened(i: int) -> _Atom:  # its "here" and "today" say where and which day with its dateline
+        return atom(i, "happened", with_dateline(leads[i][1], place_and_day(leads[i][0].dateline)))
+
     if len(leads) <= 2:  # no centroid worth fitting: the opening lead says what happened
-        return [atom(0, "happened", with_dateline(leads[0][1], place_and_day(leads[0][0].dateline)))]
+        return [happened(0)]
     best = _first_report(leads, scores)
-    out = [atom(best, "happened", with_dateline(leads[best][1], place_and_day(leads[best][0].dateline)))]
+    out = [happened(best)]
     chosen = [best]
     stretch = max(1, -(-len(articles) // developments)) if developments else 0
     for k in range(developments):
