@@ -19,7 +19,7 @@ from collections.abc import Callable
 from ..domain.models import (Article, ArticleKind, CommandContext, Digest, Fact, NewItem, Reply, ReplySection, SourceRef,
                      Story, Topic)
 from ..present.lines import cite_all, line_text, more_stories, update_text
-from ..present.view import Bullet, story_view, top_stories
+from ..present.view import Bullet, development, story_view, top_stories
 from ..stories.digest import topic_story
 from ..stories.novelty import split_coverage
 from ..stories.summary import story_summary
@@ -184,8 +184,9 @@ def _ref(a: Article) -> SourceRef:
 
 
 def new_item_line(item: NewItem | Bullet) -> str:
-    """A development or a view line with who reported it."""
-    return f"{line_text(item)} {attribution(item.sources)}".strip()
+    """A development (opening with its dateline when it says here or today) or a view line, with who reported it."""
+    line = development(item) if isinstance(item, NewItem) else item
+    return f"{line_text(line)} {attribution(line.sources)}".strip()
 
 
 FACT_CITATIONS = 3  # reports a fact line names; `/TOPIC sources` lists them all, `/TOPIC why` the sentences

@@ -231,13 +231,16 @@ class NewItem:
     """A development in newer coverage that earlier coverage did not report.
 
     `before` is set when the item updates an earlier fact (a changed figure or status):
-    the old value as first reported, with `before_sources` saying who reported it.
+    the old value as first reported, with `before_sources` saying who reported it. `dateline` is
+    the place and day of its report's wire dateline ("HARARE, September 17"), which the text's
+    "here" and "today" mean; it is shown beside the text, not part of it (nor of its fingerprint).
     """
 
     text: str
     sources: list[SourceRef]
     before: str | None = None
     before_sources: list[SourceRef] = field(default_factory=list)
+    dateline: str = ""
 
     @property
     def is_update(self) -> bool:

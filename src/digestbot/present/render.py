@@ -10,7 +10,7 @@ from typing import Any
 from ..domain.models import Article, Digest, Fact, NewItem, SourceRef, Story, WireCopy
 from ..stories.novelty import Revision
 from .lines import cite_all, counted, day, line_text, more_stories, outlets_text
-from .view import TOP_STORIES, Bullet, StoryView, story_view, top_stories
+from .view import TOP_STORIES, Bullet, StoryView, development, story_view, top_stories
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -20,7 +20,7 @@ def _iso(moment: datetime | None) -> str | None:
 def story_update_text(story: Story, heading: str = "Update on") -> str:
     """A story's new developments as one short message: a thread reply or a breaking post."""
     lines = [f"{heading}: {story.title}"]
-    lines += [f"- {line_text(item)} [{cite_all(item.sources)}]" for item in story.whats_new]
+    lines += [f"- {line_text(development(item))} [{cite_all(item.sources)}]" for item in story.whats_new]
     return "\n".join(lines)
 
 
@@ -173,7 +173,7 @@ def _articles_json(article: Article) -> list[dict[str, Any]]:
 
 
 def _item_json(item: NewItem) -> dict[str, Any]:
-    data: dict[str, Any] = {"text": item.text, "sources": [_ref_json(r) for r in item.sources]}
+    data: dict[str, Any] = {"text": development(item).text, "sources": [_ref_json(r) for r in item.sources]}
     if item.is_update:
         data["update"] = {"before": item.before, "before_sources": [_ref_json(r) for r in item.before_sources]}
     return data

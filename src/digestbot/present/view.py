@@ -85,8 +85,9 @@ def _news_first(articles: list[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (a.kind is ArticleKind.OPINION, -as_utc(a.published).timestamp(), a.key))
 
 
-def _development(item: NewItem) -> Bullet:
-    return Bullet(item.text, tuple(item.sources), True, item.before, tuple(item.before_sources))
+def development(item: NewItem) -> Bullet:
+    """A what's-new item as every surface shows it: opening with its dateline when it says here or today."""
+    return Bullet(with_dateline(item.text, item.dateline), tuple(item.sources), True, item.before, tuple(item.before_sources))
 
 
 def _round_robin(articles: list[Article]) -> list[Bullet]:
@@ -147,7 +148,7 @@ def story_view(story: Story, *, max_bullets: int = MAX_BULLETS, words: int = WOR
     """The story as a reader sees it. What's new leads (it is why the story is in today's
     digest); the key points of its newest reports fill what is left."""
     ordered = _news_first(story.articles)
-    candidates = [_development(item) for item in story.whats_new] + _key_point_candidates(ordered)
+    candidates = [development(item) for item in story.whats_new] + _key_point_candidates(ordered)
     what_happened, bullets = _choose(candidates, max_bullets, words)
     return StoryView(
         key=story.key,

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.models import Article, NewItem, SourceRef, as_utc
+from ..text.datelines import place_and_day
 from ..text.tokens import canonical_terms
 from .clustering import source_ref
 from .summary import UPDATE_POSITION_WEIGHT, Sentence, sentences_of, summarise
@@ -75,7 +76,7 @@ def new_against(prior_articles: list[Article], new_articles: list[Article],
     if not new_articles:
         return []
     chosen = summarise(new_articles, words, prior_articles, position_weight=UPDATE_POSITION_WEIGHT)
-    return [NewItem(s.text, _sources(s, new_articles)) for s in chosen]
+    return [NewItem(s.text, _sources(s, new_articles), dateline=place_and_day(s.article.dateline)) for s in chosen]
 
 
 def _sources(sentence: Sentence, new_articles: list[Article]) -> list[SourceRef]:

@@ -91,3 +91,22 @@ def test_json_lists_every_story_and_marks_the_ones_the_other_surfaces_show():
         lines = [entry["view"]["what_happened"], *entry["view"]["bullets"]]
         assert [line["text"] for line in lines] == [line.text for line in view.lines]
         assert [line["cite"] for line in lines] == [cite_all(line.sources) for line in view.lines]
+
+
+def test_a_development_saying_here_opens_with_its_dateline_on_every_surface():
+    """The digest is read the morning after, far from the wire's city: "here" and "today" need
+    the dateline cleaning took off the text, which the item keeps beside it."""
+    from digestbot.present.render import story_update_text
+
+    first = a_river_story(0, "Alder")
+    item = NewItem("The Alder council here today closed the levee road.", [source_ref(first.articles[1])],
+                   dateline="ARNVIK, March 8")
+    story = replace(first, whats_new=[item])
+    digest = Digest([story], NOW)
+    shown = "ARNVIK, March 8: The Alder council here today closed the levee road."
+    for name, text in surfaces(digest).items():
+        assert shown in text, f"{name} shows the development without its dateline"
+    assert shown in story_update_text(story)
+    assert json.loads(render_json(digest))["stories"][0]["whats_new"][0]["text"] == shown
+    reply = answer("/floods new", digest, [a_topic("floods", "Floods", ("flood",))])
+    assert any(line.startswith(shown) for s in reply.sections for line in s.lines)

@@ -221,3 +221,14 @@ def test_whats_new_to_a_reader_is_measured_against_what_they_read():
     assert whats_new_to_reader(dam, {"arnvik-1", "arnvik-2", "arnvik-3"}) == []
     first_only = whats_new_to_reader(dam, {"arnvik-1"})
     assert first_only and all(r.article_key != "arnvik-1" for i in first_only for r in i.sources)
+
+
+def test_an_item_keeps_its_reports_dateline_beside_its_text():
+    first = an_article(*_DAY1, days=0, key="f1")
+    later = an_article("The harbour master here today closed the ferry route to all traffic.",
+                       days=2, key="f2", dateline="TROMSO, March 4 (Nordic Wire)")
+    [item] = whats_new([first, later])
+    assert (item.text, item.dateline) == ("The harbour master here today closed the ferry route to all traffic.",
+                                          "TROMSO, March 4")
+    # shown with the item, not part of it: a channel shown the item before is not shown it again
+    assert item_fingerprint(item) == item_fingerprint(NewItem(item.text, item.sources))
