@@ -15,11 +15,11 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
 _MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
                "oct": 10, "nov": 11, "dec": 12}
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_MONTH_WORD = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+MONTH_WORD = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
 DATE_MENTION = re.compile(
-    rf"\b(?P<md>{_MONTH_WORD}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?)\b"
-    rf"|\b(?P<dm>(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH_WORD})(?:\s+(?P<year2>(?:19|20)\d\d))?)\b"
+    rf"\b(?P<md>{MONTH_WORD}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?)\b"
+    rf"|\b(?P<dm>(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTH_WORD})(?:\s+(?P<year2>(?:19|20)\d\d))?)\b"
     r"|\b(?P<wd>(?:last |next |this )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
     r"|\b(?P<rel>yesterday|today)\b")
 
@@ -32,7 +32,7 @@ class ResolvedDate:
     end: int
 
 
-def _month(word: str) -> int:
+def month_number(word: str) -> int:
     w = word.lower().rstrip(".")
     return _MONTHS.get(w) or _MONTH_ABBR[w]
 
@@ -62,28 +62,6 @@ def _with_year(month: int, day: int, year: str | None, base: date, future: bool)
     return when
 
 
-_DATELINE_DAY = re.compile(rf"\b({_MONTH_WORD})\s+(\d{{1,2}})\b")
-# a wire files on its dateline's day and may date its copy the next (Xinhua: 280 of 603 articles);
-# a dateline further off is a slip, and the article's date is the better guess
-WIRE_LAG = timedelta(days=1)
-
-
-def dateline_day(dateline: str | None, published: date) -> date | None:
-    """The day a wire dateline names ("HARARE, September 17 (Xinhua)" -> 17 Sep) when it is the
-    article's date or the day before; None without one, or when it names another day."""
-    m = _DATELINE_DAY.search(dateline) if dateline else None
-    if m is None:
-        return None
-    for year in (published.year, published.year - 1):  # a 31 Dec dateline on a 1 Jan article
-        try:
-            day = date(year, _month(m.group(1)), int(m.group(2)))
-        except ValueError:
-            return None
-        if timedelta(0) <= published - day <= WIRE_LAG:
-            return day
-    return None
-
-
 # Every date mention holds one of these (months start so): a substring test before the pattern,
 # which tries its alternatives at every position of a sentence.
 _DATE_HINTS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "yesterday", "today",
@@ -97,9 +75,9 @@ def resolve_dates(sentence: str, base: date, future: bool = False) -> list[Resol
         return out
     for m in DATE_MENTION.finditer(sentence):
         if m.group("md"):
-            day = _with_year(_month(m.group(0).split()[0]), int(m.group("day")), m.group("year"), base, future)
+            day = _with_year(month_number(m.group(0).split()[0]), int(m.group("day")), m.group("year"), base, future)
         elif m.group("dm"):
-            day = _with_year(_month(m.group("month2")), int(m.group("day2")), m.group("year2"), base, future)
+            day = _with_year(month_number(m.group("month2")), int(m.group("day2")), m.group("year2"), base, future)
         elif m.group("wd"):
             day = _weekday(m.group("wd"), base, future)
         else:

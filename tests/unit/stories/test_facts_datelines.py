@@ -11,7 +11,7 @@ from builders import an_article  # noqa: E402
 from digestbot.domain.models import Story  # noqa: E402
 from digestbot.stories.facts import extract_facts  # noqa: E402
 from digestbot.stories.facts.dates import _when_atoms  # noqa: E402
-from digestbot.text.calendar import dateline_day  # noqa: E402
+from digestbot.text.datelines import dateline_day  # noqa: E402
 
 NEXT_DAY = datetime(1996, 9, 18, 12, tzinfo=timezone.utc)
 HARARE = "HARARE, September 17 (Xinhua)"

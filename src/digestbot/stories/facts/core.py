@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ...domain.models import Article
-from ...text.calendar import dateline_day
+from ...text.datelines import dateline_day
 from ...text.lexicons import NUMBER_WORDS
 from ...text.meaning import clause_around, is_negated
 from . import fact_words
