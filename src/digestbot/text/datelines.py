@@ -16,11 +16,35 @@ def place_and_day(dateline: str | None) -> str:
     return _AGENCY.sub("", dateline or "").strip(" ,")
 
 
+def place_of(dateline: str | None) -> str:
+    """ "HARARE, September 17 (Xinhua)" -> "HARARE"; "TRENTON, N.J. (AP)" -> "TRENTON, N.J."."""
+    label = place_and_day(dateline)
+    day = _DATELINE_DAY.search(label)
+    return label[: day.start()].rstrip(" ,") if day else label
+
+
+def needs_place(text: str) -> bool:
+    """A sentence saying "here", "this city" or "state officials": where, only its dateline says."""
+    return bool(_HERE.search(text) or says_this_place(text) or _UNNAMED_POLITY.search(text))
+
+
+def needs_dateline(text: str) -> bool:
+    """A sentence saying where (`needs_place`) or which day ("today") only its dateline says."""
+    return needs_place(text) or _TODAY.search(text) is not None
+
+
+def dated(day: str, text: str, dateline: str | None) -> str:
+    """A line under its date, with its dateline's place when it says "here" ("23 Nov 1999, MACAU:
+    a Portuguese court here convicted ..."): its day is resolved already, its place is not."""
+    place = place_of(dateline) if needs_place(text) else ""
+    return f"{day}, {place}: {text}" if place else f"{day}: {text}"
+
+
 def with_dateline(text: str, place: str) -> str:
-    """A sentence that says "here", "today" or "this city" opens with its dateline, which says where
-    and which day ("HARARE, September 17: The summit here this evening adopted ..."): cleaning took
-    it off, and the report's date can be the day after."""
-    return f"{place}: {text}" if place and (_HERE_OR_TODAY.search(text) or says_this_place(text)) else text
+    """A sentence that needs its dateline opens with it, which says where and which day
+    ("HARARE, September 17: The summit here this evening adopted ..."): cleaning took it off, and
+    the report's date can be the day after."""
+    return f"{place}: {text}" if place and needs_dateline(text) else text
 
 
 def says_this_place(text: str) -> bool:
@@ -29,7 +53,12 @@ def says_this_place(text: str) -> bool:
 
 
 _AGENCY = re.compile(r"\s*\([^()]*\)\s*$")  # "(Xinhua)", "(AP)"
-_HERE_OR_TODAY = re.compile(r"\b(?:here|today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening))\b", re.I)
+_HERE = re.compile(r"\bhere\b", re.I)
+_TODAY = re.compile(r"\b(?:today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening))\b", re.I)
+# "state officials said", "statewide", "the state's seat belt law", "cleared a hurdle in Parliament":
+# which state or country, often only the dateline says
+_UNNAMED_POLITY = re.compile(r"\b(?:state(?:'s|\u2019s)?\s+(?:[a-z]+\s+)?officials|statewide|the state(?:'s|\u2019s)?(?!\s+of\b)"
+                             r"|(?:in|the|of|to|by)\s+[Pp]arliament)\b")
 _THIS_PLACE = re.compile(r"\bthis\s+(?:[a-z-]+\s+){0,2}(?:city|town|village|country|capital|island|state|nation|region|province)\b",
                          re.I)
 

@@ -51,7 +51,9 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     # fresh10, 55 of 689 at the eighth session's start; 5 of fresh10's 75 and 12 of fresh11's 71, blind
     # first readings), 31 of 858 once the classes fresh11's reading found were fixed, 21 of 850 once
     # columns and editorials were told from news and features' teasers and old scenes left out;
-    # then fresh12's blind first reading: 2 wrong of its 52 lines (3 of 57 at the session's start)
-    assert totals["read"]["wrong"] <= 23
+    # then fresh12's blind first reading: 2 wrong of its 52 lines (3 of 57 at the session's start).
+    # Tenth session: 19 of 901 once an unnamed state or parliament took its dateline, a report cited
+    # only reports within a week of it, and a lead opening a list was left out
+    assert totals["read"]["wrong"] <= 19
     # no line judged wrong (each wrong example found by hand is fixed as a class and kept)
     assert all(split[name]["wrong"] == 0 for name in split)

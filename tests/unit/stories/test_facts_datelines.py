@@ -66,3 +66,55 @@ def test_what_happened_here_today_opens_with_its_dateline():
     [happened] = [f.text for f in extract_facts(Story(key="s", title="t", articles=articles))
                   if f.text.startswith("What happened")]
     assert happened == f"What happened: HARARE, September 17: {lead}"
+
+
+def test_a_datelines_place_is_its_words_before_the_day():
+    from digestbot.text.datelines import place_of
+
+    assert place_of(HARARE) == "HARARE"
+    assert place_of("TRENTON, N.J., Aug. 24 (AP)") == "TRENTON, N.J."
+    assert place_of("BOSTON") == "BOSTON"
+    assert place_of(None) == ""
+
+
+def test_an_unnamed_state_opens_with_the_dateline_that_names_it():
+    from digestbot.text.datelines import with_dateline
+
+    counted = "The number of dead birds in the Arnvik survey rose to 322, state health officials said Thursday."
+    assert with_dateline(counted, "TRENTON, N.J.") == f"TRENTON, N.J.: {counted}"
+    statewide = "Murders dropped by 44 percent statewide between 1995 and 1997."
+    assert with_dateline(statewide, "AUSTIN, Texas").startswith("AUSTIN, Texas: ")
+    named = "If the state of Georgia executes Kell on Thursday, five men will have been put to death this year."
+    assert with_dateline(named, "ATLANTA") == named
+
+
+def test_a_development_saying_here_names_its_datelines_place_after_its_date():
+    from digestbot.stories.facts.dates import _dated_lead
+
+    here = "The Kessel Dam council met here to discuss the spillway, the ministry said."
+    article = an_article(here, published=NEXT_DAY, dateline=HARARE)
+    assert _dated_lead(here, article).startswith("17 Sep 1996 report, HARARE: The Kessel")
+    elsewhere = "The Kessel Dam council met in Arnvik to discuss the spillway, the ministry said."
+    assert _dated_lead(elsewhere, article).startswith("17 Sep 1996 report: The Kessel")
+
+
+def test_an_unnamed_parliament_opens_with_the_dateline_that_names_its_country():
+    from digestbot.text.datelines import with_dateline
+
+    bill = "A drastic anti-smoking bill cleared a key legislative hurdle in Parliament on Friday."
+    assert with_dateline(bill, "CAPE TOWN, South Africa") == f"CAPE TOWN, South Africa: {bill}"
+    named = "The European Parliament voted to block the Union's aid to Arnvik."
+    assert with_dateline(named, "BRUSSELS") == named
+
+
+def test_a_date_line_saying_here_names_the_place_not_the_day_again():
+    arrived = "Tuyaa arrived here today for an official visit to Arnvik at Tang's invitation."
+    [dated] = _when_atoms(arrived, an_article(arrived, published=NEXT_DAY, dateline=HARARE), 0)
+    assert dated.text.startswith("17 Sep 1996, HARARE: Tuyaa arrived here today")
+
+
+def test_a_what_line_naming_this_country_opens_with_its_dateline():
+    lead = "Denmark began to play an active role in helping this Asian country in 1991, the ministry said."
+    what = [f.text for f in extract_facts(Story(key="s", title="t", articles=[
+        an_article(lead, published=NEXT_DAY, dateline="ULAN BATOR, September 17 (Xinhua)")])) if f.category == "what"]
+    assert any(t.startswith("ULAN BATOR, September 17: ") and "this Asian country" in t for t in what), what

@@ -218,3 +218,17 @@ def test_a_share_of_something_named_before_is_not_reported():
 def test_a_features_short_hook_is_not_reported():
     assert not _one_candidate("It's time to cut another check for Mira Holm of the Varn Institute.")
     assert _one_candidate("The Varn Institute cut another check for Mira Holm, its chief geologist, for the Arden probe.")
+
+
+def test_a_report_months_later_saying_the_same_does_not_corroborate_it():
+    # "in October, Kell struck out 38 projects": a later report recalls the news as background
+    recalled = an_article("Kell struck out 38 Arden projects worth 287 million crowns from the Lund budget.",
+                          source="Daily Three", days=200, key="later")
+    story = _coverage(an_article("Kell struck out 38 Arden projects worth 287 million crowns from the Lund budget.",
+                                 source="Wire One", days=6, key="news"), recalled)
+    line = next(f for f in extract_facts(story) if "Kell struck out" in f.text)
+    assert [r.article_key for r in line.sources] == ["news"]
+
+
+def test_a_lead_opening_a_list_is_not_reported():
+    assert not _one_candidate("When he recounts his years at the Varn Institute, several things are missing from the Arden engineer's story:")

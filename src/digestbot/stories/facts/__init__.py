@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...domain.models import Article, Fact, Story, outlet_count
+from ...text.datelines import place_and_day, with_dateline
 from ...text.entities import entities
 from ...text.quantities import quantities
 from ...text.tokens import normalise_quotes
@@ -52,8 +53,11 @@ def _sentence_atoms(sentence: str, a: Article, order: int, people: dict[str, tup
     if _DIGIT.search(s) or _NUMBER_WORD_PART.search(s.lower()):  # else only ordinals, which state nothing here
         for q in quantities(s):
             atoms.extend(_quantity_atoms(q, s, a, order))
+    place = place_and_day(a.dateline)
     for at in atoms:
         at.evidence = sentence
+        if at.category == "what":  # "this Asian country", "state officials": the dateline says which
+            at.text = with_dateline(at.text, place)
     return atoms
 
 

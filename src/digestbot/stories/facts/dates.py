@@ -6,6 +6,7 @@ import re
 
 from ...domain.models import Article
 from ...text.calendar import ResolvedDate, resolve_dates, show_date
+from ...text.datelines import dated
 from ...text.cleaning import strip_dateline
 from ...text.lexicons import STOPWORDS
 from ...text.meaning import clause_around, is_modal, is_negated
@@ -33,7 +34,7 @@ def _date_atom(s: str, d: ResolvedDate, not_its_event: bool, a: Article, order: 
     if planned and _PAST_PLAN.search(clause):
         return None  # "was due to arrive Friday": a past plan, which may not have happened
     day = resolve_dates(d.text, report_day(a), future=True)[0].day if planned else d.day
-    label = f"{show_date(day)}: {_capitalise(text)}" + (" (planned)" if planned else "")
+    label = dated(show_date(day), _capitalise(text), a.dateline) + (" (planned)" if planned else "")
     if not_its_event and len(text) > len(s) / 2:
         # the sentence shown whole is its own event's ("linked the plant to ... on Monday, to justify
         # bombing it last Thursday"): under another of its dates it would be misdated; it still
@@ -100,13 +101,14 @@ def _clause_with(s: str, start: int, end: int, max_words: int = 14) -> str:
 
 def _dated_lead(sentence: str, article: Article) -> str:
     """A development's line, dated by the day its sentence names ("on Wednesday", resolved against
-    the article's date), or marked as the day of the report when it names none."""
+    the article's date), or marked as the day of the report when it names none; with its dateline's
+    place when it says "here" or "the city" ("4 Aug 2000 report, BOSTON: ...")."""
     dates = _dates(sentence, article)
     event = _event_date(sentence, dates)
     if event:
-        return f"{show_date(event.day)}: {sentence}"
+        return dated(show_date(event.day), sentence, article.dateline)
     day = dates[0].day if dates else report_day(article)
-    return f"{show_date(day)} report: {sentence}"
+    return dated(f"{show_date(day)} report", sentence, article.dateline)
 
 
 def event_date(sentence: str, article: Article) -> ResolvedDate | None:

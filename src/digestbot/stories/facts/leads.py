@@ -13,7 +13,7 @@ from ...text.tfidf import tfidf_rows
 from . import fact_words
 from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD, _standalone, points_elsewhere
 from .dates import _before_the_year, _dated_lead
-from .events import _without_opening_phrase
+from .events import BACKGROUND_AFTER, _without_opening_phrase
 
 SENTENCE_BUDGET = 200  # sentences read a story: all of a short story, the leads of a long one
 DEVELOPMENTS = 6  # a long story's coverage in this many stretches, one central lead each
@@ -77,8 +77,8 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
 
     def atom(i: int, slot: str, text: str) -> _Atom:
         numbers = _numbers(leads[i][1])
-        same = [leads[j][0] for j in range(len(leads)) if sims[i, j] >= CORROBORATING_SIMILARITY
-                and _numbers(leads[j][1]) == numbers or j == i]
+        same = [leads[j][0] for j in range(len(leads)) if j == i or sims[i, j] >= CORROBORATING_SIMILARITY
+                and _numbers(leads[j][1]) == numbers and _same_news(leads[i][0], leads[j][0])]
         return _Atom("what", slot, "", text, leads[i][0], -1, 10.0 if slot == "happened" else 2.0,
                      evidence=leads[i][1], corroborating=same)
 
@@ -99,6 +99,12 @@ def _central_leads(articles: list[Article], developments: int) -> list[_Atom]:
             chosen.append(i)
             out.append(atom(i, f"development:{k}", _dated_lead(leads[i][1], leads[i][0])))
     return out
+
+
+def _same_news(a: Article, b: Article) -> bool:
+    """Two reports within a week: one months later that says the same recalls it as background
+    ("in October, Clinton struck out 38 projects"), it does not corroborate that day's news."""
+    return abs(a.published - b.published) <= BACKGROUND_AFTER
 
 
 def _event_leads(articles: list[Article]) -> list[tuple[Article, str]]:

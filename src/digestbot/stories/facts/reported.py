@@ -23,7 +23,7 @@ from ..summary import Sentence, central_sentences
 from . import fact_words
 from .group import content_words
 from .core import _NAMEISH
-from .leads import _worth_reading
+from .leads import _same_news, _worth_reading
 
 REPORTED_WORDS = 600  # the summary read for lines: about twice the ten lines a topic story leaves room for
 ABOUT_THE_SAME = 0.2  # TF-IDF cosine at which another article's sentence covers the same thing
@@ -104,9 +104,10 @@ def _stands_alone(text: str) -> bool:
 
 
 def _not_a_report(text: str) -> bool:
-    """A question, a transcript's turn, a document's opening, a feature's teaser or scene set long
-    ago, or text the source fused mid-word."""
-    return bool(text.endswith("?") or fact_words.INTERVIEW_TURN.match(text) or fact_words.NOT_NEWS.match(text)
+    """A question, a list's opening ("several elements are missing from his rap:"), a transcript's
+    turn, a document's opening, a feature's teaser or scene set long ago, or text the source fused
+    mid-word."""
+    return bool(text.endswith(("?", ":")) or fact_words.INTERVIEW_TURN.match(text) or fact_words.NOT_NEWS.match(text)
                 or _TEASER.match(text) or _GARBLED.search(text) or _LONG_AGO.match(text))
 
 
@@ -137,9 +138,10 @@ def _points_back(text: str) -> bool:
 
 def _cited(sentence: Sentence, near: list[tuple[Sentence, float]]) -> list:
     """The sentence's own article, then every other with a sentence that says the same (a wire
-    copy, another outlet's wording) with the same numbers."""
+    copy, another outlet's wording) with the same numbers, reported within a week of it."""
     numbers = _NUMBER.findall(sentence.text)
     same = {s.article.key: s.article for s, cosine in near
-            if cosine >= SAYS_THE_SAME and _NUMBER.findall(s.text) == numbers}
+            if cosine >= SAYS_THE_SAME and _NUMBER.findall(s.text) == numbers
+            and _same_news(s.article, sentence.article)}
     same.pop(sentence.article.key, None)
     return [source_ref(a) for a in [sentence.article, *same.values()]]
