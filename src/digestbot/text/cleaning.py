@@ -30,9 +30,10 @@ from typing import NamedTuple
 
 from digestbot.domain.models import CleanText
 
+from .datelines import split_dateline
 from .opinion import signed_as_opinion
 
-__all__ = ["RULE_NAMES", "clean_text", "split_dateline", "strip_bidi_controls", "strip_dateline", "normalise_key",
+__all__ = ["RULE_NAMES", "clean_text", "strip_bidi_controls", "normalise_key",
            "word_tokens"]
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -117,24 +118,6 @@ _CONTRIBUTED = re.compile(
     r"\bcontributed (?:to )?(?:this )?report|\bcontributed reporting\b|\breporting by\b|\bediting by\b",
     re.I,
 )
-# A leading dateline: "LONDON, England (Reuters) -- ", "(CNN) -- ", "WASHINGTON (AP) _ ",
-# "BEIJING, Jan. 5 (Xinhua) -- ", "NEW YORK -- ", "COEUR d'ALENE, Idaho _ ", "Andrews, N.C. _ "
-# (wires write "_" for a dash).
-_DASH = r"(?:--|—|–|-|_)"
-_PLACE = r"(?:(?!(?:The|A|An|In|On|At)\b)[A-Z][\w.'’-]*(?:[ ,]+\(?[A-Z0-9][\w.'’-]*\)?){0,7},?\s*)?"
-_SOURCE = r"\((?:(?i:xinhua)|[A-Z][\w&-]*\.com|[A-Z][\w&.-]{1,15}(?: (?:[A-Z][\w&.-]*|\+|&)){0,3})\)"
-_CAPS_WORD = r"(?:[A-Z][A-Z.'’-]+|[a-z]{1,3}['’][A-Z]+)"
-_CAPS_PLACE = _CAPS_WORD + r"(?: " + _CAPS_WORD + r"){0,3}(?:, [A-Z][\w.'’-]*(?: [A-Z0-9][\w.'’-]*){0,2})?"
-# a newspaper's dateline in title case, "Andrews, N.C. _ ": only with the wires' underscore dash
-_TITLE_PLACE = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}, [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}"
-_DATELINE = re.compile(
-    r"^" + _PLACE + _SOURCE + r"\s*" + _DASH + r"\s*"
-    r"|^" + _PLACE + r"\((?:CNN|Reuters|AP|AFP|Xinhua|Yonhap)\)\s*"
-    r"|^" + _CAPS_PLACE + r"\s(?:--|—|–|_)(?:\s|$)"
-    r"|^" + _TITLE_PLACE + r"\s_\s"
-    r"|^\(?CNN\)\s*(?:--|—|–)?\s*"
-)
-
 _LONG_WORDS = 25  # an unpunctuated line this long is running text that lost its period
 MENU_RUN = 3  # this many labels in a row are a menu or a link list, not subheadings
 _LONG_CHARS = 150
@@ -256,6 +239,21 @@ def strip_bidi_controls(text: str) -> str:
     return text if text.isascii() else text.translate(_BIDI_CONTROLS)
 
 
+# a wire's slugs around a headline: its part number "(2)", "URGENT", an editors' note ("EDS: ADDS
+# background ...", "EDS-more details added ...") that leaves no headline a reader can use
+_PART_NUMBER = re.compile(r"\s*\(\d{1,2}\)\s*$")
+_URGENT = re.compile(r"^URGENT\b[\s:-]*")
+_EDITORS_NOTE = re.compile(r"^EDS\b")
+
+
+def without_wire_slugs(title: str | None) -> str | None:
+    """The headline without a wire's slugs; None when nothing of it is left (the text's own
+    headline is then looked for)."""
+    if not title or _EDITORS_NOTE.match(title):
+        return None
+    return _URGENT.sub("", _PART_NUMBER.sub("", title)).strip() or None
+
+
 def clean_text(text: str, title: str | None = None, *, skip: frozenset[str] = frozenset()) -> CleanText:
     """Strip boilerplate from an article's text; return its paragraphs and what was learnt.
 
@@ -263,6 +261,7 @@ def clean_text(text: str, title: str | None = None, *, skip: frozenset[str] = fr
     """
     if not text.isascii():
         text = unicodedata.normalize("NFC", strip_bidi_controls(text))
+    title = without_wire_slugs(title)
     page = _Page(title, normalise_key(title) if title else "")
     rules = [rule for name, rule in _LINE_RULES.items() if name not in skip]
     for raw in text.splitlines():
@@ -375,26 +374,3 @@ def _drop_labels(kept: list[tuple[str, bool]], skip: frozenset[str]) -> list[str
     return out
 
 
-_DATELINE_MARKS = ("(", ")", "--", "—", "–", "_")  # every dateline form has one of these
-_DATELINE_REACH = 160  # characters from the start a dateline can end within
-
-
-def strip_dateline(paragraph: str) -> str:
-    """The paragraph without a leading wire dateline ("WASHINGTON (AP) _ ", "(CNN) -- ")."""
-    return split_dateline(paragraph)[1]
-
-
-def split_dateline(paragraph: str) -> tuple[str | None, str]:
-    """(the leading wire dateline without its dash, or None; the paragraph after it):
-    "HARARE, September 17 (Xinhua) -- The summit ..." -> ("HARARE, September 17 (Xinhua)", "The summit ...")."""
-    # Most sentences have no mark near their start: no dateline pattern to run. Every form of
-    # the pattern is anchored at the start, so a match there is the only one.
-    marked = any(map(paragraph[:_DATELINE_REACH].__contains__, _DATELINE_MARKS))
-    dateline = _DATELINE.match(paragraph) if marked else None
-    rest = (paragraph[dateline.end():] if dateline else paragraph).strip()
-    rest = rest[0].upper() + rest[1:] if rest[:1].islower() else rest
-    said = _TRAILING_DASH.sub("", dateline.group(0)).strip(" ,") if dateline else ""
-    return said or None, rest
-
-
-_TRAILING_DASH = re.compile(rf"\s*{_DASH}?\s*$")

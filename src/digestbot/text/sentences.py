@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 
-from .cleaning import strip_dateline
+from .datelines import strip_dateline
 from .lexicons import LEADING_CONNECTIVES, LEADING_PRONOUNS
 
-__all__ = ["split_sentences", "split_paragraph", "standalone"]
+__all__ = ["pronoun_for_no_one", "split_sentences", "split_paragraph", "standalone"]
 
 # Punctuation run, optional closing quotes/brackets, whitespace, then a sentence start.
 _BOUNDARY = re.compile(
@@ -143,4 +143,18 @@ def standalone(text: str) -> str | None:
     if not text or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘("):
         return None  # a fragment
     first = text.lstrip("\"'“‘(").split(" ", 1)[0].lower().strip(",;:")
-    return None if first in LEADING_PRONOUNS else text
+    return None if first in LEADING_PRONOUNS or pronoun_for_no_one(text) else text
+
+
+# "In celebration of the film's anniversary, they want ...", "If they venture out, they dart ...":
+# the main clause's subject is a pronoun whose antecedent is in another sentence
+_OPENING_THEN_PRONOUN = re.compile(r"^([^,]{1,150}),\s+(?:they|he|she|it)\s")
+_NAME_INSIDE = re.compile(r"\s[A-Z][a-z]")  # a capitalised word after the first: a name
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def pronoun_for_no_one(text: str) -> bool:
+    """An opening phrase naming no one, then "they"/"he"/"she"/"it" as the main clause's subject
+    (not inside an opening quote, whose speaker may be named after it)."""
+    m = None if text[:1] in "\"“" else _OPENING_THEN_PRONOUN.match(text)
+    return m is not None and not _NAME_INSIDE.search(_QUOTED.sub("", m.group(1)))

@@ -91,6 +91,12 @@ def test_leading_pronoun_sentence_is_left_out_and_connective_dropped():
     ("However, the mayor kept the schools open all week.", "The mayor kept the schools open all week."),
     ("It was the worst storm in a decade.", None),
     ("They left before dawn.", None),
+    # an opening phrase naming no one, then a pronoun subject: who it is, another sentence says
+    ("If they venture out, they dart from the door to the car.", None),
+    ("The pills, he says, offer little relief from the pain.", None),
+    ("After Mira Holm reached the valley, she closed the dam road.", "After Mira Holm reached the valley, she closed the dam road."),
+    ('"If you read the slogan literally, it would mislead buyers," said Ivo Kell of the council.',
+     '"If you read the slogan literally, it would mislead buyers," said Ivo Kell of the council.'),
 ])
 def test_standalone_form_of_a_sentence(raw, alone):
     from digestbot.text.sentences import standalone

@@ -263,6 +263,9 @@ def test_text_without_spaces_is_not_a_short_label():
         ("Ellisford, N.C. -- a dash in a sentence is no dateline.", "Ellisford, N.C. -- a dash in a sentence is no dateline."),
         ("HARBOUR TOWN, March 4 (xinhua) -- The port reopened.", "The port reopened."),
         ("NATO allies met on Monday.", "NATO allies met on Monday."),
+        # a newspaper's mark for a story filed from no one place
+        ("UNDATED: Many of the tears shed on the hill are crocodile tears.", "Many of the tears shed on the hill are crocodile tears."),
+        ("UNDATED - Health officials call it an epidemic.", "Health officials call it an epidemic."),
     ],
 )
 def test_wire_datelines_are_stripped(line, expected):
@@ -285,3 +288,15 @@ def test_the_dateline_is_kept_beside_the_text():
     clean = clean_text("HARBOUR TOWN, March 4 (Xinhua) -- The port reopened.\nA second paragraph follows here.")
     assert clean.dateline == "HARBOUR TOWN, March 4 (Xinhua)"
     assert clean_text("NATO allies met on Monday.\nA second paragraph follows here.").dateline is None
+    assert clean_text("UNDATED: The port reopened.\nA second paragraph follows here.").dateline is None
+
+
+@pytest.mark.parametrize(("title", "headline"), [
+    ("Arnvik Dam Repairs Begin (2)", "Arnvik Dam Repairs Begin"),
+    ("URGENT Kessel Court Rules on the Spillway", "Kessel Court Rules on the Spillway"),
+    ("EDS: ADDS background, details on bill, quotes throughout; ADDS", None),
+    ("EDS-more details added Premier Holds Talks with Norland PM (2)", None),
+    ("Arnvik Dam Repairs Begin", "Arnvik Dam Repairs Begin"),
+])
+def test_a_wires_slugs_are_not_part_of_the_headline(title, headline):
+    assert clean_text("The Arnvik dam repairs began on Monday after a long delay.", title).title == headline

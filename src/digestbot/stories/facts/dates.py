@@ -6,8 +6,7 @@ import re
 
 from ...domain.models import Article
 from ...text.calendar import ResolvedDate, resolve_dates, show_date
-from ...text.datelines import dated
-from ...text.cleaning import strip_dateline
+from ...text.datelines import dated, strip_dateline
 from ...text.lexicons import STOPWORDS
 from ...text.meaning import clause_around, is_modal, is_negated
 from . import fact_words

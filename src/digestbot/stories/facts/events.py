@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from ...domain.models import Article
-from ...text.cleaning import strip_dateline
+from ...text.datelines import strip_dateline
 from ...text.lexicons import STOPWORDS
 from ...text.tokens import stem
 from ...text.meaning import in_quote, is_modal, is_negated, speaker

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from ...domain.models import Article, ArticleKind
-from ...text.cleaning import strip_dateline
-from ...text.datelines import place_and_day, with_dateline
+from ...text.datelines import place_and_day, strip_dateline, with_dateline
 from ...text.tokens import normalise_quotes
 from ...text.meaning import is_modal, is_negated
 from ...text.tfidf import tfidf_rows

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 
 from ...domain.models import Article, ArticleKind, Fact
-from ...text.cleaning import strip_dateline
-from ...text.datelines import place_and_day, says_this_place, with_dateline
+from ...text.datelines import place_and_day, says_this_place, strip_dateline, with_dateline
 from ...text.meaning import speaker
+from ...text.sentences import pronoun_for_no_one
 from ...text.tokens import normalise_quotes
 from ..clustering import source_ref
 from ..summary import Sentence, central_sentences
@@ -47,8 +47,6 @@ _POINTS_BACK = re.compile(r"^(?:Both|Such)\s+[a-z]|^The next\b|\b(?:those|such)\
 # "The parents attributed ...", "The market leaped ...": a subject of one common noun (a verb in -s is
 # left alone: "The tentative agreements reached ..." reads the same)
 _UNNAMED_SUBJECT = re.compile(r"^The\s+[a-z]+\s+[a-z]+ed\b(?!['\u2019]|\s+of\b)")
-# "In celebration of the film's anniversary, they want ...": the pronoun's antecedent is elsewhere
-_OPENING_THEN_PRONOUN = re.compile(r"^([^,]{1,150}),\s+(?:they|he|she|it)\s")
 # "Six of the country's 50 biggest exporters ...", "The city's murder rate ...", when no name in the
 # sentence says which
 _UNNAMED_PLACE = re.compile(r"\bthe\s+(?:city|country|nation|province|company)(?:'s|\u2019s)|^The\s+[a-z]+(?:'s|\u2019s)\s")
@@ -111,12 +109,6 @@ def _not_a_report(text: str) -> bool:
                 or _TEASER.match(text) or _GARBLED.search(text) or _LONG_AGO.match(text))
 
 
-def _pronoun_for_no_one(text: str) -> bool:
-    """An opening phrase naming no one, then "they"/"he"/"she"/"it" as the main clause's subject."""
-    m = _OPENING_THEN_PRONOUN.match(text)
-    return m is not None and not _NAMEISH.search(_QUOTE.sub("", m.group(1)))
-
-
 def _quotes_have_speakers(text: str) -> bool:
     """Every quote is closed, and someone's words (a quote of three words or more in a sentence
     that reports speech; one or two are a term: "B" sample, "certified organic") name who said them."""
@@ -132,7 +124,7 @@ def _points_back(text: str) -> bool:
     """What the sentence is about is named in another one: "The school has ...", "those games",
     "the country's" with no name in the sentence."""
     return (_POINTS_BACK.search(text) is not None or fact_words.POINTS_BACK_AT_START.match(text) is not None
-            or _UNNAMED_SUBJECT.match(text) is not None or _pronoun_for_no_one(text)
+            or _UNNAMED_SUBJECT.match(text) is not None or pronoun_for_no_one(text)
             or _UNNAMED_PLACE.search(text) is not None and not _NAMEISH.search(text))
 
 
