@@ -42,9 +42,9 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     assert split["fresh9"]["recall"] >= 0.41  # its first reading: 45%
     assert split["fresh10"]["recall"] >= 0.26  # its first reading: 27% (33% at the eighth session's start)
     assert split["fresh11"]["recall"] >= 0.31  # its first reading: 32% (37% at the eighth session's start)
-    assert split["fresh12"]["recall"] >= 0.28  # its first reading: 28% (28% at the ninth session's start)
-    # 340 on the 49 clusters read before fresh10, 20 on it, 24 on fresh11, 17 on fresh12
-    assert sum(len(r["found"]) for r in rows) >= 401
+    assert split["fresh12"]["recall"] >= 0.30  # its first reading: 28% (28% at the ninth session's start); 30% in the tenth
+    # 340 on the 49 clusters read before fresh10, 20 on it, 24 on fresh11, 17 on fresh12 (18 in the tenth session)
+    assert sum(len(r["found"]) for r in rows) >= 402
     assert totals["labelled_precision"] >= 0.60  # lines that match a label (topics have few): must not fall
     # lines a second reader judged wrong and still shown (benchmarks/facts_judged.json), every one of
     # them read; may only fall. Ninth session: 42 of 860 at its start (25 on the 49 clusters read before
