@@ -16,7 +16,7 @@ _MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug"
                "oct": 10, "nov": 11, "dec": 12}
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 MONTH_WORD = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-               r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
+              r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
 DATE_MENTION = re.compile(
     rf"\b(?P<md>{MONTH_WORD}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?)\b"
     rf"|\b(?P<dm>(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTH_WORD})(?:\s+(?P<year2>(?:19|20)\d\d))?)\b"

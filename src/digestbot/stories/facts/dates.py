@@ -101,7 +101,7 @@ def _clause_with(s: str, start: int, end: int, max_words: int = 14) -> str:
 def _dated_lead(sentence: str, article: Article) -> str:
     """A development's line, dated by the day its sentence names ("on Wednesday", resolved against
     the article's date), or marked as the day of the report when it names none; with its dateline's
-    place when it says "here" or "the city" ("4 Aug 2000 report, BOSTON: ...")."""
+    place when it says "here" or names no place ("4 Aug 2000 report, NEWARK, N.J.: ... state officials said")."""
     dates = _dates(sentence, article)
     event = _event_date(sentence, dates)
     if event:
