@@ -41,7 +41,7 @@ def _entities(sentence: str) -> tuple[tuple[Entity, str | None], ...]:
     toks = tokenize(sentence)  # the same tokens and offsets as the text with quotes normalised
     out = []
     for first, end in _capitalised_runs(toks, capitals(sentence)):
-        entity = _entity_of_run(toks, first, end)
+        entity = _entity_of_run(toks, first, end, sentence)
         if entity is not None:
             out.append(entity)
     return tuple(out)
@@ -78,6 +78,14 @@ def _capitalised_runs(toks: Tokens, capitals: tuple[bool, ...]):
             yield first, i
 
 
+def _role(toks: Tokens, first: int, words: list[str], sentence: str) -> str:
+    """The title words before a name, from the last comma among them: a name a comma ends is
+    not part of the role ("talks with Weizman, Prime Minister Ehud Barak")."""
+    after_comma = [k + 1 for k in range(len(words) - 1) if "," in sentence[toks.end[first + k]: toks.start[first + k + 1]]]
+    start = after_comma[-1] if after_comma else 0
+    return _past_kept(toks, first + start, " ".join(words[start:]))
+
+
 def in_the_past(role: str) -> bool:
     """Whether a role opens with a word that puts it in the past ("former President")."""
     return role.split(" ", 1)[0].lower() in PAST_ROLE_WORDS
@@ -92,7 +100,7 @@ def _past_kept(toks: Tokens, first: int, role: str) -> str:
     return role
 
 
-def _entity_of_run(toks: Tokens, first: int, end: int) -> tuple[Entity, str | None] | None:
+def _entity_of_run(toks: Tokens, first: int, end: int, sentence: str) -> tuple[Entity, str | None] | None:
     """The name in tokens first..end, its title split off as the role ("Chinese President Xi
     Jinping")."""
     words = [strip_possessive(w) for w in toks.text[first:end]]
@@ -100,7 +108,7 @@ def _entity_of_run(toks: Tokens, first: int, end: int) -> tuple[Entity, str | No
     last_title = titles[-1] if titles else -1
     if last_title == len(words) - 1:
         return None  # only a title ("President")
-    role = _past_kept(toks, first, " ".join(words[: last_title + 1]))
+    role = _role(toks, first, words[: last_title + 1], sentence)
     is_person = last_title >= 0
     first, words = first + last_title + 1, words[last_title + 1 :]
     opener: str | None = None

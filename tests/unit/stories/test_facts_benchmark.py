@@ -55,7 +55,8 @@ def test_facts_on_labelled_clusters_meet_the_targets():
     # Tenth session: 19 of 901 once an unnamed state or parliament took its dateline, a report cited
     # only reports within a week of it, and a lead opening a list was left out; then 20 when the
     # digest's test for a pronoun no one names moved four "Also reported" leads (a TV review's
-    # "On Tuesday, 'Nova' ventures ..." came in, judged wrong on a close call)
-    assert totals["read"]["wrong"] <= 20
+    # "On Tuesday, 'Nova' ventures ..." came in, judged wrong on a close call); 19 when an office
+    # someone else holds in later reports made its earlier holder a former one (Netanyahu)
+    assert totals["read"]["wrong"] <= 19
     # no line judged wrong (each wrong example found by hand is fixed as a class and kept)
     assert all(split[name]["wrong"] == 0 for name in split)

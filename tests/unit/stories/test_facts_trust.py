@@ -367,3 +367,34 @@ def test_what_followed_something_unnamed_is_no_event_lead():
     article = an_article("The order followed Tuesday's release of a Tarn report that said the Ostra police were biased.",
                          "The move came a day after Rob Kell resigned as chief of the Ostra police.")
     assert _event_leads([article]) == []
+
+
+def _roles(articles) -> dict[str, str]:
+    from digestbot.stories.facts.people import _person_names
+    return {norm: role for norm, (_, role) in _person_names(articles).items()}
+
+
+def test_an_office_someone_else_holds_later_makes_its_holder_a_former_one():
+    roles = _roles([
+        an_article("Tarland Prime Minister Tomas Holm met the Dorne envoy in Vesta on Monday.", days=0),
+        an_article("Tarland Prime Minister Ilse Varn Thursday thanked Dorne for freeing two Tarland citizens.", days=300),
+    ])
+    assert roles["tomas holm"] == "former Tarland Prime Minister"
+    assert roles["ilse varn"] == "Tarland Prime Minister"  # the day after her name is no part of it
+
+
+def test_one_office_in_two_spellings_or_two_offices_make_no_one_former():
+    roles = _roles([
+        an_article("Dorne President Natsagin Bagabandi opened the Vesta fair on Monday.", days=0),
+        an_article("Dorne President Natsagyn Bagabandy closed the Vesta fair on Friday.", days=4),
+        an_article("Tarland President Tomas Holm and Vice President Ilse Varn toured the fair.", days=5),
+    ])
+    assert roles["natsagin bagabandi"] == "Dorne President"
+    assert roles["tomas holm"] == "Tarland President" and roles["ilse varn"] == "Vice President"
+
+
+def test_a_role_is_not_read_across_a_comma():
+    from digestbot.text.entities import entities
+    [barak] = [e for e in entities("Holm held talks with Weizman, Prime Minister Ehud Barak and the envoy.")
+               if e.text == "Ehud Barak"]
+    assert barak.role == "Prime Minister"

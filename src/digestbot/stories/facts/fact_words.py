@@ -111,6 +111,12 @@ PERSON_ROLE_NOUNS = (
     "attorney|judge|commander|colonel|captain|dissident|millionaire|exile|militant|teen-ager|teenager|"
     "student|survivor|victim|witness|prosecutor|investigator|detective|bishop|cardinal|admiral|"
     "survivalist|veteran|businessman|businesswoman|fighter|rebel|drummer|singer|guitarist|rapper|musician")
+# Offices one person holds at a time, for one country, state, city or body ("Israeli Prime Minister",
+# "Quebec Premier"): a later report naming someone else in the same office makes the earlier holder
+# a former one. Words before the office that make it another office ("Vice President").
+ONE_HOLDER_OFFICES = ("prime minister", "president", "premier", "chancellor", "king", "queen", "pope",
+                      "secretary-general", "governor", "mayor")
+NOT_THE_OFFICE = frozenset("vice deputy acting former late ex then interim assistant associate".split())
 # Capitalised titles written before a name ("Justice John Paul Stevens", "Sen. Joseph Lieberman"):
 # the name is a person's and the title their role (a title before one word only names no one:
 # "Justice Department").

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ...domain.models import Article
@@ -31,25 +33,65 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
     """Full person name -> (display name, role) across the story."""
     people: dict[str, tuple[str, str]] = {}
     titled: dict[str, tuple[str, str]] = {}  # "Justice John Paul Stevens": a role when no other is given
+    role_given: dict[tuple[str, str], datetime] = {}  # when a report last gave a person a role
     for a in articles:
         for s in a.sentences:  # not the headline: its capitals are not names ("Other Ship Part Near Kursk")
             s = normalise_quotes(s)
             if not _NAMEISH.search(s, 1):
                 continue  # every pattern below needs a second capitalised word
-            _add_named_people(s, people)
+            for norm, role in _add_named_people(s, people):
+                role_given[norm, role.lower()] = a.published
             for m in _CAPITAL_TITLE_PERSON.finditer(s):
                 titled.setdefault(m.group(2).lower(), (m.group(2), fact_words.NAME_TITLES[m.group(1)]))
             _add_people_after_roles(s, people, a.published.year)
     for norm, (name, title) in titled.items():
         if not people.get(norm, ("", ""))[1]:
             people[norm] = (name, title)
+    return _former_holders(people, role_given)
+
+
+def _former_holders(people: dict[str, tuple[str, str]],
+                    role_given: dict[tuple[str, str], datetime]) -> dict[str, tuple[str, str]]:
+    """An office one person holds at a time ("Israeli Prime Minister"), given to someone else by a
+    later report: the earlier holder is a former one by the story's newest reports (Netanyahu after
+    Barak took office). Spellings of one name ("Bagabandi", "Bagabandy") are one person."""
+    holders: dict[str, dict[str, datetime]] = {}
+    for (norm, role), when in role_given.items():
+        if _one_holder_office(role):
+            holders.setdefault(role, {})[norm] = when
+    for norm, (name, role) in list(people.items()):
+        held = holders.get(role.lower(), {})
+        newest = max(held, key=held.__getitem__, default=norm)
+        if norm in held and held[norm] < held[newest] and not _same_surname(norm, newest):
+            people[norm] = (name, f"former {role}")
     return people
 
 
-def _add_named_people(s: str, people: dict[str, tuple[str, str]]) -> None:
-    """People the entities of a sentence name in two to four words, with the role it gives them."""
+def _one_holder_office(role: str) -> bool:
+    """ "Israeli Prime Minister", "Quebec Premier": an office with whose it is, and not a deputy's."""
+    words = role.lower().split()
+    for office in fact_words.ONE_HOLDER_OFFICES:
+        size = len(office.split())
+        if " ".join(words[-size:]) == office and len(words) > size:
+            return fact_words.NOT_THE_OFFICE.isdisjoint(words[:-size])
+    return False
+
+
+def _same_surname(a: str, b: str) -> bool:
+    return SequenceMatcher(None, a.split()[-1], b.split()[-1]).ratio() >= SAME_NAME_SPELLING
+
+
+SAME_NAME_SPELLING = 0.8  # "bagabandi" / "bagabandy", "natanyahu" / "netanyahu"
+
+
+def _add_named_people(s: str, people: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """People the entities of a sentence name in two to four words, with the role it gives them;
+    the (name, role) pairs it gives."""
+    named: list[tuple[str, str]] = []
     for e in entities(s):
         words = [w for w in e.text.split() if w.lower().rstrip(".") not in _HONORIFICS]
+        while words and words[-1].lower() in _CALENDAR_WORDS:
+            words.pop()  # "Prime Minister Ehud Barak Thursday expressed ...": the day is no part of the name
         if (e.is_person and 2 <= len(words) <= 4 and words[0].lower() not in STOPWORDS
                 and not any(w.lower() in _CALENDAR_WORDS for w in words)):
             full = " ".join(words)
@@ -57,6 +99,9 @@ def _add_named_people(s: str, people: dict[str, tuple[str, str]]) -> None:
             given = e.role if _clean_role(e.role) else _apposition(s, e.end)
             # articles come oldest first: a role a later report gives is the one now ("President", "former President")
             people[full.lower()] = (name, given or role)
+            if given:
+                named.append((full.lower(), given))
+    return named
 
 
 def _add_people_after_roles(s: str, people: dict[str, tuple[str, str]], year: int) -> None:
