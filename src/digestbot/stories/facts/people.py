@@ -77,11 +77,11 @@ def _one_holder_office(role: str) -> bool:
     return False
 
 
+SAME_NAME_SPELLING = 0.8  # "bagabandi" / "bagabandy", "natanyahu" / "netanyahu"
+
+
 def _same_surname(a: str, b: str) -> bool:
     return SequenceMatcher(None, a.split()[-1], b.split()[-1]).ratio() >= SAME_NAME_SPELLING
-
-
-SAME_NAME_SPELLING = 0.8  # "bagabandi" / "bagabandy", "natanyahu" / "netanyahu"
 
 
 def _add_named_people(s: str, people: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
