@@ -23,7 +23,7 @@ import re
 from .datelines import strip_dateline
 from .lexicons import LEADING_CONNECTIVES, LEADING_PRONOUNS
 
-__all__ = ["pronoun_for_no_one", "split_sentences", "split_paragraph", "standalone"]
+__all__ = ["NAME_INSIDE", "pronoun_for_no_one", "split_sentences", "split_paragraph", "standalone"]
 
 # Punctuation run, optional closing quotes/brackets, whitespace, then a sentence start.
 _BOUNDARY = re.compile(
@@ -149,7 +149,7 @@ def standalone(text: str) -> str | None:
 # "In celebration of the film's anniversary, they want ...", "If they venture out, they dart ...":
 # the main clause's subject is a pronoun whose antecedent is in another sentence
 _OPENING_THEN_PRONOUN = re.compile(r"^([^,]{1,150}),\s+(?:they|he|she|it)\s")
-_NAME_INSIDE = re.compile(r"\s[A-Z][a-z]")  # a capitalised word after the first: a name
+NAME_INSIDE = re.compile(r"\s[A-Z][a-z]")  # a capitalised word after the first: a name
 _QUOTED = re.compile(r'"[^"]*"')
 
 
@@ -157,4 +157,4 @@ def pronoun_for_no_one(text: str) -> bool:
     """An opening phrase naming no one, then "they"/"he"/"she"/"it" as the main clause's subject
     (not inside an opening quote, whose speaker may be named after it)."""
     m = None if text[:1] in "\"“" else _OPENING_THEN_PRONOUN.match(text)
-    return m is not None and not _NAME_INSIDE.search(_QUOTED.sub("", m.group(1)))
+    return m is not None and not NAME_INSIDE.search(_QUOTED.sub("", m.group(1)))

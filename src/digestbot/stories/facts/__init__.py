@@ -21,8 +21,9 @@ from ...text.datelines import place_and_day, with_dateline
 from ...text.entities import entities
 from ...text.quantities import quantities
 from ...text.tokens import normalise_quotes
+from ...text.sentences import NAME_INSIDE
 from ..clustering import source_ref
-from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD_PART
+from .core import _Atom, _DIGIT, _NUMBER_WORD_PART
 from .dates import _when_atoms
 from .events import _central_events, _event_atoms, _what_atoms
 from .figures import _quantity_atoms
@@ -41,7 +42,7 @@ def _sentence_atoms(sentence: str, a: Article, order: int, people: dict[str, tup
     atoms: list[_Atom] = []
     # a person of the story is named in two capitalised words: a sentence without a second one names none
     # (lone capitalised openers, which `entities` checks against names seen elsewhere, never match one)
-    ents = entities(s) if _NAMEISH.search(s, 1) else []
+    ents = entities(s) if NAME_INSIDE.search(s, 1) else []
     names = _resolve_people(ents, people, s, named_here, roster)
     atoms += _who_atoms(s, a, order, names, people, lead)
     atoms += _age_atoms(s, a, order, people)

@@ -73,7 +73,6 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_NAMEISH = re.compile(r"\s[A-Z][a-z]")
 _DIGIT = re.compile(r"\d")
 _ANY_NUMBER_WORD = "|".join(sorted(NUMBER_WORDS))  # a regular-expression alternation of the number words
 _NUMBER_WORD = re.compile(r"\b(?:" + _ANY_NUMBER_WORD + r")\b")  # searched lower-cased: faster than re.I

@@ -9,8 +9,9 @@ from ...text.datelines import place_and_day, strip_dateline, with_dateline
 from ...text.tokens import normalise_quotes
 from ...text.meaning import is_modal, is_negated
 from ...text.tfidf import tfidf_rows
+from ...text.sentences import NAME_INSIDE
 from . import fact_words
-from .core import _Atom, _DIGIT, _NAMEISH, _NUMBER_WORD, _standalone, points_elsewhere
+from .core import _Atom, _DIGIT, _NUMBER_WORD, _standalone, points_elsewhere
 from .dates import _before_the_year, _dated_lead
 from .events import BACKGROUND_AFTER, _without_opening_phrase
 
@@ -28,7 +29,7 @@ MAX_LEAD = 14  # ... even in a story of one article (reading all of it cost the 
 
 def _worth_reading(sentence: str) -> bool:
     """A cheap test before any parsing: a digit, a number word or a name mid-sentence."""
-    return (_DIGIT.search(sentence) is not None or _NAMEISH.search(sentence, 1) is not None
+    return (_DIGIT.search(sentence) is not None or NAME_INSIDE.search(sentence, 1) is not None
             or _NUMBER_WORD.search(sentence.lower()) is not None)
 
 
@@ -119,7 +120,7 @@ def _reads_as_news(s: str) -> bool:
     asserted, and no document's opening or transcript's turn."""
     return (_standalone(s) and not fact_words.NOT_NEWS.match(s) and not fact_words.FIRST_PERSON.search(s)
             and not fact_words.POINTS_BACK_AT_START.match(s) and not fact_words.INTERVIEW_TURN.match(s)
-            and not points_elsewhere(s) and _NAMEISH.search(s, 1) is not None and not is_modal(s) and not is_negated(s))
+            and not points_elsewhere(s) and NAME_INSIDE.search(s, 1) is not None and not is_modal(s) and not is_negated(s))
 
 
 # "A week after the film opened, ...", "Five months after ..., ...": a time phrase before the main clause

@@ -12,8 +12,9 @@ from ...text.entities import Entity, entities
 from ...text.lexicons import STOPWORDS, TITLE_WORDS, WEEKDAYS
 from ...text.meaning import about_other_time
 from ...text.tokens import normalise_quotes
+from ...text.sentences import NAME_INSIDE
 from . import fact_words
-from .core import _Atom, _CALENDAR_WORDS, _DIGIT, _HONORIFICS, _NAMEISH, _asserted
+from .core import _Atom, _CALENDAR_WORDS, _DIGIT, _HONORIFICS, _asserted
 from .leads import MIN_LEAD
 
 _MEETING = re.compile(r"\b(met|meet|meets|meeting|summit|talks|held talks|hold talks)\b", re.I)
@@ -37,7 +38,7 @@ def _person_names(articles: list[Article]) -> dict[str, tuple[str, str]]:
     for a in articles:
         for s in a.sentences:  # not the headline: its capitals are not names ("Other Ship Part Near Kursk")
             s = normalise_quotes(s)
-            if not _NAMEISH.search(s, 1):
+            if not NAME_INSIDE.search(s, 1):
                 continue  # every pattern below needs a second capitalised word
             for norm, role in _add_named_people(s, people):
                 role_given[norm, role.lower()] = a.published

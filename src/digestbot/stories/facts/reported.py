@@ -16,13 +16,12 @@ import re
 from ...domain.models import Article, ArticleKind, Fact
 from ...text.datelines import place_and_day, says_this_place, strip_dateline, with_dateline
 from ...text.meaning import speaker
-from ...text.sentences import pronoun_for_no_one
+from ...text.sentences import NAME_INSIDE, pronoun_for_no_one
 from ...text.tokens import normalise_quotes
 from ..clustering import source_ref
 from ..summary import Sentence, central_sentences
 from . import fact_words
 from .group import content_words
-from .core import _NAMEISH
 from .leads import _same_news, _worth_reading
 
 REPORTED_WORDS = 600  # the summary read for lines: about twice the ten lines a topic story leaves room for
@@ -125,7 +124,7 @@ def _points_back(text: str) -> bool:
     "the country's" with no name in the sentence."""
     return (_POINTS_BACK.search(text) is not None or fact_words.POINTS_BACK_AT_START.match(text) is not None
             or _UNNAMED_SUBJECT.match(text) is not None or pronoun_for_no_one(text)
-            or _UNNAMED_PLACE.search(text) is not None and not _NAMEISH.search(text))
+            or _UNNAMED_PLACE.search(text) is not None and not NAME_INSIDE.search(text))
 
 
 def _cited(sentence: Sentence, near: list[tuple[Sentence, float]]) -> list:
